@@ -1,0 +1,224 @@
+//! Coverage and consistency of a statistics table: keys against the
+//! reference list of PLR, the vintage, and the file's own totals.
+
+use std::collections::BTreeSet;
+
+use crate::error::{examples, Warnings};
+use crate::key::Level;
+use crate::names::Names;
+use crate::stats::{ColumnType, StatTable};
+
+/// An identity the figures of one row must satisfy: `total = Σ parts`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub total: String,
+    pub parts: Vec<String>,
+    pub label: &'static str,
+}
+
+/// Is `name` an age band column of the statistics office (`E_E00_01`,
+/// `E_E95_110`) or an age group column (`E_EU1`, `E_E1U6`, `E_E80U110`)?
+fn age_column(name: &str) -> Option<bool> {
+    let rest = name.strip_prefix("E_E")?;
+    if rest.is_empty() {
+        return None;
+    }
+    let is_band = rest.split('_').count() == 2
+        && rest
+            .split('_')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let is_group = rest.split('U').count() == 2
+        && rest.split('U').enumerate().all(|(i, p)| {
+            (i == 0 && p.is_empty() || !p.is_empty()) && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    if is_band {
+        Some(true)
+    } else if is_group {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The identities that apply to the columns of `table`: for the statistics
+/// office's population files `E_E = E_EM + E_EW`, `E_E = Σ age bands`,
+/// `E_E = Σ age groups`.
+pub fn identities(table: &StatTable) -> Vec<Identity> {
+    let has = |n: &str| {
+        table
+            .column(n)
+            .is_some_and(|c| c.kind == ColumnType::Numeric)
+    };
+    let mut out = Vec::new();
+    if has("E_E") && has("E_EM") && has("E_EW") {
+        out.push(Identity {
+            total: "E_E".into(),
+            parts: vec!["E_EM".into(), "E_EW".into()],
+            label: "male + female",
+        });
+    }
+    if has("E_E") {
+        let bands: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|c| age_column(&c.name) == Some(true))
+            .map(|c| c.name.clone())
+            .collect();
+        let groups: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|c| age_column(&c.name) == Some(false))
+            .map(|c| c.name.clone())
+            .collect();
+        if bands.len() >= 2 {
+            out.push(Identity {
+                total: "E_E".into(),
+                parts: bands,
+                label: "age bands",
+            });
+        }
+        if groups.len() >= 2 {
+            out.push(Identity {
+                total: "E_E".into(),
+                parts: groups,
+                label: "age groups",
+            });
+        }
+    }
+    if has("inhabitants") && has("inhabitants_female") && has("inhabitants_male") {
+        out.push(Identity {
+            total: "inhabitants".into(),
+            parts: vec!["inhabitants_male".into(), "inhabitants_female".into()],
+            label: "male + female",
+        });
+    }
+    out
+}
+
+/// Rows where the file's own totals disagree with their parts.
+pub fn check_totals(table: &StatTable) -> Warnings {
+    let mut warnings = Warnings::default();
+    for id in identities(table) {
+        let total = table.column(&id.total).expect("checked");
+        let parts: Vec<_> = id
+            .parts
+            .iter()
+            .map(|p| table.column(p).expect("checked"))
+            .collect();
+        let mut bad = Vec::new();
+        for i in 0..table.len() {
+            let Some(t) = total.cells[i].num() else {
+                continue;
+            };
+            let vals: Option<Vec<f64>> = parts.iter().map(|p| p.cells[i].num()).collect();
+            let Some(vals) = vals else { continue };
+            let s: f64 = vals.iter().sum();
+            if (s - t).abs() > 1e-9 * t.abs().max(1.0) {
+                bad.push(format!(
+                    "{} ({} {}: {} = {t}, {} = {s})",
+                    table.keys[i], table.line_word, table.lines[i], id.total, id.label
+                ));
+            }
+        }
+        if !bad.is_empty() {
+            warnings.push(
+                "totals",
+                format!(
+                    "{}: in {} rows {} is not the sum of the {} ({}): {}",
+                    table.source,
+                    bad.len(),
+                    id.total,
+                    id.label,
+                    examples(&id.parts, 4),
+                    examples(&bad, 3)
+                ),
+            );
+        }
+    }
+    warnings
+}
+
+/// Keys of the table against the reference units, and the vintage.
+pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings {
+    let mut warnings = Warnings::default();
+    if let Some((vintage, odd)) = table.vintage() {
+        if !odd.is_empty() && table.level <= Level::Pgr {
+            warnings.push(
+                "vintage",
+                format!(
+                    "{}: most keys are {vintage} keys, but {} are not: {}. Are units of two LOR vintages mixed?",
+                    table.source,
+                    odd.len(),
+                    examples(&odd, 5)
+                ),
+            );
+        }
+    }
+    let Some(reference) = reference else {
+        return warnings;
+    };
+    if reference.is_empty() {
+        return warnings;
+    }
+    let keys: BTreeSet<&str> = table.keys.iter().map(String::as_str).collect();
+    let unknown: Vec<String> = table
+        .keys
+        .iter()
+        .zip(&table.lines)
+        .filter(|(k, _)| !reference.units.contains(*k))
+        .map(|(k, l)| format!("{k} ({} {l})", table.line_word))
+        .collect();
+    if !unknown.is_empty() {
+        warnings.push(
+            "unknown-key",
+            format!(
+                "{}: {} of {} keys are not in the reference {} (wrong vintage or a typo?); their figures are not aggregated: {}",
+                table.source,
+                unknown.len(),
+                table.len(),
+                reference.source,
+                examples(&unknown, 5)
+            ),
+        );
+    }
+    let missing: Vec<String> = reference
+        .units
+        .iter()
+        .filter(|u| !keys.contains(u.as_str()))
+        .map(|u| match reference.name(u) {
+            Some(n) => format!("{u} {n}"),
+            None => u.clone(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        warnings.push(
+            "missing-plr",
+            format!(
+                "{}: {} of the {} {} in {} have no row; the totals of their units lack them: {}",
+                table.source,
+                missing.len(),
+                reference.units.len(),
+                table.level.german_plural(),
+                reference.source,
+                examples(&missing, 5)
+            ),
+        );
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_columns() {
+        assert_eq!(age_column("E_E00_01"), Some(true));
+        assert_eq!(age_column("E_E95_110"), Some(true));
+        assert_eq!(age_column("E_EU1"), Some(false));
+        assert_eq!(age_column("E_E1U6"), Some(false));
+        assert_eq!(age_column("E_E80U110"), Some(false));
+        assert_eq!(age_column("E_EM"), None);
+        assert_eq!(age_column("E_E"), None);
+    }
+}

@@ -1,0 +1,388 @@
+//! `lor aggregate`: PLR statistics into BZR, PGR, Bezirk and Berlin.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use lor::check::{check_coverage, check_totals};
+use lor::error::{quality_error, usage_error, Warnings};
+use lor::key::{Level, Vintage};
+use lor::names::Names;
+use lor::output::{render, write_all_atomic, write_atomic, Format};
+use lor::rules::{plan_rules, RuleFlags};
+use lor::sample::Sample;
+use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
+
+use super::Context;
+
+const EXAMPLES: &str = "\
+Examples:
+  # the bundled sample district, as a readable table
+  lor aggregate
+
+  # the statistics office's population file, all levels, with names
+  lor aggregate ../shared/data/berlin/stats/EWR201812E_Matrix.csv \\
+      --names ../shared/data/berlin/lor-2006/plr-names.csv --output ewr-2018.csv
+
+  # shares in % weighted by the inhabitants of each PLR
+  lor aggregate ../shared/data/berlin/stats/population-2018-12/t2-planning-areas.csv \\
+      --weighted '*_percentage=inhabitants' --levels bzr,pgr
+
+  # social indicators (LOR 2021), one file per level for Excel
+  lor aggregate ../shared/data/berlin/stats/mss-2021-kontext-plr2021.csv \\
+      --weighted 'K*=EW 31.12.2020' --format excel-csv --output-dir mss-2021/
+
+Rules: count columns are summed. Columns that look like shares or rates
+(`*_percentage`, `Anteil*`, `*quote*`, `K01`, non-integer values within 0-100)
+are never summed: give them a rule with --weighted or --ratio, or say --sum.
+Labels (ZEIT, STADTRAUM, the key parts BEZ/PGR/BZR/PLR, text) are kept where
+all members agree.";
+
+/// Aggregate a PLR statistics file into BZR, PGR, Bezirk and Berlin.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Statistics file per Planungsraum (CSV or XLSX). Without a file, the
+    /// bundled sample district is used.
+    file: Option<PathBuf>,
+
+    /// Column with the PLR keys (found by name or content otherwise).
+    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
+    key: Option<String>,
+    /// Field delimiter: ';', ',', 'tab' or '|' (sniffed otherwise).
+    #[arg(long, value_name = "CHAR", help_heading = "Input")]
+    delimiter: Option<String>,
+    /// Decimal separator: ',' or '.' (detected otherwise).
+    #[arg(long, value_name = "CHAR", help_heading = "Input")]
+    decimal: Option<String>,
+    /// Text encoding, e.g. windows-1252 (UTF-8 with or without BOM, or
+    /// Windows-1252, are detected).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    encoding: Option<String>,
+    /// Sheet of an XLSX workbook (default: the first).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    sheet: Option<String>,
+    /// LOR vintage of the keys: 2006 or 2021 (detected otherwise).
+    #[arg(long, value_name = "YEAR", help_heading = "Input")]
+    lor: Option<String>,
+    /// Names table (PLR key with PLR/BZR/PGR/Bezirk names), e.g.
+    /// lor-2006/plr-names.csv; also the reference list for coverage.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    names: Option<PathBuf>,
+
+    /// Sum these columns (comma-separated names or globs), even if they look
+    /// like shares.
+    #[arg(long, value_name = "COLS", help_heading = "Rules")]
+    sum: Vec<String>,
+    /// Weighted mean: 'COLS=WEIGHT', e.g. 'K01=EW 31.12.2020' or
+    /// '*_percentage=inhabitants'. Repeatable.
+    #[arg(long, value_name = "COLS=WEIGHT", help_heading = "Rules")]
+    weighted: Vec<String>,
+    /// Share recomputed from counts: 'COL=NUMERATOR/DENOMINATOR[*FACTOR]',
+    /// e.g. 'Anteil_w=E_EW/E_E*100'. Repeatable.
+    #[arg(long, value_name = "COL=NUM/DEN", help_heading = "Rules")]
+    ratio: Vec<String>,
+    /// Smallest value of the members.
+    #[arg(long, value_name = "COLS", help_heading = "Rules")]
+    min: Vec<String>,
+    /// Largest value of the members.
+    #[arg(long, value_name = "COLS", help_heading = "Rules")]
+    max: Vec<String>,
+    /// Keep as a label (where all members agree).
+    #[arg(long, value_name = "COLS", help_heading = "Rules")]
+    carry: Vec<String>,
+    /// Leave these columns out.
+    #[arg(long, value_name = "COLS", help_heading = "Rules")]
+    drop: Vec<String>,
+    /// Members with a missing value (empty or '.'): 'propagate' leaves the
+    /// sum empty, 'skip' sums the known values. Means always skip them.
+    #[arg(
+        long,
+        value_name = "HOW",
+        default_value = "propagate",
+        help_heading = "Rules"
+    )]
+    missing: String,
+
+    /// Levels to compute: plr, bzr, pgr, bez, berlin (comma-separated).
+    #[arg(
+        long,
+        value_name = "LEVELS",
+        default_value = "bzr,pgr,bez,berlin",
+        help_heading = "Output"
+    )]
+    levels: String,
+    /// Output format: csv, excel-csv (';', decimal comma, BOM), json,
+    /// parquet, xlsx, table. Default: from --output's extension; a table on a
+    /// terminal, else csv.
+    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
+    format: Option<String>,
+    /// Write one long table (level, key, name, columns) to FILE, atomically.
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        help_heading = "Output",
+        conflicts_with = "output_dir"
+    )]
+    output: Option<PathBuf>,
+    /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    output_dir: Option<PathBuf>,
+    /// Treat warnings (unknown keys, missing PLR, totals that disagree, …)
+    /// as errors: exit code 3 and no output.
+    #[arg(long)]
+    strict: bool,
+}
+
+enum Input {
+    File(PathBuf),
+    Sample,
+}
+
+enum Target {
+    Stdout,
+    File(PathBuf),
+    Dir(PathBuf),
+}
+
+/// The checked plan of one run.
+struct Plan {
+    input: Input,
+    read: ReadOptions,
+    names: Option<PathBuf>,
+    vintage: Option<Vintage>,
+    rules: RuleFlags,
+    missing: MissingPolicy,
+    levels: Vec<Level>,
+    format: Format,
+    target: Target,
+    strict: bool,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(usage_error(format!(
+            "--delimiter '{s}': give one character such as ';' or ',', or 'tab'"
+        ))),
+    }
+}
+
+pub fn parse_levels(s: &str) -> Result<Vec<Level>> {
+    let mut levels = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part == "all" {
+            levels.extend([Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin]);
+            continue;
+        }
+        let l = Level::parse(part).ok_or_else(|| {
+            usage_error(format!(
+                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin"
+            ))
+        })?;
+        if !levels.contains(&l) {
+            levels.push(l);
+        }
+    }
+    if levels.is_empty() {
+        return Err(usage_error("--levels: no level given"));
+    }
+    levels.sort();
+    Ok(levels)
+}
+
+fn plan(args: Args) -> Result<Plan> {
+    let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+    let decimal = match args.decimal.as_deref() {
+        None => None,
+        Some(",") => Some(b','),
+        Some(".") => Some(b'.'),
+        Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
+    };
+    let vintage = match args.lor.as_deref() {
+        None => None,
+        Some(v) => Some(
+            Vintage::parse(v)
+                .ok_or_else(|| usage_error(format!("--lor '{v}': use 2006 or 2021")))?,
+        ),
+    };
+    let missing = match args.missing.as_str() {
+        "propagate" => MissingPolicy::Propagate,
+        "skip" => MissingPolicy::Skip,
+        m => {
+            return Err(usage_error(format!(
+                "--missing '{m}': use propagate or skip"
+            )))
+        }
+    };
+    let levels = parse_levels(&args.levels)?;
+    let target = match (args.output, args.output_dir) {
+        (Some(f), _) => Target::File(f),
+        (None, Some(d)) => Target::Dir(d),
+        (None, None) => Target::Stdout,
+    };
+    let format = match (&args.format, &target) {
+        (Some(f), _) => Format::parse(f)?,
+        (None, Target::File(f)) => Format::from_path(f).unwrap_or(Format::Csv),
+        (None, Target::Dir(_)) => Format::Csv,
+        (None, Target::Stdout) => {
+            if std::io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Csv
+            }
+        }
+    };
+    if matches!(target, Target::Stdout) && matches!(format, Format::Parquet | Format::Xlsx) {
+        return Err(usage_error(
+            "parquet and xlsx are binary formats: write them to a file with --output",
+        ));
+    }
+    let input = match args.file {
+        Some(f) => Input::File(f),
+        None => Input::Sample,
+    };
+    Ok(Plan {
+        input,
+        read: ReadOptions {
+            delimiter,
+            key: args.key,
+            sheet: args.sheet,
+            decimal,
+            encoding: args.encoding,
+        },
+        names: args.names,
+        vintage,
+        rules: RuleFlags {
+            sum: args.sum,
+            weighted: args.weighted,
+            ratio: args.ratio,
+            min: args.min,
+            max: args.max,
+            carry: args.carry,
+            drop: args.drop,
+        },
+        missing,
+        levels,
+        format,
+        target,
+        strict: args.strict,
+    })
+}
+
+/// Read the statistics and the names (the sample's when no file is given).
+fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names>)> {
+    match &plan.input {
+        Input::File(path) => {
+            let (table, w) = read_stats(path, &plan.read)?;
+            warnings.extend(w);
+            let names = match &plan.names {
+                Some(p) => {
+                    let (n, w) = Names::read(p)?;
+                    warnings.extend(w);
+                    Some(n)
+                }
+                None => None,
+            };
+            Ok((table, names))
+        }
+        Input::Sample => {
+            let sample = Sample::generate();
+            let (table, w) = read_stats_bytes(
+                "sample EWR202412E_Matrix.csv",
+                sample.population_csv().as_bytes(),
+                &plan.read,
+            )?;
+            warnings.extend(w);
+            let (names_table, _) = read_stats_bytes(
+                "sample plr.csv",
+                sample.names_csv().as_bytes(),
+                &ReadOptions::default(),
+            )?;
+            let (names, w) = Names::from_table(&names_table)?;
+            warnings.extend(w);
+            Ok((table, Some(names)))
+        }
+    }
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(args)?;
+    let mut warnings = Warnings::default();
+    let (table, names) = load(&plan, &mut warnings)?;
+
+    if let Some(v) = plan.vintage {
+        let wrong: Vec<&str> = table
+            .keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| Vintage::of_key(k).is_some_and(|kv| kv != v))
+            .collect();
+        if !wrong.is_empty() {
+            warnings.push(
+                "vintage",
+                format!(
+                    "{}: --lor {} but {} keys look like keys of the other vintage: {}",
+                    table.source,
+                    v.label(),
+                    wrong.len(),
+                    lor::error::examples(&wrong, 5)
+                ),
+            );
+        }
+    }
+    warnings.extend(check_coverage(&table, names.as_ref()));
+    warnings.extend(check_totals(&table));
+
+    let (rules, w) = plan_rules(&table, &plan.rules)?;
+    warnings.extend(w);
+    let (tables, w) = aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
+    warnings.extend(w);
+
+    ctx.warn(&warnings);
+    if plan.strict && !warnings.is_empty() {
+        return Err(quality_error(format!(
+            "{} warning{} and --strict: nothing written",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        )));
+    }
+    write_output(&tables, plan.format, &plan.target)
+}
+
+fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {
+    match target {
+        Target::Stdout => {
+            let bytes = render(tables, format)?;
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            match out.write_all(&bytes).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Target::File(path) => write_atomic(path, &render(tables, format)?),
+        Target::Dir(dir) => {
+            let files = per_level_files(tables, format, dir)?;
+            write_all_atomic(&files)
+        }
+    }
+}
+
+fn per_level_files(
+    tables: &[LevelTable],
+    format: Format,
+    dir: &Path,
+) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    tables
+        .iter()
+        .map(|t| {
+            let path = dir.join(format!("{}.{}", t.level, format.extension()));
+            Ok((path, render(std::slice::from_ref(t), format)?))
+        })
+        .collect()
+}

@@ -1,0 +1,452 @@
+//! Output: aggregated tables as CSV, Excel-friendly CSV, JSON, Parquet, XLSX
+//! or a readable terminal table. Every file is written atomically (a
+//! temporary file beside the target, then a rename), and the same input
+//! gives the same bytes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::aggregate::{LevelTable, Value};
+use crate::error::{input_error, usage_error};
+use crate::stats::format_f64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `,`-separated, decimal point, UTF-8.
+    Csv,
+    /// For Excel with German settings: `;`, decimal comma, UTF-8 with BOM, CRLF.
+    ExcelCsv,
+    Json,
+    Parquet,
+    Xlsx,
+    /// Aligned columns for reading in a terminal.
+    Table,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "csv" => Format::Csv,
+            "excel-csv" | "csv-excel" | "csv-de" | "excel" => Format::ExcelCsv,
+            "json" => Format::Json,
+            "parquet" | "pq" => Format::Parquet,
+            "xlsx" => Format::Xlsx,
+            "table" | "text" | "txt" => Format::Table,
+            _ => {
+                return Err(usage_error(format!(
+                    "unknown format '{s}'; use csv, excel-csv, json, parquet, xlsx or table"
+                )))
+            }
+        })
+    }
+
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "parquet" | "pq" => Some(Format::Parquet),
+            "xlsx" => Some(Format::Xlsx),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv | Format::ExcelCsv => "csv",
+            Format::Json => "json",
+            Format::Parquet => "parquet",
+            Format::Xlsx => "xlsx",
+            Format::Table => "txt",
+        }
+    }
+}
+
+/// Render tables as one long table (`level`, `key`, `name`, columns…); XLSX
+/// gets one sheet per level.
+pub fn render(tables: &[LevelTable], format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Csv => Ok(render_csv(tables, b',', false)),
+        Format::ExcelCsv => Ok(render_csv(tables, b';', true)),
+        Format::Json => Ok(render_json(tables)),
+        Format::Parquet => render_parquet(tables),
+        Format::Xlsx => render_xlsx(tables),
+        Format::Table => Ok(render_table(tables)),
+    }
+}
+
+fn columns(tables: &[LevelTable]) -> &[String] {
+    tables.first().map(|t| t.columns.as_slice()).unwrap_or(&[])
+}
+
+fn cell_text(v: &Value, decimal_comma: bool) -> String {
+    match v {
+        Value::Num(x) => {
+            let s = format_f64(*x);
+            if decimal_comma {
+                s.replace('.', ",")
+            } else {
+                s
+            }
+        }
+        Value::Text(s) => s.clone(),
+        Value::Missing => String::new(),
+    }
+}
+
+fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if excel {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .terminator(if excel {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
+            .from_writer(&mut out);
+        let mut header = vec!["level", "key", "name"];
+        header.extend(columns(tables).iter().map(String::as_str));
+        w.write_record(&header).expect("write to memory");
+        let mut rec: Vec<String> = Vec::new();
+        for t in tables {
+            for (i, key) in t.keys.iter().enumerate() {
+                rec.clear();
+                rec.push(t.level.clone());
+                rec.push(key.clone());
+                rec.push(t.names[i].clone());
+                rec.extend(t.rows[i].iter().map(|v| cell_text(v, excel)));
+                w.write_record(&rec).expect("write to memory");
+            }
+        }
+        w.flush().expect("write to memory");
+    }
+    out
+}
+
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Num(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => serde_json::Value::from(*x as i64),
+        Value::Num(x) => serde_json::Value::from(*x),
+        Value::Text(s) => serde_json::Value::from(s.as_str()),
+        Value::Missing => serde_json::Value::Null,
+    }
+}
+
+fn render_json(tables: &[LevelTable]) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    let mut first = true;
+    for t in tables {
+        for (i, key) in t.keys.iter().enumerate() {
+            let mut m = serde_json::Map::new();
+            m.insert("level".into(), t.level.clone().into());
+            m.insert("key".into(), key.clone().into());
+            m.insert("name".into(), t.names[i].clone().into());
+            for (c, v) in t.columns.iter().zip(&t.rows[i]) {
+                m.insert(c.clone(), json_value(v));
+            }
+            out.extend_from_slice(if first { b"\n" } else { b",\n" });
+            first = false;
+            serde_json::to_writer(&mut out, &m).expect("write to memory");
+        }
+    }
+    out.extend_from_slice(b"\n]\n");
+    out
+}
+
+/// Is column `j` numeric in every table (numbers or missing only)?
+fn numeric_column(tables: &[LevelTable], j: usize) -> bool {
+    tables
+        .iter()
+        .all(|t| t.rows.iter().all(|r| !matches!(r[j], Value::Text(_))))
+}
+
+fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
+    use polars::prelude::*;
+    let height: usize = tables.iter().map(|t| t.keys.len()).sum();
+    let text = |f: &dyn Fn(&LevelTable, usize) -> String| -> Vec<String> {
+        tables
+            .iter()
+            .flat_map(|t| (0..t.keys.len()).map(move |i| (t, i)))
+            .map(|(t, i)| f(t, i))
+            .collect()
+    };
+    let mut cols: Vec<Column> = vec![
+        Column::new("level".into(), text(&|t, _| t.level.clone())),
+        Column::new("key".into(), text(&|t, i| t.keys[i].clone())),
+        Column::new("name".into(), text(&|t, i| t.names[i].clone())),
+    ];
+    for (j, name) in columns(tables).iter().enumerate() {
+        let values = tables
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| &r[j]));
+        if numeric_column(tables, j) {
+            let v: Vec<Option<f64>> = values.map(Value::num).collect();
+            cols.push(Column::new(name.as_str().into(), v));
+        } else {
+            let v: Vec<Option<String>> = values
+                .map(|v| match v {
+                    Value::Missing => None,
+                    v => Some(cell_text(v, false)),
+                })
+                .collect();
+            cols.push(Column::new(name.as_str().into(), v));
+        }
+    }
+    let mut df = DataFrame::new(height, cols)
+        .map_err(|e| anyhow::anyhow!("building the Parquet table: {e}"))?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Uncompressed)
+        .finish(&mut df)
+        .map_err(|e| anyhow::anyhow!("writing Parquet: {e}"))?;
+    Ok(buf)
+}
+
+/// Excel sheet name for a level: `BZR`, `PGR`, `Bezirk`, `Berlin`, …
+fn sheet_name(level: &str) -> String {
+    let s = match level {
+        "plr" => "PLR".to_string(),
+        "bzr" => "BZR".to_string(),
+        "pgr" => "PGR".to_string(),
+        "bez" => "Bezirk".to_string(),
+        "berlin" => "Berlin".to_string(),
+        other => {
+            let mut c = other.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => "Sheet".to_string(),
+            }
+        }
+    };
+    s.chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect()
+}
+
+fn render_xlsx(tables: &[LevelTable]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook};
+    let mut wb = Workbook::new();
+    // A fixed creation date: the same tables give the same bytes.
+    let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&date)
+            .set_title("lor aggregate"),
+    );
+    let bold = XFormat::new().set_bold();
+    let xerr = |e: rust_xlsxwriter::XlsxError| anyhow::anyhow!("writing XLSX: {e}");
+    for t in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&t.level)).map_err(xerr)?;
+        let mut header = vec!["key".to_string(), "name".to_string()];
+        header.extend(t.columns.iter().cloned());
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        for (j, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, h, &bold)
+                .map_err(xerr)?;
+        }
+        for (i, key) in t.keys.iter().enumerate() {
+            let r = (i + 1) as u32;
+            ws.write_string(r, 0, key).map_err(xerr)?;
+            ws.write_string(r, 1, &t.names[i]).map_err(xerr)?;
+            widths[0] = widths[0].max(key.len());
+            widths[1] = widths[1].max(t.names[i].chars().count());
+            for (j, v) in t.rows[i].iter().enumerate() {
+                let c = (j + 2) as u16;
+                match v {
+                    Value::Num(x) => {
+                        ws.write_number(r, c, *x).map_err(xerr)?;
+                        let shown = if x.fract() == 0.0 {
+                            format_f64(*x).len()
+                        } else {
+                            10
+                        };
+                        widths[j + 2] = widths[j + 2].max(shown);
+                    }
+                    Value::Text(s) => {
+                        ws.write_string(r, c, s).map_err(xerr)?;
+                        widths[j + 2] = widths[j + 2].max(s.chars().count());
+                    }
+                    Value::Missing => {}
+                }
+            }
+        }
+        for (j, w) in widths.iter().enumerate() {
+            ws.set_column_width(j as u16, (*w).clamp(6, 60) as f64 + 1.0)
+                .map_err(xerr)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    }
+    wb.save_to_buffer().map_err(xerr)
+}
+
+/// Numbers for reading: integers as they are, fractions with two decimals.
+fn table_number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format_f64(x)
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn render_table(tables: &[LevelTable]) -> Vec<u8> {
+    let mut out = String::new();
+    for (n, t) in tables.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let mut header = vec!["key".to_string(), "name".to_string()];
+        header.extend(t.columns.iter().cloned());
+        let mut grid: Vec<Vec<String>> = vec![header];
+        for (i, key) in t.keys.iter().enumerate() {
+            let mut row = vec![key.clone(), t.names[i].clone()];
+            row.extend(t.rows[i].iter().map(|v| match v {
+                Value::Num(x) => table_number(*x),
+                Value::Text(s) => s.clone(),
+                Value::Missing => "–".to_string(),
+            }));
+            grid.push(row);
+        }
+        let ncol = grid[0].len();
+        let widths: Vec<usize> = (0..ncol)
+            .map(|j| grid.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+            .collect();
+        let numeric: Vec<bool> = (0..ncol)
+            .map(|j| j >= 2 && t.rows.iter().all(|r| !matches!(r[j - 2], Value::Text(_))))
+            .collect();
+        out.push_str(&format!(
+            "{} ({} units)\n",
+            level_title(&t.level),
+            t.keys.len()
+        ));
+        for (ri, row) in grid.iter().enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    let pad = widths[j] - c.chars().count();
+                    if numeric[j] && ri > 0 {
+                        format!("{}{c}", " ".repeat(pad))
+                    } else {
+                        format!("{c}{}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+fn level_title(level: &str) -> String {
+    match level {
+        "plr" => "Planungsräume (PLR)".into(),
+        "bzr" => "Bezirksregionen (BZR)".into(),
+        "pgr" => "Prognoseräume (PGR)".into(),
+        "bez" => "Bezirke".into(),
+        "berlin" => "Berlin".into(),
+        "sozialraum" => "Sozialräume".into(),
+        other => other.into(),
+    }
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same
+/// directory, flushed, then renamed over the target. A failed or killed run
+/// leaves the previous file untouched and no partial file behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(input_error(format!(
+            "{}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lor-")
+        .suffix(".part")
+        .tempfile_in(&dir)
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    set_permissions(tmp.as_file(), path);
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot replace the file: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// A temporary file is private (0600); the result gets the permissions of
+/// the file it replaces, or those of a new file (0644 less the umask).
+fn set_permissions(tmp: &std::fs::File, target: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(target) {
+            Ok(m) => m.permissions().mode() & 0o7777,
+            Err(_) => 0o644 & !umask(),
+        };
+        let _ = tmp.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, target);
+}
+
+#[cfg(unix)]
+fn umask() -> u32 {
+    // The umask can only be read by setting it; read it from /proc instead
+    // where available and assume the usual 022 otherwise.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
+/// Write several files so that either all of them are replaced or none:
+/// everything is rendered and staged as temporary files first; only then
+/// are they renamed into place.
+pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".lor-")
+            .suffix(".part")
+            .tempfile_in(&dir)
+            .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        set_permissions(tmp.as_file(), path);
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| {
+            anyhow::anyhow!("{}: cannot replace the file: {}", path.display(), e.error)
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,550 @@
+//! Aggregation rules: how each column of a statistics table is aggregated.
+//!
+//! Counts are summed. Shares and rates are never summed: they are weighted
+//! means (weighted by a count column) or ratios recomputed from two count
+//! columns. Labels (`ZEIT`, `STADTRAUM`, the redundant key parts) are carried
+//! where constant. A column that looks like a share and has no rule stops the
+//! run with the flag to use.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use crate::error::{examples, usage_error, Warnings};
+use crate::stats::{ColumnType, StatTable};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// Σ weight × value.
+    Sum,
+    /// Σ w·a·x / Σ w·a, with `a` the named weight column.
+    Mean {
+        weight: String,
+    },
+    /// Σ w·num / Σ w·den × factor.
+    Ratio {
+        numerator: String,
+        denominator: String,
+        factor: f64,
+    },
+    Min,
+    Max,
+    /// The value if all members agree, else empty. Never summed.
+    Label,
+    /// Not in the output.
+    Drop,
+}
+
+impl Rule {
+    pub fn describe(&self) -> String {
+        match self {
+            Rule::Sum => "sum".into(),
+            Rule::Mean { weight } => format!("mean weighted by '{weight}'"),
+            Rule::Ratio {
+                numerator,
+                denominator,
+                factor,
+            } => {
+                if *factor == 1.0 {
+                    format!("ratio {numerator}/{denominator}")
+                } else {
+                    format!("ratio {numerator}/{denominator}×{factor}")
+                }
+            }
+            Rule::Min => "min".into(),
+            Rule::Max => "max".into(),
+            Rule::Label => "label (kept where constant)".into(),
+            Rule::Drop => "dropped".into(),
+        }
+    }
+}
+
+/// Why a column got its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Named in a flag or job file.
+    Explicit,
+    /// A numeric column with counts.
+    Count,
+    /// Text, a time stamp, or a redundant part of the key.
+    Label,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRule {
+    pub column: String,
+    pub rule: Rule,
+    pub origin: Origin,
+}
+
+/// Rules as given on the command line, before they are checked against a
+/// table. Each entry is one flag value.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFlags {
+    /// `COL[,COL…]`: sum these even if they look like shares.
+    pub sum: Vec<String>,
+    /// `PATTERN[,PATTERN…]=WEIGHT`: weighted mean.
+    pub weighted: Vec<String>,
+    /// `COL=NUMERATOR/DENOMINATOR[*FACTOR]`: recomputed ratio.
+    pub ratio: Vec<String>,
+    pub min: Vec<String>,
+    pub max: Vec<String>,
+    /// Carry as a label (kept where constant).
+    pub carry: Vec<String>,
+    pub drop: Vec<String>,
+}
+
+/// Glob match with `*` (any run of characters) and `?` (one character).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(',').map(str::trim).filter(|x| !x.is_empty())
+}
+
+/// Columns of `table` matched by a name or glob. A plain name also matches
+/// case-insensitively. No match is a usage error naming the flag.
+fn resolve<'a>(table: &'a StatTable, pattern: &str, flag: &str) -> Result<Vec<&'a str>> {
+    let names = table.columns.iter().map(|c| c.name.as_str());
+    let found: Vec<&str> = if pattern.contains(['*', '?']) {
+        names.filter(|n| glob_match(pattern, n)).collect()
+    } else {
+        let exact: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| *n == pattern)
+            .collect();
+        if exact.is_empty() {
+            names.filter(|n| n.eq_ignore_ascii_case(pattern)).collect()
+        } else {
+            exact
+        }
+    };
+    if found.is_empty() {
+        let all: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        let hint = if pattern == table.key_column {
+            " (it is the key column)".to_string()
+        } else {
+            String::new()
+        };
+        return Err(usage_error(format!(
+            "{flag} '{pattern}': no such column in {}{hint}. Columns: {}",
+            table.source,
+            examples(&all, 60)
+        )));
+    }
+    Ok(found)
+}
+
+fn numeric_column<'a>(table: &'a StatTable, name: &str, flag: &str) -> Result<&'a str> {
+    let cols = resolve(table, name, flag)?;
+    if cols.len() != 1 {
+        return Err(usage_error(format!(
+            "{flag}: '{name}' must name exactly one column, it matches {}",
+            cols.join(", ")
+        )));
+    }
+    let c = table.column(cols[0]).expect("resolved");
+    if c.kind != ColumnType::Numeric {
+        return Err(usage_error(format!(
+            "{flag}: column '{}' holds text, not numbers",
+            c.name
+        )));
+    }
+    Ok(cols[0])
+}
+
+/// Does a column name say "share, rate, mean or index"?
+pub fn share_like_name(name: &str) -> bool {
+    let l = name.to_lowercase();
+    let b = l.as_bytes();
+    // MSS indicator codes: K01, S3, D12, …
+    let indicator = b.len() >= 2
+        && b.len() <= 4
+        && b[0].is_ascii_alphabetic()
+        && b[1..].iter().all(|c| c.is_ascii_digit())
+        && matches!(b[0], b'k' | b's' | b'd' | b'i');
+    indicator
+        || [
+            "percent",
+            "prozent",
+            "anteil",
+            "quote",
+            "_pct",
+            "pct_",
+            "%",
+            "dichte",
+            "density",
+            "je 100",
+            "pro 100",
+            "per 100",
+            "je einw",
+            "pro einw",
+            "durchschnitt",
+            "mittel",
+            "median",
+            "average",
+            "index",
+            "ratio",
+            "share",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+        || l.ends_with("rate")
+        || l.contains("rate_")
+        || l.contains("_rate")
+        || l.contains(" rate")
+}
+
+/// Names of columns that are labels, not figures.
+fn label_name(name: &str) -> bool {
+    let l = name.trim().to_lowercase();
+    matches!(
+        l.as_str(),
+        "zeit"
+            | "jahr"
+            | "year"
+            | "stichtag"
+            | "datum"
+            | "date"
+            | "stand"
+            | "quartal"
+            | "stadtraum"
+            | "bez"
+            | "pgr"
+            | "bzr"
+            | "plr"
+            | "bezirk"
+            | "prognoseraum"
+            | "bezirksregion"
+            | "planungsraum"
+    ) || l.ends_with("_id")
+        || l.ends_with("(nummer)")
+        || l.starts_with("stand ")
+}
+
+/// Is every value of the column a part of the row's key (the `BEZ`, `PGR`,
+/// `BZR`, `PLR` columns of the statistics office's file)?
+fn is_key_part(table: &StatTable, col: usize) -> bool {
+    let c = &table.columns[col];
+    if c.kind != ColumnType::Numeric || table.is_empty() {
+        return false;
+    }
+    let spans = [(0, 2), (2, 4), (4, 6), (6, 8), (0, 4), (0, 6), (0, 8)];
+    spans.iter().any(|&(a, b)| {
+        let mut any = false;
+        let all = table.keys.iter().zip(&c.cells).all(|(k, cell)| {
+            if b > k.len() {
+                return false;
+            }
+            match cell.num() {
+                Some(v) => {
+                    any = true;
+                    k[a..b].parse::<f64>().ok() == Some(v)
+                }
+                None => true,
+            }
+        });
+        all && any
+    })
+}
+
+/// Non-integer values, all between 0 and 100: most likely a share in %.
+fn share_like_values(table: &StatTable, col: usize) -> bool {
+    let c = &table.columns[col];
+    let mut fractional = false;
+    for v in c.values().flatten() {
+        if !(0.0..=100.0).contains(&v) {
+            return false;
+        }
+        if v.fract() != 0.0 {
+            fractional = true;
+        }
+    }
+    fractional
+}
+
+/// Parse `A/B`, `A/B*100` or `A/B %` into (numerator, denominator, factor).
+fn parse_ratio(spec: &str) -> Option<(String, String, f64)> {
+    let (body, factor) = if let Some(b) = spec.trim().strip_suffix('%') {
+        (b.trim(), 100.0)
+    } else if let Some((b, f)) = spec.rsplit_once('*') {
+        (b.trim(), f.trim().parse::<f64>().ok()?)
+    } else {
+        (spec.trim(), 1.0)
+    };
+    let (n, d) = body.split_once('/')?;
+    let (n, d) = (n.trim(), d.trim());
+    (!n.is_empty() && !d.is_empty()).then(|| (n.to_string(), d.to_string(), factor))
+}
+
+/// Decide the rule of every column of `table`.
+///
+/// Explicit flags win; then labels; then counts. A column that looks like a
+/// share or rate but has no rule is an error that names the columns and the
+/// flag to use.
+pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRule>, Warnings)> {
+    let mut warnings = Warnings::default();
+    let mut explicit: BTreeMap<&str, (Rule, String)> = BTreeMap::new();
+    let mut set = |col: &str, rule: Rule, flag: String| -> Result<()> {
+        if let Some((prev, prev_flag)) = explicit.get(col) {
+            if *prev != rule {
+                return Err(usage_error(format!(
+                    "column '{col}' has two rules: {prev_flag} and {flag}"
+                )));
+            }
+        }
+        // SAFETY of the borrow: column names live in `table`.
+        let key: &str = table
+            .columns
+            .iter()
+            .find(|c| c.name == col)
+            .map(|c| c.name.as_str())
+            .expect("resolved column");
+        explicit.insert(key, (rule, flag));
+        Ok(())
+    };
+
+    let simple: [(&Vec<String>, Rule, &str); 5] = [
+        (&flags.sum, Rule::Sum, "--sum"),
+        (&flags.min, Rule::Min, "--min"),
+        (&flags.max, Rule::Max, "--max"),
+        (&flags.carry, Rule::Label, "--carry"),
+        (&flags.drop, Rule::Drop, "--drop"),
+    ];
+    for (values, rule, flag) in simple {
+        for v in values {
+            for pat in split_list(v) {
+                for col in resolve(table, pat, flag)? {
+                    if rule != Rule::Drop
+                        && rule != Rule::Label
+                        && table.column(col).map(|c| c.kind) == Some(ColumnType::Text)
+                    {
+                        return Err(usage_error(format!(
+                            "{flag} '{pat}': column '{col}' holds text, not numbers"
+                        )));
+                    }
+                    set(col, rule.clone(), format!("{flag} '{pat}'"))?;
+                }
+            }
+        }
+    }
+    for v in &flags.weighted {
+        let (pats, weight) = v.rsplit_once('=').ok_or_else(|| {
+            usage_error(format!(
+                "--weighted '{v}': write COLUMNS=WEIGHT, e.g. --weighted 'K01=EW 31.12.2020' or '*_percentage=inhabitants'"
+            ))
+        })?;
+        let weight = numeric_column(table, weight.trim(), "--weighted")?.to_string();
+        for pat in split_list(pats) {
+            for col in resolve(table, pat, "--weighted")? {
+                if col == weight {
+                    continue; // `*=E_E` must not make E_E a mean of itself
+                }
+                set(
+                    col,
+                    Rule::Mean {
+                        weight: weight.clone(),
+                    },
+                    format!("--weighted '{v}'"),
+                )?;
+            }
+        }
+    }
+    for v in &flags.ratio {
+        let err = || {
+            usage_error(format!(
+                "--ratio '{v}': write COLUMN=NUMERATOR/DENOMINATOR[*FACTOR], e.g. --ratio 'Anteil_w=E_EW/E_E*100'"
+            ))
+        };
+        let (col, spec) = v.split_once('=').ok_or_else(err)?;
+        let (n, d, factor) = parse_ratio(spec).ok_or_else(err)?;
+        let numerator = numeric_column(table, &n, "--ratio")?.to_string();
+        let denominator = numeric_column(table, &d, "--ratio")?.to_string();
+        for c in resolve(table, col.trim(), "--ratio")? {
+            set(
+                c,
+                Rule::Ratio {
+                    numerator: numerator.clone(),
+                    denominator: denominator.clone(),
+                    factor,
+                },
+                format!("--ratio '{v}'"),
+            )?;
+        }
+    }
+
+    let mut rules = Vec::with_capacity(table.columns.len());
+    let mut unruled_shares: Vec<&str> = Vec::new();
+    for (i, c) in table.columns.iter().enumerate() {
+        if let Some((rule, flag)) = explicit.get(c.name.as_str()) {
+            if *rule == Rule::Sum && share_like_name(&c.name) {
+                warnings.push(
+                    "summed-share",
+                    format!(
+                        "column '{}' looks like a share or rate but is summed ({flag}); the sums are only meaningful if it holds counts",
+                        c.name
+                    ),
+                );
+            }
+            rules.push(ColumnRule {
+                column: c.name.clone(),
+                rule: rule.clone(),
+                origin: Origin::Explicit,
+            });
+            continue;
+        }
+        let (rule, origin) =
+            if c.kind == ColumnType::Text || label_name(&c.name) || is_key_part(table, i) {
+                (Rule::Label, Origin::Label)
+            } else if share_like_name(&c.name) || share_like_values(table, i) {
+                unruled_shares.push(&c.name);
+                continue;
+            } else {
+                (Rule::Sum, Origin::Count)
+            };
+        rules.push(ColumnRule {
+            column: c.name.clone(),
+            rule,
+            origin,
+        });
+    }
+    if !unruled_shares.is_empty() {
+        let weight = rules
+            .iter()
+            .find(|r| r.origin == Origin::Count)
+            .map(|r| r.column.as_str())
+            .unwrap_or("COUNT_COLUMN");
+        let pattern = suggest_pattern(&unruled_shares);
+        return Err(usage_error(format!(
+            "{}: {} column{} look{} like shares or rates and must not be summed: {}.\n\
+             Say how to aggregate them, for example as a mean weighted by a count column:\n    \
+             --weighted '{pattern}={weight}'\n\
+             or recompute a share from counts with --ratio 'COLUMN=NUMERATOR/DENOMINATOR*100'.\n\
+             If they really are counts, sum them with --sum COLUMNS.",
+            table.source,
+            unruled_shares.len(),
+            if unruled_shares.len() == 1 { "" } else { "s" },
+            if unruled_shares.len() == 1 { "s" } else { "" },
+            examples(&unruled_shares, 20),
+        )));
+    }
+    // Weight and ratio columns must themselves be in the table (checked) and
+    // numeric; a weight that is itself a share would give nonsense.
+    for r in &rules {
+        if let Rule::Mean { weight } = &r.rule {
+            if share_like_name(weight) {
+                warnings.push(
+                    "share-weight",
+                    format!(
+                        "column '{}' is weighted by '{weight}', which looks like a share, not a count",
+                        r.column
+                    ),
+                );
+            }
+        }
+    }
+    Ok((rules, warnings))
+}
+
+/// A glob that covers the given columns, for the hint in an error message:
+/// a common suffix (`*_percentage`) or prefix (`K*`), else the names.
+fn suggest_pattern(cols: &[&str]) -> String {
+    if cols.len() == 1 {
+        return cols[0].to_string();
+    }
+    let first = cols[0];
+    let suffix_len = (0..first.len())
+        .take_while(|&n| {
+            let s = &first[first.len() - n - 1..];
+            first.is_char_boundary(first.len() - n - 1) && cols.iter().all(|c| c.ends_with(s))
+        })
+        .count();
+    if suffix_len >= 3 {
+        return format!("*{}", &first[first.len() - suffix_len..]);
+    }
+    let prefix_len = (1..=first.len())
+        .take_while(|&n| {
+            first.is_char_boundary(n) && cols.iter().all(|c| c.starts_with(&first[..n]))
+        })
+        .count();
+    if prefix_len >= 1 {
+        return format!("{}*", &first[..prefix_len]);
+    }
+    cols.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*_percentage", "inhabitants_female_percentage"));
+        assert!(!glob_match("*_percentage", "inhabitants_female"));
+        assert!(glob_match("K0?", "K01"));
+        assert!(glob_match("K*", "K17"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("E_E", "E_EM"));
+    }
+
+    #[test]
+    fn share_names() {
+        for n in [
+            "K01",
+            "inhabitants_percentage",
+            "Anteil Frauen",
+            "Arbeitslosenquote",
+            "Geburtenrate",
+        ] {
+            assert!(share_like_name(n), "{n}");
+        }
+        for n in [
+            "E_E",
+            "inhabitants",
+            "EW 31.12.2020",
+            "Bezirksregion",
+            "e_platz",
+        ] {
+            assert!(!share_like_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn patterns() {
+        assert_eq!(
+            suggest_pattern(&["a_percentage", "b_percentage"]),
+            "*_percentage"
+        );
+        assert_eq!(suggest_pattern(&["K01", "K02", "K17"]), "K*");
+        assert_eq!(
+            parse_ratio("E_EW/E_E*100"),
+            Some(("E_EW".into(), "E_E".into(), 100.0))
+        );
+        assert_eq!(parse_ratio("a/b %"), Some(("a".into(), "b".into(), 100.0)));
+    }
+}

@@ -1,0 +1,384 @@
+//! The bundled sample: an invented district, made by this code.
+//!
+//! "Auenwalde" (Bezirk key `13`, which Berlin does not use) has 50
+//! Planungsräume on a 10 × 5 grid, in 15 Bezirksregionen and 5
+//! Prognoseräume, with keys in the LOR 2021 style (`13 PP RR NN`). The
+//! generator is deterministic: `lor sample --output-dir data/sample` writes
+//! byte-identical files every time, and a test checks that the committed
+//! files are exactly what it makes. Each PLR is a cell of the grid, so
+//! geometries, Sozialräume and points can be derived from the same plan.
+
+use std::fmt::Write as _;
+
+/// Bezirk key of the sample district.
+pub const BEZIRK: &str = "13";
+pub const BEZIRK_NAME: &str = "Auenwalde";
+/// Reference date of the sample statistics (`ZEIT`).
+pub const ZEIT: &str = "202412";
+pub const COLS: usize = 10;
+pub const ROWS: usize = 5;
+
+const PGR_NAMES: [&str; 5] = [
+    "Altstadt",
+    "Auenviertel",
+    "Bahnhofsviertel",
+    "Seeufer",
+    "Heidefeld",
+];
+const BZR_SUFFIX: [&str; 3] = ["Nord", "Mitte", "Süd"];
+const PLR_FIRST: [&str; 10] = [
+    "Linden",
+    "Eichen",
+    "Mühlen",
+    "Birken",
+    "Weiden",
+    "Rosen",
+    "Ahorn",
+    "Erlen",
+    "Kastanien",
+    "Buchen",
+];
+const PLR_SECOND: [&str; 5] = ["park", "hof", "grund", "anger", "feld"];
+
+/// Age bands of the statistics office's population file: (from, to) years.
+pub const AGE_BANDS: [(u32, u32); 32] = [
+    (0, 1),
+    (1, 2),
+    (2, 3),
+    (3, 5),
+    (5, 6),
+    (6, 7),
+    (7, 8),
+    (8, 10),
+    (10, 12),
+    (12, 14),
+    (14, 15),
+    (15, 18),
+    (18, 21),
+    (21, 25),
+    (25, 27),
+    (27, 30),
+    (30, 35),
+    (35, 40),
+    (40, 45),
+    (45, 50),
+    (50, 55),
+    (55, 60),
+    (60, 63),
+    (63, 65),
+    (65, 67),
+    (67, 70),
+    (70, 75),
+    (75, 80),
+    (80, 85),
+    (85, 90),
+    (90, 95),
+    (95, 110),
+];
+
+/// Age groups (`E_EU1`, `E_E1U6`, …): (from, to) years, each a run of bands.
+pub const AGE_GROUPS: [(u32, u32); 9] = [
+    (0, 1),
+    (1, 6),
+    (6, 15),
+    (15, 18),
+    (18, 25),
+    (25, 55),
+    (55, 65),
+    (65, 80),
+    (80, 110),
+];
+
+/// Deterministic pseudo-random numbers (SplitMix64).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+}
+
+/// One Planungsraum of the sample: its grid cell and figures.
+#[derive(Debug, Clone)]
+pub struct SamplePlr {
+    pub key: String,
+    pub name: String,
+    pub col: usize,
+    pub row: usize,
+    /// Persons per age band (same order as [`AGE_BANDS`]), and how many of them are female.
+    pub bands: Vec<u64>,
+    pub female: Vec<u64>,
+}
+
+impl SamplePlr {
+    pub fn pgr(&self) -> &str {
+        &self.key[..4]
+    }
+    pub fn bzr(&self) -> &str {
+        &self.key[..6]
+    }
+    pub fn population(&self) -> u64 {
+        self.bands.iter().sum()
+    }
+}
+
+/// The whole sample district.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub plr: Vec<SamplePlr>,
+}
+
+/// Index of the Bezirksregion (0..3) inside its Prognoseraum for a grid row.
+fn bzr_of_row(row: usize) -> usize {
+    match row {
+        0 | 1 => 0,
+        2 | 3 => 1,
+        _ => 2,
+    }
+}
+
+pub fn pgr_name(p: usize) -> &'static str {
+    PGR_NAMES[p]
+}
+
+pub fn bzr_name(p: usize, b: usize) -> String {
+    format!("{} {}", PGR_NAMES[p], BZR_SUFFIX[b])
+}
+
+/// Split `total` into integers proportional to `weights` (largest remainder).
+fn apportion(total: u64, weights: &[f64]) -> Vec<u64> {
+    let sum: f64 = weights.iter().sum();
+    let exact: Vec<f64> = weights.iter().map(|w| total as f64 * w / sum).collect();
+    let mut out: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+    let mut rest = total - out.iter().sum::<u64>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ra = exact[a] - exact[a].floor();
+        let rb = exact[b] - exact[b].floor();
+        rb.partial_cmp(&ra)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    for i in order {
+        if rest == 0 {
+            break;
+        }
+        out[i] += 1;
+        rest -= 1;
+    }
+    out
+}
+
+impl Sample {
+    /// Make the sample district (always the same).
+    pub fn generate() -> Sample {
+        let mut rng = Rng::new(0x4C4F_5232_3032_31);
+        let mut plr = Vec::with_capacity(COLS * ROWS);
+        let mut n = 0;
+        for p in 0..5 {
+            for b in 0..3 {
+                let rr = p * 3 + b + 1;
+                for col in [2 * p, 2 * p + 1] {
+                    for row in 0..ROWS {
+                        if bzr_of_row(row) != b {
+                            continue;
+                        }
+                        n += 1;
+                        let key = format!("{BEZIRK}{}{rr:02}{n:02}", (p + 1) * 10);
+                        let name = format!("{}{}", PLR_FIRST[col], PLR_SECOND[row]);
+                        // Population: a forest with nobody, an allotment area
+                        // with a handful, dense blocks in the Altstadt.
+                        let total = if col == 9 && row == 4 {
+                            0
+                        } else if col == 8 && row == 4 {
+                            23
+                        } else {
+                            let density = if p == 0 { 1.6 } else { 1.0 };
+                            (rng.range(900.0, 7800.0) * density).round() as u64
+                        };
+                        // Age profile: young families in the east, older in the west.
+                        let youth = 0.7 + 0.08 * col as f64 + rng.range(-0.1, 0.1);
+                        let weights: Vec<f64> = AGE_BANDS
+                            .iter()
+                            .map(|&(lo, hi)| {
+                                let mid = (lo + hi.min(100)) as f64 / 2.0;
+                                let width = (hi.min(100) - lo) as f64;
+                                let d = if mid < 18.0 {
+                                    youth
+                                } else if mid < 45.0 {
+                                    1.3
+                                } else if mid < 65.0 {
+                                    1.0
+                                } else {
+                                    (1.8 - youth) * (-(mid - 65.0) / 18.0).exp()
+                                };
+                                width * d * rng.range(0.85, 1.15)
+                            })
+                            .collect();
+                        let bands = apportion(total, &weights);
+                        let female = bands
+                            .iter()
+                            .zip(AGE_BANDS.iter())
+                            .map(|(&k, &(lo, _))| {
+                                let share =
+                                    if lo >= 75 { 0.6 } else { 0.49 } + rng.range(-0.03, 0.03);
+                                ((k as f64) * share).round() as u64
+                            })
+                            .collect();
+                        plr.push(SamplePlr {
+                            key,
+                            name,
+                            col,
+                            row,
+                            bands,
+                            female,
+                        });
+                    }
+                }
+            }
+        }
+        plr.sort_by(|a, b| a.key.cmp(&b.key));
+        Sample { plr }
+    }
+
+    /// The names table (`;`, UTF-8), like the statistics office's key list.
+    pub fn names_csv(&self) -> String {
+        let mut s =
+            String::from("Schlüssel;Bezirk;Planungsraum;Bezirksregion;Prognoseraum;Fläche in m²\n");
+        for p in &self.plr {
+            let pgr = p.col / 2;
+            let _ = writeln!(
+                s,
+                "{};{BEZIRK_NAME};{};{};{};{}",
+                p.key,
+                p.name,
+                bzr_name(pgr, bzr_of_row(p.row)),
+                pgr_name(pgr),
+                "300000"
+            );
+        }
+        s
+    }
+
+    /// Population figures in the statistics office's format (`EWR…_Matrix.csv`:
+    /// `;`, CRLF, `ZEIT`, `RAUMID`, key parts, counts).
+    pub fn population_csv(&self) -> String {
+        let mut s = String::from("ZEIT;RAUMID;BEZ;PGR;BZR;PLR;STADTRAUM;E_E;E_EM;E_EW");
+        for (lo, hi) in AGE_BANDS {
+            let _ = write!(s, ";E_E{lo:02}_{hi:02}");
+        }
+        for (lo, hi) in AGE_GROUPS {
+            if lo == 0 {
+                s.push_str(";E_EU1");
+            } else {
+                let _ = write!(s, ";E_E{lo}U{hi}");
+            }
+        }
+        s.push_str("\r\n");
+        for p in &self.plr {
+            let total = p.population();
+            let female: u64 = p.female.iter().sum();
+            let stadtraum = if p.col < 4 { 1 } else { 2 };
+            let k = &p.key;
+            let _ = write!(
+                s,
+                "{ZEIT};{k};{};{};{};{};{stadtraum};{total};{};{female}",
+                &k[0..2],
+                &k[2..4],
+                &k[4..6],
+                &k[6..8],
+                total - female
+            );
+            for b in &p.bands {
+                let _ = write!(s, ";{b}");
+            }
+            for (lo, hi) in AGE_GROUPS {
+                let g: u64 = AGE_BANDS
+                    .iter()
+                    .zip(&p.bands)
+                    .filter(|((a, b), _)| *a >= lo && *b <= hi)
+                    .map(|(_, n)| n)
+                    .sum();
+                let _ = write!(s, ";{g}");
+            }
+            s.push_str("\r\n");
+        }
+        s
+    }
+
+    /// Social indicators in % (like the Monitoring Soziale Stadtentwicklung):
+    /// `;`, decimal comma, UTF-8 with BOM, `.` where a PLR is too small to publish.
+    pub fn indicators_csv(&self) -> String {
+        let mut rng = Rng::new(0x4B30_31);
+        let mut s = String::from("\u{feff}PLR-ID;PLR-Name;EW;K01 Arbeitslose %;K02 Kinderarmut %;K03 Alleinerziehende %\n");
+        for p in &self.plr {
+            let ew = p.population();
+            let base = 3.0 + 0.9 * (p.col as f64) + rng.range(-1.0, 1.0);
+            let vals = [
+                base,
+                base * 2.6 + rng.range(0.0, 4.0),
+                18.0 + rng.range(-5.0, 9.0),
+            ];
+            let _ = write!(s, "{};{};{ew}", p.key, p.name);
+            for v in vals {
+                if ew < 50 {
+                    s.push_str(";.");
+                } else {
+                    let _ = write!(s, ";{}", format!("{v:.2}").replace('.', ","));
+                }
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Every file of the sample, by file name.
+    pub fn files(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("plr.csv", self.names_csv()),
+            ("EWR202412E_Matrix.csv", self.population_csv()),
+            ("indikatoren.csv", self.indicators_csv()),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structure() {
+        let s = Sample::generate();
+        assert_eq!(s.plr.len(), 50);
+        let bzr: std::collections::BTreeSet<&str> = s.plr.iter().map(|p| p.bzr()).collect();
+        let pgr: std::collections::BTreeSet<&str> = s.plr.iter().map(|p| p.pgr()).collect();
+        assert_eq!(bzr.len(), 15);
+        assert_eq!(pgr.len(), 5);
+        for p in &s.plr {
+            assert!(p.female.iter().zip(&p.bands).all(|(f, b)| f <= b));
+        }
+    }
+
+    #[test]
+    fn apportion_is_exact() {
+        assert_eq!(apportion(10, &[1.0, 1.0, 1.0]).iter().sum::<u64>(), 10);
+        assert_eq!(apportion(0, &[1.0, 2.0]), vec![0, 0]);
+    }
+}

@@ -1,0 +1,827 @@
+//! Statistics input: PLR tables as they really come.
+//!
+//! The statistics office's CSV (`;`, CRLF, `ZEIT`, `RAUMID`, redundant key
+//! parts), comma- and tab-separated exports, UTF-8 with or without BOM,
+//! Windows-1252, decimal commas, thousands separators, numbers stored as text,
+//! markers for suppressed values, and XLSX workbooks. Everything is read into
+//! one [`StatTable`]: a normalised key per row and typed columns.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::key::{normalize_key, Level, Vintage};
+
+/// One cell of a statistics table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Num(f64),
+    /// An empty cell: no value.
+    Empty,
+    /// A marker for a suppressed, unknown or not applicable value
+    /// (`.`, `-`, `–`, `x`, `*`, …), kept as written. Never zero.
+    Marker(String),
+    Text(String),
+}
+
+impl Cell {
+    pub fn num(&self) -> Option<f64> {
+        match self {
+            Cell::Num(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Cell::Empty | Cell::Marker(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Numeric,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub kind: ColumnType,
+    pub cells: Vec<Cell>,
+    /// The cells as written (trimmed), for labels such as `BEZ` = `01`.
+    pub raw: Vec<String>,
+}
+
+impl Column {
+    pub fn values(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        self.cells.iter().map(Cell::num)
+    }
+}
+
+/// How a file was read, for messages and `lor check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialect {
+    pub format: &'static str,
+    pub delimiter: u8,
+    pub encoding: &'static str,
+    pub bom: bool,
+    pub decimal_comma: bool,
+}
+
+/// A statistics table with one row per LOR unit.
+#[derive(Debug, Clone)]
+pub struct StatTable {
+    /// The file name, for messages.
+    pub source: String,
+    pub dialect: Dialect,
+    pub key_column: String,
+    /// Level of the units in the rows (normally [`Level::Plr`]).
+    pub level: Level,
+    /// Normalised keys, one per row.
+    pub keys: Vec<String>,
+    /// Where each row is in the file (line of a CSV, row of a sheet).
+    pub lines: Vec<usize>,
+    pub columns: Vec<Column>,
+    /// The word for `lines` in messages: `line` (CSV) or `row` (XLSX).
+    pub line_word: &'static str,
+}
+
+impl StatTable {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The LOR vintage the keys belong to, with the keys that do not fit.
+    pub fn vintage(&self) -> Option<(Vintage, Vec<&str>)> {
+        Vintage::detect(self.keys.iter().map(String::as_str))
+    }
+}
+
+/// Options for reading a statistics file. Everything is detected when `None`.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub delimiter: Option<u8>,
+    /// Name of the key column.
+    pub key: Option<String>,
+    /// XLSX sheet name (default: the first sheet).
+    pub sheet: Option<String>,
+    /// Decimal separator `,` or `.`.
+    pub decimal: Option<u8>,
+    /// Encoding label (`utf-8`, `windows-1252`, `latin1`, …).
+    pub encoding: Option<String>,
+}
+
+/// Read a statistics file (CSV or XLSX).
+pub fn read_stats(path: &Path, opts: &ReadOptions) -> Result<(StatTable, Warnings)> {
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !path.exists() {
+        return Err(input_error(format!("{name}: file not found")));
+    }
+    if path.is_dir() {
+        return Err(input_error(format!(
+            "{name}: is a directory, not a statistics file"
+        )));
+    }
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
+        let raw = read_workbook(path, opts.sheet.as_deref())?;
+        return build_table(&name, raw, opts);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read file"))?;
+    read_stats_bytes(&name, &bytes, opts)
+}
+
+/// Read statistics from CSV bytes (any of the supported dialects).
+pub fn read_stats_bytes(
+    name: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<(StatTable, Warnings)> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(input_error(format!(
+            "{name}: this is an Excel/zip file; give it a .xlsx name so it is read as a workbook"
+        )));
+    }
+    let (text, encoding, bom) = decode(name, bytes, opts.encoding.as_deref())?;
+    let raw = parse_csv(name, &text, opts.delimiter, encoding, bom)?;
+    build_table(name, raw, opts)
+}
+
+/// Rows as strings before typing, from CSV or a workbook.
+struct RawTable {
+    dialect: Dialect,
+    line_word: &'static str,
+    /// (line, cells) for every non-blank row, header first.
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+fn decode(name: &str, bytes: &[u8], label: Option<&str>) -> Result<(String, &'static str, bool)> {
+    if let Some(label) = label {
+        let enc = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+            usage_error(format!(
+                "unknown encoding '{label}' (try utf-8, windows-1252, iso-8859-1, utf-16)"
+            ))
+        })?;
+        let (text, _, had_errors) = enc.decode(bytes);
+        if had_errors {
+            return Err(input_error(format!(
+                "{name}: the file is not valid {} text",
+                enc.name()
+            )));
+        }
+        return Ok((text.into_owned(), enc.name(), false));
+    }
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(input_error(format!(
+                "{name}: the file starts with a {} byte order mark but is not valid {} text",
+                enc.name(),
+                enc.name()
+            )));
+        }
+        return Ok((text.into_owned(), enc.name(), true));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), "UTF-8", false)),
+        Err(_) => {
+            // Excel on German Windows saves CSV as Windows-1252.
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((text.into_owned(), "windows-1252", false))
+        }
+    }
+}
+
+/// The delimiter of a CSV: the most frequent of `;`, tab, `,`, `|` outside
+/// quotes in the first line.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0), (b'|', 0)];
+    let mut in_quotes = false;
+    for b in first.bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            for c in counts.iter_mut() {
+                if c.0 == b {
+                    c.1 += 1;
+                }
+            }
+        }
+    }
+    // Ties go to the earlier entry (`;` before tab before `,`).
+    let mut best = counts[0];
+    for c in &counts[1..] {
+        if c.1 > best.1 {
+            best = *c;
+        }
+    }
+    if best.1 == 0 {
+        b','
+    } else {
+        best.0
+    }
+}
+
+fn parse_csv(
+    name: &str,
+    text: &str,
+    delimiter: Option<u8>,
+    encoding: &'static str,
+    bom: bool,
+) -> Result<RawTable> {
+    if text.trim().is_empty() {
+        return Err(input_error(format!("{name}: the file is empty")));
+    }
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => {
+                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                if record.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                rows.push((line, record.iter().map(|c| c.to_string()).collect()));
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(input_error(format!(
+                    "{name}, line {line}: cannot read CSV: {e}"
+                )));
+            }
+        }
+    }
+    Ok(RawTable {
+        dialect: Dialect {
+            format: "csv",
+            delimiter,
+            encoding,
+            bom,
+            decimal_comma: false,
+        },
+        line_word: "line",
+        rows,
+    })
+}
+
+fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let name = path.display().to_string();
+    let mut wb = open_workbook_auto(path)
+        .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
+    let names = wb.sheet_names().to_vec();
+    let sheet_name = match sheet {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                return Err(usage_error(format!(
+                    "{name}: no sheet '{s}'; the workbook has: {}",
+                    names.join(", ")
+                )));
+            }
+            s.to_string()
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| input_error(format!("{name}: the workbook has no sheets")))?,
+    };
+    let range = wb
+        .worksheet_range(&sheet_name)
+        .map_err(|e| input_error(format!("{name}: cannot read sheet '{sheet_name}': {e}")))?;
+    let (row0, _) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) => format_f64(*f),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => format_f64(d.as_f64()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => format!("#{e:?}"),
+            })
+            .collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push((row0 as usize + i + 1, cells));
+    }
+    if rows.is_empty() {
+        return Err(input_error(format!(
+            "{name}: sheet '{sheet_name}' is empty"
+        )));
+    }
+    Ok(RawTable {
+        dialect: Dialect {
+            format: "xlsx",
+            delimiter: b',',
+            encoding: "UTF-8",
+            bom: false,
+            decimal_comma: false,
+        },
+        line_word: "row",
+        rows,
+    })
+}
+
+/// Shortest round-trip text of a number (never an exponent).
+pub fn format_f64(v: f64) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    format!("{v}")
+}
+
+/// Markers used in official statistics for values that are not zero but
+/// unknown, suppressed or not applicable.
+pub fn is_missing_marker(s: &str) -> bool {
+    matches!(
+        s,
+        "." | "-"
+            | "–"
+            | "—"
+            | "x"
+            | "X"
+            | "*"
+            | "…"
+            | "..."
+            | "/"
+            | "()"
+            | "k.A."
+            | "k. A."
+            | "n.a."
+            | "n/a"
+            | "NA"
+            | "#N/A"
+            | "#NV"
+    )
+}
+
+/// Parse a number as it appears in statistics files: decimal comma or point,
+/// thousands separators (`.`/`,`/space/apostrophe, in groups of three),
+/// Unicode minus, an optional trailing `%`.
+pub fn parse_number(raw: &str, decimal_comma: bool) -> Option<f64> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let s = s.strip_suffix('%').map(str::trim_end).unwrap_or(s);
+    let mut t = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{2212}' => t.push('-'),
+            ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’' => {}
+            c => t.push(c),
+        }
+    }
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(b) => ("-", b),
+        None => ("", t.strip_prefix('+').unwrap_or(&t)),
+    };
+    if body.is_empty()
+        || !body.bytes().all(|b| {
+            b.is_ascii_digit()
+                || b == b'.'
+                || b == b','
+                || b == b'e'
+                || b == b'E'
+                || b == b'-'
+                || b == b'+'
+        })
+        || !body.as_bytes()[0].is_ascii_digit()
+            && body.as_bytes()[0] != b'.'
+            && body.as_bytes()[0] != b','
+    {
+        return None;
+    }
+    let (thousands, dec) = if decimal_comma {
+        ('.', ',')
+    } else {
+        (',', '.')
+    };
+    let mut int_frac = body.splitn(2, dec);
+    let int_part = int_frac.next().unwrap_or("");
+    let frac = int_frac.next();
+    if frac.is_some_and(|f| f.contains(thousands) || f.contains(dec)) {
+        return None;
+    }
+    let int_clean = if int_part.contains(thousands) {
+        let groups: Vec<&str> = int_part.split(thousands).collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !ok {
+            return None;
+        }
+        groups.concat()
+    } else {
+        int_part.to_string()
+    };
+    let mut out = String::with_capacity(body.len() + 1);
+    out.push_str(sign);
+    out.push_str(&int_clean);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    let v: f64 = out.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+/// Does the file use a decimal comma? Yes when numbers like `12,5` occur and
+/// no number has a decimal point (a point between digits is then a thousands
+/// separator, as in `3.769.962`).
+fn sniff_decimal_comma(rows: &[(usize, Vec<String>)], delimiter: u8) -> bool {
+    if delimiter == b',' {
+        return false;
+    }
+    let mut comma = 0usize;
+    let mut point = 0usize;
+    for (_, cells) in rows.iter().skip(1) {
+        for c in cells {
+            let c = c.trim();
+            if c.is_empty() || !c.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if parse_number(c, true).is_some() && c.contains(',') {
+                comma += 1;
+            } else if c.contains('.') && parse_number(c, false).is_some() {
+                // `1.234.567` and `1.234` read as thousands; anything else
+                // with a point is a decimal point.
+                let looks_thousands = parse_number(c, true).is_some();
+                if !looks_thousands {
+                    point += 1;
+                }
+            }
+        }
+    }
+    comma > 0 && point == 0
+}
+
+/// Names that usually hold the PLR key, most specific first (compared
+/// case-insensitively without spaces, `-` and `_`).
+const KEY_NAMES: &[&str] = &[
+    "raumid",
+    "plrid",
+    "planungsraumnummer",
+    "planungsraum(nummer)",
+    "plrschlüssel",
+    "plrschluessel",
+    "plrnr",
+    "lorschlüssel",
+    "schlüssel",
+    "schluessel",
+    "lor",
+    "plr",
+    "raum",
+    "id",
+    "key",
+    "nummer",
+];
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Fraction of non-empty values of column `i` that parse as keys, and their level.
+fn key_fit(rows: &[(usize, Vec<String>)], i: usize) -> (f64, Option<Level>) {
+    let mut ok = 0usize;
+    let mut n = 0usize;
+    let mut levels: HashMap<Level, usize> = HashMap::new();
+    for (_, cells) in rows.iter().skip(1) {
+        let Some(c) = cells.get(i) else { continue };
+        if c.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        if let Ok((level, _)) = normalize_key(c) {
+            ok += 1;
+            *levels.entry(level).or_default() += 1;
+        }
+    }
+    let level = levels
+        .into_iter()
+        .max_by_key(|(l, c)| (*c, *l))
+        .map(|(l, _)| l);
+    if n == 0 {
+        (0.0, None)
+    } else {
+        (ok as f64 / n as f64, level)
+    }
+}
+
+fn find_key_column(name: &str, rows: &[(usize, Vec<String>)], key: Option<&str>) -> Result<usize> {
+    let header = &rows[0].1;
+    if let Some(k) = key {
+        return header
+            .iter()
+            .position(|h| h.trim() == k.trim())
+            .or_else(|| header.iter().position(|h| squash(h) == squash(k)))
+            .ok_or_else(|| {
+                usage_error(format!(
+                    "{name}: --key '{k}' is not a column. Columns seen: {}",
+                    header.join(", ")
+                ))
+            });
+    }
+    for cand in KEY_NAMES {
+        for (i, h) in header.iter().enumerate() {
+            if squash(h) == *cand {
+                let (fit, level) = key_fit(rows, i);
+                if fit >= 0.9 && level.is_some_and(|l| l != Level::Bezirk) {
+                    return Ok(i);
+                }
+            }
+        }
+    }
+    // No known name: the first column whose values are all PLR keys.
+    for i in 0..header.len() {
+        let (fit, level) = key_fit(rows, i);
+        if fit == 1.0 && level == Some(Level::Plr) {
+            return Ok(i);
+        }
+    }
+    Err(input_error(format!(
+        "{name}: no column with LOR keys found. Columns seen: {}. Name the column that holds the Planungsraum keys with --key COLUMN",
+        header.join(", ")
+    )))
+}
+
+fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTable, Warnings)> {
+    let RawTable {
+        mut dialect,
+        line_word,
+        rows,
+    } = raw;
+    let mut warnings = Warnings::default();
+    if rows.is_empty() {
+        return Err(input_error(format!("{name}: the file is empty")));
+    }
+    if rows.len() == 1 {
+        return Err(input_error(format!(
+            "{name}: the file has a header ({} columns) but no data rows",
+            rows[0].1.len()
+        )));
+    }
+    let mut header: Vec<String> = rows[0].1.iter().map(|h| h.trim().to_string()).collect();
+    // Trailing delimiters (`a;b;`) make an unnamed empty last column.
+    while header.len() > 1
+        && header.last().is_some_and(|h| h.is_empty())
+        && rows[1..]
+            .iter()
+            .all(|(_, c)| c.get(header.len() - 1).is_none_or(|v| v.trim().is_empty()))
+    {
+        header.pop();
+    }
+    let width = header.len();
+    for (i, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            return Err(input_error(format!(
+                "{name}, {line_word} {}: column {} has no name",
+                rows[0].0,
+                i + 1
+            )));
+        }
+        if let Some(j) = header[..i].iter().position(|x| x == h) {
+            return Err(input_error(format!(
+                "{name}, {line_word} {}: column '{h}' appears twice (columns {} and {})",
+                rows[0].0,
+                j + 1,
+                i + 1
+            )));
+        }
+    }
+    // Ragged rows: an error, except for empty trailing cells.
+    for (line, cells) in &rows[1..] {
+        if cells.len() < width && dialect.format == "csv" {
+            return Err(input_error(format!(
+                "{name}, {line_word} {line}: {} fields, but the header has {width} ({})",
+                cells.len(),
+                if cells.len() + 1 == width {
+                    "a missing delimiter?"
+                } else {
+                    "a broken row?"
+                }
+            )));
+        }
+        if cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty()) {
+            return Err(input_error(format!(
+                "{name}, {line_word} {line}: {} fields, but the header has {width} (a delimiter inside an unquoted value?)",
+                cells.len()
+            )));
+        }
+    }
+    let key_idx = find_key_column(name, &rows, opts.key.as_deref())?;
+    let key_column = header[key_idx].clone();
+
+    // Keys. Rows without a key and without data (footnotes, notes below the
+    // table) are reported and skipped; a malformed key in a data row is an error.
+    let mut data_rows: Vec<(usize, &Vec<String>, Level, String)> = Vec::new();
+    let mut footnotes = Vec::new();
+    for (line, cells) in &rows[1..] {
+        let raw_key = cells.get(key_idx).map(String::as_str).unwrap_or("");
+        match normalize_key(raw_key) {
+            Ok((level, key)) => data_rows.push((*line, cells, level, key)),
+            Err(e) => {
+                let others_empty = cells
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| i == key_idx || c.trim().is_empty());
+                let first_text = cells.iter().find(|c| !c.trim().is_empty());
+                if others_empty
+                    || (raw_key.trim().is_empty()
+                        && cells.iter().filter(|c| !c.trim().is_empty()).count() == 1)
+                {
+                    footnotes.push(format!(
+                        "{line} ('{}')",
+                        first_text
+                            .map(|s| s.chars().take(40).collect::<String>())
+                            .unwrap_or_default()
+                    ));
+                    continue;
+                }
+                return Err(input_error(format!(
+                    "{name}, {line_word} {line}, column '{key_column}': {e}"
+                )));
+            }
+        }
+    }
+    if !footnotes.is_empty() {
+        warnings.push(
+            "ignored-rows",
+            format!(
+                "{name}: {} {}s without a key and without figures were skipped (notes?): {line_word} {}",
+                footnotes.len(),
+                line_word,
+                examples(&footnotes, 3)
+            ),
+        );
+    }
+    if data_rows.is_empty() {
+        return Err(input_error(format!("{name}: no data rows with a LOR key")));
+    }
+    // Mixed levels (subtotal rows): keep the finest level.
+    let finest = data_rows.iter().map(|r| r.2).min().unwrap_or(Level::Plr);
+    let coarse: Vec<String> = data_rows
+        .iter()
+        .filter(|r| r.2 != finest)
+        .map(|r| format!("{} ({line_word} {})", r.3, r.0))
+        .collect();
+    if !coarse.is_empty() {
+        warnings.push(
+            "subtotal-rows",
+            format!(
+                "{name}: {} rows have keys of a coarser level than {} (subtotals?) and were not used: {}",
+                coarse.len(),
+                finest.german(),
+                examples(&coarse, 3)
+            ),
+        );
+        data_rows.retain(|r| r.2 == finest);
+    }
+    // Duplicate keys are an error: which row would be right?
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(data_rows.len());
+    for (line, _, _, key) in &data_rows {
+        if let Some(first) = seen.insert(key.as_str(), *line) {
+            return Err(input_error(format!(
+                "{name}, {line_word} {line}: duplicate key {key} (also on {line_word} {first})"
+            )));
+        }
+    }
+
+    dialect.decimal_comma = match opts.decimal {
+        Some(b',') => true,
+        Some(_) => false,
+        None => dialect.format == "csv" && sniff_decimal_comma(&rows, dialect.delimiter),
+    };
+    let decimal_comma = dialect.decimal_comma;
+
+    // Columns, typed.
+    let mut columns = Vec::with_capacity(width - 1);
+    for (ci, cname) in header.iter().enumerate() {
+        if ci == key_idx {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(data_rows.len());
+        let mut raws = Vec::with_capacity(data_rows.len());
+        let mut n_num = 0usize;
+        let mut bad: Vec<(usize, String)> = Vec::new();
+        for (line, row, _, _) in &data_rows {
+            let raw = row.get(ci).map(|s| s.trim()).unwrap_or("");
+            let cell = if raw.is_empty() {
+                Cell::Empty
+            } else if is_missing_marker(raw) {
+                Cell::Marker(raw.to_string())
+            } else if let Some(v) = parse_number(raw, decimal_comma) {
+                n_num += 1;
+                Cell::Num(v)
+            } else {
+                bad.push((*line, raw.to_string()));
+                Cell::Text(raw.to_string())
+            };
+            cells.push(cell);
+            raws.push(raw.to_string());
+        }
+        let kind = if bad.is_empty() {
+            ColumnType::Numeric
+        } else if n_num > bad.len() {
+            // Mostly numbers: a count column with a broken cell.
+            let (line, v) = &bad[0];
+            return Err(input_error(format!(
+                "{name}, {line_word} {line}, column '{cname}': '{v}' is not a number{}",
+                if bad.len() > 1 {
+                    format!(" ({} more such cells in this column)", bad.len() - 1)
+                } else {
+                    String::new()
+                }
+            )));
+        } else {
+            ColumnType::Text
+        };
+        columns.push(Column {
+            name: cname.clone(),
+            kind,
+            cells,
+            raw: raws,
+        });
+    }
+    let (lines, keys): (Vec<usize>, Vec<String>) = data_rows
+        .into_iter()
+        .map(|(line, _, _, key)| (line, key))
+        .unzip();
+    Ok((
+        StatTable {
+            source: name.to_string(),
+            dialect,
+            key_column,
+            level: finest,
+            keys,
+            lines,
+            columns,
+            line_word,
+        },
+        warnings,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("3.769.962", true), Some(3769962.0));
+        assert_eq!(parse_number("3,769,962", false), Some(3769962.0));
+        assert_eq!(parse_number("12,5", true), Some(12.5));
+        assert_eq!(parse_number("1.234,5", true), Some(1234.5));
+        assert_eq!(parse_number("-1.31", false), Some(-1.31));
+        assert_eq!(parse_number("−2,67", true), Some(-2.67));
+        assert_eq!(parse_number("3 384", false), Some(3384.0));
+        assert_eq!(parse_number("12,5 %", true), Some(12.5));
+        assert_eq!(parse_number("1.23.4", true), None);
+        assert_eq!(parse_number("NaN", false), None);
+        assert_eq!(parse_number("inf", false), None);
+        assert_eq!(parse_number("abc", false), None);
+        assert_eq!(parse_number("12a", false), None);
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2;3"), b';');
+        assert_eq!(sniff_delimiter("a,b,c\n"), b',');
+        assert_eq!(sniff_delimiter("a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter("\"a;x\",b,c\n"), b',');
+    }
+}
