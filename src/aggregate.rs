@@ -93,6 +93,7 @@ pub fn aggregate(
         .collect();
     let kept: Vec<&ColumnRule> = rules.iter().filter(|r| r.rule != Rule::Drop).collect();
     let cells = |name: &str| -> &[Cell] { &table.columns[col_of[name]].cells };
+    let empty: Vec<Cell> = Vec::new();
 
     let mut keys = Vec::new();
     let mut rows = Vec::new();
@@ -112,7 +113,11 @@ pub fn aggregate(
         }
         let mut row = Vec::with_capacity(kept.len());
         for (j, r) in kept.iter().enumerate() {
-            let x = cells(&r.column);
+            // Derived columns (a new ratio) have no cells of their own.
+            let x: &[Cell] = match col_of.get(r.column.as_str()) {
+                Some(&c) => &table.columns[c].cells,
+                None => &empty,
+            };
             let v = match &r.rule {
                 Rule::Sum => {
                     let (s, miss, known) = weighted_sum(x, &members);
@@ -158,7 +163,7 @@ pub fn aggregate(
                     v.map(Value::Num).unwrap_or(Value::Missing)
                 }
                 Rule::Label => {
-                    let raw = &table.columns[col_of[r.column.as_str()]].raw;
+                    let raw = &table.columns[col_of[r.column.as_str()]].raw; // labels are input columns
                     let first = &raw[members[0].0];
                     if first.is_empty() || members.iter().any(|&(i, _)| raw[i] != *first) {
                         Value::Missing

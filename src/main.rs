@@ -30,6 +30,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     Aggregate(cmd::aggregate::Args),
     Sample(cmd::sample::Args),

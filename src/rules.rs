@@ -85,7 +85,8 @@ pub struct RuleFlags {
     pub sum: Vec<String>,
     /// `PATTERN[,PATTERN…]=WEIGHT`: weighted mean.
     pub weighted: Vec<String>,
-    /// `COL=NUMERATOR/DENOMINATOR[*FACTOR]`: recomputed ratio.
+    /// `COL=NUMERATOR/DENOMINATOR[*FACTOR]`: recomputed ratio; a `COL` that
+    /// is not in the table is added as a new column.
     pub ratio: Vec<String>,
     pub min: Vec<String>,
     pub max: Vec<String>,
@@ -218,6 +219,32 @@ pub fn share_like_name(name: &str) -> bool {
         || l.contains("rate_")
         || l.contains("_rate")
         || l.contains(" rate")
+}
+
+/// Does a column name say "count or amount" (extensive: may be summed)?
+/// Such a column is summed even when its values lie between 0 and 100.
+pub fn count_like_name(name: &str) -> bool {
+    let l = name.to_lowercase();
+    [
+        "fläche",
+        "flaeche",
+        "area",
+        " qm",
+        "m²",
+        "anzahl",
+        "count",
+        "einwohner",
+        "inhabitants",
+        "plätze",
+        "plaetze",
+        "places",
+        "summe",
+        "total",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+        || l.starts_with("ew ")
+        || l == "ew"
 }
 
 /// Names of columns that are labels, not figures.
@@ -375,6 +402,7 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
             }
         }
     }
+    let mut derived: Vec<ColumnRule> = Vec::new();
     for v in &flags.ratio {
         let err = || {
             usage_error(format!(
@@ -385,7 +413,27 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
         let (n, d, factor) = parse_ratio(spec).ok_or_else(err)?;
         let numerator = numeric_column(table, &n, "--ratio")?.to_string();
         let denominator = numeric_column(table, &d, "--ratio")?.to_string();
-        for c in resolve(table, col.trim(), "--ratio")? {
+        let col = col.trim();
+        let rule = Rule::Ratio {
+            numerator: numerator.clone(),
+            denominator: denominator.clone(),
+            factor,
+        };
+        if table.column(col).is_none() && !col.contains(['*', '?']) && !col.is_empty() {
+            // A new column, computed from two counts.
+            if derived.iter().any(|d: &ColumnRule| d.column == col) {
+                return Err(usage_error(format!(
+                    "--ratio: column '{col}' is defined twice"
+                )));
+            }
+            derived.push(ColumnRule {
+                column: col.to_string(),
+                rule,
+                origin: Origin::Explicit,
+            });
+            continue;
+        }
+        for c in resolve(table, col, "--ratio")? {
             set(
                 c,
                 Rule::Ratio {
@@ -421,7 +469,9 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
         let (rule, origin) =
             if c.kind == ColumnType::Text || label_name(&c.name) || is_key_part(table, i) {
                 (Rule::Label, Origin::Label)
-            } else if share_like_name(&c.name) || share_like_values(table, i) {
+            } else if share_like_name(&c.name)
+                || (share_like_values(table, i) && !count_like_name(&c.name))
+            {
                 unruled_shares.push(&c.name);
                 continue;
             } else {
@@ -453,6 +503,7 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
             examples(&unruled_shares, 20),
         )));
     }
+    rules.extend(derived);
     // Weight and ratio columns must themselves be in the table (checked) and
     // numeric; a weight that is itself a share would give nonsense.
     for r in &rules {

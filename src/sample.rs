@@ -189,20 +189,20 @@ fn apportion(total: u64, weights: &[f64]) -> Vec<u64> {
 impl Sample {
     /// Make the sample district (always the same).
     pub fn generate() -> Sample {
-        let mut rng = Rng::new(0x4C4F_5232_3032_31);
+        let mut rng = Rng::new(0x004C_4F52_3230_3231);
         let mut plr = Vec::with_capacity(COLS * ROWS);
         let mut n = 0;
         for p in 0..5 {
             for b in 0..3 {
                 let rr = p * 3 + b + 1;
                 for col in [2 * p, 2 * p + 1] {
-                    for row in 0..ROWS {
+                    for (row, second) in PLR_SECOND.iter().enumerate().take(ROWS) {
                         if bzr_of_row(row) != b {
                             continue;
                         }
                         n += 1;
                         let key = format!("{BEZIRK}{}{rr:02}{n:02}", (p + 1) * 10);
-                        let name = format!("{}{}", PLR_FIRST[col], PLR_SECOND[row]);
+                        let name = format!("{}{second}", PLR_FIRST[col]);
                         // Population: a forest with nobody, an allotment area
                         // with a handful, dense blocks in the Altstadt.
                         let total = if col == 9 && row == 4 {
@@ -266,12 +266,11 @@ impl Sample {
             let pgr = p.col / 2;
             let _ = writeln!(
                 s,
-                "{};{BEZIRK_NAME};{};{};{};{}",
+                "{};{BEZIRK_NAME};{};{};{};300000",
                 p.key,
                 p.name,
                 bzr_name(pgr, bzr_of_row(p.row)),
                 pgr_name(pgr),
-                "300000"
             );
         }
         s
@@ -326,7 +325,7 @@ impl Sample {
     /// Social indicators in % (like the Monitoring Soziale Stadtentwicklung):
     /// `;`, decimal comma, UTF-8 with BOM, `.` where a PLR is too small to publish.
     pub fn indicators_csv(&self) -> String {
-        let mut rng = Rng::new(0x4B30_31);
+        let mut rng = Rng::new(0x004B_3031);
         let mut s = String::from("\u{feff}PLR-ID;PLR-Name;EW;K01 Arbeitslose %;K02 Kinderarmut %;K03 Alleinerziehende %\n");
         for p in &self.plr {
             let ew = p.population();

@@ -487,26 +487,26 @@ fn sniff_decimal_comma(rows: &[(usize, Vec<String>)], delimiter: u8) -> bool {
     comma > 0 && point == 0
 }
 
-/// Names that usually hold the PLR key, most specific first (compared
-/// case-insensitively without spaces, `-` and `_`).
+/// Names that hold the PLR key (compared case-insensitively without spaces,
+/// `-`, `_` and `.`). A column with one of these names is the key column as
+/// soon as most of its values are keys; malformed keys are then reported by row.
 const KEY_NAMES: &[&str] = &[
     "raumid",
     "plrid",
-    "planungsraumnummer",
     "planungsraum(nummer)",
+    "planungsraumnummer",
     "plrschlüssel",
     "plrschluessel",
     "plrnr",
     "lorschlüssel",
     "schlüssel",
     "schluessel",
-    "lor",
-    "plr",
-    "raum",
-    "id",
-    "key",
-    "nummer",
 ];
+
+/// Weaker names: the column must hold keys in (nearly) every row, because
+/// `PLR` in the statistics office's file is the two-digit PLR number and
+/// `id` can be anything.
+const WEAK_KEY_NAMES: &[&str] = &["lor", "plr", "raum", "id", "key", "nummer"];
 
 fn squash(s: &str) -> String {
     s.chars()
@@ -522,7 +522,8 @@ fn key_fit(rows: &[(usize, Vec<String>)], i: usize) -> (f64, Option<Level>) {
     let mut levels: HashMap<Level, usize> = HashMap::new();
     for (_, cells) in rows.iter().skip(1) {
         let Some(c) = cells.get(i) else { continue };
-        if c.trim().is_empty() {
+        // Blank keys and note rows (one filled cell) say nothing about the column.
+        if c.trim().is_empty() || cells.iter().filter(|c| !c.trim().is_empty()).count() <= 1 {
             continue;
         }
         n += 1;
@@ -556,12 +557,14 @@ fn find_key_column(name: &str, rows: &[(usize, Vec<String>)], key: Option<&str>)
                 ))
             });
     }
-    for cand in KEY_NAMES {
-        for (i, h) in header.iter().enumerate() {
-            if squash(h) == *cand {
-                let (fit, level) = key_fit(rows, i);
-                if fit >= 0.9 && level.is_some_and(|l| l != Level::Bezirk) {
-                    return Ok(i);
+    for (names, min_fit) in [(KEY_NAMES, 0.5), (WEAK_KEY_NAMES, 0.9)] {
+        for cand in names {
+            for (i, h) in header.iter().enumerate() {
+                if squash(h) == *cand {
+                    let (fit, level) = key_fit(rows, i);
+                    if fit >= min_fit && level.is_some_and(|l| l != Level::Bezirk) {
+                        return Ok(i);
+                    }
                 }
             }
         }

@@ -1,0 +1,69 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The real Berlin data beside the project (`../shared/data/berlin`).
+pub fn berlin(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/berlin")
+        .join(rel)
+}
+
+/// A published table read with the csv crate alone (independent of lor's
+/// reader): key column → column → text.
+pub fn published(rel: &str, delimiter: u8) -> BTreeMap<String, BTreeMap<String, String>> {
+    let bytes = std::fs::read(berlin(rel)).expect("shared data present");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let mut out = BTreeMap::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let mut row = BTreeMap::new();
+        for (h, v) in headers.iter().zip(rec.iter()) {
+            row.insert(h.to_string(), v.to_string());
+        }
+        out.insert(rec[0].to_string(), row);
+    }
+    out
+}
+
+/// Run the `lor` binary.
+pub fn lor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lor"))
+        .args(args)
+        .output()
+        .expect("run lor")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A fresh empty directory under the target dir for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Files in a directory (names), sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
