@@ -172,7 +172,7 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
         warnings.push(
             "unknown-key",
             format!(
-                "{}: {} of {} keys are not in the reference {} (wrong vintage or a typo?); their figures are not aggregated: {}",
+                "{}: {} of {} keys are not in the reference {} (wrong vintage, a typo, or no geometry there): {}",
                 table.source,
                 unknown.len(),
                 table.len(),

@@ -18,11 +18,17 @@
 
 pub mod aggregate;
 pub mod check;
+pub mod crs;
 pub mod error;
+pub mod geometry;
 pub mod key;
+pub mod map;
 pub mod names;
 pub mod output;
+pub mod overlay;
+pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod sozialraum;
 pub mod stats;
 pub mod weights;

@@ -33,6 +33,7 @@ struct Cli {
 #[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     Aggregate(cmd::aggregate::Args),
+    Mismatch(cmd::mismatch::Args),
     Sample(cmd::sample::Args),
 }
 
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
     let ctx = cmd::Context { quiet: cli.quiet };
     let result = match cli.command {
         Command::Aggregate(args) => cmd::aggregate::run(args, &ctx),
+        Command::Mismatch(args) => cmd::mismatch::run(args, &ctx),
         Command::Sample(args) => cmd::sample::run(args, &ctx),
     };
     match result {

@@ -354,9 +354,186 @@ impl Sample {
             ("plr.csv", self.names_csv()),
             ("EWR202412E_Matrix.csv", self.population_csv()),
             ("indikatoren.csv", self.indicators_csv()),
+            ("plr.geojson", self.plr_geojson()),
+            ("sozialraeume.geojson", self.sozialraum_geojson()),
+            ("sozialraum-liste.csv", self.sozialraum_list_csv()),
         ]
     }
+
+    /// Corner (grid line `c`, `r`) of the grid in EPSG:25833.
+    fn corner(c: usize, r: usize) -> (f64, f64) {
+        (X0 + c as f64 * CELL_W, Y0 - r as f64 * CELL_H)
+    }
+
+    /// Offset of the midpoint of an inner grid edge: the PLR borders are not
+    /// ruler-straight, and both neighbours share the same vertex, so the PLR
+    /// tile the district exactly.
+    fn wiggle(kind: u64, c: usize, r: usize) -> f64 {
+        let mut rng = Rng::new(kind * 10_007 + (c as u64) * 101 + r as u64);
+        rng.range(-4.0, 4.0)
+    }
+
+    /// The ring of one PLR cell: corners and wiggled edge midpoints, clockwise
+    /// from the north-west corner, closed.
+    fn cell_ring(col: usize, row: usize) -> Vec<(f64, f64)> {
+        let (x0, y0) = Sample::corner(col, row);
+        let (x1, y1) = Sample::corner(col + 1, row + 1);
+        // Horizontal edges: top (grid row `row`), bottom (`row + 1`);
+        // vertical edges: left (grid column `col`), right (`col + 1`).
+        let h = |r: usize| {
+            if r == 0 || r == ROWS {
+                0.0
+            } else {
+                Sample::wiggle(1, col, r)
+            }
+        };
+        let v = |c: usize| {
+            if c == 0 || c == COLS {
+                0.0
+            } else {
+                Sample::wiggle(2, c, row)
+            }
+        };
+        let xm = (x0 + x1) / 2.0;
+        let ym = (y0 + y1) / 2.0;
+        vec![
+            (x0, y0),
+            (xm, y0 + h(row)),
+            (x1, y0),
+            (x1 + v(col + 1), ym),
+            (x1, y1),
+            (xm, y1 + h(row + 1)),
+            (x0, y1),
+            (x0 + v(col), ym),
+            (x0, y0),
+        ]
+    }
+
+    /// PLR polygons in EPSG:25833 (declared with the legacy `crs` member).
+    pub fn plr_geojson(&self) -> String {
+        let mut s = String::from(
+            "{\"type\":\"FeatureCollection\",\"name\":\"plr\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::25833\"}},\"features\":[\n",
+        );
+        for (i, p) in self.plr.iter().enumerate() {
+            let ring: Vec<String> = Sample::cell_ring(p.col, p.row)
+                .iter()
+                .map(|(x, y)| format!("[{x:.2},{y:.2}]"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "{{\"type\":\"Feature\",\"properties\":{{\"id\":\"{}\",\"name\":\"{}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}}}{}",
+                p.key,
+                p.name,
+                ring.join(","),
+                if i + 1 < self.plr.len() { "," } else { "" }
+            );
+        }
+        s.push_str("]}\n");
+        s
+    }
+
+    /// The five Sozialräume as (id, name, x-range in cells, y-range in cells).
+    /// Their borders cut through Prognoseräume, Bezirksregionen and a few
+    /// Planungsräume (column 5 and row 2 are halved).
+    pub fn sozialraeume() -> [SampleSozialraum; 5] {
+        [
+            ("SR1", "Nordwest", (0.0, 4.0), (0.0, 2.0)),
+            ("SR2", "Südwest", (0.0, 4.0), (2.0, 5.0)),
+            ("SR3", "Mitte", (4.0, 5.5), (0.0, 5.0)),
+            ("SR4", "Nordost", (5.5, 10.0), (0.0, 2.5)),
+            ("SR5", "Südost", (5.5, 10.0), (2.5, 5.0)),
+        ]
+    }
+
+    /// Sozialraum polygons, digitised by another office: in WGS84 (RFC 7946,
+    /// no `crs` member), straight borders with vertices every half cell,
+    /// each a metre or two off the PLR borders (digitising noise).
+    pub fn sozialraum_geojson(&self) -> String {
+        let to_wgs = crate::crs::Transformer::new(crate::crs::Crs::Utm33, crate::crs::Crs::Wgs84);
+        // Shared jitter per grid point so that neighbouring Sozialräume meet.
+        let jitter = |gx: f64, gy: f64, axis: u64| -> f64 {
+            if (axis == 0 && (gx == 0.0 || gx == COLS as f64))
+                || (axis == 1 && (gy == 0.0 || gy == ROWS as f64))
+            {
+                return 0.0;
+            }
+            let mut rng =
+                Rng::new(((gx * 2.0) as u64) * 1_000 + ((gy * 2.0) as u64) * 7 + axis * 99_991);
+            rng.range(-1.5, 1.5)
+        };
+        let mut s = String::from(
+            "{\"type\":\"FeatureCollection\",\"name\":\"sozialraeume\",\"features\":[\n",
+        );
+        let srs = Sample::sozialraeume();
+        for (i, (id, name, (cx0, cx1), (ry0, ry1))) in srs.iter().enumerate() {
+            // Walk the rectangle's border in half-cell steps.
+            let mut pts: Vec<(f64, f64)> = Vec::new();
+            let steps = |a: f64, b: f64| -> Vec<f64> {
+                let n = ((b - a) * 2.0).round() as usize;
+                (0..n).map(|k| a + (b - a) * k as f64 / n as f64).collect()
+            };
+            for gx in steps(*cx0, *cx1) {
+                pts.push((gx, *ry0));
+            }
+            for gy in steps(*ry0, *ry1) {
+                pts.push((*cx1, gy));
+            }
+            for gx in steps(*cx0, *cx1).into_iter().map(|g| cx1 + cx0 - g) {
+                pts.push((gx, *ry1));
+            }
+            for gy in steps(*ry0, *ry1).into_iter().map(|g| ry1 + ry0 - g) {
+                pts.push((*cx0, gy));
+            }
+            pts.push(pts[0]);
+            let coords: Vec<String> = pts
+                .iter()
+                .map(|&(gx, gy)| {
+                    let x = X0 + gx * CELL_W + jitter(gx, gy, 0);
+                    let y = Y0 - gy * CELL_H + jitter(gx, gy, 1);
+                    let c = to_wgs
+                        .point(geo::Coord { x, y })
+                        .expect("built-in transform");
+                    format!("[{:.8},{:.8}]", c.x, c.y)
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "{{\"type\":\"Feature\",\"properties\":{{\"id\":\"{id}\",\"name\":\"{name}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}}}{}",
+                coords.join(","),
+                if i + 1 < srs.len() { "," } else { "" }
+            );
+        }
+        s.push_str("]}\n");
+        s
+    }
+
+    /// The same Sozialräume as a list PLR → Sozialraum (by the cell centre),
+    /// as districts keep it in a spreadsheet.
+    pub fn sozialraum_list_csv(&self) -> String {
+        let mut s = String::from("PLR;Sozialraum;Sozialraum_Name\n");
+        for p in &self.plr {
+            let (cx, cy) = (p.col as f64 + 0.5, p.row as f64 + 0.5);
+            if let Some((id, name, _, _)) = Sample::sozialraeume()
+                .into_iter()
+                .find(|(_, _, (x0, x1), (y0, y1))| cx >= *x0 && cx < *x1 && cy >= *y0 && cy < *y1)
+            {
+                let _ = writeln!(s, "{};{id};{name}", p.key);
+            }
+        }
+        s
+    }
 }
+
+/// A sample Sozialraum: id, name, x range and y range in grid cells.
+pub type SampleSozialraum = (&'static str, &'static str, (f64, f64), (f64, f64));
+
+/// North-west corner of the sample district in EPSG:25833 (east of Berlin,
+/// so it is never confused with real units).
+const X0: f64 = 430_000.0;
+const Y0: f64 = 5_830_000.0;
+/// Size of one PLR cell in metres.
+const CELL_W: f64 = 600.0;
+const CELL_H: f64 = 500.0;
 
 #[cfg(test)]
 mod tests {

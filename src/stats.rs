@@ -105,6 +105,21 @@ impl StatTable {
         self.keys.is_empty()
     }
 
+    /// Keep only the rows whose key passes `keep`.
+    pub fn retain_keys(&mut self, keep: impl Fn(&str) -> bool) {
+        let mask: Vec<bool> = self.keys.iter().map(|k| keep(k)).collect();
+        fn filter<T>(v: &mut Vec<T>, mask: &[bool]) {
+            let mut it = mask.iter();
+            v.retain(|_| *it.next().expect("one flag per row"));
+        }
+        filter(&mut self.keys, &mask);
+        filter(&mut self.lines, &mask);
+        for c in &mut self.columns {
+            filter(&mut c.cells, &mask);
+            filter(&mut c.raw, &mask);
+        }
+    }
+
     /// The LOR vintage the keys belong to, with the keys that do not fit.
     pub fn vintage(&self) -> Option<(Vintage, Vec<&str>)> {
         Vintage::detect(self.keys.iter().map(String::as_str))
@@ -123,6 +138,9 @@ pub struct ReadOptions {
     pub decimal: Option<u8>,
     /// Encoding label (`utf-8`, `windows-1252`, `latin1`, …).
     pub encoding: Option<String>,
+    /// Allow a key in several rows (lists such as PLR → Sozialraum with
+    /// weights); statistics never allow it.
+    pub allow_duplicate_keys: bool,
 }
 
 /// Read a statistics file (CSV or XLSX).
@@ -716,7 +734,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     }
     // Duplicate keys are an error: which row would be right?
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(data_rows.len());
-    for (line, _, _, key) in &data_rows {
+    for (line, _, _, key) in data_rows.iter().filter(|_| !opts.allow_duplicate_keys) {
         if let Some(first) = seen.insert(key.as_str(), *line) {
             return Err(input_error(format!(
                 "{name}, {line_word} {line}: duplicate key {key} (also on {line_word} {first})"

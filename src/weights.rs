@@ -139,3 +139,230 @@ mod tests {
         assert!(chained.incomplete_sources(1e-12).is_empty());
     }
 }
+
+/// How PLR figures are given to the units of another layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assign {
+    /// The whole unit to the target with its largest real part (the
+    /// planners' usual rule; counts stay whole numbers).
+    Largest,
+    /// Counts apportioned by the area shares of the real parts; slivers are
+    /// dropped and the rest renormalised.
+    Area,
+}
+
+impl Assign {
+    pub fn parse(s: &str) -> Option<Assign> {
+        match s {
+            "largest" => Some(Assign::Largest),
+            "area" => Some(Assign::Area),
+            _ => None,
+        }
+    }
+}
+
+/// A weight table from classified parts, and the share of each source unit
+/// that goes nowhere (units outside every target, or with a real part outside).
+pub fn from_parts(
+    level: &str,
+    units: &[crate::overlay::UnitParts],
+    assign: Assign,
+) -> (WeightTable, Vec<(String, f64)>) {
+    use crate::overlay::PartClass;
+    let mut rows = Vec::new();
+    let mut unassigned = Vec::new();
+    for u in units {
+        match assign {
+            Assign::Largest => match u.largest() {
+                Some(p) if p.target.is_some() => rows.push(Weight {
+                    source: u.key.clone(),
+                    target: p.target.clone().expect("checked"),
+                    weight: 1.0,
+                }),
+                _ => unassigned.push((u.key.clone(), 1.0)),
+            },
+            Assign::Area => {
+                let real: Vec<&crate::overlay::Part> = u
+                    .parts
+                    .iter()
+                    .filter(|p| p.class != PartClass::Noise)
+                    .collect();
+                let total: f64 = real.iter().map(|p| p.area).sum();
+                if total <= 0.0 {
+                    unassigned.push((u.key.clone(), 1.0));
+                    continue;
+                }
+                let mut outside = 0.0;
+                for p in real {
+                    let w = p.area / total;
+                    match &p.target {
+                        Some(t) => rows.push(Weight {
+                            source: u.key.clone(),
+                            target: t.clone(),
+                            weight: w,
+                        }),
+                        None => outside += w,
+                    }
+                }
+                if outside > 0.0 {
+                    unassigned.push((u.key.clone(), outside));
+                }
+            }
+        }
+    }
+    (WeightTable::new(level, rows), unassigned)
+}
+
+/// Expand a table whose sources are coarser LOR units (BZR → Sozialraum) to
+/// the given finer keys (PLR), by the key digits.
+pub fn expand_to<'a>(table: &WeightTable, keys: impl IntoIterator<Item = &'a str>) -> WeightTable {
+    let mut by_source: BTreeMap<&str, Vec<&Weight>> = BTreeMap::new();
+    for w in &table.rows {
+        by_source.entry(w.source.as_str()).or_default().push(w);
+    }
+    let mut rows = Vec::new();
+    for k in keys {
+        // The longest listed prefix of the key wins (a PLR listed on its own
+        // overrides its BZR).
+        let hit = (2..=k.len())
+            .rev()
+            .step_by(2)
+            .find_map(|n| by_source.get(&k[..n]));
+        if let Some(ws) = hit {
+            rows.extend(ws.iter().map(|w| Weight {
+                source: k.to_string(),
+                target: w.target.clone(),
+                weight: w.weight,
+            }));
+        }
+    }
+    WeightTable::new(table.level.clone(), rows)
+}
+
+/// A list "unit → target" (PLR → Sozialraum, BZR → Sozialraum, …) read from
+/// CSV or XLSX: a key column (PLR, BZR or PGR keys), a target column
+/// (`Sozialraum`, `SR`, `target`, … or the first other column), optionally a
+/// target name column and a weight column (`weight`, `Gewicht`, `Anteil`).
+pub struct ListTable {
+    pub table: WeightTable,
+    /// The level of the listed keys.
+    pub key_level: Level,
+    /// Names of the targets, where the list has them.
+    pub target_names: BTreeMap<String, String>,
+}
+
+pub fn read_list(
+    path: &std::path::Path,
+    level_name: &str,
+) -> anyhow::Result<(ListTable, crate::error::Warnings)> {
+    use crate::error::{examples, input_error};
+    use crate::stats::{read_stats, ReadOptions};
+    let opts = ReadOptions {
+        allow_duplicate_keys: true,
+        ..ReadOptions::default()
+    };
+    let (t, mut warnings) = read_stats(path, &opts)?;
+    let lower = |s: &str| s.to_lowercase();
+    let target_names = [
+        "sozialraum",
+        "sr",
+        "sozialraum_id",
+        "sr_id",
+        "sozialraum (nummer)",
+        "target",
+        "ziel",
+        "to",
+    ];
+    let weight_names = ["weight", "gewicht", "anteil", "share"];
+    let target_idx = t
+        .columns
+        .iter()
+        .position(|c| target_names.contains(&lower(&c.name).as_str()))
+        .or_else(|| {
+            t.columns
+                .iter()
+                .position(|c| !weight_names.contains(&lower(&c.name).as_str()))
+        })
+        .ok_or_else(|| {
+            input_error(format!(
+                "{}: no column with the target units (e.g. 'Sozialraum')",
+                t.source
+            ))
+        })?;
+    let weight_idx = t
+        .columns
+        .iter()
+        .position(|c| weight_names.contains(&lower(&c.name).as_str()));
+    let name_idx = t
+        .columns
+        .iter()
+        .enumerate()
+        .position(|(i, c)| i != target_idx && lower(&c.name).contains("name"));
+    let mut rows = Vec::with_capacity(t.len());
+    let mut names = BTreeMap::new();
+    let mut bad = Vec::new();
+    for (i, key) in t.keys.iter().enumerate() {
+        let target = t.columns[target_idx].raw[i].trim().to_string();
+        if target.is_empty() {
+            bad.push(format!("{key} ({} {}): no target", t.line_word, t.lines[i]));
+            continue;
+        }
+        let weight = match weight_idx {
+            Some(w) => match t.columns[w].cells[i].num() {
+                Some(v) if (0.0..=1.0).contains(&v) => v,
+                Some(v) if (0.0..=100.0).contains(&v) => v / 100.0,
+                _ => {
+                    bad.push(format!(
+                        "{key} ({} {}): weight '{}'",
+                        t.line_word, t.lines[i], t.columns[w].raw[i]
+                    ));
+                    continue;
+                }
+            },
+            None => 1.0,
+        };
+        if let Some(n) = name_idx {
+            let name = t.columns[n].raw[i].trim();
+            if !name.is_empty() {
+                names
+                    .entry(target.clone())
+                    .or_insert_with(|| name.to_string());
+            }
+        }
+        rows.push(Weight {
+            source: key.clone(),
+            target,
+            weight,
+        });
+    }
+    if !bad.is_empty() {
+        return Err(input_error(format!(
+            "{}: {} rows cannot be used: {}",
+            t.source,
+            bad.len(),
+            examples(&bad, 5)
+        )));
+    }
+    let table = WeightTable::new(level_name, rows);
+    let off = table.incomplete_sources(1e-9);
+    if !off.is_empty() {
+        let list: Vec<String> = off.iter().map(|(k, w)| format!("{k} (Σ {w})")).collect();
+        warnings.push(
+            "weights",
+            format!(
+                "{}: the weights of {} units do not add up to 1 (they are used as given, not renormalised): {}",
+                t.source,
+                off.len(),
+                examples(&list, 5)
+            ),
+        );
+    }
+    Ok((
+        ListTable {
+            table,
+            key_level: t.level,
+            target_names: names,
+        },
+        warnings,
+    ))
+}

@@ -4,15 +4,19 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregate::{aggregate, aggregate_levels, LevelTable, MissingPolicy};
 use lor::check::{check_coverage, check_totals};
 use lor::error::{quality_error, usage_error, Warnings};
+use lor::geometry::{read_layer, LayerOptions};
 use lor::key::{Level, Vintage};
 use lor::names::Names;
 use lor::output::{render, write_all_atomic, write_atomic, Format};
+use lor::overlay::Tolerance;
 use lor::rules::{plan_rules, RuleFlags};
 use lor::sample::Sample;
+use lor::sozialraum;
 use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
+use lor::weights::{read_list, Assign};
 
 use super::Context;
 
@@ -130,6 +134,48 @@ pub struct Args {
     /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     output_dir: Option<PathBuf>,
+    /// PLR polygons (GeoJSON or Shapefile): needed for Sozialraum polygons;
+    /// their names name the PLR.
+    #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
+    units: Option<PathBuf>,
+    /// Sozialräume as polygons (GeoJSON, Shapefile) or as a CSV/XLSX list
+    /// "PLR (or BZR) → Sozialraum"; adds the level 'sozialraum'.
+    #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
+    sozialraum: Option<PathBuf>,
+    /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
+    /// Sozialraum with its largest part) or 'area' (apportioned by area).
+    /// 'list' when --sozialraum is a list.
+    #[arg(
+        long,
+        value_name = "HOW",
+        default_value = "largest",
+        help_heading = "Sozialräume"
+    )]
+    assign: String,
+    /// Parts of a PLR smaller than this share are digitising noise.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.01,
+        help_heading = "Sozialräume"
+    )]
+    min_share: f64,
+    /// Parts of a PLR smaller than this many m² are digitising noise.
+    #[arg(
+        long,
+        value_name = "M2",
+        default_value_t = 1000.0,
+        help_heading = "Sozialräume"
+    )]
+    min_area: f64,
+    /// Property with the Sozialraum ids / names (detected otherwise).
+    #[arg(long, value_name = "NAME", help_heading = "Sozialräume")]
+    sozialraum_id_field: Option<String>,
+    #[arg(long, value_name = "NAME", help_heading = "Sozialräume")]
+    sozialraum_name_field: Option<String>,
+    /// Only this Bezirk (two digits): statistics rows and LOR-keyed layers.
+    #[arg(long, value_name = "BB")]
+    bezirk: Option<String>,
     /// Treat warnings (unknown keys, missing PLR, totals that disagree, …)
     /// as errors: exit code 3 and no output.
     #[arg(long)]
@@ -159,6 +205,12 @@ struct Plan {
     format: Format,
     target: Target,
     strict: bool,
+    units: Option<PathBuf>,
+    sozialraum: Option<(PathBuf, Option<Assign>)>,
+    tolerance: Tolerance,
+    sr_id_field: Option<String>,
+    sr_name_field: Option<String>,
+    bezirk: Option<String>,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -241,6 +293,35 @@ fn plan(args: Args) -> Result<Plan> {
             "parquet and xlsx are binary formats: write them to a file with --output",
         ));
     }
+    let sozialraum = match &args.sozialraum {
+        None => None,
+        Some(p) => {
+            let list = is_list_file(p);
+            let how =
+                match (args.assign.as_str(), list) {
+                    ("list", true) | (_, true) => None,
+                    ("list", false) => return Err(usage_error(
+                        "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
+                    )),
+                    (a, false) => Some(Assign::parse(a).ok_or_else(|| {
+                        usage_error(format!("--assign '{a}': use largest, area or list"))
+                    })?),
+                };
+            Some((p.clone(), how))
+        }
+    };
+    if !(0.0..1.0).contains(&args.min_share) || args.min_area < 0.0 {
+        return Err(usage_error(
+            "--min-share must be between 0 and 1, --min-area at least 0",
+        ));
+    }
+    if let Some(b) = &args.bezirk {
+        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(usage_error(format!(
+                "--bezirk '{b}': give the two-digit Bezirk number, e.g. 04"
+            )));
+        }
+    }
     let input = match args.file {
         Some(f) => Input::File(f),
         None => Input::Sample,
@@ -253,6 +334,7 @@ fn plan(args: Args) -> Result<Plan> {
             sheet: args.sheet,
             decimal,
             encoding: args.encoding,
+            allow_duplicate_keys: false,
         },
         names: args.names,
         vintage,
@@ -270,6 +352,15 @@ fn plan(args: Args) -> Result<Plan> {
         format,
         target,
         strict: args.strict,
+        units: args.units,
+        sozialraum,
+        tolerance: Tolerance {
+            min_share: args.min_share,
+            min_area: args.min_area,
+        },
+        sr_id_field: args.sozialraum_id_field,
+        sr_name_field: args.sozialraum_name_field,
+        bezirk: args.bezirk,
     })
 }
 
@@ -312,7 +403,33 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(args)?;
     let mut warnings = Warnings::default();
-    let (table, names) = load(&plan, &mut warnings)?;
+    let (mut table, mut names) = load(&plan, &mut warnings)?;
+    if let Some(b) = &plan.bezirk {
+        filter_bezirk(&mut table, b)?;
+    }
+    // PLR polygons: names for the PLR, and the base of a polygon overlay.
+    let units = match &plan.units {
+        Some(p) => {
+            let (mut layer, w) = read_layer(p, &LayerOptions::default())?;
+            warnings.extend(w);
+            if let Some(b) = &plan.bezirk {
+                layer.filter_prefix(b);
+            }
+            let from_geometry = Names::from_pairs(
+                &layer.source,
+                layer
+                    .features
+                    .iter()
+                    .map(|f| (f.id.as_str(), f.name.as_str())),
+            );
+            match &mut names {
+                Some(n) => n.merge(&from_geometry),
+                None => names = Some(from_geometry),
+            }
+            Some(layer)
+        }
+        None => None,
+    };
 
     if let Some(v) = plan.vintage {
         let wrong: Vec<&str> = table
@@ -339,8 +456,57 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
     let (rules, w) = plan_rules(&table, &plan.rules)?;
     warnings.extend(w);
-    let (tables, w) = aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
+    let (mut tables, w) =
+        aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
+    if let Some((path, how)) = &plan.sozialraum {
+        let source = match how {
+            None => {
+                let (list, w) = read_list(path, sozialraum::LEVEL)?;
+                warnings.extend(w);
+                sozialraum::Source::List(list)
+            }
+            Some(_) => {
+                let opts = LayerOptions {
+                    id_field: plan.sr_id_field.clone(),
+                    name_field: plan.sr_name_field.clone(),
+                    ..LayerOptions::default()
+                };
+                let (mut layer, w) = read_layer(path, &opts)?;
+                warnings.extend(w);
+                if let Some(b) = &plan.bezirk {
+                    if layer.lor_level().is_some() {
+                        layer.filter_prefix(b);
+                    }
+                }
+                if let Some(u) = &units {
+                    super::mismatch::check_overlap(u, &layer)?;
+                }
+                sozialraum::Source::Polygons(layer)
+            }
+        };
+        let (assignment, w) = sozialraum::assign(
+            &table,
+            units.as_ref(),
+            &source,
+            how.unwrap_or(Assign::Largest),
+            &plan.tolerance,
+        )?;
+        warnings.extend(w);
+        let people = rules
+            .iter()
+            .find(|r| r.rule == lor::rules::Rule::Sum)
+            .map(|r| r.column.as_str());
+        warnings.extend(sozialraum::report_unassigned(&table, &assignment, people));
+        let (mut t, w) = aggregate(&table, &rules, &assignment.weights, plan.missing);
+        warnings.extend(w);
+        t.names = t
+            .keys
+            .iter()
+            .map(|k| assignment.names.get(k).cloned().unwrap_or_default())
+            .collect();
+        tables.push(t);
+    }
 
     ctx.warn(&warnings);
     if plan.strict && !warnings.is_empty() {
@@ -351,6 +517,28 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         )));
     }
     write_output(&tables, plan.format, &plan.target)
+}
+
+/// Keep the rows of one Bezirk.
+fn filter_bezirk(table: &mut StatTable, bezirk: &str) -> Result<()> {
+    table.retain_keys(|k| k.starts_with(bezirk));
+    if table.is_empty() {
+        return Err(usage_error(format!(
+            "{}: no rows of Bezirk {bezirk}",
+            table.source
+        )));
+    }
+    Ok(())
+}
+
+fn is_list_file(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
+        Some("csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods")
+    )
 }
 
 fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {

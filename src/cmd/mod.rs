@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub mod aggregate;
+pub mod mismatch;
 pub mod sample;
 
 use lor::error::Warnings;

@@ -1,0 +1,666 @@
+//! Geometry input: polygon layers from GeoJSON and ESRI Shapefile.
+//!
+//! A [`Layer`] holds one multipolygon per unit, with its id (a LOR key
+//! normalised like statistics keys, or a free id such as a Sozialraum name)
+//! and its name, already transformed into the metric CRS in which areas and
+//! overlays are computed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+use geo::{
+    Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect, Validation,
+};
+use serde_json::Value as Json;
+
+use crate::crs::{Crs, Transformer};
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::key::{normalize_key, Level};
+
+/// One polygon unit of a layer.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    /// Normalised LOR key, or the id as written when it is not a LOR key.
+    pub id: String,
+    pub name: String,
+    /// Position in the file (1-based), for messages.
+    pub number: usize,
+    /// In the layer's working CRS (metres).
+    pub geometry: MultiPolygon<f64>,
+    pub bbox: Rect<f64>,
+    /// Area in m².
+    pub area: f64,
+}
+
+/// A polygon layer in a metric CRS.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub source: String,
+    /// The CRS the file is in.
+    pub file_crs: Crs,
+    /// The CRS of the geometries here (metric).
+    pub crs: Crs,
+    pub id_field: String,
+    pub features: Vec<Feature>,
+}
+
+impl Layer {
+    pub fn get(&self, id: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.id == id)
+    }
+
+    /// The LOR level of the ids, when all of them are LOR keys of one level.
+    pub fn lor_level(&self) -> Option<Level> {
+        let mut level = None;
+        for f in &self.features {
+            let l = Level::from_digits(f.id.len())
+                .filter(|_| f.id.bytes().all(|b| b.is_ascii_digit()))?;
+            if level.is_some_and(|x| x != l) {
+                return None;
+            }
+            level = Some(l);
+        }
+        level
+    }
+
+    /// Keep only the features whose id starts with `prefix` (e.g. a Bezirk).
+    pub fn filter_prefix(&mut self, prefix: &str) {
+        self.features.retain(|f| f.id.starts_with(prefix));
+    }
+
+    pub fn bbox(&self) -> Option<Rect<f64>> {
+        let mut it = self.features.iter().map(|f| f.bbox);
+        let first = it.next()?;
+        Some(it.fold(first, |a, b| {
+            Rect::new(
+                Coord {
+                    x: a.min().x.min(b.min().x),
+                    y: a.min().y.min(b.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(b.max().x),
+                    y: a.max().y.max(b.max().y),
+                },
+            )
+        }))
+    }
+}
+
+/// How to read a layer.
+#[derive(Debug, Clone)]
+pub struct LayerOptions {
+    pub id_field: Option<String>,
+    pub name_field: Option<String>,
+    /// Overrides the CRS declared in the file.
+    pub crs: Option<Crs>,
+    /// The CRS to work in (areas, overlays).
+    pub work_crs: Crs,
+}
+
+impl Default for LayerOptions {
+    fn default() -> Self {
+        LayerOptions {
+            id_field: None,
+            name_field: None,
+            crs: None,
+            work_crs: Crs::Utm33,
+        }
+    }
+}
+
+const ID_FIELDS: &[&str] = &[
+    "id",
+    "plr_id",
+    "plr-id",
+    "plr",
+    "raumid",
+    "schlüssel",
+    "schluessel",
+    "schl",
+    "key",
+    "lor",
+    "bzr_id",
+    "pgr_id",
+    "sozialraum",
+    "sr",
+    "sr_id",
+    "nr",
+    "nummer",
+    "code",
+];
+const NAME_FIELDS: &[&str] = &[
+    "name",
+    "plr_name",
+    "plrname",
+    "bzr_name",
+    "pgr_name",
+    "sozialraum_name",
+    "sr_name",
+    "bezeichnung",
+    "planungsraum",
+    "bezirksregion",
+    "prognoseraum",
+    "gebiet",
+];
+
+/// Read a polygon layer: GeoJSON (`.geojson`, `.json`) or Shapefile (`.shp`).
+pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    let name = path.display().to_string();
+    if !path.exists() {
+        return Err(input_error(format!("{name}: file not found")));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let raw = match ext.as_str() {
+        "shp" => read_shapefile(path, opts)?,
+        "geojson" | "json" => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| input_error(format!("{name}: cannot read file: {e}")))?;
+            parse_geojson(&name, &text, opts)?
+        }
+        "dbf" | "shx" | "prj" => {
+            return Err(usage_error(format!(
+                "{name}: give the .shp file of a Shapefile (the .dbf, .shx and .prj beside it are read with it)"
+            )))
+        }
+        _ => {
+            return Err(usage_error(format!(
+                "{name}: unknown geometry format '.{ext}'; lor reads GeoJSON (.geojson, .json) and Shapefile (.shp)"
+            )))
+        }
+    };
+    finish_layer(&name, raw, opts)
+}
+
+/// A feature as read: its properties as text, and its geometry or why it has none.
+type RawFeature = (BTreeMap<String, String>, Result<MultiPolygon<f64>, String>);
+
+/// Features as read, before ids, validation and projection.
+struct RawLayer {
+    crs: Option<Crs>,
+    crs_declared: Option<String>,
+    /// (properties, geometry or why none) per feature.
+    features: Vec<RawFeature>,
+    /// Unclosed rings closed while reading, by feature number.
+    closed: Vec<usize>,
+}
+
+/// Read GeoJSON text (a FeatureCollection of Polygon/MultiPolygon features).
+pub fn read_geojson_str(name: &str, text: &str, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    let raw = parse_geojson(name, text, opts)?;
+    finish_layer(name, raw, opts)
+}
+
+fn json_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.trim().to_string()),
+        Json::Number(n) => Some(match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => {
+                let f = n.as_f64().unwrap_or(0.0);
+                if f.fract() == 0.0 && f.abs() < 1e15 {
+                    format!("{}", f as i64)
+                } else {
+                    f.to_string()
+                }
+            }
+        }),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn ring(coords: &[geojson::Position], closed: &mut bool) -> Result<LineString<f64>, String> {
+    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(coords.len() + 1);
+    for p in coords {
+        if p.len() < 2 {
+            return Err("a position with fewer than two coordinates".into());
+        }
+        let (x, y) = (p[0], p[1]);
+        if !x.is_finite() || !y.is_finite() {
+            return Err("a coordinate that is not a finite number".into());
+        }
+        pts.push(Coord { x, y });
+    }
+    if pts.len() >= 2 && pts.first() != pts.last() {
+        *closed = true;
+        pts.push(pts[0]);
+    }
+    if pts.len() < 4 {
+        return Err(format!(
+            "a ring with {} positions (a closed ring needs at least 4)",
+            coords.len()
+        ));
+    }
+    Ok(LineString::new(pts))
+}
+
+fn polygon(rings: &[Vec<geojson::Position>], closed: &mut bool) -> Result<Polygon<f64>, String> {
+    let mut it = rings.iter();
+    let ext = it.next().ok_or("a polygon without rings")?;
+    let ext = ring(ext, closed)?;
+    let holes = it.map(|r| ring(r, closed)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(ext, holes))
+}
+
+fn parse_geojson(name: &str, text: &str, opts: &LayerOptions) -> Result<RawLayer> {
+    use geojson::{GeoJson, GeometryValue};
+    let gj: GeoJson = text
+        .parse()
+        .map_err(|e: geojson::Error| input_error(format!("{name}: not valid GeoJSON: {e}")))?;
+    let fc = match gj {
+        GeoJson::FeatureCollection(fc) => fc,
+        GeoJson::Feature(f) => geojson::FeatureCollection::from_iter([f]),
+        GeoJson::Geometry(_) => {
+            return Err(input_error(format!(
+                "{name}: a bare geometry without properties; lor needs a FeatureCollection whose features have an id"
+            )))
+        }
+    };
+    // The legacy `crs` member: {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4326"}}.
+    let crs_declared = fc
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+        .and_then(|c| c.get("properties"))
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    let crs = match (&opts.crs, &crs_declared) {
+        (Some(c), _) => Some(*c),
+        (None, Some(d)) => Some(Crs::parse(d).ok_or_else(|| {
+            input_error(format!(
+                "{name}: unknown CRS '{d}'; lor knows EPSG:4326, EPSG:25833, EPSG:25832 and EPSG:3068 (give one with --crs if the declaration is wrong)"
+            ))
+        })?),
+        (None, None) => None,
+    };
+    let mut features = Vec::with_capacity(fc.features.len());
+    let mut closed_list = Vec::new();
+    for (i, f) in fc.features.iter().enumerate() {
+        let mut props = BTreeMap::new();
+        if let Some(id) = f.id.as_ref() {
+            let v = match id {
+                geojson::feature::Id::String(s) => s.clone(),
+                geojson::feature::Id::Number(n) => {
+                    json_text(&Json::Number(n.clone())).unwrap_or_default()
+                }
+            };
+            props.insert("\u{0}feature-id".to_string(), v);
+        }
+        if let Some(p) = &f.properties {
+            for (k, v) in p {
+                if let Some(t) = json_text(v) {
+                    props.insert(k.clone(), t);
+                }
+            }
+        }
+        let mut closed = false;
+        let geom = match f.geometry.as_ref().map(|g| &g.value) {
+            None => Err("no geometry (null)".to_string()),
+            Some(GeometryValue::Polygon { coordinates }) => {
+                if coordinates.is_empty() {
+                    Err("an empty Polygon".to_string())
+                } else {
+                    polygon(coordinates, &mut closed).map(|p| MultiPolygon::new(vec![p]))
+                }
+            }
+            Some(GeometryValue::MultiPolygon { coordinates }) => {
+                if coordinates.is_empty() {
+                    Err("an empty MultiPolygon".to_string())
+                } else {
+                    coordinates
+                        .iter()
+                        .map(|p| polygon(p, &mut closed))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(MultiPolygon::new)
+                }
+            }
+            Some(other) => Err(format!(
+                "a {} where a Polygon or MultiPolygon is expected",
+                other.type_name()
+            )),
+        };
+        if closed {
+            closed_list.push(i + 1);
+        }
+        features.push((props, geom));
+    }
+    Ok(RawLayer {
+        crs,
+        crs_declared,
+        features,
+        closed: closed_list,
+    })
+}
+
+fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
+    let name = path.display().to_string();
+    if !path.with_extension("dbf").exists() {
+        return Err(input_error(format!(
+            "{name}: the .dbf file with the attributes (ids, names) is missing beside the .shp"
+        )));
+    }
+    let prj = path.with_extension("prj");
+    let (crs, crs_declared) = match (&opts.crs, prj.exists()) {
+        (Some(c), _) => (Some(*c), None),
+        (None, true) => {
+            let wkt = std::fs::read_to_string(&prj)
+                .map_err(|e| input_error(format!("{}: cannot read: {e}", prj.display())))?;
+            let c = Crs::from_wkt(&wkt).ok_or_else(|| {
+                input_error(format!(
+                    "{}: unknown CRS in the .prj file; lor knows EPSG:4326, 25833, 25832 and 3068 (give one with --crs)",
+                    prj.display()
+                ))
+            })?;
+            (Some(c), Some(wkt.chars().take(60).collect::<String>()))
+        }
+        (None, false) => {
+            return Err(input_error(format!(
+                "{name}: the .prj file with the coordinate reference system is missing; give the CRS with --crs (e.g. --crs EPSG:25833)"
+            )))
+        }
+    };
+    let mut reader = shapefile::Reader::from_path(path)
+        .map_err(|e| input_error(format!("{name}: cannot read Shapefile: {e}")))?;
+    let mut features = Vec::new();
+    for (i, item) in reader.iter_shapes_and_records().enumerate() {
+        let (shape, record) =
+            item.map_err(|e| input_error(format!("{name}, feature {}: cannot read: {e}", i + 1)))?;
+        let mut props = BTreeMap::new();
+        for (k, v) in record {
+            use shapefile::dbase::FieldValue as F;
+            let t = match v {
+                F::Character(Some(s)) | F::Memo(s) => Some(s.trim().to_string()),
+                F::Numeric(Some(n)) | F::Double(n) | F::Currency(n) => Some(if n.fract() == 0.0 {
+                    format!("{}", n as i64)
+                } else {
+                    n.to_string()
+                }),
+                F::Float(Some(n)) => Some(n.to_string()),
+                F::Integer(n) => Some(n.to_string()),
+                _ => None,
+            };
+            if let Some(t) = t {
+                props.insert(k, t);
+            }
+        }
+        let geom = match shape {
+            shapefile::Shape::Polygon(p) => {
+                MultiPolygon::<f64>::try_from(p).map_err(|e| format!("{e:?}"))
+            }
+            shapefile::Shape::PolygonZ(p) => {
+                MultiPolygon::<f64>::try_from(p).map_err(|e| format!("{e:?}"))
+            }
+            shapefile::Shape::PolygonM(p) => {
+                MultiPolygon::<f64>::try_from(p).map_err(|e| format!("{e:?}"))
+            }
+            shapefile::Shape::NullShape => Err("no geometry (null shape)".to_string()),
+            other => Err(format!(
+                "a {} where a Polygon is expected",
+                other.shapetype()
+            )),
+        };
+        features.push((props, geom));
+    }
+    Ok(RawLayer {
+        crs,
+        crs_declared,
+        features,
+        closed: Vec::new(),
+    })
+}
+
+/// Pick the property that holds the ids.
+fn choose_field(
+    name: &str,
+    features: &[RawFeature],
+    given: Option<&str>,
+    candidates: &[&str],
+    what: &str,
+) -> Result<Option<String>> {
+    let keys: Vec<&String> = {
+        let mut all: Vec<&String> = features.iter().flat_map(|(p, _)| p.keys()).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    if let Some(g) = given {
+        return keys
+            .iter()
+            .find(|k| k.as_str() == g)
+            .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(g)))
+            .map(|k| Some(k.to_string()))
+            .ok_or_else(|| {
+                usage_error(format!(
+                    "{name}: no property '{g}'; the features have: {}",
+                    examples(
+                        &keys
+                            .iter()
+                            .filter(|k| !k.starts_with('\u{0}'))
+                            .collect::<Vec<_>>(),
+                        30
+                    )
+                ))
+            });
+    }
+    for c in candidates {
+        if let Some(k) = keys.iter().find(|k| k.to_lowercase() == *c) {
+            return Ok(Some(k.to_string()));
+        }
+    }
+    if what == "id" && keys.iter().any(|k| k.as_str() == "\u{0}feature-id") {
+        return Ok(Some("\u{0}feature-id".into()));
+    }
+    Ok(None)
+}
+
+fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    let mut warnings = Warnings::default();
+    if raw.features.is_empty() {
+        return Err(input_error(format!("{name}: the layer has no features")));
+    }
+    let id_field = choose_field(
+        name,
+        &raw.features,
+        opts.id_field.as_deref(),
+        ID_FIELDS,
+        "id",
+    )?
+    .ok_or_else(|| {
+        let mut keys: Vec<&String> = raw.features.iter().flat_map(|(p, _)| p.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        input_error(format!(
+            "{name}: no id property found; the features have: {}. Name it with --id-field",
+            examples(&keys, 30)
+        ))
+    })?;
+    let name_field = choose_field(
+        name,
+        &raw.features,
+        opts.name_field.as_deref(),
+        NAME_FIELDS,
+        "name",
+    )?;
+
+    // Which CRS are the coordinates in?
+    let first = raw
+        .features
+        .iter()
+        .find_map(|(_, g)| g.as_ref().ok())
+        .and_then(|g| g.0.first())
+        .map(|p| p.exterior().0[0]);
+    let file_crs = match raw.crs {
+        Some(c) => {
+            if let Some(p) = first {
+                if !c.plausible(p) {
+                    let guess = Crs::guess(p)
+                        .map(|g| format!(" They look like {g}; give that with --crs."))
+                        .unwrap_or_default();
+                    return Err(input_error(format!(
+                        "{name}: the coordinates ({:.1}, {:.1}) cannot be in {c}{}.{guess}",
+                        p.x,
+                        p.y,
+                        raw.crs_declared
+                            .as_deref()
+                            .map(|d| format!(" (declared as '{d}')"))
+                            .unwrap_or_default()
+                    )));
+                }
+            }
+            c
+        }
+        None => {
+            // RFC 7946: GeoJSON without a `crs` member is WGS84.
+            match first {
+                Some(p) if !Crs::Wgs84.plausible(p) => {
+                    let guess = Crs::guess(p)
+                        .map(|g| format!(" They look like {g}: give it with --crs {g}."))
+                        .unwrap_or_default();
+                    return Err(input_error(format!(
+                        "{name}: no CRS is declared and the coordinates ({:.1}, {:.1}) are not WGS84 longitude/latitude.{guess}",
+                        p.x, p.y
+                    )));
+                }
+                _ => Crs::Wgs84,
+            }
+        }
+    };
+    let transformer = Transformer::new(file_crs, opts.work_crs);
+
+    let mut features = Vec::with_capacity(raw.features.len());
+    let mut repaired = Vec::new();
+    for (i, (props, geom)) in raw.features.into_iter().enumerate() {
+        let number = i + 1;
+        let raw_id = props.get(&id_field).cloned().unwrap_or_default();
+        let field_label = if id_field.starts_with('\u{0}') {
+            "id".to_string()
+        } else {
+            id_field.clone()
+        };
+        if raw_id.is_empty() {
+            return Err(input_error(format!(
+                "{name}, feature {number}: no id (property '{field_label}' is missing or empty)"
+            )));
+        }
+        let mut geometry = geom
+            .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
+        let id = match normalize_key(&raw_id) {
+            Ok((_, k)) => k,
+            Err(_) => raw_id.clone(),
+        };
+        transformer.multipolygon(&mut geometry)?;
+        if !geometry.is_valid() {
+            // Self-intersecting rings and the like: repaired by resolving the
+            // polygon with itself under the non-zero fill rule (what
+            // `buffer(0)` does in GIS tools), so areas are well defined.
+            let before = geometry.unsigned_area();
+            geometry = geometry.union(&MultiPolygon::new(vec![]));
+            repaired.push(format!(
+                "{id} (feature {number}, {:.0} m² → {:.0} m²)",
+                before,
+                geometry.unsigned_area()
+            ));
+        }
+        let area = geometry.unsigned_area();
+        let Some(bbox) = geometry.bounding_rect() else {
+            return Err(input_error(format!(
+                "{name}, feature {number} (id {raw_id}): an empty geometry"
+            )));
+        };
+        if area <= 0.0 {
+            return Err(input_error(format!(
+                "{name}, feature {number} (id {raw_id}): the polygon has no area"
+            )));
+        }
+        let fname = name_field
+            .as_ref()
+            .and_then(|f| props.get(f))
+            .cloned()
+            .unwrap_or_default();
+        features.push(Feature {
+            id,
+            name: fname,
+            number,
+            geometry,
+            bbox,
+            area,
+        });
+    }
+    if !raw.closed.is_empty() {
+        warnings.push(
+            "unclosed-ring",
+            format!(
+                "{name}: {} features had unclosed rings, closed by repeating the first position: features {}",
+                raw.closed.len(),
+                examples(&raw.closed, 5)
+            ),
+        );
+    }
+    if !repaired.is_empty() {
+        warnings.push(
+            "invalid-geometry",
+            format!(
+                "{name}: {} features had invalid polygons (self-intersections or overlapping parts), repaired by resolving them under the non-zero rule: {}",
+                repaired.len(),
+                examples(&repaired, 5)
+            ),
+        );
+    }
+    // Duplicate ids: which feature would be right? Both are left out and
+    // reported; the units then count as having no geometry.
+    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for f in &features {
+        by_id.entry(f.id.as_str()).or_default().push(f.number);
+    }
+    let dups: Vec<(String, Vec<usize>)> = by_id
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    if !dups.is_empty() {
+        let list: Vec<String> = dups
+            .iter()
+            .map(|(k, v)| {
+                let names: Vec<String> = v
+                    .iter()
+                    .map(|n| {
+                        let f = &features[n - 1];
+                        format!("feature {n} '{}' {:.0} m²", f.name, f.area)
+                    })
+                    .collect();
+                format!("{k} ({})", names.join(", "))
+            })
+            .collect();
+        warnings.push(
+            "duplicate-id",
+            format!(
+                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry: {}",
+                dups.len(),
+                examples(&list, 5)
+            ),
+        );
+        let dup_ids: std::collections::BTreeSet<String> =
+            dups.into_iter().map(|(k, _)| k).collect();
+        features.retain(|f| !dup_ids.contains(&f.id));
+    }
+    Ok((
+        Layer {
+            source: name.to_string(),
+            file_crs,
+            crs: opts.work_crs,
+            id_field: if id_field.starts_with('\u{0}') {
+                "id".into()
+            } else {
+                id_field
+            },
+            features,
+        },
+        warnings,
+    ))
+}

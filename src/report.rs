@@ -1,0 +1,496 @@
+//! Reports: where two boundary systems disagree (`lor mismatch`).
+//!
+//! The report reads the classified overlay of layer A (e.g. LOR PLR) on
+//! layer B (e.g. Sozialräume): per unit of A the units of B it falls into,
+//! rolled up to the LOR levels of A; per unit of B the units of A that
+//! compose it; and, with statistics, the people in the split parts.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::key::Level;
+use crate::overlay::{PartClass, Tolerance, UnitParts, UnitStatus};
+
+/// `12345.6` → `12,346` (English thousands separators, as planners quote).
+pub fn thousands(v: f64) -> String {
+    let r = v.round();
+    let neg = r < 0.0;
+    let digits = format!("{}", r.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if neg {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// One level of the report (the units of A, or a roll-up to BZR/PGR).
+#[derive(Debug, Clone)]
+pub struct LevelReport {
+    /// `plr`, `bzr`, `pgr`, … or `unit` for layers without LOR keys.
+    pub level: String,
+    pub title: &'static str,
+    pub units: Vec<UnitParts>,
+    /// People per unit and target (`None` = outside every target), when
+    /// statistics were given.
+    pub people: BTreeMap<String, BTreeMap<Option<String>, f64>>,
+}
+
+impl LevelReport {
+    pub fn split(&self) -> impl Iterator<Item = &UnitParts> {
+        self.units.iter().filter(|u| u.status == UnitStatus::Split)
+    }
+
+    /// People of unit `key` in target `t`.
+    pub fn people_in(&self, key: &str, t: &Option<String>) -> Option<f64> {
+        self.people
+            .get(key)
+            .map(|m| m.get(t).copied().unwrap_or(0.0))
+    }
+
+    pub fn people_total(&self, key: &str) -> Option<f64> {
+        self.people.get(key).map(|m| m.values().sum())
+    }
+
+    /// People in the real parts of split units other than each unit's largest part.
+    pub fn people_in_split_parts(&self) -> Option<f64> {
+        if self.people.is_empty() {
+            return None;
+        }
+        Some(
+            self.split()
+                .map(|u| {
+                    u.parts
+                        .iter()
+                        .filter(|p| p.class != PartClass::Noise)
+                        .skip(1)
+                        .filter_map(|p| self.people_in(&u.key, &p.target))
+                        .sum::<f64>()
+                })
+                .sum(),
+        )
+    }
+}
+
+/// The whole mismatch report.
+#[derive(Debug, Clone)]
+pub struct Mismatch {
+    pub a_source: String,
+    pub b_source: String,
+    pub tolerance: Tolerance,
+    /// Finest first.
+    pub levels: Vec<LevelReport>,
+    /// Units of B: key → (name, area).
+    pub b_units: BTreeMap<String, (String, f64)>,
+    pub people_column: Option<String>,
+}
+
+fn title(level: Option<Level>) -> &'static str {
+    match level {
+        Some(Level::Plr) => "Planungsräume",
+        Some(Level::Bzr) => "Bezirksregionen",
+        Some(Level::Pgr) => "Prognoseräume",
+        Some(Level::Bezirk) => "Bezirke",
+        Some(Level::Berlin) => "Berlin",
+        None => "units",
+    }
+}
+
+impl Mismatch {
+    /// Build the report from the classified units of A. `people` are the
+    /// values per unit of A (e.g. `E_E` per PLR); they are apportioned to
+    /// parts by area.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        a_source: &str,
+        b_source: &str,
+        units: Vec<UnitParts>,
+        a_level: Option<Level>,
+        rollups: &[Level],
+        name_of: &dyn Fn(&str) -> String,
+        b_units: BTreeMap<String, (String, f64)>,
+        people: Option<(&str, &BTreeMap<String, f64>)>,
+        tol: Tolerance,
+    ) -> Mismatch {
+        // People of each A unit by target, apportioned by area share.
+        let mut base_people: BTreeMap<String, BTreeMap<Option<String>, f64>> = BTreeMap::new();
+        if let Some((_, values)) = people {
+            for u in &units {
+                if let Some(v) = values.get(&u.key) {
+                    let m = base_people.entry(u.key.clone()).or_default();
+                    for p in &u.parts {
+                        *m.entry(p.target.clone()).or_default() += v * p.share;
+                    }
+                }
+            }
+        }
+        let mut levels = vec![LevelReport {
+            level: a_level
+                .map(|l| l.code().to_string())
+                .unwrap_or_else(|| "unit".into()),
+            title: title(a_level),
+            units: units.clone(),
+            people: base_people.clone(),
+        }];
+        if let Some(al) = a_level {
+            for &l in rollups.iter().filter(|l| **l > al && **l != Level::Berlin) {
+                let rolled = crate::overlay::roll_up(&units, l, name_of, &tol);
+                let mut ppl: BTreeMap<String, BTreeMap<Option<String>, f64>> = BTreeMap::new();
+                for (k, m) in &base_people {
+                    let e = ppl.entry(l.parent_of(k).to_string()).or_default();
+                    for (t, v) in m {
+                        *e.entry(t.clone()).or_default() += v;
+                    }
+                }
+                levels.push(LevelReport {
+                    level: l.code().to_string(),
+                    title: title(Some(l)),
+                    units: rolled,
+                    people: ppl,
+                });
+            }
+        }
+        Mismatch {
+            a_source: a_source.to_string(),
+            b_source: b_source.to_string(),
+            tolerance: tol,
+            levels,
+            b_units,
+            people_column: people.map(|(c, _)| c.to_string()),
+        }
+    }
+
+    pub fn any_split(&self) -> bool {
+        self.levels.iter().any(|l| l.split().next().is_some())
+    }
+
+    fn b_name(&self, t: &Option<String>) -> String {
+        match t {
+            None => "(outside every unit)".into(),
+            Some(k) => match self.b_units.get(k) {
+                Some((n, _)) if !n.is_empty() => format!("{k} {n}"),
+                _ => k.clone(),
+            },
+        }
+    }
+
+    /// One line per level a planner can quote.
+    pub fn summary(&self) -> Vec<String> {
+        self.levels
+            .iter()
+            .map(|l| {
+                let n = l.units.len();
+                let s = l.split().count();
+                let mut line = format!(
+                    "{s} of {n} {} {} split between the units of {}",
+                    l.title,
+                    if s == 1 { "is" } else { "are" },
+                    short(&self.b_source)
+                );
+                if let (Some(p), Some(col)) = (l.people_in_split_parts(), &self.people_column) {
+                    let _ = write!(line, "; {} {col} live in the split parts", thousands(p));
+                }
+                let outside = l
+                    .units
+                    .iter()
+                    .filter(|u| u.status == UnitStatus::Outside)
+                    .count();
+                if outside > 0 {
+                    let _ = write!(line, "; {outside} outside every unit");
+                }
+                line
+            })
+            .collect()
+    }
+
+    /// The readable report for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} compared with {}\nnoise: parts under {} % of a unit or under {} m²\n",
+            self.a_source,
+            self.b_source,
+            self.tolerance.min_share * 100.0,
+            thousands(self.tolerance.min_area)
+        );
+        for line in self.summary() {
+            let _ = writeln!(s, "  {line}");
+        }
+        for l in self.levels.iter().rev() {
+            let split: Vec<&UnitParts> = l.split().collect();
+            if split.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\nSplit {}:", l.title);
+            for u in split {
+                let people = l
+                    .people_total(&u.key)
+                    .map(|p| {
+                        format!(
+                            ", {} {}",
+                            thousands(p),
+                            self.people_column.as_deref().unwrap_or("")
+                        )
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "  {} {} ({} m²{people})",
+                    u.key,
+                    u.name,
+                    thousands(u.area)
+                );
+                for p in u.parts.iter().filter(|p| p.class != PartClass::Noise) {
+                    let people = l
+                        .people_in(&u.key, &p.target)
+                        .map(|v| {
+                            format!(
+                                "  {:>9} {}",
+                                thousands(v),
+                                self.people_column.as_deref().unwrap_or("")
+                            )
+                        })
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        s,
+                        "    {:>6.2} %  {:>12} m²  {}{people}",
+                        p.share * 100.0,
+                        thousands(p.area),
+                        self.b_name(&p.target)
+                    );
+                }
+                let noise: Vec<&crate::overlay::Part> = u
+                    .parts
+                    .iter()
+                    .filter(|p| p.class == PartClass::Noise)
+                    .collect();
+                if !noise.is_empty() {
+                    let a: f64 = noise.iter().map(|p| p.area).sum();
+                    let _ = writeln!(
+                        s,
+                        "    + {} slivers ({} m², noise)",
+                        noise.len(),
+                        thousands(a)
+                    );
+                }
+            }
+        }
+        let base = &self.levels[0];
+        let outside: Vec<&UnitParts> = base
+            .units
+            .iter()
+            .filter(|u| u.status == UnitStatus::Outside)
+            .collect();
+        if !outside.is_empty() {
+            let list: Vec<String> = outside
+                .iter()
+                .map(|u| format!("{} {}", u.key, u.name))
+                .collect();
+            let _ = writeln!(
+                s,
+                "\n{} outside every unit of B: {}",
+                base.title,
+                crate::error::examples(&list, 10)
+            );
+        }
+        let noise_units = base
+            .units
+            .iter()
+            .filter(|u| {
+                u.status == UnitStatus::Inside
+                    && u.parts.iter().any(|p| p.class == PartClass::Noise)
+            })
+            .count();
+        let _ = writeln!(
+            s,
+            "\n{noise_units} {} lie inside one unit up to digitising noise.",
+            base.title
+        );
+        // Units of B and what composes them.
+        let _ = writeln!(s, "\nUnits of {}:", short(&self.b_source));
+        let coarse = self.levels.last().expect("at least one level");
+        for (bk, (bn, barea)) in &self.b_units {
+            let t = Some(bk.clone());
+            let mut members: Vec<String> = Vec::new();
+            for u in &coarse.units {
+                for p in &u.parts {
+                    if p.target == t && p.class != PartClass::Noise {
+                        members.push(format!(
+                            "{} {} ({:.1} %{})",
+                            u.key,
+                            u.name,
+                            p.share * 100.0,
+                            if p.class == PartClass::Split {
+                                ", split"
+                            } else {
+                                ""
+                            }
+                        ));
+                    }
+                }
+            }
+            let _ = writeln!(
+                s,
+                "  {bk} {bn} ({} m²): {}",
+                thousands(*barea),
+                if members.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    members.join("; ")
+                }
+            );
+        }
+        s
+    }
+
+    /// One row per unit and part, at every level.
+    pub fn rows(&self) -> Vec<MismatchRow> {
+        let mut rows = Vec::new();
+        for l in &self.levels {
+            for u in &l.units {
+                for p in &u.parts {
+                    rows.push(MismatchRow {
+                        level: l.level.clone(),
+                        key: u.key.clone(),
+                        name: u.name.clone(),
+                        status: u.status.label(),
+                        area_m2: u.area,
+                        target: p.target.clone().unwrap_or_default(),
+                        target_name: p
+                            .target
+                            .as_ref()
+                            .and_then(|t| self.b_units.get(t))
+                            .map(|x| x.0.clone())
+                            .unwrap_or_default(),
+                        part_m2: p.area,
+                        share: p.share,
+                        class: p.class.label(),
+                        people: l.people_in(&u.key, &p.target),
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![
+            "level",
+            "key",
+            "name",
+            "status",
+            "area_m2",
+            "target",
+            "target_name",
+            "part_m2",
+            "share",
+            "class",
+        ];
+        let people_col = self.people_column.clone().unwrap_or_default();
+        if self.people_column.is_some() {
+            header.push(&people_col);
+        }
+        w.write_record(&header).expect("memory");
+        for r in self.rows() {
+            let mut rec = vec![
+                r.level,
+                r.key,
+                r.name,
+                r.status.to_string(),
+                format!("{:.1}", r.area_m2),
+                r.target,
+                r.target_name,
+                format!("{:.1}", r.part_m2),
+                format!("{:.6}", r.share),
+                r.class.to_string(),
+            ];
+            if self.people_column.is_some() {
+                rec.push(r.people.map(|p| format!("{p:.1}")).unwrap_or_default());
+            }
+            w.write_record(&rec).expect("memory");
+        }
+        w.into_inner().expect("memory")
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        let rows: Vec<serde_json::Value> = self
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let mut m = serde_json::Map::new();
+                m.insert("level".into(), r.level.into());
+                m.insert("key".into(), r.key.into());
+                m.insert("name".into(), r.name.into());
+                m.insert("status".into(), r.status.into());
+                m.insert("area_m2".into(), round1(r.area_m2).into());
+                m.insert("target".into(), r.target.into());
+                m.insert("target_name".into(), r.target_name.into());
+                m.insert("part_m2".into(), round1(r.part_m2).into());
+                m.insert("share".into(), ((r.share * 1e6).round() / 1e6).into());
+                m.insert("class".into(), r.class.into());
+                if let Some(p) = r.people {
+                    m.insert("people".into(), round1(p).into());
+                }
+                serde_json::Value::Object(m)
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "a": self.a_source,
+            "b": self.b_source,
+            "tolerance": {"min_share": self.tolerance.min_share, "min_area_m2": self.tolerance.min_area},
+            "summary": self.summary(),
+            "rows": rows,
+        });
+        let mut out = serde_json::to_vec_pretty(&doc).expect("memory");
+        out.push(b'\n');
+        out
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The file name of a path, for short labels.
+pub fn short(source: &str) -> String {
+    std::path::Path::new(source)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MismatchRow {
+    pub level: String,
+    pub key: String,
+    pub name: String,
+    pub status: &'static str,
+    pub area_m2: f64,
+    pub target: String,
+    pub target_name: String,
+    pub part_m2: f64,
+    pub share: f64,
+    pub class: &'static str,
+    pub people: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(12345.4), "12,345");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(3769962.0), "3,769,962");
+        assert_eq!(thousands(-1000.0), "-1,000");
+    }
+}

@@ -1,0 +1,227 @@
+//! Sozialräume: units that do not follow LOR, as polygons or as a list.
+//!
+//! Either way the result is a weight table PLR → Sozialraum that
+//! [`crate::aggregate::aggregate`] applies like the LOR hierarchy, plus an
+//! account of every PLR that is not (fully) assigned.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+
+use crate::error::{examples, usage_error, Warnings};
+use crate::geometry::Layer;
+use crate::overlay::{overlay, unit_parts, Tolerance, UnitParts};
+use crate::stats::StatTable;
+use crate::weights::{expand_to, from_parts, Assign, ListTable, WeightTable};
+
+/// Where the Sozialräume come from.
+pub enum Source {
+    Polygons(Layer),
+    List(ListTable),
+}
+
+/// PLR → Sozialraum, with what could not be assigned.
+pub struct Assignment {
+    pub weights: WeightTable,
+    pub names: BTreeMap<String, String>,
+    /// PLR (of the statistics) and the share of each that is in no Sozialraum.
+    pub unassigned: Vec<(String, f64)>,
+    /// Statistics keys without a geometry in the units layer.
+    pub without_geometry: Vec<String>,
+    /// The classified overlay, for polygons.
+    pub parts: Option<Vec<UnitParts>>,
+}
+
+pub const LEVEL: &str = "sozialraum";
+
+/// Build the PLR → Sozialraum weights for the keys of `table`.
+pub fn assign(
+    table: &StatTable,
+    units: Option<&Layer>,
+    source: &Source,
+    how: Assign,
+    tol: &Tolerance,
+) -> Result<(Assignment, Warnings)> {
+    let mut warnings = Warnings::default();
+    let keys: BTreeSet<&str> = table.keys.iter().map(String::as_str).collect();
+    match source {
+        Source::Polygons(sr) => {
+            let units = units.ok_or_else(|| {
+                usage_error(
+                    "Sozialraum polygons need the PLR polygons too: add --units PLR_GEOMETRY",
+                )
+            })?;
+            let ov = overlay(units, sr, false);
+            let parts = unit_parts(&ov, units, sr, tol);
+            let (all, unassigned_all) = from_parts(LEVEL, &parts, how);
+            let have: BTreeSet<&str> = units.features.iter().map(|f| f.id.as_str()).collect();
+            let without_geometry: Vec<String> = keys
+                .iter()
+                .filter(|k| !have.contains(*k))
+                .map(|k| k.to_string())
+                .collect();
+            let weights = WeightTable::new(
+                LEVEL,
+                all.rows()
+                    .iter()
+                    .filter(|w| keys.contains(w.source.as_str()))
+                    .cloned()
+                    .collect(),
+            );
+            let mut unassigned: Vec<(String, f64)> = unassigned_all
+                .into_iter()
+                .filter(|(k, _)| keys.contains(k.as_str()))
+                .collect();
+            unassigned.extend(without_geometry.iter().map(|k| (k.clone(), 1.0)));
+            unassigned.sort_by(|a, b| a.0.cmp(&b.0));
+            let noise: usize = parts
+                .iter()
+                .filter(|u| keys.contains(u.key.as_str()))
+                .map(|u| {
+                    u.parts
+                        .iter()
+                        .filter(|p| p.class == crate::overlay::PartClass::Noise)
+                        .count()
+                })
+                .sum();
+            if noise > 0 && how == Assign::Area {
+                warnings.push(
+                    "slivers",
+                    format!(
+                        "{noise} slivers below the tolerance (under {} % of their PLR or under {} m²) were dropped as digitising noise; the rest of each PLR was renormalised",
+                        tol.min_share * 100.0,
+                        tol.min_area
+                    ),
+                );
+            }
+            let names = sr
+                .features
+                .iter()
+                .filter(|f| !f.name.is_empty())
+                .map(|f| (f.id.clone(), f.name.clone()))
+                .collect();
+            Ok((
+                Assignment {
+                    weights,
+                    names,
+                    unassigned,
+                    without_geometry,
+                    parts: Some(parts),
+                },
+                warnings,
+            ))
+        }
+        Source::List(list) => {
+            if list.key_level < table.level {
+                return Err(usage_error(format!(
+                    "the list assigns {} but the statistics are per {}: a finer list cannot be applied to coarser figures",
+                    list.key_level.german_plural(),
+                    table.level.german()
+                )));
+            }
+            let weights = expand_to(&list.table, keys.iter().copied());
+            let totals = weights.source_totals();
+            let mut unassigned: Vec<(String, f64)> = Vec::new();
+            for k in &keys {
+                let t = totals.get(k).copied().unwrap_or(0.0);
+                if t < 1.0 - 1e-9 {
+                    unassigned.push((k.to_string(), 1.0 - t));
+                }
+            }
+            let listed: BTreeSet<&str> = list.table.sources();
+            let unknown: Vec<&str> = listed
+                .iter()
+                .filter(|l| !keys.iter().any(|k| k.starts_with(*l)))
+                .copied()
+                .collect();
+            if !unknown.is_empty() {
+                warnings.push(
+                    "unknown-key",
+                    format!(
+                        "{} units of the list have no rows in the statistics: {}",
+                        unknown.len(),
+                        examples(&unknown, 5)
+                    ),
+                );
+            }
+            Ok((
+                Assignment {
+                    weights,
+                    names: list.target_names.clone(),
+                    unassigned,
+                    without_geometry: Vec::new(),
+                    parts: None,
+                },
+                warnings,
+            ))
+        }
+    }
+}
+
+/// Warnings about PLR that are not (fully) in any Sozialraum, with how much
+/// of `column` (e.g. `E_E`) that leaves out.
+pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>) -> Warnings {
+    let mut w = Warnings::default();
+    let col = column.and_then(|c| table.column(c));
+    let value = |key: &str| -> Option<f64> {
+        let i = table.keys.iter().position(|k| k == key)?;
+        col.and_then(|c| c.cells[i].num())
+    };
+    let fmt_total = |items: &[(String, f64)]| -> String {
+        match (column, col) {
+            (Some(name), Some(_)) => {
+                let s: f64 = items
+                    .iter()
+                    .filter_map(|(k, share)| value(k).map(|v| v * share))
+                    .sum();
+                format!(" ({} {name})", crate::report::thousands(s))
+            }
+            _ => String::new(),
+        }
+    };
+    if !a.without_geometry.is_empty() {
+        let items: Vec<(String, f64)> = a
+            .without_geometry
+            .iter()
+            .map(|k| (k.clone(), 1.0))
+            .collect();
+        w.push(
+            "no-geometry",
+            format!(
+                "{} keys of {} have no geometry in the units layer{}, so they are in no Sozialraum: {}",
+                items.len(),
+                table.source,
+                fmt_total(&items),
+                examples(&a.without_geometry, 5)
+            ),
+        );
+    }
+    let outside: Vec<(String, f64)> = a
+        .unassigned
+        .iter()
+        .filter(|(k, _)| !a.without_geometry.contains(k))
+        .cloned()
+        .collect();
+    if !outside.is_empty() {
+        let list: Vec<String> = outside
+            .iter()
+            .map(|(k, s)| {
+                if *s >= 1.0 - 1e-12 {
+                    k.clone()
+                } else {
+                    format!("{k} ({:.1} %)", s * 100.0)
+                }
+            })
+            .collect();
+        w.push(
+            "unassigned",
+            format!(
+                "{} PLR lie wholly or partly outside every Sozialraum{}; that part is in no Sozialraum total: {}",
+                outside.len(),
+                fmt_total(&outside),
+                examples(&list, 5)
+            ),
+        );
+    }
+    w
+}
