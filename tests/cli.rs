@@ -70,7 +70,14 @@ fn committed_sample_is_what_the_generator_makes() {
     assert!(o.status.success());
     assert_eq!(
         listing(&out),
-        vec!["EWR202412E_Matrix.csv", "indikatoren.csv", "plr.csv"]
+        vec![
+            "EWR202412E_Matrix.csv",
+            "indikatoren.csv",
+            "plr.csv",
+            "plr.geojson",
+            "sozialraeume.geojson",
+            "sozialraum-liste.csv"
+        ]
     );
 }
 
