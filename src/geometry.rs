@@ -518,6 +518,16 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         None => {
             // RFC 7946: GeoJSON without a `crs` member is WGS84.
             match first {
+                Some(p)
+                    if !Crs::Wgs84.plausible(p)
+                        && (-180.0..=180.0).contains(&p.x)
+                        && (-90.0..=90.0).contains(&p.y) =>
+                {
+                    return Err(input_error(format!(
+                        "{name}: the coordinates ({:.4}, {:.4}) are longitude/latitude far from Berlin; is this the right file?",
+                        p.x, p.y
+                    )));
+                }
                 Some(p) if !Crs::Wgs84.plausible(p) => {
                     let guess = Crs::guess(p)
                         .map(|g| format!(" They look like {g}: give it with --crs {g}."))

@@ -194,10 +194,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
     }
     if a.features.is_empty() {
-        return Err(usage_error(format!(
-            "{}: no units left for Bezirk {}",
+        return Err(lor::error::input_error(format!(
+            "{}: no units left to compare{}",
             a.source,
-            args.bezirk.as_deref().unwrap_or("")
+            args.bezirk
+                .as_deref()
+                .map(|b| format!(" in Bezirk {b}"))
+                .unwrap_or_default()
         )));
     }
     let a_level = a.lor_level();

@@ -1,0 +1,64 @@
+//! `cargo bench --bench overlay`: the LOR 2006 PLR of all Berlin overlaid on
+//! the 58 Prognoseräume of LOR 2021 (R-tree candidates + exact
+//! intersections), and the whole mismatch pipeline for Bezirk 04 and Berlin.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use lor::geometry::{read_layer, LayerOptions};
+use lor::key::Level;
+use lor::overlay::{overlay, unit_parts, Tolerance};
+use lor::report::Mismatch;
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/berlin");
+    let (plr, _) =
+        read_layer(&root.join("lor-2006/plr.geojson"), &LayerOptions::default()).unwrap();
+    let (pgr, _) =
+        read_layer(&root.join("lor-2021/pgr.geojson"), &LayerOptions::default()).unwrap();
+
+    let mut g = c.benchmark_group("overlay");
+    g.sample_size(20);
+    g.bench_function("berlin_plr2006_x_pgr2021", |b| {
+        b.iter(|| overlay(&plr, &pgr, false))
+    });
+
+    for bezirk in ["04", ""] {
+        let name = if bezirk.is_empty() {
+            "mismatch_pipeline_berlin"
+        } else {
+            "mismatch_pipeline_b04"
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let (mut a, _) =
+                    read_layer(&root.join("lor-2006/plr.geojson"), &LayerOptions::default())
+                        .unwrap();
+                let (mut bl, _) =
+                    read_layer(&root.join("lor-2021/pgr.geojson"), &LayerOptions::default())
+                        .unwrap();
+                a.filter_prefix(bezirk);
+                bl.filter_prefix(bezirk);
+                let tol = Tolerance::default();
+                let ov = overlay(&a, &bl, false);
+                let units = unit_parts(&ov, &a, &bl, &tol);
+                let report = Mismatch::new(
+                    "a",
+                    "b",
+                    units,
+                    Some(Level::Plr),
+                    &[Level::Bzr, Level::Pgr],
+                    &|_| String::new(),
+                    Default::default(),
+                    None,
+                    tol,
+                );
+                report.to_csv().len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
