@@ -215,7 +215,9 @@ fn bad_geometry_is_refused() {
     let point = "{\"type\":\"Point\",\"coordinates\":[13.4,52.5]}".to_string();
     let poly = format!("{{\"type\":\"Polygon\",\"coordinates\":[{SQUARE}]}}");
     let utm = "{\"type\":\"Polygon\",\"coordinates\":[[[390000,5810000],[391000,5810000],[391000,5811000],[390000,5810000]]]}";
-    let cases: Vec<(&str, String, Vec<&str>, i32, Vec<&str>)> = vec![
+    // (file, content, extra flags, exit code, words the message must contain)
+    type Case<'a> = (&'a str, String, Vec<&'a str>, i32, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         ("syntax.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":}]}".into(), vec![], 1, vec!["not valid GeoJSON", "line 1 column"]),
         ("nogeom.geojson", fc(&feature("01011101", "null")), vec![], 1, vec!["feature 1 (id 01011101): no geometry"]),
         ("noid.geojson", fc(&format!("{{\"type\":\"Feature\",\"properties\":{{\"name\":\"x\"}},\"geometry\":{poly}}}")), vec![], 1, vec!["no id property found", "--id-field"]),
