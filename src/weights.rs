@@ -239,6 +239,17 @@ pub fn expand_to<'a>(table: &WeightTable, keys: impl IntoIterator<Item = &'a str
     WeightTable::new(table.level.clone(), rows)
 }
 
+/// Is this file a list (CSV/XLSX) rather than polygons?
+pub fn is_list_path(path: &std::path::Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
+        Some("csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods")
+    )
+}
+
 /// A list "unit → target" (PLR → Sozialraum, BZR → Sozialraum, …) read from
 /// CSV or XLSX: a key column (PLR, BZR or PGR keys), a target column
 /// (`Sozialraum`, `SR`, `target`, … or the first other column), optionally a

@@ -296,7 +296,7 @@ fn plan(args: Args) -> Result<Plan> {
     let sozialraum = match &args.sozialraum {
         None => None,
         Some(p) => {
-            let list = is_list_file(p);
+            let list = lor::weights::is_list_path(p);
             let how =
                 match (args.assign.as_str(), list) {
                     ("list", true) | (_, true) => None,
@@ -529,16 +529,6 @@ fn filter_bezirk(table: &mut StatTable, bezirk: &str) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-fn is_list_file(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .as_deref(),
-        Some("csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods")
-    )
 }
 
 fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {

@@ -114,16 +114,6 @@ enum Fmt {
     Json,
 }
 
-fn is_list(path: &std::path::Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .as_deref(),
-        Some("csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods")
-    )
-}
-
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     // The plan: every flag checked before any file is read.
     let fmt = match args.format.as_deref() {
@@ -212,7 +202,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         Option<Overlay>,
         Option<Layer>,
     );
-    let (units, b_units, ov, b_layer): Compared = if is_list(&args.b) {
+    let (units, b_units, ov, b_layer): Compared = if lor::weights::is_list_path(&args.b) {
         let (list, w) = read_list(&args.b, "b")?;
         warnings.extend(w);
         let weights = expand_to(&list.table, a.features.iter().map(|f| f.id.as_str()));
