@@ -34,6 +34,7 @@ struct Cli {
 enum Command {
     Aggregate(cmd::aggregate::Args),
     Mismatch(cmd::mismatch::Args),
+    Points(cmd::points::Args),
     Sample(cmd::sample::Args),
 }
 
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Aggregate(args) => cmd::aggregate::run(args, &ctx),
         Command::Mismatch(args) => cmd::mismatch::run(args, &ctx),
+        Command::Points(args) => cmd::points::run(args, &ctx),
         Command::Sample(args) => cmd::sample::run(args, &ctx),
     };
     match result {

@@ -254,6 +254,7 @@ pub fn is_list_path(path: &std::path::Path) -> bool {
 /// CSV or XLSX: a key column (PLR, BZR or PGR keys), a target column
 /// (`Sozialraum`, `SR`, `target`, … or the first other column), optionally a
 /// target name column and a weight column (`weight`, `Gewicht`, `Anteil`).
+#[derive(Debug, Clone)]
 pub struct ListTable {
     pub table: WeightTable,
     /// The level of the listed keys.

@@ -531,6 +531,14 @@ fn filter_bezirk(table: &mut StatTable, bezirk: &str) -> Result<()> {
     Ok(())
 }
 
+/// Write tables to a file (atomically) or to stdout.
+pub fn write_tables(tables: &[LevelTable], format: Format, output: Option<&Path>) -> Result<()> {
+    match output {
+        Some(p) => write_output(tables, format, &Target::File(p.to_path_buf())),
+        None => write_output(tables, format, &Target::Stdout),
+    }
+}
+
 fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {
     match target {
         Target::Stdout => {

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod mismatch;
+pub mod points;
 pub mod sample;
 
 use lor::error::Warnings;

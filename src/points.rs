@@ -1,0 +1,540 @@
+//! Point data (Kitas, youth facilities, …): count points and sum their
+//! attributes per polygon unit.
+//!
+//! Points are streamed: GeoJSON feature by feature, CSV row by row, in
+//! chunks that are transformed into the working CRS and located with a
+//! [`Locator`]. Memory does not grow with the number of points.
+
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use anyhow::Result;
+use geo::Coord;
+
+use crate::crs::{Crs, Transformer};
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::geometry::Layer;
+use crate::locate::{Location, Locator};
+use crate::stats::parse_number;
+
+#[derive(Debug, Clone, Default)]
+pub struct PointOptions {
+    /// CSV coordinate columns (detected: x/y, lon/lat, …).
+    pub x: Option<String>,
+    pub y: Option<String>,
+    /// CRS of the points (declared in GeoJSON; detected from column names
+    /// or values in CSV otherwise).
+    pub crs: Option<Crs>,
+    /// Numeric attributes to sum.
+    pub sum: Vec<String>,
+    /// A category attribute: one count column per category.
+    pub by: Option<String>,
+    /// The attribute that names a point in messages (detected: id, e_nr, …).
+    pub id_field: Option<String>,
+    pub delimiter: Option<u8>,
+}
+
+/// Counts and sums per unit of one layer (indexed like the layer's features).
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub count: Vec<f64>,
+    /// Per `--sum` attribute, per unit.
+    pub sums: Vec<Vec<f64>>,
+    /// Per category, per unit.
+    pub by: BTreeMap<String, Vec<f64>>,
+    pub outside: u64,
+    pub outside_ids: Vec<String>,
+    pub overlap: u64,
+}
+
+impl Tally {
+    fn new(units: usize, sums: usize) -> Tally {
+        Tally {
+            count: vec![0.0; units],
+            sums: vec![vec![0.0; units]; sums],
+            by: BTreeMap::new(),
+            outside: 0,
+            outside_ids: Vec::new(),
+            overlap: 0,
+        }
+    }
+}
+
+/// What a run over the points found.
+#[derive(Debug, Clone)]
+pub struct PointRun {
+    pub source: String,
+    pub crs: Crs,
+    pub total: u64,
+    /// One per layer, in the order given.
+    pub tallies: Vec<Tally>,
+    pub sum_names: Vec<String>,
+    pub by_name: Option<String>,
+}
+
+/// How many ids of points outside / with bad values are kept for messages.
+const KEEP_IDS: usize = 20;
+
+struct Pending {
+    coord: Coord<f64>,
+    id: String,
+    values: Vec<Option<f64>>,
+    category: Option<String>,
+}
+
+struct Accumulator<'a> {
+    layers: Vec<(&'a Layer, Locator)>,
+    transformer: Transformer,
+    tallies: Vec<Tally>,
+    chunk: Vec<Pending>,
+    total: u64,
+    crs: Crs,
+    source: String,
+    bad_values: Vec<String>,
+    bad_count: u64,
+    checked_first: bool,
+}
+
+impl<'a> Accumulator<'a> {
+    fn push(&mut self, p: Pending) -> Result<()> {
+        self.chunk.push(p);
+        if self.chunk.len() >= 8192 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let mut coords: Vec<Coord<f64>> = self.chunk.iter().map(|p| p.coord).collect();
+        self.transformer.coords(&mut coords)?;
+        for (li, (_, loc)) in self.layers.iter().enumerate() {
+            let t = &mut self.tallies[li];
+            for (p, c) in self.chunk.iter().zip(&coords) {
+                let i = match loc.locate(c.x, c.y) {
+                    Location::In(i) => i,
+                    Location::Overlap(i) => {
+                        t.overlap += 1;
+                        i
+                    }
+                    Location::Outside => {
+                        t.outside += 1;
+                        if t.outside_ids.len() < KEEP_IDS {
+                            t.outside_ids.push(p.id.clone());
+                        }
+                        continue;
+                    }
+                };
+                t.count[i] += 1.0;
+                for (s, v) in t.sums.iter_mut().zip(&p.values) {
+                    if let Some(v) = v {
+                        s[i] += v;
+                    }
+                }
+                if let Some(cat) = &p.category {
+                    let n = t.count.len();
+                    t.by.entry(cat.clone()).or_insert_with(|| vec![0.0; n])[i] += 1.0;
+                }
+            }
+        }
+        self.total += self.chunk.len() as u64;
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Check a point's coordinates before it is counted.
+    fn check_coord(&mut self, x: f64, y: f64, what: &str) -> Result<Coord<f64>> {
+        if !x.is_finite() || !y.is_finite() {
+            return Err(input_error(format!(
+                "{}, {what}: the coordinates ({x}, {y}) are not finite numbers",
+                self.source
+            )));
+        }
+        let c = Coord { x, y };
+        if !self.crs.plausible(c) {
+            let guess = Crs::guess(c)
+                .map(|g| format!(" (they look like {g}; give --crs {g})"))
+                .unwrap_or_default();
+            return Err(input_error(format!(
+                "{}, {what}: the coordinates ({x}, {y}) cannot be in {} near Berlin{guess}",
+                self.source, self.crs
+            )));
+        }
+        self.checked_first = true;
+        Ok(c)
+    }
+
+    fn value(&mut self, raw: Option<&str>, id: &str, attr: &str) -> Option<f64> {
+        let raw = raw.map(str::trim).unwrap_or("");
+        if raw.is_empty() {
+            return None;
+        }
+        match parse_number(raw, false).or_else(|| parse_number(raw, true)) {
+            Some(v) => Some(v),
+            None => {
+                self.bad_count += 1;
+                if self.bad_values.len() < KEEP_IDS {
+                    self.bad_values.push(format!("{id}: {attr} = '{raw}'"));
+                }
+                None
+            }
+        }
+    }
+}
+
+fn pick<'h>(
+    headers: &'h [String],
+    given: Option<&str>,
+    names: &[&str],
+    what: &str,
+    source: &str,
+) -> Result<Option<usize>> {
+    if let Some(g) = given {
+        return headers
+            .iter()
+            .position(|h| h == g)
+            .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(g)))
+            .map(Some)
+            .ok_or_else(|| {
+                usage_error(format!(
+                    "{source}: no {what} '{g}'; there are: {}",
+                    examples(headers, 30)
+                ))
+            });
+    }
+    Ok(names
+        .iter()
+        .find_map(|n| headers.iter().position(|h| h.eq_ignore_ascii_case(n))))
+}
+
+/// Count the points of `path` in the units of each layer (all layers must
+/// be in the same working CRS).
+pub fn tally_points(
+    path: &Path,
+    opts: &PointOptions,
+    layers: &[&Layer],
+    mut progress: impl FnMut(u64, u64),
+) -> Result<(PointRun, Warnings)> {
+    let source = path.display().to_string();
+    if !path.exists() {
+        return Err(input_error(format!("{source}: file not found")));
+    }
+    let work = layers.first().map(|l| l.crs).unwrap_or(Crs::Utm33);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let file = std::fs::File::open(path)
+        .map_err(|e| input_error(format!("{source}: cannot open: {e}")))?;
+    let mut acc = Accumulator {
+        layers: layers.iter().map(|l| (*l, Locator::new(l))).collect(),
+        transformer: Transformer::new(work, work),
+        tallies: layers
+            .iter()
+            .map(|l| Tally::new(l.features.len(), opts.sum.len()))
+            .collect(),
+        chunk: Vec::with_capacity(8192),
+        total: 0,
+        crs: work,
+        source: source.clone(),
+        bad_values: Vec::new(),
+        bad_count: 0,
+        checked_first: false,
+    };
+    let mut warnings = Warnings::default();
+    if matches!(ext.as_str(), "geojson" | "json") {
+        // The CRS is declared before the features: read it from the head.
+        let mut head = vec![0u8; 65_536];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
+        let head = String::from_utf8_lossy(&head[..n]);
+        // `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}`
+        let declared = head
+            .split("\"features\"")
+            .next()
+            .and_then(|h| h.find("\"crs\"").map(|i| &h[i..]))
+            .and_then(|c| c.find("\"properties\"").map(|i| &c[i + 12..]))
+            .and_then(|c| c.find("\"name\"").map(|i| &c[i + 6..]))
+            .and_then(|c| c.split('"').nth(1))
+            .map(str::to_string);
+        acc.crs = match (opts.crs, &declared) {
+            (Some(c), _) => c,
+            (None, Some(d)) => Crs::parse(d)
+                .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
+            (None, None) => Crs::Wgs84,
+        };
+        acc.transformer = Transformer::new(acc.crs, work);
+        let reader = geojson::FeatureReader::from_reader(BufReader::with_capacity(1 << 16, file));
+        let mut id_field: Option<String> = opts.id_field.clone();
+        for (i, f) in reader.features().enumerate() {
+            let number = i + 1;
+            let f = f.map_err(|e| {
+                input_error(format!(
+                    "{source}, after feature {i}: not valid GeoJSON: {e}"
+                ))
+            })?;
+            let props = f.properties.as_ref();
+            let text = |k: &str| -> Option<String> {
+                props.and_then(|p| p.get(k)).and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    serde_json::Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                })
+            };
+            if number == 1 {
+                let keys: Vec<String> = props
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default();
+                for s in &opts.sum {
+                    if !keys.iter().any(|k| k == s) {
+                        return Err(usage_error(format!(
+                            "{source}: --sum '{s}': the features have no property '{s}'; they have: {}",
+                            examples(&keys, 30)
+                        )));
+                    }
+                }
+                if let Some(b) = &opts.by {
+                    if !keys.iter().any(|k| k == b) {
+                        return Err(usage_error(format!(
+                            "{source}: --by '{b}': the features have no property '{b}'; they have: {}",
+                            examples(&keys, 30)
+                        )));
+                    }
+                }
+                if id_field.is_none() {
+                    id_field = ["id", "e_nr", "nr", "nummer", "name"]
+                        .iter()
+                        .find(|k| keys.iter().any(|x| x == *k))
+                        .map(|k| k.to_string());
+                }
+            }
+            let id = id_field
+                .as_deref()
+                .and_then(text)
+                .map(|v| format!("{v} (feature {number})"))
+                .unwrap_or_else(|| format!("feature {number}"));
+            use geojson::GeometryValue as G;
+            let coords: Vec<(f64, f64)> = match f.geometry.as_ref().map(|g| &g.value) {
+                None => return Err(input_error(format!("{source}, {id}: no geometry (null)"))),
+                Some(G::Point { coordinates }) => vec![(coordinates[0], coordinates[1])],
+                Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
+                    coordinates.iter().map(|c| (c[0], c[1])).collect()
+                }
+                Some(G::MultiPoint { .. }) => {
+                    return Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
+                }
+                Some(other) => {
+                    return Err(input_error(format!(
+                        "{source}, {id}: a {} where a Point is expected",
+                        other.type_name()
+                    )))
+                }
+            };
+            let raw_values: Vec<Option<String>> = opts.sum.iter().map(|s| text(s)).collect();
+            let values: Vec<Option<f64>> = raw_values
+                .iter()
+                .zip(&opts.sum)
+                .map(|(v, s)| acc.value(v.as_deref(), &id, s))
+                .collect();
+            let category = opts
+                .by
+                .as_deref()
+                .map(|b| text(b).unwrap_or_else(|| "(none)".into()));
+            for (x, y) in coords {
+                let coord = acc.check_coord(x, y, &id)?;
+                acc.push(Pending {
+                    coord,
+                    id: id.clone(),
+                    values: values.clone(),
+                    category: category.clone(),
+                })?;
+            }
+        }
+    } else {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(opts.delimiter.unwrap_or(b','))
+            .from_reader(BufReader::with_capacity(1 << 16, file));
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(|e| input_error(format!("{source}: cannot read the header: {e}")))?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        if headers.len() < 2 && opts.delimiter.is_none() {
+            // Not comma-separated: sniff from the header line.
+            return tally_points(
+                path,
+                &PointOptions {
+                    delimiter: Some(crate::stats::sniff_delimiter(&headers.join(",")))
+                        .filter(|d| *d != b',')
+                        .or(Some(b';')),
+                    ..opts.clone()
+                },
+                layers,
+                progress,
+            );
+        }
+        let lonlat = ["lon", "lng", "longitude", "laenge", "länge"];
+        let x = pick(
+            &headers,
+            opts.x.as_deref(),
+            &[
+                "x",
+                "rechtswert",
+                "easting",
+                "lon",
+                "lng",
+                "longitude",
+                "laenge",
+            ],
+            "--x column",
+            &source,
+        )?;
+        let y = pick(
+            &headers,
+            opts.y.as_deref(),
+            &["y", "hochwert", "northing", "lat", "latitude", "breite"],
+            "--y column",
+            &source,
+        )?;
+        let (Some(xi), Some(yi)) = (x, y) else {
+            return Err(usage_error(format!(
+                "{source}: no coordinate columns found; name them with --x and --y. Columns: {}",
+                examples(&headers, 30)
+            )));
+        };
+        let sum_idx: Vec<usize> = opts
+            .sum
+            .iter()
+            .map(|s| {
+                pick(&headers, Some(s), &[], "--sum column", &source).map(|o| o.expect("given"))
+            })
+            .collect::<Result<_>>()?;
+        let by_idx = opts
+            .by
+            .as_deref()
+            .map(|b| {
+                pick(&headers, Some(b), &[], "--by column", &source).map(|o| o.expect("given"))
+            })
+            .transpose()?;
+        let id_idx = match &opts.id_field {
+            Some(f) => pick(&headers, Some(f), &[], "--id-field column", &source)?,
+            None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
+        };
+        let mut record = csv::ByteRecord::new();
+        let mut first = true;
+        let mut rows: u64 = 0;
+        loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    return Err(input_error(format!(
+                        "{source}, line {line}: cannot read CSV: {e}"
+                    )));
+                }
+            }
+            rows += 1;
+            let line = record.position().map(|p| p.line()).unwrap_or(rows + 1);
+            let field = |i: usize| {
+                std::str::from_utf8(record.get(i).unwrap_or(b""))
+                    .unwrap_or("")
+                    .trim()
+            };
+            let id = match id_idx {
+                Some(i) => format!("{} (line {line})", field(i)),
+                None => format!("line {line}"),
+            };
+            let parse = |s: &str| s.parse::<f64>().ok().or_else(|| parse_number(s, true));
+            let (Some(px), Some(py)) = (parse(field(xi)), parse(field(yi))) else {
+                return Err(input_error(format!(
+                    "{source}, line {line}: the coordinates ('{}', '{}') are not numbers",
+                    field(xi),
+                    field(yi)
+                )));
+            };
+            if first {
+                first = false;
+                acc.crs = match opts.crs {
+                    Some(c) => c,
+                    None if lonlat.iter().any(|n| headers[xi].eq_ignore_ascii_case(n)) => {
+                        Crs::Wgs84
+                    }
+                    None => {
+                        let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
+                            usage_error(format!(
+                                "{source}: give the CRS of the coordinates with --crs"
+                            ))
+                        })?;
+                        warnings.push(
+                            "crs-guessed",
+                            format!("{source}: no --crs given; the coordinates look like {g}, which is used"),
+                        );
+                        g
+                    }
+                };
+                acc.transformer = Transformer::new(acc.crs, work);
+            }
+            let coord = acc.check_coord(px, py, &format!("line {line}"))?;
+            let values: Vec<Option<f64>> = sum_idx
+                .iter()
+                .zip(&opts.sum)
+                .map(|(&i, s)| {
+                    let raw = field(i).to_string();
+                    acc.value(Some(&raw), &id, s)
+                })
+                .collect();
+            let category = by_idx.map(|i| {
+                let v = field(i);
+                if v.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    v.to_string()
+                }
+            });
+            acc.push(Pending {
+                coord,
+                id,
+                values,
+                category,
+            })?;
+            if rows % 262_144 == 0 {
+                progress(record.position().map(|p| p.byte()).unwrap_or(0), size);
+            }
+        }
+    }
+    acc.flush()?;
+    progress(size, size);
+    if acc.bad_count > 0 {
+        warnings.push(
+            "bad-values",
+            format!(
+                "{source}: {} values could not be read as numbers and were left out of the sums: {}",
+                acc.bad_count,
+                examples(&acc.bad_values, 5)
+            ),
+        );
+    }
+    if acc.total == 0 {
+        return Err(input_error(format!("{source}: no points")));
+    }
+    Ok((
+        PointRun {
+            source,
+            crs: acc.crs,
+            total: acc.total,
+            tallies: acc.tallies,
+            sum_names: opts.sum.clone(),
+            by_name: opts.by.clone(),
+        },
+        warnings,
+    ))
+}

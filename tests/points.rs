@@ -1,0 +1,280 @@
+//! Point data: Kitas and youth facilities per PLR, checked against an
+//! independent point-in-polygon computation (shapely 2 + pyproj 3, run once;
+//! the results are kept in tests/expected/*.csv, with how they were made in
+//! their first line).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{berlin, listing, lor, scratch, stderr, stdout};
+use lor::geometry::{read_layer, LayerOptions};
+use lor::points::{tally_points, PointOptions};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+struct Expected {
+    per_plr: BTreeMap<String, (f64, f64)>,
+    outside: Vec<String>,
+}
+
+fn expected(name: &str) -> Expected {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/expected")
+            .join(name),
+    )
+    .unwrap();
+    let mut per_plr = BTreeMap::new();
+    let mut outside = Vec::new();
+    for line in text.lines().skip(2) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[0] == "outside" {
+            outside = f[2]
+                .split(' ')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect();
+            assert_eq!(outside.len(), f[1].parse::<usize>().unwrap());
+        } else {
+            per_plr.insert(
+                f[0].to_string(),
+                (f[1].parse().unwrap(), f[2].parse().unwrap()),
+            );
+        }
+    }
+    Expected { per_plr, outside }
+}
+
+#[test]
+fn kitas_and_youth_facilities_per_plr_equal_independent_computation() {
+    let (plr, _) = read_layer(&berlin("lor-2006/plr.geojson"), &LayerOptions::default()).unwrap();
+    for (file, exp, n_points) in [
+        ("points/kitas.geojson", "kitas-plr2006.csv", 2880u64),
+        (
+            "points/jugendfreizeiteinrichtungen.geojson",
+            "jugendfreizeiteinrichtungen-plr2006.csv",
+            407,
+        ),
+    ] {
+        let opts = PointOptions {
+            sum: vec!["e_platz".into()],
+            ..Default::default()
+        };
+        let (run, w) = tally_points(&berlin(file), &opts, &[&plr], |_, _| {}).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(run.total, n_points);
+        assert_eq!(run.crs, lor::crs::Crs::Utm33);
+        let t = &run.tallies[0];
+        let e = expected(exp);
+        let mut ours = BTreeMap::new();
+        for (i, f) in plr.features.iter().enumerate() {
+            if t.count[i] > 0.0 {
+                ours.insert(f.id.clone(), (t.count[i], t.sums[0][i]));
+            }
+        }
+        assert_eq!(ours, e.per_plr, "{file}");
+        // Totals: every point inside a PLR is counted once; the rest listed.
+        let inside: f64 = t.count.iter().sum();
+        assert_eq!(inside as u64 + t.outside, n_points);
+        assert_eq!(t.outside as usize, e.outside.len());
+        let mut ids: Vec<String> = t
+            .outside_ids
+            .iter()
+            .map(|s| s.split(' ').next().unwrap().to_string())
+            .collect();
+        ids.sort();
+        assert_eq!(ids, e.outside, "{file}");
+        assert_eq!(t.overlap, 0);
+    }
+}
+
+#[test]
+fn kita_places_per_child_under_6_in_bezirk_04() {
+    let o = lor(&[
+        "points",
+        s(&berlin("points/kitas.geojson")),
+        "--units",
+        s(&berlin("lor-2006/plr.geojson")),
+        "--sum",
+        "e_platz",
+        "--bezirk",
+        "04",
+        "--levels",
+        "bzr,bez",
+        "--stats",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        "--per",
+        "Kinder_u6=E_EU1+E_E1U6",
+        "--names",
+        s(&berlin("lor-2006/plr-names.csv")),
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header,
+        vec![
+            "level",
+            "key",
+            "name",
+            "count",
+            "e_platz",
+            "Kinder_u6",
+            "count per Kinder_u6",
+            "e_platz per Kinder_u6"
+        ]
+    );
+    let row = |key: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.split(',').nth(1) == Some(key))
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    // Bezirk 04: the Kitas in its PLR (7 lie in 04030417, which has no polygon).
+    let e = expected("kitas-plr2006.csv");
+    let (n, places): (f64, f64) = e
+        .per_plr
+        .iter()
+        .filter(|(k, _)| k.starts_with("04"))
+        .fold((0.0, 0.0), |a, (_, v)| (a.0 + v.0, a.1 + v.1));
+    let b = row("04");
+    assert_eq!(b[3].parse::<f64>().unwrap(), n);
+    assert_eq!(b[4].parse::<f64>().unwrap(), places);
+    // Children under 6 of the PLR with a polygon (EWR 2018), and the ratio.
+    let kids: f64 = b[5].parse().unwrap();
+    assert!((b[7].parse::<f64>().unwrap() - places / kids).abs() < 1e-12);
+    let r = row("040307");
+    assert_eq!(r[2], "Neue Kantstraße");
+    assert!(stderr(&o).contains("04030417") || stderr(&o).contains("outside every PLR"));
+}
+
+/// Points in the sample district, written as CSV in EPSG:25833.
+fn sample_points_csv(dir: &Path, shuffled: bool) -> std::path::PathBuf {
+    let mut rows: Vec<String> = Vec::new();
+    let mut rng = lor::sample::Rng::new(7);
+    for i in 0..2000 {
+        let x = 430_000.0 + rng.range(-200.0, 6200.0);
+        let y = 5_827_500.0 + rng.range(-200.0, 2700.0);
+        let places = (rng.range(10.0, 120.0)).round();
+        let art = if i % 3 == 0 { "Kita" } else { "Tagespflege" };
+        rows.push(format!("K{i:05};{x:.2};{y:.2};{places};{art}"));
+    }
+    if shuffled {
+        rows.reverse();
+        let n = rows.len();
+        rows.swap(0, n / 2);
+    }
+    let path = dir.join(if shuffled {
+        "shuffled.csv"
+    } else {
+        "points.csv"
+    });
+    std::fs::write(&path, format!("id;x;y;plaetze;art\n{}\n", rows.join("\n"))).unwrap();
+    path
+}
+
+#[test]
+fn csv_points_any_order_same_bytes_and_totals() {
+    let dir = scratch("points_csv");
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/plr.geojson");
+    let sr = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/sozialraeume.geojson");
+    let mut outs = Vec::new();
+    for shuffled in [false, true] {
+        let pts = sample_points_csv(&dir, shuffled);
+        let out = dir.join(format!("out-{shuffled}.csv"));
+        let o = lor(&[
+            "points",
+            s(&pts),
+            "--units",
+            s(&units),
+            "--sozialraum",
+            s(&sr),
+            "--crs",
+            "EPSG:25833",
+            "--sum",
+            "plaetze",
+            "--by",
+            "art",
+            "--output",
+            s(&out),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("points lie outside every PLR"));
+        outs.push(std::fs::read_to_string(&out).unwrap());
+    }
+    assert_eq!(outs[0], outs[1], "input order changed the result");
+    let text = &outs[0];
+    assert!(
+        text.starts_with("level,key,name,count,plaetze,art: Kita,art: Tagespflege\n"),
+        "{text}"
+    );
+    // Berlin total = PLR total = Sozialraum total + those outside every Sozialraum.
+    let total = |level: &str| -> f64 {
+        text.lines()
+            .filter(|l| l.starts_with(&format!("{level},")))
+            .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
+            .sum()
+    };
+    assert_eq!(total("plr"), total("berlin"));
+    assert_eq!(total("plr"), total("bzr"));
+    assert!(
+        (total("sozialraum") - total("plr")).abs() <= 5.0,
+        "{} vs {}",
+        total("sozialraum"),
+        total("plr")
+    );
+    assert!(total("plr") > 1500.0 && total("plr") < 2000.0);
+}
+
+#[test]
+fn bad_points_are_refused() {
+    let dir = scratch("bad_points");
+    let units = berlin("lor-2006/plr.geojson");
+    let gj = |geom: &str, props: &str| {
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::25833\"}}}},\"features\":[{{\"type\":\"Feature\",\"properties\":{{{props}}},\"geometry\":{geom}}}]}}"
+        )
+    };
+    type Case<'a> = (&'a str, String, Vec<&'a str>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
+        ("null.geojson", gj("null", "\"e_nr\":\"K1\""), vec![], vec!["K1 (feature 1): no geometry"]),
+        ("poly.geojson", gj("{\"type\":\"Polygon\",\"coordinates\":[[[390000,5810000],[390100,5810000],[390100,5810100],[390000,5810000]]]}", "\"e_nr\":\"K1\""), vec![], vec!["a Polygon where a Point is expected"]),
+        ("wgs.geojson", gj("{\"type\":\"Point\",\"coordinates\":[13.4,52.5]}", "\"e_nr\":\"K1\""), vec![], vec!["K1 (feature 1)", "cannot be in EPSG:25833", "look like EPSG:4326"]),
+        ("nosum.geojson", gj("{\"type\":\"Point\",\"coordinates\":[390000,5810000]}", "\"e_nr\":\"K1\""), vec!["--sum", "e_platz"], vec!["--sum 'e_platz'", "no property 'e_platz'", "e_nr"]),
+        ("nan.csv", "id,x,y\nA,390000,5810000\nB,NaN,5810000\n".into(), vec!["--crs", "EPSG:25833"], vec!["line 3", "not finite"]),
+        ("nocoords.csv", "id,rw,hw\nA,390000,5810000\n".into(), vec![], vec!["no coordinate columns", "--x and --y", "id, rw, hw"]),
+        ("textcoords.csv", "id,x,y\nA,390000,fünf\n".into(), vec!["--crs", "EPSG:25833"], vec!["line 2", "'fünf') are not numbers"]),
+        ("badx.csv", "id,x,y\nA,390000,5810000\n".into(), vec!["--x", "rechts"], vec!["no --x column 'rechts'"]),
+    ];
+    for (name, content, extra, needles) in cases {
+        let input = dir.join(name);
+        std::fs::write(&input, content).unwrap();
+        let out = dir.join(format!("{name}.out.csv"));
+        let mut args = vec![
+            "points",
+            s(&input),
+            "--units",
+            s(&units),
+            "--output",
+            s(&out),
+        ];
+        args.extend(extra.iter().copied());
+        let o = lor(&args);
+        let e = stderr(&o);
+        assert!(!o.status.success(), "{name}: {e}");
+        for n in needles {
+            assert!(e.contains(n), "{name}: expected '{n}' in: {e}");
+        }
+        assert!(!out.exists(), "{name}: output written");
+        assert!(!e.contains("panicked"), "{name}: {e}");
+    }
+    assert!(listing(&dir).iter().all(|f| !f.starts_with(".lor-")));
+}
