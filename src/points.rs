@@ -76,45 +76,90 @@ pub struct PointRun {
 /// How many ids of points outside / with bad values are kept for messages.
 const KEEP_IDS: usize = 20;
 
-struct Pending {
+/// One point as read, before it is located. Borrowed text is copied into
+/// the chunk's flat buffers, so a point costs no allocation of its own.
+struct Pending<'s> {
     coord: Coord<f64>,
-    id: String,
-    values: Vec<Option<f64>>,
-    category: Option<String>,
+    id: &'s str,
+    values: &'s [Option<f64>],
+    category: Option<&'s str>,
 }
+
+/// Points waiting to be transformed and located, in flat arrays.
+#[derive(Default)]
+struct Chunk {
+    coords: Vec<Coord<f64>>,
+    ids: String,
+    id_ends: Vec<usize>,
+    values: Vec<Option<f64>>,
+    cats: Vec<u32>,
+}
+
+const NO_CATEGORY: u32 = u32::MAX;
+const CHUNK: usize = 8192;
 
 struct Accumulator<'a> {
     layers: Vec<(&'a Layer, Locator)>,
     transformer: Transformer,
     tallies: Vec<Tally>,
-    chunk: Vec<Pending>,
+    /// Per layer, per category index, per unit.
+    by: Vec<Vec<Vec<f64>>>,
+    categories: Vec<String>,
+    category_index: std::collections::HashMap<String, u32>,
+    n_sums: usize,
+    chunk: Chunk,
     total: u64,
     crs: Crs,
     source: String,
     bad_values: Vec<String>,
     bad_count: u64,
-    checked_first: bool,
 }
 
 impl<'a> Accumulator<'a> {
-    fn push(&mut self, p: Pending) -> Result<()> {
-        self.chunk.push(p);
-        if self.chunk.len() >= 8192 {
+    fn push(&mut self, p: Pending<'_>) -> Result<()> {
+        let c = &mut self.chunk;
+        c.coords.push(p.coord);
+        c.ids.push_str(p.id);
+        c.id_ends.push(c.ids.len());
+        c.values.extend_from_slice(p.values);
+        let cat = match p.category {
+            None => NO_CATEGORY,
+            Some(name) => match self.category_index.get(name) {
+                Some(&i) => i,
+                None => {
+                    let i = self.categories.len() as u32;
+                    self.categories.push(name.to_string());
+                    self.category_index.insert(name.to_string(), i);
+                    for (b, l) in self.by.iter_mut().zip(&self.layers) {
+                        b.push(vec![0.0; l.0.features.len()]);
+                    }
+                    i
+                }
+            },
+        };
+        c.cats.push(cat);
+        if c.coords.len() >= CHUNK {
             self.flush()?;
         }
         Ok(())
     }
 
     fn flush(&mut self) -> Result<()> {
-        if self.chunk.is_empty() {
+        let c = &mut self.chunk;
+        if c.coords.is_empty() {
             return Ok(());
         }
-        let mut coords: Vec<Coord<f64>> = self.chunk.iter().map(|p| p.coord).collect();
-        self.transformer.coords(&mut coords)?;
+        self.transformer.coords(&mut c.coords)?;
+        let n_sums = self.n_sums;
         for (li, (_, loc)) in self.layers.iter().enumerate() {
             let t = &mut self.tallies[li];
-            for (p, c) in self.chunk.iter().zip(&coords) {
-                let i = match loc.locate(c.x, c.y) {
+            let by = &mut self.by[li];
+            let mut start = 0;
+            for (k, p) in c.coords.iter().enumerate() {
+                let end = c.id_ends[k];
+                let id = &c.ids[start..end];
+                start = end;
+                let i = match loc.locate(p.x, p.y) {
                     Location::In(i) => i,
                     Location::Overlap(i) => {
                         t.overlap += 1;
@@ -123,25 +168,32 @@ impl<'a> Accumulator<'a> {
                     Location::Outside => {
                         t.outside += 1;
                         if t.outside_ids.len() < KEEP_IDS {
-                            t.outside_ids.push(p.id.clone());
+                            t.outside_ids.push(id.to_string());
                         }
                         continue;
                     }
                 };
                 t.count[i] += 1.0;
-                for (s, v) in t.sums.iter_mut().zip(&p.values) {
+                for (s, v) in t
+                    .sums
+                    .iter_mut()
+                    .zip(&c.values[k * n_sums..(k + 1) * n_sums])
+                {
                     if let Some(v) = v {
                         s[i] += v;
                     }
                 }
-                if let Some(cat) = &p.category {
-                    let n = t.count.len();
-                    t.by.entry(cat.clone()).or_insert_with(|| vec![0.0; n])[i] += 1.0;
+                if c.cats[k] != NO_CATEGORY {
+                    by[c.cats[k] as usize][i] += 1.0;
                 }
             }
         }
-        self.total += self.chunk.len() as u64;
-        self.chunk.clear();
+        self.total += c.coords.len() as u64;
+        c.coords.clear();
+        c.ids.clear();
+        c.id_ends.clear();
+        c.values.clear();
+        c.cats.clear();
         Ok(())
     }
 
@@ -163,21 +215,25 @@ impl<'a> Accumulator<'a> {
                 self.source, self.crs
             )));
         }
-        self.checked_first = true;
         Ok(c)
     }
 
-    fn value(&mut self, raw: Option<&str>, id: &str, attr: &str) -> Option<f64> {
+    fn value(&mut self, raw: Option<&str>, id: &dyn Fn() -> String, attr: &str) -> Option<f64> {
         let raw = raw.map(str::trim).unwrap_or("");
         if raw.is_empty() {
             return None;
+        }
+        if let Ok(v) = raw.parse::<f64>() {
+            if v.is_finite() {
+                return Some(v);
+            }
         }
         match parse_number(raw, false).or_else(|| parse_number(raw, true)) {
             Some(v) => Some(v),
             None => {
                 self.bad_count += 1;
                 if self.bad_values.len() < KEEP_IDS {
-                    self.bad_values.push(format!("{id}: {attr} = '{raw}'"));
+                    self.bad_values.push(format!("{}: {attr} = '{raw}'", id()));
                 }
                 None
             }
@@ -185,8 +241,8 @@ impl<'a> Accumulator<'a> {
     }
 }
 
-fn pick<'h>(
-    headers: &'h [String],
+fn pick(
+    headers: &[String],
     given: Option<&str>,
     names: &[&str],
     what: &str,
@@ -238,13 +294,16 @@ pub fn tally_points(
             .iter()
             .map(|l| Tally::new(l.features.len(), opts.sum.len()))
             .collect(),
-        chunk: Vec::with_capacity(8192),
+        by: vec![Vec::new(); layers.len()],
+        categories: Vec::new(),
+        category_index: std::collections::HashMap::new(),
+        n_sums: opts.sum.len(),
+        chunk: Chunk::default(),
         total: 0,
         crs: work,
         source: source.clone(),
         bad_values: Vec::new(),
         bad_count: 0,
-        checked_first: false,
     };
     let mut warnings = Warnings::default();
     if matches!(ext.as_str(), "geojson" | "json") {
@@ -341,7 +400,7 @@ pub fn tally_points(
             let values: Vec<Option<f64>> = raw_values
                 .iter()
                 .zip(&opts.sum)
-                .map(|(v, s)| acc.value(v.as_deref(), &id, s))
+                .map(|(v, s)| acc.value(v.as_deref(), &|| id.clone(), s))
                 .collect();
             let category = opts
                 .by
@@ -351,9 +410,9 @@ pub fn tally_points(
                 let coord = acc.check_coord(x, y, &id)?;
                 acc.push(Pending {
                     coord,
-                    id: id.clone(),
-                    values: values.clone(),
-                    category: category.clone(),
+                    id: &id,
+                    values: &values,
+                    category: category.as_deref(),
                 })?;
             }
         }
@@ -429,6 +488,8 @@ pub fn tally_points(
             None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
         };
         let mut record = csv::ByteRecord::new();
+        let mut idbuf = String::new();
+        let mut values: Vec<Option<f64>> = Vec::with_capacity(opts.sum.len());
         let mut first = true;
         let mut rows: u64 = 0;
         loop {
@@ -449,10 +510,18 @@ pub fn tally_points(
                     .unwrap_or("")
                     .trim()
             };
-            let id = match id_idx {
-                Some(i) => format!("{} (line {line})", field(i)),
-                None => format!("line {line}"),
-            };
+            idbuf.clear();
+            {
+                use std::fmt::Write as _;
+                match id_idx {
+                    Some(i) => {
+                        let _ = write!(idbuf, "{} (line {line})", field(i));
+                    }
+                    None => {
+                        let _ = write!(idbuf, "line {line}");
+                    }
+                }
+            }
             let parse = |s: &str| s.parse::<f64>().ok().or_else(|| parse_number(s, true));
             let (Some(px), Some(py)) = (parse(field(xi)), parse(field(yi))) else {
                 return Err(input_error(format!(
@@ -483,35 +552,37 @@ pub fn tally_points(
                 };
                 acc.transformer = Transformer::new(acc.crs, work);
             }
-            let coord = acc.check_coord(px, py, &format!("line {line}"))?;
-            let values: Vec<Option<f64>> = sum_idx
-                .iter()
-                .zip(&opts.sum)
-                .map(|(&i, s)| {
-                    let raw = field(i).to_string();
-                    acc.value(Some(&raw), &id, s)
-                })
-                .collect();
+            let coord = acc.check_coord(px, py, &idbuf)?;
+            values.clear();
+            for (&i, s) in sum_idx.iter().zip(&opts.sum) {
+                let v = acc.value(Some(field(i)), &|| idbuf.clone(), s);
+                values.push(v);
+            }
             let category = by_idx.map(|i| {
                 let v = field(i);
                 if v.is_empty() {
-                    "(none)".to_string()
+                    "(none)"
                 } else {
-                    v.to_string()
+                    v
                 }
             });
             acc.push(Pending {
                 coord,
-                id,
-                values,
+                id: &idbuf,
+                values: &values,
                 category,
             })?;
-            if rows % 262_144 == 0 {
+            if rows.is_multiple_of(262_144) {
                 progress(record.position().map(|p| p.byte()).unwrap_or(0), size);
             }
         }
     }
     acc.flush()?;
+    for (t, by) in acc.tallies.iter_mut().zip(std::mem::take(&mut acc.by)) {
+        for (name, counts) in acc.categories.iter().zip(by) {
+            t.by.insert(name.clone(), counts);
+        }
+    }
     progress(size, size);
     if acc.bad_count > 0 {
         warnings.push(

@@ -527,6 +527,34 @@ impl Sample {
 /// A sample Sozialraum: id, name, x range and y range in grid cells.
 pub type SampleSozialraum = (&'static str, &'static str, (f64, f64), (f64, f64));
 
+/// Write `n` random points (id, x, y, places; EPSG:25833) inside `extent`
+/// (xmin, ymin, xmax, ymax) as CSV, streaming: for load tests and benchmarks.
+pub fn write_random_points(
+    out: &mut impl std::io::Write,
+    n: u64,
+    extent: (f64, f64, f64, f64),
+    seed: u64,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut rng = Rng::new(seed);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    writeln!(w, "id,x,y,plaetze")?;
+    for i in 0..n {
+        let x = rng.range(extent.0, extent.2);
+        let y = rng.range(extent.1, extent.3);
+        let p = (rng.unit() * 150.0) as u32;
+        writeln!(w, "P{i},{x:.2},{y:.2},{p}")?;
+    }
+    w.flush()
+}
+
+/// Berlin's extent in EPSG:25833 (a little larger than the city).
+pub const BERLIN_EXTENT: (f64, f64, f64, f64) = (368_000.0, 5_797_000.0, 417_000.0, 5_839_000.0);
+
+/// The sample district's extent in EPSG:25833.
+pub const SAMPLE_EXTENT: (f64, f64, f64, f64) =
+    (X0, Y0 - ROWS as f64 * CELL_H, X0 + COLS as f64 * CELL_W, Y0);
+
 /// North-west corner of the sample district in EPSG:25833 (east of Berlin,
 /// so it is never confused with real units).
 const X0: f64 = 430_000.0;

@@ -18,9 +18,40 @@ pub struct Args {
     /// Directory to write the files to (created if needed).
     #[arg(long, short = 'd', default_value = "data/sample")]
     output_dir: PathBuf,
+    /// Instead: write N random points (CSV, EPSG:25833) to points.csv, for load tests.
+    #[arg(long, value_name = "N")]
+    points: Option<u64>,
+    /// Where the random points fall: 'berlin' or 'sample'.
+    #[arg(
+        long,
+        value_name = "AREA",
+        default_value = "berlin",
+        requires = "points"
+    )]
+    extent: String,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    if let Some(n) = args.points {
+        let extent = match args.extent.as_str() {
+            "berlin" => lor::sample::BERLIN_EXTENT,
+            "sample" => lor::sample::SAMPLE_EXTENT,
+            e => {
+                return Err(lor::error::usage_error(format!(
+                    "--extent '{e}': use berlin or sample"
+                )))
+            }
+        };
+        let mut buf = Vec::new();
+        lor::sample::write_random_points(&mut buf, n, extent, 42)?;
+        let path = args.output_dir.join("points.csv");
+        std::fs::create_dir_all(&args.output_dir)?;
+        lor::output::write_atomic(&path, &buf)?;
+        if !ctx.quiet {
+            eprintln!("wrote {} ({n} points)", path.display());
+        }
+        return Ok(());
+    }
     let sample = Sample::generate();
     let files: Vec<(PathBuf, Vec<u8>)> = sample
         .files()
