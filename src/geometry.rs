@@ -96,6 +96,8 @@ pub struct LayerOptions {
     pub crs: Option<Crs>,
     /// The CRS to work in (areas, overlays).
     pub work_crs: Crs,
+    /// Corrections of wrong ids: (feature number, 1-based; the right id).
+    pub fix_ids: Vec<(usize, String)>,
 }
 
 impl Default for LayerOptions {
@@ -105,6 +107,7 @@ impl Default for LayerOptions {
             name_field: None,
             crs: None,
             work_crs: Crs::Utm33,
+            fix_ids: Vec::new(),
         }
     }
 }
@@ -143,6 +146,24 @@ const NAME_FIELDS: &[&str] = &[
     "prognoseraum",
     "gebiet",
 ];
+
+/// Parse `--fix-id 124=04030417` values.
+pub fn parse_fix_ids(values: &[String]) -> Result<Vec<(usize, String)>> {
+    values
+        .iter()
+        .map(|v| {
+            let (n, k) = v.split_once('=').ok_or_else(|| {
+                usage_error(format!(
+                    "--fix-id '{v}': write FEATURE=KEY, e.g. 124=04030417"
+                ))
+            })?;
+            let n: usize = n.trim().parse().map_err(|_| {
+                usage_error(format!("--fix-id '{v}': '{n}' is not a feature number"))
+            })?;
+            Ok((n, k.trim().to_string()))
+        })
+        .collect()
+}
 
 /// Read a polygon layer: GeoJSON (`.geojson`, `.json`) or Shapefile (`.shp`).
 pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
@@ -611,7 +632,10 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     let mut repaired = Vec::new();
     for (i, (props, geom)) in raw.features.into_iter().enumerate() {
         let number = i + 1;
-        let raw_id = props.get(&id_field).cloned().unwrap_or_default();
+        let raw_id = match opts.fix_ids.iter().find(|(n, _)| *n == number) {
+            Some((_, fixed)) => fixed.clone(),
+            None => props.get(&id_field).cloned().unwrap_or_default(),
+        };
         let field_label = if id_field.starts_with('\u{0}') {
             "id".to_string()
         } else {
@@ -717,7 +741,7 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         warnings.push(
             "duplicate-id",
             format!(
-                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry: {}",
+                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with --fix-id FEATURE=KEY): {}",
                 dups.len(),
                 examples(&list, 5)
             ),

@@ -18,6 +18,7 @@
 
 pub mod aggregate;
 pub mod check;
+pub mod crosswalk;
 pub mod crs;
 pub mod error;
 pub mod geometry;

@@ -35,6 +35,8 @@ enum Command {
     Aggregate(cmd::aggregate::Args),
     Mismatch(cmd::mismatch::Args),
     Points(cmd::points::Args),
+    Crosswalk(cmd::crosswalk::Args),
+    Translate(cmd::translate::Args),
     Sample(cmd::sample::Args),
 }
 
@@ -45,6 +47,8 @@ fn main() -> ExitCode {
         Command::Aggregate(args) => cmd::aggregate::run(args, &ctx),
         Command::Mismatch(args) => cmd::mismatch::run(args, &ctx),
         Command::Points(args) => cmd::points::run(args, &ctx),
+        Command::Crosswalk(args) => cmd::crosswalk::run(args, &ctx),
+        Command::Translate(args) => cmd::translate::run(args, &ctx),
         Command::Sample(args) => cmd::sample::run(args, &ctx),
     };
     match result {

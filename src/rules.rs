@@ -189,36 +189,40 @@ pub fn share_like_name(name: &str) -> bool {
         && b[0].is_ascii_alphabetic()
         && b[1..].iter().all(|c| c.is_ascii_digit())
         && matches!(b[0], b'k' | b's' | b'd' | b'i');
+    // German words are compounds (Arbeitslosenquote): substrings. English
+    // words only as whole words, so that "migration" is not a "ratio".
+    let german = [
+        "prozent",
+        "anteil",
+        "quote",
+        "dichte",
+        "durchschnitt",
+        "mittelwert",
+        "je 100",
+        "pro 100",
+        "je einw",
+        "pro einw",
+    ];
+    let english = [
+        "percent",
+        "percentage",
+        "pct",
+        "share",
+        "ratio",
+        "rate",
+        "density",
+        "average",
+        "mean",
+        "median",
+        "index",
+        "per",
+    ];
     indicator
-        || [
-            "percent",
-            "prozent",
-            "anteil",
-            "quote",
-            "_pct",
-            "pct_",
-            "%",
-            "dichte",
-            "density",
-            "je 100",
-            "pro 100",
-            "per 100",
-            "je einw",
-            "pro einw",
-            "durchschnitt",
-            "mittel",
-            "median",
-            "average",
-            "index",
-            "ratio",
-            "share",
-        ]
-        .iter()
-        .any(|w| l.contains(w))
+        || l.contains('%')
+        || german.iter().any(|w| l.contains(w))
+        || l.split(|c: char| !c.is_alphanumeric())
+            .any(|w| english.contains(&w))
         || l.ends_with("rate")
-        || l.contains("rate_")
-        || l.contains("_rate")
-        || l.contains(" rate")
 }
 
 /// Does a column name say "count or amount" (extensive: may be summed)?

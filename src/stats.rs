@@ -524,7 +524,9 @@ const KEY_NAMES: &[&str] = &[
 /// Weaker names: the column must hold keys in (nearly) every row, because
 /// `PLR` in the statistics office's file is the two-digit PLR number and
 /// `id` can be anything.
-const WEAK_KEY_NAMES: &[&str] = &["lor", "plr", "raum", "id", "key", "nummer"];
+const WEAK_KEY_NAMES: &[&str] = &[
+    "lor", "plr", "raum", "id", "key", "nummer", "from", "von", "source", "alt",
+];
 
 fn squash(s: &str) -> String {
     s.chars()

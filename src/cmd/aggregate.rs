@@ -18,7 +18,7 @@ use lor::sozialraum;
 use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
 use lor::weights::{read_list, Assign};
 
-use super::Context;
+use super::{Context, RuleArgs};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -75,39 +75,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     names: Option<PathBuf>,
 
-    /// Sum these columns (comma-separated names or globs), even if they look
-    /// like shares.
-    #[arg(long, value_name = "COLS", help_heading = "Rules")]
-    sum: Vec<String>,
-    /// Weighted mean: 'COLS=WEIGHT', e.g. 'K01=EW 31.12.2020' or
-    /// '*_percentage=inhabitants'. Repeatable.
-    #[arg(long, value_name = "COLS=WEIGHT", help_heading = "Rules")]
-    weighted: Vec<String>,
-    /// Share recomputed from counts: 'COL=NUMERATOR/DENOMINATOR[*FACTOR]',
-    /// e.g. 'Anteil_w=E_EW/E_E*100'. Repeatable.
-    #[arg(long, value_name = "COL=NUM/DEN", help_heading = "Rules")]
-    ratio: Vec<String>,
-    /// Smallest value of the members.
-    #[arg(long, value_name = "COLS", help_heading = "Rules")]
-    min: Vec<String>,
-    /// Largest value of the members.
-    #[arg(long, value_name = "COLS", help_heading = "Rules")]
-    max: Vec<String>,
-    /// Keep as a label (where all members agree).
-    #[arg(long, value_name = "COLS", help_heading = "Rules")]
-    carry: Vec<String>,
-    /// Leave these columns out.
-    #[arg(long, value_name = "COLS", help_heading = "Rules")]
-    drop: Vec<String>,
-    /// Members with a missing value (empty or '.'): 'propagate' leaves the
-    /// sum empty, 'skip' sums the known values. Means always skip them.
-    #[arg(
-        long,
-        value_name = "HOW",
-        default_value = "propagate",
-        help_heading = "Rules"
-    )]
-    missing: String,
+    #[command(flatten)]
+    rules: RuleArgs,
 
     /// Levels to compute: plr, bzr, pgr, bez, berlin (comma-separated).
     #[arg(
@@ -261,15 +230,7 @@ fn plan(args: Args) -> Result<Plan> {
                 .ok_or_else(|| usage_error(format!("--lor '{v}': use 2006 or 2021")))?,
         ),
     };
-    let missing = match args.missing.as_str() {
-        "propagate" => MissingPolicy::Propagate,
-        "skip" => MissingPolicy::Skip,
-        m => {
-            return Err(usage_error(format!(
-                "--missing '{m}': use propagate or skip"
-            )))
-        }
-    };
+    let missing = args.rules.missing_policy()?;
     let levels = parse_levels(&args.levels)?;
     let target = match (args.output, args.output_dir) {
         (Some(f), _) => Target::File(f),
@@ -338,15 +299,7 @@ fn plan(args: Args) -> Result<Plan> {
         },
         names: args.names,
         vintage,
-        rules: RuleFlags {
-            sum: args.sum,
-            weighted: args.weighted,
-            ratio: args.ratio,
-            min: args.min,
-            max: args.max,
-            carry: args.carry,
-            drop: args.drop,
-        },
+        rules: args.rules.flags(),
         missing,
         levels,
         format,

@@ -1,0 +1,135 @@
+//! `lor crosswalk`: a weight table between two polygon layers.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use lor::crosswalk::build;
+use lor::error::{quality_error, usage_error, Warnings};
+use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
+use lor::output::write_atomic;
+use lor::overlay::Tolerance;
+
+use super::Context;
+
+const EXAMPLES: &str = "\
+Examples:
+  # LOR 2006 Planungsräume → LOR 2021 Prognoseräume (feature 124 of the 2006
+  # file is PLR 04030417, mislabelled 06010102)
+  lor crosswalk ../shared/data/berlin/lor-2006/plr.geojson \\
+      ../shared/data/berlin/lor-2021/pgr.geojson --fix-from-id 124=04030417 \\
+      --output plr2006-pgr2021.csv
+
+The CSV (from, to, area_m2, area_share, weight) can be reviewed, edited and
+used with `lor translate --crosswalk`. Parts below the sliver tolerance are
+digitising noise: weight 0, the rest renormalised.";
+
+/// Build a crosswalk (weight table) from one polygon layer to another.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Source units (e.g. LOR 2006 PLR).
+    from: PathBuf,
+    /// Target units (e.g. LOR 2021 PGR).
+    to: PathBuf,
+    /// Correct a wrong id in FROM: FEATURE=KEY (feature number, 1-based). Repeatable.
+    #[arg(long, value_name = "N=KEY")]
+    fix_from_id: Vec<String>,
+    /// Correct a wrong id in TO.
+    #[arg(long, value_name = "N=KEY")]
+    fix_to_id: Vec<String>,
+    /// Parts smaller than this share of their source unit are noise.
+    /// How source units go to targets: 'largest' (whole unit to the target
+    /// with its largest real part; the default, best between LOR vintages
+    /// whose split-off parts are mostly streets, rail and parks) or 'area'
+    /// (apportioned by area).
+    #[arg(long, value_name = "HOW", default_value = "largest")]
+    method: String,
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    min_share: f64,
+    /// Parts smaller than this many m² are noise.
+    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
+    min_area: f64,
+    /// Write the crosswalk here (CSV), atomically; stdout otherwise.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 3 when the crosswalk leaves units (partly) unassigned or has warnings.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    if !(0.0..1.0).contains(&args.min_share) || args.min_area < 0.0 {
+        return Err(usage_error(
+            "--min-share must be between 0 and 1, --min-area at least 0",
+        ));
+    }
+    let method = lor::weights::Assign::parse(&args.method)
+        .ok_or_else(|| usage_error(format!("--method '{}': use largest or area", args.method)))?;
+    let tol = Tolerance {
+        min_share: args.min_share,
+        min_area: args.min_area,
+    };
+    let mut warnings = Warnings::default();
+    let (from, w) = read_layer(
+        &args.from,
+        &LayerOptions {
+            fix_ids: parse_fix_ids(&args.fix_from_id)?,
+            ..LayerOptions::default()
+        },
+    )?;
+    warnings.extend(w);
+    let (to, w) = read_layer(
+        &args.to,
+        &LayerOptions {
+            fix_ids: parse_fix_ids(&args.fix_to_id)?,
+            ..LayerOptions::default()
+        },
+    )?;
+    warnings.extend(w);
+    super::mismatch::check_overlap(&from, &to)?;
+    let level = to
+        .lor_level()
+        .map(|l| l.code().to_string())
+        .unwrap_or_else(|| "target".into());
+    let (cw, w) = build(&from, &to, &tol, &level, method, None);
+    warnings.extend(w);
+    if !cw.unassigned.is_empty() {
+        let list: Vec<String> = cw
+            .unassigned
+            .iter()
+            .map(|(k, s)| format!("{k} ({:.1} %)", s * 100.0))
+            .collect();
+        warnings.push(
+            "unassigned",
+            format!(
+                "{} source units lie wholly or partly outside every target: {}",
+                list.len(),
+                lor::error::examples(&list, 5)
+            ),
+        );
+    }
+    ctx.warn(&warnings);
+    if !ctx.quiet {
+        for l in cw.summary.lines() {
+            eprintln!("{l}");
+        }
+    }
+    if args.strict && !warnings.is_empty() {
+        return Err(quality_error(format!(
+            "{} warnings and --strict: nothing written",
+            warnings.len()
+        )));
+    }
+    let bytes = cw.to_csv();
+    match &args.output {
+        Some(p) => write_atomic(p, &bytes),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}

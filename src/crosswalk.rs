@@ -1,0 +1,265 @@
+//! Crosswalks between two layers (LOR 2006 ↔ LOR 2021, or any two):
+//! a weight table from the overlay, with an account of how exact it is.
+//!
+//! Area weighting assumes people are spread evenly over a unit. Digitising
+//! noise between vintages is removed first (the sliver tolerance), so a unit
+//! that did not really change maps 1:1 and nobody is lost at the city edge.
+//! With a finer population layer (points with counts, e.g. addresses) the
+//! weights follow the people instead of the area (dasymetric refinement).
+
+use std::collections::BTreeMap;
+
+use crate::error::{examples, Warnings};
+use crate::geometry::{Feature, Layer};
+use crate::overlay::{overlay, unit_parts, PartClass, Tolerance, UnitParts, UnitStatus};
+pub use crate::weights::Assign;
+use crate::weights::{from_parts, Weight, WeightTable};
+
+/// One row of a crosswalk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossRow {
+    pub from: String,
+    pub to: String,
+    /// Area of the part, m².
+    pub area: f64,
+    /// Share of the source unit's area (before slivers are dropped).
+    pub area_share: f64,
+    /// Share of the source unit's population, when a population layer was given.
+    pub population_share: Option<f64>,
+    /// The weight applied (renormalised over the real parts).
+    pub weight: f64,
+}
+
+/// How exact a crosswalk is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    pub sources: usize,
+    /// Source units that are their target unit (alone in it, up to noise).
+    pub one_to_one: usize,
+    /// Source units that lie in one target together with other sources.
+    pub merged: usize,
+    /// Source units split between targets.
+    pub split: usize,
+    /// Source units outside every target.
+    pub outside: usize,
+    pub slivers: usize,
+    /// The largest part dropped as noise: (from, to, m², share).
+    pub largest_sliver: Option<(String, String, f64, f64)>,
+}
+
+impl Summary {
+    pub fn lines(&self) -> Vec<String> {
+        let mut v = vec![format!(
+            "{} units: {} mapped 1:1, {} merged with others, {} split, {} outside every target",
+            self.sources, self.one_to_one, self.merged, self.split, self.outside
+        )];
+        if let Some((f, t, a, s)) = &self.largest_sliver {
+            v.push(format!(
+                "{} slivers dropped as digitising noise; the largest: {f} in {t}, {:.0} m² ({:.3} % of {f})",
+                self.slivers,
+                a,
+                s * 100.0
+            ));
+        }
+        v
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Crosswalk {
+    pub rows: Vec<CrossRow>,
+    pub table: WeightTable,
+    pub summary: Summary,
+    /// Sources (partly) in no target, and the share that goes nowhere.
+    pub unassigned: Vec<(String, f64)>,
+}
+
+/// Population per (from, to) part, from points with counts located in the
+/// intersection pieces.
+pub type PartPopulation = BTreeMap<(String, String), f64>;
+
+/// Build the crosswalk FROM → TO. `level` names the target units in outputs.
+///
+/// `how`: [`Assign::Largest`] gives each source unit wholly to the target
+/// holding its largest real part; [`Assign::Area`] apportions by area. With
+/// `population` (people per part), split units are apportioned by people.
+pub fn build(
+    from: &Layer,
+    to: &Layer,
+    tol: &Tolerance,
+    level: &str,
+    how: Assign,
+    population: Option<&PartPopulation>,
+) -> (Crosswalk, Warnings) {
+    let mut warnings = Warnings::default();
+    let ov = overlay(from, to, false);
+    let units = unit_parts(&ov, from, to, tol);
+    let how = if population.is_some() {
+        Assign::Area
+    } else {
+        how
+    };
+    let (area_table, unassigned) = from_parts(level, &units, how);
+    let summary = summarise(&units);
+
+    // Dasymetric weights: the population's shares over the real parts; a
+    // source with no population in the layer keeps its area weights.
+    let mut weights: BTreeMap<(String, String), f64> = area_table
+        .rows()
+        .iter()
+        .map(|w| ((w.source.clone(), w.target.clone()), w.weight))
+        .collect();
+    let mut pop_share: BTreeMap<(String, String), f64> = BTreeMap::new();
+    if let Some(pop) = population {
+        let mut by_source: BTreeMap<&str, f64> = BTreeMap::new();
+        for ((f, t), v) in pop {
+            if weights.contains_key(&(f.clone(), t.clone())) {
+                *by_source.entry(f.as_str()).or_default() += v;
+            }
+        }
+        let mut area_only = Vec::new();
+        for u in &units {
+            let total = by_source.get(u.key.as_str()).copied().unwrap_or(0.0);
+            let real: Vec<&str> = u
+                .parts
+                .iter()
+                .filter(|p| p.class != PartClass::Noise)
+                .filter_map(|p| p.target.as_deref())
+                .collect();
+            if total <= 0.0 {
+                if real.len() > 1 {
+                    area_only.push(u.key.clone());
+                }
+                continue;
+            }
+            for t in real {
+                let k = (u.key.clone(), t.to_string());
+                let v = pop.get(&k).copied().unwrap_or(0.0) / total;
+                pop_share.insert(k.clone(), v);
+                weights.insert(k, v);
+            }
+        }
+        if !area_only.is_empty() {
+            warnings.push(
+                "area-fallback",
+                format!(
+                    "{} split units have no population in the population layer; their area shares are used: {}",
+                    area_only.len(),
+                    examples(&area_only, 5)
+                ),
+            );
+        }
+    }
+
+    let area_of = |f: &Feature| f.area;
+    let from_area: BTreeMap<&str, f64> = from
+        .features
+        .iter()
+        .map(|f| (f.id.as_str(), area_of(f)))
+        .collect();
+    let mut rows = Vec::new();
+    for u in &units {
+        for p in &u.parts {
+            let Some(t) = &p.target else { continue };
+            let k = (u.key.clone(), t.clone());
+            rows.push(CrossRow {
+                from: u.key.clone(),
+                to: t.clone(),
+                area: p.area,
+                area_share: p.area / from_area.get(u.key.as_str()).copied().unwrap_or(u.area),
+                population_share: population.map(|_| pop_share.get(&k).copied().unwrap_or(0.0)),
+                weight: weights.get(&k).copied().unwrap_or(0.0),
+            });
+        }
+    }
+    rows.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    let table = WeightTable::new(
+        level,
+        rows.iter()
+            .filter(|r| r.weight > 0.0)
+            .map(|r| Weight {
+                source: r.from.clone(),
+                target: r.to.clone(),
+                weight: r.weight,
+            })
+            .collect(),
+    );
+    (
+        Crosswalk {
+            rows,
+            table,
+            summary,
+            unassigned,
+        },
+        warnings,
+    )
+}
+
+fn summarise(units: &[UnitParts]) -> Summary {
+    let mut contributors: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in units {
+        for p in u.parts.iter().filter(|p| p.class != PartClass::Noise) {
+            if let Some(t) = &p.target {
+                *contributors.entry(t.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut s = Summary {
+        sources: units.len(),
+        ..Summary::default()
+    };
+    for u in units {
+        match u.status {
+            UnitStatus::Split => s.split += 1,
+            UnitStatus::Outside => s.outside += 1,
+            UnitStatus::Inside => {
+                let t = u.largest().and_then(|p| p.target.as_deref()).unwrap_or("");
+                if contributors.get(t).copied().unwrap_or(0) <= 1 {
+                    s.one_to_one += 1;
+                } else {
+                    s.merged += 1;
+                }
+            }
+        }
+        for p in u.parts.iter().filter(|p| p.class == PartClass::Noise) {
+            s.slivers += 1;
+            if s.largest_sliver.as_ref().is_none_or(|l| p.area > l.2) {
+                s.largest_sliver = Some((
+                    u.key.clone(),
+                    p.target.clone().unwrap_or_else(|| "(outside)".into()),
+                    p.area,
+                    p.share,
+                ));
+            }
+        }
+    }
+    s
+}
+
+impl Crosswalk {
+    /// The crosswalk as CSV: from,to,area_m2,area_share[,population_share],weight.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let pop = self.rows.iter().any(|r| r.population_share.is_some());
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut h = vec!["from", "to", "area_m2", "area_share"];
+        if pop {
+            h.push("population_share");
+        }
+        h.push("weight");
+        w.write_record(&h).expect("memory");
+        for r in &self.rows {
+            let mut rec = vec![
+                r.from.clone(),
+                r.to.clone(),
+                format!("{:.1}", r.area),
+                format!("{:.9}", r.area_share),
+            ];
+            if pop {
+                rec.push(format!("{:.9}", r.population_share.unwrap_or(0.0)));
+            }
+            rec.push(format!("{}", r.weight));
+            w.write_record(&rec).expect("memory");
+        }
+        w.into_inner().expect("memory")
+    }
+}
