@@ -263,3 +263,69 @@ impl Crosswalk {
         w.into_inner().expect("memory")
     }
 }
+
+/// People per (from, to) part from points with counts (addresses, buildings;
+/// each point counts 1 without `attr`): the points are located in the
+/// intersection pieces of the two layers.
+pub fn part_population(
+    from: &Layer,
+    to: &Layer,
+    points: &std::path::Path,
+    attr: Option<&str>,
+    crs: Option<crate::crs::Crs>,
+) -> anyhow::Result<(PartPopulation, Warnings)> {
+    use geo::{Area, BoundingRect};
+    let ov = overlay(from, to, true);
+    let mut pairs = Vec::with_capacity(ov.pieces.len());
+    let mut features = Vec::with_capacity(ov.pieces.len());
+    for (n, p) in ov.pieces.iter().enumerate() {
+        let Some(g) = &p.geometry else { continue };
+        let Some(bbox) = g.bounding_rect() else {
+            continue;
+        };
+        pairs.push((from.features[p.a].id.clone(), to.features[p.b].id.clone()));
+        features.push(Feature {
+            id: format!("{n}"),
+            name: String::new(),
+            number: n + 1,
+            geometry: g.clone(),
+            bbox,
+            area: g.unsigned_area(),
+        });
+    }
+    let pieces = Layer {
+        source: "pieces".into(),
+        file_crs: from.crs,
+        crs: from.crs,
+        id_field: "id".into(),
+        features,
+    };
+    let opts = crate::points::PointOptions {
+        sum: attr.map(|a| vec![a.to_string()]).unwrap_or_default(),
+        crs,
+        ..Default::default()
+    };
+    let (run, mut warnings) = crate::points::tally_points(points, &opts, &[&pieces], |_, _| {})?;
+    let t = &run.tallies[0];
+    let mut pop = PartPopulation::new();
+    for (i, pair) in pairs.into_iter().enumerate() {
+        let v = if attr.is_some() {
+            t.sums[0][i]
+        } else {
+            t.count[i]
+        };
+        if v > 0.0 {
+            *pop.entry(pair).or_default() += v;
+        }
+    }
+    if t.outside > 0 {
+        warnings.push(
+            "outside",
+            format!(
+                "{}: {} population points lie in no part of the two layers",
+                run.source, t.outside
+            ),
+        );
+    }
+    Ok((pop, warnings))
+}

@@ -253,3 +253,67 @@ fn crosswalk_file_round_trip_and_key_tables() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("do not overlap at all"));
 }
+
+#[test]
+fn dasymetric_weights_follow_the_people() {
+    // Sample district: the PLR of grid column 5 are halved between SR3 (west)
+    // and SR4/SR5 (east). Everybody lives in the western half of each cell.
+    let dir = scratch("dasymetric");
+    let mut csv = String::from("id,x,y,einwohner\n");
+    let mut rng = lor::sample::Rng::new(11);
+    for i in 0..5000 {
+        let col = (rng.unit() * 10.0) as usize;
+        let x = 430_000.0 + col as f64 * 600.0 + rng.range(20.0, 280.0);
+        let y = 5_827_500.0 + rng.range(20.0, 2480.0);
+        csv.push_str(&format!("A{i},{x:.2},{y:.2},2\n"));
+    }
+    let pts = dir.join("addresses.csv");
+    std::fs::write(&pts, csv).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let (plr, sr) = (
+        sample.join("plr.geojson"),
+        sample.join("sozialraeume.geojson"),
+    );
+    let run = |extra: &[&str]| -> String {
+        let mut args = vec!["crosswalk", s(&plr), s(&sr), "--method", "area", "-q"];
+        args.extend(extra);
+        let o = lor(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let area = run(&[]);
+    let dasy = run(&[
+        "--population",
+        s(&pts),
+        "--population-attr",
+        "einwohner",
+        "--population-crs",
+        "EPSG:25833",
+    ]);
+    assert!(dasy.starts_with("from,to,area_m2,area_share,population_share,weight\n"));
+    // PLR 13305xx in column 5 (Bahnhofsviertel): by area half in SR3, by people all.
+    let weight = |text: &str, to: &str| -> Vec<f64> {
+        text.lines()
+            .filter(|l| l.contains(&format!(",{to},")))
+            .filter(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                f[3].parse::<f64>()
+                    .map(|a| (a - 0.5).abs() < 0.01)
+                    .unwrap_or(false)
+            })
+            .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let by_area = weight(&area, "SR3");
+    let by_people = weight(&dasy, "SR3");
+    assert_eq!(by_area.len(), 5, "{area}");
+    assert!(
+        by_area.iter().all(|w| (w - 0.5).abs() < 0.01),
+        "{by_area:?}"
+    );
+    assert_eq!(by_people.len(), 5);
+    assert!(
+        by_people.iter().all(|w| (w - 1.0).abs() < 1e-12),
+        "{by_people:?}"
+    );
+}

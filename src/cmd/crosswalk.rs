@@ -37,13 +37,23 @@ pub struct Args {
     /// Correct a wrong id in TO.
     #[arg(long, value_name = "N=KEY")]
     fix_to_id: Vec<String>,
-    /// Parts smaller than this share of their source unit are noise.
     /// How source units go to targets: 'largest' (whole unit to the target
     /// with its largest real part; the default, best between LOR vintages
     /// whose split-off parts are mostly streets, rail and parks) or 'area'
     /// (apportioned by area).
     #[arg(long, value_name = "HOW", default_value = "largest")]
     method: String,
+    /// Dasymetric refinement: points with population (addresses, buildings)
+    /// whose counts split the split units instead of their area.
+    #[arg(long, value_name = "FILE")]
+    population: Option<PathBuf>,
+    /// The count attribute of --population (each point counts 1 without it).
+    #[arg(long, value_name = "ATTR", requires = "population")]
+    population_attr: Option<String>,
+    /// CRS of --population when it does not declare one (CSV).
+    #[arg(long, value_name = "EPSG", requires = "population")]
+    population_crs: Option<String>,
+    /// Parts smaller than this share of their source unit are noise.
     #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
     min_share: f64,
     /// Parts smaller than this many m² are noise.
@@ -91,7 +101,28 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .lor_level()
         .map(|l| l.code().to_string())
         .unwrap_or_else(|| "target".into());
-    let (cw, w) = build(&from, &to, &tol, &level, method, None);
+    let (cw, w) = {
+        let pop = match &args.population {
+            Some(p) => {
+                let crs = args
+                    .population_crs
+                    .as_deref()
+                    .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
+                    .transpose()?;
+                let (pop, w) = lor::crosswalk::part_population(
+                    &from,
+                    &to,
+                    p,
+                    args.population_attr.as_deref(),
+                    crs,
+                )?;
+                warnings.extend(w);
+                Some(pop)
+            }
+            None => None,
+        };
+        build(&from, &to, &tol, &level, method, pop.as_ref())
+    };
     warnings.extend(w);
     if !cw.unassigned.is_empty() {
         let list: Vec<String> = cw

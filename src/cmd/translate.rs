@@ -53,8 +53,20 @@ pub struct Args {
     /// (apportioned by area).
     #[arg(long, value_name = "HOW", default_value = "largest")]
     method: String,
+    /// Dasymetric refinement: points with population (addresses, buildings)
+    /// whose counts split the split units instead of their area.
+    #[arg(long, value_name = "FILE")]
+    population: Option<PathBuf>,
+    /// The count attribute of --population (each point counts 1 without it).
+    #[arg(long, value_name = "ATTR", requires = "population")]
+    population_attr: Option<String>,
+    /// CRS of --population when it does not declare one (CSV).
+    #[arg(long, value_name = "EPSG", requires = "population")]
+    population_crs: Option<String>,
+    /// Parts smaller than this share of their source unit are noise.
     #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
     min_share: f64,
+    /// Parts smaller than this many m² are noise.
     #[arg(long, value_name = "M2", default_value_t = 1000.0)]
     min_area: f64,
     #[command(flatten)]
@@ -115,7 +127,28 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             min_share: args.min_share,
             min_area: args.min_area,
         };
-        let (cw, w) = build(&fl, &tl, &tol, &level, method, None);
+        let (cw, w) = {
+            let pop = match &args.population {
+                Some(p) => {
+                    let crs = args
+                        .population_crs
+                        .as_deref()
+                        .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
+                        .transpose()?;
+                    let (pop, w) = lor::crosswalk::part_population(
+                        &fl,
+                        &tl,
+                        p,
+                        args.population_attr.as_deref(),
+                        crs,
+                    )?;
+                    warnings.extend(w);
+                    Some(pop)
+                }
+                None => None,
+            };
+            build(&fl, &tl, &tol, &level, method, pop.as_ref())
+        };
         warnings.extend(w);
         if !ctx.quiet {
             for l in cw.summary.lines() {
