@@ -222,3 +222,180 @@ mod tests {
         assert_eq!(age_column("E_E"), None);
     }
 }
+
+/// Count columns with negative values, and share columns outside 0–100.
+pub fn check_values(table: &StatTable) -> Warnings {
+    use crate::rules::{count_like_name, share_like_name, share_like_values};
+    let mut w = Warnings::default();
+    for (i, c) in table.columns.iter().enumerate() {
+        if c.kind != ColumnType::Numeric {
+            continue;
+        }
+        let share =
+            share_like_name(&c.name) || (share_like_values(table, i) && !count_like_name(&c.name));
+        let bad: Vec<String> = table
+            .keys
+            .iter()
+            .zip(&c.cells)
+            .zip(&table.lines)
+            .filter_map(|((k, cell), line)| {
+                let v = cell.num()?;
+                let off = if share {
+                    !(0.0..=100.0).contains(&v)
+                } else {
+                    v < 0.0
+                };
+                off.then(|| format!("{k} = {v} ({} {line})", table.line_word))
+            })
+            .collect();
+        if !bad.is_empty() {
+            let (code, what) = if share {
+                (
+                    "share-range",
+                    "share values outside 0–100 (a rate of change, or not in %?)",
+                )
+            } else {
+                ("negative", "negative counts")
+            };
+            w.push(
+                code,
+                format!(
+                    "{}: column '{}' has {} {what}: {}",
+                    table.source,
+                    c.name,
+                    bad.len(),
+                    examples(&bad, 3)
+                ),
+            );
+        }
+        let missing = c.cells.iter().filter(|x| x.is_missing()).count();
+        if missing > 0 {
+            w.push(
+                "missing-values",
+                format!(
+                    "{}: column '{}' has {missing} empty or suppressed cells (not zero)",
+                    table.source, c.name
+                ),
+            );
+        }
+    }
+    w
+}
+
+/// Geometry of a PLR layer: overlaps between units and gaps inside the
+/// covered area larger than `tol_m2`.
+pub fn check_layer(layer: &crate::geometry::Layer, tol_m2: f64) -> Warnings {
+    use crate::overlay::SpatialIndex;
+    use geo::{Area, BooleanOps};
+    let mut w = Warnings::default();
+    let index = SpatialIndex::new(layer);
+    let mut overlaps = Vec::new();
+    for (i, f) in layer.features.iter().enumerate() {
+        for j in index.candidates(
+            [f.bbox.min().x, f.bbox.min().y],
+            [f.bbox.max().x, f.bbox.max().y],
+        ) {
+            if j <= i {
+                continue;
+            }
+            let g = &layer.features[j];
+            let a = f.geometry.intersection(&g.geometry).unsigned_area();
+            if a > tol_m2 {
+                overlaps.push((a, format!("{} / {} ({a:.0} m²)", f.id, g.id)));
+            }
+        }
+    }
+    if !overlaps.is_empty() {
+        overlaps.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        let list: Vec<String> = overlaps.into_iter().map(|(_, s)| s).collect();
+        w.push(
+            "overlap",
+            format!(
+                "{}: {} pairs of units overlap by more than {tol_m2} m², largest first: {}",
+                layer.source,
+                list.len(),
+                examples(&list, 5)
+            ),
+        );
+    }
+    // Gaps: holes in the union of all units.
+    let union = geo::unary_union(layer.features.iter().map(|f| &f.geometry));
+    let mut gaps: Vec<f64> = union
+        .0
+        .iter()
+        .flat_map(|p| {
+            p.interiors()
+                .iter()
+                .map(|r| geo::Polygon::new(r.clone(), vec![]).unsigned_area())
+        })
+        .filter(|a| *a > tol_m2)
+        .collect();
+    if !gaps.is_empty() {
+        gaps.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+        let list: Vec<String> = gaps.iter().map(|a| format!("{a:.0} m²")).collect();
+        w.push(
+            "gap",
+            format!(
+                "{}: {} gaps between units larger than {tol_m2} m², largest first: {}",
+                layer.source,
+                gaps.len(),
+                examples(&list, 5)
+            ),
+        );
+    }
+    w
+}
+
+/// Units of `fine` (e.g. PLR) that reach outside their parent in `coarse`
+/// (BZR or PGR, by the key digits) by more than `tol_m2`, or whose parent
+/// has no polygon.
+pub fn check_nesting(
+    fine: &crate::geometry::Layer,
+    coarse: &crate::geometry::Layer,
+    level: Level,
+    tol_m2: f64,
+) -> Warnings {
+    use geo::{Area, BooleanOps};
+    let mut w = Warnings::default();
+    let mut outside = Vec::new();
+    let mut orphans = Vec::new();
+    for f in &fine.features {
+        let parent = level.parent_of(&f.id);
+        match coarse.get(parent) {
+            None => orphans.push(format!("{} (no {} {parent})", f.id, level.german())),
+            Some(p) => {
+                let inside = f.geometry.intersection(&p.geometry).unsigned_area();
+                let out = f.area - inside;
+                if out > tol_m2 {
+                    outside.push(format!("{} ({out:.0} m² outside {parent})", f.id));
+                }
+            }
+        }
+    }
+    if !outside.is_empty() {
+        w.push(
+            "nesting",
+            format!(
+                "{}: {} units reach outside their {} in {} by more than {tol_m2} m²: {}",
+                fine.source,
+                outside.len(),
+                level.german(),
+                coarse.source,
+                examples(&outside, 5)
+            ),
+        );
+    }
+    if !orphans.is_empty() {
+        w.push(
+            "nesting",
+            format!(
+                "{}: {} units have no parent polygon in {}: {}",
+                fine.source,
+                orphans.len(),
+                coarse.source,
+                examples(&orphans, 5)
+            ),
+        );
+    }
+    w
+}

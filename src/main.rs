@@ -24,6 +24,13 @@ struct Cli {
     /// Print no warnings (errors are still printed).
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Warnings and errors on stderr as 'text' or 'json' (one object a line).
+    #[arg(long, global = true, value_name = "FORMAT", default_value = "text")]
+    log_format: String,
+    /// Accept warnings of this kind (e.g. missing-plr, duplicate-id): still
+    /// printed, never a reason for exit code 3. Repeatable.
+    #[arg(long, global = true, value_name = "CODE")]
+    allow: Vec<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -38,24 +45,59 @@ enum Command {
     Crosswalk(cmd::crosswalk::Args),
     Translate(cmd::translate::Args),
     Sample(cmd::sample::Args),
+    Check(cmd::check::Args),
+    Run(cmd::run::Args),
+}
+
+/// Run one parsed command.
+fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
+    match command {
+        Command::Aggregate(args) => cmd::aggregate::run(args, ctx),
+        Command::Mismatch(args) => cmd::mismatch::run(args, ctx),
+        Command::Points(args) => cmd::points::run(args, ctx),
+        Command::Crosswalk(args) => cmd::crosswalk::run(args, ctx),
+        Command::Translate(args) => cmd::translate::run(args, ctx),
+        Command::Sample(args) => cmd::sample::run(args, ctx),
+        Command::Check(args) => cmd::check::run(args, ctx),
+        Command::Run(args) => cmd::run::run(args, ctx),
+    }
+}
+
+/// Parse an argument list (from a job file) and run it in this process.
+pub fn run_argv(argv: &[String], ctx: &cmd::Context) -> anyhow::Result<()> {
+    let cli = Cli::try_parse_from(argv)
+        .map_err(|e| lor::error::usage_error(e.to_string().trim_end().to_string()))?;
+    if matches!(cli.command, Command::Run(_)) {
+        return Err(lor::error::usage_error("a job cannot run another job"));
+    }
+    dispatch(cli.command, ctx)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let ctx = cmd::Context { quiet: cli.quiet };
-    let result = match cli.command {
-        Command::Aggregate(args) => cmd::aggregate::run(args, &ctx),
-        Command::Mismatch(args) => cmd::mismatch::run(args, &ctx),
-        Command::Points(args) => cmd::points::run(args, &ctx),
-        Command::Crosswalk(args) => cmd::crosswalk::run(args, &ctx),
-        Command::Translate(args) => cmd::translate::run(args, &ctx),
-        Command::Sample(args) => cmd::sample::run(args, &ctx),
+    let log_json = cli.log_format == "json";
+    if !matches!(cli.log_format.as_str(), "text" | "json") {
+        eprintln!("error: --log-format '{}': use text or json", cli.log_format);
+        return ExitCode::from(2);
+    }
+    let ctx = cmd::Context {
+        quiet: cli.quiet,
+        log_json,
+        allow: cli.allow.clone(),
     };
-    match result {
+    match dispatch(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(lor::error::exit_code_of(&e) as u8)
+            let code = lor::error::exit_code_of(&e);
+            if log_json {
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"level": "error", "exit_code": code, "message": format!("{e:#}")})
+                );
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(code as u8)
         }
     }
 }

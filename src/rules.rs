@@ -305,7 +305,7 @@ fn is_key_part(table: &StatTable, col: usize) -> bool {
 }
 
 /// Non-integer values, all between 0 and 100: most likely a share in %.
-fn share_like_values(table: &StatTable, col: usize) -> bool {
+pub fn share_like_values(table: &StatTable, col: usize) -> bool {
     let c = &table.columns[col];
     let mut fractional = false;
     for v in c.values().flatten() {

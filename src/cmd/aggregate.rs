@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use lor::aggregate::{aggregate, aggregate_levels, LevelTable, MissingPolicy};
 use lor::check::{check_coverage, check_totals};
-use lor::error::{quality_error, usage_error, Warnings};
+use lor::error::{usage_error, Warnings};
 use lor::geometry::{read_layer, LayerOptions};
 use lor::key::{Level, Vintage};
 use lor::names::Names;
@@ -462,13 +462,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
 
     ctx.warn(&warnings);
-    if plan.strict && !warnings.is_empty() {
-        return Err(quality_error(format!(
-            "{} warning{} and --strict: nothing written",
-            warnings.len(),
-            if warnings.len() == 1 { "" } else { "s" }
-        )));
-    }
+    ctx.check_strict(plan.strict, &warnings)?;
     write_output(&tables, plan.format, &plan.target)
 }
 

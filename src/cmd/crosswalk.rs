@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::crosswalk::build;
-use lor::error::{quality_error, usage_error, Warnings};
+use lor::error::{usage_error, Warnings};
 use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
 use lor::output::write_atomic;
 use lor::overlay::Tolerance;
@@ -145,12 +145,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             eprintln!("{l}");
         }
     }
-    if args.strict && !warnings.is_empty() {
-        return Err(quality_error(format!(
-            "{} warnings and --strict: nothing written",
-            warnings.len()
-        )));
-    }
+    ctx.check_strict(args.strict, &warnings)?;
     let bytes = cw.to_csv();
     match &args.output {
         Some(p) => write_atomic(p, &bytes),

@@ -351,12 +351,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     );
 
     ctx.warn(&warnings);
-    if args.strict && !warnings.is_empty() {
-        return Err(quality_error(format!(
-            "{} warnings and --strict: nothing written",
-            warnings.len()
-        )));
-    }
+    ctx.check_strict(args.strict, &warnings)?;
     let text = match fmt {
         Fmt::Table => report.to_text().into_bytes(),
         Fmt::Csv => report.to_csv(),

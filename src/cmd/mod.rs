@@ -12,9 +12,17 @@ use lor::aggregate::MissingPolicy;
 use lor::error::{usage_error, Warnings};
 use lor::rules::RuleFlags;
 
+pub mod check;
+pub mod run;
+
 /// Options shared by all subcommands.
+#[derive(Debug, Clone, Default)]
 pub struct Context {
     pub quiet: bool,
+    /// Warnings as JSON lines on stderr (for log collectors).
+    pub log_json: bool,
+    /// Warning codes that are accepted: printed, but never a reason for exit 3.
+    pub allow: Vec<String>,
 }
 
 impl Context {
@@ -24,8 +32,44 @@ impl Context {
             return;
         }
         for w in warnings.iter() {
-            eprintln!("warning: {}", w.message);
+            let allowed = self.allow.iter().any(|a| a == w.code);
+            if self.log_json {
+                let line = serde_json::json!({
+                    "level": if allowed { "note" } else { "warning" },
+                    "code": w.code,
+                    "message": w.message,
+                });
+                eprintln!("{line}");
+            } else if allowed {
+                eprintln!("note ({}): {}", w.code, w.message);
+            } else {
+                eprintln!("warning: {}", w.message);
+            }
         }
+    }
+
+    /// Warnings that count as findings (not allowed by `--allow`).
+    pub fn findings<'w>(&self, warnings: &'w Warnings) -> Vec<&'w lor::error::Warning> {
+        warnings
+            .iter()
+            .filter(|w| !self.allow.iter().any(|a| a == w.code))
+            .collect()
+    }
+
+    /// With `--strict`, findings are an error (exit code 3, nothing written).
+    pub fn check_strict(&self, strict: bool, warnings: &Warnings) -> Result<()> {
+        let n = self.findings(warnings).len();
+        if strict && n > 0 {
+            let mut codes: Vec<&str> = self.findings(warnings).iter().map(|w| w.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            return Err(lor::error::quality_error(format!(
+                "{n} warning{} ({}) and --strict: nothing written; accept a kind with --allow CODE",
+                if n == 1 { "" } else { "s" },
+                codes.join(", ")
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
 use lor::crs::parse_crs_flag;
-use lor::error::{examples, quality_error, usage_error, Warnings};
+use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{read_layer, Layer, LayerOptions};
 use lor::names::Names;
 use lor::output::Format;
@@ -491,12 +491,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             lor::report::short(&units.source)
         );
     }
-    if args.strict && !warnings.is_empty() {
-        return Err(quality_error(format!(
-            "{} warnings and --strict: nothing written",
-            warnings.len()
-        )));
-    }
+    ctx.check_strict(args.strict, &warnings)?;
     super::aggregate::write_tables(&tables, format, args.output.as_deref())
 }
 

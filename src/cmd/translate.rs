@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::aggregate::{aggregate, name_units};
 use lor::crosswalk::build;
-use lor::error::{examples, quality_error, usage_error, Warnings};
+use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
 use lor::key::Level;
 use lor::names::Names;
@@ -307,11 +307,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
     }
     ctx.warn(&warnings);
-    if args.strict && !warnings.is_empty() {
-        return Err(quality_error(format!(
-            "{} warnings and --strict: nothing written",
-            warnings.len()
-        )));
-    }
+    ctx.check_strict(args.strict, &warnings)?;
     super::aggregate::write_tables(&tables, format, args.output.as_deref())
 }

@@ -1,0 +1,291 @@
+//! Unattended runs: `lor run JOB.toml`, `lor check`, exit codes, and the
+//! promise that a run writes all its outputs or none.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{berlin, lor, scratch, stderr, stdout};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .unwrap()
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                m.insert(
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    m
+}
+
+/// The README's Berlin job with its paths pointing here.
+fn berlin_job(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("jobs/berlin.toml")).unwrap();
+    let shared = root().join("../shared/");
+    let text = text
+        .replace("../../shared/", &format!("{}/", shared.display()))
+        .replace("../out/", &format!("{}/out/", dir.display()));
+    let job = dir.join("berlin.toml");
+    std::fs::write(&job, text).unwrap();
+    job
+}
+
+#[test]
+fn berlin_job_runs_twice_with_identical_bytes() {
+    let dir = scratch("job_berlin");
+    let job = berlin_job(&dir);
+    let o = lor(&["run", s(&job)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = snapshot(&dir.join("out"));
+    let names: Vec<&String> = first.keys().collect();
+    assert_eq!(
+        names,
+        vec![
+            "berlin/201812/b04-sozialraeume.csv",
+            "berlin/201812/einwohner.xlsx",
+            "berlin/b04-abgleich.json",
+            "berlin/b04-karte.svg",
+            "berlin/kita-plaetze.csv",
+            "berlin/mss-2021.xlsx"
+        ]
+    );
+    let o = lor(&["run", s(&job)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = snapshot(&dir.join("out"));
+    for (k, v) in &first {
+        assert!(second[k] == *v, "{k} differs between runs");
+    }
+    // Accepted kinds are notes, not warnings.
+    assert!(stderr(&o).contains("note (missing-plr)"), "{}", stderr(&o));
+    // No staging folders left behind.
+    assert!(!snapshot(&dir).keys().any(|k| k.contains(".lor-run-")));
+}
+
+#[test]
+fn sample_job_and_json_log() {
+    let dir = scratch("job_sample");
+    let text = std::fs::read_to_string(root().join("jobs/auenwalde.toml"))
+        .unwrap()
+        .replace("../data/", &format!("{}/data/", root().display()))
+        .replace("../out/", &format!("{}/out/", dir.display()));
+    let job = dir.join("auenwalde.toml");
+    std::fs::write(&job, text).unwrap();
+    let o = lor(&["run", s(&job), "--log-format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for line in stderr(&o).lines().filter(|l| !l.trim().is_empty()) {
+        if line.starts_with('{') {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(v["level"].is_string() && v["message"].is_string());
+        }
+    }
+    let files = snapshot(&dir.join("out"));
+    assert!(files.contains_key("auenwalde/202412/einwohner.xlsx"));
+    assert!(files.contains_key("auenwalde/202412/einwohner-csv/bzr.csv"));
+    assert!(files["auenwalde/indikatoren.parquet"].starts_with(b"PAR1"));
+    assert!(files.contains_key("auenwalde/sozialraum-karte.svg"));
+    // --dry-run shows the commands and writes nothing.
+    let o = lor(&["run", s(&job), "--dry-run"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).lines().any(|l| l.starts_with("lor aggregate ")));
+}
+
+#[test]
+fn a_failing_step_writes_nothing() {
+    let dir = scratch("job_fail");
+    std::fs::write(dir.join("good.csv"), "RAUMID;E_E\n04030417;5\n").unwrap();
+    std::fs::write(
+        dir.join("bad.csv"),
+        "RAUMID;E_E\n04030417;fünf\n04030418;5\n04030419;6\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("job.toml"),
+        "[[aggregate]]\nstats = \"good.csv\"\noutput = \"out/a.csv\"\n\n[[aggregate]]\nstats = \"bad.csv\"\noutput = \"out/b.csv\"\n",
+    )
+    .unwrap();
+    let o = lor(&["run", s(&dir.join("job.toml"))]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("step 2 (aggregate)")
+            && e.contains("nothing was written")
+            && e.contains("'fünf' is not a number"),
+        "{e}"
+    );
+    assert!(!dir.join("out/a.csv").exists());
+    assert!(
+        !snapshot(&dir).keys().any(|k| k.contains(".lor-run-")),
+        "{:?}",
+        snapshot(&dir).keys()
+    );
+}
+
+#[test]
+fn job_file_errors_name_the_line() {
+    let dir = scratch("job_errors");
+    std::fs::write(dir.join("s.csv"), "RAUMID;E_E\n04030417;5\n").unwrap();
+    let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+        ("unknown_key.toml", "[[aggregate]]\nstats = \"s.csv\"\nlevelz = \"bzr\"\n", vec!["line 3", "unknown key 'levelz'"]),
+        ("unknown_top.toml", "nme = \"x\"\n[[aggregate]]\nstats = \"s.csv\"\n", vec!["line 1", "nme"]),
+        ("unknown_step.toml", "[[agregate]]\nstats = \"s.csv\"\n", vec!["agregate"]),
+        ("bad_type.toml", "[[aggregate]]\nstats = \"s.csv\"\nlevels = { a = 1 }\n", vec!["line 3", "must be text"]),
+        ("syntax.toml", "[[aggregate]\nstats = \"s.csv\"\n", vec!["line 1"]),
+        ("no_steps.toml", "name = \"x\"\n", vec!["no steps"]),
+        ("no_input.toml", "[[points]]\nunits = \"x.geojson\"\n", vec!["needs 'points'"]),
+        ("placeholder.toml", "[[aggregate]]\nstats = \"s.csv\"\noutput = \"out/{QUARTAL}.csv\"\n", vec!["unknown placeholder"]),
+        ("zeit.toml", "[[aggregate]]\nstats = \"s.csv\"\noutput = \"out/{ZEIT}.csv\"\n", vec!["no ZEIT column"]),
+        ("twice.toml", "[[aggregate]]\nstats = \"s.csv\"\noutput = \"o.csv\"\n[[aggregate]]\nstats = \"s.csv\"\noutput = \"o.csv\"\n", vec!["two steps write"]),
+        ("bad_flag_value.toml", "[[aggregate]]\nstats = \"s.csv\"\nlevels = \"kiez\"\noutput = \"o.csv\"\n", vec!["unknown level 'kiez'"]),
+    ];
+    for (name, text, needles) in cases {
+        let job = dir.join(name);
+        std::fs::write(&job, text).unwrap();
+        let o = lor(&["run", s(&job)]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {e}");
+        for n in needles {
+            assert!(e.contains(n), "{name}: expected '{n}' in: {e}");
+        }
+        assert!(
+            !dir.join("o.csv").exists() && !dir.join("out").exists(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn killing_a_run_leaves_the_previous_outputs_untouched() {
+    let dir = scratch("job_kill");
+    // A large point file makes the last step take a while.
+    let mut f = std::fs::File::create(dir.join("points.csv")).unwrap();
+    lor::sample::write_random_points(&mut f, 3_000_000, lor::sample::SAMPLE_EXTENT, 5).unwrap();
+    drop(f);
+    let sample = root().join("data/sample");
+    std::fs::copy(sample.join("EWR202412E_Matrix.csv"), dir.join("ewr.csv")).unwrap();
+    let job = format!(
+        "[[aggregate]]\nstats = \"ewr.csv\"\noutput = \"out/einwohner.csv\"\n\n\
+         [[points]]\npoints = \"points.csv\"\nunits = \"{}\"\ncrs = \"EPSG:25833\"\nsum = [\"plaetze\"]\noutput = \"out/punkte.csv\"\n",
+        sample.join("plr.geojson").display()
+    );
+    std::fs::write(dir.join("job.toml"), job).unwrap();
+    let o = lor(&["run", s(&dir.join("job.toml")), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = snapshot(&dir.join("out"));
+    assert_eq!(before.len(), 2);
+
+    // New statistics for the next quarter, then a run killed half-way.
+    let text = std::fs::read_to_string(dir.join("ewr.csv"))
+        .unwrap()
+        .replace("202412;", "202503;");
+    std::fs::write(dir.join("ewr.csv"), text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lor"))
+        .args(["run", s(&dir.join("job.toml")), "-q"])
+        .spawn()
+        .unwrap();
+    // Wait until the first step's new output is staged, then kill.
+    let out = dir.join("out");
+    let t0 = std::time::Instant::now();
+    loop {
+        let staged = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".lor-run-"))
+            .any(|e| e.path().join("einwohner.csv").exists());
+        if staged || t0.elapsed().as_secs() > 20 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the run finished before it could be killed"
+    );
+    let after: BTreeMap<String, Vec<u8>> = snapshot(&out)
+        .into_iter()
+        .filter(|(k, _)| !k.contains(".lor-run-"))
+        .collect();
+    assert_eq!(after, before, "a killed run changed the outputs");
+    // A complete run replaces both, and clears what the killed one left.
+    let o = lor(&["run", s(&dir.join("job.toml")), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let done = snapshot(&out);
+    assert!(String::from_utf8_lossy(&done["einwohner.csv"]).contains("202503"));
+}
+
+#[test]
+fn check_finds_the_real_defects() {
+    let o = lor(&[
+        "check",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        s(&berlin("lor-2006/plr.geojson")),
+        s(&berlin("lor-2006/bzr.geojson")),
+        s(&berlin("lor-2006/pgr.geojson")),
+        "--names",
+        s(&berlin("lor-2006/plr-names.csv")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let has = |code: &str, text: &str| {
+        findings
+            .iter()
+            .any(|f| f["code"] == code && f["message"].as_str().unwrap().contains(text))
+    };
+    // The duplicate id, the PLR without polygon, the PLR without row.
+    assert!(has("duplicate-id", "06010102 (feature 124"));
+    assert!(has("no-geometry", "04030417 Schloßstraße"));
+    assert!(has("missing-plr", "09041403 Allende II"));
+    // The holes the two left-out features leave, and one PLR over its BZR border.
+    assert!(has("gap", "2 gaps"));
+    assert!(has("nesting", "03061131"));
+    assert_eq!(findings.len(), 8, "{findings:#?}");
+    // The 2021 statistics: suppressed cells and rates of change below 0.
+    let o = lor(&[
+        "check",
+        s(&berlin("stats/mss-2021-kontext-plr2021.csv")),
+        "--names",
+        s(&berlin("lor-2021/lor-2021.csv")),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let out = stdout(&o);
+    assert!(
+        out.contains("[missing-values]") && out.contains("[share-range]") && out.contains("'K06'"),
+        "{out}"
+    );
+    // The sample is clean.
+    let sample = root().join("data/sample");
+    let o = lor(&[
+        "check",
+        s(&sample.join("EWR202412E_Matrix.csv")),
+        s(&sample.join("plr.geojson")),
+        "--names",
+        s(&sample.join("plr.csv")),
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("No findings."));
+}
