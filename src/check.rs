@@ -207,21 +207,6 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
     warnings
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn age_columns() {
-        assert_eq!(age_column("E_E00_01"), Some(true));
-        assert_eq!(age_column("E_E95_110"), Some(true));
-        assert_eq!(age_column("E_EU1"), Some(false));
-        assert_eq!(age_column("E_E1U6"), Some(false));
-        assert_eq!(age_column("E_E80U110"), Some(false));
-        assert_eq!(age_column("E_EM"), None);
-        assert_eq!(age_column("E_E"), None);
-    }
-}
 
 /// Count columns with negative values, and share columns outside 0–100.
 pub fn check_values(table: &StatTable) -> Warnings {
@@ -398,4 +383,20 @@ pub fn check_nesting(
         );
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_columns() {
+        assert_eq!(age_column("E_E00_01"), Some(true));
+        assert_eq!(age_column("E_E95_110"), Some(true));
+        assert_eq!(age_column("E_EU1"), Some(false));
+        assert_eq!(age_column("E_E1U6"), Some(false));
+        assert_eq!(age_column("E_E80U110"), Some(false));
+        assert_eq!(age_column("E_EM"), None);
+        assert_eq!(age_column("E_E"), None);
+    }
 }
