@@ -207,7 +207,6 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
     warnings
 }
 
-
 /// Count columns with negative values, and share columns outside 0–100.
 pub fn check_values(table: &StatTable) -> Warnings {
     use crate::rules::{count_like_name, share_like_name, share_like_values};

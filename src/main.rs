@@ -29,7 +29,7 @@ struct Cli {
     log_format: String,
     /// Accept warnings of this kind (e.g. missing-plr, duplicate-id): still
     /// printed, never a reason for exit code 3. Repeatable.
-    #[arg(long, global = true, value_name = "CODE")]
+    #[arg(long, global = true, value_name = "CODE", value_delimiter = ',')]
     allow: Vec<String>,
 
     #[command(subcommand)]

@@ -33,7 +33,8 @@ fn ring_json(coords: &[geo::Coord<f64>]) -> serde_json::Value {
     )
 }
 
-fn multipolygon_json(mp: &MultiPolygon<f64>) -> serde_json::Value {
+/// A multipolygon as a GeoJSON geometry (coordinates to 7 decimals).
+pub fn multipolygon_json(mp: &MultiPolygon<f64>) -> serde_json::Value {
     let polys: Vec<serde_json::Value> =
         mp.0.iter()
             .map(|p| {
@@ -288,4 +289,43 @@ pub fn svg_map(ov: &Overlay, a: &Layer, b: &Layer, units: &[UnitParts], title: &
     }
     let _ = writeln!(s, "</g>\n</svg>");
     s
+}
+
+/// The polygons of every unit at `level`, dissolved from a PLR layer by the
+/// key digits, in WGS84 (for GeoJSON output).
+pub fn dissolve(
+    layer: &Layer,
+    level: crate::key::Level,
+) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
+    let mut groups: BTreeMap<String, Vec<&MultiPolygon<f64>>> = BTreeMap::new();
+    for f in &layer.features {
+        groups
+            .entry(level.parent_of(&f.id).to_string())
+            .or_default()
+            .push(&f.geometry);
+    }
+    let to_wgs = Transformer::new(layer.crs, Crs::Wgs84);
+    let mut out = BTreeMap::new();
+    for (k, parts) in groups {
+        let mut g = if parts.len() == 1 {
+            parts[0].clone()
+        } else {
+            geo::unary_union(parts)
+        };
+        to_wgs.multipolygon(&mut g)?;
+        out.insert(k, g);
+    }
+    Ok(out)
+}
+
+/// A layer's own polygons in WGS84, by id.
+pub fn shapes_of(layer: &Layer) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
+    let to_wgs = Transformer::new(layer.crs, Crs::Wgs84);
+    let mut out = BTreeMap::new();
+    for f in &layer.features {
+        let mut g = f.geometry.clone();
+        to_wgs.multipolygon(&mut g)?;
+        out.insert(f.id.clone(), g);
+    }
+    Ok(out)
 }

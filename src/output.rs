@@ -23,6 +23,8 @@ pub enum Format {
     Xlsx,
     /// Aligned columns for reading in a terminal.
     Table,
+    /// The units as polygons with their figures (needs polygons, see [`render_geojson`]).
+    GeoJson,
 }
 
 impl Format {
@@ -34,6 +36,7 @@ impl Format {
             "parquet" | "pq" => Format::Parquet,
             "xlsx" => Format::Xlsx,
             "table" | "text" | "txt" => Format::Table,
+            "geojson" => Format::GeoJson,
             _ => {
                 return Err(usage_error(format!(
                     "unknown format '{s}'; use csv, excel-csv, json, parquet, xlsx or table"
@@ -50,6 +53,7 @@ impl Format {
             "parquet" | "pq" => Some(Format::Parquet),
             "xlsx" => Some(Format::Xlsx),
             "txt" => Some(Format::Table),
+            "geojson" => Some(Format::GeoJson),
             _ => None,
         }
     }
@@ -61,6 +65,7 @@ impl Format {
             Format::Parquet => "parquet",
             Format::Xlsx => "xlsx",
             Format::Table => "txt",
+            Format::GeoJson => "geojson",
         }
     }
 }
@@ -75,6 +80,9 @@ pub fn render(tables: &[LevelTable], format: Format) -> Result<Vec<u8>> {
         Format::Parquet => render_parquet(tables),
         Format::Xlsx => render_xlsx(tables),
         Format::Table => Ok(render_table(tables)),
+        Format::GeoJson => Err(usage_error(
+            "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
+        )),
     }
 }
 
@@ -130,7 +138,7 @@ fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
     out
 }
 
-fn json_value(v: &Value) -> serde_json::Value {
+pub(crate) fn json_value(v: &Value) -> serde_json::Value {
     match v {
         Value::Num(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => serde_json::Value::from(*x as i64),
         Value::Num(x) => serde_json::Value::from(*x),
@@ -160,13 +168,56 @@ fn render_json(tables: &[LevelTable]) -> Vec<u8> {
     out
 }
 
+/// The units of `tables` as a GeoJSON FeatureCollection (WGS84): one
+/// feature per unit whose polygon is in `shapes` (keyed by level and key),
+/// with `level`, `key`, `name` and every column as properties.
+pub fn render_geojson(
+    tables: &[LevelTable],
+    shapes: &std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64>>,
+) -> Vec<u8> {
+    let mut feats = Vec::new();
+    for t in tables {
+        for (i, key) in t.keys.iter().enumerate() {
+            let Some(g) = shapes.get(&(t.level.clone(), key.clone())) else {
+                continue;
+            };
+            let mut props = serde_json::Map::new();
+            props.insert("level".into(), t.level.clone().into());
+            props.insert("key".into(), key.clone().into());
+            props.insert("name".into(), t.names[i].clone().into());
+            for (c, v) in t.columns.iter().zip(&t.rows[i]) {
+                props.insert(c.clone(), json_value(v));
+            }
+            feats.push(serde_json::json!({
+                "type": "Feature",
+                "properties": props,
+                "geometry": crate::map::multipolygon_json(g),
+            }));
+        }
+    }
+    let mut out =
+        serde_json::to_vec(&serde_json::json!({"type": "FeatureCollection", "features": feats}))
+            .expect("memory");
+    out.push(b'\n');
+    out
+}
+
 /// Is column `j` numeric in every table (numbers or missing only)?
+#[cfg(feature = "parquet")]
 fn numeric_column(tables: &[LevelTable], j: usize) -> bool {
     tables
         .iter()
         .all(|t| t.rows.iter().all(|r| !matches!(r[j], Value::Text(_))))
 }
 
+#[cfg(not(feature = "parquet"))]
+fn render_parquet(_: &[LevelTable]) -> Result<Vec<u8>> {
+    Err(usage_error(
+        "this lor was built without Parquet support (feature 'parquet')",
+    ))
+}
+
+#[cfg(feature = "parquet")]
 fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
     use polars::prelude::*;
     let height: usize = tables.iter().map(|t| t.keys.len()).sum();

@@ -291,3 +291,50 @@ fn real_berlin_plr_against_all_pgr_2021() {
     let first = j["summary"][0].as_str().unwrap();
     assert!(first.contains("of 446 Planungsräume"), "{first}");
 }
+
+#[test]
+fn aggregate_to_geojson_dissolves_the_units() {
+    let dir = scratch("agg_geojson");
+    let out = dir.join("units.geojson");
+    let o = lor(&[
+        "aggregate",
+        s(&sample("EWR202412E_Matrix.csv")),
+        "--units",
+        s(&sample("plr.geojson")),
+        "--sozialraum",
+        s(&sample("sozialraeume.geojson")),
+        "--levels",
+        "plr,bzr,bez",
+        "--output",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let feats = v["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 50 + 15 + 1 + 5);
+    let bez = feats
+        .iter()
+        .find(|f| f["properties"]["level"] == "bez")
+        .unwrap();
+    let total: i64 = feats
+        .iter()
+        .filter(|f| f["properties"]["level"] == "plr")
+        .map(|f| f["properties"]["E_E"].as_i64().unwrap())
+        .sum();
+    assert_eq!(bez["properties"]["E_E"].as_i64().unwrap(), total);
+    // The Bezirk is one polygon without holes: the PLR tile it.
+    assert_eq!(bez["geometry"]["coordinates"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        bez["geometry"]["coordinates"][0].as_array().unwrap().len(),
+        1
+    );
+    // Without polygons: refused.
+    let o = lor(&[
+        "aggregate",
+        s(&sample("EWR202412E_Matrix.csv")),
+        "--output",
+        s(&dir.join("x.geojson")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs the polygons"));
+}

@@ -289,3 +289,32 @@ fn check_finds_the_real_defects() {
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(stdout(&o).contains("No findings."));
 }
+
+#[test]
+fn malformed_workbooks_are_refused() {
+    let dir = scratch("bad_xlsx");
+    std::fs::write(
+        dir.join("broken.xlsx"),
+        b"PK\x03\x04 this is not a zip archive",
+    )
+    .unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet();
+    wb.save(dir.join("empty.xlsx")).unwrap();
+    std::fs::write(
+        dir.join("zip.csv"),
+        b"PK\x03\x04 an Excel file with the wrong name",
+    )
+    .unwrap();
+    for (name, needle) in [
+        ("broken.xlsx", "cannot open workbook"),
+        ("empty.xlsx", "is empty"),
+        ("zip.csv", "this is an Excel/zip file"),
+    ] {
+        let out = dir.join(format!("{name}.out.csv"));
+        let o = lor(&["aggregate", s(&dir.join(name)), "--output", s(&out)]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{name}: {}", stderr(&o));
+        assert!(!out.exists());
+    }
+}

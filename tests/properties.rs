@@ -13,13 +13,20 @@ use proptest::prelude::*;
 fn csv_of(rows: &[(u32, u32, u32)]) -> String {
     let mut s = String::from("RAUMID;E_E;E_EW\n");
     for (k, a, b) in rows {
-        s.push_str(&format!("{:08};{};{}\n", 1_000_000 * (1 + k % 12) + 10_000 + k, a + b, b));
+        s.push_str(&format!(
+            "{:08};{};{}\n",
+            1_000_000 * (1 + k % 12) + 10_000 + k,
+            a + b,
+            b
+        ));
     }
     s
 }
 
 fn table(text: &str) -> StatTable {
-    read_stats_bytes("p.csv", text.as_bytes(), &ReadOptions::default()).unwrap().0
+    read_stats_bytes("p.csv", text.as_bytes(), &ReadOptions::default())
+        .unwrap()
+        .0
 }
 
 fn distinct(rows: Vec<(u32, u32, u32)>) -> Vec<(u32, u32, u32)> {

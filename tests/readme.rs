@@ -85,7 +85,7 @@ fn readme_examples_run() {
             .map(|w| {
                 if let Some(rest) = w.strip_prefix("../shared/") {
                     shared.join(rest).display().to_string()
-                } else if w.starts_with("data/") {
+                } else if w.starts_with("data/") || w.starts_with("jobs/") {
                     root.join(w).display().to_string()
                 } else {
                     w.clone()

@@ -249,6 +249,11 @@ fn plan(args: Args) -> Result<Plan> {
             }
         }
     };
+    if format == Format::GeoJson && args.units.is_none() {
+        return Err(usage_error(
+            "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
+        ));
+    }
     if matches!(target, Target::Stdout) && matches!(format, Format::Parquet | Format::Xlsx) {
         return Err(usage_error(
             "parquet and xlsx are binary formats: write them to a file with --output",
@@ -412,6 +417,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut tables, w) =
         aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
+    let mut sr_polygons: Option<lor::geometry::Layer> = None;
     if let Some((path, how)) = &plan.sozialraum {
         let source = match how {
             None => {
@@ -435,6 +441,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 if let Some(u) = &units {
                     super::mismatch::check_overlap(u, &layer)?;
                 }
+                sr_polygons = Some(layer.clone());
                 sozialraum::Source::Polygons(layer)
             }
         };
@@ -463,6 +470,44 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
+    if plan.format == Format::GeoJson {
+        let units = units.as_ref().expect("checked in the plan");
+        let mut shapes = std::collections::BTreeMap::new();
+        for t in &tables {
+            let by_key = match (Level::parse(&t.level), &sr_polygons) {
+                (Some(Level::Plr), _) => lor::map::shapes_of(units)?,
+                (Some(l), _) => lor::map::dissolve(units, l)?,
+                (None, Some(sr)) => lor::map::shapes_of(sr)?,
+                (None, None) => Default::default(),
+            };
+            for (k, g) in by_key {
+                shapes.insert((t.level.clone(), k), g);
+            }
+        }
+        return match &plan.target {
+            Target::Dir(dir) => {
+                let files: Vec<(PathBuf, Vec<u8>)> = tables
+                    .iter()
+                    .map(|t| {
+                        (
+                            dir.join(format!("{}.geojson", t.level)),
+                            lor::output::render_geojson(std::slice::from_ref(t), &shapes),
+                        )
+                    })
+                    .collect();
+                write_all_atomic(&files)
+            }
+            Target::File(p) => write_atomic(p, &lor::output::render_geojson(&tables, &shapes)),
+            Target::Stdout => {
+                let bytes = lor::output::render_geojson(&tables, &shapes);
+                let mut out = std::io::stdout().lock();
+                match out.write_all(&bytes).and_then(|_| out.flush()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                    _ => Ok(()),
+                }
+            }
+        };
+    }
     write_output(&tables, plan.format, &plan.target)
 }
 
