@@ -281,13 +281,7 @@ fn plan(args: Args) -> Result<Plan> {
             "--min-share must be between 0 and 1, --min-area at least 0",
         ));
     }
-    if let Some(b) = &args.bezirk {
-        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(usage_error(format!(
-                "--bezirk '{b}': give the two-digit Bezirk number, e.g. 04"
-            )));
-        }
-    }
+    super::check_bezirk(args.bezirk.as_ref())?;
     let input = match args.file {
         Some(f) => Input::File(f),
         None => Input::Sample,

@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::crosswalk::build;
-use lor::error::{usage_error, Warnings};
+use lor::error::Warnings;
 use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
 use lor::output::write_atomic;
-use lor::overlay::Tolerance;
 
 use super::Context;
 
@@ -37,28 +35,8 @@ pub struct Args {
     /// Correct a wrong id in TO.
     #[arg(long, value_name = "N=KEY")]
     fix_to_id: Vec<String>,
-    /// How source units go to targets: 'largest' (whole unit to the target
-    /// with its largest real part; the default, best between LOR vintages
-    /// whose split-off parts are mostly streets, rail and parks) or 'area'
-    /// (apportioned by area).
-    #[arg(long, value_name = "HOW", default_value = "largest")]
-    method: String,
-    /// Dasymetric refinement: points with population (addresses, buildings)
-    /// whose counts split the split units instead of their area.
-    #[arg(long, value_name = "FILE")]
-    population: Option<PathBuf>,
-    /// The count attribute of --population (each point counts 1 without it).
-    #[arg(long, value_name = "ATTR", requires = "population")]
-    population_attr: Option<String>,
-    /// CRS of --population when it does not declare one (CSV).
-    #[arg(long, value_name = "EPSG", requires = "population")]
-    population_crs: Option<String>,
-    /// Parts smaller than this share of their source unit are noise.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
-    min_share: f64,
-    /// Parts smaller than this many m² are noise.
-    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
-    min_area: f64,
+    #[command(flatten)]
+    overlay: super::CrosswalkArgs,
     /// Write the crosswalk here (CSV), atomically; stdout otherwise.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -68,17 +46,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    if !(0.0..1.0).contains(&args.min_share) || args.min_area < 0.0 {
-        return Err(usage_error(
-            "--min-share must be between 0 and 1, --min-area at least 0",
-        ));
-    }
-    let method = lor::weights::Assign::parse(&args.method)
-        .ok_or_else(|| usage_error(format!("--method '{}': use largest or area", args.method)))?;
-    let tol = Tolerance {
-        min_share: args.min_share,
-        min_area: args.min_area,
-    };
     let mut warnings = Warnings::default();
     let (from, w) = read_layer(
         &args.from,
@@ -101,28 +68,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .lor_level()
         .map(|l| l.code().to_string())
         .unwrap_or_else(|| "target".into());
-    let (cw, w) = {
-        let pop = match &args.population {
-            Some(p) => {
-                let crs = args
-                    .population_crs
-                    .as_deref()
-                    .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
-                    .transpose()?;
-                let (pop, w) = lor::crosswalk::part_population(
-                    &from,
-                    &to,
-                    p,
-                    args.population_attr.as_deref(),
-                    crs,
-                )?;
-                warnings.extend(w);
-                Some(pop)
-            }
-            None => None,
-        };
-        build(&from, &to, &tol, &level, method, pop.as_ref())
-    };
+    let (cw, w) = args.overlay.build(&from, &to, &level, &mut warnings)?;
     warnings.extend(w);
     if !cw.unassigned.is_empty() {
         let list: Vec<String> = cw

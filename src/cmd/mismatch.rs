@@ -147,13 +147,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         min_area: args.min_area,
     };
     let levels = super::aggregate::parse_levels(&args.levels)?;
-    if let Some(b) = &args.bezirk {
-        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(usage_error(format!(
-                "--bezirk '{b}': give the two-digit Bezirk number, e.g. 04"
-            )));
-        }
-    }
+    super::check_bezirk(args.bezirk.as_ref())?;
     let a_opts = LayerOptions {
         id_field: args.a_id_field.clone(),
         name_field: args.a_name_field.clone(),

@@ -134,3 +134,93 @@ impl RuleArgs {
         }
     }
 }
+
+/// How a crosswalk is built from two layers, shared by `crosswalk` and `translate`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CrosswalkArgs {
+    /// How source units go to targets: 'largest' (whole unit to the target
+    /// with its largest real part; the default, best between LOR vintages
+    /// whose split-off parts are mostly streets, rail and parks) or 'area'
+    /// (apportioned by area).
+    #[arg(long, value_name = "HOW", default_value = "largest")]
+    method: String,
+    /// Dasymetric refinement: points with population (addresses, buildings)
+    /// whose counts split the split units instead of their area.
+    #[arg(long, value_name = "FILE")]
+    population: Option<std::path::PathBuf>,
+    /// The count attribute of --population (each point counts 1 without it).
+    #[arg(long, value_name = "ATTR", requires = "population")]
+    population_attr: Option<String>,
+    /// CRS of --population when it does not declare one (CSV).
+    #[arg(long, value_name = "EPSG", requires = "population")]
+    population_crs: Option<String>,
+    /// Parts smaller than this share of their source unit are noise.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    min_share: f64,
+    /// Parts smaller than this many m² are noise.
+    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
+    min_area: f64,
+}
+
+impl CrosswalkArgs {
+    /// Build the crosswalk FROM → TO with these options.
+    pub fn build(
+        &self,
+        from: &lor::geometry::Layer,
+        to: &lor::geometry::Layer,
+        level: &str,
+        warnings: &mut Warnings,
+    ) -> Result<(lor::crosswalk::Crosswalk, Warnings)> {
+        let method = lor::weights::Assign::parse(&self.method).ok_or_else(|| {
+            usage_error(format!("--method '{}': use largest or area", self.method))
+        })?;
+        if !(0.0..1.0).contains(&self.min_share) || self.min_area < 0.0 {
+            return Err(usage_error(
+                "--min-share must be between 0 and 1, --min-area at least 0",
+            ));
+        }
+        let tol = lor::overlay::Tolerance {
+            min_share: self.min_share,
+            min_area: self.min_area,
+        };
+        let pop = match &self.population {
+            Some(p) => {
+                let crs = self
+                    .population_crs
+                    .as_deref()
+                    .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
+                    .transpose()?;
+                let (pop, w) = lor::crosswalk::part_population(
+                    from,
+                    to,
+                    p,
+                    self.population_attr.as_deref(),
+                    crs,
+                )?;
+                warnings.extend(w);
+                Some(pop)
+            }
+            None => None,
+        };
+        Ok(lor::crosswalk::build(
+            from,
+            to,
+            &tol,
+            level,
+            method,
+            pop.as_ref(),
+        ))
+    }
+}
+
+/// Check a `--bezirk` value: two digits.
+pub fn check_bezirk(bezirk: Option<&String>) -> Result<()> {
+    if let Some(b) = bezirk {
+        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(usage_error(format!(
+                "--bezirk '{b}': give the two-digit Bezirk number, e.g. 04"
+            )));
+        }
+    }
+    Ok(())
+}

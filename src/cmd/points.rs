@@ -205,13 +205,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             Some((name, cols))
         }
     };
-    if let Some(b) = &args.bezirk {
-        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(usage_error(format!(
-                "--bezirk '{b}': give the two-digit Bezirk number, e.g. 04"
-            )));
-        }
-    }
+    super::check_bezirk(args.bezirk.as_ref())?;
     let opts = PointOptions {
         x: args.x.clone(),
         y: args.y.clone(),

@@ -5,13 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::aggregate::{aggregate, name_units};
-use lor::crosswalk::build;
 use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
 use lor::key::Level;
 use lor::names::Names;
 use lor::output::Format;
-use lor::overlay::Tolerance;
 use lor::rules::plan_rules;
 use lor::stats::{read_stats, ReadOptions};
 use lor::weights::{read_list, WeightTable};
@@ -47,28 +45,8 @@ pub struct Args {
     /// Correct a wrong id in --from: FEATURE=KEY.
     #[arg(long, value_name = "N=KEY")]
     fix_from_id: Vec<String>,
-    /// How source units go to targets: 'largest' (whole unit to the target
-    /// with its largest real part; the default, best between LOR vintages
-    /// whose split-off parts are mostly streets, rail and parks) or 'area'
-    /// (apportioned by area).
-    #[arg(long, value_name = "HOW", default_value = "largest")]
-    method: String,
-    /// Dasymetric refinement: points with population (addresses, buildings)
-    /// whose counts split the split units instead of their area.
-    #[arg(long, value_name = "FILE")]
-    population: Option<PathBuf>,
-    /// The count attribute of --population (each point counts 1 without it).
-    #[arg(long, value_name = "ATTR", requires = "population")]
-    population_attr: Option<String>,
-    /// CRS of --population when it does not declare one (CSV).
-    #[arg(long, value_name = "EPSG", requires = "population")]
-    population_crs: Option<String>,
-    /// Parts smaller than this share of their source unit are noise.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
-    min_share: f64,
-    /// Parts smaller than this many m² are noise.
-    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
-    min_area: f64,
+    #[command(flatten)]
+    overlay: super::CrosswalkArgs,
     #[command(flatten)]
     rules: RuleArgs,
     /// Names of the target units (a names table, e.g. lor-2021/lor-2021.csv).
@@ -120,35 +98,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .lor_level()
             .map(|l| l.code().to_string())
             .unwrap_or_else(|| "target".into());
-        let method = lor::weights::Assign::parse(&args.method).ok_or_else(|| {
-            usage_error(format!("--method '{}': use largest or area", args.method))
-        })?;
-        let tol = Tolerance {
-            min_share: args.min_share,
-            min_area: args.min_area,
-        };
-        let (cw, w) = {
-            let pop = match &args.population {
-                Some(p) => {
-                    let crs = args
-                        .population_crs
-                        .as_deref()
-                        .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
-                        .transpose()?;
-                    let (pop, w) = lor::crosswalk::part_population(
-                        &fl,
-                        &tl,
-                        p,
-                        args.population_attr.as_deref(),
-                        crs,
-                    )?;
-                    warnings.extend(w);
-                    Some(pop)
-                }
-                None => None,
-            };
-            build(&fl, &tl, &tol, &level, method, pop.as_ref())
-        };
+        let (cw, w) = args.overlay.build(&fl, &tl, &level, &mut warnings)?;
         warnings.extend(w);
         if !ctx.quiet {
             for l in cw.summary.lines() {
