@@ -237,6 +237,26 @@ fn summarise(units: &[UnitParts]) -> Summary {
 }
 
 impl Crosswalk {
+    /// The crosswalk as Parquet, with the same columns as [`Crosswalk::to_csv`].
+    pub fn to_parquet(&self) -> anyhow::Result<Vec<u8>> {
+        use crate::output::{parquet_of, ParquetColumn as C};
+        let text = |f: &dyn Fn(&CrossRow) -> String| {
+            C::Text(self.rows.iter().map(|r| Some(f(r))).collect())
+        };
+        let num = |f: &dyn Fn(&CrossRow) -> Option<f64>| C::Num(self.rows.iter().map(f).collect());
+        let mut cols = vec![
+            ("from".to_string(), text(&|r| r.from.clone())),
+            ("to".to_string(), text(&|r| r.to.clone())),
+            ("area_m2".to_string(), num(&|r| Some(r.area))),
+            ("area_share".to_string(), num(&|r| Some(r.area_share))),
+        ];
+        if self.rows.iter().any(|r| r.population_share.is_some()) {
+            cols.push(("population_share".to_string(), num(&|r| r.population_share)));
+        }
+        cols.push(("weight".to_string(), num(&|r| Some(r.weight))));
+        parquet_of(cols)
+    }
+
     /// The crosswalk as CSV: from,to,area_m2,area_share[,population_share],weight.
     pub fn to_csv(&self) -> Vec<u8> {
         let pop = self.rows.iter().any(|r| r.population_share.is_some());

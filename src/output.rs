@@ -203,53 +203,36 @@ pub fn render_geojson(
 }
 
 /// Is column `j` numeric in every table (numbers or missing only)?
-#[cfg(feature = "parquet")]
 fn numeric_column(tables: &[LevelTable], j: usize) -> bool {
     tables
         .iter()
         .all(|t| t.rows.iter().all(|r| !matches!(r[j], Value::Text(_))))
 }
 
-#[cfg(not(feature = "parquet"))]
-fn render_parquet(_: &[LevelTable]) -> Result<Vec<u8>> {
-    Err(usage_error(
-        "this lor was built without Parquet support (feature 'parquet')",
-    ))
+/// A column for [`parquet_of`].
+pub enum ParquetColumn {
+    Text(Vec<Option<String>>),
+    Num(Vec<Option<f64>>),
 }
 
+/// Any table of named columns as Parquet bytes (uncompressed, deterministic).
 #[cfg(feature = "parquet")]
-fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
-    use polars::prelude::*;
-    let height: usize = tables.iter().map(|t| t.keys.len()).sum();
-    let text = |f: &dyn Fn(&LevelTable, usize) -> String| -> Vec<String> {
-        tables
-            .iter()
-            .flat_map(|t| (0..t.keys.len()).map(move |i| (t, i)))
-            .map(|(t, i)| f(t, i))
-            .collect()
-    };
-    let mut cols: Vec<Column> = vec![
-        Column::new("level".into(), text(&|t, _| t.level.clone())),
-        Column::new("key".into(), text(&|t, i| t.keys[i].clone())),
-        Column::new("name".into(), text(&|t, i| t.names[i].clone())),
-    ];
-    for (j, name) in columns(tables).iter().enumerate() {
-        let values = tables
-            .iter()
-            .flat_map(|t| t.rows.iter().map(move |r| &r[j]));
-        if numeric_column(tables, j) {
-            let v: Vec<Option<f64>> = values.map(Value::num).collect();
-            cols.push(Column::new(name.as_str().into(), v));
-        } else {
-            let v: Vec<Option<String>> = values
-                .map(|v| match v {
-                    Value::Missing => None,
-                    v => Some(cell_text(v, false)),
-                })
-                .collect();
-            cols.push(Column::new(name.as_str().into(), v));
-        }
-    }
+pub fn parquet_of(columns: Vec<(String, ParquetColumn)>) -> Result<Vec<u8>> {
+    use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+    let height = columns
+        .first()
+        .map(|(_, c)| match c {
+            ParquetColumn::Text(v) => v.len(),
+            ParquetColumn::Num(v) => v.len(),
+        })
+        .unwrap_or(0);
+    let cols: Vec<Column> = columns
+        .into_iter()
+        .map(|(name, c)| match c {
+            ParquetColumn::Text(v) => Column::new(name.as_str().into(), v),
+            ParquetColumn::Num(v) => Column::new(name.as_str().into(), v),
+        })
+        .collect();
     let mut df = DataFrame::new(height, cols)
         .map_err(|e| anyhow::anyhow!("building the Parquet table: {e}"))?;
     let mut buf = Vec::new();
@@ -258,6 +241,49 @@ fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
         .finish(&mut df)
         .map_err(|e| anyhow::anyhow!("writing Parquet: {e}"))?;
     Ok(buf)
+}
+
+#[cfg(not(feature = "parquet"))]
+pub fn parquet_of(_: Vec<(String, ParquetColumn)>) -> Result<Vec<u8>> {
+    Err(usage_error(
+        "this lor was built without Parquet support (feature 'parquet')",
+    ))
+}
+
+fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
+    let text = |f: &dyn Fn(&LevelTable, usize) -> String| -> ParquetColumn {
+        ParquetColumn::Text(
+            tables
+                .iter()
+                .flat_map(|t| (0..t.keys.len()).map(move |i| (t, i)))
+                .map(|(t, i)| Some(f(t, i)))
+                .collect(),
+        )
+    };
+    let mut cols = vec![
+        ("level".to_string(), text(&|t, _| t.level.clone())),
+        ("key".to_string(), text(&|t, i| t.keys[i].clone())),
+        ("name".to_string(), text(&|t, i| t.names[i].clone())),
+    ];
+    for (j, name) in columns(tables).iter().enumerate() {
+        let values = tables
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| &r[j]));
+        let col = if numeric_column(tables, j) {
+            ParquetColumn::Num(values.map(Value::num).collect())
+        } else {
+            ParquetColumn::Text(
+                values
+                    .map(|v| match v {
+                        Value::Missing => None,
+                        v => Some(cell_text(v, false)),
+                    })
+                    .collect(),
+            )
+        };
+        cols.push((name.clone(), col));
+    }
+    parquet_of(cols)
 }
 
 /// Excel sheet name for a level: `BZR`, `PGR`, `Bezirk`, `Berlin`, …

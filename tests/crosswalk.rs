@@ -149,6 +149,24 @@ fn crosswalk_file_round_trip_and_key_tables() {
     assert!(e.contains("the largest: 10030724 in 1010"), "{e}");
     let text = std::fs::read_to_string(&cw).unwrap();
     assert!(text.starts_with("from,to,area_m2,area_share,weight\n"));
+    // The same crosswalk as Parquet, the same bytes on every run.
+    let mut pq = Vec::new();
+    for _ in 0..2 {
+        let out = dir.join("cw.parquet");
+        let o = lor(&[
+            "crosswalk",
+            s(&berlin("lor-2006/plr.geojson")),
+            s(&berlin("lor-2021/pgr.geojson")),
+            "--fix-from-id",
+            "124=04030417",
+            "-q",
+            "--output",
+            s(&out),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        pq.push(std::fs::read(&out).unwrap());
+    }
+    assert!(pq[0].starts_with(b"PAR1") && pq[0].ends_with(b"PAR1") && pq[0] == pq[1]);
     // Translating with the file equals translating from the polygons.
     let stats = berlin("stats/population-2020-12/t1-planning-areas.csv");
     let a = lor(&[

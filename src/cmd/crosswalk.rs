@@ -37,7 +37,7 @@ pub struct Args {
     fix_to_id: Vec<String>,
     #[command(flatten)]
     overlay: super::CrosswalkArgs,
-    /// Write the crosswalk here (CSV), atomically; stdout otherwise.
+    /// Write the crosswalk here (CSV, or Parquet for a .parquet name), atomically; stdout otherwise.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Exit with 3 when the crosswalk leaves units (partly) unassigned or has warnings.
@@ -92,7 +92,16 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
     }
     ctx.check_strict(args.strict, &warnings)?;
-    let bytes = cw.to_csv();
+    let parquet = args
+        .output
+        .as_ref()
+        .and_then(|o| o.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let bytes = if parquet {
+        cw.to_parquet()?
+    } else {
+        cw.to_csv()
+    };
     match &args.output {
         Some(p) => write_atomic(p, &bytes),
         None => {
