@@ -335,3 +335,44 @@ fn dasymetric_weights_follow_the_people() {
         "{by_people:?}"
     );
 }
+
+#[test]
+fn translate_adds_the_sozialraum_level_from_a_list() {
+    let dir = scratch("translate_sr");
+    std::fs::write(
+        dir.join("stats.csv"),
+        "id,E_E\n01011101,10\n01011102,20\n01021201,5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("cw.csv"),
+        "from,to,weight\n01011101,0110,1\n01011102,0110,0.5\n01011102,0120,0.5\n01021201,0120,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sr.csv"),
+        "key;Sozialraum;Sozialraum_Name\n0110;SR1;Nord\n0120;SR2;Süd\n",
+    )
+    .unwrap();
+    let o = lor(&[
+        "translate",
+        s(&dir.join("stats.csv")),
+        "--crosswalk",
+        s(&dir.join("cw.csv")),
+        "--sozialraum",
+        s(&dir.join("sr.csv")),
+        "--levels",
+        "pgr,berlin",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("pgr,0110,,20\n") && out.contains("pgr,0120,,15\n"),
+        "{out}"
+    );
+    assert!(out.contains("berlin,0,Berlin,35\n"), "{out}");
+    assert!(
+        out.contains("sozialraum,SR1,Nord,20\n") && out.contains("sozialraum,SR2,Süd,15\n"),
+        "{out}"
+    );
+}

@@ -52,6 +52,10 @@ pub struct Args {
     /// Names of the target units (a names table, e.g. lor-2021/lor-2021.csv).
     #[arg(long, value_name = "FILE")]
     names: Option<PathBuf>,
+    /// Add the level 'sozialraum' from a list "target unit (or a coarser
+    /// LOR unit) → Sozialraum" (CSV/XLSX).
+    #[arg(long, value_name = "FILE")]
+    sozialraum: Option<PathBuf>,
     /// Target levels: the crosswalk's own level and coarser LOR levels.
     #[arg(long, value_name = "LEVELS")]
     levels: Option<String>,
@@ -75,7 +79,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "give --crosswalk FILE, or --from and --to polygons",
         ));
     }
-    let missing = args.rules.missing_policy()?;
+    let missing_policy = args.rules.missing_policy()?;
     let mut warnings = Warnings::default();
     let (table, w) = read_stats(&args.stats, &ReadOptions::default())?;
     warnings.extend(w);
@@ -243,18 +247,47 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                         l,
                     ))
                 };
-                let (mut t, w) = aggregate(&table, &rules, &weights, missing);
+                let (mut t, w) = aggregate(&table, &rules, &weights, missing_policy);
                 warnings.extend(w);
                 name_units(&mut t, names.as_ref());
                 tables.push(t);
             }
         }
         None => {
-            let (mut t, w) = aggregate(&table, &rules, &chain, missing);
+            let (mut t, w) = aggregate(&table, &rules, &chain, missing_policy);
             warnings.extend(w);
             name_units(&mut t, names.as_ref());
             tables.push(t);
         }
+    }
+    if let Some(path) = &args.sozialraum {
+        let (list, w) = read_list(path, lor::sozialraum::LEVEL)?;
+        warnings.extend(w);
+        let to_sr = lor::weights::expand_to(&list.table, targets.iter().map(String::as_str));
+        let missing: Vec<&str> = targets
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !to_sr.sources().contains(k))
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(
+                "unassigned",
+                format!(
+                    "{}: {} target units are in no Sozialraum: {}",
+                    path.display(),
+                    missing.len(),
+                    examples(&missing, 5)
+                ),
+            );
+        }
+        let (mut t, w) = aggregate(&table, &rules, &chain.then(&to_sr), missing_policy);
+        warnings.extend(w);
+        t.names = t
+            .keys
+            .iter()
+            .map(|k| list.target_names.get(k).cloned().unwrap_or_default())
+            .collect();
+        tables.push(t);
     }
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
