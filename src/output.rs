@@ -400,28 +400,62 @@ fn render_table(tables: &[LevelTable]) -> Vec<u8> {
             .map(|j| j >= 2 && t.rows.iter().all(|r| !matches!(r[j - 2], Value::Text(_))))
             .collect();
         out.push_str(&format!(
-            "{} ({} units)\n",
+            "{} ({} unit{})\n",
             level_title(&t.level),
-            t.keys.len()
+            t.keys.len(),
+            if t.keys.len() == 1 { "" } else { "s" }
         ));
-        for (ri, row) in grid.iter().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(j, c)| {
-                    let pad = widths[j] - c.chars().count();
-                    if numeric[j] && ri > 0 {
-                        format!("{}{c}", " ".repeat(pad))
-                    } else {
-                        format!("{c}{}", " ".repeat(pad))
-                    }
-                })
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
+        // Wide tables are cut into blocks of columns that fit the terminal,
+        // each repeating key and name.
+        let width_limit = table_width();
+        let fixed = widths[0] + 2 + widths[1];
+        let mut blocks: Vec<Vec<usize>> = Vec::new();
+        let mut current: Vec<usize> = Vec::new();
+        let mut used = fixed;
+        for j in 2..ncol {
+            if !current.is_empty() && used + 2 + widths[j] > width_limit {
+                blocks.push(std::mem::take(&mut current));
+                used = fixed;
+            }
+            used += 2 + widths[j];
+            current.push(j);
+        }
+        if !current.is_empty() || blocks.is_empty() {
+            blocks.push(current);
+        }
+        for (bi, block) in blocks.iter().enumerate() {
+            if bi > 0 {
+                out.push('\n');
+            }
+            let cols: Vec<usize> = [0, 1].into_iter().chain(block.iter().copied()).collect();
+            for (ri, row) in grid.iter().enumerate() {
+                let cells: Vec<String> = cols
+                    .iter()
+                    .map(|&j| {
+                        let c = &row[j];
+                        let pad = widths[j] - c.chars().count();
+                        if numeric[j] && ri > 0 {
+                            format!("{}{c}", " ".repeat(pad))
+                        } else {
+                            format!("{c}{}", " ".repeat(pad))
+                        }
+                    })
+                    .collect();
+                out.push_str(cells.join("  ").trim_end());
+                out.push('\n');
+            }
         }
     }
     out.into_bytes()
+}
+
+/// Width for terminal tables: `COLUMNS` if set, else 120.
+fn table_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(120)
 }
 
 fn level_title(level: &str) -> String {
