@@ -412,12 +412,12 @@ fn render_table(tables: &[LevelTable]) -> Vec<u8> {
         let mut blocks: Vec<Vec<usize>> = Vec::new();
         let mut current: Vec<usize> = Vec::new();
         let mut used = fixed;
-        for j in 2..ncol {
-            if !current.is_empty() && used + 2 + widths[j] > width_limit {
+        for (j, w) in widths.iter().enumerate().skip(2) {
+            if !current.is_empty() && used + 2 + w > width_limit {
                 blocks.push(std::mem::take(&mut current));
                 used = fixed;
             }
-            used += 2 + widths[j];
+            used += 2 + w;
             current.push(j);
         }
         if !current.is_empty() || blocks.is_empty() {
