@@ -233,6 +233,11 @@ fn killing_a_run_leaves_the_previous_outputs_untouched() {
     assert!(o.status.success(), "{}", stderr(&o));
     let done = snapshot(&out);
     assert!(String::from_utf8_lossy(&done["einwohner.csv"]).contains("202503"));
+    assert!(
+        !done.keys().any(|k| k.contains(".lor-run-")),
+        "{:?}",
+        done.keys()
+    );
 }
 
 #[test]

@@ -390,6 +390,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             let _ = std::fs::remove_dir_all(d);
         }
     };
+    remove_stale_stages(&stage_dirs);
     for d in &stage_dirs {
         if let Err(e) = std::fs::create_dir_all(d) {
             cleanup();
@@ -446,6 +447,32 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     cleanup();
     Ok(())
+}
+
+/// Staging folders left by runs that were killed (their process is gone):
+/// removed before a new run stages beside the same targets.
+fn remove_stale_stages(stage_dirs: &[PathBuf]) {
+    if !Path::new("/proc/self").exists() {
+        return; // no way to tell which runs are alive
+    }
+    for d in stage_dirs {
+        let Some(parent) = d.parent() else { continue };
+        let Ok(entries) = std::fs::read_dir(parent) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix(".lor-run-")
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
 }
 
 fn shell_quote(s: &str) -> String {
