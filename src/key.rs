@@ -180,14 +180,6 @@ impl Vintage {
             Vintage::Lor2021 => "LOR 2021",
         }
     }
-
-    /// Number of Planungsräume in the official release of this vintage.
-    pub fn plr_count(self) -> usize {
-        match self {
-            Vintage::Lor2006 => 447,
-            Vintage::Lor2021 => 542,
-        }
-    }
 }
 
 impl fmt::Display for Vintage {

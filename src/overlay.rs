@@ -64,13 +64,6 @@ impl SpatialIndex {
         v.sort_unstable();
         v
     }
-
-    /// Features whose envelope contains the point, in index order.
-    pub fn at_point(&self, p: [f64; 2]) -> Vec<usize> {
-        let mut v: Vec<usize> = self.tree.locate_all_at_point(&p).map(|g| g.data).collect();
-        v.sort_unstable();
-        v
-    }
 }
 
 /// Overlay layer A on layer B: one piece per pair of units that share area.
@@ -155,6 +148,19 @@ impl Default for Tolerance {
 }
 
 impl Tolerance {
+    /// A tolerance from the command line: a share in [0, 1) and an area ≥ 0.
+    pub fn new(min_share: f64, min_area: f64) -> anyhow::Result<Tolerance> {
+        if !(0.0..1.0).contains(&min_share) || min_area.is_nan() || min_area < 0.0 {
+            return Err(crate::error::usage_error(
+                "--min-share must be between 0 and 1, --min-area at least 0",
+            ));
+        }
+        Ok(Tolerance {
+            min_share,
+            min_area,
+        })
+    }
+
     pub fn is_noise(&self, area: f64, share: f64) -> bool {
         share < self.min_share || area < self.min_area
     }

@@ -1,6 +1,6 @@
 //! `lor aggregate`: PLR statistics into BZR, PGR, Bezirk and Berlin.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -237,26 +237,16 @@ fn plan(args: Args) -> Result<Plan> {
         (None, Some(d)) => Target::Dir(d),
         (None, None) => Target::Stdout,
     };
-    let format = match (&args.format, &target) {
-        (Some(f), _) => Format::parse(f)?,
-        (None, Target::File(f)) => Format::from_path(f).unwrap_or(Format::Csv),
-        (None, Target::Dir(_)) => Format::Csv,
-        (None, Target::Stdout) => {
-            if std::io::stdout().is_terminal() {
-                Format::Table
-            } else {
-                Format::Csv
-            }
-        }
+    let format = match &target {
+        // One file per level: CSV unless --format says otherwise.
+        Target::Dir(_) if args.format.is_none() => Format::Csv,
+        Target::Dir(_) => Format::parse(args.format.as_ref().expect("checked"))?,
+        Target::File(f) => super::table_format(args.format.as_ref(), Some(f), true)?,
+        Target::Stdout => super::table_format(args.format.as_ref(), None, true)?,
     };
     if format == Format::GeoJson && args.units.is_none() {
         return Err(usage_error(
             "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
-        ));
-    }
-    if matches!(target, Target::Stdout) && matches!(format, Format::Parquet | Format::Xlsx) {
-        return Err(usage_error(
-            "parquet and xlsx are binary formats: write them to a file with --output",
         ));
     }
     let sozialraum = match &args.sozialraum {
@@ -276,11 +266,7 @@ fn plan(args: Args) -> Result<Plan> {
             Some((p.clone(), how))
         }
     };
-    if !(0.0..1.0).contains(&args.min_share) || args.min_area < 0.0 {
-        return Err(usage_error(
-            "--min-share must be between 0 and 1, --min-area at least 0",
-        ));
-    }
+    let tolerance = Tolerance::new(args.min_share, args.min_area)?;
     super::check_bezirk(args.bezirk.as_ref())?;
     let input = match args.file {
         Some(f) => Input::File(f),
@@ -306,10 +292,7 @@ fn plan(args: Args) -> Result<Plan> {
         strict: args.strict,
         units: args.units,
         sozialraum,
-        tolerance: Tolerance {
-            min_share: args.min_share,
-            min_area: args.min_area,
-        },
+        tolerance,
         sr_id_field: args.sozialraum_id_field,
         sr_name_field: args.sozialraum_name_field,
         bezirk: args.bezirk,

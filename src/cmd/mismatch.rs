@@ -137,15 +137,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             _ => Fmt::Csv,
         },
     };
-    if !(0.0..1.0).contains(&args.min_share) || args.min_area < 0.0 {
-        return Err(usage_error(
-            "--min-share must be between 0 and 1, --min-area at least 0",
-        ));
-    }
-    let tol = Tolerance {
-        min_share: args.min_share,
-        min_area: args.min_area,
-    };
+    let tol = Tolerance::new(args.min_share, args.min_area)?;
     let levels = super::aggregate::parse_levels(&args.levels)?;
     super::check_bezirk(args.bezirk.as_ref())?;
     let a_opts = LayerOptions {

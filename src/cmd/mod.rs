@@ -174,15 +174,7 @@ impl CrosswalkArgs {
         let method = lor::weights::Assign::parse(&self.method).ok_or_else(|| {
             usage_error(format!("--method '{}': use largest or area", self.method))
         })?;
-        if !(0.0..1.0).contains(&self.min_share) || self.min_area < 0.0 {
-            return Err(usage_error(
-                "--min-share must be between 0 and 1, --min-area at least 0",
-            ));
-        }
-        let tol = lor::overlay::Tolerance {
-            min_share: self.min_share,
-            min_area: self.min_area,
-        };
+        let tol = lor::overlay::Tolerance::new(self.min_share, self.min_area)?;
         let pop = match &self.population {
             Some(p) => {
                 let crs = self
@@ -211,6 +203,30 @@ impl CrosswalkArgs {
             pop.as_ref(),
         ))
     }
+}
+
+/// The format of a table output: `--format`, else the output file's
+/// extension, else (on stdout) a readable table on a terminal when
+/// `table_on_terminal`, else CSV. Binary formats never go to stdout.
+pub fn table_format(
+    format: Option<&String>,
+    output: Option<&std::path::Path>,
+    table_on_terminal: bool,
+) -> Result<lor::output::Format> {
+    use lor::output::Format;
+    use std::io::IsTerminal;
+    let f = match (format, output) {
+        (Some(f), _) => Format::parse(f)?,
+        (None, Some(o)) => Format::from_path(o).unwrap_or(Format::Csv),
+        (None, None) if table_on_terminal && std::io::stdout().is_terminal() => Format::Table,
+        (None, None) => Format::Csv,
+    };
+    if output.is_none() && matches!(f, Format::Parquet | Format::Xlsx) {
+        return Err(usage_error(
+            "parquet and xlsx are binary formats: write them to a file with --output",
+        ));
+    }
+    Ok(f)
 }
 
 /// Check a `--bezirk` value: two digits.

@@ -10,7 +10,6 @@ use lor::crs::parse_crs_flag;
 use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{read_layer, Layer, LayerOptions};
 use lor::names::Names;
-use lor::output::Format;
 use lor::overlay::Tolerance;
 use lor::points::{tally_points, PointOptions, Tally};
 use lor::report::thousands;
@@ -166,18 +165,7 @@ fn sorted_order(layer: &Layer) -> Vec<usize> {
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     // Plan.
     let levels = super::aggregate::parse_levels(&args.levels)?;
-    let target_is_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = match (&args.format, &args.output) {
-        (Some(f), _) => Format::parse(f)?,
-        (None, Some(o)) => Format::from_path(o).unwrap_or(Format::Csv),
-        (None, None) if target_is_terminal => Format::Table,
-        (None, None) => Format::Csv,
-    };
-    if args.output.is_none() && matches!(format, Format::Parquet | Format::Xlsx) {
-        return Err(usage_error(
-            "parquet and xlsx are binary formats: write them to a file with --output",
-        ));
-    }
+    let format = super::table_format(args.format.as_ref(), args.output.as_deref(), true)?;
     let sum: Vec<String> = args
         .sum
         .iter()

@@ -9,7 +9,6 @@ use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
 use lor::key::Level;
 use lor::names::Names;
-use lor::output::Format;
 use lor::rules::plan_rules;
 use lor::stats::{read_stats, ReadOptions};
 use lor::weights::{read_list, WeightTable};
@@ -69,11 +68,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let format = match (&args.format, &args.output) {
-        (Some(f), _) => Format::parse(f)?,
-        (None, Some(o)) => Format::from_path(o).unwrap_or(Format::Csv),
-        (None, None) => Format::Csv,
-    };
+    let format = super::table_format(args.format.as_ref(), args.output.as_deref(), false)?;
     if args.crosswalk.is_empty() && args.from.is_none() {
         return Err(usage_error(
             "give --crosswalk FILE, or --from and --to polygons",
