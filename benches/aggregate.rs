@@ -16,7 +16,7 @@ use lor::stats::{read_stats_bytes, ReadOptions};
 const LEVELS: [Level; 4] = [Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin];
 
 fn bench(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/berlin");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");
     let ewr = std::fs::read(root.join("stats/EWR201812E_Matrix.csv")).expect("shared data");
     let (names, _) = Names::read(&root.join("lor-2006/plr-names.csv")).unwrap();
 

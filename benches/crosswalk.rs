@@ -9,13 +9,17 @@ use lor::geometry::{read_layer, LayerOptions};
 use lor::overlay::Tolerance;
 
 fn bench(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/berlin");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");
     let opts = LayerOptions {
         fix_ids: vec![(124, "04030417".into())],
         ..LayerOptions::default()
     };
-    let (from, _) = read_layer(&root.join("lor-2006/plr.geojson"), &opts).unwrap();
-    let (to, _) = read_layer(&root.join("lor-2021/pgr.geojson"), &LayerOptions::default()).unwrap();
+    let (from, _) = read_layer(&root.join("lor-2006/plr.geojson.gz"), &opts).unwrap();
+    let (to, _) = read_layer(
+        &root.join("lor-2021/pgr.geojson.gz"),
+        &LayerOptions::default(),
+    )
+    .unwrap();
     let mut g = c.benchmark_group("crosswalk");
     g.sample_size(20);
     g.bench_function("berlin_plr2006_to_pgr2021", |b| {

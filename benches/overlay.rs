@@ -11,11 +11,17 @@ use lor::overlay::{overlay, unit_parts, Tolerance};
 use lor::report::Mismatch;
 
 fn bench(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/berlin");
-    let (plr, _) =
-        read_layer(&root.join("lor-2006/plr.geojson"), &LayerOptions::default()).unwrap();
-    let (pgr, _) =
-        read_layer(&root.join("lor-2021/pgr.geojson"), &LayerOptions::default()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");
+    let (plr, _) = read_layer(
+        &root.join("lor-2006/plr.geojson.gz"),
+        &LayerOptions::default(),
+    )
+    .unwrap();
+    let (pgr, _) = read_layer(
+        &root.join("lor-2021/pgr.geojson.gz"),
+        &LayerOptions::default(),
+    )
+    .unwrap();
 
     let mut g = c.benchmark_group("overlay");
     g.sample_size(20);
@@ -31,12 +37,16 @@ fn bench(c: &mut Criterion) {
         };
         g.bench_function(name, |b| {
             b.iter(|| {
-                let (mut a, _) =
-                    read_layer(&root.join("lor-2006/plr.geojson"), &LayerOptions::default())
-                        .unwrap();
-                let (mut bl, _) =
-                    read_layer(&root.join("lor-2021/pgr.geojson"), &LayerOptions::default())
-                        .unwrap();
+                let (mut a, _) = read_layer(
+                    &root.join("lor-2006/plr.geojson.gz"),
+                    &LayerOptions::default(),
+                )
+                .unwrap();
+                let (mut bl, _) = read_layer(
+                    &root.join("lor-2021/pgr.geojson.gz"),
+                    &LayerOptions::default(),
+                )
+                .unwrap();
                 a.filter_prefix(bezirk);
                 bl.filter_prefix(bezirk);
                 let tol = Tolerance::default();

@@ -9,9 +9,12 @@ use lor::locate::Locator;
 use lor::points::{tally_points, PointOptions};
 
 fn bench(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/berlin");
-    let (plr, _) =
-        read_layer(&root.join("lor-2006/plr.geojson"), &LayerOptions::default()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");
+    let (plr, _) = read_layer(
+        &root.join("lor-2006/plr.geojson.gz"),
+        &LayerOptions::default(),
+    )
+    .unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-points");
     std::fs::create_dir_all(&dir).unwrap();
     let csv = dir.join("points-1m.csv");

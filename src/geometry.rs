@@ -171,16 +171,16 @@ pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)>
     if !path.exists() {
         return Err(input_error(format!("{name}: file not found")));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = crate::input::format_extension(path);
     let raw = match ext.as_str() {
+        "shp" if crate::input::is_gzip(path) => {
+            return Err(usage_error(format!(
+                "{name}: a compressed Shapefile cannot be read; unpack it (.shp, .dbf, .shx, .prj side by side)"
+            )))
+        }
         "shp" => read_shapefile(path, opts)?,
         "geojson" | "json" => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| input_error(format!("{name}: cannot read file: {e}")))?;
+            let text = crate::input::read_text(path)?;
             parse_geojson(&name, &text, opts)?
         }
         "dbf" | "shx" | "prj" => {
@@ -190,7 +190,7 @@ pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)>
         }
         _ => {
             return Err(usage_error(format!(
-                "{name}: unknown geometry format '.{ext}'; lor reads GeoJSON (.geojson, .json) and Shapefile (.shp)"
+                "{name}: unknown geometry format '.{ext}'; lor reads GeoJSON (.geojson, .json, also gzip-compressed as .geojson.gz) and Shapefile (.shp)"
             )))
         }
     };

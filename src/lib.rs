@@ -22,6 +22,7 @@ pub mod crosswalk;
 pub mod crs;
 pub mod error;
 pub mod geometry;
+pub mod input;
 pub mod key;
 pub mod locate;
 pub mod map;

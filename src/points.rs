@@ -279,14 +279,9 @@ pub fn tally_points(
         return Err(input_error(format!("{source}: file not found")));
     }
     let work = layers.first().map(|l| l.crs).unwrap_or(Crs::Utm33);
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = crate::input::format_extension(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let file = std::fs::File::open(path)
-        .map_err(|e| input_error(format!("{source}: cannot open: {e}")))?;
+    let file = crate::input::open(path)?;
     let mut acc = Accumulator {
         layers: layers.iter().map(|l| (*l, Locator::new(l))).collect(),
         transformer: Transformer::new(work, work),
@@ -309,8 +304,8 @@ pub fn tally_points(
     if matches!(ext.as_str(), "geojson" | "json") {
         // The CRS is declared before the features: read it from the head.
         let mut head = vec![0u8; 65_536];
-        let n = std::fs::File::open(path)
-            .and_then(|mut f| f.read(&mut head))
+        let n = crate::input::open(path)?
+            .read(&mut head)
             .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
         let head = String::from_utf8_lossy(&head[..n]);
         // `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}`

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::key::{normalize_key, Level, Vintage};
@@ -146,11 +146,7 @@ pub struct ReadOptions {
 /// Read a statistics file (CSV or XLSX).
 pub fn read_stats(path: &Path, opts: &ReadOptions) -> Result<(StatTable, Warnings)> {
     let name = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = crate::input::format_extension(path);
     if !path.exists() {
         return Err(input_error(format!("{name}: file not found")));
     }
@@ -163,7 +159,7 @@ pub fn read_stats(path: &Path, opts: &ReadOptions) -> Result<(StatTable, Warning
         let raw = read_workbook(path, opts.sheet.as_deref())?;
         return build_table(&name, raw, opts);
     }
-    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read file"))?;
+    let bytes = crate::input::read_bytes(path)?;
     read_stats_bytes(&name, &bytes, opts)
 }
 

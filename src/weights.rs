@@ -242,11 +242,8 @@ pub fn expand_to<'a>(table: &WeightTable, keys: impl IntoIterator<Item = &'a str
 /// Is this file a list (CSV/XLSX) rather than polygons?
 pub fn is_list_path(path: &std::path::Path) -> bool {
     matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .as_deref(),
-        Some("csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods")
+        crate::input::format_extension(path).as_str(),
+        "csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods"
     )
 }
 

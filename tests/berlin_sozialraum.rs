@@ -25,8 +25,8 @@ fn layer(rel: &str, bezirk: &str) -> (Layer, lor::error::Warnings) {
 }
 
 fn b04() -> (Layer, Layer, Vec<UnitParts>) {
-    let (plr, _) = layer("lor-2006/plr.geojson", "04");
-    let (sr, _) = layer("lor-2021/pgr.geojson", "04");
+    let (plr, _) = layer("lor-2006/plr.geojson.gz", "04");
+    let (sr, _) = layer("lor-2021/pgr.geojson.gz", "04");
     assert_eq!(sr.features.len(), 5);
     let ov = overlay(&plr, &sr, false);
     let units = unit_parts(&ov, &plr, &sr, &Tolerance::default());
@@ -135,7 +135,7 @@ fn bezirk_04_real_splits_and_noise() {
 
 #[test]
 fn real_file_defects_are_reported() {
-    let (_, w) = read_layer(&berlin("lor-2006/plr.geojson"), &LayerOptions::default()).unwrap();
+    let (_, w) = read_layer(&berlin("lor-2006/plr.geojson.gz"), &LayerOptions::default()).unwrap();
     assert!(w.has("duplicate-id"), "{w:?}");
     let msg = &w.iter().find(|x| x.code == "duplicate-id").unwrap().message;
     assert!(

@@ -66,10 +66,10 @@ fn population_2020_into_pgr_2021_by_each_method() {
         fix_ids: vec![(124, "04030417".into())],
         ..LayerOptions::default()
     };
-    let (from, w) = read_layer(&berlin("lor-2006/plr.geojson"), &opts).unwrap();
+    let (from, w) = read_layer(&berlin("lor-2006/plr.geojson.gz"), &opts).unwrap();
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(from.features.len(), 448);
-    let (to, _) = read_layer(&berlin("lor-2021/pgr.geojson"), &LayerOptions::default()).unwrap();
+    let (to, _) = read_layer(&berlin("lor-2021/pgr.geojson.gz"), &LayerOptions::default()).unwrap();
     assert_eq!(to.features.len(), 58);
     let (stats, _) = read_stats(
         &berlin("stats/population-2020-12/t1-planning-areas.csv"),
@@ -136,8 +136,8 @@ fn crosswalk_file_round_trip_and_key_tables() {
     let cw = dir.join("cw.csv");
     let o = lor(&[
         "crosswalk",
-        s(&berlin("lor-2006/plr.geojson")),
-        s(&berlin("lor-2021/pgr.geojson")),
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        s(&berlin("lor-2021/pgr.geojson.gz")),
         "--fix-from-id",
         "124=04030417",
         "--output",
@@ -155,8 +155,8 @@ fn crosswalk_file_round_trip_and_key_tables() {
         let out = dir.join("cw.parquet");
         let o = lor(&[
             "crosswalk",
-            s(&berlin("lor-2006/plr.geojson")),
-            s(&berlin("lor-2021/pgr.geojson")),
+            s(&berlin("lor-2006/plr.geojson.gz")),
+            s(&berlin("lor-2021/pgr.geojson.gz")),
             "--fix-from-id",
             "124=04030417",
             "-q",
@@ -182,11 +182,11 @@ fn crosswalk_file_round_trip_and_key_tables() {
         "translate",
         s(&stats),
         "--from",
-        s(&berlin("lor-2006/plr.geojson")),
+        s(&berlin("lor-2006/plr.geojson.gz")),
         "--fix-from-id",
         "124=04030417",
         "--to",
-        s(&berlin("lor-2021/pgr.geojson")),
+        s(&berlin("lor-2021/pgr.geojson.gz")),
         "--weighted",
         "*_percentage=inhabitants",
         "-q",
@@ -266,7 +266,7 @@ fn crosswalk_file_round_trip_and_key_tables() {
     let o = lor(&[
         "crosswalk",
         s(&dir.join("dresden.geojson")),
-        s(&berlin("lor-2021/pgr.geojson")),
+        s(&berlin("lor-2021/pgr.geojson.gz")),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("do not overlap at all"));

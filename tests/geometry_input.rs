@@ -209,7 +209,7 @@ fn shapefile_round_trip() {
 #[test]
 fn bad_geometry_is_refused() {
     let dir = scratch("bad_geometry");
-    let sr = berlin("lor-2021/pgr.geojson");
+    let sr = berlin("lor-2021/pgr.geojson.gz");
     let line_string =
         "{\"type\":\"LineString\",\"coordinates\":[[13.4,52.5],[13.5,52.6]]}".to_string();
     let point = "{\"type\":\"Point\",\"coordinates\":[13.4,52.5]}".to_string();
@@ -280,8 +280,8 @@ fn real_berlin_plr_against_all_pgr_2021() {
     // All Berlin: the duplicate id is reported, the rest compared.
     let o = lor(&[
         "mismatch",
-        s(&berlin("lor-2006/plr.geojson")),
-        s(&berlin("lor-2021/pgr.geojson")),
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        s(&berlin("lor-2021/pgr.geojson.gz")),
         "--format",
         "json",
     ]);

@@ -42,9 +42,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// The README's Berlin job with its paths pointing here.
 fn berlin_job(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(root().join("jobs/berlin.toml")).unwrap();
-    let shared = root().join("../shared/");
     let text = text
-        .replace("../../shared/", &format!("{}/", shared.display()))
+        .replace("../data/", &format!("{}/data/", root().display()))
         .replace("../out/", &format!("{}/out/", dir.display()));
     let job = dir.join("berlin.toml");
     std::fs::write(&job, text).unwrap();
@@ -245,9 +244,9 @@ fn check_finds_the_real_defects() {
     let o = lor(&[
         "check",
         s(&berlin("stats/EWR201812E_Matrix.csv")),
-        s(&berlin("lor-2006/plr.geojson")),
-        s(&berlin("lor-2006/bzr.geojson")),
-        s(&berlin("lor-2006/pgr.geojson")),
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        s(&berlin("lor-2006/bzr.geojson.gz")),
+        s(&berlin("lor-2006/pgr.geojson.gz")),
         "--names",
         s(&berlin("lor-2006/plr-names.csv")),
         "--format",

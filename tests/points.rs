@@ -51,11 +51,12 @@ fn expected(name: &str) -> Expected {
 
 #[test]
 fn kitas_and_youth_facilities_per_plr_equal_independent_computation() {
-    let (plr, _) = read_layer(&berlin("lor-2006/plr.geojson"), &LayerOptions::default()).unwrap();
+    let (plr, _) =
+        read_layer(&berlin("lor-2006/plr.geojson.gz"), &LayerOptions::default()).unwrap();
     for (file, exp, n_points) in [
-        ("points/kitas.geojson", "kitas-plr2006.csv", 2880u64),
+        ("points/kitas.geojson.gz", "kitas-plr2006.csv", 2880u64),
         (
-            "points/jugendfreizeiteinrichtungen.geojson",
+            "points/jugendfreizeiteinrichtungen.geojson.gz",
             "jugendfreizeiteinrichtungen-plr2006.csv",
             407,
         ),
@@ -96,9 +97,9 @@ fn kitas_and_youth_facilities_per_plr_equal_independent_computation() {
 fn kita_places_per_child_under_6_in_bezirk_04() {
     let o = lor(&[
         "points",
-        s(&berlin("points/kitas.geojson")),
+        s(&berlin("points/kitas.geojson.gz")),
         "--units",
-        s(&berlin("lor-2006/plr.geojson")),
+        s(&berlin("lor-2006/plr.geojson.gz")),
         "--sum",
         "e_platz",
         "--bezirk",
@@ -237,7 +238,7 @@ fn csv_points_any_order_same_bytes_and_totals() {
 #[test]
 fn bad_points_are_refused() {
     let dir = scratch("bad_points");
-    let units = berlin("lor-2006/plr.geojson");
+    let units = berlin("lor-2006/plr.geojson.gz");
     let gj = |geom: &str, props: &str| {
         format!(
             "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::25833\"}}}},\"features\":[{{\"type\":\"Feature\",\"properties\":{{{props}}},\"geometry\":{geom}}}]}}"

@@ -72,7 +72,6 @@ fn readme_examples_run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .canonicalize()
         .unwrap();
-    let shared = root.join("../shared");
     let cmds = readme_commands();
     assert!(cmds.len() >= 6, "{cmds:?}");
     let dir = common::scratch("readme");
@@ -83,9 +82,7 @@ fn readme_examples_run() {
         let args: Vec<String> = words[1..]
             .iter()
             .map(|w| {
-                if let Some(rest) = w.strip_prefix("../shared/") {
-                    shared.join(rest).display().to_string()
-                } else if w.starts_with("data/") || w.starts_with("jobs/") {
+                if w.starts_with("data/") || w.starts_with("jobs/") {
                     root.join(w).display().to_string()
                 } else {
                     w.clone()

@@ -26,15 +26,15 @@ Examples:
   lor aggregate
 
   # the statistics office's population file, all levels, with names
-  lor aggregate ../shared/data/berlin/stats/EWR201812E_Matrix.csv \\
-      --names ../shared/data/berlin/lor-2006/plr-names.csv --output ewr-2018.csv
+  lor aggregate data/berlin/stats/EWR201812E_Matrix.csv \\
+      --names data/berlin/lor-2006/plr-names.csv --output ewr-2018.csv
 
   # shares in % weighted by the inhabitants of each PLR
-  lor aggregate ../shared/data/berlin/stats/population-2018-12/t2-planning-areas.csv \\
+  lor aggregate data/berlin/stats/population-2018-12/t2-planning-areas.csv \\
       --weighted '*_percentage=inhabitants' --levels bzr,pgr
 
   # social indicators (LOR 2021), one file per level for Excel
-  lor aggregate ../shared/data/berlin/stats/mss-2021-kontext-plr2021.csv \\
+  lor aggregate data/berlin/stats/mss-2021-kontext-plr2021.csv \\
       --weighted 'K*=EW 31.12.2020' --format excel-csv --output-dir mss-2021/
 
 Rules: count columns are summed. Columns that look like shares or rates

@@ -15,9 +15,9 @@ use super::Context;
 
 const EXAMPLES: &str = "\
 Examples:
-  lor check ../shared/data/berlin/stats/EWR201812E_Matrix.csv \\
-      ../shared/data/berlin/lor-2006/plr.geojson ../shared/data/berlin/lor-2006/bzr.geojson \\
-      --names ../shared/data/berlin/lor-2006/plr-names.csv
+  lor check data/berlin/stats/EWR201812E_Matrix.csv \\
+      data/berlin/lor-2006/plr.geojson.gz data/berlin/lor-2006/bzr.geojson.gz \\
+      --names data/berlin/lor-2006/plr-names.csv
   lor check --format json data/sample/EWR202412E_Matrix.csv data/sample/plr.geojson
 
 Checks: keys (malformed, duplicate, unknown, missing against the names table or

@@ -13,8 +13,8 @@ const EXAMPLES: &str = "\
 Examples:
   # LOR 2006 Planungsräume → LOR 2021 Prognoseräume (feature 124 of the 2006
   # file is PLR 04030417, mislabelled 06010102)
-  lor crosswalk ../shared/data/berlin/lor-2006/plr.geojson \\
-      ../shared/data/berlin/lor-2021/pgr.geojson --fix-from-id 124=04030417 \\
+  lor crosswalk data/berlin/lor-2006/plr.geojson.gz \\
+      data/berlin/lor-2021/pgr.geojson.gz --fix-from-id 124=04030417 \\
       --output plr2006-pgr2021.csv
 
 The CSV (from, to, area_m2, area_share, weight) can be reviewed, edited and

@@ -23,9 +23,9 @@ const EXAMPLES: &str = "\
 Examples:
   # LOR 2006 PLR of Charlottenburg-Wilmersdorf against the five 2021 PGR
   # (standing in for the Sozialräume), with the inhabitants affected
-  lor mismatch ../shared/data/berlin/lor-2006/plr.geojson \\
-      ../shared/data/berlin/lor-2021/pgr.geojson --bezirk 04 \\
-      --stats ../shared/data/berlin/stats/EWR201812E_Matrix.csv --column E_E \\
+  lor mismatch data/berlin/lor-2006/plr.geojson.gz \\
+      data/berlin/lor-2021/pgr.geojson.gz --bezirk 04 \\
+      --stats data/berlin/stats/EWR201812E_Matrix.csv --column E_E \\
       --svg b04.svg --geojson b04-pieces.geojson
 
   # the sample district's Sozialräume

@@ -23,13 +23,13 @@ use super::Context;
 const EXAMPLES: &str = "\
 Examples:
   # Kitas and their places per PLR, BZR, PGR, Bezirk and Berlin
-  lor points ../shared/data/berlin/points/kitas.geojson \\
-      --units ../shared/data/berlin/lor-2006/plr.geojson --sum e_platz
+  lor points data/berlin/points/kitas.geojson.gz \\
+      --units data/berlin/lor-2006/plr.geojson.gz --sum e_platz
 
   # Kita places per child under 6 per Bezirksregion of Charlottenburg-Wilmersdorf
-  lor points ../shared/data/berlin/points/kitas.geojson --sum e_platz \\
-      --units ../shared/data/berlin/lor-2006/plr.geojson --bezirk 04 --levels bzr \\
-      --stats ../shared/data/berlin/stats/EWR201812E_Matrix.csv --per 'Kinder_u6=E_EU1+E_E1U6'
+  lor points data/berlin/points/kitas.geojson.gz --sum e_platz \\
+      --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 --levels bzr \\
+      --stats data/berlin/stats/EWR201812E_Matrix.csv --per 'Kinder_u6=E_EU1+E_E1U6'
 
 Points: GeoJSON Point/MultiPoint features (CRS from the file), or CSV with x/y
 or lon/lat columns (--x, --y, --crs). A point on a border shared by two units

@@ -18,9 +18,9 @@ use super::{Context, RuleArgs};
 const EXAMPLES: &str = "\
 Examples:
   # population of 31.12.2020 (LOR 2006 PLR) in the 58 Prognoseräume of LOR 2021
-  lor translate ../shared/data/berlin/stats/population-2020-12/t1-planning-areas.csv \\
-      --from ../shared/data/berlin/lor-2006/plr.geojson --fix-from-id 124=04030417 \\
-      --to ../shared/data/berlin/lor-2021/pgr.geojson \\
+  lor translate data/berlin/stats/population-2020-12/t1-planning-areas.csv \\
+      --from data/berlin/lor-2006/plr.geojson.gz --fix-from-id 124=04030417 \\
+      --to data/berlin/lor-2021/pgr.geojson.gz \\
       --weighted '*_percentage=inhabitants' --levels pgr,bez,berlin
 
   # with a reviewed crosswalk, or a chain of key tables

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The real Berlin data beside the project (`../shared/data/berlin`).
+/// The real Berlin data beside the project (`data/berlin`).
 pub fn berlin(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/berlin")
+        .join("data/berlin")
         .join(rel)
 }
 

@@ -1,0 +1,96 @@
+//! Opening input files: one place that knows how a file is read from disk.
+//!
+//! Any input may be gzip-compressed (`plr.geojson.gz`, `stats.csv.gz`): the
+//! format is then the extension before `.gz`, and the bytes are decompressed
+//! as they are read. The bundled Berlin geometry in `data/berlin` is stored
+//! this way (QGIS and GDAL open such files directly as well).
+
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use anyhow::Result;
+use flate2::read::MultiGzDecoder;
+
+use crate::error::input_error;
+
+/// Is the file gzip-compressed (by its name)?
+pub fn is_gzip(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The extension that names the file's format, lower case, without a final
+/// `.gz`: `plr.geojson.gz` → `geojson`; empty when there is none.
+pub fn format_extension(path: &Path) -> String {
+    let inner = if is_gzip(path) {
+        Path::new(path.file_stem().unwrap_or_default())
+    } else {
+        path
+    };
+    inner
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Open a file for reading, decompressing `.gz` on the fly.
+pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
+    let buffered = BufReader::with_capacity(1 << 16, file);
+    Ok(if is_gzip(path) {
+        Box::new(MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    })
+}
+
+/// Read a whole file into memory, decompressing `.gz`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open(path)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| input_error(format!("{}: cannot read: {e}", path.display())))?;
+    Ok(bytes)
+}
+
+/// Read a whole file as UTF-8 text, decompressing `.gz`.
+pub fn read_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_bytes(path)?).map_err(|e| {
+        input_error(format!(
+            "{}: not UTF-8 text (byte {}): {e}",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn format_extension_skips_gz() {
+        assert_eq!(format_extension(Path::new("a/plr.geojson.gz")), "geojson");
+        assert_eq!(format_extension(Path::new("a/plr.GeoJSON")), "geojson");
+        assert_eq!(format_extension(Path::new("stats.CSV.GZ")), "csv");
+        assert_eq!(format_extension(Path::new("noext")), "");
+        assert_eq!(format_extension(Path::new("x.gz")), "");
+    }
+
+    #[test]
+    fn gzip_is_read_transparently() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all("a;b\n1;2\n".as_bytes()).unwrap();
+        std::fs::write(&p, enc.finish().unwrap()).unwrap();
+        assert_eq!(read_text(&p).unwrap(), "a;b\n1;2\n");
+        let plain = dir.path().join("t.csv");
+        std::fs::write(&plain, "x").unwrap();
+        assert_eq!(read_bytes(&plain).unwrap(), b"x");
+    }
+}
