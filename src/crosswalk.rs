@@ -269,8 +269,8 @@ impl Crosswalk {
         w.write_record(&h).expect("memory");
         for r in &self.rows {
             let mut rec = vec![
-                r.from.clone(),
-                r.to.clone(),
+                crate::output::guard_cell(&r.from).into_owned(),
+                crate::output::guard_cell(&r.to).into_owned(),
                 format!("{:.1}", r.area),
                 format!("{:.9}", r.area_share),
             ];

@@ -124,3 +124,40 @@ pub fn examples<T: fmt::Display>(items: &[T], n: usize) -> String {
     }
     s
 }
+
+/// Longest data value echoed in a message, in characters.
+pub const CLIP_CHARS: usize = 80;
+
+/// A data value for a message: cut to [`CLIP_CHARS`] characters with "…",
+/// and control characters (newlines, NUL) shown as `\n`, `\0`…, so that a
+/// multi-megabyte cell or an embedded newline cannot flood or break a log.
+pub fn clip(value: &str) -> String {
+    let mut out = String::new();
+    for (n, c) in value.chars().enumerate() {
+        if n == CLIP_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::clip;
+
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(clip("04030417"), "04030417");
+        let long = "x".repeat(5000);
+        let c = clip(&long);
+        assert_eq!(c.chars().count(), 81);
+        assert!(c.ends_with('…'));
+        assert_eq!(clip("a\nb\0"), "a\\nb\\u{0}");
+    }
+}

@@ -14,6 +14,8 @@
 //! - [`weights`]: weight tables;
 //! - [`aggregate`]: applying a weight table with the rules;
 //! - [`output`]: CSV, Excel-CSV, JSON, Parquet, XLSX, terminal tables;
+//! - [`write`]: the one output path (files and stdout, all-or-none commits,
+//!   never onto an input);
 //! - [`sample`]: the bundled invented district.
 
 pub mod aggregate;
@@ -36,3 +38,4 @@ pub mod sample;
 pub mod sozialraum;
 pub mod stats;
 pub mod weights;
+pub mod write;

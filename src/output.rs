@@ -3,13 +3,14 @@
 //! temporary file beside the target, then a rename), and the same input
 //! gives the same bytes.
 
-use std::io::Write;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::aggregate::{LevelTable, Value};
-use crate::error::{input_error, usage_error};
+use crate::error::usage_error;
 use crate::stats::format_f64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,17 +46,39 @@ impl Format {
         })
     }
 
-    /// The format a file name asks for, by its extension.
+    /// The format a file name asks for, by its extension: `.csv`, `.json`,
+    /// `.parquet`, `.xlsx`, `.geojson` (case does not matter).
     pub fn from_path(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
-            "parquet" | "pq" => Some(Format::Parquet),
+            "parquet" => Some(Format::Parquet),
             "xlsx" => Some(Format::Xlsx),
-            "txt" => Some(Format::Table),
             "geojson" => Some(Format::GeoJson),
             _ => None,
         }
+    }
+
+    /// The format of a table output file without `--format`: by its
+    /// extension, and a usage error for any other name (`.xls`, `.txt`, no
+    /// extension), so that `-o x.xls` never silently writes CSV.
+    pub fn for_output(path: &Path) -> Result<Format> {
+        if let Some(f) = Format::from_path(path) {
+            return Ok(f);
+        }
+        let ext = path
+            .extension()
+            .map(|e| format!("'.{}'", e.to_string_lossy()))
+            .unwrap_or_else(|| "no extension".into());
+        let hint = match ext.to_ascii_lowercase().as_str() {
+            "'.xls'" => " (old Excel files cannot be written; use .xlsx)",
+            "'.svg'" => " (an SVG is a map: lor mismatch --svg writes one)",
+            _ => "",
+        };
+        Err(usage_error(format!(
+            "{}: {ext} does not name an output format{hint}; name the file .xlsx, .csv, .json, .parquet or .geojson, or give --format",
+            path.display()
+        )))
     }
 
     pub fn extension(self) -> &'static str {
@@ -90,6 +113,53 @@ fn columns(tables: &[LevelTable]) -> &[String] {
     tables.first().map(|t| t.columns.as_slice()).unwrap_or(&[])
 }
 
+static FORMULA_GUARD: AtomicBool = AtomicBool::new(true);
+
+/// Turn the formula guard of CSV output on (the default) or off
+/// (`--no-formula-guard`).
+pub fn set_formula_guard(on: bool) {
+    FORMULA_GUARD.store(on, Ordering::Relaxed);
+}
+
+/// Is the formula guard on?
+pub fn formula_guard() -> bool {
+    FORMULA_GUARD.load(Ordering::Relaxed)
+}
+
+/// Is `s` a number as a spreadsheet would read it (`-5`, `+1.5`, `-3,2`)?
+fn looks_numeric(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b',' | b'e' | b'E'))
+        && (t.parse::<f64>().is_ok() || t.replace(',', ".").parse::<f64>().is_ok())
+}
+
+/// A text cell for CSV output: one that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a
+/// number) gets a leading `'`, which Excel and LibreOffice show as text.
+/// Off with [`set_formula_guard`]`(false)`.
+pub fn guard_cell(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if formula_guard() && !looks_numeric(s) => {
+            Cow::Owned(format!("'{s}"))
+        }
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// A key or code of digits for Excel-CSV: written as `="04030417"` so that
+/// Excel keeps it as text with its leading zeros (a plain `04030417` would
+/// become the number 4030417). Other text goes through [`guard_cell`].
+fn excel_text(s: &str, key: bool) -> String {
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if digits && (key || s.starts_with('0') || s.len() > 15) {
+        format!("=\"{s}\"")
+    } else {
+        guard_cell(s).into_owned()
+    }
+}
+
 fn cell_text(v: &Value, decimal_comma: bool) -> String {
     match v {
         Value::Num(x) => {
@@ -119,17 +189,32 @@ fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
                 csv::Terminator::Any(b'\n')
             })
             .from_writer(&mut out);
-        let mut header = vec!["level", "key", "name"];
-        header.extend(columns(tables).iter().map(String::as_str));
-        w.write_record(&header).expect("write to memory");
+        let mut header: Vec<Cow<str>> = vec!["level".into(), "key".into(), "name".into()];
+        header.extend(columns(tables).iter().map(|c| guard_cell(c)));
+        w.write_record(header.iter().map(|h| h.as_bytes()))
+            .expect("write to memory");
         let mut rec: Vec<String> = Vec::new();
         for t in tables {
             for (i, key) in t.keys.iter().enumerate() {
                 rec.clear();
-                rec.push(t.level.clone());
-                rec.push(key.clone());
-                rec.push(t.names[i].clone());
-                rec.extend(t.rows[i].iter().map(|v| cell_text(v, excel)));
+                let text = |s: &str| {
+                    if excel {
+                        excel_text(s, false)
+                    } else {
+                        guard_cell(s).into_owned()
+                    }
+                };
+                rec.push(text(&t.level));
+                rec.push(if excel {
+                    excel_text(key, true)
+                } else {
+                    guard_cell(key).into_owned()
+                });
+                rec.push(text(&t.names[i]));
+                rec.extend(t.rows[i].iter().map(|v| match v {
+                    Value::Text(s) => text(s),
+                    v => cell_text(v, excel),
+                }));
                 w.write_record(&rec).expect("write to memory");
             }
         }
@@ -470,94 +555,15 @@ fn level_title(level: &str) -> String {
     }
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same
-/// directory, flushed, then renamed over the target. A failed or killed run
-/// leaves the previous file untouched and no partial file behind.
+/// Write `bytes` to `path` through the one output path
+/// ([`crate::write::write_file`]): atomically for a regular file, in place
+/// for a device or FIFO, never onto an input.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(input_error(format!(
-            "{}: the directory {} does not exist",
-            path.display(),
-            dir.display()
-        )));
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lor-")
-        .suffix(".part")
-        .tempfile_in(&dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    set_permissions(tmp.as_file(), path);
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot replace the file: {}", path.display(), e.error))?;
-    Ok(())
+    crate::write::write_file(path, bytes)
 }
 
-/// A temporary file is private (0600); the result gets the permissions of
-/// the file it replaces, or those of a new file (0644 less the umask).
-fn set_permissions(tmp: &std::fs::File, target: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = match std::fs::metadata(target) {
-            Ok(m) => m.permissions().mode() & 0o7777,
-            Err(_) => 0o644 & !umask(),
-        };
-        let _ = tmp.set_permissions(std::fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = (tmp, target);
-}
-
-#[cfg(unix)]
-fn umask() -> u32 {
-    // The umask can only be read by setting it; read it from /proc instead
-    // where available and assume the usual 022 otherwise.
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Umask:"))
-                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
-        })
-        .unwrap_or(0o022)
-}
-
-/// Write several files so that either all of them are replaced or none:
-/// everything is rendered and staged as temporary files first; only then
-/// are they renamed into place.
+/// Write several files so that either all of them are replaced or none
+/// ([`crate::write::write_files`]).
 pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".lor-")
-            .suffix(".part")
-            .tempfile_in(&dir)
-            .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.as_file().sync_all())
-            .with_context(|| format!("{}: cannot write", path.display()))?;
-        set_permissions(tmp.as_file(), path);
-        staged.push((tmp, path));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| {
-            anyhow::anyhow!("{}: cannot replace the file: {}", path.display(), e.error)
-        })?;
-    }
-    Ok(())
+    crate::write::write_files(files)
 }

@@ -398,16 +398,21 @@ impl Mismatch {
         if self.people_column.is_some() {
             header.push(&people_col);
         }
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| crate::output::guard_cell(h).into_owned())
+            .collect();
         w.write_record(&header).expect("memory");
+        let g = |s: String| crate::output::guard_cell(&s).into_owned();
         for r in self.rows() {
             let mut rec = vec![
                 r.level,
-                r.key,
-                r.name,
+                g(r.key),
+                g(r.name),
                 r.status.to_string(),
                 format!("{:.1}", r.area_m2),
-                r.target,
-                r.target_name,
+                g(r.target),
+                g(r.target_name),
                 format!("{:.1}", r.part_m2),
                 format!("{:.6}", r.share),
                 r.class.to_string(),

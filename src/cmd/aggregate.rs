@@ -1,6 +1,5 @@
 //! `lor aggregate`: PLR statistics into BZR, PGR, Bezirk and Berlin.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -149,6 +148,8 @@ pub struct Args {
     /// as errors: exit code 3 and no output.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    text: super::TextArgs,
 }
 
 enum Input {
@@ -336,6 +337,7 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
     let plan = plan(args)?;
     let mut warnings = Warnings::default();
     let (mut table, mut names) = load(&plan, &mut warnings)?;
@@ -476,12 +478,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             }
             Target::File(p) => write_atomic(p, &lor::output::render_geojson(&tables, &shapes)),
             Target::Stdout => {
-                let bytes = lor::output::render_geojson(&tables, &shapes);
-                let mut out = std::io::stdout().lock();
-                match out.write_all(&bytes).and_then(|_| out.flush()) {
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                    _ => Ok(()),
-                }
+                lor::write::write_stdout(&lor::output::render_geojson(&tables, &shapes))
             }
         };
     }
@@ -510,16 +507,7 @@ pub fn write_tables(tables: &[LevelTable], format: Format, output: Option<&Path>
 
 fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {
     match target {
-        Target::Stdout => {
-            let bytes = render(tables, format)?;
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            match out.write_all(&bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(e.into()),
-            }
-        }
+        Target::Stdout => lor::write::write_stdout(&render(tables, format)?),
         Target::File(path) => write_atomic(path, &render(tables, format)?),
         Target::Dir(dir) => {
             let files = per_level_files(tables, format, dir)?;

@@ -1,6 +1,5 @@
 //! `lor check`: what is wrong with a delivery, before anything is computed.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -191,8 +190,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
         s.into_bytes()
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(&report).and_then(|_| out.flush());
+    lor::write::write_stdout(&report)?;
     if counted.len() > args.max_findings {
         return Err(quality_error(format!(
             "{} findings (more than --max-findings {})",

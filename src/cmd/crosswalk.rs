@@ -43,9 +43,12 @@ pub struct Args {
     /// Exit with 3 when the crosswalk leaves units (partly) unassigned or has warnings.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    text: super::TextArgs,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
     let mut warnings = Warnings::default();
     let (from, w) = read_layer(
         &args.from,
@@ -92,11 +95,19 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
     }
     ctx.check_strict(args.strict, &warnings)?;
-    let parquet = args
-        .output
-        .as_ref()
-        .and_then(|o| o.extension())
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let parquet = match &args.output {
+        Some(o) => match lor::output::Format::for_output(o)? {
+            lor::output::Format::Parquet => true,
+            lor::output::Format::Csv => false,
+            _ => {
+                return Err(lor::error::usage_error(format!(
+                    "{}: a crosswalk is written as .csv or .parquet",
+                    o.display()
+                )))
+            }
+        },
+        None => false,
+    };
     let bytes = if parquet {
         cw.to_parquet()?
     } else {
@@ -104,13 +115,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     match &args.output {
         Some(p) => write_atomic(p, &bytes),
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&bytes) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
-        }
+        None => lor::write::write_stdout(&bytes),
     }
 }

@@ -1,7 +1,7 @@
 //! `lor mismatch`: where two boundary systems disagree.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -105,6 +105,8 @@ pub struct Args {
     /// Treat warnings (duplicate ids, keys without geometry, …) as errors.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    text: super::TextArgs,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -115,6 +117,7 @@ enum Fmt {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
     // The plan: every flag checked before any file is read.
     let fmt = match args.format.as_deref() {
         Some("table") => Fmt::Table,
@@ -126,15 +129,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             )))
         }
         None if args.output.is_none() && std::io::stdout().is_terminal() => Fmt::Table,
-        None => match args
-            .output
-            .as_ref()
-            .and_then(|o| o.extension())
-            .and_then(|e| e.to_str())
-        {
-            Some("json") => Fmt::Json,
-            Some("txt") => Fmt::Table,
-            _ => Fmt::Csv,
+        None => match &args.output {
+            None => Fmt::Csv,
+            Some(o) => match lor::output::Format::for_output(o)? {
+                lor::output::Format::Json => Fmt::Json,
+                lor::output::Format::Csv => Fmt::Csv,
+                _ => {
+                    return Err(usage_error(format!(
+                        "{}: the report is written as .csv or .json (or give --format table)",
+                        o.display()
+                    )))
+                }
+            },
         },
     };
     let tol = Tolerance::new(args.min_share, args.min_area)?;
@@ -369,12 +375,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     write_all_atomic(&files)?;
     if args.output.is_none() {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(&text).and_then(|_| out.flush()) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            Err(e) => return Err(e.into()),
-        }
+        lor::write::write_stdout(&text)?;
     }
     if !ctx.quiet && fmt != Fmt::Table {
         for line in report.summary() {

@@ -73,6 +73,23 @@ impl Context {
     }
 }
 
+/// Text safety of CSV output, shared by every command that writes CSV.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TextArgs {
+    /// Write text cells that start with = + - @ (not numbers) as they are.
+    /// By default they get a leading ' in csv and excel-csv output, so that
+    /// a spreadsheet shows them as text instead of running them as formulas.
+    #[arg(long, help_heading = "Output")]
+    no_formula_guard: bool,
+}
+
+impl TextArgs {
+    /// Set the formula guard for this command's output.
+    pub fn apply(&self) {
+        lor::output::set_formula_guard(!self.no_formula_guard);
+    }
+}
+
 /// The aggregation rules as flags, shared by `aggregate` and `translate`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct RuleArgs {
@@ -217,7 +234,7 @@ pub fn table_format(
     use std::io::IsTerminal;
     let f = match (format, output) {
         (Some(f), _) => Format::parse(f)?,
-        (None, Some(o)) => Format::from_path(o).unwrap_or(Format::Csv),
+        (None, Some(o)) => Format::for_output(o)?,
         (None, None) if table_on_terminal && std::io::stdout().is_terminal() => Format::Table,
         (None, None) => Format::Csv,
     };

@@ -97,6 +97,8 @@ pub struct Args {
     /// Treat warnings (points outside every unit, unreadable values, …) as errors.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    text: super::TextArgs,
 }
 
 /// A statistics-shaped table from per-unit values, so that the aggregation
@@ -163,6 +165,7 @@ fn sorted_order(layer: &Layer) -> Vec<usize> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
     // Plan.
     let levels = super::aggregate::parse_levels(&args.levels)?;
     let format = super::table_format(args.format.as_ref(), args.output.as_deref(), true)?;

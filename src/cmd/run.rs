@@ -3,7 +3,11 @@
 //! A job file lists steps (`[[aggregate]]`, `[[points]]`, `[[mismatch]]`,
 //! `[[crosswalk]]`, `[[translate]]`, `[[check]]`); each step's keys are the
 //! flags of that subcommand. Paths are relative to the job file. Output paths
-//! may use `{ZEIT}` (from the step's statistics), `{date}` and `{name}`.
+//! may use `{ZEIT}` (from the step's statistics), `{date}` and `{name}`; their
+//! values must be safe file-name parts (letters, digits, `-`, `_`, `.`).
+//! Every output must lie inside the job's output root (`output_root`, else
+//! the job file's folder) and may not name an input of the job or another
+//! output. A step's `strict` and `allow` keys apply to that step.
 //! All outputs are staged beside their targets and moved into place only
 //! when every step has succeeded: a run writes all its outputs or none.
 
@@ -44,6 +48,9 @@ struct JobFile {
     name: Option<String>,
     #[serde(default)]
     strict: bool,
+    /// The folder every output must lie in (relative to the job file);
+    /// default: the job file's folder.
+    output_root: Option<String>,
     /// Warning codes that never fail the job.
     #[serde(default)]
     allow: Vec<String>,
@@ -141,7 +148,28 @@ fn zeit_of(path: &Path) -> Result<String> {
             t.source
         )));
     }
+    safe_value("ZEIT", &first, &t.source)?;
     Ok(first)
+}
+
+/// A placeholder value goes into a file name: only letters, digits, `-`,
+/// `_` and `.` (not `..`), and not empty — never a folder, a path or
+/// another placeholder.
+fn safe_value(name: &str, value: &str, source: &str) -> Result<()> {
+    let ok = !value.is_empty()
+        && value != "."
+        && !value.contains("..")
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(input_error(format!(
+            "{source}: {{{name}}} would be '{}', which cannot be part of a file name; a placeholder value may only have letters, digits, '-', '_' and '.'",
+            lor::error::clip(value)
+        )))
+    }
 }
 
 /// A step turned into a command line, with its staged outputs.
@@ -149,6 +177,14 @@ struct Planned {
     argv: Vec<String>,
     /// (staged path, target path, is a directory)
     outputs: Vec<(PathBuf, PathBuf, bool)>,
+    /// Input files the step names.
+    inputs: Vec<PathBuf>,
+    /// The step's own `strict`, if it says.
+    strict: Option<bool>,
+    /// The step's own accepted warning codes.
+    allow: Vec<String>,
+    /// Line of the step in the job file (for messages).
+    line: usize,
 }
 
 fn value_strings(v: &toml::Value) -> Option<Vec<String>> {
@@ -178,6 +214,15 @@ fn plan_step(
     let mut positional: Vec<Vec<String>> = vec![Vec::new(); positionals(cmd).len()];
     let mut flags: Vec<String> = Vec::new();
     let mut outputs = Vec::new();
+    let mut inputs = Vec::new();
+    let mut strict = None;
+    let mut allow = Vec::new();
+    let step_line = step
+        .keys()
+        .map(|k| line_of(text, k.span().start))
+        .min()
+        .unwrap_or(0)
+        .saturating_sub(1);
     // {ZEIT} comes from the step's statistics.
     let mut vars = vars.clone();
     let stats_key = step.keys().find(|k| k.get_ref() == "stats");
@@ -197,6 +242,21 @@ fn plan_step(
     for (k, v) in step {
         let key = k.get_ref().replace('_', "-");
         let line = line_of(text, k.span().start);
+        match (key.as_str(), v.get_ref()) {
+            ("strict", toml::Value::Boolean(b)) if known.iter().any(|k| k == "strict") => {
+                strict = Some(*b);
+                continue;
+            }
+            ("allow", value) => {
+                allow = value_strings(value).ok_or_else(|| {
+                    usage_error(format!(
+                        "{job_path}, line {line}: 'allow' must be a list of warning codes"
+                    ))
+                })?;
+                continue;
+            }
+            _ => {}
+        }
         if !known.contains(&key) && !positionals(cmd).contains(&key.as_str()) {
             return Err(usage_error(format!(
                 "{job_path}, line {line}: unknown key '{}' in [[{cmd}]]; known: {}",
@@ -246,6 +306,7 @@ fn plan_step(
                     outputs.push((staged.clone(), full.clone(), key == "output-dir"));
                     *s = staged.display().to_string();
                 } else {
+                    inputs.push(full.clone());
                     *s = full.display().to_string();
                 }
             }
@@ -261,15 +322,22 @@ fn plan_step(
     }
     let mut argv = vec!["lor".to_string(), cmd.to_string()];
     for (name, vals) in positionals(cmd).iter().zip(positional) {
-        if vals.is_empty() && *name != "geometry" && !(cmd == "aggregate" && *name == "stats") {
+        if vals.is_empty() && *name != "geometry" {
             return Err(usage_error(format!(
-                "{job_path}: a [[{cmd}]] step needs '{name}'"
+                "{job_path}, line {step_line}: a [[{cmd}]] step needs '{name}' (its input file)"
             )));
         }
         argv.extend(vals);
     }
     argv.extend(flags);
-    Ok(Planned { argv, outputs })
+    Ok(Planned {
+        argv,
+        outputs,
+        inputs,
+        strict,
+        allow,
+        line: step_line,
+    })
 }
 
 /// The long flag names of a subcommand.
@@ -305,9 +373,20 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     });
     let mut vars = BTreeMap::new();
     vars.insert("date", today());
+    safe_value("name", &name, &job_path)?;
     vars.insert("name", name.clone());
-    let stage = format!(".lor-run-{}", std::process::id());
-    let strict = args.strict || job.strict;
+    let stage = lor::write::work_dir(Path::new(""))
+        .display()
+        .to_string();
+    // Every output must lie inside the output root.
+    let root_dir = match &job.output_root {
+        Some(r) => base.join(r),
+        None => base.clone(),
+    };
+    let root = lor::write::resolve(&root_dir.join("x"))?
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
 
     let steps: Vec<(&str, &Vec<Step>)> = vec![
         ("check", &job.check),
@@ -322,6 +401,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let known = known_flags(cmd);
         for step in list {
             let mut p = plan_step(cmd, step, &text, &job_path, &base, &stage, &vars, &known)?;
+            // `lor run --strict` wins; else the step's own `strict`, else the job's.
+            let strict = args.strict || p.strict.unwrap_or(job.strict);
             if strict
                 && !p.argv.iter().any(|a| a == "--strict")
                 && known.iter().any(|k| k == "strict")
@@ -336,40 +417,31 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "{job_path}: the job has no steps ([[aggregate]], [[points]], …)"
         )));
     }
-    // Two steps must not write the same file.
-    let mut targets: Vec<&PathBuf> = planned
-        .iter()
-        .flat_map(|p| p.outputs.iter().map(|o| &o.1))
-        .collect();
-    targets.sort();
-    if let Some(w) = targets.windows(2).find(|w| w[0] == w[1]) {
-        return Err(usage_error(format!(
-            "{job_path}: two steps write {}",
-            w[0].display()
-        )));
-    }
+    check_outputs(&planned, &job_path, &root, job.output_root.is_some())?;
     if args.dry_run {
+        let mut out = String::new();
         for p in &planned {
-            println!(
-                "{}",
-                p.argv
+            out.push_str(
+                &p.argv
                     .iter()
                     .map(|a| shell_quote(a))
                     .collect::<Vec<_>>()
-                    .join(" ")
+                    .join(" "),
             );
+            out.push('\n');
         }
-        return Ok(());
+        return lor::write::write_stdout(out.as_bytes());
     }
 
-    let step_ctx = Context {
+    let step_ctx = |p: &Planned| Context {
         quiet: ctx.quiet,
         log_json: ctx.log_json,
         allow: ctx
             .allow
             .iter()
+            .chain(job.allow.iter())
+            .chain(p.allow.iter())
             .cloned()
-            .chain(job.allow.iter().cloned())
             .collect(),
     };
     let stage_dirs: Vec<PathBuf> = {
@@ -390,7 +462,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             let _ = std::fs::remove_dir_all(d);
         }
     };
-    remove_stale_stages(&stage_dirs);
+    // Roll back or clear what killed runs left beside the same targets.
+    for d in &stage_dirs {
+        if let Some(parent) = d.parent() {
+            lor::write::recover(parent);
+        }
+    }
     for d in &stage_dirs {
         if let Err(e) = std::fs::create_dir_all(d) {
             cleanup();
@@ -406,73 +483,68 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 p.argv[1..].join(" ")
             );
         }
-        if let Err(e) = crate::run_argv(&p.argv, &step_ctx) {
+        if let Err(e) = crate::run_argv(&p.argv, &step_ctx(p)) {
             cleanup();
             return Err(e.context(format!(
-                "step {} ({}) of {job_path} failed; nothing was written",
+                "step {} ({}) at line {} of {job_path} failed; nothing was written",
                 i + 1,
-                p.argv[1]
+                p.argv[1],
+                p.line
             )));
         }
     }
-    // Every step succeeded: move the staged outputs into place.
-    for p in &planned {
-        for (staged, target, is_dir) in &p.outputs {
-            let result = if *is_dir {
-                std::fs::create_dir_all(target).and_then(|_| {
-                    let mut entries: Vec<_> =
-                        std::fs::read_dir(staged)?.collect::<std::io::Result<_>>()?;
-                    entries.sort_by_key(|e| e.file_name());
-                    for e in entries {
-                        std::fs::rename(e.path(), target.join(e.file_name()))?;
-                    }
-                    Ok(())
-                })
-            } else if staged.exists() {
-                std::fs::rename(staged, target)
-            } else {
-                Ok(())
-            };
-            if let Err(e) = result {
-                cleanup();
-                return Err(input_error(format!(
-                    "{}: cannot move the new output into place: {e}",
-                    target.display()
-                )));
-            }
-            if !ctx.quiet && !ctx.log_json {
-                eprintln!("wrote {}", target.display());
-            }
+    // Every step succeeded: move the staged outputs into place, all or none.
+    let moves: Vec<(PathBuf, PathBuf)> = planned
+        .iter()
+        .flat_map(|p| p.outputs.iter().map(|(s, t, _)| (s.clone(), t.clone())))
+        .collect();
+    let result = lor::write::commit(&moves);
+    cleanup();
+    result.map_err(|e| e.context(format!("{job_path}: nothing was written")))?;
+    if !ctx.quiet && !ctx.log_json {
+        for (_, target) in &moves {
+            eprintln!("wrote {}", target.display());
         }
     }
-    cleanup();
     Ok(())
 }
 
-/// Staging folders left by runs that were killed (their process is gone):
-/// removed before a new run stages beside the same targets.
-fn remove_stale_stages(stage_dirs: &[PathBuf]) {
-    if !Path::new("/proc/self").exists() {
-        return; // no way to tell which runs are alive
-    }
-    for d in stage_dirs {
-        let Some(parent) = d.parent() else { continue };
-        let Ok(entries) = std::fs::read_dir(parent) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Some(pid) = name
-                .strip_prefix(".lor-run-")
-                .and_then(|p| p.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
+/// The outputs of a job: inside the output root, not an input of the job,
+/// no two the same file.
+fn check_outputs(planned: &[Planned], job_path: &str, root: &Path, explicit_root: bool) -> Result<()> {
+    let targets: Vec<PathBuf> = planned
+        .iter()
+        .flat_map(|p| p.outputs.iter().map(|o| o.1.clone()))
+        .collect();
+    for t in &targets {
+        let r = lor::write::resolve(t)?;
+        if !r.starts_with(root) {
+            return Err(usage_error(format!(
+                "{job_path}: the output {} lies outside {} ({}); {}",
+                t.display(),
+                root.display(),
+                if explicit_root {
+                    "the job's output_root"
+                } else {
+                    "the job file's folder"
+                },
+                "set output_root in the job file to the folder outputs may go to"
+            )));
         }
     }
+    let inputs: Vec<PathBuf> = planned
+        .iter()
+        .flat_map(|p| p.inputs.iter())
+        .filter_map(|i| lor::write::resolve(i).ok())
+        .collect();
+    lor::write::refuse_inputs_of(&targets, &inputs).map_err(|e| {
+        let msg = e.to_string().replace("the same run", "the job");
+        let msg = msg.replace(
+            "two outputs cannot share one file",
+            "two steps write one file",
+        );
+        usage_error(format!("{job_path}: {msg}"))
+    })
 }
 
 fn shell_quote(s: &str) -> String {

@@ -65,9 +65,12 @@ pub struct Args {
     /// Warnings are errors (exit 3, nothing written).
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    text: super::TextArgs,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
     let format = super::table_format(args.format.as_ref(), args.output.as_deref(), false)?;
     if args.crosswalk.is_empty() && args.from.is_none() {
         return Err(usage_error(

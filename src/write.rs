@@ -1,0 +1,653 @@
+//! The one output path: every file and stdout write of every command goes
+//! through here.
+//!
+//! The rules (see "Outputs and safety" in the README):
+//! - An output that resolves to an input of the same command or job (same
+//!   canonical path, or the same device and inode for hard links) is refused
+//!   with a usage error before anything is written. Inputs are recorded by
+//!   the readers with [`note_input`].
+//! - A regular file is replaced atomically: a temporary file beside it, then
+//!   a rename. A symlink is followed and its *target* replaced; the link stays.
+//! - An existing non-regular target (a device such as `/dev/null`, a FIFO, a
+//!   socket) is written in place, never renamed over.
+//! - Missing parent folders are created (in every command).
+//! - Several files ([`write_files`], `--output-dir`, `lor run`) are committed
+//!   all or none: the replaced files are kept as backups until every move has
+//!   succeeded; a failure rolls back, and the work folder of a killed run is
+//!   rolled back by the next run that writes beside it ([`recover`]).
+//! - stdout: a closed pipe (`| head`) is a normal end; any other error (a
+//!   full disk) is an error (exit code 1).
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+
+use crate::error::{input_error, usage_error};
+
+/// Prefix of the work folders beside the targets (staged files, backups,
+/// journal); followed by the process id.
+pub const WORK_PREFIX: &str = ".lor-run-";
+
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Record a file this process reads, so that no output may replace it.
+pub fn note_input(path: &Path) {
+    if let Ok(mut v) = INPUTS.lock() {
+        let p = resolve(path).unwrap_or_else(|_| path.to_path_buf());
+        if !v.contains(&p) {
+            v.push(p);
+        }
+    }
+}
+
+/// The inputs recorded so far (resolved paths).
+pub fn inputs() -> Vec<PathBuf> {
+    INPUTS.lock().map(|v| v.clone()).unwrap_or_default()
+}
+
+/// Device and inode of an existing file (following symlinks).
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// `path` made absolute, with `.` and `..` removed lexically.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The file a path really names: symlinks followed (even a link to a file
+/// that does not exist yet), the folder canonical where it exists.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let mut p = absolute(path);
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let t = std::fs::read_link(&p)
+                    .with_context(|| format!("{}: cannot read the link", p.display()))?;
+                let parent = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                p = absolute(&parent.join(t));
+            }
+            _ => break,
+        }
+    }
+    let name = p
+        .file_name()
+        .ok_or_else(|| usage_error(format!("{}: not a file name", path.display())))?
+        .to_os_string();
+    // Canonicalise the deepest existing folder, keep the rest as written.
+    let mut parent = p.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&parent) {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            out.push(&name);
+            return Ok(out);
+        }
+        match (parent.file_name().map(|n| n.to_os_string()), parent.parent()) {
+            (Some(n), Some(up)) => {
+                rest.push(n);
+                parent = up.to_path_buf();
+            }
+            _ => return Ok(p),
+        }
+    }
+}
+
+/// Is `target` the same file as `input`?
+fn same_file(target: &Path, input: &Path) -> bool {
+    if target == input {
+        return true;
+    }
+    match (identity(target), identity(input)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Refuse (usage error) outputs that name one of `inputs`, or one another.
+pub fn refuse_inputs_of(targets: &[PathBuf], inputs: &[PathBuf]) -> Result<()> {
+    for t in targets {
+        let r = resolve(t)?;
+        if let Some(i) = inputs.iter().find(|i| same_file(&r, i)) {
+            return Err(usage_error(format!(
+                "{}: this output is an input of the same run ({}); nothing written — choose another output name",
+                t.display(),
+                i.display()
+            )));
+        }
+    }
+    let resolved: Vec<PathBuf> = targets.iter().map(|t| resolve(t)).collect::<Result<_>>()?;
+    for (i, a) in resolved.iter().enumerate() {
+        if let Some(j) = resolved[..i].iter().position(|b| same_file(a, b)) {
+            return Err(usage_error(format!(
+                "{} and {} are the same file: two outputs cannot share one file; nothing written",
+                targets[j].display(),
+                targets[i].display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse outputs that name an input read by this process.
+pub fn refuse_inputs(targets: &[PathBuf]) -> Result<()> {
+    refuse_inputs_of(targets, &inputs())
+}
+
+/// What is at a resolved target path.
+enum Kind {
+    /// Nothing, or a regular file: replaced by a rename.
+    Regular,
+    /// A device, FIFO or socket: written in place.
+    Special,
+}
+
+fn kind_of(resolved: &Path, shown: &Path) -> Result<Kind> {
+    match std::fs::metadata(resolved) {
+        Ok(m) if m.is_dir() => Err(usage_error(format!(
+            "{}: is a folder; give a file name",
+            shown.display()
+        ))),
+        Ok(m) if m.is_file() => Ok(Kind::Regular),
+        Ok(_) => Ok(Kind::Special),
+        Err(_) => Ok(Kind::Regular),
+    }
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn create_folder(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| input_error(format!("{}: cannot create the folder: {e}", dir.display())))
+}
+
+/// Write in place (devices, FIFOs, sockets): no temporary file, no rename.
+fn write_in_place(resolved: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(resolved)
+        .map_err(|e| input_error(format!("{}: cannot open for writing: {e}", shown.display())))?;
+    f.write_all(bytes)
+        .and_then(|_| f.flush())
+        .map_err(|e| input_error(format!("{}: cannot write: {e}", shown.display())))
+}
+
+/// Write one file (see the module rules).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    refuse_inputs(&[path.to_path_buf()])?;
+    let resolved = resolve(path)?;
+    if let Kind::Special = kind_of(&resolved, path)? {
+        return write_in_place(&resolved, path, bytes);
+    }
+    let dir = folder_of(&resolved);
+    create_folder(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lor-")
+        .suffix(".part")
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            input_error(format!(
+                "{}: cannot create a temporary file: {e}",
+                dir.display()
+            ))
+        })?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+    set_permissions(tmp.as_file(), &resolved);
+    tmp.persist(&resolved).map_err(|e| {
+        input_error(format!(
+            "{}: cannot replace the file: {}",
+            path.display(),
+            e.error
+        ))
+    })?;
+    Ok(())
+}
+
+/// Write to stdout. A closed pipe (`lor … | head`) is a normal end; any
+/// other error (a full disk) is an error naming stdout (exit code 1).
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(input_error(format!("stdout: cannot write: {e}"))),
+    }
+}
+
+/// Is this error (anywhere in its chain) a closed pipe?
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A temporary file is private (0600); the result gets the permissions of
+/// the file it replaces, or those of a new file (0644 less the umask).
+fn set_permissions(tmp: &std::fs::File, target: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(target) {
+            Ok(m) => m.permissions().mode() & 0o7777,
+            Err(_) => 0o644 & !umask(),
+        };
+        let _ = tmp.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, target);
+}
+
+#[cfg(unix)]
+fn umask() -> u32 {
+    // The umask can only be read by setting it; read it from /proc instead
+    // where available and assume the usual 022 otherwise.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
+/// The work folder of this process beside the files of `dir`.
+pub fn work_dir(dir: &Path) -> PathBuf {
+    dir.join(format!("{WORK_PREFIX}{}", std::process::id()))
+}
+
+/// Write several files all or none: each is staged in the work folder
+/// beside its target, then [`commit`] moves them into place.
+pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let targets: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
+    refuse_inputs(&targets)?;
+    let mut moves = Vec::new();
+    let mut work_dirs = Vec::new();
+    let cleanup = |dirs: &Vec<PathBuf>| {
+        for d in dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    };
+    for (path, bytes) in files {
+        let resolved = resolve(path)?;
+        kind_of(&resolved, path)?;
+        let dir = folder_of(&resolved);
+        create_folder(&dir)?;
+        recover(&dir);
+        let work = work_dir(&dir);
+        if !work_dirs.contains(&work) {
+            if let Err(e) = std::fs::create_dir_all(&work) {
+                cleanup(&work_dirs);
+                return Err(input_error(format!("{}: cannot create: {e}", work.display())));
+            }
+            work_dirs.push(work.clone());
+        }
+        let staged = work.join(resolved.file_name().expect("resolved to a file name"));
+        let written = std::fs::File::create(&staged).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            set_permissions(&f, &resolved);
+            Ok(())
+        });
+        if let Err(e) = written {
+            cleanup(&work_dirs);
+            return Err(input_error(format!("{}: cannot write: {e}", path.display())));
+        }
+        moves.push((staged, path.clone()));
+    }
+    let result = commit(&moves);
+    cleanup(&work_dirs);
+    result
+}
+
+/// One move of a commit.
+struct Entry {
+    staged: PathBuf,
+    /// The resolved target.
+    target: PathBuf,
+    /// The target as the user named it (for messages).
+    shown: PathBuf,
+    backup: PathBuf,
+    existed: bool,
+    special: bool,
+}
+
+const JOURNAL: &str = "journal";
+const COMMITTED: &str = "committed";
+
+/// Move staged files (or the files of staged folders) onto their targets,
+/// all or none. The files they replace are kept in the work folder beside
+/// each target until every move has succeeded; on failure they are moved
+/// back. A journal in each work folder lets [`recover`] roll back a commit
+/// that was killed half-way.
+pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
+    // Staged folders (`--output-dir` in a job) become one move per file.
+    let mut flat = Vec::new();
+    for (staged, target) in moves {
+        if staged.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(staged)
+                .map_err(|e| input_error(format!("{}: cannot read: {e}", staged.display())))?
+                .filter_map(|e| e.ok())
+                .filter(|e| !e.file_name().to_string_lossy().starts_with(WORK_PREFIX))
+                .collect();
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                flat.push((e.path(), target.join(e.file_name())));
+            }
+        } else if staged.exists() {
+            flat.push((staged.clone(), target.clone()));
+        }
+    }
+    let targets: Vec<PathBuf> = flat.iter().map(|m| m.1.clone()).collect();
+    refuse_inputs(&targets)?;
+    let mut entries = Vec::new();
+    let mut work_dirs: Vec<PathBuf> = Vec::new();
+    for (staged, shown) in &flat {
+        let target = resolve(shown)?;
+        let special = matches!(kind_of(&target, shown)?, Kind::Special);
+        let dir = folder_of(&target);
+        create_folder(&dir)?;
+        let work = work_dir(&dir);
+        let backups = work.join(".old");
+        std::fs::create_dir_all(&backups)
+            .map_err(|e| input_error(format!("{}: cannot create: {e}", backups.display())))?;
+        if !work_dirs.contains(&work) {
+            work_dirs.push(work.clone());
+        }
+        entries.push(Entry {
+            staged: staged.clone(),
+            backup: backups.join(target.file_name().expect("a file name")),
+            existed: !special && target.exists(),
+            target,
+            shown: shown.clone(),
+            special,
+        });
+    }
+    // The journal: the same in every work folder, naming all of them and the
+    // one "committed" marker (in the first).
+    let marker = work_dirs.first().map(|w| w.join(COMMITTED));
+    let mut journal = String::new();
+    if let Some(m) = &marker {
+        journal.push_str(&format!("marker\t{}\n", m.display()));
+    }
+    for w in &work_dirs {
+        journal.push_str(&format!("work\t{}\n", w.display()));
+    }
+    for e in entries.iter().filter(|e| !e.special) {
+        journal.push_str(&format!(
+            "move\t{}\t{}\t{}\t{}\n",
+            u8::from(e.existed),
+            e.staged.display(),
+            e.target.display(),
+            e.backup.display()
+        ));
+    }
+    for w in &work_dirs {
+        std::fs::write(w.join(JOURNAL), &journal)
+            .and_then(|_| std::fs::File::open(w.join(JOURNAL))?.sync_all())
+            .map_err(|e| input_error(format!("{}: cannot write the journal: {e}", w.display())))?;
+    }
+    let fault = fault_after_moves();
+    let mut done = 0usize;
+    for e in entries.iter().filter(|e| !e.special) {
+        if fault == Some(done) {
+            // Fault injection (debug builds only): die like a killed process.
+            std::process::abort();
+        }
+        let moved = (if e.existed {
+            std::fs::rename(&e.target, &e.backup)
+        } else {
+            Ok(())
+        })
+        .and_then(|_| {
+            std::fs::rename(&e.staged, &e.target).inspect_err(|_| {
+                if e.existed {
+                    let _ = std::fs::rename(&e.backup, &e.target);
+                }
+            })
+        });
+        if let Err(err) = moved {
+            roll_back(&entries[..], done);
+            return Err(input_error(format!(
+                "{}: cannot move the new output into place: {err}; the previous files are restored",
+                e.shown.display()
+            )));
+        }
+        done += 1;
+    }
+    if let Some(m) = &marker {
+        let _ = std::fs::write(m, b"");
+    }
+    // Devices and FIFOs cannot be part of the rename: written last, in place.
+    for e in entries.iter().filter(|e| e.special) {
+        let bytes = std::fs::read(&e.staged)
+            .map_err(|err| input_error(format!("{}: cannot read: {err}", e.staged.display())))?;
+        write_in_place(&e.target, &e.shown, &bytes)?;
+    }
+    // Other work folders first, the one with the marker last.
+    for w in work_dirs.iter().rev() {
+        let _ = std::fs::remove_dir_all(w.join(".old"));
+        let _ = std::fs::remove_file(w.join(JOURNAL));
+        if Some(w) == work_dirs.first() {
+            let _ = std::fs::remove_file(w.join(COMMITTED));
+        }
+    }
+    Ok(())
+}
+
+/// Undo the first `done` moves of a failed commit.
+fn roll_back(entries: &[Entry], done: usize) {
+    let moved: Vec<&Entry> = entries.iter().filter(|e| !e.special).take(done).collect();
+    for e in moved.into_iter().rev() {
+        let _ = std::fs::rename(&e.target, &e.staged);
+        if e.existed {
+            let _ = std::fs::rename(&e.backup, &e.target);
+        }
+    }
+}
+
+/// `LOR_FAULT_AFTER_MOVES=N`: abort after N moves of a commit (tests of the
+/// all-or-none promise; read only in debug builds).
+fn fault_after_moves() -> Option<usize> {
+    if cfg!(debug_assertions) {
+        std::env::var("LOR_FAULT_AFTER_MOVES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    } else {
+        None
+    }
+}
+
+/// Is the process with this id gone? `None` where that cannot be told.
+fn process_gone(pid: u32) -> Option<bool> {
+    if !Path::new("/proc/self").exists() {
+        return None;
+    }
+    Some(pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
+}
+
+/// Work folders of killed runs beside `dir`: a commit that was killed
+/// half-way is rolled back (the previous files restored, new ones removed),
+/// a completed one is cleaned up, a staging that never got to commit is
+/// removed.
+pub fn recover(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(WORK_PREFIX)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if process_gone(pid) != Some(true) {
+            continue;
+        }
+        let work = e.path();
+        match std::fs::read_to_string(work.join(JOURNAL)) {
+            Ok(journal) => replay(&journal),
+            Err(_) => {
+                let _ = std::fs::remove_dir_all(&work);
+            }
+        }
+    }
+}
+
+/// Roll a killed commit back (or, if it had completed, just clean up).
+fn replay(journal: &str) {
+    let mut marker = None;
+    let mut works = Vec::new();
+    let mut moves = Vec::new();
+    for line in journal.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        match f.as_slice() {
+            ["marker", m] => marker = Some(PathBuf::from(m)),
+            ["work", w] => works.push(PathBuf::from(w)),
+            ["move", existed, staged, target, backup] => moves.push((
+                *existed == "1",
+                PathBuf::from(staged),
+                PathBuf::from(target),
+                PathBuf::from(backup),
+            )),
+            _ => {}
+        }
+    }
+    let completed = marker.as_ref().is_some_and(|m| m.exists());
+    if !completed {
+        for (existed, staged, target, backup) in moves.iter().rev() {
+            if backup.exists() {
+                let _ = std::fs::rename(backup, target);
+            } else if !existed && !staged.exists() && target.exists() {
+                // A new file this commit had put in place.
+                let _ = std::fs::remove_file(target);
+            }
+        }
+    }
+    for w in works.iter().rev() {
+        let _ = std::fs::remove_dir_all(w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_follows_links_and_dots() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "x").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        let canon = std::fs::canonicalize(&real).unwrap();
+        assert_eq!(resolve(&link).unwrap(), canon);
+        assert_eq!(
+            resolve(&dir.path().join("sub/../real.csv")).unwrap(),
+            canon
+        );
+        // A link to a file that does not exist yet resolves to that file.
+        let dangling = dir.path().join("new.csv");
+        std::os::unix::fs::symlink("later/x.csv", &dangling).unwrap();
+        assert!(resolve(&dangling).unwrap().ends_with("later/x.csv"));
+    }
+
+    #[test]
+    fn inputs_and_hard_links_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        std::fs::write(&a, "x").unwrap();
+        let hard = dir.path().join("hard.csv");
+        std::fs::hard_link(&a, &hard).unwrap();
+        let inputs = vec![resolve(&a).unwrap()];
+        let e = refuse_inputs_of(&[hard.clone()], &inputs).unwrap_err();
+        assert_eq!(crate::error::exit_code_of(&e), 2);
+        assert!(e.to_string().contains("is an input"), "{e}");
+        assert!(refuse_inputs_of(&[dir.path().join("b.csv")], &inputs).is_ok());
+        let e = refuse_inputs_of(&[dir.path().join("b.csv"), dir.path().join("./b.csv")], &[])
+            .unwrap_err();
+        assert!(e.to_string().contains("same file"), "{e}");
+    }
+
+    #[test]
+    fn commit_replaces_all_and_keeps_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        std::fs::write(&a, "old a").unwrap();
+        let files = vec![
+            (a.clone(), b"new a".to_vec()),
+            (dir.path().join("sub/b.csv"), b"new b".to_vec()),
+        ];
+        write_files(&files).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert_eq!(std::fs::read(dir.path().join("sub/b.csv")).unwrap(), b"new b");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
+
+    #[test]
+    fn replay_rolls_back_a_half_done_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let work = dir.path().join(".lor-run-999999999");
+        std::fs::create_dir_all(work.join(".old")).unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        // a was replaced (old copy in the backup), b was new and put in place.
+        std::fs::write(&a, "new a").unwrap();
+        std::fs::write(work.join(".old/a.csv"), "old a").unwrap();
+        std::fs::write(&b, "new b").unwrap();
+        let journal = format!(
+            "marker\t{w}/committed\nwork\t{w}\nmove\t1\t{w}/a.csv\t{a}\t{w}/.old/a.csv\nmove\t0\t{w}/b.csv\t{b}\t{w}/.old/b.csv\n",
+            w = work.display(),
+            a = a.display(),
+            b = b.display()
+        );
+        std::fs::write(work.join(JOURNAL), journal).unwrap();
+        recover(dir.path());
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert!(!b.exists());
+        assert!(!work.exists());
+    }
+}
