@@ -197,7 +197,12 @@ pub struct KeyError {
 
 impl fmt::Display for KeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "'{}' is not a LOR key: {}", self.value, self.reason)
+        write!(
+            f,
+            "'{}' is not a LOR key: {}",
+            crate::error::clip(&self.value),
+            self.reason
+        )
     }
 }
 

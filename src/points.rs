@@ -233,7 +233,11 @@ impl<'a> Accumulator<'a> {
             None => {
                 self.bad_count += 1;
                 if self.bad_values.len() < KEEP_IDS {
-                    self.bad_values.push(format!("{}: {attr} = '{raw}'", id()));
+                    self.bad_values.push(format!(
+                        "{}: {attr} = '{}'",
+                        id(),
+                        crate::error::clip(raw)
+                    ));
                 }
                 None
             }
@@ -521,8 +525,8 @@ pub fn tally_points(
             let (Some(px), Some(py)) = (parse(field(xi)), parse(field(yi))) else {
                 return Err(input_error(format!(
                     "{source}, line {line}: the coordinates ('{}', '{}') are not numbers",
-                    field(xi),
-                    field(yi)
+                    crate::error::clip(field(xi)),
+                    crate::error::clip(field(yi))
                 )));
             };
             if first {

@@ -780,7 +780,8 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
             // Mostly numbers: a count column with a broken cell.
             let (line, v) = &bad[0];
             return Err(input_error(format!(
-                "{name}, {line_word} {line}, column '{cname}': '{v}' is not a number{}",
+                "{name}, {line_word} {line}, column '{cname}': '{}' is not a number{}",
+                crate::error::clip(v),
                 if bad.len() > 1 {
                     format!(" ({} more such cells in this column)", bad.len() - 1)
                 } else {

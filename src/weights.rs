@@ -323,7 +323,9 @@ pub fn read_list(
                 _ => {
                     bad.push(format!(
                         "{key} ({} {}): weight '{}'",
-                        t.line_word, t.lines[i], t.columns[w].raw[i]
+                        t.line_word,
+                        t.lines[i],
+                        crate::error::clip(&t.columns[w].raw[i])
                     ));
                     continue;
                 }

@@ -124,36 +124,33 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Is `target` the same file as `input`?
-fn same_file(target: &Path, input: &Path) -> bool {
-    if target == input {
-        return true;
-    }
-    match (identity(target), identity(input)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    }
-}
-
 /// Refuse (usage error) outputs that name one of `inputs`, or one another.
 pub fn refuse_inputs_of(targets: &[PathBuf], inputs: &[PathBuf]) -> Result<()> {
-    for t in targets {
+    let input_ids: Vec<(PathBuf, Option<(u64, u64)>)> =
+        inputs.iter().map(|i| (i.clone(), identity(i))).collect();
+    let mut seen_path: std::collections::HashMap<PathBuf, usize> = Default::default();
+    let mut seen_id: std::collections::HashMap<(u64, u64), usize> = Default::default();
+    for (n, t) in targets.iter().enumerate() {
         let r = resolve(t)?;
-        if let Some(i) = inputs.iter().find(|i| same_file(&r, i)) {
+        let id = identity(&r);
+        if let Some((i, _)) = input_ids
+            .iter()
+            .find(|(i, iid)| *i == r || (id.is_some() && *iid == id))
+        {
             return Err(usage_error(format!(
                 "{}: this output is an input of the same run ({}); nothing written — choose another output name",
                 t.display(),
                 i.display()
             )));
         }
-    }
-    let resolved: Vec<PathBuf> = targets.iter().map(|t| resolve(t)).collect::<Result<_>>()?;
-    for (i, a) in resolved.iter().enumerate() {
-        if let Some(j) = resolved[..i].iter().position(|b| same_file(a, b)) {
+        let earlier = seen_path
+            .insert(r, n)
+            .or_else(|| id.and_then(|id| seen_id.insert(id, n)));
+        if let Some(j) = earlier {
             return Err(usage_error(format!(
                 "{} and {} are the same file: two outputs cannot share one file; nothing written",
                 targets[j].display(),
-                targets[i].display()
+                t.display()
             )));
         }
     }
@@ -426,7 +423,15 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
             .and_then(|_| std::fs::File::open(w.join(JOURNAL))?.sync_all())
             .map_err(|e| input_error(format!("{}: cannot write the journal: {e}", w.display())))?;
     }
-    let fault = fault_after_moves();
+    // Only the final moves onto the real targets (not a step's output into
+    // a job's staging folder).
+    let fault = fault_after_moves().filter(|_| {
+        !entries.iter().any(|e| {
+            e.target
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with(WORK_PREFIX))
+        })
+    });
     let mut done = 0usize;
     for e in entries.iter().filter(|e| !e.special) {
         if fault == Some(done) {
@@ -463,13 +468,15 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
             .map_err(|err| input_error(format!("{}: cannot read: {err}", e.staged.display())))?;
         write_in_place(&e.target, &e.shown, &bytes)?;
     }
-    // Other work folders first, the one with the marker last.
+    // Other work folders first, the one with the marker last; a work folder
+    // that only held backups goes (a job's staging folder is removed by it).
     for w in work_dirs.iter().rev() {
         let _ = std::fs::remove_dir_all(w.join(".old"));
         let _ = std::fs::remove_file(w.join(JOURNAL));
         if Some(w) == work_dirs.first() {
             let _ = std::fs::remove_file(w.join(COMMITTED));
         }
+        let _ = std::fs::remove_dir(w);
     }
     Ok(())
 }

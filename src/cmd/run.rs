@@ -457,9 +457,27 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         d.dedup();
         d
     };
+    // Folders the run creates for its outputs: removed again (when empty)
+    // if the run fails, so that a failed run leaves nothing behind.
+    let mut created: Vec<PathBuf> = Vec::new();
+    for d in &stage_dirs {
+        let mut up = d.parent();
+        while let Some(p) = up.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            created.push(p.to_path_buf());
+            up = p.parent();
+        }
+    }
+    created.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    created.dedup();
     let cleanup = || {
         for d in &stage_dirs {
             let _ = std::fs::remove_dir_all(d);
+        }
+    };
+    let cleanup_failed = || {
+        cleanup();
+        for d in &created {
+            let _ = std::fs::remove_dir(d);
         }
     };
     // Roll back or clear what killed runs left beside the same targets.
@@ -470,7 +488,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     for d in &stage_dirs {
         if let Err(e) = std::fs::create_dir_all(d) {
-            cleanup();
+            cleanup_failed();
             return Err(input_error(format!("{}: cannot create: {e}", d.display())));
         }
     }
@@ -484,7 +502,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             );
         }
         if let Err(e) = crate::run_argv(&p.argv, &step_ctx(p)) {
-            cleanup();
+            cleanup_failed();
             return Err(e.context(format!(
                 "step {} ({}) at line {} of {job_path} failed; nothing was written",
                 i + 1,
@@ -499,7 +517,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .flat_map(|p| p.outputs.iter().map(|(s, t, _)| (s.clone(), t.clone())))
         .collect();
     let result = lor::write::commit(&moves);
-    cleanup();
+    if result.is_err() {
+        cleanup_failed();
+    } else {
+        cleanup();
+    }
     result.map_err(|e| e.context(format!("{job_path}: nothing was written")))?;
     if !ctx.quiet && !ctx.log_json {
         for (_, target) in &moves {
