@@ -367,7 +367,12 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
         )));
     }
     let prj = path.with_extension("prj");
-    for p in [path.to_path_buf(), path.with_extension("dbf"), path.with_extension("shx"), prj.clone()] {
+    for p in [
+        path.to_path_buf(),
+        path.with_extension("dbf"),
+        path.with_extension("shx"),
+        prj.clone(),
+    ] {
         crate::write::note_input(&p);
     }
     let (crs, crs_declared) = match (&opts.crs, prj.exists()) {

@@ -114,7 +114,10 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
             out.push(&name);
             return Ok(out);
         }
-        match (parent.file_name().map(|n| n.to_os_string()), parent.parent()) {
+        match (
+            parent.file_name().map(|n| n.to_os_string()),
+            parent.parent(),
+        ) {
             (Some(n), Some(up)) => {
                 rest.push(n);
                 parent = up.to_path_buf();
@@ -314,7 +317,10 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
         if !work_dirs.contains(&work) {
             if let Err(e) = std::fs::create_dir_all(&work) {
                 cleanup(&work_dirs);
-                return Err(input_error(format!("{}: cannot create: {e}", work.display())));
+                return Err(input_error(format!(
+                    "{}: cannot create: {e}",
+                    work.display()
+                )));
             }
             work_dirs.push(work.clone());
         }
@@ -327,7 +333,10 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
         });
         if let Err(e) = written {
             cleanup(&work_dirs);
-            return Err(input_error(format!("{}: cannot write: {e}", path.display())));
+            return Err(input_error(format!(
+                "{}: cannot write: {e}",
+                path.display()
+            )));
         }
         moves.push((staged, path.clone()));
     }
@@ -432,8 +441,7 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
                 .any(|c| c.as_os_str().to_string_lossy().starts_with(WORK_PREFIX))
         })
     });
-    let mut done = 0usize;
-    for e in entries.iter().filter(|e| !e.special) {
+    for (done, e) in entries.iter().filter(|e| !e.special).enumerate() {
         if fault == Some(done) {
             // Fault injection (debug builds only): die like a killed process.
             std::process::abort();
@@ -457,7 +465,6 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
                 e.shown.display()
             )));
         }
-        done += 1;
     }
     if let Some(m) = &marker {
         let _ = std::fs::write(m, b"");
@@ -589,10 +596,7 @@ mod tests {
         std::os::unix::fs::symlink("real.csv", &link).unwrap();
         let canon = std::fs::canonicalize(&real).unwrap();
         assert_eq!(resolve(&link).unwrap(), canon);
-        assert_eq!(
-            resolve(&dir.path().join("sub/../real.csv")).unwrap(),
-            canon
-        );
+        assert_eq!(resolve(&dir.path().join("sub/../real.csv")).unwrap(), canon);
         // A link to a file that does not exist yet resolves to that file.
         let dangling = dir.path().join("new.csv");
         std::os::unix::fs::symlink("later/x.csv", &dangling).unwrap();
@@ -607,7 +611,7 @@ mod tests {
         let hard = dir.path().join("hard.csv");
         std::fs::hard_link(&a, &hard).unwrap();
         let inputs = vec![resolve(&a).unwrap()];
-        let e = refuse_inputs_of(&[hard.clone()], &inputs).unwrap_err();
+        let e = refuse_inputs_of(std::slice::from_ref(&hard), &inputs).unwrap_err();
         assert_eq!(crate::error::exit_code_of(&e), 2);
         assert!(e.to_string().contains("is an input"), "{e}");
         assert!(refuse_inputs_of(&[dir.path().join("b.csv")], &inputs).is_ok());
@@ -627,7 +631,10 @@ mod tests {
         ];
         write_files(&files).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"new a");
-        assert_eq!(std::fs::read(dir.path().join("sub/b.csv")).unwrap(), b"new b");
+        assert_eq!(
+            std::fs::read(dir.path().join("sub/b.csv")).unwrap(),
+            b"new b"
+        );
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

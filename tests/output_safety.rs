@@ -73,7 +73,11 @@ fn aggregate_onto_its_own_input_is_refused() {
 #[test]
 fn mismatch_outputs_naming_its_inputs_are_refused() {
     let dir = scratch("safety_mismatch");
-    let (a, b, st) = (dir.join("a.geojson"), dir.join("b.geojson"), dir.join("st.csv"));
+    let (a, b, st) = (
+        dir.join("a.geojson"),
+        dir.join("b.geojson"),
+        dir.join("st.csv"),
+    );
     std::fs::copy(sample("plr.geojson"), &a).unwrap();
     std::fs::copy(sample("sozialraeume.geojson"), &b).unwrap();
     std::fs::copy(sample("EWR202412E_Matrix.csv"), &st).unwrap();
@@ -150,7 +154,10 @@ fn dev_null_stays_a_device() {
     assert!(o.status.success(), "{}", stderr(&o));
     use std::os::unix::fs::FileTypeExt;
     let meta = std::fs::symlink_metadata("/dev/null").unwrap();
-    assert!(meta.file_type().is_char_device(), "/dev/null is no longer a device");
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null is no longer a device"
+    );
 }
 
 #[test]
@@ -179,7 +186,11 @@ fn a_full_disk_on_stdout_is_an_error_and_a_closed_pipe_is_not() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("stdout: cannot write"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdout: cannot write"),
+        "{}",
+        stderr(&o)
+    );
 
     // `lor run --dry-run | head -n 1`, with far more than a pipe buffer of
     // output: the closed pipe is a normal end, no panic.
@@ -222,7 +233,14 @@ fn unknown_output_extensions_are_usage_errors() {
     assert!(stderr(&lor(&["aggregate", s(&f), "-o", s(&dir.join("x.xls"))])).contains(".xlsx"));
     assert_eq!(listing(&dir), vec!["st.csv"]);
     // With --format the name is free.
-    let o = lor(&["aggregate", s(&f), "-o", s(&dir.join("out.txt")), "--format", "csv"]);
+    let o = lor(&[
+        "aggregate",
+        s(&f),
+        "-o",
+        s(&dir.join("out.txt")),
+        "--format",
+        "csv",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(dir.join("out.txt")).unwrap();
     assert!(text.starts_with("level,key,name,"), "{text}");
@@ -262,7 +280,10 @@ fn formulas_from_data_are_neutralised_in_csv() {
     let o = lor(&[&args[..], &["-o", s(&xout), "--format", "excel-csv"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&xout).unwrap();
-    assert!(text.contains("plr;\"=\"\"04030417\"\"\";;5;\"'=HYPERLINK("), "{text}");
+    assert!(
+        text.contains("plr;\"=\"\"04030417\"\"\";;5;\"'=HYPERLINK("),
+        "{text}"
+    );
     assert!(text.contains(";'@SUM(1)\r\n"), "{text}");
     // --no-formula-guard writes them as they are.
     let o = lor(&[&args[..], &["-o", s(&out), "--no-formula-guard"]].concat());
@@ -306,7 +327,11 @@ fn a_job_step_writing_onto_its_input_is_refused() {
     let before = snapshot(&dir);
     let o = lor(&["run", s(&dir.join("job.toml"))]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("is an input of the job"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is an input of the job"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(snapshot(&dir), before);
 }
 
@@ -422,7 +447,11 @@ fn step_level_strict_and_allow_apply() {
     .unwrap();
     let o = lor(&["run", s(&dir.join("job.toml"))]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("note (missing-values)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note (missing-values)"),
+        "{}",
+        stderr(&o)
+    );
     assert!(dir.join("out/b.csv").exists());
 }
 
@@ -502,5 +531,8 @@ fn output_dir_killed_during_the_moves_is_rolled_back() {
     assert_eq!(visible(&out), before, "not rolled back");
     let o = lor(&["aggregate", s(&f), "--output-dir", s(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(listing(&out), vec!["berlin.csv", "bez.csv", "bzr.csv", "pgr.csv"]);
+    assert_eq!(
+        listing(&out),
+        vec!["berlin.csv", "bez.csv", "bzr.csv", "pgr.csv"]
+    );
 }

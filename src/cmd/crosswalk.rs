@@ -96,12 +96,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     ctx.check_strict(args.strict, &warnings)?;
     let parquet = match &args.output {
-        Some(o) => match lor::output::Format::for_output(o)? {
-            lor::output::Format::Parquet => true,
-            lor::output::Format::Csv => false,
+        Some(o) => match lor::output::Format::from_path(o) {
+            Some(lor::output::Format::Parquet) => true,
+            Some(lor::output::Format::Csv) => false,
             _ => {
                 return Err(lor::error::usage_error(format!(
-                    "{}: a crosswalk is written as .csv or .parquet",
+                    "{}: a crosswalk is written as .csv or .parquet; name the file so",
                     o.display()
                 )))
             }

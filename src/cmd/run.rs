@@ -375,9 +375,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     vars.insert("date", today());
     safe_value("name", &name, &job_path)?;
     vars.insert("name", name.clone());
-    let stage = lor::write::work_dir(Path::new(""))
-        .display()
-        .to_string();
+    let stage = lor::write::work_dir(Path::new("")).display().to_string();
     // Every output must lie inside the output root.
     let root_dir = match &job.output_root {
         Some(r) => base.join(r),
@@ -533,7 +531,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 /// The outputs of a job: inside the output root, not an input of the job,
 /// no two the same file.
-fn check_outputs(planned: &[Planned], job_path: &str, root: &Path, explicit_root: bool) -> Result<()> {
+fn check_outputs(
+    planned: &[Planned],
+    job_path: &str,
+    root: &Path,
+    explicit_root: bool,
+) -> Result<()> {
     let targets: Vec<PathBuf> = planned
         .iter()
         .flat_map(|p| p.outputs.iter().map(|o| o.1.clone()))
