@@ -567,3 +567,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     crate::write::write_files(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_guarded_and_numbers_are_not() {
+        assert_eq!(guard_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(guard_cell("+49 30 1234"), "'+49 30 1234");
+        assert_eq!(guard_cell("@x"), "'@x");
+        assert_eq!(guard_cell("\tx"), "'\tx");
+        assert_eq!(guard_cell("-5"), "-5");
+        assert_eq!(guard_cell("-3,25"), "-3,25");
+        assert_eq!(guard_cell("+1.5e3"), "+1.5e3");
+        assert_eq!(guard_cell("Auenwalde-Nord"), "Auenwalde-Nord");
+    }
+
+    #[test]
+    fn excel_keys_keep_leading_zeros() {
+        assert_eq!(excel_text("04030417", true), "=\"04030417\"");
+        assert_eq!(excel_text("10010101", true), "=\"10010101\"");
+        assert_eq!(excel_text("04", false), "=\"04\"");
+        assert_eq!(excel_text("2024", false), "2024");
+        assert_eq!(excel_text("=x", false), "'=x");
+    }
+
+    #[test]
+    fn output_names_need_a_known_extension() {
+        assert_eq!(
+            Format::for_output(Path::new("a.XLSX")).unwrap(),
+            Format::Xlsx
+        );
+        for bad in ["a.xls", "a.txt", "a", "a.svg"] {
+            let e = Format::for_output(Path::new(bad)).unwrap_err();
+            assert_eq!(crate::error::exit_code_of(&e), 2, "{bad}");
+        }
+    }
+}

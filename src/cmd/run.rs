@@ -284,7 +284,8 @@ fn plan_step(
             }
             if s.contains('{') && s.contains('}') && OUTPUT_KEYS.contains(&key.as_str()) {
                 return Err(usage_error(format!(
-                    "{job_path}, line {line}: unknown placeholder in '{s}'; use {{ZEIT}}, {{date}} or {{name}}"
+                    "{job_path}, line {line}: unknown placeholder in '{}'; use {{ZEIT}}, {{date}} or {{name}}",
+                    lor::error::clip(s)
                 )));
             }
             if PATH_KEYS.contains(&key.as_str()) {
