@@ -232,10 +232,13 @@ impl Figures {
                 .iter()
                 .map(|f| (f.id.as_str(), f.name.as_str())),
         ));
-        warnings.extend(crate::check::check_coverage(
-            &table,
-            (!names.is_empty()).then_some(&names),
-        ));
+        // The names list all of Berlin: coverage against it only for all of Berlin.
+        if inp.bezirk.is_none() {
+            warnings.extend(crate::check::check_coverage(
+                &table,
+                (!names.is_empty()).then_some(&names),
+            ));
+        }
         let mut paths = vec![inp.stats.clone(), inp.units.clone()];
         let sozialraum = match &inp.sozialraum {
             None => None,

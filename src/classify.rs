@@ -191,8 +191,8 @@ pub fn fisher_jenks(sorted: &[f64], k: usize) -> Vec<f64> {
     // cost[c][i]: best cost of sorted[..i] in c+1 classes; from[c][i]: start of the last class.
     let mut cost = vec![vec![f64::INFINITY; n + 1]; k];
     let mut from = vec![vec![0usize; n + 1]; k];
-    for i in 1..=n {
-        cost[0][i] = ssd(0, i);
+    for (i, c) in cost[0].iter_mut().enumerate().skip(1) {
+        *c = ssd(0, i);
     }
     for c in 1..k {
         for i in (c + 1)..=n {

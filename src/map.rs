@@ -973,10 +973,10 @@ fn attribution_of(path: &std::path::Path) -> Option<String> {
     let mut block = String::new();
     let mut blocks = Vec::new();
     for line in readme.lines() {
-        if line.starts_with("- ") || line.starts_with('#') || line.trim().is_empty() {
-            if !block.is_empty() {
-                blocks.push(std::mem::take(&mut block));
-            }
+        if (line.starts_with("- ") || line.starts_with('#') || line.trim().is_empty())
+            && !block.is_empty()
+        {
+            blocks.push(std::mem::take(&mut block));
         }
         block.push_str(line);
         block.push('\n');
