@@ -31,6 +31,8 @@ pub struct ReportSpec {
     pub points: Option<(PathBuf, String)>,
     pub source: Option<String>,
     pub tolerance: Tolerance,
+    /// How PLR went to the Sozialräume (for the note under the figures).
+    pub assign: crate::weights::Assign,
 }
 
 /// The key figures of the report: counts and shares of the population
@@ -243,7 +245,12 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     let _ = writeln!(h, "</tbody>\n</table>");
     let _ = writeln!(
         h,
-        "<p class=\"note\">Counts summed from the Planungsräume as <code>lor aggregate</code> does; shares are ratios of the summed counts. A Planungsraum goes wholly to the Sozialraum holding its largest part unless the run says otherwise. The last row is the whole Bezirk, including Planungsräume in no Sozialraum.</p>"
+        "<p class=\"note\">Counts summed from the Planungsräume as <code>lor aggregate</code> does; shares are ratios of the summed counts. {} The last row is the whole Bezirk, including Planungsräume in no Sozialraum.</p>",
+        match spec.assign {
+            crate::weights::Assign::Largest =>
+                "Each Planungsraum goes wholly to the Sozialraum holding its largest part.",
+            _ => "Planungsräume split between Sozialräume are apportioned by area share.",
+        }
     );
     let _ = writeln!(h, "</section>");
 

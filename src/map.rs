@@ -1029,3 +1029,55 @@ pub fn png(svg: &str, zoom: f32) -> Result<Vec<u8>> {
         .encode_png()
         .map_err(|e| anyhow::anyhow!("PNG encoding: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(x: f64, y: f64, text: &str, short: &str) -> Label {
+        Label {
+            x,
+            y,
+            text: text.into(),
+            short: short.into(),
+            size: 10.0,
+            bold: false,
+            colour: "#111".into(),
+        }
+    }
+
+    #[test]
+    fn labels_never_overlap_shorten_or_drop() {
+        let frame = Frame {
+            minx: 0.0,
+            maxy: 100.0,
+            scale: 1.0,
+        };
+        let labels = [
+            label(100.0, 50.0, "0430 Charlottenburg Zentrum", "0430"),
+            // same place: the long text collides, the short one too
+            label(100.0, 50.0, "0450 Wilmersdorf Zentrum", "0450"),
+            // beside it: the long text would overlap, the key fits
+            label(200.0, 50.0, "04030726 Droysenstraße", "0403"),
+            // far away: placed in full
+            label(150.0, 20.0, "0410 Nord", "0410"),
+            // outside the map: dropped
+            label(500.0, 20.0, "0420 West", "0420"),
+        ];
+        let placed = place_labels(&labels, &frame, 300.0, 100.0);
+        let texts: Vec<&str> = placed.iter().map(|(_, t, _, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["0430 Charlottenburg Zentrum", "0403", "0410 Nord"]
+        );
+    }
+
+    #[test]
+    fn scale_bar_lengths_are_round() {
+        assert_eq!(nice_length(2600.0), 2000.0);
+        assert_eq!(nice_length(900.0), 500.0);
+        assert_eq!(nice_length(120.0), 100.0);
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(decimal(-0.04, 1), "0.0");
+    }
+}

@@ -128,6 +128,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         points: args.points.clone().zip(args.points_sum.clone()),
         source: args.source.clone(),
         tolerance,
+        assign,
     };
 
     let fig = Figures::load(&inputs)?;
