@@ -19,7 +19,10 @@
 //! - [`sample`]: the bundled invented district.
 
 pub mod aggregate;
+pub mod atlas;
+pub mod board;
 pub mod check;
+pub mod classify;
 pub mod crosswalk;
 pub mod crs;
 pub mod error;

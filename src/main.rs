@@ -47,6 +47,8 @@ enum Command {
     Sample(cmd::sample::Args),
     Check(cmd::check::Args),
     Run(cmd::run::Args),
+    Map(cmd::map::Args),
+    Report(cmd::report::Args),
 }
 
 /// Run one parsed command.
@@ -60,6 +62,8 @@ fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
         Command::Sample(args) => cmd::sample::run(args, ctx),
         Command::Check(args) => cmd::check::run(args, ctx),
         Command::Run(args) => cmd::run::run(args, ctx),
+        Command::Map(args) => cmd::map::run(args, ctx),
+        Command::Report(args) => cmd::report::run(args, ctx),
     }
 }
 

@@ -1,11 +1,17 @@
-//! Maps of a mismatch: the intersection pieces as GeoJSON (for QGIS) and an
-//! SVG map a planner opens in a browser.
+//! Maps: the one module behind every map `lor` draws (mismatch maps,
+//! choropleths, the maps of the report), and the intersection pieces of a
+//! mismatch as GeoJSON (for QGIS).
+//!
+//! A [`MapDoc`] is rendered to SVG with a title from the data, a legend of
+//! only what is shown, a scale bar, a north arrow and the source line;
+//! labels that would overlap are shortened or dropped. [`png`] renders the
+//! same SVG with resvg for slides.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use geo::{Centroid, MultiPolygon};
+use geo::{BoundingRect, Centroid, MultiPolygon};
 
 use crate::crs::{Crs, Transformer};
 use crate::geometry::Layer;
@@ -82,16 +88,434 @@ pub fn pieces_geojson(ov: &Overlay, a: &Layer, b: &Layer, units: &[UnitParts]) -
     Ok(out)
 }
 
+/// Colours of the units of B in the mismatch map (Tableau 10).
 const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];
 
-fn escape(s: &str) -> String {
+/// Fonts in the SVG: DejaVu Sans first, so that the PNG rendering (resvg
+/// with the system fonts) and the browser use the same metrics.
+pub const FONT_FAMILY: &str = "DejaVu Sans, Helvetica, Arial, sans-serif";
+
+/// Areas without units smaller than this (m²) are digitising noise, not
+/// hatched.
+pub const MIN_HATCH_AREA: f64 = 20_000.0;
+
+/// A number with `d` decimals (a dot, as in the tables of `lor`).
+pub fn decimal(v: f64, d: usize) -> String {
+    let s = format!("{v:.d$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// How a shape is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paint {
+    Fill {
+        colour: String,
+        opacity: f64,
+    },
+    /// Diagonal hatching: an area with no unit or no value.
+    Hatch,
+    Line {
+        colour: String,
+        width: f64,
+    },
+}
+
+/// One polygon of a map, in a metric CRS.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub geometry: MultiPolygon<f64>,
+    pub paint: Paint,
+    /// Shown on hover in a browser.
+    pub tooltip: String,
+}
+
+/// A label at a point (metric CRS); `short` is tried when `text` collides.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+    pub short: String,
+    pub size: f64,
+    pub bold: bool,
+    pub colour: String,
+}
+
+impl Label {
+    /// A label at the centroid of a geometry (`None` for an empty one).
+    pub fn at(g: &MultiPolygon<f64>, text: String, short: String, size: f64) -> Option<Label> {
+        let c = g.centroid()?;
+        Some(Label {
+            x: c.x(),
+            y: c.y(),
+            text,
+            short,
+            size,
+            bold: false,
+            colour: "#111".into(),
+        })
+    }
+}
+
+/// One entry of the legend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegendItem {
+    Heading(String),
+    Swatch {
+        colour: String,
+        opacity: f64,
+        text: String,
+    },
+    Line {
+        colour: String,
+        width: f64,
+        text: String,
+    },
+    Hatch(String),
+    Note(String),
+}
+
+/// A whole map: title, shapes in drawing order, labels in priority order,
+/// legend, and the source line. Rendered with a scale bar and a north arrow.
+#[derive(Debug, Clone, Default)]
+pub struct MapDoc {
+    /// Prefix of the ids inside the SVG (several maps in one HTML page).
+    pub id: String,
+    pub title: String,
+    pub subtitle: String,
+    /// Source and licence of the data shown.
+    pub source: String,
+    pub shapes: Vec<Shape>,
+    pub labels: Vec<Label>,
+    pub legend: Vec<LegendItem>,
+}
+
+/// Width of the map area and of the legend, in px.
+const MAP_W: f64 = 760.0;
+const MAP_H_MAX: f64 = 760.0;
+const LEGEND_W: f64 = 330.0;
+const HEADER_H: f64 = 64.0;
+
+/// Text width estimate (px) for the label collision test.
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.6
+}
+
+/// Break `text` into lines of at most `width` characters at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Cut a text to `n` characters with an ellipsis.
+fn clip(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(n.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A round scale-bar length (1, 2 or 5 × 10ⁿ m) near `target` metres.
+fn nice_length(target: f64) -> f64 {
+    let p = 10f64.powf(target.max(1.0).log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|l| *l <= target)
+        .unwrap_or(p)
+}
+
+/// Place labels greedily in priority order: the full text, else the short
+/// one, else none where it would overlap a placed label or leave the map.
+/// Returns (index, text used, x, y) in px.
+fn place_labels(labels: &[Label], frame: &Frame, w: f64, h: f64) -> Vec<(usize, String, f64, f64)> {
+    let mut boxes: Vec<[f64; 4]> = Vec::new();
+    let mut out = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        let (x, y) = frame.point(geo::Point::new(l.x, l.y));
+        for text in [&l.text, &l.short] {
+            if text.is_empty() {
+                continue;
+            }
+            let tw = text_width(text, l.size) + 4.0;
+            let b = [x - tw / 2.0, y - l.size, x + tw / 2.0, y + l.size * 0.35];
+            let inside = b[0] >= 0.0 && b[2] <= w && b[1] >= 0.0 && b[3] <= h;
+            let free = boxes
+                .iter()
+                .all(|o| b[2] < o[0] || o[2] < b[0] || b[3] < o[1] || o[3] < b[1]);
+            if inside && free {
+                boxes.push(b);
+                out.push((i, text.clone(), x, y));
+                break;
+            }
+        }
+    }
+    out
+}
+
+impl MapDoc {
+    fn bbox(&self) -> Option<geo::Rect<f64>> {
+        let mut r: Option<geo::Rect<f64>> = None;
+        for s in &self.shapes {
+            if let Some(b) = s.geometry.bounding_rect() {
+                r = Some(match r {
+                    None => b,
+                    Some(a) => geo::Rect::new(
+                        geo::Coord {
+                            x: a.min().x.min(b.min().x),
+                            y: a.min().y.min(b.min().y),
+                        },
+                        geo::Coord {
+                            x: a.max().x.max(b.max().x),
+                            y: a.max().y.max(b.max().y),
+                        },
+                    ),
+                });
+            }
+        }
+        r
+    }
+
+    /// The map as SVG text (same document, same bytes).
+    pub fn svg(&self) -> String {
+        let bb = self.bbox().unwrap_or(geo::Rect::new(
+            geo::Coord { x: 0.0, y: 0.0 },
+            geo::Coord { x: 1.0, y: 1.0 },
+        ));
+        let pad = 10.0;
+        let scale = ((MAP_W - 2.0 * pad) / bb.width().max(1.0))
+            .min((MAP_H_MAX - 2.0 * pad) / bb.height().max(1.0));
+        let map_w = MAP_W;
+        let map_h = bb.height() * scale + 2.0 * pad;
+        let frame = Frame {
+            minx: bb.min().x - pad / scale,
+            maxy: bb.max().y + pad / scale,
+            scale,
+        };
+        let source_lines = wrap(&self.source, 150);
+        let footer_h = 48.0 + 14.0 * source_lines.len() as f64;
+        let legend_h = self.legend_height();
+        let body_h = map_h.max(legend_h);
+        let total_w = map_w + LEGEND_W;
+        let total_h = HEADER_H + body_h + footer_h;
+        let id = &self.id;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w:.0} {total_h:.0}" width="{total_w:.0}" height="{total_h:.0}" font-family="{FONT_FAMILY}" role="img" aria-label="{}">"#,
+            escape(&self.title)
+        );
+        let _ = writeln!(
+            s,
+            r##"<defs><pattern id="{id}hatch" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)"><rect width="8" height="8" fill="white"/><line x1="0" y1="0" x2="0" y2="8" stroke="#777" stroke-width="2"/></pattern></defs>"##
+        );
+        let _ = writeln!(
+            s,
+            r#"<title>{}</title><rect width="100%" height="100%" fill="white"/>"#,
+            escape(&self.title)
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="10" y="26" font-size="20" font-weight="bold">{}</text>"#,
+            escape(&clip(&self.title, 95))
+        );
+        if !self.subtitle.is_empty() {
+            let _ = writeln!(
+                s,
+                r##"<text x="10" y="48" font-size="13" fill="#444">{}</text>"##,
+                escape(&clip(&self.subtitle, 150))
+            );
+        }
+        let _ = writeln!(s, r#"<g transform="translate(0,{HEADER_H})" class="map">"#);
+        for sh in &self.shapes {
+            let d = frame.path(&sh.geometry);
+            let tip = if sh.tooltip.is_empty() {
+                String::new()
+            } else {
+                format!("<title>{}</title>", escape(&sh.tooltip))
+            };
+            match &sh.paint {
+                Paint::Fill { colour, opacity } => {
+                    let _ = writeln!(
+                        s,
+                        r##"<path d="{d}" fill="{colour}" fill-opacity="{opacity}" stroke="none" fill-rule="evenodd">{tip}</path>"##
+                    );
+                }
+                Paint::Hatch => {
+                    let _ = writeln!(
+                        s,
+                        r##"<path d="{d}" fill="url(#{id}hatch)" stroke="#777" stroke-width="0.8" fill-rule="evenodd">{tip}</path>"##
+                    );
+                }
+                Paint::Line { colour, width } => {
+                    let _ = writeln!(
+                        s,
+                        r##"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round">{tip}</path>"##
+                    );
+                }
+            }
+        }
+        for (i, text, x, y) in place_labels(&self.labels, &frame, map_w, map_h) {
+            let l = &self.labels[i];
+            let _ = writeln!(
+                s,
+                r##"<text x="{x:.1}" y="{y:.1}" font-size="{}" text-anchor="middle"{} fill="{}" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
+                l.size,
+                if l.bold { r#" font-weight="bold""# } else { "" },
+                l.colour,
+                escape(&text)
+            );
+        }
+        // North arrow (EPSG:25833 grid north; within 1.5° of true north in Berlin).
+        let (nx, ny) = (map_w - 30.0, 14.0);
+        let _ = writeln!(
+            s,
+            r##"<g class="north-arrow"><path d="M{nx},{ny} l-8,24 l8,-6 l8,6 Z" fill="#111"/><text x="{nx}" y="{:.0}" font-size="13" font-weight="bold" text-anchor="middle">N</text></g>"##,
+            ny + 40.0
+        );
+        let _ = writeln!(s, "</g>");
+        self.legend_svg(&mut s, map_w + 10.0, HEADER_H);
+        // Footer: scale bar and source line.
+        let fy = HEADER_H + body_h + 16.0;
+        let metres = nice_length(map_w * 0.25 / scale);
+        let px = metres * scale;
+        let label = if metres >= 1000.0 {
+            format!("{} km", metres / 1000.0)
+        } else {
+            format!("{metres} m")
+        };
+        let _ = writeln!(
+            s,
+            r##"<g class="scale-bar" transform="translate(10,{fy:.0})"><rect x="0" y="0" width="{:.1}" height="6" fill="#111"/><rect x="{:.1}" y="0" width="{:.1}" height="6" fill="white" stroke="#111" stroke-width="1"/><text x="0" y="20" font-size="12">0</text><text x="{px:.1}" y="20" font-size="12" text-anchor="middle">{label}</text></g>"##,
+            px / 2.0,
+            px / 2.0,
+            px / 2.0
+        );
+        for (i, line) in source_lines.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                r##"<text x="10" y="{:.0}" font-size="11" fill="#444" class="source">{}</text>"##,
+                fy + 40.0 + 14.0 * i as f64,
+                escape(line)
+            );
+        }
+        let _ = writeln!(s, "</svg>");
+        s
+    }
+
+    fn legend_height(&self) -> f64 {
+        20.0 + self
+            .legend
+            .iter()
+            .map(|i| match i {
+                LegendItem::Heading(_) => 26.0,
+                LegendItem::Note(t) => 16.0 * wrap(t, 44).len() as f64,
+                _ => 22.0,
+            })
+            .sum::<f64>()
+    }
+
+    fn legend_svg(&self, s: &mut String, x: f64, y: f64) {
+        let id = &self.id;
+        let _ = writeln!(
+            s,
+            r#"<g transform="translate({x:.0},{y:.0})" font-size="13" class="legend">"#
+        );
+        let mut cy = 10.0;
+        for item in &self.legend {
+            match item {
+                LegendItem::Heading(t) => {
+                    cy += 8.0;
+                    let _ = writeln!(
+                        s,
+                        r#"<text x="0" y="{:.0}" font-weight="bold">{}</text>"#,
+                        cy + 8.0,
+                        escape(&clip(t, 42))
+                    );
+                    cy += 18.0;
+                }
+                LegendItem::Swatch {
+                    colour,
+                    opacity,
+                    text,
+                } => {
+                    let _ = writeln!(
+                        s,
+                        r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="{colour}" fill-opacity="{opacity}" stroke="#999" stroke-width="0.5"/><text x="36" y="{:.0}">{}</text>"##,
+                        cy + 12.0,
+                        escape(&clip(text, 40))
+                    );
+                    cy += 22.0;
+                }
+                LegendItem::Line {
+                    colour,
+                    width,
+                    text,
+                } => {
+                    let _ = writeln!(
+                        s,
+                        r#"<line x1="0" y1="{:.0}" x2="28" y2="{:.0}" stroke="{colour}" stroke-width="{width}"/><text x="36" y="{:.0}">{}</text>"#,
+                        cy + 8.0,
+                        cy + 8.0,
+                        cy + 12.0,
+                        escape(&clip(text, 40))
+                    );
+                    cy += 22.0;
+                }
+                LegendItem::Hatch(text) => {
+                    let _ = writeln!(
+                        s,
+                        r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="url(#{id}hatch)" stroke="#777" stroke-width="0.8"/><text x="36" y="{:.0}">{}</text>"##,
+                        cy + 12.0,
+                        escape(&clip(text, 40))
+                    );
+                    cy += 22.0;
+                }
+                LegendItem::Note(t) => {
+                    for line in wrap(t, 44) {
+                        let _ = writeln!(
+                            s,
+                            r##"<text x="0" y="{:.0}" font-size="12" fill="#444">{}</text>"##,
+                            cy + 12.0,
+                            escape(&line)
+                        );
+                        cy += 16.0;
+                    }
+                }
+            }
+        }
+        let _ = writeln!(s, "</g>");
+    }
 }
 
 struct Frame {
@@ -105,10 +529,18 @@ impl Frame {
         let mut d = String::new();
         for p in &mp.0 {
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-                for (i, c) in ring.0.iter().enumerate() {
-                    let x = (c.x - self.minx) * self.scale;
-                    let y = (self.maxy - c.y) * self.scale;
-                    let _ = write!(d, "{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x, y);
+                let mut last = (f64::NAN, f64::NAN);
+                let mut n = 0;
+                for c in ring.0.iter() {
+                    let x = ((c.x - self.minx) * self.scale * 10.0).round() / 10.0;
+                    let y = ((self.maxy - c.y) * self.scale * 10.0).round() / 10.0;
+                    // Points that fall on the same output position add nothing.
+                    if (x, y) == last {
+                        continue;
+                    }
+                    last = (x, y);
+                    let _ = write!(d, "{}{:.1},{:.1}", if n == 0 { "M" } else { "L" }, x, y);
+                    n += 1;
                 }
                 d.push('Z');
             }
@@ -124,173 +556,348 @@ impl Frame {
     }
 }
 
-/// An SVG map: A's borders thin, B's borders thick, the parts of split units
-/// of A filled in the colour of the B unit they fall into, labels and a legend.
-pub fn svg_map(ov: &Overlay, a: &Layer, b: &Layer, units: &[UnitParts], title: &str) -> String {
+/// The area of `outline` not covered by any of `covered` (e.g. the PLR
+/// missing from a Bezirk or a Sozialraum), without slivers below
+/// [`MIN_HATCH_AREA`].
+pub fn uncovered<'a>(
+    outline: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
+    covered: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
+) -> MultiPolygon<f64> {
+    use geo::{Area, BooleanOps};
+    let outer = geo::unary_union(outline.into_iter().flat_map(|m| m.0.iter()));
+    let inner = geo::unary_union(covered.into_iter().flat_map(|m| m.0.iter()));
+    let diff = outer.difference(&inner);
+    MultiPolygon(
+        diff.0
+            .into_iter()
+            .filter(|p| p.unsigned_area() >= MIN_HATCH_AREA)
+            .collect(),
+    )
+}
+
+/// What the mismatch map says about its data.
+#[derive(Debug, Clone, Default)]
+pub struct MismatchText {
+    pub id: String,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    /// "Planungsräume" (the units of A) and "Sozialräume" (B).
+    pub a_title: String,
+    pub b_title: String,
+    /// Units of A known from the statistics but without a polygon (named
+    /// on the hatched area where they are missing).
+    pub no_geometry: Vec<String>,
+}
+
+fn name_of(id: &str, name: &str) -> String {
+    if name.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id} {name}")
+    }
+}
+
+/// The mismatch map: A's borders thin, B's borders thick, the split parts of
+/// A coloured by the unit of B they fall in (legend: only those units),
+/// areas of B without a unit of A and parts of A outside B hatched.
+pub fn mismatch_map(
+    ov: &Overlay,
+    a: &Layer,
+    b: &Layer,
+    units: &[UnitParts],
+    text: &MismatchText,
+) -> MapDoc {
     let cls = classes(units);
-    let bb = match (a.bbox(), b.bbox()) {
-        (Some(x), Some(y)) => geo::Rect::new(
-            geo::Coord {
-                x: x.min().x.min(y.min().x),
-                y: x.min().y.min(y.min().y),
-            },
-            geo::Coord {
-                x: x.max().x.max(y.max().x),
-                y: x.max().y.max(y.max().y),
-            },
-        ),
-        (Some(x), None) | (None, Some(x)) => x,
-        (None, None) => {
-            geo::Rect::new(geo::Coord { x: 0.0, y: 0.0 }, geo::Coord { x: 1.0, y: 1.0 })
-        }
-    };
-    let width = 1000.0;
-    let scale = width / bb.width().max(1.0);
-    let height = bb.height() * scale;
-    let frame = Frame {
-        minx: bb.min().x,
-        maxy: bb.max().y,
-        scale,
-    };
-    let legend_h = 40.0 + 22.0 * (b.features.len().min(PALETTE.len()) as f64 + 3.0);
-    let total_h = height + 60.0;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {:.0}" width="{}" height="{:.0}" font-family="Helvetica, Arial, sans-serif">"#,
-        width + 300.0,
-        total_h.max(legend_h + 60.0),
-        width + 300.0,
-        total_h.max(legend_h + 60.0)
-    );
-    let _ = writeln!(
-        s,
-        r#"<title>{}</title><rect width="100%" height="100%" fill="white"/>"#,
-        escape(title)
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="10" y="24" font-size="18" font-weight="bold">{}</text>"#,
-        escape(title)
-    );
-    let _ = writeln!(s, r#"<g transform="translate(0,50)">"#);
-    // B in light fill to show coverage.
-    let color_of: BTreeMap<&str, &str> = b
+    let colour_of: BTreeMap<&str, &str> = b
         .features
         .iter()
         .enumerate()
         .map(|(i, f)| (f.id.as_str(), PALETTE[i % PALETTE.len()]))
         .collect();
-    for f in &b.features {
-        let _ = writeln!(
-            s,
-            r#"<path d="{}" fill="{}" fill-opacity="0.12" stroke="none"/>"#,
-            frame.path(&f.geometry),
-            color_of[f.id.as_str()]
-        );
-    }
-    // Parts of split units of A, in the colour of their B unit.
+    let mut doc = MapDoc {
+        id: text.id.clone(),
+        title: text.title.clone(),
+        subtitle: text.subtitle.clone(),
+        source: text.source.clone(),
+        ..MapDoc::default()
+    };
+    let mut shown: BTreeMap<&str, ()> = BTreeMap::new();
     for p in &ov.pieces {
         let Some(g) = &p.geometry else { continue };
         let (fa, fb) = (&a.features[p.a], &b.features[p.b]);
         if let Some((PartClass::Split, _)) = cls.get(&(fa.id.as_str(), fb.id.as_str())) {
-            let _ = writeln!(
-                s,
-                r#"<path d="{}" fill="{}" fill-opacity="0.75" stroke="none"><title>{} {} in {} {}</title></path>"#,
-                frame.path(g),
-                color_of[fb.id.as_str()],
-                escape(&fa.id),
-                escape(&fa.name),
-                escape(&fb.id),
-                escape(&fb.name)
-            );
+            shown.insert(fb.id.as_str(), ());
+            doc.shapes.push(Shape {
+                geometry: g.clone(),
+                paint: Paint::Fill {
+                    colour: colour_of[fb.id.as_str()].to_string(),
+                    opacity: 0.75,
+                },
+                tooltip: format!(
+                    "{} in {}",
+                    name_of(&fa.id, &fa.name),
+                    name_of(&fb.id, &fb.name)
+                ),
+            });
+        }
+    }
+    // Where B has no unit of A (a PLR without polygon), and A outside B.
+    let hole = uncovered(
+        b.features.iter().map(|f| &f.geometry),
+        a.features.iter().map(|f| &f.geometry),
+    );
+    let hole_text = if text.no_geometry.is_empty() {
+        format!("no {} polygon", text.a_title)
+    } else {
+        format!("no polygon: {}", text.no_geometry.join(", "))
+    };
+    let outside = uncovered(
+        a.features.iter().map(|f| &f.geometry),
+        b.features.iter().map(|f| &f.geometry),
+    );
+    let outside_text = format!("in no {}", text.b_title);
+    for (g, t) in [(&hole, &hole_text), (&outside, &outside_text)] {
+        if !g.0.is_empty() {
+            doc.shapes.push(Shape {
+                geometry: g.clone(),
+                paint: Paint::Hatch,
+                tooltip: t.clone(),
+            });
         }
     }
     for f in &a.features {
-        let _ = writeln!(
-            s,
-            r##"<path d="{}" fill="none" stroke="#666" stroke-width="0.6"><title>{} {}</title></path>"##,
-            frame.path(&f.geometry),
-            escape(&f.id),
-            escape(&f.name)
-        );
+        doc.shapes.push(Shape {
+            geometry: f.geometry.clone(),
+            paint: Paint::Line {
+                colour: "#666".into(),
+                width: 0.6,
+            },
+            tooltip: name_of(&f.id, &f.name),
+        });
     }
     for f in &b.features {
-        let _ = writeln!(
-            s,
-            r##"<path d="{}" fill="none" stroke="#111" stroke-width="2.5"/>"##,
-            frame.path(&f.geometry)
-        );
+        doc.shapes.push(Shape {
+            geometry: f.geometry.clone(),
+            paint: Paint::Line {
+                colour: "#111".into(),
+                width: 2.5,
+            },
+            tooltip: String::new(),
+        });
     }
-    // Labels: B units large, split A units small.
+    // Labels: B units first (large), then the hatched areas, then split units of A.
     for f in &b.features {
-        if let Some(c) = f.geometry.centroid() {
-            let (x, y) = frame.point(c);
-            let label = if f.name.is_empty() {
-                f.id.clone()
-            } else {
-                format!("{} {}", f.id, f.name)
-            };
-            let _ = writeln!(
-                s,
-                r##"<text x="{x:.1}" y="{y:.1}" font-size="15" font-weight="bold" text-anchor="middle" fill="#111" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
-                escape(&label)
-            );
+        if let Some(mut l) = Label::at(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 15.0) {
+            l.bold = true;
+            doc.labels.push(l);
         }
+    }
+    if let Some(mut l) = Label::at(&hole, hole_text.clone(), "no polygon".into(), 11.0) {
+        l.colour = "#333".into();
+        doc.labels.push(l);
     }
     for u in units
         .iter()
         .filter(|u| u.status == crate::overlay::UnitStatus::Split)
     {
         if let Some(f) = a.features.iter().find(|f| f.id == u.key) {
-            if let Some(c) = f.geometry.centroid() {
-                let (x, y) = frame.point(c);
-                let _ = writeln!(
-                    s,
-                    r##"<text x="{x:.1}" y="{y:.1}" font-size="10" text-anchor="middle" fill="#a00" stroke="white" stroke-width="2" paint-order="stroke">{}</text>"##,
-                    escape(&u.key)
-                );
+            if let Some(mut l) = Label::at(&f.geometry, u.key.clone(), String::new(), 10.0) {
+                l.colour = "#a00".into();
+                doc.labels.push(l);
             }
         }
     }
-    let _ = writeln!(s, "</g>");
-    // Legend.
-    let lx = width + 20.0;
-    let _ = writeln!(s, r#"<g transform="translate({lx},60)" font-size="13">"#);
-    let _ = writeln!(s, r#"<text x="0" y="0" font-weight="bold">Legend</text>"#);
-    let _ = writeln!(
-        s,
-        r##"<line x1="0" y1="20" x2="30" y2="20" stroke="#111" stroke-width="2.5"/><text x="38" y="24">{}</text>"##,
-        escape(&crate::report::short(&b.source))
-    );
-    let _ = writeln!(
-        s,
-        r##"<line x1="0" y1="42" x2="30" y2="42" stroke="#666" stroke-width="0.6"/><text x="38" y="46">{}</text>"##,
-        escape(&crate::report::short(&a.source))
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="0" y="72">split parts, coloured by the unit they fall in:</text>"#
-    );
-    for (i, f) in b.features.iter().take(PALETTE.len()).enumerate() {
-        let y = 84.0 + 22.0 * i as f64;
-        let label = if f.name.is_empty() {
-            f.id.clone()
-        } else {
-            format!("{} {}", f.id, f.name)
-        };
-        let _ = writeln!(
-            s,
-            r#"<rect x="0" y="{y}" width="30" height="14" fill="{}" fill-opacity="0.75"/><text x="38" y="{}">{}</text>"#,
-            color_of[f.id.as_str()],
-            y + 12.0,
-            escape(&label)
-        );
+    doc.legend.push(LegendItem::Heading("Legend".into()));
+    doc.legend.push(LegendItem::Line {
+        colour: "#111".into(),
+        width: 2.5,
+        text: format!("{} borders", text.b_title),
+    });
+    doc.legend.push(LegendItem::Line {
+        colour: "#666".into(),
+        width: 0.6,
+        text: format!("{} borders", text.a_title),
+    });
+    if !shown.is_empty() {
+        doc.legend.push(LegendItem::Heading(format!(
+            "split {}, parts in",
+            text.a_title
+        )));
+        for f in b
+            .features
+            .iter()
+            .filter(|f| shown.contains_key(f.id.as_str()))
+        {
+            doc.legend.push(LegendItem::Swatch {
+                colour: colour_of[f.id.as_str()].to_string(),
+                opacity: 0.75,
+                text: name_of(&f.id, &f.name),
+            });
+        }
+    } else {
+        doc.legend
+            .push(LegendItem::Note(format!("no {} is split", text.a_title)));
     }
-    let _ = writeln!(s, "</g>\n</svg>");
-    s
+    if !hole.0.is_empty() {
+        doc.legend.push(LegendItem::Hatch(hole_text));
+    }
+    if !outside.0.is_empty() {
+        doc.legend.push(LegendItem::Hatch(outside_text));
+    }
+    doc
 }
 
+/// One unit of a choropleth: key, name, polygon (metric CRS), value.
+#[derive(Debug, Clone)]
+pub struct ChoroUnit {
+    pub key: String,
+    pub name: String,
+    pub geometry: MultiPolygon<f64>,
+    pub value: Option<f64>,
+}
+
+/// What a choropleth shows.
+#[derive(Debug, Clone, Default)]
+pub struct ChoroText {
+    pub id: String,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    /// The indicator's label in the legend, e.g. "Anteil_65plus (%)".
+    pub indicator: String,
+    pub method: String,
+    /// Decimals of the class bounds in the legend.
+    pub decimals: usize,
+}
+
+/// A choropleth: each unit filled by its class, units without a value
+/// hatched, the `borders` (e.g. Sozialräume) drawn over with labels, and
+/// `missing` (areas where units have no polygon) hatched and named.
+pub fn choropleth(
+    units: &[ChoroUnit],
+    classes: &crate::classify::Classes,
+    borders: Option<&Layer>,
+    missing: Option<(&MultiPolygon<f64>, String)>,
+    text: &ChoroText,
+) -> MapDoc {
+    let colours = classes.colours();
+    let mut doc = MapDoc {
+        id: text.id.clone(),
+        title: text.title.clone(),
+        subtitle: text.subtitle.clone(),
+        source: text.source.clone(),
+        ..MapDoc::default()
+    };
+    let fmt = |v: f64| decimal(v, text.decimals);
+    let mut without_value = Vec::new();
+    for u in units {
+        let (paint, tip) = match u.value {
+            Some(v) => (
+                Paint::Fill {
+                    colour: colours[classes.class(v)].to_string(),
+                    opacity: 1.0,
+                },
+                format!("{}: {}", name_of(&u.key, &u.name), fmt(v)),
+            ),
+            None => {
+                without_value.push(u.key.clone());
+                (
+                    Paint::Hatch,
+                    format!("{}: no value", name_of(&u.key, &u.name)),
+                )
+            }
+        };
+        doc.shapes.push(Shape {
+            geometry: u.geometry.clone(),
+            paint,
+            tooltip: tip,
+        });
+    }
+    if let Some((g, t)) = &missing {
+        if !g.0.is_empty() {
+            doc.shapes.push(Shape {
+                geometry: (*g).clone(),
+                paint: Paint::Hatch,
+                tooltip: t.clone(),
+            });
+        }
+    }
+    for u in units {
+        doc.shapes.push(Shape {
+            geometry: u.geometry.clone(),
+            paint: Paint::Line {
+                colour: "#fff".into(),
+                width: 0.5,
+            },
+            tooltip: String::new(),
+        });
+    }
+    if let Some(b) = borders {
+        for f in &b.features {
+            doc.shapes.push(Shape {
+                geometry: f.geometry.clone(),
+                paint: Paint::Line {
+                    colour: "#111".into(),
+                    width: 2.2,
+                },
+                tooltip: name_of(&f.id, &f.name),
+            });
+            if let Some(mut l) = Label::at(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 14.0)
+            {
+                l.bold = true;
+                doc.labels.push(l);
+            }
+        }
+    }
+    if let Some((g, t)) = &missing {
+        if let Some(mut l) = Label::at(g, t.clone(), "no polygon".into(), 11.0) {
+            l.colour = "#333".into();
+            doc.labels.push(l);
+        }
+    }
+    doc.legend
+        .push(LegendItem::Heading(clip(&text.indicator, 42)));
+    for (i, c) in colours.iter().enumerate() {
+        let lo = classes.lower(i);
+        let hi = classes.breaks[i];
+        let range = if i == 0 {
+            format!("{} – {}", fmt(lo), fmt(hi))
+        } else {
+            format!("> {} – {}", fmt(lo), fmt(hi))
+        };
+        doc.legend.push(LegendItem::Swatch {
+            colour: c.to_string(),
+            opacity: 1.0,
+            text: format!("{range}   ({})", classes.counts[i]),
+        });
+    }
+    if !without_value.is_empty() {
+        doc.legend.push(LegendItem::Hatch(format!(
+            "no value ({})",
+            without_value.len()
+        )));
+    }
+    if let Some((g, t)) = &missing {
+        if !g.0.is_empty() {
+            doc.legend.push(LegendItem::Hatch(t.clone()));
+        }
+    }
+    if let Some(b) = borders {
+        let _ = b;
+        doc.legend.push(LegendItem::Line {
+            colour: "#111".into(),
+            width: 2.2,
+            text: "Sozialraum borders".into(),
+        });
+    }
+    doc.legend.push(LegendItem::Note(format!(
+        "{} classes, {}; (n) = units per class",
+        classes.len(),
+        text.method
+    )));
+    doc
+}
 /// The polygons of every unit at `level`, dissolved from a PLR layer by the
 /// key digits, in WGS84 (for GeoJSON output).
 pub fn dissolve(
@@ -328,4 +935,149 @@ pub fn shapes_of(layer: &Layer) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
         out.insert(f.id.clone(), g);
     }
     Ok(out)
+}
+
+/// The source line of a map: `given` (`--source`), else the attribution
+/// of each input from the README.md beside it (the bundled data's
+/// provenance files: an `## Attribution` section, or the bullet naming the
+/// file with its `Attribution: "…"`). Inputs without one are named by file.
+pub fn source_line(inputs: &[&std::path::Path], given: Option<&str>) -> String {
+    if let Some(g) = given {
+        return format!("Source: {g}");
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for p in inputs {
+        let text = attribution_of(p).unwrap_or_else(|| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        });
+        if !text.is_empty() && !parts.contains(&text) {
+            parts.push(text);
+        }
+    }
+    format!("Source: {}", parts.join("; "))
+}
+
+fn attribution_of(path: &std::path::Path) -> Option<String> {
+    let readme = std::fs::read_to_string(path.parent()?.join("README.md")).ok()?;
+    let file = path.file_name()?.to_string_lossy().to_string();
+    let clean = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_matches(|c| c == '"' || c == '.' || c == ' ')
+            .to_string()
+    };
+    // A bullet that names the file and carries its own attribution.
+    let mut block = String::new();
+    let mut blocks = Vec::new();
+    for line in readme.lines() {
+        if (line.starts_with("- ") || line.starts_with('#') || line.trim().is_empty())
+            && !block.is_empty()
+        {
+            blocks.push(std::mem::take(&mut block));
+        }
+        block.push_str(line);
+        block.push('\n');
+    }
+    blocks.push(block);
+    let stem = file.trim_end_matches(".gz");
+    for b in &blocks {
+        if b.starts_with("- ") && b.contains(stem) {
+            if let Some(i) = b.find("Attribution:") {
+                return Some(clean(&b[i + "Attribution:".len()..]));
+            }
+        }
+    }
+    // Else the README's attribution section.
+    let i = readme.find("## Attribution")?;
+    let rest = &readme[i + "## Attribution".len()..];
+    let end = rest.find("\n#").unwrap_or(rest.len());
+    Some(clean(&rest[..end]))
+}
+
+/// Render an SVG map to PNG (for slides) at `zoom` × its size, with the
+/// system fonts (DejaVu Sans on Debian, package fonts-dejavu-core). Text
+/// needs a font: without any, the PNG would have no labels, so that is an
+/// error.
+pub fn png(svg: &str, zoom: f32) -> Result<Vec<u8>> {
+    let mut opt = resvg::usvg::Options::default();
+    let db = opt.fontdb_mut();
+    db.load_system_fonts();
+    if db.is_empty() {
+        return Err(crate::error::input_error(
+            "PNG output needs a font for the labels and none is installed: install fonts-dejavu-core (Debian) or write SVG",
+        ));
+    }
+    db.set_sans_serif_family("DejaVu Sans");
+    let tree = resvg::usvg::Tree::from_str(svg, &opt)
+        .map_err(|e| anyhow::anyhow!("the map could not be rendered: {e}"))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(zoom)
+        .ok_or_else(|| anyhow::anyhow!("the map has no size to render"))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| anyhow::anyhow!("the map is too large to render"))?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(zoom, zoom),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| anyhow::anyhow!("PNG encoding: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(x: f64, y: f64, text: &str, short: &str) -> Label {
+        Label {
+            x,
+            y,
+            text: text.into(),
+            short: short.into(),
+            size: 10.0,
+            bold: false,
+            colour: "#111".into(),
+        }
+    }
+
+    #[test]
+    fn labels_never_overlap_shorten_or_drop() {
+        let frame = Frame {
+            minx: 0.0,
+            maxy: 100.0,
+            scale: 1.0,
+        };
+        let labels = [
+            label(100.0, 50.0, "0430 Charlottenburg Zentrum", "0430"),
+            // same place: the long text collides, the short one too
+            label(100.0, 50.0, "0450 Wilmersdorf Zentrum", "0450"),
+            // beside it: the long text would overlap, the key fits
+            label(200.0, 50.0, "04030726 Droysenstraße", "0403"),
+            // far away: placed in full
+            label(150.0, 20.0, "0410 Nord", "0410"),
+            // outside the map: dropped
+            label(500.0, 20.0, "0420 West", "0420"),
+        ];
+        let placed = place_labels(&labels, &frame, 300.0, 100.0);
+        let texts: Vec<&str> = placed.iter().map(|(_, t, _, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["0430 Charlottenburg Zentrum", "0403", "0410 Nord"]
+        );
+    }
+
+    #[test]
+    fn scale_bar_lengths_are_round() {
+        assert_eq!(nice_length(2600.0), 2000.0);
+        assert_eq!(nice_length(900.0), 500.0);
+        assert_eq!(nice_length(120.0), 100.0);
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(decimal(-0.04, 1), "0.0");
+    }
 }

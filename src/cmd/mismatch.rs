@@ -9,7 +9,7 @@ use lor::crs::parse_crs_flag;
 use lor::error::{examples, quality_error, usage_error, Warnings};
 use lor::geometry::{read_layer, Layer, LayerOptions};
 use lor::key::Level;
-use lor::map::{pieces_geojson, svg_map};
+use lor::map::{mismatch_map, pieces_geojson, source_line, MismatchText};
 use lor::names::Names;
 use lor::output::write_all_atomic;
 use lor::overlay::{overlay, unit_parts, Overlay, Tolerance, UnitParts};
@@ -99,6 +99,10 @@ pub struct Args {
     /// Write an SVG map of both systems with the split parts coloured.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     svg: Option<PathBuf>,
+    /// Source and licence line of the map (default: the attribution in the
+    /// README.md beside each input, as in data/berlin).
+    #[arg(long, value_name = "TEXT", help_heading = "Output")]
+    source: Option<String>,
     /// Exit with code 3 when any unit is split (for automated checks).
     #[arg(long)]
     fail_on_split: bool,
@@ -248,6 +252,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
     // People per unit of A.
     let mut people: Option<(String, BTreeMap<String, f64>)> = None;
+    let mut no_geometry: Vec<String> = Vec::new();
     if let Some(stats) = &args.stats {
         let (t, w) = read_stats(stats, &ReadOptions::default())?;
         warnings.extend(w);
@@ -296,6 +301,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .iter()
             .filter(|(k, _)| !have.contains(k.as_str()))
             .map(|(k, v)| format!("{k} ({} {col})", thousands(*v)))
+            .collect();
+        no_geometry = values
+            .keys()
+            .filter(|k| !have.contains(k.as_str()))
+            .cloned()
             .collect();
         if !missing.is_empty() {
             let total: f64 = values
@@ -360,14 +370,46 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ));
     }
     if let (Some(path), Some(ov), Some(b)) = (&args.svg, &ov, &b_layer) {
-        let title = format!(
-            "{} vs {}",
-            lor::report::short(&a.source),
-            lor::report::short(&b.source)
-        );
+        let title_of = |l: &Layer, other: &str| match l.lor_level() {
+            Some(l) => l.german_plural().to_string(),
+            None => other.to_string(),
+        };
+        let (a_title, b_title) = (title_of(&a, "units"), title_of(b, "Sozialräume"));
+        let mut inputs = vec![args.a.as_path(), args.b.as_path()];
+        if let Some(s) = &args.stats {
+            inputs.push(s.as_path());
+        }
+        let text = MismatchText {
+            id: String::new(),
+            title: format!(
+                "{a_title}{} against the {b_title}",
+                args.bezirk
+                    .as_deref()
+                    .map(|b| format!(
+                        " of Bezirk {b}{}",
+                        lor::key::bezirk_name(b)
+                            .map(|n| format!(" {n}"))
+                            .unwrap_or_default()
+                    ))
+                    .unwrap_or_default()
+            ),
+            subtitle: report.summary().join(" · "),
+            source: source_line(&inputs, args.source.as_deref()),
+            a_title,
+            b_title,
+            no_geometry: no_geometry
+                .iter()
+                .map(|k| match names.name(k) {
+                    Some(n) if !n.is_empty() => format!("{k} {n}"),
+                    _ => k.clone(),
+                })
+                .collect(),
+        };
         files.push((
             path.clone(),
-            svg_map(ov, &a, b, &report.levels[0].units, &title).into_bytes(),
+            mismatch_map(ov, &a, b, &report.levels[0].units, &text)
+                .svg()
+                .into_bytes(),
         ));
     }
     if b_layer.is_none() && (args.geojson.is_some() || args.svg.is_some()) && !ctx.quiet {

@@ -2,8 +2,10 @@
 
 pub mod aggregate;
 pub mod crosswalk;
+pub mod map;
 pub mod mismatch;
 pub mod points;
+pub mod report;
 pub mod sample;
 pub mod translate;
 

@@ -1,0 +1,565 @@
+//! Figures for maps and the report: a statistics file with its PLR polygons
+//! (and Sozialräume), aggregated to the level a map shows by the same rules
+//! and weights as `lor aggregate`, with indicators such as shares computed
+//! from the aggregated counts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use geo::MultiPolygon;
+
+use crate::aggregate::{aggregate, aggregate_levels, LevelTable, MissingPolicy};
+use crate::classify::{Classes, Method};
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::geometry::{read_layer, Layer, LayerOptions};
+use crate::key::Level;
+use crate::map::{ChoroText, ChoroUnit, MapDoc};
+use crate::names::Names;
+use crate::overlay::Tolerance;
+use crate::rules::{plan_rules, RuleFlags};
+use crate::sozialraum::{self, Assignment};
+use crate::stats::{read_stats, ReadOptions, StatTable};
+use crate::weights::Assign;
+
+/// The level a map or a table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapLevel {
+    Lor(Level),
+    Sozialraum,
+}
+
+impl MapLevel {
+    pub fn parse(s: &str) -> Result<MapLevel> {
+        match s {
+            "sozialraum" | "sr" => Ok(MapLevel::Sozialraum),
+            s => match Level::parse(s) {
+                Some(l @ (Level::Plr | Level::Bzr | Level::Pgr)) => Ok(MapLevel::Lor(l)),
+                _ => Err(usage_error(format!(
+                    "--level '{s}': use plr, bzr, pgr or sozialraum"
+                ))),
+            },
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            MapLevel::Lor(l) => l.german_plural(),
+            MapLevel::Sozialraum => "Sozialräume",
+        }
+    }
+
+    pub fn singular(self) -> &'static str {
+        match self {
+            MapLevel::Lor(l) => l.german(),
+            MapLevel::Sozialraum => "Sozialraum",
+        }
+    }
+}
+
+/// A column to show: a column of the file, or a share computed from
+/// aggregated counts, `NAME=A+B/C*100` (ratio of sums, never a mean of
+/// ratios).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub name: String,
+    pub numerator: Vec<String>,
+    /// Empty for a plain column.
+    pub denominator: Vec<String>,
+    pub factor: f64,
+}
+
+impl Indicator {
+    /// `COL` or `NAME=A+B/C[*FACTOR]`.
+    pub fn parse(spec: &str) -> Result<Indicator> {
+        let err = || {
+            usage_error(format!(
+                "--column '{spec}': give a column, or NAME=A+B/C*100 (a share of sums), e.g. 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100'"
+            ))
+        };
+        let Some((name, expr)) = spec.split_once('=') else {
+            let name = spec.trim();
+            if name.is_empty() {
+                return Err(err());
+            }
+            return Ok(Indicator {
+                name: name.to_string(),
+                numerator: vec![name.to_string()],
+                denominator: Vec::new(),
+                factor: 1.0,
+            });
+        };
+        let (num, rest) = expr.split_once('/').ok_or_else(err)?;
+        let (den, factor) = match rest.split_once('*') {
+            Some((d, f)) => (d, f.trim().parse::<f64>().map_err(|_| err())?),
+            None => (rest, 1.0),
+        };
+        let list = |s: &str| -> Vec<String> {
+            s.split('+')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        };
+        let (numerator, denominator) = (list(num), list(den));
+        if name.trim().is_empty() || numerator.is_empty() || denominator.is_empty() {
+            return Err(err());
+        }
+        Ok(Indicator {
+            name: name.trim().to_string(),
+            numerator,
+            denominator,
+            factor,
+        })
+    }
+
+    /// The columns it needs.
+    pub fn columns(&self) -> impl Iterator<Item = &String> {
+        self.numerator.iter().chain(&self.denominator)
+    }
+
+    /// Its value for unit `key` of an aggregated table (`None` when a count
+    /// is missing or the denominator is zero).
+    pub fn value(&self, t: &LevelTable, key: &str) -> Option<f64> {
+        let sum = |cols: &[String]| -> Option<f64> {
+            cols.iter().map(|c| t.num(key, c)).sum::<Option<f64>>()
+        };
+        let n = sum(&self.numerator)?;
+        if self.denominator.is_empty() {
+            return Some(n);
+        }
+        let d = sum(&self.denominator)?;
+        (d != 0.0).then(|| n / d * self.factor)
+    }
+
+    /// Its definition for a legend or a table note.
+    pub fn definition(&self) -> String {
+        if self.denominator.is_empty() {
+            return self.name.clone();
+        }
+        let f = if self.factor == 100.0 {
+            " in %".to_string()
+        } else if self.factor == 1.0 {
+            String::new()
+        } else {
+            format!(" × {}", self.factor)
+        };
+        format!(
+            "{} = ({}) / ({}){f}",
+            self.name,
+            self.numerator.join(" + "),
+            self.denominator.join(" + ")
+        )
+    }
+
+    pub fn is_share(&self) -> bool {
+        !self.denominator.is_empty()
+    }
+}
+
+/// The label of a column in maps and tables: for now the column code
+/// itself (a codebook of German labels can be plugged in here).
+pub fn label_for(code: &str) -> String {
+    code.to_string()
+}
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub stats: PathBuf,
+    pub read: ReadOptions,
+    pub units: PathBuf,
+    pub units_opts: LayerOptions,
+    /// Sozialraum polygons.
+    pub sozialraum: Option<PathBuf>,
+    pub sozialraum_opts: LayerOptions,
+    pub assign: Option<Assign>,
+    pub tolerance: Option<Tolerance>,
+    pub names: Option<PathBuf>,
+    pub bezirk: Option<String>,
+}
+
+/// A statistics file with its polygons, ready to be aggregated and mapped.
+pub struct Figures {
+    pub table: StatTable,
+    pub units: Layer,
+    pub sozialraum: Option<(Layer, Assignment)>,
+    pub names: Names,
+    pub warnings: Warnings,
+    /// The inputs, for the source line.
+    pub paths: Vec<PathBuf>,
+    /// The reference date of the figures (from a `ZEIT` column: `12/2018`).
+    pub date: Option<String>,
+}
+
+impl Figures {
+    pub fn load(inp: &Inputs) -> Result<Figures> {
+        let mut warnings = Warnings::default();
+        let (mut table, w) = read_stats(&inp.stats, &inp.read)?;
+        warnings.extend(w);
+        if let Some(b) = &inp.bezirk {
+            table.retain_keys(|k| k.starts_with(b.as_str()));
+            if table.is_empty() {
+                return Err(usage_error(format!(
+                    "{}: no rows of Bezirk {b}",
+                    table.source
+                )));
+            }
+        }
+        if table.level != Level::Plr {
+            return Err(input_error(format!(
+                "{}: the rows are {} keys; maps and reports start from Planungsräume (8-digit keys)",
+                table.source,
+                table.level.german()
+            )));
+        }
+        let (mut units, w) = read_layer(&inp.units, &inp.units_opts)?;
+        warnings.extend(w);
+        if let Some(b) = &inp.bezirk {
+            units.filter_prefix(b);
+        }
+        let mut names = match &inp.names {
+            Some(p) => {
+                let (n, w) = Names::read(p)?;
+                warnings.extend(w);
+                n
+            }
+            None => Names::default(),
+        };
+        names.merge(&Names::from_pairs(
+            &units.source,
+            units
+                .features
+                .iter()
+                .map(|f| (f.id.as_str(), f.name.as_str())),
+        ));
+        // The names list all of Berlin: coverage against it only for all of Berlin.
+        if inp.bezirk.is_none() {
+            warnings.extend(crate::check::check_coverage(
+                &table,
+                (!names.is_empty()).then_some(&names),
+            ));
+        }
+        let mut paths = vec![inp.stats.clone(), inp.units.clone()];
+        let sozialraum = match &inp.sozialraum {
+            None => None,
+            Some(p) => {
+                paths.push(p.clone());
+                let (mut layer, w) = read_layer(p, &inp.sozialraum_opts)?;
+                warnings.extend(w);
+                if let Some(b) = &inp.bezirk {
+                    if layer.lor_level().is_some() {
+                        layer.filter_prefix(b);
+                    }
+                }
+                let tol = match inp.tolerance {
+                    Some(t) => t,
+                    None => Tolerance::new(0.01, 1000.0)?,
+                };
+                let src = sozialraum::Source::Polygons(layer.clone());
+                let (a, w) = sozialraum::assign(
+                    &table,
+                    Some(&units),
+                    &src,
+                    inp.assign.unwrap_or(Assign::Largest),
+                    &tol,
+                )?;
+                warnings.extend(w);
+                Some((layer, a))
+            }
+        };
+        let date = reference_date(&table);
+        Ok(Figures {
+            table,
+            units,
+            sozialraum,
+            names,
+            warnings,
+            paths,
+            date,
+        })
+    }
+
+    /// The figures at `level` with the default rules of `lor aggregate`
+    /// (counts summed, labels carried), named.
+    pub fn level_table(&self, level: MapLevel) -> Result<(LevelTable, Warnings)> {
+        let (rules, mut warnings) = plan_rules(&self.table, &RuleFlags::default())?;
+        match level {
+            MapLevel::Lor(l) => {
+                let (mut t, w) = aggregate_levels(
+                    &self.table,
+                    &rules,
+                    &[l],
+                    Some(&self.names),
+                    MissingPolicy::Propagate,
+                );
+                warnings.extend(w);
+                Ok((t.remove(0), warnings))
+            }
+            MapLevel::Sozialraum => {
+                let (_, a) = self.sozialraum.as_ref().ok_or_else(|| {
+                    usage_error(
+                        "--level sozialraum needs the Sozialraum polygons: add --sozialraum",
+                    )
+                })?;
+                let (mut t, w) =
+                    aggregate(&self.table, &rules, &a.weights, MissingPolicy::Propagate);
+                warnings.extend(w);
+                t.names = t
+                    .keys
+                    .iter()
+                    .map(|k| a.names.get(k).cloned().unwrap_or_default())
+                    .collect();
+                Ok((t, warnings))
+            }
+        }
+    }
+
+    /// Check that the columns of `ind` are in the file.
+    pub fn check_indicator(&self, ind: &Indicator) -> Result<()> {
+        for c in ind.columns() {
+            if self.table.column(c).is_none() {
+                return Err(usage_error(format!(
+                    "--column '{}': no column '{c}' in {}. Columns: {}",
+                    ind.name,
+                    self.table.source,
+                    examples(
+                        &self
+                            .table
+                            .columns
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>(),
+                        40
+                    )
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The polygons of the units at `level` (metric CRS): PLR as read,
+    /// BZR and PGR dissolved from the PLR, Sozialräume as read.
+    pub fn shapes(&self, level: MapLevel) -> BTreeMap<String, MultiPolygon<f64>> {
+        match level {
+            MapLevel::Lor(Level::Plr) => self
+                .units
+                .features
+                .iter()
+                .map(|f| (f.id.clone(), f.geometry.clone()))
+                .collect(),
+            MapLevel::Lor(l) => {
+                let mut groups: BTreeMap<String, Vec<&MultiPolygon<f64>>> = BTreeMap::new();
+                for f in &self.units.features {
+                    groups
+                        .entry(l.parent_of(&f.id).to_string())
+                        .or_default()
+                        .push(&f.geometry);
+                }
+                groups
+                    .into_iter()
+                    .map(|(k, parts)| (k, geo::unary_union(parts.iter().flat_map(|m| m.0.iter()))))
+                    .collect()
+            }
+            MapLevel::Sozialraum => self
+                .sozialraum
+                .iter()
+                .flat_map(|(l, _)| l.features.iter())
+                .map(|f| (f.id.clone(), f.geometry.clone()))
+                .collect(),
+        }
+    }
+
+    /// Statistics keys without a polygon, named (for the hatched area).
+    pub fn without_polygon(&self) -> Vec<String> {
+        let have: std::collections::BTreeSet<&str> =
+            self.units.features.iter().map(|f| f.id.as_str()).collect();
+        self.table
+            .keys
+            .iter()
+            .filter(|k| !have.contains(k.as_str()))
+            .map(|k| match self.names.name(k) {
+                Some(n) if !n.is_empty() => format!("{k} {n}"),
+                _ => k.clone(),
+            })
+            .collect()
+    }
+
+    /// The area where the statistics have PLR without polygon: the
+    /// Sozialräume (or nothing without them) minus the PLR polygons.
+    pub fn missing_area(&self) -> Option<(MultiPolygon<f64>, String)> {
+        let missing = self.without_polygon();
+        let (sr, _) = self.sozialraum.as_ref()?;
+        let hole = crate::map::uncovered(
+            sr.features.iter().map(|f| &f.geometry),
+            self.units.features.iter().map(|f| &f.geometry),
+        );
+        if hole.0.is_empty() {
+            return None;
+        }
+        let text = if missing.is_empty() {
+            "no PLR polygon".to_string()
+        } else {
+            format!("no polygon: {}", missing.join(", "))
+        };
+        Some((hole, text))
+    }
+
+    /// Where the figures are for: "Bezirk 04 Charlottenburg-Wilmersdorf" or "Berlin".
+    pub fn place(&self, bezirk: Option<&str>) -> String {
+        match bezirk {
+            Some(b) => match crate::key::bezirk_name(b) {
+                Some(n) => format!("Bezirk {b} {n}"),
+                None => format!("Bezirk {b}"),
+            },
+            None => "Berlin".into(),
+        }
+    }
+
+    /// The source line of maps of these figures.
+    pub fn source(&self, given: Option<&str>) -> String {
+        let paths: Vec<&Path> = self.paths.iter().map(PathBuf::as_path).collect();
+        crate::map::source_line(&paths, given)
+    }
+}
+
+/// `ZEIT` = 201812 in every row → `12/2018`.
+fn reference_date(t: &StatTable) -> Option<String> {
+    let c = t.column("ZEIT")?;
+    let mut vals = c.cells.iter().map(|c| c.num());
+    let first = vals.next()??;
+    if vals.any(|v| v != Some(first)) {
+        return None;
+    }
+    let v = first as i64;
+    (190001..=210012)
+        .contains(&v)
+        .then(|| format!("{:02}/{}", v % 100, v / 100))
+}
+
+/// How a choropleth is made.
+#[derive(Debug, Clone)]
+pub struct ChoroSpec {
+    pub indicator: Indicator,
+    pub level: MapLevel,
+    pub method: Method,
+    pub k: usize,
+    pub bezirk: Option<String>,
+    pub source: Option<String>,
+    /// Id prefix inside the SVG.
+    pub id: String,
+}
+
+/// A choropleth of one indicator, with its values per unit.
+pub struct Choropleth {
+    pub doc: MapDoc,
+    pub values: BTreeMap<String, Option<f64>>,
+    pub classes: Classes,
+}
+
+/// Aggregate to the level, compute the indicator, classify, draw.
+pub fn choropleth(fig: &Figures, spec: &ChoroSpec) -> Result<(Choropleth, Warnings)> {
+    fig.check_indicator(&spec.indicator)?;
+    let (t, warnings) = fig.level_table(spec.level)?;
+    let shapes = fig.shapes(spec.level);
+    let mut values = BTreeMap::new();
+    let mut units = Vec::new();
+    for (i, k) in t.keys.iter().enumerate() {
+        let v = spec.indicator.value(&t, k);
+        values.insert(k.clone(), v);
+        if let Some(g) = shapes.get(k) {
+            units.push(ChoroUnit {
+                key: k.clone(),
+                name: t.names.get(i).cloned().unwrap_or_default(),
+                geometry: g.clone(),
+                value: v,
+            });
+        }
+    }
+    let shown: Vec<f64> = units.iter().filter_map(|u| u.value).collect();
+    let classes = Classes::new(&shown, &spec.method, spec.k).map_err(|e| {
+        input_error(format!(
+            "{}: {} per {}: {e}",
+            fig.table.source,
+            spec.indicator.name,
+            spec.level.singular()
+        ))
+    })?;
+    let decimals = if spec.indicator.is_share() || shown.iter().any(|v| v.fract() != 0.0) {
+        1
+    } else {
+        0
+    };
+    let place = fig.place(spec.bezirk.as_deref());
+    let text = ChoroText {
+        id: spec.id.clone(),
+        title: format!(
+            "{} per {}",
+            label_for(&spec.indicator.name),
+            spec.level.singular()
+        ),
+        subtitle: format!(
+            "{place}{} · {} {}{}",
+            fig.date
+                .as_deref()
+                .map(|d| format!(" · {d}"))
+                .unwrap_or_default(),
+            units.len(),
+            spec.level.plural(),
+            if spec.indicator.is_share() {
+                format!(" · {}", spec.indicator.definition())
+            } else {
+                String::new()
+            }
+        ),
+        source: fig.source(spec.source.as_deref()),
+        indicator: label_for(&spec.indicator.name),
+        method: spec.method.label().to_string(),
+        decimals,
+    };
+    let missing = if spec.level == MapLevel::Lor(Level::Plr) || spec.level == MapLevel::Sozialraum {
+        fig.missing_area()
+    } else {
+        None
+    };
+    let borders = match spec.level {
+        MapLevel::Sozialraum => None,
+        _ => fig.sozialraum.as_ref().map(|(l, _)| l),
+    };
+    let doc = crate::map::choropleth(
+        &units,
+        &classes,
+        borders,
+        missing.as_ref().map(|(g, t)| (g, t.clone())),
+        &text,
+    );
+    Ok((
+        Choropleth {
+            doc,
+            values,
+            classes,
+        },
+        warnings,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicators_parse() {
+        let i = Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100").unwrap();
+        assert_eq!(i.numerator, vec!["E_E65U80", "E_E80U110"]);
+        assert_eq!(i.denominator, vec!["E_E"]);
+        assert_eq!(i.factor, 100.0);
+        assert_eq!(
+            i.definition(),
+            "Anteil_65plus = (E_E65U80 + E_E80U110) / (E_E) in %"
+        );
+        assert_eq!(Indicator::parse("E_E").unwrap().denominator.len(), 0);
+        assert!(Indicator::parse("x=/E_E").is_err());
+        assert!(Indicator::parse("x=a/b*zwei").is_err());
+        assert!(MapLevel::parse("bez").is_err());
+        assert_eq!(MapLevel::parse("pgr").unwrap(), MapLevel::Lor(Level::Pgr));
+    }
+}

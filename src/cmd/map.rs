@@ -1,0 +1,157 @@
+//! `lor map`: a choropleth of one column per PLR, BZR, PGR or Sozialraum.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use lor::atlas::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
+use lor::classify::Method;
+use lor::error::{usage_error, Warnings};
+use lor::geometry::{parse_fix_ids, LayerOptions};
+use lor::output::write_atomic;
+use lor::weights::Assign;
+
+use super::Context;
+
+const EXAMPLES: &str = "\
+Examples:
+  # share of people 65+ per PLR of Charlottenburg-Wilmersdorf, with the
+  # Sozialraum borders (here the 2021 Prognoseräume) drawn over
+  lor map data/berlin/stats/EWR201812E_Matrix.csv \\
+      --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 \\
+      --sozialraum data/berlin/lor-2021/pgr.geojson.gz --fix-id 124=04030417 \\
+      --column 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100' --output b04-65plus.svg
+
+  # children under 6 per Bezirksregion, natural breaks, as PNG for slides
+  lor map data/sample/EWR202412E_Matrix.csv --units data/sample/plr.geojson \\
+      --level bzr --column 'Kinder_u6=E_EU1+E_E1U6/E_E*100' --classes jenks -k 4 \\
+      --output kinder.png
+
+--column is a column of the file or a share of sums, NAME=A+B/C*100: counts
+are aggregated first (as `lor aggregate` does), then divided.";
+
+/// Draw a choropleth map of one column per PLR, BZR, PGR or Sozialraum.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Statistics file per Planungsraum (CSV or XLSX).
+    file: PathBuf,
+    /// PLR polygons (GeoJSON or Shapefile).
+    #[arg(long, value_name = "FILE")]
+    units: PathBuf,
+    /// The column to map, or a share NAME=A+B/C*100 of aggregated counts.
+    #[arg(long, value_name = "COLUMN")]
+    column: String,
+    /// The units of the map: plr, bzr, pgr or sozialraum.
+    #[arg(long, value_name = "LEVEL", default_value = "plr")]
+    level: String,
+    /// Sozialraum polygons: their borders drawn over (and --level sozialraum).
+    #[arg(long, value_name = "FILE")]
+    sozialraum: Option<PathBuf>,
+    /// How PLR go to Sozialräume: largest or area (as in `lor aggregate`).
+    #[arg(long, value_name = "HOW", default_value = "largest")]
+    assign: String,
+    /// Classes: quantiles, equal, jenks (natural breaks) or breaks:1,2,3.
+    #[arg(long, value_name = "HOW", default_value = "quantiles")]
+    classes: String,
+    /// Number of classes (1–9).
+    #[arg(short, value_name = "K", default_value_t = 5)]
+    k: usize,
+    /// Only this Bezirk (two digits).
+    #[arg(long, value_name = "BB")]
+    bezirk: Option<String>,
+    /// Names table (e.g. lor-2006/plr-names.csv) for names and coverage.
+    #[arg(long, value_name = "FILE")]
+    names: Option<PathBuf>,
+    /// Correct a wrong id of --units: FEATURE=KEY (feature number, 1-based),
+    /// e.g. 124=04030417 for the 2006 PLR file. Repeatable.
+    #[arg(long, value_name = "N=KEY")]
+    fix_id: Vec<String>,
+    /// Source and licence line (default: the attribution in the README.md
+    /// beside each input, as in data/berlin).
+    #[arg(long, value_name = "TEXT")]
+    source: Option<String>,
+    /// SVG or PNG file (by extension); SVG on stdout without it.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Treat warnings as errors: exit code 3 and no map.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let indicator = Indicator::parse(&args.column)?;
+    let level = MapLevel::parse(&args.level)?;
+    let method = Method::parse(&args.classes)?;
+    if !(1..=9).contains(&args.k) {
+        return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
+    }
+    super::check_bezirk(args.bezirk.as_ref())?;
+    let assign = Assign::parse(&args.assign)
+        .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
+    if level == MapLevel::Sozialraum && args.sozialraum.is_none() {
+        return Err(usage_error(
+            "--level sozialraum needs the Sozialraum polygons: add --sozialraum FILE",
+        ));
+    }
+    let png = match args
+        .output
+        .as_ref()
+        .and_then(|o| o.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None if args.output.is_none() => false,
+        Some("svg") => false,
+        Some("png") => true,
+        _ => {
+            return Err(usage_error(format!(
+                "--output '{}': name a .svg or .png file",
+                args.output.as_ref().expect("given").display()
+            )))
+        }
+    };
+    let inputs = Inputs {
+        stats: args.file.clone(),
+        units: args.units.clone(),
+        units_opts: LayerOptions {
+            fix_ids: parse_fix_ids(&args.fix_id)?,
+            ..LayerOptions::default()
+        },
+        sozialraum: args.sozialraum.clone(),
+        assign: Some(assign),
+        names: args.names.clone(),
+        bezirk: args.bezirk.clone(),
+        ..Inputs::default()
+    };
+    let spec = ChoroSpec {
+        indicator,
+        level,
+        method,
+        k: args.k,
+        bezirk: args.bezirk.clone(),
+        source: args.source.clone(),
+        id: String::new(),
+    };
+
+    let fig = Figures::load(&inputs)?;
+    let (map, w) = choropleth(&fig, &spec)?;
+    let mut warnings = Warnings::default();
+    warnings.extend(fig.warnings.clone());
+    warnings.extend(w);
+    ctx.warn(&warnings);
+    ctx.check_strict(args.strict, &warnings)?;
+    let svg = map.doc.svg();
+    match &args.output {
+        Some(p) if png => write_atomic(p, &lor::map::png(&svg, 2.0)?),
+        Some(p) => write_atomic(p, svg.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(svg.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}

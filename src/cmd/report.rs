@@ -1,0 +1,139 @@
+//! `lor report`: the quarterly Sozialraum report as one HTML file.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use lor::atlas::{Figures, Indicator, Inputs};
+use lor::board::{report, ReportSpec};
+use lor::classify::Method;
+use lor::error::usage_error;
+use lor::geometry::{parse_fix_ids, LayerOptions};
+use lor::output::write_atomic;
+use lor::overlay::Tolerance;
+use lor::weights::Assign;
+
+use super::Context;
+
+const EXAMPLES: &str = "\
+Example:
+  # Charlottenburg-Wilmersdorf, 31.12.2018, with the 2021 Prognoseräume
+  # standing in for its five Sozialräume, and the Kita places
+  lor report data/berlin/stats/EWR201812E_Matrix.csv --bezirk 04 \\
+      --units data/berlin/lor-2006/plr.geojson.gz --fix-id 124=04030417 \\
+      --sozialraum data/berlin/lor-2021/pgr.geojson.gz \\
+      --names data/berlin/lor-2006/plr-names.csv \\
+      --points data/berlin/points/kitas.geojson.gz --points-sum e_platz \\
+      --output b04-report.html
+
+Key figures come from the population register columns (E_E, E_EU1, E_E1U6,
+…, E_E80U110); each --map is a choropleth per Planungsraum.";
+
+/// Write the Sozialraum report of a Bezirk as one HTML file (prints to A4).
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Statistics file per Planungsraum (population register, CSV or XLSX).
+    file: PathBuf,
+    /// The Bezirk (two digits).
+    #[arg(long, value_name = "BB")]
+    bezirk: String,
+    /// PLR polygons (GeoJSON or Shapefile).
+    #[arg(long, value_name = "FILE")]
+    units: PathBuf,
+    /// Sozialraum polygons.
+    #[arg(long, value_name = "FILE")]
+    sozialraum: PathBuf,
+    /// How PLR go to Sozialräume: largest or area (as in `lor aggregate`).
+    #[arg(long, value_name = "HOW", default_value = "largest")]
+    assign: String,
+    /// Correct a wrong id of --units: FEATURE=KEY, e.g. 124=04030417.
+    #[arg(long, value_name = "N=KEY")]
+    fix_id: Vec<String>,
+    /// Names table (e.g. lor-2006/plr-names.csv).
+    #[arg(long, value_name = "FILE")]
+    names: Option<PathBuf>,
+    /// Maps per PLR: a column or NAME=A+B/C*100. Repeatable. Default: the
+    /// shares of people 65+ and of children under 6.
+    #[arg(long, value_name = "COLUMN")]
+    map: Vec<String>,
+    /// Classes of the maps: quantiles, equal, jenks or breaks:1,2,3.
+    #[arg(long, value_name = "HOW", default_value = "quantiles")]
+    classes: String,
+    /// Number of classes (1–9).
+    #[arg(short, value_name = "K", default_value_t = 5)]
+    k: usize,
+    /// Facilities as points (e.g. Kitas), for places per child under 6.
+    #[arg(long, value_name = "FILE", requires = "points_sum")]
+    points: Option<PathBuf>,
+    /// The attribute of --points to sum (e.g. e_platz).
+    #[arg(long, value_name = "ATTR", requires = "points")]
+    points_sum: Option<String>,
+    /// Parts of a PLR smaller than this share are digitising noise.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    min_share: f64,
+    /// Parts of a PLR smaller than this many m² are digitising noise.
+    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
+    min_area: f64,
+    /// Source and licence line (default: the attribution in the README.md
+    /// beside each input).
+    #[arg(long, value_name = "TEXT")]
+    source: Option<String>,
+    /// The HTML file to write.
+    #[arg(long, short, value_name = "FILE")]
+    output: PathBuf,
+    /// Treat warnings as errors: exit code 3 and no report.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    super::check_bezirk(Some(&args.bezirk))?;
+    let method = Method::parse(&args.classes)?;
+    if !(1..=9).contains(&args.k) {
+        return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
+    }
+    let assign = Assign::parse(&args.assign)
+        .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
+    let tolerance = Tolerance::new(args.min_share, args.min_area)?;
+    let maps: Vec<Indicator> = if args.map.is_empty() {
+        vec![
+            Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100")?,
+            Indicator::parse("Anteil_u6=E_EU1+E_E1U6/E_E*100")?,
+        ]
+    } else {
+        args.map
+            .iter()
+            .map(|m| Indicator::parse(m))
+            .collect::<Result<_>>()?
+    };
+    let inputs = Inputs {
+        stats: args.file.clone(),
+        units: args.units.clone(),
+        units_opts: LayerOptions {
+            fix_ids: parse_fix_ids(&args.fix_id)?,
+            ..LayerOptions::default()
+        },
+        sozialraum: Some(args.sozialraum.clone()),
+        assign: Some(assign),
+        tolerance: Some(tolerance),
+        names: args.names.clone(),
+        bezirk: Some(args.bezirk.clone()),
+        ..Inputs::default()
+    };
+    let spec = ReportSpec {
+        bezirk: args.bezirk.clone(),
+        maps,
+        method,
+        k: args.k,
+        points: args.points.clone().zip(args.points_sum.clone()),
+        source: args.source.clone(),
+        tolerance,
+        assign,
+    };
+
+    let fig = Figures::load(&inputs)?;
+    let (html, warnings) = report(&fig, &spec)?;
+    ctx.warn(&warnings);
+    ctx.check_strict(args.strict, &warnings)?;
+    write_atomic(&args.output, html.as_bytes())
+}

@@ -1,0 +1,528 @@
+//! Maps (`lor map`, `mismatch --svg`) and the Sozialraum report (`lor
+//! report`) on the bundled Berlin data, and the report in a real browser.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{berlin, lor};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lor-maps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+const SHARE_65: &str = "Anteil_65plus=E_E65U80+E_E80U110/E_E*100";
+
+/// The Bezirk 04 report from the bundled 2018 data; `fix` corrects the
+/// wrong id of the 2006 PLR file.
+fn b04_report(out: &Path, fix: bool, extra: &[&str]) {
+    let (stats, plr, pgr) = (
+        berlin("stats/EWR201812E_Matrix.csv"),
+        berlin("lor-2006/plr.geojson.gz"),
+        berlin("lor-2021/pgr.geojson.gz"),
+    );
+    let mut args = vec![
+        "report",
+        s(&stats),
+        "--bezirk",
+        "04",
+        "--units",
+        s(&plr),
+        "--sozialraum",
+        s(&pgr),
+        "--output",
+        s(out),
+    ];
+    if fix {
+        args.extend(["--fix-id", "124=04030417"]);
+    }
+    args.extend(extra);
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// `data-key` → `data-col` → `data-value` of the report's key-figure table.
+fn html_figures(html: &str) -> BTreeMap<(String, String), f64> {
+    let table = &html[html.find("id=\"key-figures\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let mut out = BTreeMap::new();
+    for cell in table.split("<td data-key=\"").skip(1) {
+        let key = &cell[..cell.find('"').unwrap()];
+        let rest = &cell[cell.find("data-col=\"").unwrap() + 10..];
+        let col = &rest[..rest.find('"').unwrap()];
+        if let Some(i) = rest.find("data-value=\"") {
+            let v = &rest[i + 12..];
+            let v: f64 = v[..v.find('"').unwrap()].parse().unwrap();
+            out.insert((key.to_string(), col.to_string()), v);
+        }
+    }
+    out
+}
+
+/// `lor aggregate`'s Sozialraum and Bezirk rows: key → column → value.
+fn aggregate_rows(fix: bool) -> BTreeMap<String, BTreeMap<String, f64>> {
+    assert!(!fix, "lor aggregate has no --fix-id");
+    let out = tmp("agg.csv");
+    let o = lor(&[
+        "aggregate",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        "--bezirk",
+        "04",
+        "--units",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--sozialraum",
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--levels",
+        "bez",
+        "--output",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let mut rows = BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut m = BTreeMap::new();
+        for (h, v) in headers.iter().zip(r.iter()) {
+            if let Ok(x) = v.parse::<f64>() {
+                m.insert(h.to_string(), x);
+            }
+        }
+        rows.insert(r[1].to_string(), m);
+    }
+    rows
+}
+
+#[test]
+fn report_figures_equal_lor_aggregate() {
+    let out = tmp("b04-nofix.html");
+    b04_report(&out, false, &[]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    let fig = html_figures(&html);
+    let agg = aggregate_rows(false);
+    let srs = ["0410", "0420", "0430", "0440", "0450"];
+    for key in srs.iter().chain(["04"].iter()) {
+        let a = &agg[*key];
+        let sum = |cols: &[&str]| cols.iter().map(|c| a[*c]).sum::<f64>();
+        let expect = [
+            ("E_E", sum(&["E_E"])),
+            ("E_u6", sum(&["E_EU1", "E_E1U6"])),
+            ("E_6u15", sum(&["E_E6U15"])),
+            ("E_15u18", sum(&["E_E15U18"])),
+            ("E_18u65", sum(&["E_E18U25", "E_E25U55", "E_E55U65"])),
+            ("E_65plus", sum(&["E_E65U80", "E_E80U110"])),
+            (
+                "Anteil E_65plus",
+                sum(&["E_E65U80", "E_E80U110"]) / a["E_E"] * 100.0,
+            ),
+        ];
+        for (col, v) in expect {
+            let got = fig[&(key.to_string(), col.to_string())];
+            assert!(
+                (got - v).abs() < 1e-9,
+                "{key} {col}: report {got}, aggregate {v}"
+            );
+        }
+    }
+    // The real figures, as a planner would quote them.
+    assert_eq!(fig[&("0430".into(), "E_E".into())], 97672.0);
+    assert_eq!(fig[&("04".into(), "E_E".into())], 341327.0);
+    // Five Sozialräume and the Bezirk.
+    assert_eq!(
+        fig.keys()
+            .filter(|(_, c)| c == "E_E")
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        vec!["04", "0410", "0420", "0430", "0440", "0450"]
+    );
+}
+
+#[test]
+fn report_b04_with_the_fixed_id() {
+    let out = tmp("b04.html");
+    b04_report(&out, true, &[]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    let fig = html_figures(&html);
+    // With feature 124 as PLR 04030417, its 10,976 people are in 0430 and
+    // the five Sozialräume add up to the Bezirk.
+    assert_eq!(fig[&("0430".into(), "E_E".into())], 97672.0 + 10976.0);
+    let sum: f64 = ["0410", "0420", "0430", "0440", "0450"]
+        .iter()
+        .map(|k| fig[&(k.to_string(), "E_E".to_string())])
+        .sum();
+    assert_eq!(sum, 341327.0);
+    // The two split BZR in the mismatch section, with their people.
+    assert!(
+        html.contains("2 of 17 Bezirksregionen are split"),
+        "summary"
+    );
+    let bzr = &html[html.find("data-level=\"bzr\"").unwrap()..];
+    let bzr = &bzr[..bzr.find("</table>").unwrap()];
+    let units: Vec<&str> = bzr
+        .split("<td class=\"key\">")
+        .skip(1)
+        .map(|c| &c[..c.find('<').unwrap()])
+        .filter(|k| k.len() == 6)
+        .collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    // The choropleth of the share of people 65+ per PLR, every PLR with
+    // its value as a tooltip: 01011101 is not here, 04010101 is.
+    assert!(html.contains("<h2>Anteil_65plus per Planungsraum</h2>"));
+    let m = &html[html.find("id=\"map-1\"").unwrap()..];
+    let m = &m[..m.find("</section>").unwrap()];
+    let tips = m.matches(": ").count();
+    assert!(tips >= 57, "{tips} tooltips");
+    // Self-contained: no external reference of any kind.
+    for bad in ["<script", "<link", "src=", "@import", "url(http"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    let http: Vec<&str> = html
+        .match_indices("http")
+        .map(|(i, _)| &html[i..i + 30])
+        .collect();
+    assert!(
+        http.iter()
+            .all(|h| h.starts_with("http://www.w3.org/2000/svg")
+                || h.starts_with("https://www.govdata.de")),
+        "{http:?}"
+    );
+    // Same inputs, same bytes.
+    let again = tmp("b04-again.html");
+    b04_report(&again, true, &[]);
+    assert_eq!(std::fs::read(&again).unwrap(), html.as_bytes());
+}
+
+/// The share of people 65+ per PLR of Bezirk 04, from the CSV itself.
+fn shares_65() -> BTreeMap<String, f64> {
+    let text = std::fs::read_to_string(berlin("stats/EWR201812E_Matrix.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (k, e, a, b) = (col("RAUMID"), col("E_E"), col("E_E65U80"), col("E_E80U110"));
+    rdr.records()
+        .map(|r| r.unwrap())
+        .filter(|r| r[k].starts_with("04"))
+        .map(|r| {
+            let n: f64 = r[a].parse::<f64>().unwrap() + r[b].parse::<f64>().unwrap();
+            (r[k].to_string(), n / r[e].parse::<f64>().unwrap() * 100.0)
+        })
+        .collect()
+}
+
+#[test]
+fn map_jenks_matches_mapclassify_on_real_data() {
+    // mapclassify 2.10 FisherJenks(k=5) on the 57 shares (run once, by hand):
+    // bins [16.0714, 23.2614, 29.5402, 35.3482, 45.7651], counts [5, 23, 22, 6, 1]
+    assert_eq!(shares_65().len(), 57);
+    let o = lor(&[
+        "map",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        "--units",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--bezirk",
+        "04",
+        "--fix-id",
+        "124=04030417",
+        "--column",
+        SHARE_65,
+        "--classes",
+        "jenks",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = String::from_utf8(o.stdout).unwrap();
+    for entry in [
+        "5.9 – 16.1   (5)",
+        "&gt; 16.1 – 23.3   (23)",
+        "&gt; 23.3 – 29.5   (22)",
+        "&gt; 29.5 – 35.3   (6)",
+        "&gt; 35.3 – 45.8   (1)",
+    ] {
+        assert!(svg.contains(entry), "{entry}");
+    }
+    // Title from the data, not from file names; scale bar, north arrow, source.
+    assert!(svg.contains(">Anteil_65plus per Planungsraum</text>"));
+    assert!(svg.contains("Bezirk 04 Charlottenburg-Wilmersdorf · 12/2018 · 57 Planungsräume"));
+    assert!(svg.contains("class=\"scale-bar\"") && svg.contains("class=\"north-arrow\""));
+    assert!(svg.contains("Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik"));
+    assert!(!svg.contains("geojson"));
+    // Each PLR's value in its tooltip, as computed from the CSV.
+    let v = shares_65()["04010101"];
+    assert!(svg.contains(&format!(": {v:.1}</title>")), "{v}");
+}
+
+#[test]
+fn map_png_and_errors() {
+    let png = tmp("b04.png");
+    let o = lor(&[
+        "map",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        "--units",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--bezirk",
+        "04",
+        "--sozialraum",
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--level",
+        "sozialraum",
+        "--column",
+        "E_E",
+        "-k",
+        "3",
+        "--output",
+        s(&png),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // 2× the SVG's 1090 px width.
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 2180);
+    // A column that is not there, a level without Sozialräume, a bad class spec.
+    for (args, code, msg) in [
+        (vec!["--column", "E_X"], 2, "no column 'E_X'"),
+        (
+            vec!["--column", "E_E", "--level", "sozialraum"],
+            2,
+            "needs the Sozialraum polygons",
+        ),
+        (
+            vec!["--column", "E_E", "--classes", "breaks:5,1"],
+            2,
+            "must increase",
+        ),
+        (
+            vec!["--column", "E_E", "--output", "x.pdf"],
+            2,
+            ".svg or .png",
+        ),
+    ] {
+        let mut a = vec![
+            "map",
+            "data/berlin/stats/EWR201812E_Matrix.csv",
+            "--units",
+            "data/berlin/lor-2006/plr.geojson.gz",
+            "--bezirk",
+            "04",
+        ];
+        a.extend(args);
+        let o = Command::new(env!("CARGO_BIN_EXE_lor"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&a)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(code), "{err}");
+        assert!(err.contains(msg), "{err}");
+    }
+}
+
+#[test]
+fn mismatch_svg_is_fit_for_the_board() {
+    let svg = tmp("mm.svg");
+    let o = lor(&[
+        "mismatch",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--bezirk",
+        "04",
+        "--stats",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        "--names",
+        s(&berlin("lor-2006/plr-names.csv")),
+        "--format",
+        "csv",
+        "--output",
+        s(&tmp("mm.csv")),
+        "--svg",
+        s(&svg),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m = std::fs::read_to_string(&svg).unwrap();
+    assert!(m.contains(
+        ">Planungsräume of Bezirk 04 Charlottenburg-Wilmersdorf against the Prognoseräume</text>"
+    ));
+    assert!(!m.contains(" vs ") && !m.contains("plr.geojson"));
+    assert!(m.contains("class=\"scale-bar\"") && m.contains("class=\"north-arrow\""));
+    assert!(m.contains("Source: Lebensweltlich orientierte Räume (LOR) in Berlin"));
+    // The PLR without polygon: hatched and named.
+    assert!(m.contains("url(#hatch)"));
+    assert!(m.contains("no polygon: 04030417 Schloßstraße"));
+    // Legend: only the Prognoseräume that receive split parts.
+    let legend = &m[m.find("class=\"legend\"").unwrap()..];
+    let legend = &legend[..legend.find("</g>").unwrap()];
+    let swatches = legend.matches("<rect x=\"0\"").count();
+    let hatches = legend.matches("url(#hatch)").count();
+    assert_eq!((swatches, hatches), (4 + 1, 1), "{legend}");
+    assert!(legend.contains("0430 Charlottenburg Zentrum") && !legend.contains("0410"));
+}
+
+// ---- the browser test -------------------------------------------------
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser"].iter().find_map(|c| {
+        let o = Command::new("sh")
+            .args(["-c", &format!("command -v {c}")])
+            .output()
+            .ok()?;
+        o.status
+            .success()
+            .then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+    })
+}
+
+/// Headless Chromium with the network off: no proxy reachable, every host
+/// unresolvable, a fresh profile. Returns (stdout, stderr).
+fn browse(chrome: &Path, extra: &[&str], page: &Path, netlog: &Path) -> (String, String) {
+    let profile = tmp(&format!(
+        "profile-{}",
+        netlog.file_name().unwrap().to_string_lossy()
+    ));
+    let o = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+/// Console messages of the page (Chromium logs them as `CONSOLE`).
+fn console(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
+}
+
+/// URLs the page requested: every URL in the NetLog except Chromium's own
+/// service calls (update, time, account checks on Google hosts).
+fn requests(netlog: &Path) -> Vec<String> {
+    let log = std::fs::read_to_string(netlog).unwrap_or_default();
+    let mut urls: Vec<String> = log
+        .split("\"url\":\"")
+        .skip(1)
+        .map(|r| r[..r.find('"').unwrap_or(0)].to_string())
+        .filter(|u| {
+            let host = u.split('/').nth(2).unwrap_or("");
+            !(host.ends_with("google.com") || host.ends_with("googleapis.com"))
+        })
+        .collect();
+    urls.sort();
+    urls.dedup();
+    urls
+}
+
+/// Pages of a PDF written by Chromium (the page tree's /Count).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Count ")
+        .filter_map(|(i, _)| {
+            text[i + 7..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Pages the Bezirk 04 report prints to on A4: key figures, two maps, the
+/// mismatch section with its map, warnings and sources. 5 today; a range
+/// so that a font with other metrics does not fail the test.
+const PAGES: std::ops::RangeInclusive<usize> = 4..=8;
+
+#[test]
+fn report_in_a_real_browser() {
+    let Some(chrome) = chromium() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but chromium is not installed: .ci/run installs it (apt-get install chromium)");
+        }
+        eprintln!("SKIPPED report_in_a_real_browser: chromium is not installed (apt-get install chromium); CI=true makes this a failure");
+        return;
+    };
+    let html = tmp("browser-b04.html");
+    b04_report(
+        &html,
+        true,
+        &[
+            "--points",
+            s(&berlin("points/kitas.geojson.gz")),
+            "--points-sum",
+            "e_platz",
+        ],
+    );
+
+    // The detector works: a page with a console error and a request.
+    let bad = tmp("bad.html");
+    std::fs::write(
+        &bad,
+        "<!DOCTYPE html><html><body><img src=\"http://example.invalid/x.png\"><script>console.error('boom')</script></body></html>",
+    )
+    .unwrap();
+    let (_, err) = browse(&chrome, &["--dump-dom"], &bad, &tmp("net-bad.json"));
+    assert!(console(&err).iter().any(|l| l.contains("boom")), "{err}");
+    assert_eq!(
+        requests(&tmp("net-bad.json")),
+        vec!["http://example.invalid/x.png"]
+    );
+
+    // The report: no console messages, no requests, everything there.
+    let net = tmp("net-report.json");
+    let (dom, err) = browse(&chrome, &["--dump-dom"], &html, &net);
+    assert_eq!(console(&err), Vec::<&str>::new());
+    assert_eq!(requests(&net), Vec::<String>::new());
+    assert_eq!(
+        dom.matches("<svg").count(),
+        3,
+        "two choropleths and the mismatch map"
+    );
+    for id in ["key-figures", "map-1", "map-2", "mismatch", "warnings"] {
+        assert!(dom.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert_eq!(
+        dom.matches("<table").count(),
+        1 + 3,
+        "key figures and the split PLR/BZR/PGR"
+    );
+    assert!(dom.contains("data-col=\"e_platz per E_u6\""));
+
+    // Printed to PDF on A4.
+    let pdf = tmp("b04.pdf");
+    browse(
+        &chrome,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &html,
+        &tmp("net-pdf.json"),
+    );
+    let pages = pdf_pages(&std::fs::read(&pdf).unwrap());
+    assert!(PAGES.contains(&pages), "{pages} pages");
+}
