@@ -61,39 +61,47 @@ struct JobFile {
     check: Vec<Step>,
 }
 
-/// Positional arguments of each subcommand, in order.
-fn positionals(cmd: &str) -> &'static [&'static str] {
-    match cmd {
-        "aggregate" => &["stats"],
-        "points" => &["points"],
-        "mismatch" => &["a", "b"],
-        "crosswalk" => &["from", "to"],
-        "translate" => &["stats"],
-        "check" => &["stats", "geometry"],
-        _ => &[],
-    }
+/// Positional arguments of a subcommand, in order (their clap ids, which
+/// are also the job file's keys).
+fn positionals(cmd: &str) -> Vec<String> {
+    subcommand(cmd)
+        .map(|c| {
+            c.get_positionals()
+                .map(|a| a.get_id().as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
-/// Keys whose values are paths (resolved against the job file's folder).
-const PATH_KEYS: &[&str] = &[
-    "stats",
-    "names",
-    "units",
-    "sozialraum",
-    "points",
-    "a",
-    "b",
-    "from",
-    "to",
-    "crosswalk",
-    "population",
-    "geometry",
-    "output",
-    "output-dir",
-    "svg",
-    "geojson",
-    "reference",
-];
+/// Keys whose values are paths (resolved against the job file's folder):
+/// the arguments clap knows take a path (`PathBuf` values, or a path value
+/// hint), by their job-file key.
+fn path_keys(cmd: &str) -> Vec<String> {
+    use clap::ValueHint;
+    subcommand(cmd)
+        .map(|c| {
+            c.get_arguments()
+                .filter(|a| {
+                    matches!(
+                        a.get_value_hint(),
+                        ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+                    )
+                })
+                .map(|a| match a.get_long() {
+                    Some(l) => l.to_string(),
+                    None => a.get_id().as_str().to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The clap definition of a subcommand.
+fn subcommand(cmd: &str) -> Option<clap::Command> {
+    use clap::CommandFactory;
+    crate::Cli::command().find_subcommand(cmd).cloned()
+}
+
 /// Keys whose values are outputs (staged, then moved into place).
 const OUTPUT_KEYS: &[&str] = &["output", "output-dir", "svg", "geojson"];
 
@@ -175,7 +183,17 @@ fn plan_step(
     vars: &BTreeMap<&str, String>,
     known: &[String],
 ) -> Result<Planned> {
-    let mut positional: Vec<Vec<String>> = vec![Vec::new(); positionals(cmd).len()];
+    let positionals = positionals(cmd);
+    let path_keys = path_keys(cmd);
+    let required: Vec<String> = subcommand(cmd)
+        .map(|c| {
+            c.get_positionals()
+                .filter(|a| a.is_required_set())
+                .map(|a| a.get_id().as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut positional: Vec<Vec<String>> = vec![Vec::new(); positionals.len()];
     let mut flags: Vec<String> = Vec::new();
     let mut outputs = Vec::new();
     // {ZEIT} comes from the step's statistics.
@@ -197,7 +215,7 @@ fn plan_step(
     for (k, v) in step {
         let key = k.get_ref().replace('_', "-");
         let line = line_of(text, k.span().start);
-        if !known.contains(&key) && !positionals(cmd).contains(&key.as_str()) {
+        if !known.contains(&key) && !positionals.contains(&key) {
             return Err(usage_error(format!(
                 "{job_path}, line {line}: unknown key '{}' in [[{cmd}]]; known: {}",
                 k.get_ref(),
@@ -227,7 +245,7 @@ fn plan_step(
                     "{job_path}, line {line}: unknown placeholder in '{s}'; use {{ZEIT}}, {{date}} or {{name}}"
                 )));
             }
-            if PATH_KEYS.contains(&key.as_str()) {
+            if path_keys.contains(&key) {
                 let p = Path::new(s.as_str());
                 let full = if p.is_absolute() {
                     p.to_path_buf()
@@ -250,7 +268,7 @@ fn plan_step(
                 }
             }
         }
-        if let Some(i) = positionals(cmd).iter().position(|p| *p == key) {
+        if let Some(i) = positionals.iter().position(|p| *p == key) {
             positional[i] = values;
         } else {
             for s in values {
@@ -260,8 +278,8 @@ fn plan_step(
         }
     }
     let mut argv = vec!["lor".to_string(), cmd.to_string()];
-    for (name, vals) in positionals(cmd).iter().zip(positional) {
-        if vals.is_empty() && *name != "geometry" && !(cmd == "aggregate" && *name == "stats") {
+    for (name, vals) in positionals.iter().zip(positional) {
+        if vals.is_empty() && required.contains(name) {
             return Err(usage_error(format!(
                 "{job_path}: a [[{cmd}]] step needs '{name}'"
             )));
@@ -308,6 +326,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     vars.insert("name", name.clone());
     let stage = format!(".lor-run-{}", std::process::id());
     let strict = args.strict || job.strict;
+    let job_allow: Vec<lor::error::WarningCode> = job
+        .allow
+        .iter()
+        .map(|a| super::parse_allow(a).map_err(|e| usage_error(format!("{job_path}: allow: {e}"))))
+        .collect::<Result<_>>()?;
 
     let steps: Vec<(&str, &Vec<Step>)> = vec![
         ("check", &job.check),
@@ -349,6 +372,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         )));
     }
     if args.dry_run {
+        // The dry run's result is the list of commands: data on stdout.
+        #[allow(clippy::print_stdout)]
         for p in &planned {
             println!(
                 "{}",
@@ -365,12 +390,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let step_ctx = Context {
         quiet: ctx.quiet,
         log_json: ctx.log_json,
-        allow: ctx
-            .allow
-            .iter()
-            .cloned()
-            .chain(job.allow.iter().cloned())
-            .collect(),
+        allow: ctx.allow.iter().copied().chain(job_allow).collect(),
     };
     let stage_dirs: Vec<PathBuf> = {
         let mut d: Vec<PathBuf> = planned
@@ -398,14 +418,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
     }
     for (i, p) in planned.iter().enumerate() {
-        if !ctx.quiet && !ctx.log_json {
-            eprintln!(
-                "[{}/{}] lor {}",
-                i + 1,
-                planned.len(),
-                p.argv[1..].join(" ")
-            );
-        }
+        ctx.info(&format!(
+            "[{}/{}] lor {}",
+            i + 1,
+            planned.len(),
+            p.argv[1..].join(" ")
+        ));
         if let Err(e) = crate::run_argv(&p.argv, &step_ctx) {
             cleanup();
             return Err(e.context(format!(
@@ -441,7 +459,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 )));
             }
             if !ctx.quiet && !ctx.log_json {
-                eprintln!("wrote {}", target.display());
+                ctx.info(&format!("wrote {}", target.display()));
             }
         }
     }
