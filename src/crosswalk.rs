@@ -257,7 +257,7 @@ impl Crosswalk {
         parquet_of(cols)
     }
 
-    /// The crosswalk as CSV: from,to,area_m2,area_share[,population_share],weight.
+    /// The crosswalk as CSV: `from,to,area_m2,area_share[,population_share],weight`.
     pub fn to_csv(&self) -> Vec<u8> {
         let pop = self.rows.iter().any(|r| r.population_share.is_some());
         let mut w = csv::Writer::from_writer(Vec::new());

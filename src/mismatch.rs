@@ -80,6 +80,9 @@ pub fn list_parts(a: &Layer, list: &ListTable, tol: &Tolerance) -> (Vec<UnitPart
     (units, b_units)
 }
 
+/// People per unit: (the column counted, value by key).
+pub type People = (String, BTreeMap<String, f64>);
+
 /// The column that counts people when none is named.
 const PEOPLE_COLUMNS: &[&str] = &["E_E", "inhabitants", "EW", "EW 31.12.2020", "Einwohner"];
 
@@ -91,7 +94,7 @@ pub fn people_per_unit(
     column: Option<&str>,
     scope: Option<&Bezirk>,
     a: &Layer,
-) -> Result<((String, BTreeMap<String, f64>), Warnings)> {
+) -> Result<(People, Warnings)> {
     let col = match column {
         Some(c) => t.column(c).map(|c| c.name.clone()).ok_or_else(|| {
             usage_error(format!(

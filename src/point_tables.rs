@@ -167,7 +167,7 @@ impl Per {
 }
 
 /// The rules of a point table: every column summed; with a denominator,
-/// '<value> per NAME' ratios for each of `value_columns`.
+/// `<value> per NAME` ratios for each of `value_columns`.
 pub fn point_rules(
     table: &StatTable,
     value_columns: &[String],
