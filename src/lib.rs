@@ -18,6 +18,7 @@
 //! - [`sample`]: the bundled invented district.
 
 pub mod aggregate;
+pub mod chain;
 pub mod check;
 pub mod crosswalk;
 pub mod crs;

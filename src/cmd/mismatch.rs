@@ -11,7 +11,7 @@ use lor::key::Level;
 use lor::map::{pieces_geojson, svg_map};
 use lor::output::write_all_atomic;
 use lor::overlay::{overlay, unit_parts, Overlay, Tolerance, UnitParts};
-use lor::report::Mismatch;
+use lor::report::{Mismatch, MismatchInput};
 use lor::stats::{read_stats, ReadOptions};
 use lor::weights::read_list;
 
@@ -190,21 +190,22 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (names, w) = lor::scope::load_names(args.names.as_deref(), None, args.bezirk.as_ref())?;
     warnings.extend(w);
     let names = names.unwrap_or_default();
-    let report = Mismatch::new(
-        &a.source,
-        &args.b.display().to_string(),
+    let rollups: Vec<Level> = levels
+        .iter()
+        .copied()
+        .filter(|l| *l != Level::Plr)
+        .collect();
+    let report = Mismatch::new(MismatchInput {
+        a_source: &a.source,
+        b_source: &args.b.display().to_string(),
         units,
         a_level,
-        &levels
-            .iter()
-            .copied()
-            .filter(|l| *l != Level::Plr)
-            .collect::<Vec<_>>(),
-        &|k: &str| names.name(k).unwrap_or_default().to_string(),
+        rollups: &rollups,
+        name_of: &|k: &str| names.name(k).unwrap_or_default().to_string(),
         b_units,
-        people.as_ref().map(|(c, v)| (c.as_str(), v)),
+        people: people.as_ref().map(|(c, v)| (c.as_str(), v)),
         tol,
-    );
+    });
 
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;

@@ -172,17 +172,26 @@ fn value_strings(v: &toml::Value) -> Option<Vec<String>> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_step(
-    cmd: &str,
-    step: &Step,
-    text: &str,
-    job_path: &str,
-    base: &Path,
-    stage: &str,
-    vars: &BTreeMap<&str, String>,
-    known: &[String],
-) -> Result<Planned> {
+/// What every step of a job shares: the job file (text and path), the
+/// folder paths are relative to, the staging folder name and the
+/// placeholders.
+#[derive(Clone, Copy)]
+struct JobPlan<'a> {
+    text: &'a str,
+    job_path: &'a str,
+    base: &'a Path,
+    stage: &'a str,
+    vars: &'a BTreeMap<&'a str, String>,
+}
+
+fn plan_step(cmd: &str, step: &Step, job: JobPlan<'_>, known: &[String]) -> Result<Planned> {
+    let JobPlan {
+        text,
+        job_path,
+        base,
+        stage,
+        vars,
+    } = job;
     let positionals = positionals(cmd);
     let path_keys = path_keys(cmd);
     let required: Vec<String> = subcommand(cmd)
@@ -344,7 +353,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     for (cmd, list) in steps {
         let known = known_flags(cmd);
         for step in list {
-            let mut p = plan_step(cmd, step, &text, &job_path, &base, &stage, &vars, &known)?;
+            let job = JobPlan {
+                text: &text,
+                job_path: &job_path,
+                base: &base,
+                stage: &stage,
+                vars: &vars,
+            };
+            let mut p = plan_step(cmd, step, job, &known)?;
             if strict
                 && !p.argv.iter().any(|a| a == "--strict")
                 && known.iter().any(|k| k == "strict")

@@ -117,89 +117,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     for (i, path) in args.crosswalk.iter().enumerate() {
         let (list, w) = read_list(path, "target")?;
         warnings.extend(w);
-        let t = list.table;
-        // A key table whose targets are also its sources renames in circles.
-        let sources = t.sources();
-        let cyclic: Vec<&str> = t
-            .rows()
-            .iter()
-            .filter(|w| w.source != w.target && sources.contains(w.target.as_str()))
-            .map(|w| w.target.as_str())
-            .collect();
-        if !cyclic.is_empty() {
-            warnings.push(
-                lor::error::WarningCode::Cycle,
-                format!(
-                    "{}: keys are both renamed and targets of a rename (a cycle?): {}",
-                    path.display(),
-                    examples(&cyclic, 5)
-                ),
-            );
-        }
-        chain = Some(match chain {
-            None => t,
-            Some(prev) => {
-                let gaps: Vec<String> = prev
-                    .targets()
-                    .into_iter()
-                    .filter(|k| !sources.contains(k))
-                    .map(str::to_string)
-                    .collect();
-                if !gaps.is_empty() {
-                    warnings.push(
-                lor::error::WarningCode::ChainGap,
-                        format!(
-                            "table {} of the chain ({}) has no row for {} units the table before it produces: {}",
-                            i + 1,
-                            path.display(),
-                            gaps.len(),
-                            examples(&gaps, 5)
-                        ),
-                    );
-                }
-                prev.then(&t)
-            }
-        });
+        let (linked, w) = lor::chain::link(chain, list.table, &path.display().to_string(), i + 1);
+        warnings.extend(w);
+        chain = Some(linked);
     }
     let mut chain = chain.expect("checked above");
-
-    // Coverage: keys of the statistics the crosswalk does not know, and
-    // sources whose weights do not add up to 1.
-    let sources = chain.sources();
-    let unknown: Vec<&str> = table
-        .keys
-        .iter()
-        .map(String::as_str)
-        .filter(|k| !sources.contains(k))
-        .collect();
-    if !unknown.is_empty() {
-        warnings.push(
-            lor::error::WarningCode::UnknownKey,
-            format!(
-                "{}: {} keys are not in the crosswalk, so their figures are in no target unit: {}",
-                table.source,
-                unknown.len(),
-                examples(&unknown, 5)
-            ),
-        );
-    }
-    let keys: std::collections::BTreeSet<&str> = table.keys.iter().map(String::as_str).collect();
-    let off: Vec<String> = chain
-        .incomplete_sources(1e-6)
-        .into_iter()
-        .filter(|(k, _)| keys.contains(k))
-        .map(|(k, w)| format!("{k} (Σ {w:.4})"))
-        .collect();
-    if !off.is_empty() {
-        warnings.push(
-                lor::error::WarningCode::Weights,
-            format!(
-                "the weights of {} units do not add up to 1 (used as given, not renormalised; figures are lost or invented): {}",
-                off.len(),
-                examples(&off, 5)
-            ),
-        );
-    }
+    warnings.extend(lor::chain::check_coverage(&table, &chain));
 
     let (rules, w) = plan_rules(&table, &args.rules.flags())?;
     warnings.extend(w);
@@ -213,14 +136,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     // Target level and the coarser LOR levels above it.
     let targets: Vec<String> = chain.targets().into_iter().map(str::to_string).collect();
-    let target_level = targets
-        .first()
-        .and_then(|k| Level::from_digits(k.len()))
-        .filter(|_| {
-            targets
-                .iter()
-                .all(|k| k.bytes().all(|b| b.is_ascii_digit()))
-        });
+    let target_level = lor::chain::target_level(&chain);
     let wanted: Vec<Level> = match (&args.levels, target_level) {
         (Some(l), _) => l.0.clone(),
         (None, Some(tl)) => Level::ALL.iter().copied().filter(|l| *l >= tl).collect(),
