@@ -17,27 +17,22 @@
 //! - [`output`]: CSV, Excel-CSV, JSON, Parquet, XLSX, terminal tables;
 //! - [`sample`]: the bundled invented district.
 
-pub mod aggregate;
-pub mod chain;
-pub mod check;
-pub mod crosswalk;
-pub mod crs;
+// The modules, grouped by what they do. Each is also reachable at its old
+// path (`lor::stats`, `lor::geometry`, …), which the rest of the code uses.
+pub mod aggregation;
 pub mod error;
-pub mod geometry;
-pub mod input;
-pub mod key;
-pub mod locate;
-pub mod map;
-pub mod mismatch;
-pub mod names;
-pub mod output;
-pub mod overlay;
-pub mod point_tables;
-pub mod points;
-pub mod report;
-pub mod rules;
+pub mod facilities;
+pub mod mapping;
+pub mod quality;
+pub mod render;
 pub mod sample;
-pub mod scope;
-pub mod sozialraum;
-pub mod stats;
-pub mod weights;
+pub mod spatial;
+pub mod table;
+
+pub use aggregation::{aggregate, rules};
+pub use facilities::{point_tables, points};
+pub use mapping::{chain, crosswalk, sozialraum, weights};
+pub use quality::{check, mismatch, report};
+pub use render::{map, output};
+pub use spatial::{crs, geometry, locate, overlay};
+pub use table::{input, key, names, scope, stats};

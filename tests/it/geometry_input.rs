@@ -1,6 +1,6 @@
 //! Geometry input and `lor mismatch` as a planner runs it, and bad geometry.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! every command that reads a layer, one meaning of `--bezirk`, typed
 //! warning codes and JSON on stderr.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
