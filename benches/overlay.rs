@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use lor::geometry::{read_layer, LayerOptions};
 use lor::key::Level;
 use lor::overlay::{overlay, unit_parts, Tolerance};
-use lor::report::Mismatch;
+use lor::report::{Mismatch, MismatchInput};
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");
@@ -52,17 +52,17 @@ fn bench(c: &mut Criterion) {
                 let tol = Tolerance::default();
                 let ov = overlay(&a, &bl, false);
                 let units = unit_parts(&ov, &a, &bl, &tol);
-                let report = Mismatch::new(
-                    "a",
-                    "b",
+                let report = Mismatch::new(MismatchInput {
+                    a_source: "a",
+                    b_source: "b",
                     units,
-                    Some(Level::Plr),
-                    &[Level::Bzr, Level::Pgr],
-                    &|_| String::new(),
-                    Default::default(),
-                    None,
+                    a_level: Some(Level::Plr),
+                    rollups: &[Level::Bzr, Level::Pgr],
+                    name_of: &|_| String::new(),
+                    b_units: Default::default(),
+                    people: None,
                     tol,
-                );
+                });
                 report.to_csv().len()
             })
         });

@@ -17,7 +17,7 @@ use crate::error::{input_error, Warnings};
 use crate::key::Level;
 use crate::map::{escape, mismatch_map, MismatchText};
 use crate::overlay::{overlay, unit_parts, PartClass, Tolerance};
-use crate::report::{thousands, Mismatch};
+use crate::report::{thousands, Mismatch, MismatchInput};
 
 /// What goes into the report.
 #[derive(Debug, Clone)]
@@ -294,17 +294,17 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         .iter()
         .map(|f| (f.id.clone(), (f.name.clone(), f.area)))
         .collect();
-    let mm = Mismatch::new(
-        &fig.units.source,
-        &sr_layer.source,
+    let mm = Mismatch::new(MismatchInput {
+        a_source: &fig.units.source,
+        b_source: &sr_layer.source,
         units,
-        Some(Level::Plr),
-        &[Level::Bzr, Level::Pgr],
-        &|k: &str| fig.names.name(k).unwrap_or_default().to_string(),
+        a_level: Some(Level::Plr),
+        rollups: &[Level::Bzr, Level::Pgr],
+        name_of: &|k: &str| fig.names.name(k).unwrap_or_default().to_string(),
         b_units,
-        (!people.is_empty()).then_some(("E_E", &people)),
-        spec.tolerance,
-    );
+        people: (!people.is_empty()).then_some(("E_E", &people)),
+        tol: spec.tolerance,
+    });
     let _ = writeln!(
         h,
         "<section id=\"mismatch\">\n<h2>Where the LOR units do not fit the Sozialräume</h2>\n<ul>"
@@ -382,7 +382,7 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             let _ = writeln!(
                 h,
                 "<li><code>{}</code> {}</li>",
-                escape(w.code),
+                escape(w.code.as_str()),
                 escape(&w.message)
             );
         }

@@ -73,12 +73,206 @@ pub fn exit_code_of(err: &anyhow::Error) -> i32 {
         .unwrap_or(1)
 }
 
+/// The kinds of warning: a stable code each, for `--allow`, thresholds and
+/// machine-readable logs. The README's table of codes is tested against
+/// this list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningCode {
+    /// Statistics rows whose keys are not in the reference list (names table or polygons) or not in the crosswalk.
+    UnknownKey,
+    /// Units of the reference list (names table, units layer) without a row in the statistics.
+    MissingPlr,
+    /// Keys of two LOR vintages (2006 and 2021) mixed, or keys of another vintage than the one asked for.
+    Vintage,
+    /// The file's own totals disagree (E_E is not E_EM + E_EW, not the sum of the age bands, …).
+    Totals,
+    /// A share column has values outside 0–100 (a rate of change, or not in %?).
+    ShareRange,
+    /// A count column has negative values.
+    Negative,
+    /// Empty or suppressed cells: units left empty in a sum, or columns with such cells.
+    MissingValues,
+    /// Rows without a key and without figures (notes, footers) skipped while reading.
+    IgnoredRows,
+    /// Rows with keys of a coarser level (subtotals) among PLR rows, not used.
+    SubtotalRows,
+    /// A names table gives one unit different names in different rows.
+    Names,
+    /// A key-part column (BEZ, PGR, BZR) disagrees with the part derived from the PLR key.
+    Hierarchy,
+    /// A requested level cannot be made from the rows or targets (it is finer) and is skipped.
+    Level,
+    /// A column that looks like a share or rate is summed because a flag says so.
+    SummedShare,
+    /// A weighted mean is weighted by a column that looks like a share, not a count.
+    ShareWeight,
+    /// Polygons with the same id; they are left out, so their units have no geometry.
+    DuplicateId,
+    /// Polygon rings that were not closed, closed while reading.
+    UnclosedRing,
+    /// Self-intersecting or overlapping polygon parts, repaired.
+    InvalidGeometry,
+    /// Units of the statistics or names without a polygon in the layer.
+    NoGeometry,
+    /// Polygons of one layer overlap (in check), or points lie where two unit polygons overlap.
+    Overlap,
+    /// Gaps between the polygons of one layer larger than the tolerance.
+    Gap,
+    /// Units reach outside their parent polygon (PLR outside its BZR), or have none.
+    Nesting,
+    /// Parts of units below the sliver tolerance dropped as digitising noise.
+    Slivers,
+    /// Units that lie wholly or partly outside every target unit or Sozialraum.
+    Unassigned,
+    /// Points that lie outside every unit, and so are in no total.
+    Outside,
+    /// Weights of a source unit that do not add up to 1 (used as given).
+    Weights,
+    /// Keys of a key table that are both renamed and targets of a rename.
+    Cycle,
+    /// A table of a crosswalk chain has no row for units the table before it produces.
+    ChainGap,
+    /// Split units without population points: their area shares are used instead.
+    AreaFallback,
+    /// Points without a declared CRS: the CRS their coordinates look like is used.
+    CrsGuessed,
+    /// Point attribute values that cannot be read as numbers, left out of the sums.
+    BadValues,
+}
+
+impl WarningCode {
+    /// Every code, in the order of the README table.
+    pub const ALL: &'static [WarningCode] = &[
+        WarningCode::UnknownKey,
+        WarningCode::MissingPlr,
+        WarningCode::Vintage,
+        WarningCode::Totals,
+        WarningCode::ShareRange,
+        WarningCode::Negative,
+        WarningCode::MissingValues,
+        WarningCode::IgnoredRows,
+        WarningCode::SubtotalRows,
+        WarningCode::Names,
+        WarningCode::Hierarchy,
+        WarningCode::Level,
+        WarningCode::SummedShare,
+        WarningCode::ShareWeight,
+        WarningCode::DuplicateId,
+        WarningCode::UnclosedRing,
+        WarningCode::InvalidGeometry,
+        WarningCode::NoGeometry,
+        WarningCode::Overlap,
+        WarningCode::Gap,
+        WarningCode::Nesting,
+        WarningCode::Slivers,
+        WarningCode::Unassigned,
+        WarningCode::Outside,
+        WarningCode::Weights,
+        WarningCode::Cycle,
+        WarningCode::ChainGap,
+        WarningCode::AreaFallback,
+        WarningCode::CrsGuessed,
+        WarningCode::BadValues,
+    ];
+
+    /// The code as written in messages, logs and `--allow`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::UnknownKey => "unknown-key",
+            WarningCode::MissingPlr => "missing-plr",
+            WarningCode::Vintage => "vintage",
+            WarningCode::Totals => "totals",
+            WarningCode::ShareRange => "share-range",
+            WarningCode::Negative => "negative",
+            WarningCode::MissingValues => "missing-values",
+            WarningCode::IgnoredRows => "ignored-rows",
+            WarningCode::SubtotalRows => "subtotal-rows",
+            WarningCode::Names => "names",
+            WarningCode::Hierarchy => "hierarchy",
+            WarningCode::Level => "level",
+            WarningCode::SummedShare => "summed-share",
+            WarningCode::ShareWeight => "share-weight",
+            WarningCode::DuplicateId => "duplicate-id",
+            WarningCode::UnclosedRing => "unclosed-ring",
+            WarningCode::InvalidGeometry => "invalid-geometry",
+            WarningCode::NoGeometry => "no-geometry",
+            WarningCode::Overlap => "overlap",
+            WarningCode::Gap => "gap",
+            WarningCode::Nesting => "nesting",
+            WarningCode::Slivers => "slivers",
+            WarningCode::Unassigned => "unassigned",
+            WarningCode::Outside => "outside",
+            WarningCode::Weights => "weights",
+            WarningCode::Cycle => "cycle",
+            WarningCode::ChainGap => "chain-gap",
+            WarningCode::AreaFallback => "area-fallback",
+            WarningCode::CrsGuessed => "crs-guessed",
+            WarningCode::BadValues => "bad-values",
+        }
+    }
+
+    /// One line on what the code means.
+    pub fn doc(self) -> &'static str {
+        match self {
+            WarningCode::UnknownKey => "Statistics rows whose keys are not in the reference list (names table or polygons) or not in the crosswalk.",
+            WarningCode::MissingPlr => "Units of the reference list (names table, units layer) without a row in the statistics.",
+            WarningCode::Vintage => "Keys of two LOR vintages (2006 and 2021) mixed, or keys of another vintage than the one asked for.",
+            WarningCode::Totals => "The file's own totals disagree (E_E is not E_EM + E_EW, not the sum of the age bands, …).",
+            WarningCode::ShareRange => "A share column has values outside 0–100 (a rate of change, or not in %?).",
+            WarningCode::Negative => "A count column has negative values.",
+            WarningCode::MissingValues => "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
+            WarningCode::IgnoredRows => "Rows without a key and without figures (notes, footers) skipped while reading.",
+            WarningCode::SubtotalRows => "Rows with keys of a coarser level (subtotals) among PLR rows, not used.",
+            WarningCode::Names => "A names table gives one unit different names in different rows.",
+            WarningCode::Hierarchy => "A key-part column (BEZ, PGR, BZR) disagrees with the part derived from the PLR key.",
+            WarningCode::Level => "A requested level cannot be made from the rows or targets (it is finer) and is skipped.",
+            WarningCode::SummedShare => "A column that looks like a share or rate is summed because a flag says so.",
+            WarningCode::ShareWeight => "A weighted mean is weighted by a column that looks like a share, not a count.",
+            WarningCode::DuplicateId => "Polygons with the same id; they are left out, so their units have no geometry.",
+            WarningCode::UnclosedRing => "Polygon rings that were not closed, closed while reading.",
+            WarningCode::InvalidGeometry => "Self-intersecting or overlapping polygon parts, repaired.",
+            WarningCode::NoGeometry => "Units of the statistics or names without a polygon in the layer.",
+            WarningCode::Overlap => "Polygons of one layer overlap (in check), or points lie where two unit polygons overlap.",
+            WarningCode::Gap => "Gaps between the polygons of one layer larger than the tolerance.",
+            WarningCode::Nesting => "Units reach outside their parent polygon (PLR outside its BZR), or have none.",
+            WarningCode::Slivers => "Parts of units below the sliver tolerance dropped as digitising noise.",
+            WarningCode::Unassigned => "Units that lie wholly or partly outside every target unit or Sozialraum.",
+            WarningCode::Outside => "Points that lie outside every unit, and so are in no total.",
+            WarningCode::Weights => "Weights of a source unit that do not add up to 1 (used as given).",
+            WarningCode::Cycle => "Keys of a key table that are both renamed and targets of a rename.",
+            WarningCode::ChainGap => "A table of a crosswalk chain has no row for units the table before it produces.",
+            WarningCode::AreaFallback => "Split units without population points: their area shares are used instead.",
+            WarningCode::CrsGuessed => "Points without a declared CRS: the CRS their coordinates look like is used.",
+            WarningCode::BadValues => "Point attribute values that cannot be read as numbers, left out of the sums.",
+        }
+    }
+
+    /// The code written as `text`, if there is one.
+    pub fn parse(text: &str) -> Option<WarningCode> {
+        WarningCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == text.trim())
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for WarningCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A finding about suspicious data: printed on stderr, never in the data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    /// Stable short code (`unknown-key`, `missing-plr`, `totals`, …), for
-    /// thresholds and machine-readable logs.
-    pub code: &'static str,
+    /// Stable short code, for thresholds and machine-readable logs.
+    pub code: WarningCode,
     pub message: String,
 }
 
@@ -87,7 +281,7 @@ pub struct Warning {
 pub struct Warnings(pub Vec<Warning>);
 
 impl Warnings {
-    pub fn push(&mut self, code: &'static str, message: impl Into<String>) {
+    pub fn push(&mut self, code: WarningCode, message: impl Into<String>) {
         self.0.push(Warning {
             code,
             message: message.into(),
@@ -111,7 +305,7 @@ impl Warnings {
     }
 
     pub fn has(&self, code: &str) -> bool {
-        self.0.iter().any(|w| w.code == code)
+        self.0.iter().any(|w| w.code.as_str() == code)
     }
 }
 

@@ -9,6 +9,7 @@
 //! - [`key`]: LOR keys, levels and vintages;
 //! - [`stats`]: statistics input (CSV dialects, XLSX);
 //! - [`names`]: unit names and the reference list of PLR;
+//! - [`scope`]: one Bezirk or all of Berlin, and where names come from;
 //! - [`check`]: coverage and the file's own totals;
 //! - [`rules`]: the aggregation rule of each column;
 //! - [`weights`]: weight tables;
@@ -18,27 +19,26 @@
 //!   never onto an input);
 //! - [`sample`]: the bundled invented district.
 
-pub mod aggregate;
+// The modules, grouped by what they do. Each is also reachable at its old
+// path (`lor::stats`, `lor::geometry`, …), which the rest of the code uses.
+pub mod aggregation;
 pub mod atlas;
 pub mod board;
-pub mod check;
 pub mod classify;
-pub mod crosswalk;
-pub mod crs;
 pub mod error;
-pub mod geometry;
-pub mod input;
-pub mod key;
-pub mod locate;
-pub mod map;
-pub mod names;
-pub mod output;
-pub mod overlay;
-pub mod points;
-pub mod report;
-pub mod rules;
+pub mod facilities;
+pub mod mapping;
+pub mod quality;
+pub mod render;
 pub mod sample;
-pub mod sozialraum;
-pub mod stats;
-pub mod weights;
+pub mod spatial;
+pub mod table;
 pub mod write;
+
+pub use aggregation::{aggregate, rules};
+pub use facilities::{point_tables, points};
+pub use mapping::{chain, crosswalk, sozialraum, weights};
+pub use quality::{check, mismatch, report};
+pub use render::{map, output};
+pub use spatial::{crs, geometry, locate, overlay};
+pub use table::{input, key, names, scope, stats};

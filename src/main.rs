@@ -24,13 +24,15 @@ struct Cli {
     /// Print no warnings (errors are still printed).
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Warnings and errors on stderr as 'text' or 'json' (one object a line).
-    #[arg(long, global = true, value_name = "FORMAT", default_value = "text")]
-    log_format: String,
-    /// Accept warnings of this kind (e.g. missing-plr, duplicate-id): still
-    /// printed, never a reason for exit code 3. Repeatable.
-    #[arg(long, global = true, value_name = "CODE", value_delimiter = ',')]
-    allow: Vec<String>,
+    /// Messages on stderr (warnings, notes, summaries, errors) as text, or
+    /// as JSON (one object a line).
+    #[arg(long, global = true, value_name = "FORMAT", value_enum, default_value_t = cmd::args::LogFormat::Text)]
+    log_format: cmd::args::LogFormat,
+    /// Accept warnings of this kind (e.g. missing-plr, duplicate-id; the
+    /// codes are listed in the README): still printed, never a reason for
+    /// exit code 3. Repeatable.
+    #[arg(long, global = true, value_name = "CODE", value_delimiter = ',', value_parser = cmd::allow_value)]
+    allow: Vec<lor::error::WarningCode>,
 
     #[command(subcommand)]
     command: Command,
@@ -79,11 +81,7 @@ pub fn run_argv(argv: &[String], ctx: &cmd::Context) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let log_json = cli.log_format == "json";
-    if !matches!(cli.log_format.as_str(), "text" | "json") {
-        eprintln!("error: --log-format '{}': use text or json", cli.log_format);
-        return ExitCode::from(2);
-    }
+    let log_json = cli.log_format == cmd::args::LogFormat::Json;
     let ctx = cmd::Context {
         quiet: cli.quiet,
         log_json,
@@ -97,14 +95,160 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = lor::error::exit_code_of(&e);
             if log_json {
-                eprintln!(
-                    "{}",
-                    serde_json::json!({"level": "error", "exit_code": code, "message": format!("{e:#}")})
+                cmd::print_err(
+                    &serde_json::json!({"level": "error", "exit_code": code, "message": format!("{e:#}")})
+                        .to_string(),
                 );
             } else {
-                eprintln!("error: {e:#}");
+                cmd::print_err(&format!("error: {e:#}"));
             }
             ExitCode::from(code as u8)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// The library modules whose messages name flags, and the commands that
+    /// can print those messages.
+    const EMITTERS: &[(&str, &[&str])] = &[
+        ("aggregate.rs", &["aggregate", "translate", "points"]),
+        ("check.rs", &["aggregate", "check"]),
+        ("crosswalk.rs", &["crosswalk", "translate"]),
+        ("crs.rs", &["points", "crosswalk", "translate"]),
+        (
+            "geometry.rs",
+            &[
+                "aggregate",
+                "mismatch",
+                "points",
+                "crosswalk",
+                "translate",
+                "check",
+            ],
+        ),
+        // check_overlap (all layer commands) names flags through LayerOptions only.
+        ("mismatch.rs", &["mismatch"]),
+        (
+            "names.rs",
+            &["aggregate", "mismatch", "points", "translate", "check"],
+        ),
+        ("output.rs", &["aggregate", "points"]),
+        (
+            "overlay.rs",
+            &["aggregate", "mismatch", "crosswalk", "translate"],
+        ),
+        ("point_tables.rs", &["points"]),
+        ("points.rs", &["points"]),
+        ("rules.rs", &["aggregate", "translate"]),
+        ("scope.rs", &["aggregate", "mismatch", "points"]),
+        ("sozialraum.rs", &["aggregate", "points"]),
+        (
+            "stats.rs",
+            &["aggregate", "mismatch", "points", "translate", "check"],
+        ),
+        (
+            "weights.rs",
+            &["aggregate", "mismatch", "points", "translate"],
+        ),
+    ];
+
+    /// `--flag` words in the code (not the comments) of a source file.
+    fn mentioned_flags(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for line in text.lines() {
+            let t = line.trim_start();
+            if t.starts_with("//") {
+                continue;
+            }
+            let b = line.as_bytes();
+            let mut i = 0;
+            while i + 2 < b.len() {
+                if &b[i..i + 2] == b"--"
+                    && b[i + 2].is_ascii_lowercase()
+                    && (i == 0 || b[i - 1] != b'-')
+                {
+                    let start = i + 2;
+                    let mut end = start;
+                    while end < b.len()
+                        && (b[end].is_ascii_lowercase()
+                            || b[end].is_ascii_digit()
+                            || b[end] == b'-')
+                    {
+                        end += 1;
+                    }
+                    out.push(line[start..end].trim_end_matches('-').to_string());
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn library_messages_name_only_flags_of_the_commands_that_print_them() {
+        let root = Cli::command();
+        let longs = |cmd: &str| -> Vec<String> {
+            let sub = root.find_subcommand(cmd).expect(cmd);
+            sub.get_arguments()
+                .chain(root.get_arguments())
+                .flat_map(|a| {
+                    a.get_long()
+                        .into_iter()
+                        .chain(a.get_all_aliases().unwrap_or_default())
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        // The library's files: src/*.rs and src/<group>/*.rs, not the command line.
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("cmd") {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                files.push(path);
+            }
+        }
+        let mut wrong = Vec::new();
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.ends_with(".rs") || name == "main.rs" || name == "mod.rs" {
+                continue;
+            }
+            let flags = mentioned_flags(&std::fs::read_to_string(&path).unwrap());
+            let commands = EMITTERS
+                .iter()
+                .find(|(f, _)| *f == name)
+                .map(|(_, c)| *c)
+                .unwrap_or(&[]);
+            if !flags.is_empty() && commands.is_empty() {
+                wrong.push(format!("{name}: names {flags:?}; add it to EMITTERS"));
+            }
+            for cmd in commands {
+                let known = longs(cmd);
+                for f in &flags {
+                    if !known.contains(f) {
+                        wrong.push(format!("{name}: --{f} is not a flag of `lor {cmd}`"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn flags_are_found_in_code_not_comments() {
+        let text = "// --ignored\nlet m = \"use --units-fix-id N=KEY or --crs\";";
+        assert_eq!(mentioned_flags(text), vec!["crs", "units-fix-id"]);
     }
 }

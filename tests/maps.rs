@@ -42,7 +42,7 @@ fn b04_report(out: &Path, fix: bool, extra: &[&str]) {
         s(out),
     ];
     if fix {
-        args.extend(["--fix-id", "124=04030417"]);
+        args.extend(["--units-fix-id", "124=04030417"]);
     }
     args.extend(extra);
     let o = lor(&args);
@@ -232,7 +232,7 @@ fn map_jenks_matches_mapclassify_on_real_data() {
         s(&berlin("lor-2006/plr.geojson.gz")),
         "--bezirk",
         "04",
-        "--fix-id",
+        "--units-fix-id",
         "124=04030417",
         "--column",
         SHARE_65,

@@ -17,7 +17,11 @@ use lor::sozialraum;
 use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
 use lor::weights::{read_list, Assign};
 
+use super::args::{
+    bezirk_value, levels_value, AssignArg, FormatArg, Levels, SozialraumLayer, UnitsLayer,
+};
 use super::{Context, RuleArgs};
+use lor::scope::Bezirk;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -48,7 +52,8 @@ all members agree.";
 pub struct Args {
     /// Statistics file per Planungsraum (CSV or XLSX). Without a file, the
     /// bundled sample district is used.
-    file: Option<PathBuf>,
+    #[arg(value_name = "FILE")]
+    stats: Option<PathBuf>,
 
     /// Column with the PLR keys (found by name or content otherwise).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
@@ -78,18 +83,19 @@ pub struct Args {
     rules: RuleArgs,
 
     /// Levels to compute: plr, bzr, pgr, bez, berlin (comma-separated).
+    /// With --bezirk, the Bezirk is the top level (no Berlin row).
     #[arg(
         long,
         value_name = "LEVELS",
         default_value = "bzr,pgr,bez,berlin",
+        value_parser = levels_value,
         help_heading = "Output"
     )]
-    levels: String,
-    /// Output format: csv, excel-csv (';', decimal comma, BOM), json,
-    /// parquet, xlsx, table. Default: from --output's extension; a table on a
+    levels: Levels,
+    /// Output format. Default: from --output's extension; a table on a
     /// terminal, else csv.
     #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
-    format: Option<String>,
+    format: Option<FormatArg>,
     /// Write one long table (level, key, name, columns) to FILE, atomically.
     #[arg(
         long,
@@ -103,9 +109,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     output_dir: Option<PathBuf>,
     /// PLR polygons (GeoJSON or Shapefile): needed for Sozialraum polygons;
-    /// their names name the PLR.
+    /// their names name the PLR where --names does not.
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
     units: Option<PathBuf>,
+    #[command(flatten)]
+    units_layer: UnitsLayer,
     /// Sozialräume as polygons (GeoJSON, Shapefile) or as a CSV/XLSX list
     /// "PLR (or BZR) → Sozialraum"; adds the level 'sozialraum'.
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
@@ -116,10 +124,11 @@ pub struct Args {
     #[arg(
         long,
         value_name = "HOW",
-        default_value = "largest",
+        value_enum,
+        default_value_t = AssignArg::Largest,
         help_heading = "Sozialräume"
     )]
-    assign: String,
+    assign: AssignArg,
     /// Parts of a PLR smaller than this share are digitising noise.
     #[arg(
         long,
@@ -136,14 +145,12 @@ pub struct Args {
         help_heading = "Sozialräume"
     )]
     min_area: f64,
-    /// Property with the Sozialraum ids / names (detected otherwise).
-    #[arg(long, value_name = "NAME", help_heading = "Sozialräume")]
-    sozialraum_id_field: Option<String>,
-    #[arg(long, value_name = "NAME", help_heading = "Sozialräume")]
-    sozialraum_name_field: Option<String>,
-    /// Only this Bezirk (two digits): statistics rows and LOR-keyed layers.
-    #[arg(long, value_name = "BB")]
-    bezirk: Option<String>,
+    #[command(flatten)]
+    sozialraum_layer: SozialraumLayer,
+    /// Only this Bezirk (two digits): statistics rows, names, lists and
+    /// LOR-keyed layers; the Bezirk is the top row.
+    #[arg(long, value_name = "BB", value_parser = bezirk_value)]
+    bezirk: Option<Bezirk>,
     /// Treat warnings (unknown keys, missing PLR, totals that disagree, …)
     /// as errors: exit code 3 and no output.
     #[arg(long)]
@@ -175,12 +182,11 @@ struct Plan {
     format: Format,
     target: Target,
     strict: bool,
-    units: Option<PathBuf>,
+    units: Option<(PathBuf, LayerOptions)>,
     sozialraum: Option<(PathBuf, Option<Assign>)>,
+    sozialraum_layer: LayerOptions,
     tolerance: Tolerance,
-    sr_id_field: Option<String>,
-    sr_name_field: Option<String>,
-    bezirk: Option<String>,
+    bezirk: Option<Bezirk>,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -191,29 +197,6 @@ fn parse_delimiter(s: &str) -> Result<u8> {
             "--delimiter '{s}': give one character such as ';' or ',', or 'tab'"
         ))),
     }
-}
-
-pub fn parse_levels(s: &str) -> Result<Vec<Level>> {
-    let mut levels = Vec::new();
-    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        if part == "all" {
-            levels.extend([Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin]);
-            continue;
-        }
-        let l = Level::parse(part).ok_or_else(|| {
-            usage_error(format!(
-                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin"
-            ))
-        })?;
-        if !levels.contains(&l) {
-            levels.push(l);
-        }
-    }
-    if levels.is_empty() {
-        return Err(usage_error("--levels: no level given"));
-    }
-    levels.sort();
-    Ok(levels)
 }
 
 fn plan(args: Args) -> Result<Plan> {
@@ -231,8 +214,8 @@ fn plan(args: Args) -> Result<Plan> {
                 .ok_or_else(|| usage_error(format!("--lor '{v}': use 2006 or 2021")))?,
         ),
     };
-    let missing = args.rules.missing_policy()?;
-    let levels = parse_levels(&args.levels)?;
+    let missing = args.rules.missing_policy();
+    let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
     let target = match (args.output, args.output_dir) {
         (Some(f), _) => Target::File(f),
         (None, Some(d)) => Target::Dir(d),
@@ -240,10 +223,9 @@ fn plan(args: Args) -> Result<Plan> {
     };
     let format = match &target {
         // One file per level: CSV unless --format says otherwise.
-        Target::Dir(_) if args.format.is_none() => Format::Csv,
-        Target::Dir(_) => Format::parse(args.format.as_ref().expect("checked"))?,
-        Target::File(f) => super::table_format(args.format.as_ref(), Some(f), true)?,
-        Target::Stdout => super::table_format(args.format.as_ref(), None, true)?,
+        Target::Dir(_) => args.format.map(Format::from).unwrap_or(Format::Csv),
+        Target::File(f) => super::table_format(args.format, Some(f), true)?,
+        Target::Stdout => super::table_format(args.format, None, true)?,
     };
     if format == Format::GeoJson && args.units.is_none() {
         return Err(usage_error(
@@ -255,21 +237,19 @@ fn plan(args: Args) -> Result<Plan> {
         Some(p) => {
             let list = lor::weights::is_list_path(p);
             let how =
-                match (args.assign.as_str(), list) {
-                    ("list", true) | (_, true) => None,
-                    ("list", false) => return Err(usage_error(
+                match (args.assign, list) {
+                    (_, true) => None,
+                    (AssignArg::List, false) => return Err(usage_error(
                         "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
                     )),
-                    (a, false) => Some(Assign::parse(a).ok_or_else(|| {
-                        usage_error(format!("--assign '{a}': use largest, area or list"))
-                    })?),
+                    (AssignArg::Largest, false) => Some(Assign::Largest),
+                    (AssignArg::Area, false) => Some(Assign::Area),
                 };
             Some((p.clone(), how))
         }
     };
     let tolerance = Tolerance::new(args.min_share, args.min_area)?;
-    super::check_bezirk(args.bezirk.as_ref())?;
-    let input = match args.file {
+    let input = match args.stats {
         Some(f) => Input::File(f),
         None => Input::Sample,
     };
@@ -291,11 +271,10 @@ fn plan(args: Args) -> Result<Plan> {
         format,
         target,
         strict: args.strict,
-        units: args.units,
+        units: args.units.map(|p| (p, args.units_layer.options())),
         sozialraum,
+        sozialraum_layer: args.sozialraum_layer.options(),
         tolerance,
-        sr_id_field: args.sozialraum_id_field,
-        sr_name_field: args.sozialraum_name_field,
         bezirk: args.bezirk,
     })
 }
@@ -340,33 +319,23 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
     let plan = plan(args)?;
     let mut warnings = Warnings::default();
-    let (mut table, mut names) = load(&plan, &mut warnings)?;
+    let (mut table, names_table) = load(&plan, &mut warnings)?;
     if let Some(b) = &plan.bezirk {
-        filter_bezirk(&mut table, b)?;
+        b.filter_table(&mut table)?;
     }
     // PLR polygons: names for the PLR, and the base of a polygon overlay.
     let units = match &plan.units {
-        Some(p) => {
-            let (mut layer, w) = read_layer(p, &LayerOptions::default())?;
+        Some((p, opts)) => {
+            let (mut layer, w) = read_layer(p, opts)?;
             warnings.extend(w);
             if let Some(b) = &plan.bezirk {
-                layer.filter_prefix(b);
-            }
-            let from_geometry = Names::from_pairs(
-                &layer.source,
-                layer
-                    .features
-                    .iter()
-                    .map(|f| (f.id.as_str(), f.name.as_str())),
-            );
-            match &mut names {
-                Some(n) => n.merge(&from_geometry),
-                None => names = Some(from_geometry),
+                b.filter_layer(&mut layer);
             }
             Some(layer)
         }
         None => None,
     };
+    let names = lor::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
 
     if let Some(v) = plan.vintage {
         let wrong: Vec<&str> = table
@@ -377,7 +346,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .collect();
         if !wrong.is_empty() {
             warnings.push(
-                "vintage",
+                lor::error::WarningCode::Vintage,
                 format!(
                     "{}: --lor {} but {} keys look like keys of the other vintage: {}",
                     table.source,
@@ -400,25 +369,21 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if let Some((path, how)) = &plan.sozialraum {
         let source = match how {
             None => {
-                let (list, w) = read_list(path, sozialraum::LEVEL)?;
+                let (mut list, w) = read_list(path, sozialraum::LEVEL)?;
                 warnings.extend(w);
+                if let Some(b) = &plan.bezirk {
+                    b.filter_list(&mut list);
+                }
                 sozialraum::Source::List(list)
             }
             Some(_) => {
-                let opts = LayerOptions {
-                    id_field: plan.sr_id_field.clone(),
-                    name_field: plan.sr_name_field.clone(),
-                    ..LayerOptions::default()
-                };
-                let (mut layer, w) = read_layer(path, &opts)?;
+                let (mut layer, w) = read_layer(path, &plan.sozialraum_layer)?;
                 warnings.extend(w);
                 if let Some(b) = &plan.bezirk {
-                    if layer.lor_level().is_some() {
-                        layer.filter_prefix(b);
-                    }
+                    b.filter_layer(&mut layer);
                 }
-                if let Some(u) = &units {
-                    super::mismatch::check_overlap(u, &layer)?;
+                if let (Some(u), Some((_, u_opts))) = (&units, &plan.units) {
+                    lor::mismatch::check_overlap((u, u_opts), (&layer, &plan.sozialraum_layer))?;
                 }
                 sr_polygons = Some(layer.clone());
                 sozialraum::Source::Polygons(layer)
@@ -483,18 +448,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         };
     }
     write_output(&tables, plan.format, &plan.target)
-}
-
-/// Keep the rows of one Bezirk.
-fn filter_bezirk(table: &mut StatTable, bezirk: &str) -> Result<()> {
-    table.retain_keys(|k| k.starts_with(bezirk));
-    if table.is_empty() {
-        return Err(usage_error(format!(
-            "{}: no rows of Bezirk {bezirk}",
-            table.source
-        )));
-    }
-    Ok(())
 }
 
 /// Write tables to a file (atomically) or to stdout.

@@ -4,12 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::check::{check_coverage, check_layer, check_nesting, check_totals, check_values};
-use lor::error::{quality_error, usage_error, Warning, Warnings};
-use lor::geometry::{read_layer, Layer, LayerOptions};
+use lor::error::{quality_error, usage_error, Warning, WarningCode, Warnings};
+use lor::geometry::{read_layer, Layer};
 use lor::key::Level;
 use lor::names::Names;
 use lor::stats::{read_stats, ReadOptions};
 
+use super::args::{CheckFormat, GeometryLayer};
 use super::Context;
 
 const EXAMPLES: &str = "\
@@ -34,26 +35,33 @@ pub struct Args {
     stats: PathBuf,
     /// Polygon layers: PLR, and optionally BZR and PGR (by their key length).
     geometry: Vec<PathBuf>,
+    /// Column with the keys of the statistics (found by name or content otherwise).
+    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
+    key: Option<String>,
     /// Names table: the reference list of PLR.
     #[arg(long, value_name = "FILE")]
     names: Option<PathBuf>,
     /// Overlaps and gaps smaller than this many m² are digitising noise.
     #[arg(long, value_name = "M2", default_value_t = 1000.0)]
     tolerance: f64,
-    /// Report format: text or json.
-    #[arg(long, short, value_name = "FORMAT", default_value = "text")]
-    format: String,
+    /// Report format.
+    #[arg(long, short, value_name = "FORMAT", value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    #[command(flatten)]
+    layer: GeometryLayer,
     /// Findings allowed before the exit code is 3.
     #[arg(long, value_name = "N", default_value_t = 0)]
     max_findings: usize,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let json = match args.format.as_str() {
-        "text" => false,
-        "json" => true,
-        f => return Err(usage_error(format!("--format '{f}': use text or json"))),
-    };
+    let json = args.format == CheckFormat::Json;
+    let layer_opts = args.layer.options();
+    if args.geometry.len() > 1 && !layer_opts.fix_ids.is_empty() {
+        return Err(usage_error(
+            "--geometry-fix-id with a feature number applies to one layer: check that layer alone, or fix by the wrong id (WRONG=KEY)",
+        ));
+    }
     let mut findings = Warnings::default();
     let mut checked: Vec<String> = Vec::new();
     let names = match &args.names {
@@ -67,7 +75,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     let mut layers: Vec<Layer> = Vec::new();
     for g in &args.geometry {
-        let (l, w) = read_layer(g, &LayerOptions::default())?;
+        let (l, w) = read_layer(g, &layer_opts)?;
         findings.extend(w);
         checked.push(format!(
             "{} ({} polygons, {})",
@@ -79,7 +87,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let plr = layers.iter().find(|l| l.lor_level() == Some(Level::Plr));
     if args.stats.as_os_str() != "-" {
-        let (t, w) = read_stats(&args.stats, &ReadOptions::default())?;
+        let read = ReadOptions {
+            key: args.key.clone(),
+            ..ReadOptions::default()
+        };
+        let (t, w) = read_stats(&args.stats, &read)?;
         findings.extend(w);
         checked.push(format!(
             "{} ({} rows, {} columns, key '{}', {}{})",
@@ -104,10 +116,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             );
             let mut w = check_coverage(&t, Some(&reference));
             // The vintage is reported once, above.
-            w.0.retain(|x| x.code != "vintage");
+            w.0.retain(|x| x.code != WarningCode::Vintage);
             for x in &mut w.0 {
-                if x.code == "unknown-key" {
-                    x.code = "no-geometry";
+                if x.code == WarningCode::UnknownKey {
+                    x.code = WarningCode::NoGeometry;
                 }
             }
             findings.extend(w);
@@ -139,7 +151,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 .collect();
             if !missing.is_empty() {
                 findings.push(
-                    "no-geometry",
+                    lor::error::WarningCode::NoGeometry,
                     format!(
                         "{}: {} PLR of {} have no polygon: {}",
                         p.source,
@@ -156,7 +168,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let report = if json {
         let items: Vec<serde_json::Value> = findings
             .iter()
-            .map(|w| serde_json::json!({"code": w.code, "message": w.message, "allowed": !counted.iter().any(|c| std::ptr::eq(*c, w))}))
+            .map(|w| serde_json::json!({"code": w.code.as_str(), "message": w.message, "allowed": !counted.iter().any(|c| std::ptr::eq(*c, w))}))
             .collect();
         let mut v =
             serde_json::to_vec_pretty(&serde_json::json!({"checked": checked, "findings": items}))?;
@@ -173,7 +185,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             let mut by_code: std::collections::BTreeMap<&str, usize> =
                 std::collections::BTreeMap::new();
             for w in findings.iter() {
-                *by_code.entry(w.code).or_default() += 1;
+                *by_code.entry(w.code.as_str()).or_default() += 1;
             }
             s.push_str(&format!(
                 "\n{} findings ({}):\n",

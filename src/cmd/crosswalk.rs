@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::Warnings;
-use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
+use lor::geometry::read_layer;
 use lor::output::write_atomic;
 
+use super::args::{FromLayer, ToLayer};
 use super::Context;
 
 const EXAMPLES: &str = "\
@@ -14,7 +15,7 @@ Examples:
   # LOR 2006 Planungsräume → LOR 2021 Prognoseräume (feature 124 of the 2006
   # file is PLR 04030417, mislabelled 06010102)
   lor crosswalk data/berlin/lor-2006/plr.geojson.gz \\
-      data/berlin/lor-2021/pgr.geojson.gz --fix-from-id 124=04030417 \\
+      data/berlin/lor-2021/pgr.geojson.gz --from-fix-id 124=04030417 \\
       --output plr2006-pgr2021.csv
 
 The CSV (from, to, area_m2, area_share, weight) can be reviewed, edited and
@@ -29,12 +30,10 @@ pub struct Args {
     from: PathBuf,
     /// Target units (e.g. LOR 2021 PGR).
     to: PathBuf,
-    /// Correct a wrong id in FROM: FEATURE=KEY (feature number, 1-based). Repeatable.
-    #[arg(long, value_name = "N=KEY")]
-    fix_from_id: Vec<String>,
-    /// Correct a wrong id in TO.
-    #[arg(long, value_name = "N=KEY")]
-    fix_to_id: Vec<String>,
+    #[command(flatten)]
+    from_layer: FromLayer,
+    #[command(flatten)]
+    to_layer: ToLayer,
     #[command(flatten)]
     overlay: super::CrosswalkArgs,
     /// Write the crosswalk here (CSV, or Parquet for a .parquet name), atomically; stdout otherwise.
@@ -50,23 +49,12 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
     let mut warnings = Warnings::default();
-    let (from, w) = read_layer(
-        &args.from,
-        &LayerOptions {
-            fix_ids: parse_fix_ids(&args.fix_from_id)?,
-            ..LayerOptions::default()
-        },
-    )?;
+    let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
+    let (from, w) = read_layer(&args.from, &from_opts)?;
     warnings.extend(w);
-    let (to, w) = read_layer(
-        &args.to,
-        &LayerOptions {
-            fix_ids: parse_fix_ids(&args.fix_to_id)?,
-            ..LayerOptions::default()
-        },
-    )?;
+    let (to, w) = read_layer(&args.to, &to_opts)?;
     warnings.extend(w);
-    super::mismatch::check_overlap(&from, &to)?;
+    lor::mismatch::check_overlap((&from, &from_opts), (&to, &to_opts))?;
     let level = to
         .lor_level()
         .map(|l| l.code().to_string())
@@ -80,7 +68,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .map(|(k, s)| format!("{k} ({:.1} %)", s * 100.0))
             .collect();
         warnings.push(
-            "unassigned",
+            lor::error::WarningCode::Unassigned,
             format!(
                 "{} source units lie wholly or partly outside every target: {}",
                 list.len(),
@@ -89,10 +77,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         );
     }
     ctx.warn(&warnings);
-    if !ctx.quiet {
-        for l in cw.summary.lines() {
-            eprintln!("{l}");
-        }
+    for l in cw.summary.lines() {
+        ctx.info(&l);
     }
     ctx.check_strict(args.strict, &warnings)?;
     let parquet = match &args.output {

@@ -7,7 +7,6 @@ use anyhow::Result;
 use lor::atlas::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
 use lor::classify::Method;
 use lor::error::{usage_error, Warnings};
-use lor::geometry::{parse_fix_ids, LayerOptions};
 use lor::output::write_atomic;
 use lor::weights::Assign;
 
@@ -19,7 +18,7 @@ Examples:
   # Sozialraum borders (here the 2021 Prognoseräume) drawn over
   lor map data/berlin/stats/EWR201812E_Matrix.csv \\
       --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 \\
-      --sozialraum data/berlin/lor-2021/pgr.geojson.gz --fix-id 124=04030417 \\
+      --sozialraum data/berlin/lor-2021/pgr.geojson.gz --units-fix-id 124=04030417 \\
       --column 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100' --output b04-65plus.svg
 
   # children under 6 per Bezirksregion, natural breaks, as PNG for slides
@@ -63,10 +62,10 @@ pub struct Args {
     /// Names table (e.g. lor-2006/plr-names.csv) for names and coverage.
     #[arg(long, value_name = "FILE")]
     names: Option<PathBuf>,
-    /// Correct a wrong id of --units: FEATURE=KEY (feature number, 1-based),
-    /// e.g. 124=04030417 for the 2006 PLR file. Repeatable.
-    #[arg(long, value_name = "N=KEY")]
-    fix_id: Vec<String>,
+    #[command(flatten)]
+    units_layer: super::args::UnitsLayer,
+    #[command(flatten)]
+    sozialraum_layer: super::args::SozialraumLayer,
     /// Source and licence line (default: the attribution in the README.md
     /// beside each input, as in data/berlin).
     #[arg(long, value_name = "TEXT")]
@@ -86,7 +85,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if !(1..=9).contains(&args.k) {
         return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
     }
-    super::check_bezirk(args.bezirk.as_ref())?;
+    if let Some(b) = &args.bezirk {
+        lor::scope::Bezirk::parse(b)?;
+    }
     let assign = Assign::parse(&args.assign)
         .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
     if level == MapLevel::Sozialraum && args.sozialraum.is_none() {
@@ -115,10 +116,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let inputs = Inputs {
         stats: args.file.clone(),
         units: args.units.clone(),
-        units_opts: LayerOptions {
-            fix_ids: parse_fix_ids(&args.fix_id)?,
-            ..LayerOptions::default()
-        },
+        units_opts: args.units_layer.options(),
+        sozialraum_opts: args.sozialraum_layer.options(),
         sozialraum: args.sozialraum.clone(),
         assign: Some(assign),
         names: args.names.clone(),

@@ -1,6 +1,7 @@
-//! One file per subcommand.
+//! One file per subcommand; the flags they share are in [`args`].
 
 pub mod aggregate;
+pub mod args;
 pub mod crosswalk;
 pub mod map;
 pub mod mismatch;
@@ -11,58 +12,79 @@ pub mod translate;
 
 use anyhow::Result;
 use lor::aggregate::MissingPolicy;
-use lor::error::{usage_error, Warnings};
+use lor::error::{usage_error, WarningCode, Warnings};
 use lor::rules::RuleFlags;
 
 pub mod check;
 pub mod run;
 
-/// Options shared by all subcommands.
+/// Options shared by all subcommands, and the one place that writes
+/// messages on stderr: warnings, notes and summaries go through here, so
+/// that `--log-format json` makes every stderr line a JSON object.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub quiet: bool,
-    /// Warnings as JSON lines on stderr (for log collectors).
+    /// Messages as JSON lines on stderr (for log collectors).
     pub log_json: bool,
     /// Warning codes that are accepted: printed, but never a reason for exit 3.
-    pub allow: Vec<String>,
+    pub allow: Vec<WarningCode>,
 }
 
 impl Context {
+    fn allowed(&self, code: WarningCode) -> bool {
+        self.allow.contains(&code)
+    }
+
     /// Print warnings on stderr (never on stdout, which carries data).
     pub fn warn(&self, warnings: &Warnings) {
         if self.quiet {
             return;
         }
         for w in warnings.iter() {
-            let allowed = self.allow.iter().any(|a| a == w.code);
+            let allowed = self.allowed(w.code);
             if self.log_json {
                 let line = serde_json::json!({
                     "level": if allowed { "note" } else { "warning" },
-                    "code": w.code,
+                    "code": w.code.as_str(),
                     "message": w.message,
                 });
-                eprintln!("{line}");
+                print_err(&line.to_string());
             } else if allowed {
-                eprintln!("note ({}): {}", w.code, w.message);
+                print_err(&format!("note ({}): {}", w.code, w.message));
             } else {
-                eprintln!("warning: {}", w.message);
+                print_err(&format!("warning: {}", w.message));
             }
+        }
+    }
+
+    /// A line of information (a summary, a file written) on stderr; not
+    /// with --quiet.
+    pub fn info(&self, message: &str) {
+        if self.quiet {
+            return;
+        }
+        if self.log_json {
+            let line = serde_json::json!({"level": "info", "message": message});
+            print_err(&line.to_string());
+        } else {
+            print_err(message);
         }
     }
 
     /// Warnings that count as findings (not allowed by `--allow`).
     pub fn findings<'w>(&self, warnings: &'w Warnings) -> Vec<&'w lor::error::Warning> {
-        warnings
-            .iter()
-            .filter(|w| !self.allow.iter().any(|a| a == w.code))
-            .collect()
+        warnings.iter().filter(|w| !self.allowed(w.code)).collect()
     }
 
     /// With `--strict`, findings are an error (exit code 3, nothing written).
     pub fn check_strict(&self, strict: bool, warnings: &Warnings) -> Result<()> {
         let n = self.findings(warnings).len();
         if strict && n > 0 {
-            let mut codes: Vec<&str> = self.findings(warnings).iter().map(|w| w.code).collect();
+            let mut codes: Vec<&str> = self
+                .findings(warnings)
+                .iter()
+                .map(|w| w.code.as_str())
+                .collect();
             codes.sort_unstable();
             codes.dedup();
             return Err(lor::error::quality_error(format!(
@@ -90,6 +112,31 @@ impl TextArgs {
     pub fn apply(&self) {
         lor::output::set_formula_guard(!self.no_formula_guard);
     }
+}
+
+/// One line on stderr: the only place the subcommands print messages.
+#[allow(clippy::print_stderr)]
+pub fn print_err(line: &str) {
+    eprintln!("{line}");
+}
+
+/// Parse an `--allow` code (or a job file's `allow`): only known codes.
+pub fn parse_allow(text: &str) -> Result<WarningCode> {
+    WarningCode::parse(text).ok_or_else(|| {
+        usage_error(format!(
+            "unknown warning code '{text}'; the codes are: {}",
+            WarningCode::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+/// clap's value parser for `--allow`.
+pub fn allow_value(text: &str) -> std::result::Result<WarningCode, String> {
+    parse_allow(text).map_err(|e| e.to_string())
 }
 
 /// The aggregation rules as flags, shared by `aggregate` and `translate`.
@@ -124,10 +171,11 @@ pub struct RuleArgs {
     #[arg(
         long,
         value_name = "HOW",
-        default_value = "propagate",
+        value_enum,
+        default_value_t = args::Missing::Propagate,
         help_heading = "Rules"
     )]
-    missing: String,
+    missing: args::Missing,
 }
 
 impl RuleArgs {
@@ -143,14 +191,8 @@ impl RuleArgs {
         }
     }
 
-    pub fn missing_policy(&self) -> Result<MissingPolicy> {
-        match self.missing.as_str() {
-            "propagate" => Ok(MissingPolicy::Propagate),
-            "skip" => Ok(MissingPolicy::Skip),
-            m => Err(usage_error(format!(
-                "--missing '{m}': use propagate or skip"
-            ))),
-        }
+    pub fn missing_policy(&self) -> MissingPolicy {
+        self.missing.into()
     }
 }
 
@@ -161,8 +203,8 @@ pub struct CrosswalkArgs {
     /// with its largest real part; the default, best between LOR vintages
     /// whose split-off parts are mostly streets, rail and parks) or 'area'
     /// (apportioned by area).
-    #[arg(long, value_name = "HOW", default_value = "largest")]
-    method: String,
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = args::Method::Largest)]
+    method: args::Method,
     /// Dasymetric refinement: points with population (addresses, buildings)
     /// whose counts split the split units instead of their area.
     #[arg(long, value_name = "FILE")]
@@ -190,9 +232,7 @@ impl CrosswalkArgs {
         level: &str,
         warnings: &mut Warnings,
     ) -> Result<(lor::crosswalk::Crosswalk, Warnings)> {
-        let method = lor::weights::Assign::parse(&self.method).ok_or_else(|| {
-            usage_error(format!("--method '{}': use largest or area", self.method))
-        })?;
+        let method = self.method.into();
         let tol = lor::overlay::Tolerance::new(self.min_share, self.min_area)?;
         let pop = match &self.population {
             Some(p) => {
@@ -228,14 +268,14 @@ impl CrosswalkArgs {
 /// extension, else (on stdout) a readable table on a terminal when
 /// `table_on_terminal`, else CSV. Binary formats never go to stdout.
 pub fn table_format(
-    format: Option<&String>,
+    format: Option<args::FormatArg>,
     output: Option<&std::path::Path>,
     table_on_terminal: bool,
 ) -> Result<lor::output::Format> {
     use lor::output::Format;
     use std::io::IsTerminal;
     let f = match (format, output) {
-        (Some(f), _) => Format::parse(f)?,
+        (Some(f), _) => f.into(),
         (None, Some(o)) => Format::for_output(o)?,
         (None, None) if table_on_terminal && std::io::stdout().is_terminal() => Format::Table,
         (None, None) => Format::Csv,
@@ -246,16 +286,4 @@ pub fn table_format(
         ));
     }
     Ok(f)
-}
-
-/// Check a `--bezirk` value: two digits.
-pub fn check_bezirk(bezirk: Option<&String>) -> Result<()> {
-    if let Some(b) = bezirk {
-        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(usage_error(format!(
-                "--bezirk '{b}': give the two-digit Bezirk number, e.g. 04"
-            )));
-        }
-    }
-    Ok(())
 }

@@ -6,18 +6,24 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
-use lor::crs::parse_crs_flag;
-use lor::error::{examples, usage_error, Warnings};
-use lor::geometry::{read_layer, Layer, LayerOptions};
-use lor::names::Names;
+use lor::error::{usage_error, WarningCode, Warnings};
+use lor::geometry::{read_layer, Layer};
 use lor::overlay::Tolerance;
-use lor::points::{tally_points, PointOptions, Tally};
+use lor::point_tables::{
+    counted_outside_of, identity, point_rules, scoped_order, some_ids, tally_columns, unit_table,
+    Per,
+};
+use lor::points::{tally_points, PointOptions};
 use lor::report::thousands;
 use lor::rules::{ColumnRule, Origin, Rule};
+use lor::scope::Bezirk;
 use lor::sozialraum;
-use lor::stats::{read_stats, Cell, Column, ColumnType, Dialect, ReadOptions, StatTable};
-use lor::weights::{read_list, Assign, Weight, WeightTable};
+use lor::stats::{read_stats, ReadOptions, StatTable};
+use lor::weights::{read_list, Assign};
 
+use super::args::{
+    bezirk_value, levels_value, FormatArg, Levels, Missing, SozialraumLayer, UnitsLayer,
+};
 use super::Context;
 
 const EXAMPLES: &str = "\
@@ -45,10 +51,14 @@ pub struct Args {
     /// PLR polygons (GeoJSON or Shapefile).
     #[arg(long, value_name = "FILE")]
     units: PathBuf,
+    #[command(flatten)]
+    units_layer: UnitsLayer,
     /// Sozialraum polygons (points are located in them directly), or a
     /// list PLR/BZR → Sozialraum.
     #[arg(long, value_name = "FILE")]
     sozialraum: Option<PathBuf>,
+    #[command(flatten)]
+    sozialraum_layer: SozialraumLayer,
     /// Sum these numeric attributes (comma-separated; numbers stored as text are fine).
     #[arg(long, value_name = "ATTRS")]
     sum: Vec<String>,
@@ -62,35 +72,46 @@ pub struct Args {
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     y: Option<String>,
     /// CRS of the points, e.g. EPSG:25833 (GeoJSON declares it; lon/lat means EPSG:4326).
-    #[arg(long, value_name = "EPSG", help_heading = "Input")]
-    crs: Option<String>,
+    #[arg(long, value_name = "EPSG", help_heading = "Input", value_parser = super::args::crs_value)]
+    crs: Option<lor::crs::Crs>,
     /// The attribute that names a point in messages (id, e_nr, … detected).
     #[arg(long, value_name = "ATTR", help_heading = "Input")]
     id_field: Option<String>,
-    /// Names table for the names of BZR and PGR (e.g. lor-2006/plr-names.csv).
+    /// Names table for the names of PLR, BZR and PGR (e.g.
+    /// lor-2006/plr-names.csv); it wins over the names in --units.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     names: Option<PathBuf>,
     /// Statistics per PLR for a denominator (with --per).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     stats: Option<PathBuf>,
+    /// Column with the keys of the statistics (found by name or content otherwise).
+    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
+    key: Option<String>,
     /// Denominator from --stats: 'NAME=COL+COL+…'; adds 'count per NAME' and
     /// '<sum> per NAME' at every level.
     #[arg(long, value_name = "NAME=COLS", requires = "stats")]
     per: Option<String>,
-    /// Only this Bezirk (two digits).
-    #[arg(long, value_name = "BB")]
-    bezirk: Option<String>,
+    /// Units with a member whose value is missing (a PLR without a row in
+    /// --stats): 'propagate' leaves the sum empty, 'skip' sums the known values.
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = Missing::Propagate)]
+    missing: Missing,
+    /// Only this Bezirk (two digits): its units and the points in them;
+    /// points in other Bezirke are out of scope (counted in a note).
+    #[arg(long, value_name = "BB", value_parser = bezirk_value)]
+    bezirk: Option<Bezirk>,
     /// Levels: plr, bzr, pgr, bez, berlin (comma-separated).
     #[arg(
         long,
         value_name = "LEVELS",
         default_value = "plr,bzr,pgr,bez,berlin",
+        value_parser = levels_value,
         help_heading = "Output"
     )]
-    levels: String,
-    /// csv, excel-csv, json, parquet, xlsx, table.
+    levels: Levels,
+    /// Output format. Default: from --output's extension; a table on a
+    /// terminal, else csv.
     #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
-    format: Option<String>,
+    format: Option<FormatArg>,
     /// Write one long table to FILE (atomically).
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: Option<PathBuf>,
@@ -101,74 +122,27 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-/// A statistics-shaped table from per-unit values, so that the aggregation
-/// machinery applies unchanged.
-fn table_of(
-    source: &str,
-    keys: Vec<String>,
-    columns: Vec<(String, Vec<Option<f64>>)>,
-) -> StatTable {
-    let n = keys.len();
-    StatTable {
-        source: source.to_string(),
-        dialect: Dialect {
-            format: "points",
-            delimiter: b',',
-            encoding: "UTF-8",
-            bom: false,
-            decimal_comma: false,
-        },
-        key_column: "key".into(),
-        line_word: "unit",
-        level: lor::key::Level::Plr,
-        lines: (1..=n).collect(),
-        columns: columns
-            .into_iter()
-            .map(|(name, vals)| Column {
-                name,
-                kind: ColumnType::Numeric,
-                cells: vals
-                    .into_iter()
-                    .map(|v| v.map(Cell::Num).unwrap_or(Cell::Empty))
-                    .collect(),
-                raw: vec![String::new(); n],
-            })
-            .collect(),
-        keys,
-    }
+/// Whether a unit is in the scope of the run.
+fn in_scope(bezirk: Option<&Bezirk>, layer: &Layer) -> impl Fn(&str) -> bool {
+    let b = bezirk.filter(|_| layer.lor_level().is_some()).cloned();
+    move |k: &str| b.as_ref().is_none_or(|b| b.contains(k))
 }
 
-/// Count columns of a tally, in unit order `order`.
-fn tally_columns(
-    t: &Tally,
-    order: &[usize],
-    sum_names: &[String],
-    by: Option<&str>,
-) -> Vec<(String, Vec<Option<f64>>)> {
-    let pick = |v: &Vec<f64>| order.iter().map(|&i| Some(v[i])).collect::<Vec<_>>();
-    let mut cols = vec![("count".to_string(), pick(&t.count))];
-    for (name, v) in sum_names.iter().zip(&t.sums) {
-        cols.push((name.clone(), pick(v)));
-    }
-    if let Some(b) = by {
-        for (cat, v) in &t.by {
-            cols.push((format!("{b}: {cat}"), pick(v)));
-        }
-    }
-    cols
-}
-
-fn sorted_order(layer: &Layer) -> Vec<usize> {
-    let mut o: Vec<usize> = (0..layer.features.len()).collect();
-    o.sort_by(|&a, &b| layer.features[a].id.cmp(&layer.features[b].id));
-    o
+/// A copy of a layer cut to the Bezirk, if there is one.
+fn scoped(layer: &Layer, bezirk: Option<&Bezirk>) -> Option<Layer> {
+    bezirk.map(|b| {
+        let mut l = layer.clone();
+        b.filter_layer(&mut l);
+        l
+    })
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
-    // Plan.
-    let levels = super::aggregate::parse_levels(&args.levels)?;
-    let format = super::table_format(args.format.as_ref(), args.output.as_deref(), true)?;
+    // Plan: every flag checked before any file is read.
+    let bezirk = args.bezirk.as_ref();
+    let levels = lor::scope::levels_in(bezirk, &args.levels.0);
+    let format = super::table_format(args.format, args.output.as_deref(), true)?;
     let sum: Vec<String> = args
         .sum
         .iter()
@@ -176,67 +150,48 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    let per = match &args.per {
-        None => None,
-        Some(p) => {
-            let (name, expr) = match p.split_once('=') {
-                Some((n, e)) => (n.trim().to_string(), e.to_string()),
-                None => (p.trim().to_string(), p.to_string()),
-            };
-            let cols: Vec<String> = expr
-                .split('+')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect();
-            if name.is_empty() || cols.is_empty() {
-                return Err(usage_error(format!(
-                    "--per '{p}': write NAME=COLUMN+COLUMN+…"
-                )));
-            }
-            Some((name, cols))
-        }
-    };
-    super::check_bezirk(args.bezirk.as_ref())?;
+    let per = args.per.as_deref().map(Per::parse).transpose()?;
+    let missing: MissingPolicy = args.missing.into();
     let opts = PointOptions {
         x: args.x.clone(),
         y: args.y.clone(),
-        crs: args
-            .crs
-            .as_deref()
-            .map(|c| parse_crs_flag("--crs", c))
-            .transpose()?,
-        sum: sum.clone(),
+        crs: args.crs,
+        sum,
         by: args.by.clone(),
         id_field: args.id_field.clone(),
         delimiter: None,
     };
 
     let mut warnings = Warnings::default();
-    let (mut units, w) = read_layer(&args.units, &LayerOptions::default())?;
+    let (all_units, w) = read_layer(&args.units, &args.units_layer.options())?;
     warnings.extend(w);
-    if units.lor_level() != Some(lor::key::Level::Plr) {
+    if all_units.lor_level() != Some(lor::key::Level::Plr) {
         return Err(usage_error(format!(
             "{}: --units must be PLR polygons with 8-digit keys",
-            units.source
+            all_units.source
         )));
     }
-    if let Some(b) = &args.bezirk {
-        units.filter_prefix(b);
-    }
+    let scoped_units = scoped(&all_units, bezirk);
+    let units = scoped_units.as_ref().unwrap_or(&all_units);
     let (sr_layer, sr_list) = match &args.sozialraum {
         Some(p) if lor::weights::is_list_path(p) => {
-            let (l, w) = read_list(p, sozialraum::LEVEL)?;
+            let (mut l, w) = read_list(p, sozialraum::LEVEL)?;
             warnings.extend(w);
+            if let Some(b) = bezirk {
+                b.filter_list(&mut l);
+            }
             (None, Some(l))
         }
         Some(p) => {
-            let (l, w) = read_layer(p, &LayerOptions::default())?;
+            let (l, w) = read_layer(p, &args.sozialraum_layer.options())?;
             warnings.extend(w);
             (Some(l), None)
         }
         None => (None, None),
     };
-    let mut layers: Vec<&Layer> = vec![&units];
+    // Points are located in the whole layers: a point in another Bezirk is
+    // out of scope, not outside.
+    let mut layers: Vec<&Layer> = vec![&all_units];
     if let Some(l) = &sr_layer {
         layers.push(l);
     }
@@ -265,128 +220,55 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plr_tally = &run.tallies[0];
     if plr_tally.outside > 0 {
         warnings.push(
-            "outside",
+            WarningCode::Outside,
             format!(
-                "{}: {} of {} points lie outside every PLR of {}{} and are in no total: {}",
+                "{}: {} of {} points lie outside every PLR of {} and are in no total: {}",
                 run.source,
                 thousands(plr_tally.outside as f64),
                 thousands(run.total as f64),
-                lor::report::short(&units.source),
-                args.bezirk
-                    .as_deref()
-                    .map(|b| format!(" in Bezirk {b}"))
-                    .unwrap_or_default(),
+                lor::report::short(&all_units.source),
                 some_ids(&plr_tally.outside_ids, plr_tally.outside)
             ),
         );
     }
     if plr_tally.overlap > 0 {
         warnings.push(
-            "overlap",
+            WarningCode::Overlap,
             format!("{}: {} points lie where two PLR polygons overlap; each went to the PLR with the smaller key", run.source, plr_tally.overlap),
         );
     }
 
     // PLR table with point columns and the denominator.
-    let order = sorted_order(&units);
+    let order = scoped_order(&all_units, in_scope(bezirk, &all_units));
+    let out_of_scope = counted_outside_of(plr_tally, &order);
     let keys: Vec<String> = order
         .iter()
-        .map(|&i| units.features[i].id.clone())
+        .map(|&i| all_units.features[i].id.clone())
         .collect();
     let mut cols = tally_columns(plr_tally, &order, &run.sum_names, run.by_name.as_deref());
     let value_cols: Vec<String> = std::iter::once("count".to_string())
         .chain(run.sum_names.iter().cloned())
         .collect();
     let mut stats_table: Option<StatTable> = None;
-    if let Some((name, parts)) = &per {
+    if let Some(per) = &per {
         let (t, w) = read_stats(
             args.stats.as_ref().expect("clap requires --stats"),
-            &ReadOptions::default(),
+            &ReadOptions {
+                key: args.key.clone(),
+                ..ReadOptions::default()
+            },
         )?;
         warnings.extend(w);
-        for p in parts {
-            if t.column(p).is_none() {
-                return Err(usage_error(format!(
-                    "--per: no column '{p}' in {}. Columns: {}",
-                    t.source,
-                    examples(
-                        &t.columns
-                            .iter()
-                            .map(|c| c.name.as_str())
-                            .collect::<Vec<_>>(),
-                        40
-                    )
-                )));
-            }
-        }
-        let denom = |k: &str| -> Option<f64> {
-            let i = t.keys.iter().position(|x| x == k)?;
-            parts
-                .iter()
-                .map(|p| t.column(p).expect("checked").cells[i].num())
-                .sum()
-        };
-        let missing: Vec<&str> = keys
-            .iter()
-            .filter(|k| !t.keys.contains(k))
-            .map(String::as_str)
-            .collect();
-        if !missing.is_empty() {
-            warnings.push(
-                "missing-plr",
-                format!(
-                    "{}: {} PLR of the units layer have no row; their ratios are empty: {}",
-                    t.source,
-                    missing.len(),
-                    examples(&missing, 5)
-                ),
-            );
-        }
-        cols.push((name.clone(), keys.iter().map(|k| denom(k)).collect()));
+        let (values, w) = per.values(&t, &keys)?;
+        warnings.extend(w);
+        cols.push((per.name.clone(), values));
         stats_table = Some(t);
     }
-    let plr_table = table_of(&run.source, keys, cols);
-    let mut rules: Vec<ColumnRule> = plr_table
-        .columns
-        .iter()
-        .map(|c| ColumnRule {
-            column: c.name.clone(),
-            rule: Rule::Sum,
-            origin: Origin::Count,
-        })
-        .collect();
-    if let Some((name, _)) = &per {
-        for v in &value_cols {
-            rules.push(ColumnRule {
-                column: format!("{v} per {name}"),
-                rule: Rule::Ratio {
-                    numerator: v.clone(),
-                    denominator: name.clone(),
-                    factor: 1.0,
-                },
-                origin: Origin::Explicit,
-            });
-        }
-    }
-    let mut names = Names::from_pairs(
-        &units.source,
-        units
-            .features
-            .iter()
-            .map(|f| (f.id.as_str(), f.name.as_str())),
-    );
-    if let Some(p) = &args.names {
-        let (n, w) = Names::read(p)?;
-        warnings.extend(w);
-        names.merge(&n);
-    }
-    let (mut tables, w) = aggregate_levels(
-        &plr_table,
-        &rules,
-        &levels,
-        Some(&names),
-        MissingPolicy::Propagate,
-    );
+    let plr_table = unit_table(&run.source, keys, cols);
+    let rules = point_rules(&plr_table, &value_cols, per.as_ref());
+    let (names, w) = lor::scope::load_names(args.names.as_deref(), Some(units), bezirk)?;
+    warnings.extend(w);
+    let (mut tables, w) = aggregate_levels(&plr_table, &rules, &levels, names.as_ref(), missing);
     warnings.extend(w);
 
     // Sozialräume: points located in their polygons; denominators through
@@ -395,7 +277,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let t = &run.tallies[1];
         if t.outside > 0 {
             warnings.push(
-                "outside",
+                WarningCode::Outside,
                 format!(
                     "{}: {} points lie outside every Sozialraum: {}",
                     run.source,
@@ -404,42 +286,38 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 ),
             );
         }
-        let order = sorted_order(sr);
+        let order = scoped_order(sr, in_scope(bezirk, sr));
+        let scoped_sr = scoped(sr, bezirk);
+        let sr_in_scope = scoped_sr.as_ref().unwrap_or(sr);
         let sr_keys: Vec<String> = order.iter().map(|&i| sr.features[i].id.clone()).collect();
         let mut cols = tally_columns(t, &order, &run.sum_names, run.by_name.as_deref());
-        if let (Some((name, _)), Some(_)) = (&per, &stats_table) {
+        if let (Some(per), Some(_)) = (&per, &stats_table) {
             let den_rules = vec![ColumnRule {
-                column: name.clone(),
+                column: per.name.clone(),
                 rule: Rule::Sum,
                 origin: Origin::Count,
             }];
             let (a, w) = sozialraum::assign(
                 &plr_table,
-                Some(&units),
-                &sozialraum::Source::Polygons(sr.clone()),
+                Some(units),
+                &sozialraum::Source::Polygons(sr_in_scope.clone()),
                 Assign::Largest,
                 &Tolerance::default(),
             )?;
             warnings.extend(w);
-            let (den, _) = aggregate(&plr_table, &den_rules, &a.weights, MissingPolicy::Propagate);
+            let (den, _) = aggregate(&plr_table, &den_rules, &a.weights, missing);
             cols.push((
-                name.clone(),
-                sr_keys.iter().map(|k| den.num(k, name)).collect(),
+                per.name.clone(),
+                sr_keys.iter().map(|k| den.num(k, &per.name)).collect(),
             ));
         }
-        let sr_table = table_of(&run.source, sr_keys.clone(), cols);
-        let identity = WeightTable::new(
-            sozialraum::LEVEL,
-            sr_keys
-                .iter()
-                .map(|k| Weight {
-                    source: k.clone(),
-                    target: k.clone(),
-                    weight: 1.0,
-                })
-                .collect(),
+        let sr_table = unit_table(&run.source, sr_keys.clone(), cols);
+        let (mut lt, w) = aggregate(
+            &sr_table,
+            &rules,
+            &identity(sozialraum::LEVEL, &sr_keys),
+            missing,
         );
-        let (mut lt, w) = aggregate(&sr_table, &rules, &identity, MissingPolicy::Propagate);
         warnings.extend(w);
         lt.names = lt
             .keys
@@ -457,7 +335,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             &Tolerance::default(),
         )?;
         warnings.extend(w);
-        let (mut lt, w) = aggregate(&plr_table, &rules, &a.weights, MissingPolicy::Propagate);
+        let (mut lt, w) = aggregate(&plr_table, &rules, &a.weights, missing);
         warnings.extend(w);
         lt.names = lt
             .keys
@@ -468,25 +346,22 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
 
     ctx.warn(&warnings);
-    if !ctx.quiet {
-        eprintln!(
+    let in_units = run.total - plr_tally.outside;
+    ctx.info(&match bezirk {
+        None => format!(
             "{} points, {} in PLR of {}",
             thousands(run.total as f64),
-            thousands((run.total - plr_tally.outside) as f64),
+            thousands(in_units as f64),
             lor::report::short(&units.source)
-        );
-    }
+        ),
+        Some(b) => format!(
+            "{} points, {} in PLR of Bezirk {} ({} in other Bezirke are out of scope)",
+            thousands(run.total as f64),
+            thousands(in_units as f64 - out_of_scope),
+            b.code(),
+            thousands(out_of_scope)
+        ),
+    });
     ctx.check_strict(args.strict, &warnings)?;
     super::aggregate::write_tables(&tables, format, args.output.as_deref())
-}
-
-/// The first ids kept, and how many more there are.
-fn some_ids(ids: &[String], total: u64) -> String {
-    let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
-    let rest = total.saturating_sub(shown.len() as u64);
-    if rest > 0 {
-        format!("{} and {} more", shown.join(", "), thousands(rest as f64))
-    } else {
-        shown.join(", ")
-    }
 }

@@ -7,7 +7,6 @@ use lor::atlas::{Figures, Indicator, Inputs};
 use lor::board::{report, ReportSpec};
 use lor::classify::Method;
 use lor::error::usage_error;
-use lor::geometry::{parse_fix_ids, LayerOptions};
 use lor::output::write_atomic;
 use lor::overlay::Tolerance;
 use lor::weights::Assign;
@@ -19,7 +18,7 @@ Example:
   # Charlottenburg-Wilmersdorf, 31.12.2018, with the 2021 Prognoseräume
   # standing in for its five Sozialräume, and the Kita places
   lor report data/berlin/stats/EWR201812E_Matrix.csv --bezirk 04 \\
-      --units data/berlin/lor-2006/plr.geojson.gz --fix-id 124=04030417 \\
+      --units data/berlin/lor-2006/plr.geojson.gz --units-fix-id 124=04030417 \\
       --sozialraum data/berlin/lor-2021/pgr.geojson.gz \\
       --names data/berlin/lor-2006/plr-names.csv \\
       --points data/berlin/points/kitas.geojson.gz --points-sum e_platz \\
@@ -46,9 +45,10 @@ pub struct Args {
     /// How PLR go to Sozialräume: largest or area (as in `lor aggregate`).
     #[arg(long, value_name = "HOW", default_value = "largest")]
     assign: String,
-    /// Correct a wrong id of --units: FEATURE=KEY, e.g. 124=04030417.
-    #[arg(long, value_name = "N=KEY")]
-    fix_id: Vec<String>,
+    #[command(flatten)]
+    units_layer: super::args::UnitsLayer,
+    #[command(flatten)]
+    sozialraum_layer: super::args::SozialraumLayer,
     /// Names table (e.g. lor-2006/plr-names.csv).
     #[arg(long, value_name = "FILE")]
     names: Option<PathBuf>,
@@ -87,7 +87,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    super::check_bezirk(Some(&args.bezirk))?;
+    lor::scope::Bezirk::parse(&args.bezirk)?;
     let method = Method::parse(&args.classes)?;
     if !(1..=9).contains(&args.k) {
         return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
@@ -109,10 +109,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let inputs = Inputs {
         stats: args.file.clone(),
         units: args.units.clone(),
-        units_opts: LayerOptions {
-            fix_ids: parse_fix_ids(&args.fix_id)?,
-            ..LayerOptions::default()
-        },
+        units_opts: args.units_layer.options(),
+        sozialraum_opts: args.sozialraum_layer.options(),
         sozialraum: Some(args.sozialraum.clone()),
         assign: Some(assign),
         tolerance: Some(tolerance),

@@ -68,39 +68,47 @@ struct JobFile {
     check: Vec<Step>,
 }
 
-/// Positional arguments of each subcommand, in order.
-fn positionals(cmd: &str) -> &'static [&'static str] {
-    match cmd {
-        "aggregate" => &["stats"],
-        "points" => &["points"],
-        "mismatch" => &["a", "b"],
-        "crosswalk" => &["from", "to"],
-        "translate" => &["stats"],
-        "check" => &["stats", "geometry"],
-        _ => &[],
-    }
+/// Positional arguments of a subcommand, in order (their clap ids, which
+/// are also the job file's keys).
+fn positionals(cmd: &str) -> Vec<String> {
+    subcommand(cmd)
+        .map(|c| {
+            c.get_positionals()
+                .map(|a| a.get_id().as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
-/// Keys whose values are paths (resolved against the job file's folder).
-const PATH_KEYS: &[&str] = &[
-    "stats",
-    "names",
-    "units",
-    "sozialraum",
-    "points",
-    "a",
-    "b",
-    "from",
-    "to",
-    "crosswalk",
-    "population",
-    "geometry",
-    "output",
-    "output-dir",
-    "svg",
-    "geojson",
-    "reference",
-];
+/// Keys whose values are paths (resolved against the job file's folder):
+/// the arguments clap knows take a path (`PathBuf` values, or a path value
+/// hint), by their job-file key.
+fn path_keys(cmd: &str) -> Vec<String> {
+    use clap::ValueHint;
+    subcommand(cmd)
+        .map(|c| {
+            c.get_arguments()
+                .filter(|a| {
+                    matches!(
+                        a.get_value_hint(),
+                        ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+                    )
+                })
+                .map(|a| match a.get_long() {
+                    Some(l) => l.to_string(),
+                    None => a.get_id().as_str().to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The clap definition of a subcommand.
+fn subcommand(cmd: &str) -> Option<clap::Command> {
+    use clap::CommandFactory;
+    crate::Cli::command().find_subcommand(cmd).cloned()
+}
+
 /// Keys whose values are outputs (staged, then moved into place).
 const OUTPUT_KEYS: &[&str] = &["output", "output-dir", "svg", "geojson"];
 
@@ -182,7 +190,7 @@ struct Planned {
     /// The step's own `strict`, if it says.
     strict: Option<bool>,
     /// The step's own accepted warning codes.
-    allow: Vec<String>,
+    allow: Vec<lor::error::WarningCode>,
     /// Line of the step in the job file (for messages).
     line: usize,
 }
@@ -200,18 +208,37 @@ fn value_strings(v: &toml::Value) -> Option<Vec<String>> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_step(
-    cmd: &str,
-    step: &Step,
-    text: &str,
-    job_path: &str,
-    base: &Path,
-    stage: &str,
-    vars: &BTreeMap<&str, String>,
-    known: &[String],
-) -> Result<Planned> {
-    let mut positional: Vec<Vec<String>> = vec![Vec::new(); positionals(cmd).len()];
+/// What every step of a job shares: the job file (text and path), the
+/// folder paths are relative to, the staging folder name and the
+/// placeholders.
+#[derive(Clone, Copy)]
+struct JobPlan<'a> {
+    text: &'a str,
+    job_path: &'a str,
+    base: &'a Path,
+    stage: &'a str,
+    vars: &'a BTreeMap<&'a str, String>,
+}
+
+fn plan_step(cmd: &str, step: &Step, job: JobPlan<'_>, known: &[String]) -> Result<Planned> {
+    let JobPlan {
+        text,
+        job_path,
+        base,
+        stage,
+        vars,
+    } = job;
+    let positionals = positionals(cmd);
+    let path_keys = path_keys(cmd);
+    let required: Vec<String> = subcommand(cmd)
+        .map(|c| {
+            c.get_positionals()
+                .filter(|a| a.is_required_set())
+                .map(|a| a.get_id().as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut positional: Vec<Vec<String>> = vec![Vec::new(); positionals.len()];
     let mut flags: Vec<String> = Vec::new();
     let mut outputs = Vec::new();
     let mut inputs = Vec::new();
@@ -248,16 +275,24 @@ fn plan_step(
                 continue;
             }
             ("allow", value) => {
-                allow = value_strings(value).ok_or_else(|| {
-                    usage_error(format!(
-                        "{job_path}, line {line}: 'allow' must be a list of warning codes"
-                    ))
-                })?;
+                allow = value_strings(value)
+                    .ok_or_else(|| {
+                        usage_error(format!(
+                            "{job_path}, line {line}: 'allow' must be a list of warning codes"
+                        ))
+                    })?
+                    .iter()
+                    .map(|a| {
+                        super::parse_allow(a).map_err(|e| {
+                            usage_error(format!("{job_path}, line {line}: allow: {e}"))
+                        })
+                    })
+                    .collect::<Result<_>>()?;
                 continue;
             }
             _ => {}
         }
-        if !known.contains(&key) && !positionals(cmd).contains(&key.as_str()) {
+        if !known.contains(&key) && !positionals.contains(&key) {
             return Err(usage_error(format!(
                 "{job_path}, line {line}: unknown key '{}' in [[{cmd}]]; known: {}",
                 k.get_ref(),
@@ -288,7 +323,7 @@ fn plan_step(
                     lor::error::clip(s)
                 )));
             }
-            if PATH_KEYS.contains(&key.as_str()) {
+            if path_keys.contains(&key) {
                 let p = Path::new(s.as_str());
                 let full = if p.is_absolute() {
                     p.to_path_buf()
@@ -312,7 +347,7 @@ fn plan_step(
                 }
             }
         }
-        if let Some(i) = positionals(cmd).iter().position(|p| *p == key) {
+        if let Some(i) = positionals.iter().position(|p| *p == key) {
             positional[i] = values;
         } else {
             for s in values {
@@ -322,8 +357,8 @@ fn plan_step(
         }
     }
     let mut argv = vec!["lor".to_string(), cmd.to_string()];
-    for (name, vals) in positionals(cmd).iter().zip(positional) {
-        if vals.is_empty() && *name != "geometry" {
+    for (name, vals) in positionals.iter().zip(positional) {
+        if vals.is_empty() && required.contains(name) {
             return Err(usage_error(format!(
                 "{job_path}, line {step_line}: a [[{cmd}]] step needs '{name}' (its input file)"
             )));
@@ -386,6 +421,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
+    let job_allow: Vec<lor::error::WarningCode> = job
+        .allow
+        .iter()
+        .map(|a| super::parse_allow(a).map_err(|e| usage_error(format!("{job_path}: allow: {e}"))))
+        .collect::<Result<_>>()?;
 
     let steps: Vec<(&str, &Vec<Step>)> = vec![
         ("check", &job.check),
@@ -399,7 +439,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     for (cmd, list) in steps {
         let known = known_flags(cmd);
         for step in list {
-            let mut p = plan_step(cmd, step, &text, &job_path, &base, &stage, &vars, &known)?;
+            let shared = JobPlan {
+                text: &text,
+                job_path: &job_path,
+                base: &base,
+                stage: &stage,
+                vars: &vars,
+            };
+            let mut p = plan_step(cmd, step, shared, &known)?;
             // `lor run --strict` wins; else the step's own `strict`, else the job's.
             let strict = args.strict || p.strict.unwrap_or(job.strict);
             if strict
@@ -438,9 +485,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         allow: ctx
             .allow
             .iter()
-            .chain(job.allow.iter())
-            .chain(p.allow.iter())
-            .cloned()
+            .copied()
+            .chain(job_allow.iter().copied())
+            .chain(p.allow.iter().copied())
             .collect(),
     };
     let stage_dirs: Vec<PathBuf> = {
@@ -492,14 +539,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
     }
     for (i, p) in planned.iter().enumerate() {
-        if !ctx.quiet && !ctx.log_json {
-            eprintln!(
-                "[{}/{}] lor {}",
-                i + 1,
-                planned.len(),
-                p.argv[1..].join(" ")
-            );
-        }
+        ctx.info(&format!(
+            "[{}/{}] lor {}",
+            i + 1,
+            planned.len(),
+            p.argv[1..].join(" ")
+        ));
         if let Err(e) = crate::run_argv(&p.argv, &step_ctx(p)) {
             cleanup_failed();
             return Err(e.context(format!(
@@ -522,10 +567,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         cleanup();
     }
     result.map_err(|e| e.context(format!("{job_path}: nothing was written")))?;
-    if !ctx.quiet && !ctx.log_json {
-        for (_, target) in &moves {
-            eprintln!("wrote {}", target.display());
-        }
+    for (_, target) in &moves {
+        ctx.info(&format!("wrote {}", target.display()));
     }
     Ok(())
 }

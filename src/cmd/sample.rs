@@ -21,35 +21,38 @@ pub struct Args {
     /// Instead: write N random points (CSV, EPSG:25833) to points.csv, for load tests.
     #[arg(long, value_name = "N")]
     points: Option<u64>,
-    /// Where the random points fall: 'berlin' or 'sample'.
+    /// Where the random points fall.
     #[arg(
         long,
         value_name = "AREA",
-        default_value = "berlin",
+        value_enum,
+        default_value_t = Extent::Berlin,
         requires = "points"
     )]
-    extent: String,
+    extent: Extent,
+}
+
+/// The area random points are spread over.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Extent {
+    /// All of Berlin.
+    Berlin,
+    /// The invented sample district.
+    Sample,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if let Some(n) = args.points {
-        let extent = match args.extent.as_str() {
-            "berlin" => lor::sample::BERLIN_EXTENT,
-            "sample" => lor::sample::SAMPLE_EXTENT,
-            e => {
-                return Err(lor::error::usage_error(format!(
-                    "--extent '{e}': use berlin or sample"
-                )))
-            }
+        let extent = match args.extent {
+            Extent::Berlin => lor::sample::BERLIN_EXTENT,
+            Extent::Sample => lor::sample::SAMPLE_EXTENT,
         };
         let mut buf = Vec::new();
         lor::sample::write_random_points(&mut buf, n, extent, 42)?;
         let path = args.output_dir.join("points.csv");
         std::fs::create_dir_all(&args.output_dir)?;
         lor::output::write_atomic(&path, &buf)?;
-        if !ctx.quiet {
-            eprintln!("wrote {} ({n} points)", path.display());
-        }
+        ctx.info(&format!("wrote {} ({n} points)", path.display()));
         return Ok(());
     }
     let sample = Sample::generate();
@@ -59,10 +62,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .map(|(name, text)| (args.output_dir.join(name), text.into_bytes()))
         .collect();
     write_all_atomic(&files)?;
-    if !ctx.quiet {
-        for (path, _) in &files {
-            eprintln!("wrote {}", path.display());
-        }
+    for (path, _) in &files {
+        ctx.info(&format!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -6,20 +6,21 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::aggregate::{aggregate, name_units};
 use lor::error::{examples, usage_error, Warnings};
-use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
+use lor::geometry::read_layer;
 use lor::key::Level;
 use lor::names::Names;
 use lor::rules::plan_rules;
 use lor::stats::{read_stats, ReadOptions};
 use lor::weights::{read_list, WeightTable};
 
+use super::args::{levels_value, FormatArg, FromLayer, Levels, ToLayer};
 use super::{Context, RuleArgs};
 
 const EXAMPLES: &str = "\
 Examples:
   # population of 31.12.2020 (LOR 2006 PLR) in the 58 Prognoseräume of LOR 2021
   lor translate data/berlin/stats/population-2020-12/t1-planning-areas.csv \\
-      --from data/berlin/lor-2006/plr.geojson.gz --fix-from-id 124=04030417 \\
+      --from data/berlin/lor-2006/plr.geojson.gz --from-fix-id 124=04030417 \\
       --to data/berlin/lor-2021/pgr.geojson.gz \\
       --weighted '*_percentage=inhabitants' --levels pgr,bez,berlin
 
@@ -32,6 +33,9 @@ Examples:
 pub struct Args {
     /// Statistics per source unit.
     stats: PathBuf,
+    /// Column with the keys of the statistics (found by name or content otherwise).
+    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
+    key: Option<String>,
     /// Crosswalk or key table (from, to[, weight]); repeat to chain tables.
     #[arg(long, value_name = "FILE")]
     crosswalk: Vec<PathBuf>,
@@ -41,9 +45,10 @@ pub struct Args {
     /// Target polygons (instead of --crosswalk).
     #[arg(long, value_name = "FILE", requires = "from")]
     to: Option<PathBuf>,
-    /// Correct a wrong id in --from: FEATURE=KEY.
-    #[arg(long, value_name = "N=KEY")]
-    fix_from_id: Vec<String>,
+    #[command(flatten)]
+    from_layer: FromLayer,
+    #[command(flatten)]
+    to_layer: ToLayer,
     #[command(flatten)]
     overlay: super::CrosswalkArgs,
     #[command(flatten)]
@@ -56,10 +61,11 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     sozialraum: Option<PathBuf>,
     /// Target levels: the crosswalk's own level and coarser LOR levels.
-    #[arg(long, value_name = "LEVELS")]
-    levels: Option<String>,
+    #[arg(long, value_name = "LEVELS", value_parser = levels_value)]
+    levels: Option<Levels>,
+    /// Output format. Default: from --output's extension, else csv.
     #[arg(long, short, value_name = "FORMAT")]
-    format: Option<String>,
+    format: Option<FormatArg>,
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Warnings are errors (exit 3, nothing written).
@@ -71,130 +77,55 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
-    let format = super::table_format(args.format.as_ref(), args.output.as_deref(), false)?;
+    let format = super::table_format(args.format, args.output.as_deref(), false)?;
+    if format == lor::output::Format::GeoJson {
+        return Err(usage_error(
+            "translate writes tables (csv, excel-csv, json, parquet, xlsx, table); GeoJSON maps are made by aggregate with --units",
+        ));
+    }
     if args.crosswalk.is_empty() && args.from.is_none() {
         return Err(usage_error(
             "give --crosswalk FILE, or --from and --to polygons",
         ));
     }
-    let missing_policy = args.rules.missing_policy()?;
+    let missing_policy = args.rules.missing_policy();
+    let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
     let mut warnings = Warnings::default();
-    let (table, w) = read_stats(&args.stats, &ReadOptions::default())?;
+    let read = ReadOptions {
+        key: args.key.clone(),
+        ..ReadOptions::default()
+    };
+    let (table, w) = read_stats(&args.stats, &read)?;
     warnings.extend(w);
 
     // The weight table: built from polygons, or read and chained.
     let mut chain: Option<WeightTable> = None;
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
-        let (fl, w) = read_layer(
-            from,
-            &LayerOptions {
-                fix_ids: parse_fix_ids(&args.fix_from_id)?,
-                ..LayerOptions::default()
-            },
-        )?;
+        let (fl, w) = read_layer(from, &from_opts)?;
         warnings.extend(w);
-        let (tl, w) = read_layer(to, &LayerOptions::default())?;
+        let (tl, w) = read_layer(to, &to_opts)?;
         warnings.extend(w);
-        super::mismatch::check_overlap(&fl, &tl)?;
+        lor::mismatch::check_overlap((&fl, &from_opts), (&tl, &to_opts))?;
         let level = tl
             .lor_level()
             .map(|l| l.code().to_string())
             .unwrap_or_else(|| "target".into());
         let (cw, w) = args.overlay.build(&fl, &tl, &level, &mut warnings)?;
         warnings.extend(w);
-        if !ctx.quiet {
-            for l in cw.summary.lines() {
-                eprintln!("{l}");
-            }
+        for l in cw.summary.lines() {
+            ctx.info(&l);
         }
         chain = Some(cw.table);
     }
     for (i, path) in args.crosswalk.iter().enumerate() {
         let (list, w) = read_list(path, "target")?;
         warnings.extend(w);
-        let t = list.table;
-        // A key table whose targets are also its sources renames in circles.
-        let sources = t.sources();
-        let cyclic: Vec<&str> = t
-            .rows()
-            .iter()
-            .filter(|w| w.source != w.target && sources.contains(w.target.as_str()))
-            .map(|w| w.target.as_str())
-            .collect();
-        if !cyclic.is_empty() {
-            warnings.push(
-                "cycle",
-                format!(
-                    "{}: keys are both renamed and targets of a rename (a cycle?): {}",
-                    path.display(),
-                    examples(&cyclic, 5)
-                ),
-            );
-        }
-        chain = Some(match chain {
-            None => t,
-            Some(prev) => {
-                let gaps: Vec<String> = prev
-                    .targets()
-                    .into_iter()
-                    .filter(|k| !sources.contains(k))
-                    .map(str::to_string)
-                    .collect();
-                if !gaps.is_empty() {
-                    warnings.push(
-                        "gap",
-                        format!(
-                            "table {} of the chain ({}) has no row for {} units the table before it produces: {}",
-                            i + 1,
-                            path.display(),
-                            gaps.len(),
-                            examples(&gaps, 5)
-                        ),
-                    );
-                }
-                prev.then(&t)
-            }
-        });
+        let (linked, w) = lor::chain::link(chain, list.table, &path.display().to_string(), i + 1);
+        warnings.extend(w);
+        chain = Some(linked);
     }
     let mut chain = chain.expect("checked above");
-
-    // Coverage: keys of the statistics the crosswalk does not know, and
-    // sources whose weights do not add up to 1.
-    let sources = chain.sources();
-    let unknown: Vec<&str> = table
-        .keys
-        .iter()
-        .map(String::as_str)
-        .filter(|k| !sources.contains(k))
-        .collect();
-    if !unknown.is_empty() {
-        warnings.push(
-            "unknown-key",
-            format!(
-                "{}: {} keys are not in the crosswalk, so their figures are in no target unit: {}",
-                table.source,
-                unknown.len(),
-                examples(&unknown, 5)
-            ),
-        );
-    }
-    let keys: std::collections::BTreeSet<&str> = table.keys.iter().map(String::as_str).collect();
-    let off: Vec<String> = chain
-        .incomplete_sources(1e-6)
-        .into_iter()
-        .filter(|(k, _)| keys.contains(k))
-        .map(|(k, w)| format!("{k} (Σ {w:.4})"))
-        .collect();
-    if !off.is_empty() {
-        warnings.push(
-            "weights",
-            format!(
-                "the weights of {} units do not add up to 1 (used as given, not renormalised; figures are lost or invented): {}",
-                off.len(),
-                examples(&off, 5)
-            ),
-        );
-    }
+    warnings.extend(lor::chain::check_coverage(&table, &chain));
 
     let (rules, w) = plan_rules(&table, &args.rules.flags())?;
     warnings.extend(w);
@@ -208,16 +139,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     // Target level and the coarser LOR levels above it.
     let targets: Vec<String> = chain.targets().into_iter().map(str::to_string).collect();
-    let target_level = targets
-        .first()
-        .and_then(|k| Level::from_digits(k.len()))
-        .filter(|_| {
-            targets
-                .iter()
-                .all(|k| k.bytes().all(|b| b.is_ascii_digit()))
-        });
+    let target_level = lor::chain::target_level(&chain);
     let wanted: Vec<Level> = match (&args.levels, target_level) {
-        (Some(l), _) => super::aggregate::parse_levels(l)?,
+        (Some(l), _) => l.0.clone(),
         (None, Some(tl)) => Level::ALL.iter().copied().filter(|l| *l >= tl).collect(),
         (None, None) => Vec::new(),
     };
@@ -228,7 +152,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             for l in wanted {
                 if l < tl {
                     warnings.push(
-                        "level",
+                        lor::error::WarningCode::Level,
                         format!(
                             "the targets are {}; {} cannot be made",
                             tl.german_plural(),
@@ -269,7 +193,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .collect();
         if !missing.is_empty() {
             warnings.push(
-                "unassigned",
+                lor::error::WarningCode::Unassigned,
                 format!(
                     "{}: {} target units are in no Sozialraum: {}",
                     path.display(),

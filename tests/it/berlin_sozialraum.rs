@@ -6,7 +6,7 @@
 //! PGR transformed from EPSG:4326 to EPSG:25833, `a.intersection(b).area /
 //! a.area`. They are written here as constants.
 
-mod common;
+use crate::common;
 
 use common::berlin;
 use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};

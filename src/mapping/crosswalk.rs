@@ -141,7 +141,7 @@ pub fn build(
         }
         if !area_only.is_empty() {
             warnings.push(
-                "area-fallback",
+                crate::error::WarningCode::AreaFallback,
                 format!(
                     "{} split units have no population in the population layer; their area shares are used: {}",
                     area_only.len(),
@@ -257,7 +257,7 @@ impl Crosswalk {
         parquet_of(cols)
     }
 
-    /// The crosswalk as CSV: from,to,area_m2,area_share[,population_share],weight.
+    /// The crosswalk as CSV: `from,to,area_m2,area_share[,population_share],weight`.
     pub fn to_csv(&self) -> Vec<u8> {
         let pop = self.rows.iter().any(|r| r.population_share.is_some());
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -340,7 +340,7 @@ pub fn part_population(
     }
     if t.outside > 0 {
         warnings.push(
-            "outside",
+            crate::error::WarningCode::Outside,
             format!(
                 "{}: {} population points lie in no part of the two layers",
                 run.source, t.outside

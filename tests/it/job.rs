@@ -1,7 +1,7 @@
 //! Unattended runs: `lor run JOB.toml`, `lor check`, exit codes, and the
 //! promise that a run writes all its outputs or none.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

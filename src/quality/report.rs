@@ -102,22 +102,42 @@ fn title(level: Option<Level>) -> &'static str {
     }
 }
 
+/// What a mismatch report is built from.
+pub struct MismatchInput<'a> {
+    /// The names of the two layers, for the report.
+    pub a_source: &'a str,
+    pub b_source: &'a str,
+    /// The classified units of A.
+    pub units: Vec<UnitParts>,
+    /// The LOR level of A's units, if they have LOR keys.
+    pub a_level: Option<Level>,
+    /// Coarser LOR levels to roll A's units up to.
+    pub rollups: &'a [Level],
+    /// The name of a unit of A or of a roll-up unit.
+    pub name_of: &'a dyn Fn(&str) -> String,
+    /// The units of B: (name, area in m²) by key.
+    pub b_units: BTreeMap<String, (String, f64)>,
+    /// People per unit of A: (column, value by key).
+    pub people: Option<(&'a str, &'a BTreeMap<String, f64>)>,
+    pub tol: Tolerance,
+}
+
 impl Mismatch {
     /// Build the report from the classified units of A. `people` are the
     /// values per unit of A (e.g. `E_E` per PLR); they are apportioned to
     /// parts by area.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        a_source: &str,
-        b_source: &str,
-        units: Vec<UnitParts>,
-        a_level: Option<Level>,
-        rollups: &[Level],
-        name_of: &dyn Fn(&str) -> String,
-        b_units: BTreeMap<String, (String, f64)>,
-        people: Option<(&str, &BTreeMap<String, f64>)>,
-        tol: Tolerance,
-    ) -> Mismatch {
+    pub fn new(input: MismatchInput<'_>) -> Mismatch {
+        let MismatchInput {
+            a_source,
+            b_source,
+            units,
+            a_level,
+            rollups,
+            name_of,
+            b_units,
+            people,
+            tol,
+        } = input;
         // People of each A unit by target, apportioned by area share.
         let mut base_people: BTreeMap<String, BTreeMap<Option<String>, f64>> = BTreeMap::new();
         if let Some((_, values)) = people {

@@ -543,7 +543,7 @@ pub fn tally_points(
                             ))
                         })?;
                         warnings.push(
-                            "crs-guessed",
+                crate::error::WarningCode::CrsGuessed,
                             format!("{source}: no --crs given; the coordinates look like {g}, which is used"),
                         );
                         g
@@ -585,7 +585,7 @@ pub fn tally_points(
     progress(size, size);
     if acc.bad_count > 0 {
         warnings.push(
-            "bad-values",
+                crate::error::WarningCode::BadValues,
             format!(
                 "{source}: {} values could not be read as numbers and were left out of the sums: {}",
                 acc.bad_count,

@@ -3,7 +3,7 @@
 //! the results are kept in tests/expected/*.csv, with how they were made in
 //! their first line).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

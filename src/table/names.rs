@@ -128,7 +128,7 @@ impl Names {
         }
         if !conflicts.is_empty() {
             warnings.push(
-                "names",
+                crate::error::WarningCode::Names,
                 format!(
                     "{}: {} units have different names in different rows (the first is used): {}",
                     table.source,
@@ -156,7 +156,7 @@ impl Names {
             }
             if !bad.is_empty() {
                 warnings.push(
-                    "hierarchy",
+                crate::error::WarningCode::Hierarchy,
                     format!(
                         "{}: column '{}' disagrees with the {} derived from the PLR key in {} rows: {}",
                         table.source,

@@ -182,7 +182,7 @@ pub fn aggregate(
         units.dedup();
         if !units.is_empty() {
             warnings.push(
-                "missing-values",
+                crate::error::WarningCode::MissingValues,
                 format!(
                     "column '{}': {} {} unit{} left empty because a member's value is missing (empty or a marker such as '.'): {}. Use --missing skip to aggregate the known values",
                     kept[j].column,
@@ -257,7 +257,7 @@ pub fn aggregate_levels(
     for &level in levels {
         if level < table.level {
             warnings.push(
-                "level",
+                crate::error::WarningCode::Level,
                 format!(
                     "{}: the rows are {} keys; the finer level {} cannot be made from them and is skipped",
                     table.source,

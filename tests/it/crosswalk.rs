@@ -2,7 +2,7 @@
 //! translated into the 58 Prognoseräume of LOR 2021, compared with the true
 //! figures of the same date per LOR 2021 PLR (MSS 2021, `EW 31.12.2020`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -700,7 +700,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     }
     if !footnotes.is_empty() {
         warnings.push(
-            "ignored-rows",
+                crate::error::WarningCode::IgnoredRows,
             format!(
                 "{name}: {} {}s without a key and without figures were skipped (notes?): {line_word} {}",
                 footnotes.len(),
@@ -721,7 +721,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         .collect();
     if !coarse.is_empty() {
         warnings.push(
-            "subtotal-rows",
+                crate::error::WarningCode::SubtotalRows,
             format!(
                 "{name}: {} rows have keys of a coarser level than {} (subtotals?) and were not used: {}",
                 coarse.len(),

@@ -98,6 +98,12 @@ pub struct LayerOptions {
     pub work_crs: Crs,
     /// Corrections of wrong ids: (feature number, 1-based; the right id).
     pub fix_ids: Vec<(usize, String)>,
+    /// Corrections of wrong ids by the wrong id itself: (wrong id, right id);
+    /// the wrong id must name exactly one feature.
+    pub fix_keys: Vec<(String, String)>,
+    /// How the caller names this layer's options in messages: the prefix of
+    /// its flags, e.g. `--units-` for `--units-crs` and `--units-fix-id`.
+    pub flag_prefix: String,
 }
 
 impl Default for LayerOptions {
@@ -108,7 +114,16 @@ impl Default for LayerOptions {
             crs: None,
             work_crs: Crs::Utm33,
             fix_ids: Vec::new(),
+            fix_keys: Vec::new(),
+            flag_prefix: "--".into(),
         }
+    }
+}
+
+impl LayerOptions {
+    /// The command-line flag for `option` of this layer, e.g. `--units-crs`.
+    pub fn flag(&self, option: &str) -> String {
+        format!("{}{option}", self.flag_prefix)
     }
 }
 
@@ -147,22 +162,45 @@ const NAME_FIELDS: &[&str] = &[
     "gebiet",
 ];
 
-/// Parse `--fix-id 124=04030417` values.
-pub fn parse_fix_ids(values: &[String]) -> Result<Vec<(usize, String)>> {
-    values
-        .iter()
-        .map(|v| {
-            let (n, k) = v.split_once('=').ok_or_else(|| {
+/// One correction of a wrong feature id, as given on the command line:
+/// `124=04030417` (feature number 124, counted from 1, gets the id
+/// 04030417) or `06010102=04030417` (the one feature with the id 06010102
+/// gets 04030417). The left side is a feature number when it is a plain
+/// number below 100000 without a leading zero; otherwise it is an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixId {
+    Feature(usize, String),
+    Key(String, String),
+}
+
+impl FixId {
+    /// Parse `N=KEY` or `WRONG=KEY`; `flag` names the option in messages.
+    pub fn parse(flag: &str, value: &str) -> Result<FixId> {
+        let (left, right) = value
+            .split_once('=')
+            .map(|(l, r)| (l.trim(), r.trim()))
+            .filter(|(l, r)| !l.is_empty() && !r.is_empty())
+            .ok_or_else(|| {
                 usage_error(format!(
-                    "--fix-id '{v}': write FEATURE=KEY, e.g. 124=04030417"
+                    "{flag} '{value}': write FEATURE=KEY (feature number, e.g. 124=04030417) or WRONG=KEY (e.g. 06010102=04030417)"
                 ))
             })?;
-            let n: usize = n.trim().parse().map_err(|_| {
-                usage_error(format!("--fix-id '{v}': '{n}' is not a feature number"))
-            })?;
-            Ok((n, k.trim().to_string()))
+        let number = (!left.starts_with('0') && left.len() < 6)
+            .then(|| left.parse::<usize>().ok())
+            .flatten();
+        Ok(match number {
+            Some(n) => FixId::Feature(n, right.to_string()),
+            None => FixId::Key(left.to_string(), right.to_string()),
         })
-        .collect()
+    }
+
+    /// Add this correction to the options of a layer.
+    pub fn apply(&self, opts: &mut LayerOptions) {
+        match self {
+            FixId::Feature(n, k) => opts.fix_ids.push((*n, k.clone())),
+            FixId::Key(w, k) => opts.fix_keys.push((w.clone(), k.clone())),
+        }
+    }
 }
 
 /// Read a polygon layer: GeoJSON (`.geojson`, `.json`) or Shapefile (`.shp`).
@@ -295,7 +333,8 @@ fn parse_geojson(name: &str, text: &str, opts: &LayerOptions) -> Result<RawLayer
         (Some(c), _) => Some(*c),
         (None, Some(d)) => Some(Crs::parse(d).ok_or_else(|| {
             input_error(format!(
-                "{name}: unknown CRS '{d}'; lor knows EPSG:4326, EPSG:25833, EPSG:25832 and EPSG:3068 (give one with --crs if the declaration is wrong)"
+                "{name}: unknown CRS '{d}'; lor knows EPSG:4326, EPSG:25833, EPSG:25832 and EPSG:3068 (give one with {} if the declaration is wrong)",
+                opts.flag("crs")
             ))
         })?),
         (None, None) => None,
@@ -382,15 +421,17 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
                 .map_err(|e| input_error(format!("{}: cannot read: {e}", prj.display())))?;
             let c = Crs::from_wkt(&wkt).ok_or_else(|| {
                 input_error(format!(
-                    "{}: unknown CRS in the .prj file; lor knows EPSG:4326, 25833, 25832 and 3068 (give one with --crs)",
-                    prj.display()
+                    "{}: unknown CRS in the .prj file; lor knows EPSG:4326, 25833, 25832 and 3068 (give one with {})",
+                    prj.display(),
+                    opts.flag("crs")
                 ))
             })?;
             (Some(c), Some(wkt.chars().take(60).collect::<String>()))
         }
         (None, false) => {
             return Err(input_error(format!(
-                "{name}: the .prj file with the coordinate reference system is missing; give the CRS with --crs (e.g. --crs EPSG:25833)"
+                "{name}: the .prj file with the coordinate reference system is missing; give the CRS with {crs} (e.g. {crs} EPSG:25833)",
+                crs = opts.flag("crs")
             )))
         }
     };
@@ -552,6 +593,59 @@ fn choose_field(
     Ok(None)
 }
 
+/// Two spellings of one id: equal as text or as the same LOR key.
+fn same_id(a: &str, b: &str) -> bool {
+    let norm = |s: &str| match normalize_key(s.trim()) {
+        Ok((_, k)) => k,
+        Err(_) => s.trim().to_string(),
+    };
+    a.trim() == b.trim() || norm(a) == norm(b)
+}
+
+/// Every id correction must name exactly one feature of the layer: a
+/// feature number that exists, or a wrong id that only one feature has.
+fn check_fixes(
+    name: &str,
+    features: &[RawFeature],
+    id_field: &str,
+    opts: &LayerOptions,
+) -> Result<()> {
+    let flag = opts.flag("fix-id");
+    for (n, key) in &opts.fix_ids {
+        if *n == 0 || *n > features.len() {
+            return Err(usage_error(format!(
+                "{flag} {n}={key}: {name} has features 1 to {}",
+                features.len()
+            )));
+        }
+    }
+    for (wrong, key) in &opts.fix_keys {
+        let numbers: Vec<usize> = features
+            .iter()
+            .enumerate()
+            .filter(|(_, (p, _))| p.get(id_field).is_some_and(|v| same_id(wrong, v)))
+            .map(|(i, _)| i + 1)
+            .collect();
+        match numbers.len() {
+            1 => {}
+            0 => {
+                return Err(usage_error(format!(
+                    "{flag} {wrong}={key}: no feature of {name} has the id {wrong}"
+                )))
+            }
+            _ => {
+                return Err(usage_error(format!(
+                    "{flag} {wrong}={key}: {} features of {name} have the id {wrong} (features {}); say which one with its number, e.g. {flag} {}={key}",
+                    numbers.len(),
+                    examples(&numbers, 10),
+                    numbers[numbers.len() - 1]
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
 fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
     let mut warnings = Warnings::default();
     if raw.features.is_empty() {
@@ -569,8 +663,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         keys.sort();
         keys.dedup();
         input_error(format!(
-            "{name}: no id property found; the features have: {}. Name it with --id-field",
-            examples(&keys, 30)
+            "{name}: no id property found; the features have: {}. Name it with {}",
+            examples(&keys, 30),
+            opts.flag("id-field")
         ))
     })?;
     let name_field = choose_field(
@@ -593,7 +688,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             if let Some(p) = first {
                 if !c.plausible(p) {
                     let guess = Crs::guess(p)
-                        .map(|g| format!(" They look like {g}; give that with --crs."))
+                        .map(|g| {
+                            format!(" They look like {g}; give that with {}.", opts.flag("crs"))
+                        })
                         .unwrap_or_default();
                     return Err(input_error(format!(
                         "{name}: the coordinates ({:.1}, {:.1}) cannot be in {c}{}.{guess}",
@@ -623,7 +720,12 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
                 }
                 Some(p) if !Crs::Wgs84.plausible(p) => {
                     let guess = Crs::guess(p)
-                        .map(|g| format!(" They look like {g}: give it with --crs {g}."))
+                        .map(|g| {
+                            format!(
+                                " They look like {g}: give it with {} {g}.",
+                                opts.flag("crs")
+                            )
+                        })
                         .unwrap_or_default();
                     return Err(input_error(format!(
                         "{name}: no CRS is declared and the coordinates ({:.1}, {:.1}) are not WGS84 longitude/latitude.{guess}",
@@ -636,13 +738,22 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     };
     let transformer = Transformer::new(file_crs, opts.work_crs);
 
+    check_fixes(name, &raw.features, &id_field, opts)?;
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
     for (i, (props, geom)) in raw.features.into_iter().enumerate() {
         let number = i + 1;
+        let stored = props.get(&id_field).cloned().unwrap_or_default();
         let raw_id = match opts.fix_ids.iter().find(|(n, _)| *n == number) {
             Some((_, fixed)) => fixed.clone(),
-            None => props.get(&id_field).cloned().unwrap_or_default(),
+            None => match opts
+                .fix_keys
+                .iter()
+                .find(|(wrong, _)| same_id(wrong, &stored))
+            {
+                Some((_, fixed)) => fixed.clone(),
+                None => stored,
+            },
         };
         let field_label = if id_field.starts_with('\u{0}') {
             "id".to_string()
@@ -703,7 +814,7 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     }
     if !raw.closed.is_empty() {
         warnings.push(
-            "unclosed-ring",
+                crate::error::WarningCode::UnclosedRing,
             format!(
                 "{name}: {} features had unclosed rings, closed by repeating the first position: features {}",
                 raw.closed.len(),
@@ -713,7 +824,7 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     }
     if !repaired.is_empty() {
         warnings.push(
-            "invalid-geometry",
+                crate::error::WarningCode::InvalidGeometry,
             format!(
                 "{name}: {} features had invalid polygons (self-intersections or overlapping parts), repaired by resolving them under the non-zero rule: {}",
                 repaired.len(),
@@ -747,10 +858,11 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             })
             .collect();
         warnings.push(
-            "duplicate-id",
+                crate::error::WarningCode::DuplicateId,
             format!(
-                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with --fix-id FEATURE=KEY): {}",
+                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}",
                 dups.len(),
+                opts.flag("fix-id"),
                 examples(&list, 5)
             ),
         );

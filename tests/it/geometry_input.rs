@@ -1,6 +1,6 @@
 //! Geometry input and `lor mismatch` as a planner runs it, and bad geometry.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -220,7 +220,7 @@ fn bad_geometry_is_refused() {
     let cases: Vec<Case> = vec![
         ("syntax.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":}]}".into(), vec![], 1, vec!["not valid GeoJSON", "line 1 column"]),
         ("nogeom.geojson", fc(&feature("01011101", "null")), vec![], 1, vec!["feature 1 (id 01011101): no geometry"]),
-        ("noid.geojson", fc(&format!("{{\"type\":\"Feature\",\"properties\":{{\"name\":\"x\"}},\"geometry\":{poly}}}")), vec![], 1, vec!["no id property found", "--id-field"]),
+        ("noid.geojson", fc(&format!("{{\"type\":\"Feature\",\"properties\":{{\"name\":\"x\"}},\"geometry\":{poly}}}")), vec![], 1, vec!["no id property found", "--a-id-field"]),
         ("empty.geojson", fc(&feature("01011101", "{\"type\":\"Polygon\",\"coordinates\":[]}")), vec![], 1, vec!["feature 1 (id 01011101): an empty Polygon"]),
         ("point.geojson", fc(&feature("01011101", &point)), vec![], 1, vec!["a Point where a Polygon or MultiPolygon is expected"]),
         ("line.geojson", fc(&feature("01011101", &line_string)), vec![], 1, vec!["a LineString where a Polygon"]),

@@ -1,7 +1,7 @@
 //! The `lor` binary as planners and cron jobs run it: outputs, determinism,
 //! exit codes, and bad input.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

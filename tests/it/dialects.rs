@@ -1,6 +1,6 @@
 //! One test per input dialect: small fixtures made here, values asserted.
 
-mod common;
+use crate::common;
 
 use lor::aggregate::{aggregate_levels, MissingPolicy, Value};
 use lor::key::Level;

@@ -1,6 +1,6 @@
 //! Every `lor …` example in README.md runs and succeeds.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

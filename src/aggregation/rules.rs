@@ -456,7 +456,7 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
         if let Some((rule, flag)) = explicit.get(c.name.as_str()) {
             if *rule == Rule::Sum && share_like_name(&c.name) {
                 warnings.push(
-                    "summed-share",
+                crate::error::WarningCode::SummedShare,
                     format!(
                         "column '{}' looks like a share or rate but is summed ({flag}); the sums are only meaningful if it holds counts",
                         c.name
@@ -514,7 +514,7 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
         if let Rule::Mean { weight } = &r.rule {
             if share_like_name(weight) {
                 warnings.push(
-                    "share-weight",
+                crate::error::WarningCode::ShareWeight,
                     format!(
                         "column '{}' is weighted by '{weight}', which looks like a share, not a count",
                         r.column

@@ -122,7 +122,7 @@ pub fn check_totals(table: &StatTable) -> Warnings {
         }
         if !bad.is_empty() {
             warnings.push(
-                "totals",
+                crate::error::WarningCode::Totals,
                 format!(
                     "{}: in {} rows {} is not the sum of the {} ({}): {}",
                     table.source,
@@ -144,7 +144,7 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
     if let Some((vintage, odd)) = table.vintage() {
         if !odd.is_empty() && table.level <= Level::Pgr {
             warnings.push(
-                "vintage",
+                crate::error::WarningCode::Vintage,
                 format!(
                     "{}: most keys are {vintage} keys, but {} are not: {}. Are units of two LOR vintages mixed?",
                     table.source,
@@ -170,7 +170,7 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
         .collect();
     if !unknown.is_empty() {
         warnings.push(
-            "unknown-key",
+                crate::error::WarningCode::UnknownKey,
             format!(
                 "{}: {} of {} keys are not in the reference {} (wrong vintage, a typo, or no geometry there): {}",
                 table.source,
@@ -192,7 +192,7 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
         .collect();
     if !missing.is_empty() {
         warnings.push(
-            "missing-plr",
+            crate::error::WarningCode::MissingPlr,
             format!(
                 "{}: {} of the {} {} in {} have no row; the totals of their units lack them: {}",
                 table.source,
@@ -235,11 +235,11 @@ pub fn check_values(table: &StatTable) -> Warnings {
         if !bad.is_empty() {
             let (code, what) = if share {
                 (
-                    "share-range",
+                    crate::error::WarningCode::ShareRange,
                     "share values outside 0–100 (a rate of change, or not in %?)",
                 )
             } else {
-                ("negative", "negative counts")
+                (crate::error::WarningCode::Negative, "negative counts")
             };
             w.push(
                 code,
@@ -255,7 +255,7 @@ pub fn check_values(table: &StatTable) -> Warnings {
         let missing = c.cells.iter().filter(|x| x.is_missing()).count();
         if missing > 0 {
             w.push(
-                "missing-values",
+                crate::error::WarningCode::MissingValues,
                 format!(
                     "{}: column '{}' has {missing} empty or suppressed cells (not zero)",
                     table.source, c.name
@@ -293,7 +293,7 @@ pub fn check_layer(layer: &crate::geometry::Layer, tol_m2: f64) -> Warnings {
         overlaps.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
         let list: Vec<String> = overlaps.into_iter().map(|(_, s)| s).collect();
         w.push(
-            "overlap",
+            crate::error::WarningCode::Overlap,
             format!(
                 "{}: {} pairs of units overlap by more than {tol_m2} m², largest first: {}",
                 layer.source,
@@ -318,7 +318,7 @@ pub fn check_layer(layer: &crate::geometry::Layer, tol_m2: f64) -> Warnings {
         gaps.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
         let list: Vec<String> = gaps.iter().map(|a| format!("{a:.0} m²")).collect();
         w.push(
-            "gap",
+            crate::error::WarningCode::Gap,
             format!(
                 "{}: {} gaps between units larger than {tol_m2} m², largest first: {}",
                 layer.source,
@@ -358,7 +358,7 @@ pub fn check_nesting(
     }
     if !outside.is_empty() {
         w.push(
-            "nesting",
+            crate::error::WarningCode::Nesting,
             format!(
                 "{}: {} units reach outside their {} in {} by more than {tol_m2} m²: {}",
                 fine.source,
@@ -371,7 +371,7 @@ pub fn check_nesting(
     }
     if !orphans.is_empty() {
         w.push(
-            "nesting",
+            crate::error::WarningCode::Nesting,
             format!(
                 "{}: {} units have no parent polygon in {}: {}",
                 fine.source,

@@ -1,7 +1,7 @@
 //! `lor aggregate` on the real Berlin files, checked against the figures the
 //! statistics office published for the higher levels.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -359,7 +359,7 @@ pub fn read_list(
     if !off.is_empty() {
         let list: Vec<String> = off.iter().map(|(k, w)| format!("{k} (Σ {w})")).collect();
         warnings.push(
-            "weights",
+                crate::error::WarningCode::Weights,
             format!(
                 "{}: the weights of {} units do not add up to 1 (they are used as given, not renormalised): {}",
                 t.source,

@@ -86,7 +86,7 @@ pub fn assign(
                 .sum();
             if noise > 0 && how == Assign::Area {
                 warnings.push(
-                    "slivers",
+                crate::error::WarningCode::Slivers,
                     format!(
                         "{noise} slivers below the tolerance (under {} % of their PLR or under {} m²) were dropped as digitising noise; the rest of each PLR was renormalised",
                         tol.min_share * 100.0,
@@ -136,7 +136,7 @@ pub fn assign(
                 .collect();
             if !unknown.is_empty() {
                 warnings.push(
-                    "unknown-key",
+                    crate::error::WarningCode::UnknownKey,
                     format!(
                         "{} units of the list have no rows in the statistics: {}",
                         unknown.len(),
@@ -186,7 +186,7 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
             .map(|k| (k.clone(), 1.0))
             .collect();
         w.push(
-            "no-geometry",
+                crate::error::WarningCode::NoGeometry,
             format!(
                 "{} keys of {} have no geometry in the units layer{}, so they are in no Sozialraum: {}",
                 items.len(),
@@ -214,7 +214,7 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
             })
             .collect();
         w.push(
-            "unassigned",
+                crate::error::WarningCode::Unassigned,
             format!(
                 "{} PLR lie wholly or partly outside every Sozialraum{}; that part is in no Sozialraum total: {}",
                 outside.len(),

@@ -1,0 +1,4 @@
+//! Applying a weight table to a statistics table, column by column, with each column's rule.
+
+pub mod aggregate;
+pub mod rules;

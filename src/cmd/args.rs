@@ -1,0 +1,303 @@
+//! The command-line layer shared by all subcommands: typed values for every
+//! closed set of choices, and the flag groups used wherever a command reads
+//! the same kind of input.
+//!
+//! Layer options are named after the layer they apply to, because one
+//! command often reads several layers: `--units-fix-id`, `--sozialraum-crs`,
+//! `--a-id-field`, `--from-fix-id`, … Every layer a command reads has the
+//! same four: `-id-field`, `-name-field`, `-crs` and `-fix-id`.
+
+use anyhow::Result;
+use clap::ValueEnum;
+use lor::aggregate::MissingPolicy;
+use lor::error::usage_error;
+use lor::geometry::{FixId, LayerOptions};
+use lor::key::Level;
+
+/// Warnings and errors on stderr: text lines or one JSON object a line.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Members with a missing value (empty or '.').
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Missing {
+    /// The sum of a unit with a missing member is empty.
+    #[default]
+    Propagate,
+    /// The known values are summed.
+    Skip,
+}
+
+impl From<Missing> for MissingPolicy {
+    fn from(m: Missing) -> MissingPolicy {
+        match m {
+            Missing::Propagate => MissingPolicy::Propagate,
+            Missing::Skip => MissingPolicy::Skip,
+        }
+    }
+}
+
+/// How source units go to target polygons.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The whole unit to the target with its largest real part.
+    Largest,
+    /// Apportioned by area.
+    Area,
+}
+
+impl From<Method> for lor::weights::Assign {
+    fn from(m: Method) -> lor::weights::Assign {
+        match m {
+            Method::Largest => lor::weights::Assign::Largest,
+            Method::Area => lor::weights::Assign::Area,
+        }
+    }
+}
+
+/// How PLR go to Sozialräume.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignArg {
+    /// The whole PLR to the Sozialraum with its largest real part.
+    Largest,
+    /// Apportioned by area.
+    Area,
+    /// By a list "PLR (or BZR) → Sozialraum" (the default for a list file).
+    List,
+}
+
+/// A table output format.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Csv,
+    /// ';'-separated, decimal comma, BOM: opens correctly in German Excel.
+    #[value(
+        name = "excel-csv",
+        alias = "csv-excel",
+        alias = "csv-de",
+        alias = "excel"
+    )]
+    ExcelCsv,
+    Json,
+    #[value(alias = "pq")]
+    Parquet,
+    Xlsx,
+    /// A readable table.
+    #[value(alias = "text", alias = "txt")]
+    Table,
+    /// Polygons with the figures as properties (needs the unit polygons).
+    Geojson,
+}
+
+impl From<FormatArg> for lor::output::Format {
+    fn from(f: FormatArg) -> lor::output::Format {
+        use lor::output::Format;
+        match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::ExcelCsv => Format::ExcelCsv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Parquet => Format::Parquet,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Table => Format::Table,
+            FormatArg::Geojson => Format::GeoJson,
+        }
+    }
+}
+
+/// A report format (`mismatch`).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    #[value(alias = "text", alias = "txt")]
+    Table,
+    Csv,
+    Json,
+}
+
+/// The format of `check`'s report.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// LOR levels, from a comma-separated list (`bzr,pgr`, `all`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Levels(pub Vec<Level>);
+
+/// Parse `--levels`: plr, bzr, pgr, bez, berlin (German names too), or all.
+pub fn parse_levels(s: &str) -> Result<Levels> {
+    let mut levels = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part == "all" {
+            levels.extend([Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin]);
+            continue;
+        }
+        let l = Level::parse(part).ok_or_else(|| {
+            usage_error(format!(
+                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin"
+            ))
+        })?;
+        if !levels.contains(&l) {
+            levels.push(l);
+        }
+    }
+    if levels.is_empty() {
+        return Err(usage_error("--levels: no level given"));
+    }
+    levels.sort();
+    levels.dedup();
+    Ok(Levels(levels))
+}
+
+/// clap's value parser for `--levels`.
+pub fn levels_value(s: &str) -> Result<Levels, String> {
+    parse_levels(s).map_err(|e| e.to_string())
+}
+
+/// clap's value parser for `--bezirk`.
+pub fn bezirk_value(s: &str) -> Result<lor::scope::Bezirk, String> {
+    lor::scope::Bezirk::parse(s).map_err(|e| e.to_string())
+}
+
+/// clap's value parser for the `-fix-id` flags.
+pub fn fix_id_value(s: &str) -> Result<FixId, String> {
+    FixId::parse("fix-id", s).map_err(|e| e.to_string())
+}
+
+/// clap's value parser for the `-crs` flags.
+pub fn crs_value(s: &str) -> Result<lor::crs::Crs, String> {
+    lor::crs::parse_crs_flag("CRS", s).map_err(|e| e.to_string())
+}
+
+/// The options of one polygon layer, for the library.
+pub fn layer_options(
+    prefix: &str,
+    id_field: &Option<String>,
+    name_field: &Option<String>,
+    crs: Option<lor::crs::Crs>,
+    fixes: &[FixId],
+) -> LayerOptions {
+    let mut opts = LayerOptions {
+        id_field: id_field.clone(),
+        name_field: name_field.clone(),
+        crs,
+        flag_prefix: format!("--{prefix}-"),
+        ..LayerOptions::default()
+    };
+    for f in fixes {
+        f.apply(&mut opts);
+    }
+    opts
+}
+
+/// The flag group of one polygon layer: a struct with `-id-field`,
+/// `-name-field`, `-crs` and `-fix-id` flags named after the layer, and
+/// `options()` for the library. Field names are the flag names (clap ids
+/// must be unique within a command).
+macro_rules! layer_args {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $prefix:literal, $what:literal, $heading:literal,
+        $id:ident, $nm:ident, $crs:ident, $fix:ident $(, fix_alias = $alias:literal)?
+    ) => {
+        $(#[$meta])*
+        #[derive(clap::Args, Debug, Clone, Default)]
+        pub struct $name {
+            #[arg(long, value_name = "NAME", help_heading = $heading,
+                help = concat!("Property with the ids of ", $what, " (detected otherwise: id, PLR_ID, Schlüssel, …)."))]
+            pub $id: Option<String>,
+            #[arg(long, value_name = "NAME", help_heading = $heading,
+                help = concat!("Property with the names of ", $what, " (detected otherwise)."))]
+            pub $nm: Option<String>,
+            #[arg(long, value_name = "EPSG", help_heading = $heading, value_parser = crs_value,
+                help = concat!("CRS of ", $what, " when the file does not declare it, or declares it wrongly (EPSG:25833, EPSG:4326, EPSG:25832, EPSG:3068)."))]
+            pub $crs: Option<lor::crs::Crs>,
+            #[arg(long, value_name = "N=KEY", help_heading = $heading, value_parser = fix_id_value,
+                $(visible_alias = $alias,)?
+                help = concat!("Correct a wrong id in ", $what, ": FEATURE=KEY (feature number counted from 1, e.g. 124=04030417) or WRONG=KEY (the one feature with id WRONG). Repeatable."))]
+            pub $fix: Vec<FixId>,
+        }
+
+        impl $name {
+            /// The library's options for this layer; messages name this layer's flags.
+            pub fn options(&self) -> LayerOptions {
+                layer_options($prefix, &self.$id, &self.$nm, self.$crs, &self.$fix)
+            }
+        }
+    };
+}
+
+layer_args!(
+    /// Options of the PLR polygons (`--units`).
+    UnitsLayer, "units", "the --units polygons", "Units layer",
+    units_id_field, units_name_field, units_crs, units_fix_id
+);
+layer_args!(
+    /// Options of the Sozialraum polygons (`--sozialraum`).
+    SozialraumLayer, "sozialraum", "the --sozialraum polygons", "Sozialraum layer",
+    sozialraum_id_field, sozialraum_name_field, sozialraum_crs, sozialraum_fix_id
+);
+layer_args!(
+    /// Options of layer A (`mismatch`).
+    ALayer, "a", "A", "Layer A",
+    a_id_field, a_name_field, a_crs, a_fix_id
+);
+layer_args!(
+    /// Options of layer B (`mismatch`).
+    BLayer, "b", "B", "Layer B",
+    b_id_field, b_name_field, b_crs, b_fix_id
+);
+layer_args!(
+    /// Options of the source polygons (`crosswalk`, `translate`).
+    FromLayer, "from", "the source polygons", "Source layer",
+    from_id_field, from_name_field, from_crs, from_fix_id, fix_alias = "fix-from-id"
+);
+layer_args!(
+    /// Options of the target polygons (`crosswalk`, `translate`).
+    ToLayer, "to", "the target polygons", "Target layer",
+    to_id_field, to_name_field, to_crs, to_fix_id, fix_alias = "fix-to-id"
+);
+layer_args!(
+    /// Options of the polygon layers of `check` (applied to each of them).
+    GeometryLayer, "geometry", "the polygon layers", "Polygon layers",
+    geometry_id_field, geometry_name_field, geometry_crs, geometry_fix_id
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_sorted_and_all() {
+        assert_eq!(
+            parse_levels("pgr, bzr,pgr").unwrap().0,
+            vec![Level::Bzr, Level::Pgr]
+        );
+        assert_eq!(parse_levels("all").unwrap().0.len(), 4);
+        assert!(parse_levels("kiez").is_err());
+        assert!(parse_levels(" , ").is_err());
+    }
+
+    #[test]
+    fn layer_options_carry_fixes_and_flag_names() {
+        let l = UnitsLayer {
+            units_fix_id: vec![
+                FixId::parse("x", "124=04030417").unwrap(),
+                FixId::parse("x", "06010102=04030417").unwrap(),
+            ],
+            ..UnitsLayer::default()
+        };
+        let o = l.options();
+        assert_eq!(o.fix_ids, vec![(124, "04030417".to_string())]);
+        assert_eq!(
+            o.fix_keys,
+            vec![("06010102".to_string(), "04030417".to_string())]
+        );
+        assert_eq!(o.flag("fix-id"), "--units-fix-id");
+    }
+}

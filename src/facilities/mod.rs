@@ -1,0 +1,4 @@
+//! Point data (Kitas, youth facilities): locating points in units and turning the tallies into unit tables.
+
+pub mod point_tables;
+pub mod points;

@@ -1,0 +1,5 @@
+//! Findings about the data: coverage, totals, values, layer topology, and where two boundary systems disagree.
+
+pub mod check;
+pub mod mismatch;
+pub mod report;

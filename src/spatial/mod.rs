@@ -1,0 +1,6 @@
+//! Polygon layers: reading (GeoJSON, Shapefile), CRS, repair, spatial index, overlays and point location.
+
+pub mod crs;
+pub mod geometry;
+pub mod locate;
+pub mod overlay;

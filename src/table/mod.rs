@@ -1,0 +1,7 @@
+//! Tables in: statistics (CSV dialects, XLSX), LOR keys, unit names, and the scope of a run (one Bezirk, names precedence).
+
+pub mod input;
+pub mod key;
+pub mod names;
+pub mod scope;
+pub mod stats;

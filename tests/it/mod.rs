@@ -1,0 +1,13 @@
+//! One module per topic.
+
+mod berlin_aggregate;
+mod berlin_sozialraum;
+mod cli;
+mod cli_layer;
+mod crosswalk;
+mod dialects;
+mod geometry_input;
+mod job;
+mod points;
+mod properties;
+mod readme;
