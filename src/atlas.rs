@@ -36,7 +36,7 @@ impl MapLevel {
             s => match Level::parse(s) {
                 Some(l @ (Level::Plr | Level::Bzr | Level::Pgr)) => Ok(MapLevel::Lor(l)),
                 _ => Err(usage_error(format!(
-                    "--level '{s}': use plr, bzr, pgr or sozialraum"
+                    "map level '{s}': use plr, bzr, pgr or sozialraum"
                 ))),
             },
         }
@@ -74,7 +74,7 @@ impl Indicator {
     pub fn parse(spec: &str) -> Result<Indicator> {
         let err = || {
             usage_error(format!(
-                "--column '{spec}': give a column, or NAME=A+B/C*100 (a share of sums), e.g. 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100'"
+                "indicator '{spec}': give a column, or NAME=A+B/C*100 (a share of sums), e.g. 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100'"
             ))
         };
         let Some((name, expr)) = spec.split_once('=') else {
@@ -298,7 +298,7 @@ impl Figures {
             MapLevel::Sozialraum => {
                 let (_, a) = self.sozialraum.as_ref().ok_or_else(|| {
                     usage_error(
-                        "--level sozialraum needs the Sozialraum polygons: add --sozialraum",
+                        "a map of Sozialräume needs the Sozialraum polygons: add --sozialraum",
                     )
                 })?;
                 let (mut t, w) =
@@ -319,7 +319,7 @@ impl Figures {
         for c in ind.columns() {
             if self.table.column(c).is_none() {
                 return Err(usage_error(format!(
-                    "--column '{}': no column '{c}' in {}. Columns: {}",
+                    "indicator '{}': no column '{c}' in {}. Columns: {}",
                     ind.name,
                     self.table.source,
                     examples(

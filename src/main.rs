@@ -116,6 +116,8 @@ mod tests {
     /// can print those messages.
     const EMITTERS: &[(&str, &[&str])] = &[
         ("aggregate.rs", &["aggregate", "translate", "points"]),
+        ("atlas.rs", &["map", "report"]),
+        ("classify.rs", &["map", "report"]),
         ("check.rs", &["aggregate", "check"]),
         ("crosswalk.rs", &["crosswalk", "translate"]),
         ("crs.rs", &["points", "crosswalk", "translate"]),

@@ -358,7 +358,10 @@ fn plan_step(cmd: &str, step: &Step, job: JobPlan<'_>, known: &[String]) -> Resu
     }
     let mut argv = vec!["lor".to_string(), cmd.to_string()];
     for (name, vals) in positionals.iter().zip(positional) {
-        if vals.is_empty() && required.contains(name) {
+        // In a job every input is named: a step without its statistics
+        // must not fall back to the sample district. Only check's extra
+        // geometry files are optional.
+        if vals.is_empty() && (required.contains(name) || name.as_str() != "geometry") {
             return Err(usage_error(format!(
                 "{job_path}, line {step_line}: a [[{cmd}]] step needs '{name}' (its input file)"
             )));

@@ -72,7 +72,7 @@ impl Format {
             .unwrap_or_else(|| "no extension".into());
         let hint = match ext.to_ascii_lowercase().as_str() {
             "'.xls'" => " (old Excel files cannot be written; use .xlsx)",
-            "'.svg'" => " (an SVG is a map: lor mismatch --svg writes one)",
+            "'.svg'" => " (an SVG is a map: lor map, lor report and lor mismatch write maps)",
             _ => "",
         };
         Err(usage_error(format!(

@@ -8,6 +8,8 @@ mod crosswalk;
 mod dialects;
 mod geometry_input;
 mod job;
+mod maps;
+mod output_safety;
 mod points;
 mod properties;
 mod readme;

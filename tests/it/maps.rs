@@ -1,7 +1,7 @@
 //! Maps (`lor map`, `mismatch --svg`) and the Sozialraum report (`lor
 //! report`) on the bundled Berlin data, and the report in a real browser.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

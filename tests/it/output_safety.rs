@@ -4,7 +4,7 @@
 //! Every case asserts the exit code, the key words of the message and that
 //! no output appeared / the inputs are untouched.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
