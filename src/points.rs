@@ -775,3 +775,39 @@ pub fn tally_points(
         warnings,
     ))
 }
+
+#[cfg(test)]
+mod exact_sum_tests {
+    use super::ExactSum;
+
+    fn sum(values: &[f64]) -> f64 {
+        let mut s = ExactSum::default();
+        for v in values {
+            s.add(*v);
+        }
+        s.value()
+    }
+
+    #[test]
+    fn sums_do_not_depend_on_the_order() {
+        // Fractional places and large counts: naive sums differ by order.
+        let mut v: Vec<f64> = (0..5000)
+            .map(|i| [0.1, 0.7, 12.35, 1e12, -1e12, 3.3][i % 6] * (1 + i % 7) as f64)
+            .collect();
+        let reference = sum(&v);
+        // A fixed pseudo-random shuffle (xorshift), several rounds.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20 {
+            for i in (1..v.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                v.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            assert_eq!(sum(&v).to_bits(), reference.to_bits());
+        }
+        assert_eq!(sum(&[0.1; 10]), 1.0);
+        assert!(!sum(&[1e308, 1e308]).is_finite());
+        assert_eq!(sum(&[]), 0.0);
+    }
+}
