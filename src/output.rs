@@ -508,6 +508,15 @@ fn level_title(level: &str) -> String {
 /// directory, flushed, then renamed over the target. A failed or killed run
 /// leaves the previous file untouched and no partial file behind.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_atomic`] for output written piece by piece (streamed into the
+/// temporary file, so memory does not grow with its size).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -524,8 +533,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".part")
         .tempfile_in(&dir)
         .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+    fill(tmp.as_file_mut()).with_context(|| format!("{}: cannot write", path.display()))?;
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("{}: cannot write", path.display()))?;

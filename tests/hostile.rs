@@ -186,6 +186,9 @@ fn german_thousands_without_decimal_comma() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = common::stdout(&o);
     assert!(out.contains(",123456,234567,987"), "{out}");
+    let o = lor(&["check", s(&input), "--decimal", ","]);
+    assert!(!stderr(&o).contains("could be"), "{}", stderr(&o));
+    assert_ne!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
 #[test]

@@ -44,6 +44,9 @@ pub struct Args {
     /// Report format: text or json.
     #[arg(long, short, value_name = "FORMAT", default_value = "text")]
     format: String,
+    /// Decimal separator of the statistics file: ',' or '.' (detected by default).
+    #[arg(long, value_name = "SEP")]
+    decimal: Option<String>,
     /// Findings allowed before the exit code is 3.
     #[arg(long, value_name = "N", default_value_t = 0)]
     max_findings: usize,
@@ -80,7 +83,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let plr = layers.iter().find(|l| l.lor_level() == Some(Level::Plr));
     if args.stats.as_os_str() != "-" {
-        let (t, w) = read_stats(&args.stats, &ReadOptions::default())?;
+        let decimal = match args.decimal.as_deref() {
+            None => None,
+            Some(",") => Some(b','),
+            Some(".") => Some(b'.'),
+            Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
+        };
+        let opts = ReadOptions {
+            decimal,
+            ..ReadOptions::default()
+        };
+        let (t, w) = read_stats(&args.stats, &opts)?;
         findings.extend(w);
         checked.push(format!(
             "{} ({} rows, {} columns, key '{}', {}{})",
