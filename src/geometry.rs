@@ -1085,6 +1085,44 @@ mod robust_tests {
         assert!(rings_cross_rtree(&g).unwrap_or(true));
     }
 
+    #[test]
+    fn shapefile_rings_empty_or_nan_are_errors() {
+        use shapefile::{Point, PolygonRing};
+        let sq = |x: f64| {
+            vec![
+                Point::new(x, 0.0),
+                Point::new(x, 1.0),
+                Point::new(x + 1.0, 1.0),
+                Point::new(x + 1.0, 0.0),
+                Point::new(x, 0.0),
+            ]
+        };
+        let xy = |p: &Point| (p.x, p.y);
+        assert!(shp_polygon(&[PolygonRing::Outer(sq(0.0))], xy).is_ok());
+        let e = shp_polygon(
+            &[PolygonRing::Outer(sq(0.0)), PolygonRing::Outer(vec![])],
+            xy,
+        )
+        .unwrap_err();
+        assert!(e.contains("ring 2 has 0 positions"), "{e}");
+        let mut nan = sq(0.0);
+        nan[2].x = f64::NAN;
+        let e = shp_polygon(&[PolygonRing::Outer(nan)], xy).unwrap_err();
+        assert!(
+            e.contains("ring 1: a coordinate that is not a finite number"),
+            "{e}"
+        );
+        let e = shp_polygon(
+            &[PolygonRing::Outer(sq(0.0)), PolygonRing::Inner(sq(5.0))],
+            xy,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("ring 2 is a hole outside every outer ring"),
+            "{e}"
+        );
+    }
+
     fn square(x: f64, y: f64, s: f64) -> LineString<f64> {
         LineString::from(vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)])
     }
