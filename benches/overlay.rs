@@ -70,5 +70,35 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// A 20,000-vertex star (lon/lat): its long diagonal edges defeat an
+/// R-tree over edge envelopes; read + validation must stay well under a
+/// second (`star_20000_read_validate`).
+fn star_bench(c: &mut Criterion) {
+    let n = 20_000;
+    let pts: Vec<String> = (0..=n)
+        .map(|i| {
+            let a = std::f64::consts::TAU * (i % n) as f64 / n as f64;
+            let r = if i % 2 == 0 { 0.01 } else { 0.002 };
+            format!("[{},{}]", 13.4 + r * a.cos(), 52.5 + 0.6 * r * a.sin())
+        })
+        .collect();
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{{\"type\":\"Feature\",\"properties\":{{\"id\":\"01011101\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}}}]}}",
+        pts.join(",")
+    );
+    let mut g = c.benchmark_group("validate");
+    g.sample_size(10);
+    g.bench_function("star_20000_read_validate", |b| {
+        b.iter(|| {
+            lor::geometry::read_geojson_str("star.geojson", &text, &LayerOptions::default())
+                .unwrap()
+                .0
+                .features
+                .len()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, star_bench);
 criterion_main!(benches);

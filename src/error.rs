@@ -92,6 +92,8 @@ pub enum WarningCode {
     Negative,
     /// Empty or suppressed cells: units left empty in a sum, or columns with such cells.
     MissingValues,
+    /// Some points lack an attribute to sum or to group by (their ids are listed).
+    MissingAttribute,
     /// Rows without a key and without figures (notes, footers) skipped while reading.
     IgnoredRows,
     /// Rows with keys of a coarser level (subtotals) among PLR rows, not used.
@@ -150,6 +152,7 @@ impl WarningCode {
         WarningCode::ShareRange,
         WarningCode::Negative,
         WarningCode::MissingValues,
+        WarningCode::MissingAttribute,
         WarningCode::IgnoredRows,
         WarningCode::SubtotalRows,
         WarningCode::Names,
@@ -185,6 +188,7 @@ impl WarningCode {
             WarningCode::ShareRange => "share-range",
             WarningCode::Negative => "negative",
             WarningCode::MissingValues => "missing-values",
+            WarningCode::MissingAttribute => "missing-attribute",
             WarningCode::IgnoredRows => "ignored-rows",
             WarningCode::SubtotalRows => "subtotal-rows",
             WarningCode::Names => "names",
@@ -221,6 +225,7 @@ impl WarningCode {
             WarningCode::ShareRange => "A share column has values outside 0–100 (a rate of change, or not in %?).",
             WarningCode::Negative => "A count column has negative values.",
             WarningCode::MissingValues => "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
+            WarningCode::MissingAttribute => "Some points lack an attribute to sum or to group by (their ids are listed).",
             WarningCode::IgnoredRows => "Rows without a key and without figures (notes, footers) skipped while reading.",
             WarningCode::SubtotalRows => "Rows with keys of a coarser level (subtotals) among PLR rows, not used.",
             WarningCode::Names => "A names table gives one unit different names in different rows.",

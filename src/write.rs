@@ -198,22 +198,35 @@ fn create_folder(dir: &Path) -> Result<()> {
 }
 
 /// Write in place (devices, FIFOs, sockets): no temporary file, no rename.
-fn write_in_place(resolved: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
+fn write_in_place(
+    resolved: &Path,
+    shown: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .open(resolved)
         .map_err(|e| input_error(format!("{}: cannot open for writing: {e}", shown.display())))?;
-    f.write_all(bytes)
+    fill(&mut f)
         .and_then(|_| f.flush())
         .map_err(|e| input_error(format!("{}: cannot write: {e}", shown.display())))
 }
 
 /// Write one file (see the module rules).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_file_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_file`] for output written piece by piece (streamed into the
+/// temporary file, so memory does not grow with its size).
+pub fn write_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     refuse_inputs(&[path.to_path_buf()])?;
     let resolved = resolve(path)?;
     if let Kind::Special = kind_of(&resolved, path)? {
-        return write_in_place(&resolved, path, bytes);
+        return write_in_place(&resolved, path, fill);
     }
     let dir = folder_of(&resolved);
     create_folder(&dir)?;
@@ -227,7 +240,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
                 dir.display()
             ))
         })?;
-    tmp.write_all(bytes)
+    fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
     set_permissions(tmp.as_file(), &resolved);
@@ -473,7 +486,7 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
     for e in entries.iter().filter(|e| e.special) {
         let bytes = std::fs::read(&e.staged)
             .map_err(|err| input_error(format!("{}: cannot read: {err}", e.staged.display())))?;
-        write_in_place(&e.target, &e.shown, &bytes)?;
+        write_in_place(&e.target, &e.shown, |f| f.write_all(&bytes))?;
     }
     // Other work folders first, the one with the marker last; a work folder
     // that only held backups goes (a job's staging folder is removed by it).

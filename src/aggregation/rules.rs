@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use crate::error::{examples, usage_error, Warnings};
-use crate::stats::{ColumnType, StatTable};
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::stats::{Cell, ColumnType, StatTable};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
@@ -252,7 +252,7 @@ pub fn count_like_name(name: &str) -> bool {
 }
 
 /// Names of columns that are labels, not figures.
-fn label_name(name: &str) -> bool {
+pub(crate) fn label_name(name: &str) -> bool {
     let l = name.trim().to_lowercase();
     matches!(
         l.as_str(),
@@ -395,6 +395,21 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
             for col in resolve(table, pat, "--weighted")? {
                 if col == weight {
                     continue; // `*=E_E` must not make E_E a mean of itself
+                }
+                if let Some(c) = table.column(col).filter(|c| c.kind == ColumnType::Text) {
+                    if !pat.contains('*') {
+                        let at = c.cells.iter().position(|x| matches!(x, Cell::Text(_)));
+                        return Err(input_error(match at {
+                            Some(i) => format!(
+                                "{}, {} {}, column '{col}': {} (--weighted names this column, so it must hold numbers)",
+                                table.source,
+                                table.line_word,
+                                table.lines[i],
+                                crate::stats::number_problem(&c.raw[i], table.dialect.decimal_comma)
+                            ),
+                            None => format!("--weighted '{v}': column '{col}' holds text, not numbers"),
+                        }));
+                    }
                 }
                 set(
                     col,

@@ -49,6 +49,9 @@ pub struct Args {
     format: CheckFormat,
     #[command(flatten)]
     layer: GeometryLayer,
+    /// Decimal separator of the statistics file: ',' or '.' (detected by default).
+    #[arg(long, value_name = "SEP")]
+    decimal: Option<String>,
     /// Findings allowed before the exit code is 3.
     #[arg(long, value_name = "N", default_value_t = 0)]
     max_findings: usize,
@@ -87,11 +90,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let plr = layers.iter().find(|l| l.lor_level() == Some(Level::Plr));
     if args.stats.as_os_str() != "-" {
-        let read = ReadOptions {
+        let decimal = match args.decimal.as_deref() {
+            None => None,
+            Some(",") => Some(b','),
+            Some(".") => Some(b'.'),
+            Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
+        };
+        let opts = ReadOptions {
+            decimal,
             key: args.key.clone(),
             ..ReadOptions::default()
         };
-        let (t, w) = read_stats(&args.stats, &read)?;
+        let (t, w) = read_stats(&args.stats, &opts)?;
         findings.extend(w);
         checked.push(format!(
             "{} ({} rows, {} columns, key '{}', {}{})",

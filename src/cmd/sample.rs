@@ -47,11 +47,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             Extent::Berlin => lor::sample::BERLIN_EXTENT,
             Extent::Sample => lor::sample::SAMPLE_EXTENT,
         };
-        let mut buf = Vec::new();
-        lor::sample::write_random_points(&mut buf, n, extent, 42)?;
+        // Streamed into the file: memory stays flat for any N.
         let path = args.output_dir.join("points.csv");
         std::fs::create_dir_all(&args.output_dir)?;
-        lor::output::write_atomic(&path, &buf)?;
+        lor::output::write_atomic_with(&path, |f| {
+            lor::sample::write_random_points(f, n, extent, 42)
+        })?;
         ctx.info(&format!("wrote {} ({n} points)", path.display()));
         return Ok(());
     }

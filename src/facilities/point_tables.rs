@@ -66,6 +66,12 @@ pub fn tally_columns(
             cols.push((format!("{b}: {cat}"), pick(v)));
         }
     }
+    // `--sum count` must not replace the real count.
+    let names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
+    let safe = crate::output::safe_column_names(&names[1..], &["level", "key", "name", "count"]);
+    for (c, n) in cols[1..].iter_mut().zip(safe) {
+        c.0 = n;
+    }
     cols
 }
 

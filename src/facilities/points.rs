@@ -76,6 +76,71 @@ pub struct PointRun {
 /// How many ids of points outside / with bad values are kept for messages.
 const KEEP_IDS: usize = 20;
 
+/// The most categories `--by` makes (one count column each). An attribute
+/// with more different values is an id or a name, not a category.
+pub const MAX_BY_CATEGORIES: usize = 1000;
+
+/// An exact sum of floating-point numbers (Shewchuk's algorithm, as in
+/// Python's `math.fsum`): the result is the exact sum rounded once, so it
+/// does not depend on the order in which the values come.
+#[derive(Debug, Clone, Default)]
+pub struct ExactSum {
+    partials: Vec<f64>,
+}
+
+impl ExactSum {
+    pub fn add(&mut self, mut x: f64) {
+        let mut i = 0;
+        for j in 0..self.partials.len() {
+            let mut y = self.partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                self.partials[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        self.partials.truncate(i);
+        self.partials.push(x);
+    }
+
+    /// The sum, correctly rounded (infinite when it overflows).
+    pub fn value(&self) -> f64 {
+        let p = &self.partials;
+        let mut n = p.len();
+        if n == 0 {
+            return 0.0;
+        }
+        n -= 1;
+        let mut hi = p[n];
+        let mut lo = 0.0;
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = p[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+        hi
+    }
+}
+
 /// One point as read, before it is located. Borrowed text is copied into
 /// the chunk's flat buffers, so a point costs no allocation of its own.
 struct Pending<'s> {
@@ -113,6 +178,12 @@ struct Accumulator<'a> {
     source: String,
     bad_values: Vec<String>,
     bad_count: u64,
+    /// Exact sums per layer, per `--sum` attribute, per unit.
+    exact: Vec<Vec<Vec<ExactSum>>>,
+    /// Bounding box of the points in the working CRS.
+    bbox: Option<(f64, f64, f64, f64)>,
+    /// `--by` attribute, for messages.
+    by_name: String,
 }
 
 impl<'a> Accumulator<'a> {
@@ -126,6 +197,11 @@ impl<'a> Accumulator<'a> {
             None => NO_CATEGORY,
             Some(name) => match self.category_index.get(name) {
                 Some(&i) => i,
+                None if self.category_index.len() >= MAX_BY_CATEGORIES => {
+                    // Too many: only count the different values for the message.
+                    self.category_index.insert(name.to_string(), NO_CATEGORY);
+                    NO_CATEGORY
+                }
                 None => {
                     let i = self.categories.len() as u32;
                     self.categories.push(name.to_string());
@@ -150,9 +226,14 @@ impl<'a> Accumulator<'a> {
             return Ok(());
         }
         self.transformer.coords(&mut c.coords)?;
+        for p in &c.coords {
+            let b = self.bbox.get_or_insert((p.x, p.y, p.x, p.y));
+            *b = (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y));
+        }
         let n_sums = self.n_sums;
         for (li, (_, loc)) in self.layers.iter().enumerate() {
             let t = &mut self.tallies[li];
+            let exact = &mut self.exact[li];
             let by = &mut self.by[li];
             let mut start = 0;
             for (k, p) in c.coords.iter().enumerate() {
@@ -174,13 +255,12 @@ impl<'a> Accumulator<'a> {
                     }
                 };
                 t.count[i] += 1.0;
-                for (s, v) in t
-                    .sums
+                for (s, v) in exact
                     .iter_mut()
                     .zip(&c.values[k * n_sums..(k + 1) * n_sums])
                 {
                     if let Some(v) = v {
-                        s[i] += v;
+                        s[i].add(*v);
                     }
                 }
                 if c.cats[k] != NO_CATEGORY {
@@ -303,7 +383,17 @@ pub fn tally_points(
         source: source.clone(),
         bad_values: Vec::new(),
         bad_count: 0,
+        exact: layers
+            .iter()
+            .map(|l| vec![vec![ExactSum::default(); l.features.len()]; opts.sum.len()])
+            .collect(),
+        bbox: None,
+        by_name: opts.by.clone().unwrap_or_default(),
     };
+    // Per `--sum` attribute (then `--by`): how many points lack it, and some of their ids.
+    let n_attrs = opts.sum.len() + usize::from(opts.by.is_some());
+    let mut lacking: Vec<(u64, Vec<String>)> = vec![(0, Vec::new()); n_attrs];
+    let mut first_keys: Vec<String> = Vec::new();
     let mut warnings = Warnings::default();
     if matches!(ext.as_str(), "geojson" | "json") {
         // The CRS is declared before the features: read it from the head.
@@ -350,22 +440,7 @@ pub fn tally_points(
                 let keys: Vec<String> = props
                     .map(|p| p.keys().cloned().collect())
                     .unwrap_or_default();
-                for s in &opts.sum {
-                    if !keys.iter().any(|k| k == s) {
-                        return Err(usage_error(format!(
-                            "{source}: --sum '{s}': the features have no property '{s}'; they have: {}",
-                            examples(&keys, 30)
-                        )));
-                    }
-                }
-                if let Some(b) = &opts.by {
-                    if !keys.iter().any(|k| k == b) {
-                        return Err(usage_error(format!(
-                            "{source}: --by '{b}': the features have no property '{b}'; they have: {}",
-                            examples(&keys, 30)
-                        )));
-                    }
-                }
+                first_keys = keys.clone();
                 if id_field.is_none() {
                     id_field = ["id", "e_nr", "nr", "nummer", "name"]
                         .iter()
@@ -378,12 +453,31 @@ pub fn tally_points(
                 .and_then(text)
                 .map(|v| format!("{v} (feature {number})"))
                 .unwrap_or_else(|| format!("feature {number}"));
+            // Every point must have every `--sum`/`--by` attribute (null is a value: missing).
+            for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
+                if !props.is_some_and(|p| p.contains_key(attr.as_str())) {
+                    lacking[a].0 += 1;
+                    if lacking[a].1.len() < KEEP_IDS {
+                        lacking[a].1.push(id.clone());
+                    }
+                }
+            }
             use geojson::GeometryValue as G;
+            let position = |c: &geojson::Position| -> Result<(f64, f64)> {
+                if c.len() < 2 {
+                    return Err(input_error(format!(
+                        "{source}, {id}: a position with {} coordinate{} (a point needs x and y)",
+                        c.len(),
+                        if c.len() == 1 { "" } else { "s" }
+                    )));
+                }
+                Ok((c[0], c[1]))
+            };
             let coords: Vec<(f64, f64)> = match f.geometry.as_ref().map(|g| &g.value) {
                 None => return Err(input_error(format!("{source}, {id}: no geometry (null)"))),
-                Some(G::Point { coordinates }) => vec![(coordinates[0], coordinates[1])],
+                Some(G::Point { coordinates }) => vec![position(coordinates)?],
                 Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
-                    coordinates.iter().map(|c| (c[0], c[1])).collect()
+                    coordinates.iter().map(position).collect::<Result<_>>()?
                 }
                 Some(G::MultiPoint { .. }) => {
                     return Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
@@ -577,6 +671,83 @@ pub fn tally_points(
         }
     }
     acc.flush()?;
+    if acc.total > 0 {
+        for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
+            let flag = if a < opts.sum.len() { "--sum" } else { "--by" };
+            let (n, ids) = &lacking[a];
+            if *n == acc.total {
+                return Err(usage_error(format!(
+                    "{source}: {flag} '{attr}': the features have no property '{attr}'; they have: {}",
+                    examples(&first_keys, 30)
+                )));
+            }
+            if *n > 0 {
+                warnings.push(
+                    crate::error::WarningCode::MissingAttribute,
+                    format!(
+                        "{source}: {n} of {} points have no property '{attr}' ({flag}){}: {}",
+                        acc.total,
+                        if flag == "--sum" {
+                            "; they count, but add nothing to the sum"
+                        } else {
+                            "; they are counted under '(none)'"
+                        },
+                        examples(ids, 5)
+                    ),
+                );
+            }
+        }
+    }
+    if acc.category_index.len() > MAX_BY_CATEGORIES {
+        return Err(usage_error(format!(
+            "{source}: --by '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
+            acc.by_name,
+            acc.category_index.len()
+        )));
+    }
+    for (t, exact) in acc.tallies.iter_mut().zip(&acc.exact) {
+        for (sums, ex) in t.sums.iter_mut().zip(exact) {
+            for (s, e) in sums.iter_mut().zip(ex) {
+                *s = e.value();
+            }
+        }
+    }
+    for (a, attr) in opts.sum.iter().enumerate() {
+        if acc
+            .tallies
+            .iter()
+            .any(|t| t.sums[a].iter().any(|v| !v.is_finite()))
+        {
+            return Err(input_error(format!(
+                "{source}: --sum '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right"
+            )));
+        }
+    }
+    if acc.total > 0 && acc.tallies.iter().all(|t| t.outside == acc.total) {
+        let (x0, y0, x1, y1) = acc.bbox.unwrap_or_default();
+        let units: Vec<String> = layers
+            .iter()
+            .filter_map(|l| {
+                l.bbox().map(|b| {
+                    format!(
+                        "{} ({:.0}, {:.0}) – ({:.0}, {:.0})",
+                        l.source,
+                        b.min().x,
+                        b.min().y,
+                        b.max().x,
+                        b.max().y
+                    )
+                })
+            })
+            .collect();
+        return Err(input_error(format!(
+            "{source}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with --crs). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
+            acc.total,
+            acc.crs,
+            work,
+            units.join("; ")
+        )));
+    }
     for (t, by) in acc.tallies.iter_mut().zip(std::mem::take(&mut acc.by)) {
         for (name, counts) in acc.categories.iter().zip(by) {
             t.by.insert(name.clone(), counts);
@@ -607,4 +778,40 @@ pub fn tally_points(
         },
         warnings,
     ))
+}
+
+#[cfg(test)]
+mod exact_sum_tests {
+    use super::ExactSum;
+
+    fn sum(values: &[f64]) -> f64 {
+        let mut s = ExactSum::default();
+        for v in values {
+            s.add(*v);
+        }
+        s.value()
+    }
+
+    #[test]
+    fn sums_do_not_depend_on_the_order() {
+        // Fractional places and large counts: naive sums differ by order.
+        let mut v: Vec<f64> = (0..5000)
+            .map(|i| [0.1, 0.7, 12.35, 1e12, -1e12, 3.3][i % 6] * (1 + i % 7) as f64)
+            .collect();
+        let reference = sum(&v);
+        // A fixed pseudo-random shuffle (xorshift), several rounds.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20 {
+            for i in (1..v.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                v.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            assert_eq!(sum(&v).to_bits(), reference.to_bits());
+        }
+        assert_eq!(sum(&[0.1; 10]), 1.0);
+        assert!(!sum(&[1e308, 1e308]).is_finite());
+        assert_eq!(sum(&[]), 0.0);
+    }
 }

@@ -303,7 +303,13 @@ pub fn check_layer(layer: &crate::geometry::Layer, tol_m2: f64) -> Warnings {
         );
     }
     // Gaps: holes in the union of all units.
-    let union = geo::unary_union(layer.features.iter().map(|f| &f.geometry));
+    // One unit is its own union (and the union of one long-edged polygon
+    // can take the overlay engine minutes).
+    let union = if layer.features.len() == 1 {
+        layer.features[0].geometry.clone()
+    } else {
+        geo::unary_union(layer.features.iter().map(|f| &f.geometry))
+    };
     let mut gaps: Vec<f64> = union
         .0
         .iter()

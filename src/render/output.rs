@@ -109,8 +109,35 @@ pub fn render(tables: &[LevelTable], format: Format) -> Result<Vec<u8>> {
     }
 }
 
-fn columns(tables: &[LevelTable]) -> &[String] {
-    tables.first().map(|t| t.columns.as_slice()).unwrap_or(&[])
+/// The identity fields every output row has.
+pub const IDENTITY_FIELDS: &[&str] = &["level", "key", "name"];
+
+/// Output names for data columns: a column whose name collides with an
+/// identity field (`reserved`, compared case-insensitively) or with an
+/// earlier column gets `_2`, `_3`, … appended, so that a data column called
+/// `key` or `name` never overwrites the unit's key or name.
+pub fn safe_column_names(columns: &[String], reserved: &[&str]) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> =
+        reserved.iter().map(|r| r.to_lowercase()).collect();
+    let mut out = Vec::with_capacity(columns.len());
+    for c in columns {
+        let mut name = c.clone();
+        let mut n = 2;
+        while taken.contains(&name.to_lowercase()) {
+            name = format!("{c}_{n}");
+            n += 1;
+        }
+        taken.insert(name.to_lowercase());
+        out.push(name);
+    }
+    out
+}
+
+fn columns(tables: &[LevelTable]) -> Vec<String> {
+    safe_column_names(
+        tables.first().map(|t| t.columns.as_slice()).unwrap_or(&[]),
+        IDENTITY_FIELDS,
+    )
 }
 
 static FORMULA_GUARD: AtomicBool = AtomicBool::new(true);
@@ -190,7 +217,8 @@ fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
             })
             .from_writer(&mut out);
         let mut header: Vec<Cow<str>> = vec!["level".into(), "key".into(), "name".into()];
-        header.extend(columns(tables).iter().map(|c| guard_cell(c)));
+        let cols = columns(tables);
+        header.extend(cols.iter().map(|c| guard_cell(c)));
         w.write_record(header.iter().map(|h| h.as_bytes()))
             .expect("write to memory");
         let mut rec: Vec<String> = Vec::new();
@@ -241,8 +269,11 @@ fn render_json(tables: &[LevelTable]) -> Vec<u8> {
             m.insert("level".into(), t.level.clone().into());
             m.insert("key".into(), key.clone().into());
             m.insert("name".into(), t.names[i].clone().into());
-            for (c, v) in t.columns.iter().zip(&t.rows[i]) {
-                m.insert(c.clone(), json_value(v));
+            for (c, v) in safe_column_names(&t.columns, IDENTITY_FIELDS)
+                .into_iter()
+                .zip(&t.rows[i])
+            {
+                m.insert(c, json_value(v));
             }
             out.extend_from_slice(if first { b"\n" } else { b",\n" });
             first = false;
@@ -270,8 +301,11 @@ pub fn render_geojson(
             props.insert("level".into(), t.level.clone().into());
             props.insert("key".into(), key.clone().into());
             props.insert("name".into(), t.names[i].clone().into());
-            for (c, v) in t.columns.iter().zip(&t.rows[i]) {
-                props.insert(c.clone(), json_value(v));
+            for (c, v) in safe_column_names(&t.columns, IDENTITY_FIELDS)
+                .into_iter()
+                .zip(&t.rows[i])
+            {
+                props.insert(c, json_value(v));
             }
             feats.push(serde_json::json!({
                 "type": "Feature",
@@ -409,7 +443,7 @@ fn render_xlsx(tables: &[LevelTable]) -> Result<Vec<u8>> {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&t.level)).map_err(xerr)?;
         let mut header = vec!["key".to_string(), "name".to_string()];
-        header.extend(t.columns.iter().cloned());
+        header.extend(safe_column_names(&t.columns, IDENTITY_FIELDS));
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for (j, h) in header.iter().enumerate() {
             ws.write_string_with_format(0, j as u16, h, &bold)
@@ -466,7 +500,7 @@ fn render_table(tables: &[LevelTable]) -> Vec<u8> {
             out.push('\n');
         }
         let mut header = vec!["key".to_string(), "name".to_string()];
-        header.extend(t.columns.iter().cloned());
+        header.extend(safe_column_names(&t.columns, IDENTITY_FIELDS));
         let mut grid: Vec<Vec<String>> = vec![header];
         for (i, key) in t.keys.iter().enumerate() {
             let mut row = vec![key.clone(), t.names[i].clone()];
@@ -560,6 +594,15 @@ fn level_title(level: &str) -> String {
 /// for a device or FIFO, never onto an input.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::write::write_file(path, bytes)
+}
+
+/// [`write_atomic`] for output written piece by piece (streamed into the
+/// temporary file, so memory does not grow with its size).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
+    crate::write::write_file_with(path, fill)
 }
 
 /// Write several files so that either all of them are replaced or none

@@ -308,7 +308,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Data, Reader};
     let name = path.display().to_string();
     crate::write::note_input(path);
-    let mut wb = open_workbook_auto(path)
+    let wb = open_workbook_auto(path)
         .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
     let sheet_name = match sheet {
@@ -326,30 +326,39 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
             .cloned()
             .ok_or_else(|| input_error(format!("{name}: the workbook has no sheets")))?,
     };
-    let range = wb
-        .worksheet_range(&sheet_name)
-        .map_err(|e| input_error(format!("{name}: cannot read sheet '{sheet_name}': {e}")))?;
-    let (row0, _) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) => format_f64(*f),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => format_f64(d.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#{e:?}"),
-            })
-            .collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    drop(wb);
+    let ext = crate::input::format_extension(path);
+    let rows = if matches!(ext.as_str(), "xlsx" | "xlsm") {
+        read_xlsx_sparse(path, &sheet_name)?
+    } else {
+        let mut wb = open_workbook_auto(path)
+            .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
+        let range = wb
+            .worksheet_range(&sheet_name)
+            .map_err(|e| input_error(format!("{name}: cannot read sheet '{sheet_name}': {e}")))?;
+        let (row0, _) = range.start().unwrap_or((0, 0));
+        let mut rows = Vec::new();
+        for (i, r) in range.rows().enumerate() {
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => format_f64(*f),
+                    Data::Int(i) => i.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    Data::DateTime(d) => format_f64(d.as_f64()),
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                    Data::Error(e) => format!("#{e:?}"),
+                })
+                .collect();
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push((row0 as usize + i + 1, cells));
         }
-        rows.push((row0 as usize + i + 1, cells));
-    }
+        rows
+    };
     if rows.is_empty() {
         return Err(input_error(format!(
             "{name}: sheet '{sheet_name}' is empty"
@@ -366,6 +375,90 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
         line_word: "row",
         rows,
     })
+}
+
+/// The most cells (rows × columns of the used range, from the first to the
+/// last filled cell) lor reads from one sheet: 10 million, far more than a
+/// table of Berlin's PLR needs. A sheet reaching further (a stray cell at
+/// XFD1048576) is refused instead of filling gigabytes with empty cells.
+pub const MAX_SHEET_CELLS: u64 = 10_000_000;
+
+/// Read an XLSX sheet cell by cell, keeping only filled cells, and build the
+/// rows only when the used range is within [`MAX_SHEET_CELLS`].
+fn read_xlsx_sparse(path: &Path, sheet: &str) -> Result<Vec<(usize, Vec<String>)>> {
+    use calamine::{open_workbook, DataRef, Xlsx};
+    let name = path.display().to_string();
+    let mut wb: Xlsx<_> = open_workbook(path)
+        .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
+    let mut reader = wb
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| input_error(format!("{name}: cannot read sheet '{sheet}': {e}")))?;
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    loop {
+        let cell = reader
+            .next_cell()
+            .map_err(|e| input_error(format!("{name}: cannot read sheet '{sheet}': {e}")))?;
+        let Some(cell) = cell else { break };
+        let (r, c) = cell.get_position();
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::Float(f) => format_f64(*f),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(d) => format_f64(d.as_f64()),
+            DataRef::Error(e) => format!("#{e:?}"),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        cells.push((r, c, text));
+    }
+    let Some(first_col) = cells.iter().map(|c| c.1).min() else {
+        return Ok(Vec::new());
+    };
+    let last_col = cells.iter().map(|c| c.1).max().unwrap_or(first_col);
+    let first_row = cells.iter().map(|c| c.0).min().unwrap_or(0);
+    let last_row = cells.iter().map(|c| c.0).max().unwrap_or(0);
+    let width = u64::from(last_col - first_col) + 1;
+    let height = u64::from(last_row - first_row) + 1;
+    if width * height > MAX_SHEET_CELLS {
+        let far = cells
+            .iter()
+            .max_by_key(|c| (c.0, c.1))
+            .map(|c| (c.0, c.1))
+            .unwrap_or((last_row, last_col));
+        return Err(input_error(format!(
+            "{name}: sheet '{sheet}' has a filled cell at {} (row {}, column {}), which makes its table {height} rows × {width} columns; lor reads at most {MAX_SHEET_CELLS} cells per sheet. Delete the stray cells far from the table, or save the table as CSV",
+            cell_name(far.0, far.1),
+            far.0 + 1,
+            far.1 + 1
+        )));
+    }
+    cells.sort_by_key(|c| (c.0, c.1));
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    for (r, c, text) in cells {
+        if rows.last().is_none_or(|(line, _)| *line != r as usize + 1) {
+            rows.push((r as usize + 1, vec![String::new(); width as usize]));
+        }
+        let row = &mut rows.last_mut().expect("pushed").1;
+        row[(c - first_col) as usize] = text;
+    }
+    Ok(rows)
+}
+
+/// `A1`-style name of a zero-based cell position.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let r = (c - 1) % 26;
+        letters.push(b'A' + r as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
 /// Shortest round-trip text of a number (never an exponent).
@@ -438,6 +531,9 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Option<f64> {
     {
         return None;
     }
+    // `3.769.962`: two or more groups of three after a point are thousands
+    // whatever the decimal separator (a number has one decimal point).
+    let decimal_comma = decimal_comma || dot_thousands_groups(body) >= 2;
     let (thousands, dec) = if decimal_comma {
         ('.', ',')
     } else {
@@ -472,34 +568,191 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// `d{1,3}(.ddd)+` (after an optional sign): the number of `.ddd` groups, or
+/// 0 when the text does not have that shape.
+fn dot_thousands_groups(s: &str) -> usize {
+    let s = s.trim();
+    let s = s
+        .strip_prefix('-')
+        .or_else(|| s.strip_prefix('+'))
+        .or_else(|| s.strip_prefix('\u{2212}'))
+        .unwrap_or(s);
+    let mut parts = s.split('.');
+    let first = parts.next().unwrap_or("");
+    if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    let mut n = 0;
+    for g in parts {
+        if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
+            return 0;
+        }
+        n += 1;
+    }
+    n
+}
+
 /// Does the file use a decimal comma? Yes when numbers like `12,5` occur and
 /// no number has a decimal point (a point between digits is then a thousands
-/// separator, as in `3.769.962`).
-fn sniff_decimal_comma(rows: &[(usize, Vec<String>)], delimiter: u8) -> bool {
-    if delimiter == b',' {
-        return false;
-    }
+/// separator, as in `3.769.962`), or when the only points are thousands
+/// separators with two or more groups. A file whose only points are in
+/// `123.456`-shaped values is ambiguous (123456 or 123.456?) and refused.
+/// Label columns (`skip`) are not looked at.
+fn sniff_decimal_comma(
+    name: &str,
+    rows: &[(usize, Vec<String>)],
+    delimiter: u8,
+    skip: &[bool],
+    line_word: &str,
+) -> Result<bool> {
     let mut comma = 0usize;
     let mut point = 0usize;
-    for (_, cells) in rows.iter().skip(1) {
-        for c in cells {
+    let mut multi = 0usize;
+    let mut ambiguous: Option<(usize, usize, String)> = None;
+    for (line, cells) in rows.iter().skip(1) {
+        for (ci, c) in cells.iter().enumerate() {
+            if skip.get(ci).copied().unwrap_or(false) {
+                continue;
+            }
             let c = c.trim();
             if c.is_empty() || !c.bytes().any(|b| b.is_ascii_digit()) {
                 continue;
             }
-            if parse_number(c, true).is_some() && c.contains(',') {
+            if delimiter != b',' && parse_number(c, true).is_some() && c.contains(',') {
                 comma += 1;
             } else if c.contains('.') && parse_number(c, false).is_some() {
-                // `1.234.567` and `1.234` read as thousands; anything else
-                // with a point is a decimal point.
-                let looks_thousands = parse_number(c, true).is_some();
-                if !looks_thousands {
-                    point += 1;
+                match dot_thousands_groups(c) {
+                    0 => point += 1,
+                    1 => {
+                        if ambiguous.is_none() {
+                            ambiguous = Some((*line, ci, c.to_string()));
+                        }
+                    }
+                    _ => multi += 1,
                 }
             }
         }
     }
-    comma > 0 && point == 0
+    if delimiter == b',' {
+        // A comma-separated file has no decimal comma.
+        return Ok(false);
+    }
+    if comma > 0 && point == 0 {
+        return Ok(true);
+    }
+    if point > 0 {
+        return Ok(false);
+    }
+    if multi > 0 {
+        return Ok(true);
+    }
+    if let Some((line, ci, v)) = ambiguous {
+        let col = rows[0].1.get(ci).map(|h| h.trim()).unwrap_or("");
+        return Err(input_error(format!(
+            "{name}, {line_word} {line}, column '{col}': '{v}' could be {} (a thousands point) or {} (a decimal point), and no other number in the file tells which; give the decimal separator with --decimal , (German) or --decimal . (English)",
+            v.replace('.', ""),
+            v
+        )));
+    }
+    Ok(false)
+}
+
+/// Is the column a label by its name (`ZEIT`, `STADTRAUM`, `BEZ`, a name or
+/// a remark)? Such a column is never forced to be numeric.
+pub fn label_header(name: &str) -> bool {
+    let l = name.trim().to_lowercase();
+    crate::rules::label_name(name)
+        || l.contains("name")
+        || [
+            "bezeichnung",
+            "text",
+            "bemerkung",
+            "hinweis",
+            "kommentar",
+            "comment",
+            "note",
+            "notes",
+            "remark",
+            "beschreibung",
+            "description",
+            "adresse",
+            "address",
+            "straße",
+            "strasse",
+            "ort",
+            "sozialraum",
+            "typ",
+            "type",
+            "art",
+            "kategorie",
+            "category",
+            "status",
+            "quelle",
+            "source",
+        ]
+        .iter()
+        .any(|w| l == *w || l.starts_with(&format!("{w} ")) || l.starts_with(&format!("{w}_")))
+}
+
+/// Does the column's name say it holds figures: the statistics office's
+/// `E_…` columns, MSS indicator codes, counts, shares?
+pub fn figure_header(name: &str) -> bool {
+    let t = name.trim();
+    let u = t.to_uppercase();
+    (u.starts_with("E_") && u.len() > 2)
+        || crate::rules::count_like_name(t)
+        || crate::rules::share_like_name(t)
+}
+
+/// A value written as a number that is no finite number: `NaN`, `inf`,
+/// `-Infinity`, `1e400` (too large for any count).
+fn non_finite_number(raw: &str, decimal_comma: bool) -> bool {
+    let l = raw.trim().to_ascii_lowercase();
+    let l = l.trim_start_matches(['+', '-']);
+    if matches!(l, "nan" | "inf" | "infinity" | "1.#inf" | "1.#qnan") {
+        return true;
+    }
+    let t = if decimal_comma {
+        l.replace('.', "").replace(',', ".")
+    } else {
+        l.replace(',', "")
+    };
+    t.parse::<f64>().is_ok_and(|v| !v.is_finite())
+}
+
+/// Why `raw` is not a number, for messages.
+pub fn number_problem(raw: &str, decimal_comma: bool) -> String {
+    let shown = crate::stats::shorten(raw, 40);
+    let l = raw.trim().to_ascii_lowercase();
+    let l = l.trim_start_matches(['+', '-']);
+    if raw.chars().any(|c| c.is_control()) {
+        format!(
+            "'{}' contains a control character or line break, it is not a number",
+            shown.escape_debug()
+        )
+    } else if l == "nan" || l == "1.#qnan" {
+        format!("'{shown}' (not a number) is no value; leave the cell empty or write a missing marker such as '.'")
+    } else if matches!(l, "inf" | "infinity" | "1.#inf") {
+        format!("'{shown}' (infinite) is not a value a statistics cell can hold")
+    } else if non_finite_number(raw, decimal_comma) {
+        format!("'{shown}' is too large (beyond the range of numbers)")
+    } else {
+        format!(
+            "'{shown}' is not a number (numbers are read with a decimal {})",
+            if decimal_comma { "comma" } else { "point" }
+        )
+    }
+}
+
+/// `s` cut to `n` characters, with `…` when cut.
+pub fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// Names that hold the PLR key (compared case-insensitively without spaces,
@@ -626,6 +879,8 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         header.pop();
     }
     let width = header.len();
+    // Duplicate names through a map: linear in the number of columns.
+    let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(width);
     for (i, h) in header.iter().enumerate() {
         if h.is_empty() {
             return Err(input_error(format!(
@@ -634,7 +889,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
                 i + 1
             )));
         }
-        if let Some(j) = header[..i].iter().position(|x| x == h) {
+        if let Some(&j) = first_at.get(h.as_str()) {
             return Err(input_error(format!(
                 "{name}, {line_word} {}: column '{h}' appears twice (columns {} and {})",
                 rows[0].0,
@@ -642,6 +897,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
                 i + 1
             )));
         }
+        first_at.insert(h.as_str(), i);
     }
     // Ragged rows: an error, except for empty trailing cells.
     for (line, cells) in &rows[1..] {
@@ -744,7 +1000,16 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     dialect.decimal_comma = match opts.decimal {
         Some(b',') => true,
         Some(_) => false,
-        None => dialect.format == "csv" && sniff_decimal_comma(&rows, dialect.delimiter),
+        None => {
+            dialect.format == "csv" && {
+                let skip: Vec<bool> = header
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| i == key_idx || label_header(h))
+                    .collect();
+                sniff_decimal_comma(name, &rows, dialect.delimiter, &skip, line_word)?
+            }
+        }
     };
     let decimal_comma = dialect.decimal_comma;
 
@@ -774,16 +1039,28 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
             cells.push(cell);
             raws.push(raw.to_string());
         }
+        // A column of figures: any cell is a number or its name says so
+        // (E_E, Anzahl, K01 …), and its name is not one of a label (ZEIT,
+        // STADTRAUM, names). Every other cell of it must then be a number
+        // or a missing marker, however many are broken. Spelled-out
+        // non-numbers (NaN, inf, 1e400) are never labels.
+        let label = label_header(cname);
+        let figures = !label && (n_num > 0 || figure_header(cname));
+        let never_label = bad
+            .iter()
+            .position(|(_, v)| !label && non_finite_number(v, decimal_comma));
         let kind = if bad.is_empty() {
             ColumnType::Numeric
-        } else if n_num > bad.len() {
-            // Mostly numbers: a count column with a broken cell.
-            let (line, v) = &bad[0];
+        } else if figures || never_label.is_some() {
+            let (line, v) = &bad[never_label.unwrap_or(0)];
             return Err(input_error(format!(
-                "{name}, {line_word} {line}, column '{cname}': '{}' is not a number{}",
-                crate::error::clip(v),
+                "{name}, {line_word} {line}, column '{cname}': {}{}",
+                number_problem(v, decimal_comma),
                 if bad.len() > 1 {
-                    format!(" ({} more such cells in this column)", bad.len() - 1)
+                    format!(
+                        " ({} more cells in this column are not numbers either)",
+                        bad.len() - 1
+                    )
                 } else {
                     String::new()
                 }
@@ -791,6 +1068,19 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         } else {
             ColumnType::Text
         };
+        if kind == ColumnType::Numeric {
+            // Every total of the column is at most the sum of its absolute
+            // values: when that overflows, totals would come out infinite.
+            let mut total = 0.0f64;
+            for ((line, _, _, _), c) in data_rows.iter().zip(&cells) {
+                total += c.num().map_or(0.0, f64::abs);
+                if !total.is_finite() {
+                    return Err(input_error(format!(
+                        "{name}, {line_word} {line}, column '{cname}': the values up to this {line_word} add up to more than the largest number a total can hold; the figures cannot be right"
+                    )));
+                }
+            }
+        }
         columns.push(Column {
             name: cname.clone(),
             kind,

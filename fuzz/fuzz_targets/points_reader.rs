@@ -1,0 +1,37 @@
+#![no_main]
+//! Any bytes as a point file (GeoJSON when the first byte is odd, CSV
+//! otherwise), counted in a one-square layer with a sum and a category:
+//! an error or a tally, never a panic; a tally's counts add up.
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn layer() -> &'static lor::geometry::Layer {
+    static L: OnceLock<lor::geometry::Layer> = OnceLock::new();
+    L.get_or_init(|| {
+        let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25833"}},"features":[{"type":"Feature","properties":{"id":"01011101"},"geometry":{"type":"Polygon","coordinates":[[[390000,5810000],[391000,5810000],[391000,5811000],[390000,5811000],[390000,5810000]]]}}]}"#;
+        lor::geometry::read_geojson_str("units.geojson", text, &Default::default())
+            .unwrap()
+            .0
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else { return };
+    let ext = if first % 2 == 1 { "geojson" } else { "csv" };
+    let dir = std::env::temp_dir().join(format!("lor-fuzz-points-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("p.{ext}"));
+    std::fs::write(&path, rest).unwrap();
+    let opts = lor::points::PointOptions {
+        sum: vec!["v".into()],
+        by: Some("c".into()),
+        crs: (first & 2 == 2).then_some(lor::crs::Crs::Utm33),
+        ..Default::default()
+    };
+    if let Ok((run, _)) = lor::points::tally_points(&path, &opts, &[layer()], |_, _| {}) {
+        let t = &run.tallies[0];
+        let inside: f64 = t.count.iter().sum();
+        assert_eq!(inside as u64 + t.outside, run.total);
+        assert!(t.sums.iter().flatten().all(|v| v.is_finite()));
+    }
+});
