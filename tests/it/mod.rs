@@ -7,6 +7,7 @@ mod cli_layer;
 mod crosswalk;
 mod dialects;
 mod geometry_input;
+mod hostile;
 mod job;
 mod maps;
 mod output_safety;

@@ -1,6 +1,6 @@
 //! Hostile and sloppy input (issue 10): every case asserts the exit code,
 //! the key words of the message, and that no output file appeared.
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
