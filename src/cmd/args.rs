@@ -159,6 +159,15 @@ pub fn levels_value(s: &str) -> Result<Levels, String> {
     parse_levels(s).map_err(|e| e.to_string())
 }
 
+/// clap's value parser for `--decimal`: ',' or '.'.
+pub fn decimal_value(s: &str) -> Result<u8, String> {
+    match s {
+        "," => Ok(b','),
+        "." => Ok(b'.'),
+        d => Err(format!("'{d}': use ',' or '.'")),
+    }
+}
+
 /// clap's value parser for `--bezirk`.
 pub fn bezirk_value(s: &str) -> Result<lor::scope::Bezirk, String> {
     lor::scope::Bezirk::parse(s).map_err(|e| e.to_string())

@@ -66,6 +66,9 @@ pub struct Args {
     /// Column with the keys of the statistics (found by name or content otherwise).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     key: Option<String>,
+    /// Decimal separator of the statistics: ',' or '.' (detected by default).
+    #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
+    decimal: Option<u8>,
     /// The column of --stats to count (default: E_E, inhabitants or EW if present).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     column: Option<String>,
@@ -188,6 +191,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if let Some(stats) = &args.stats {
         let read = ReadOptions {
             key: args.key.clone(),
+            decimal: args.decimal,
             ..ReadOptions::default()
         };
         let (t, w) = read_stats(stats, &read)?;

@@ -87,6 +87,9 @@ pub struct Args {
     /// Column with the keys of the statistics (found by name or content otherwise).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     key: Option<String>,
+    /// Decimal separator of the statistics: ',' or '.' (detected by default).
+    #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
+    decimal: Option<u8>,
     /// Denominator from --stats: 'NAME=COL+COL+…'; adds 'count per NAME' and
     /// '<sum> per NAME' at every level.
     #[arg(long, value_name = "NAME=COLS", requires = "stats")]
@@ -255,6 +258,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             args.stats.as_ref().expect("clap requires --stats"),
             &ReadOptions {
                 key: args.key.clone(),
+                decimal: args.decimal,
                 ..ReadOptions::default()
             },
         )?;

@@ -36,6 +36,9 @@ pub struct Args {
     /// Column with the keys of the statistics (found by name or content otherwise).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     key: Option<String>,
+    /// Decimal separator of the statistics: ',' or '.' (detected by default).
+    #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
+    decimal: Option<u8>,
     /// Crosswalk or key table (from, to[, weight]); repeat to chain tables.
     #[arg(long, value_name = "FILE")]
     crosswalk: Vec<PathBuf>,
@@ -93,6 +96,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let mut warnings = Warnings::default();
     let read = ReadOptions {
         key: args.key.clone(),
+        decimal: args.decimal,
         ..ReadOptions::default()
     };
     let (table, w) = read_stats(&args.stats, &read)?;
