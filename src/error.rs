@@ -115,6 +115,16 @@ impl Warnings {
     }
 }
 
+/// Codes of notes: information about how the input was read (which
+/// built-in catalogue named the units, `-` read as zero), printed like a
+/// warning allowed with `--allow`, never a finding under `--strict`.
+pub const NOTE_CODES: &[&str] = &["catalogue", "zero-marker"];
+
+/// Is a warning of this code a note (see [`NOTE_CODES`])?
+pub fn is_note(code: &str) -> bool {
+    NOTE_CODES.contains(&code)
+}
+
 /// Up to `n` examples from a list, for messages: `a, b, c and 12 more`.
 pub fn examples<T: fmt::Display>(items: &[T], n: usize) -> String {
     let shown: Vec<String> = items.iter().take(n).map(|x| x.to_string()).collect();

@@ -98,7 +98,19 @@ pub struct LayerOptions {
     pub work_crs: Crs,
     /// Corrections of wrong ids: (feature number, 1-based; the right id).
     pub fix_ids: Vec<(usize, String)>,
+    /// Apply the corrections found by [`orphan_fixes`] (`--fix-id auto`),
+    /// each reported as a warning.
+    pub auto_fix: bool,
+    /// The flag that corrects an id of this layer, as messages name it.
+    pub fix_flag: &'static str,
 }
+
+/// The flag that corrects a feature's id, as messages name it (one place to
+/// change when the command line names it differently).
+pub const FIX_ID_FLAG: &str = "--fix-id";
+
+/// Warning code of an id corrected by `--fix-id auto`.
+pub const AUTO_FIX_CODE: &str = "fix-id";
 
 impl Default for LayerOptions {
     fn default() -> Self {
@@ -108,6 +120,8 @@ impl Default for LayerOptions {
             crs: None,
             work_crs: Crs::Utm33,
             fix_ids: Vec::new(),
+            auto_fix: false,
+            fix_flag: FIX_ID_FLAG,
         }
     }
 }
@@ -147,14 +161,20 @@ const NAME_FIELDS: &[&str] = &[
     "gebiet",
 ];
 
-/// Parse `--fix-id 124=04030417` values.
+/// Does a list of `--fix-id` values ask for `auto`?
+pub fn wants_auto_fix(values: &[String]) -> bool {
+    values.iter().any(|v| v.trim().eq_ignore_ascii_case("auto"))
+}
+
+/// Parse `--fix-id 124=04030417` values (`auto` is read by [`wants_auto_fix`]).
 pub fn parse_fix_ids(values: &[String]) -> Result<Vec<(usize, String)>> {
     values
         .iter()
+        .filter(|v| !v.trim().eq_ignore_ascii_case("auto"))
         .map(|v| {
             let (n, k) = v.split_once('=').ok_or_else(|| {
                 usage_error(format!(
-                    "--fix-id '{v}': write FEATURE=KEY, e.g. 124=04030417"
+                    "--fix-id '{v}': write FEATURE=KEY, e.g. 124=04030417, or auto"
                 ))
             })?;
             let n: usize = n.trim().parse().map_err(|_| {
@@ -166,8 +186,14 @@ pub fn parse_fix_ids(values: &[String]) -> Result<Vec<(usize, String)>> {
 }
 
 /// Read a polygon layer: GeoJSON (`.geojson`, `.json`) or Shapefile (`.shp`).
+///
+/// `path` may also be a short name of the bundled geometry (`lor2006:plr`,
+/// `bezirke`, …, see [`crate::catalogue::SHORT_NAMES`]).
 pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    let resolved = crate::catalogue::resolve_layer_path(path)?;
+    // Messages name a short name as given, not the folder it resolved to.
     let name = path.display().to_string();
+    let path = resolved.as_path();
     if !path.exists() {
         return Err(input_error(format!("{name}: file not found")));
     }
@@ -628,6 +654,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     };
     let transformer = Transformer::new(file_crs, opts.work_crs);
 
+    let lor_ids = ids_look_like_lor_keys(raw.features.iter().map(|(props, _)| {
+        props.get(&id_field).map(String::as_str).unwrap_or_default()
+    }));
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
     for (i, (props, geom)) in raw.features.into_iter().enumerate() {
@@ -648,9 +677,13 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         }
         let mut geometry = geom
             .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
-        let id = match normalize_key(&raw_id) {
-            Ok((_, k)) => k,
-            Err(_) => raw_id.clone(),
+        let id = if lor_ids {
+            match normalize_key(&raw_id) {
+                Ok((_, k)) => k,
+                Err(_) => raw_id.clone(),
+            }
+        } else {
+            raw_id.clone()
         };
         transformer.multipolygon(&mut geometry)?;
         if rings_cross(&geometry) {
@@ -713,6 +746,46 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             ),
         );
     }
+    // Orphans of a duplicate id that are, by name and area, a unit of the
+    // built-in catalogue without a polygon: corrected with `--fix-id auto`,
+    // otherwise named with the flag that corrects them.
+    let orphans = orphan_fixes(&features);
+    let mut suggestions = Vec::new();
+    for o in &orphans {
+        if opts.auto_fix {
+            warnings.push(
+                AUTO_FIX_CODE,
+                format!(
+                    "{name}: feature {} '{}' ({:.0} m²) is published under {} but is {} {} by name and area ({:.0} m² in the built-in {} catalogue, which has no other polygon for it): read as {} ({} auto)",
+                    o.number, o.name, o.area, o.published, o.key, o.name, o.catalogue_area,
+                    o.vintage.label(), o.key, opts.fix_flag
+                ),
+            );
+            features[o.number - 1].id = o.key.clone();
+        } else {
+            suggestions.push(format!("{} {}={}", opts.fix_flag, o.number, o.key));
+        }
+    }
+    if !suggestions.is_empty() {
+        let detail: Vec<String> = orphans
+            .iter()
+            .map(|o| {
+                format!(
+                    "feature {} '{}' ({:.0} m²) under {} is {} by name and area ({:.0} m² in the built-in {} catalogue)",
+                    o.number, o.name, o.area, o.published, o.key, o.catalogue_area, o.vintage.label()
+                )
+            })
+            .collect();
+        warnings.push(
+            "orphan-feature",
+            format!(
+                "{name}: {}; give {} to read it so (or {} auto to apply every such match)",
+                detail.join("; "),
+                suggestions.join(" "),
+                opts.fix_flag
+            ),
+        );
+    }
     // Duplicate ids: which feature would be right? Both are left out and
     // reported; the units then count as having no geometry.
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -741,8 +814,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         warnings.push(
             "duplicate-id",
             format!(
-                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with --fix-id FEATURE=KEY): {}",
+                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}",
                 dups.len(),
+                opts.fix_flag,
                 examples(&list, 5)
             ),
         );
@@ -764,4 +838,105 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         },
         warnings,
     ))
+}
+
+/// Are these the ids of LOR units, so that a lost leading zero may be
+/// restored (`1011101` → `01011101`)? Only when some id already has the full
+/// length of a LOR key (2, 4, 6 or 8 digits): a layer of postcodes (`10115`)
+/// or other codes of odd length keeps its ids as written.
+pub fn ids_look_like_lor_keys<'a>(ids: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut full = false;
+    for id in ids {
+        let t = id.trim();
+        let t = t.strip_suffix(".0").unwrap_or(t);
+        let digits: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}')).collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if matches!(digits.len(), 2 | 4 | 6 | 8) {
+            full = true;
+        }
+    }
+    full
+}
+
+/// A feature published under a duplicate id that is, by its name and area,
+/// another unit of the built-in LOR catalogue, one that has no polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrphanFix {
+    /// Feature number (1-based).
+    pub number: usize,
+    pub name: String,
+    /// The id it is published under.
+    pub published: String,
+    /// The unit it is.
+    pub key: String,
+    pub area: f64,
+    pub catalogue_area: f64,
+    pub vintage: crate::key::Vintage,
+}
+
+/// Relative difference of areas that still counts as the same unit
+/// (areas differ slightly between projections and publications).
+const ORPHAN_AREA_TOLERANCE: f64 = 0.01;
+
+/// Find orphaned features: of a duplicate id, a feature whose name and area
+/// match exactly one catalogue unit of the layer's level that has no
+/// feature, and whose area is not that of the unit it is published under.
+pub fn orphan_fixes(features: &[Feature]) -> Vec<OrphanFix> {
+    let mut by_id: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
+    for f in features {
+        by_id.entry(f.id.as_str()).or_default().push(f);
+    }
+    if by_id.values().all(|v| v.len() < 2) {
+        return Vec::new();
+    }
+    let Some((cat, _, _)) = crate::catalogue::for_keys(features.iter().map(|f| f.id.as_str()))
+    else {
+        return Vec::new();
+    };
+    let Some(digits) = features
+        .first()
+        .map(|f| f.id.len())
+        .filter(|&d| features.iter().all(|f| f.id.len() == d))
+    else {
+        return Vec::new();
+    };
+    let Some(level) = Level::from_digits(digits) else {
+        return Vec::new();
+    };
+    let same_area = |a: f64, b: f64| (a - b).abs() <= ORPHAN_AREA_TOLERANCE * b.max(1.0);
+    let same_name = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    let mut out = Vec::new();
+    for (id, group) in by_id.iter().filter(|(_, v)| v.len() > 1) {
+        for f in group {
+            if f.name.is_empty() {
+                continue;
+            }
+            // A feature with the area of the unit it is published under is
+            // not the wrong one.
+            if cat.area(id).is_some_and(|a| same_area(f.area, a)) {
+                continue;
+            }
+            let matches: Vec<(&str, f64)> = cat
+                .units(level)
+                .into_iter()
+                .filter(|(k, n)| !by_id.contains_key(k) && same_name(n, &f.name))
+                .filter_map(|(k, _)| cat.area(k).map(|a| (k, a)))
+                .filter(|(_, a)| same_area(f.area, *a))
+                .collect();
+            if let [(key, a)] = matches[..] {
+                out.push(OrphanFix {
+                    number: f.number,
+                    name: f.name.clone(),
+                    published: id.to_string(),
+                    key: key.to_string(),
+                    area: f.area,
+                    catalogue_area: a,
+                    vintage: cat.vintage,
+                });
+            }
+        }
+    }
+    out
 }

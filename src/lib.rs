@@ -9,6 +9,7 @@
 //! - [`key`]: LOR keys, levels and vintages;
 //! - [`stats`]: statistics input (CSV dialects, XLSX);
 //! - [`names`]: unit names and the reference list of PLR;
+//! - [`catalogue`]: the built-in LOR 2006/2021 key lists and the bundled geometry's short names;
 //! - [`check`]: coverage and the file's own totals;
 //! - [`rules`]: the aggregation rule of each column;
 //! - [`weights`]: weight tables;
@@ -17,6 +18,7 @@
 //! - [`sample`]: the bundled invented district.
 
 pub mod aggregate;
+pub mod catalogue;
 pub mod check;
 pub mod crosswalk;
 pub mod crs;

@@ -46,6 +46,7 @@ enum Command {
     Translate(cmd::translate::Args),
     Sample(cmd::sample::Args),
     Check(cmd::check::Args),
+    Catalogue(cmd::catalogue::Args),
     Run(cmd::run::Args),
 }
 
@@ -59,6 +60,7 @@ fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
         Command::Translate(args) => cmd::translate::run(args, ctx),
         Command::Sample(args) => cmd::sample::run(args, ctx),
         Command::Check(args) => cmd::check::run(args, ctx),
+        Command::Catalogue(args) => cmd::catalogue::run(args, ctx),
         Command::Run(args) => cmd::run::run(args, ctx),
     }
 }

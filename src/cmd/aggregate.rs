@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use lor::aggregate::{aggregate, aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
 use lor::check::{check_coverage, check_totals};
 use lor::error::{usage_error, Warnings};
 use lor::geometry::{read_layer, LayerOptions};
@@ -192,23 +192,36 @@ fn parse_delimiter(s: &str) -> Result<u8> {
     }
 }
 
+/// Does a `--levels` value name the Sozialraum level?
+pub fn names_sozialraum(s: &str) -> bool {
+    s.split(',')
+        .map(|p| p.trim().to_lowercase())
+        .any(|p| p == lor::sozialraum::LEVEL || p == "sr" || p == "sozialräume")
+}
+
+/// The LOR levels of a `--levels` value; `sozialraum` may stand among them
+/// or alone (its table comes from --sozialraum).
 pub fn parse_levels(s: &str) -> Result<Vec<Level>> {
     let mut levels = Vec::new();
+    let sozialraum = names_sozialraum(s);
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if names_sozialraum(part) {
+            continue;
+        }
         if part == "all" {
             levels.extend([Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin]);
             continue;
         }
         let l = Level::parse(part).ok_or_else(|| {
             usage_error(format!(
-                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin"
+                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin, sozialraum"
             ))
         })?;
         if !levels.contains(&l) {
             levels.push(l);
         }
     }
-    if levels.is_empty() {
+    if levels.is_empty() && !sozialraum {
         return Err(usage_error("--levels: no level given"));
     }
     levels.sort();
@@ -232,6 +245,11 @@ fn plan(args: Args) -> Result<Plan> {
     };
     let missing = args.rules.missing_policy()?;
     let levels = parse_levels(&args.levels)?;
+    if names_sozialraum(&args.levels) && args.sozialraum.is_none() {
+        return Err(usage_error(
+            "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
+        ));
+    }
     let target = match (args.output, args.output_dir) {
         (Some(f), _) => Target::File(f),
         (None, Some(d)) => Target::Dir(d),
@@ -311,7 +329,12 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
                     warnings.extend(w);
                     Some(n)
                 }
-                None => None,
+                // The built-in catalogue of the keys' vintage.
+                None => lor::catalogue::names_for(&table.source, table.keys.iter().map(String::as_str))
+                    .map(|(n, w)| {
+                        warnings.extend(w);
+                        n
+                    }),
             };
             Ok((table, names))
         }
@@ -435,13 +458,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .find(|r| r.rule == lor::rules::Rule::Sum)
             .map(|r| r.column.as_str());
         warnings.extend(sozialraum::report_unassigned(&table, &assignment, people));
-        let (mut t, w) = aggregate(&table, &rules, &assignment.weights, plan.missing);
+        let (t, w) =
+            sozialraum::aggregate_complete(&table, &rules, &assignment, plan.missing);
         warnings.extend(w);
-        t.names = t
-            .keys
-            .iter()
-            .map(|k| assignment.names.get(k).cloned().unwrap_or_default())
-            .collect();
         tables.push(t);
     }
 

@@ -29,7 +29,9 @@ pub struct Args {
     from: PathBuf,
     /// Target units (e.g. LOR 2021 PGR).
     to: PathBuf,
-    /// Correct a wrong id in FROM: FEATURE=KEY (feature number, 1-based). Repeatable.
+    /// Correct a wrong id in FROM: FEATURE=KEY (feature number, 1-based), or
+    /// 'auto' for features that the built-in catalogue recognises by name
+    /// and area (each reported). Repeatable.
     #[arg(long, value_name = "N=KEY")]
     fix_from_id: Vec<String>,
     /// Correct a wrong id in TO.
@@ -51,6 +53,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         &args.from,
         &LayerOptions {
             fix_ids: parse_fix_ids(&args.fix_from_id)?,
+            auto_fix: lor::geometry::wants_auto_fix(&args.fix_from_id),
+            fix_flag: "--fix-from-id",
             ..LayerOptions::default()
         },
     )?;
@@ -59,6 +63,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         &args.to,
         &LayerOptions {
             fix_ids: parse_fix_ids(&args.fix_to_id)?,
+            auto_fix: lor::geometry::wants_auto_fix(&args.fix_to_id),
+            fix_flag: "--fix-to-id",
             ..LayerOptions::default()
         },
     )?;

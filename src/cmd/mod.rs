@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub mod aggregate;
+pub mod catalogue;
 pub mod crosswalk;
 pub mod mismatch;
 pub mod points;
@@ -32,7 +33,7 @@ impl Context {
             return;
         }
         for w in warnings.iter() {
-            let allowed = self.allow.iter().any(|a| a == w.code);
+            let allowed = self.allow.iter().any(|a| a == w.code) || lor::error::is_note(w.code);
             if self.log_json {
                 let line = serde_json::json!({
                     "level": if allowed { "note" } else { "warning" },
@@ -52,7 +53,7 @@ impl Context {
     pub fn findings<'w>(&self, warnings: &'w Warnings) -> Vec<&'w lor::error::Warning> {
         warnings
             .iter()
-            .filter(|w| !self.allow.iter().any(|a| a == w.code))
+            .filter(|w| !self.allow.iter().any(|a| a == w.code) && !lor::error::is_note(w.code))
             .collect()
     }
 

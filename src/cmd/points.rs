@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
+use lor::aggregate::{aggregate_levels, MissingPolicy};
 use lor::crs::parse_crs_flag;
 use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{read_layer, Layer, LayerOptions};
@@ -16,7 +16,7 @@ use lor::report::thousands;
 use lor::rules::{ColumnRule, Origin, Rule};
 use lor::sozialraum;
 use lor::stats::{read_stats, Cell, Column, ColumnType, Dialect, ReadOptions, StatTable};
-use lor::weights::{read_list, Assign, Weight, WeightTable};
+use lor::weights::{read_list, Assign};
 
 use super::Context;
 
@@ -29,7 +29,8 @@ Examples:
   # Kita places per child under 6 per Bezirksregion of Charlottenburg-Wilmersdorf
   lor points data/berlin/points/kitas.geojson.gz --sum e_platz \\
       --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 --levels bzr \\
-      --stats data/berlin/stats/EWR201812E_Matrix.csv --per 'Kinder_u6=E_EU1+E_E1U6'
+      --stats data/berlin/stats/EWR201812E_Matrix.csv --per 'Kinder_u6=E_EU1+E_E1U6' \\
+      --scale 100
 
 Points: GeoJSON Point/MultiPoint features (CRS from the file), or CSV with x/y
 or lon/lat columns (--x, --y, --crs). A point on a border shared by two units
@@ -77,6 +78,10 @@ pub struct Args {
     /// '<sum> per NAME' at every level.
     #[arg(long, value_name = "NAME=COLS", requires = "stats")]
     per: Option<String>,
+    /// Scale the ratios of --per: 100 gives places per 100 children
+    /// (columns '<sum> per 100 NAME').
+    #[arg(long, value_name = "N", default_value_t = 1.0, requires = "per")]
+    scale: f64,
     /// Only this Bezirk (two digits).
     #[arg(long, value_name = "BB")]
     bezirk: Option<String>,
@@ -165,6 +170,11 @@ fn sorted_order(layer: &Layer) -> Vec<usize> {
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     // Plan.
     let levels = super::aggregate::parse_levels(&args.levels)?;
+    if super::aggregate::names_sozialraum(&args.levels) && args.sozialraum.is_none() {
+        return Err(usage_error(
+            "--levels sozialraum needs the Sozialräume: give them with --sozialraum",
+        ));
+    }
     let format = super::table_format(args.format.as_ref(), args.output.as_deref(), true)?;
     let sum: Vec<String> = args
         .sum
@@ -193,6 +203,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             Some((name, cols))
         }
     };
+    if !(args.scale.is_finite() && args.scale > 0.0) {
+        return Err(usage_error(format!(
+            "--scale {}: give a positive number, e.g. 100 for places per 100",
+            args.scale
+        )));
+    }
     super::check_bezirk(args.bezirk.as_ref())?;
     let opts = PointOptions {
         x: args.x.clone(),
@@ -233,10 +249,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
         None => (None, None),
     };
-    let mut layers: Vec<&Layer> = vec![&units];
-    if let Some(l) = &sr_layer {
-        layers.push(l);
-    }
+    let layers: Vec<&Layer> = vec![&units];
 
     let bar = (!ctx.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::with_draw_target(
@@ -294,7 +307,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let value_cols: Vec<String> = std::iter::once("count".to_string())
         .chain(run.sum_names.iter().cloned())
         .collect();
-    let mut stats_table: Option<StatTable> = None;
     if let Some((name, parts)) = &per {
         let (t, w) = read_stats(
             args.stats.as_ref().expect("clap requires --stats"),
@@ -340,7 +352,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             );
         }
         cols.push((name.clone(), keys.iter().map(|k| denom(k)).collect()));
-        stats_table = Some(t);
+
     }
     let plr_table = table_of(&run.source, keys, cols);
     let mut rules: Vec<ColumnRule> = plr_table
@@ -355,11 +367,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if let Some((name, _)) = &per {
         for v in &value_cols {
             rules.push(ColumnRule {
-                column: format!("{v} per {name}"),
+                column: if args.scale == 1.0 {
+                    format!("{v} per {name}")
+                } else {
+                    format!("{v} per {} {name}", lor::stats::format_f64(args.scale))
+                },
                 rule: Rule::Ratio {
                     numerator: v.clone(),
                     denominator: name.clone(),
-                    factor: 1.0,
+                    factor: args.scale,
                 },
                 origin: Origin::Explicit,
             });
@@ -376,6 +392,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let (n, w) = Names::read(p)?;
         warnings.extend(w);
         names.merge(&n);
+    } else if let Some((n, w)) =
+        lor::catalogue::names_for(&units.source, plr_table.keys.iter().map(String::as_str))
+    {
+        warnings.extend(w);
+        names.merge(&n);
     }
     let (mut tables, w) = aggregate_levels(
         &plr_table,
@@ -386,81 +407,27 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     );
     warnings.extend(w);
 
-    // Sozialräume: points located in their polygons; denominators through
-    // the PLR → Sozialraum assignment; or, for a list, PLR counts mapped.
-    if let Some(sr) = &sr_layer {
-        let t = &run.tallies[1];
-        if t.outside > 0 {
-            warnings.push(
-                "outside",
-                format!(
-                    "{}: {} points lie outside every Sozialraum: {}",
-                    run.source,
-                    thousands(t.outside as f64),
-                    some_ids(&t.outside_ids, t.outside)
-                ),
-            );
-        }
-        let order = sorted_order(sr);
-        let sr_keys: Vec<String> = order.iter().map(|&i| sr.features[i].id.clone()).collect();
-        let mut cols = tally_columns(t, &order, &run.sum_names, run.by_name.as_deref());
-        if let (Some((name, _)), Some(_)) = (&per, &stats_table) {
-            let den_rules = vec![ColumnRule {
-                column: name.clone(),
-                rule: Rule::Sum,
-                origin: Origin::Count,
-            }];
-            let (a, w) = sozialraum::assign(
-                &plr_table,
-                Some(&units),
-                &sozialraum::Source::Polygons(sr.clone()),
-                Assign::Largest,
-                &Tolerance::default(),
-            )?;
-            warnings.extend(w);
-            let (den, _) = aggregate(&plr_table, &den_rules, &a.weights, MissingPolicy::Propagate);
-            cols.push((
-                name.clone(),
-                sr_keys.iter().map(|k| den.num(k, name)).collect(),
-            ));
-        }
-        let sr_table = table_of(&run.source, sr_keys.clone(), cols);
-        let identity = WeightTable::new(
-            sozialraum::LEVEL,
-            sr_keys
-                .iter()
-                .map(|k| Weight {
-                    source: k.clone(),
-                    target: k.clone(),
-                    weight: 1.0,
-                })
-                .collect(),
-        );
-        let (mut lt, w) = aggregate(&sr_table, &rules, &identity, MissingPolicy::Propagate);
-        warnings.extend(w);
-        lt.names = lt
-            .keys
-            .iter()
-            .map(|k| sr.get(k).map(|f| f.name.clone()).unwrap_or_default())
-            .collect();
-        tables.push(lt);
-    }
-    if let Some(list) = &sr_list {
+    // Sozialräume: the PLR → Sozialraum assignment carries points and
+    // denominators alike (no children counted under one Sozialraum and
+    // their facilities under another); what is in no Sozialraum is a row.
+    let sr_source = match (sr_layer, sr_list) {
+        (Some(l), _) => Some(sozialraum::Source::Polygons(l)),
+        (None, Some(l)) => Some(sozialraum::Source::List(l)),
+        (None, None) => None,
+    };
+    if let Some(source) = &sr_source {
         let (a, w) = sozialraum::assign(
             &plr_table,
-            None,
-            &sozialraum::Source::List(list.clone()),
+            Some(&units),
+            source,
             Assign::Largest,
             &Tolerance::default(),
         )?;
         warnings.extend(w);
-        let (mut lt, w) = aggregate(&plr_table, &rules, &a.weights, MissingPolicy::Propagate);
+        warnings.extend(sozialraum::report_unassigned(&plr_table, &a, Some("count")));
+        let (lt, w) =
+            sozialraum::aggregate_complete(&plr_table, &rules, &a, MissingPolicy::Propagate);
         warnings.extend(w);
-        lt.names = lt
-            .keys
-            .iter()
-            .map(|k| a.names.get(k).cloned().unwrap_or_default())
-            .collect();
         tables.push(lt);
     }
 

@@ -41,7 +41,8 @@ pub struct Args {
     /// Target polygons (instead of --crosswalk).
     #[arg(long, value_name = "FILE", requires = "from")]
     to: Option<PathBuf>,
-    /// Correct a wrong id in --from: FEATURE=KEY.
+    /// Correct a wrong id in --from: FEATURE=KEY, or 'auto' (matches by name
+    /// and area with the built-in catalogue, each reported).
     #[arg(long, value_name = "N=KEY")]
     fix_from_id: Vec<String>,
     #[command(flatten)]
@@ -86,6 +87,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             from,
             &LayerOptions {
                 fix_ids: parse_fix_ids(&args.fix_from_id)?,
+            auto_fix: lor::geometry::wants_auto_fix(&args.fix_from_id),
+            fix_flag: "--fix-from-id",
                 ..LayerOptions::default()
             },
         )?;
@@ -193,15 +196,21 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         );
     }
 
-    let (rules, w) = plan_rules(&table, &args.rules.flags())?;
+    let (mut rules, w) = plan_rules(&table, &args.rules.flags())?;
     warnings.extend(w);
+    // The source units' key parts do not describe the target units.
+    lor::rules::drop_key_parts(&table, &mut rules);
     let names = match &args.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
             warnings.extend(w);
             Some(n)
         }
-        None => None,
+        // The built-in catalogue of the target units' vintage.
+        None => lor::catalogue::names_for("the target units", chain.targets()).map(|(n, w)| {
+            warnings.extend(w);
+            n
+        }),
     };
     // Target level and the coarser LOR levels above it.
     let targets: Vec<String> = chain.targets().into_iter().map(str::to_string).collect();
