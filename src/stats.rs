@@ -278,7 +278,11 @@ fn parse_csv(
     let mut counted = (0usize, 1usize); // (byte offset, line there)
     let mut line_at = |byte: usize| -> usize {
         let (from, line) = counted;
-        let byte = byte.min(text.len());
+        // After a CR the reader's record may start on the LF before the row.
+        let mut byte = byte.min(text.len());
+        while byte < text.len() && matches!(text.as_bytes()[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
         let more = if byte >= from {
             text.as_bytes()[from..byte].iter().filter(|&&b| b == b'\n').count()
         } else {

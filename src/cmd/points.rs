@@ -243,8 +243,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             (None, Some(l))
         }
         Some(p) => {
-            let (l, w) = read_layer(p, &LayerOptions::default())?;
+            let (mut l, w) = read_layer(p, &LayerOptions::default())?;
             warnings.extend(w);
+            if let (Some(b), Some(_)) = (&args.bezirk, l.lor_level()) {
+                l.filter_prefix(b);
+            }
             (Some(l), None)
         }
         None => (None, None),
