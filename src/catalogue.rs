@@ -43,8 +43,8 @@ fn parse(vintage: Vintage, source: &'static str, text: &str) -> Catalogue {
     // failure here is a broken build, not bad user input.
     let (table, _) = read_stats_bytes(source, text.as_bytes(), &ReadOptions::default())
         .unwrap_or_else(|e| panic!("built-in catalogue {source}: {e:#}"));
-    let (names, _) = Names::from_table(&table)
-        .unwrap_or_else(|e| panic!("built-in catalogue {source}: {e:#}"));
+    let (names, _) =
+        Names::from_table(&table).unwrap_or_else(|e| panic!("built-in catalogue {source}: {e:#}"));
     let area_col = table.columns.iter().find(|c| {
         let l = c.name.to_lowercase();
         l.contains("fläche")

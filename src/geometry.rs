@@ -654,9 +654,11 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     };
     let transformer = Transformer::new(file_crs, opts.work_crs);
 
-    let lor_ids = ids_look_like_lor_keys(raw.features.iter().map(|(props, _)| {
-        props.get(&id_field).map(String::as_str).unwrap_or_default()
-    }));
+    let lor_ids = ids_look_like_lor_keys(
+        raw.features
+            .iter()
+            .map(|(props, _)| props.get(&id_field).map(String::as_str).unwrap_or_default()),
+    );
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
     for (i, (props, geom)) in raw.features.into_iter().enumerate() {

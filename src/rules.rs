@@ -281,10 +281,8 @@ fn label_name(name: &str) -> bool {
 /// Does the name say the column holds (a part of) a LOR key?
 fn key_part_name(name: &str) -> bool {
     let l = name.trim().to_lowercase();
-    matches!(
-        l.as_str(),
-        "bez" | "pgr" | "bzr" | "plr" | "raumid"
-    ) || l.ends_with("_id")
+    matches!(l.as_str(), "bez" | "pgr" | "bzr" | "plr" | "raumid")
+        || l.ends_with("_id")
         || l.ends_with("(nummer)")
 }
 

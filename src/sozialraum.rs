@@ -10,9 +10,9 @@ use anyhow::Result;
 
 use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
 use crate::error::{examples, usage_error, Warnings};
-use crate::rules::{ColumnRule, Rule};
 use crate::geometry::Layer;
 use crate::overlay::{overlay, unit_parts, Tolerance, UnitParts};
+use crate::rules::{ColumnRule, Rule};
 use crate::stats::StatTable;
 use crate::weights::{expand_to, from_parts, Assign, ListTable, Weight, WeightTable};
 
@@ -296,7 +296,10 @@ pub fn complete(
     t.keys = order.iter().map(|&i| t.keys[i].clone()).collect();
     t.names = order.iter().map(|&i| t.names[i].clone()).collect();
     let mut rows: Vec<Option<Vec<Value>>> = t.rows.into_iter().map(Some).collect();
-    t.rows = order.iter().map(|&i| rows[i].take().expect("each row once")).collect();
+    t.rows = order
+        .iter()
+        .map(|&i| rows[i].take().expect("each row once"))
+        .collect();
     let mut warnings = Warnings::default();
     let rest: Vec<Weight> = unassigned
         .iter()
@@ -308,7 +311,12 @@ pub fn complete(
         })
         .collect();
     if !rest.is_empty() {
-        let (u, w) = aggregate(table, rules, &WeightTable::new(t.level.clone(), rest), missing);
+        let (u, w) = aggregate(
+            table,
+            rules,
+            &WeightTable::new(t.level.clone(), rest),
+            missing,
+        );
         warnings.extend(w);
         for (i, key) in u.keys.into_iter().enumerate() {
             t.keys.push(key);

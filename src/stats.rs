@@ -284,9 +284,15 @@ fn parse_csv(
             byte += 1;
         }
         let more = if byte >= from {
-            text.as_bytes()[from..byte].iter().filter(|&&b| b == b'\n').count()
+            text.as_bytes()[from..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
         } else {
-            return 1 + text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count();
+            return 1 + text.as_bytes()[..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
         };
         counted = (byte, line + more);
         line + more

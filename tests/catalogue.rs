@@ -36,7 +36,10 @@ fn rows(csv_text: &str) -> Vec<BTreeMap<String, String>> {
 
 #[test]
 fn ewr_2018_without_flags_has_the_catalogue_names() {
-    let o = lor(&["aggregate", berlin("stats/EWR201812E_Matrix.csv").to_str().unwrap()]);
+    let o = lor(&[
+        "aggregate",
+        berlin("stats/EWR201812E_Matrix.csv").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     // Which vintage named the units is said once, as a note.
     let err = stderr(&o);
@@ -88,7 +91,11 @@ fn names_override_the_catalogue() {
         "bzr",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("bzr,040304,Unser Kiez,5"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("bzr,040304,Unser Kiez,5"),
+        "{}",
+        stdout(&o)
+    );
     assert!(!stderr(&o).contains("catalogue"), "{}", stderr(&o));
 }
 
@@ -101,7 +108,11 @@ fn the_vintage_of_the_keys_decides() {
     let o = lor(&["aggregate", stats.to_str().unwrap(), "--levels", "pgr"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "level,key,name,E_E\npgr,0110,Zentrum,12\n");
-    assert!(stderr(&o).contains("LOR 2021 catalogue (2 of 2 keys"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("LOR 2021 catalogue (2 of 2 keys"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -138,8 +149,7 @@ fn catalogue_lists_both_vintages() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let units = json.as_array().unwrap();
     let count = |l: &str| units.iter().filter(|u| u["level"] == l).count();
     assert_eq!(
@@ -318,7 +328,11 @@ fn cli_sozialraum_level_alone_with_the_unassigned_row() {
     let sum: f64 = r.iter().map(|r| r["E_E"].parse::<f64>().unwrap()).sum();
     assert_eq!(sum, 341_327.0);
     // The orphan is named with the flag that fixes it.
-    assert!(stderr(&o).contains("--fix-id 124=04030417"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--fix-id 124=04030417"),
+        "{}",
+        stderr(&o)
+    );
 
     // The level alone needs Sozialräume.
     let o = lor(&["aggregate", "--levels", "sozialraum"]);
@@ -422,7 +436,13 @@ fn dash_is_zero_the_other_markers_are_missing() {
     let dir = scratch("catalogue-dash");
     let f = dir.join("s.csv");
     std::fs::write(&f, "RAUMID;E_E\n04030417;–\n04030418;5\n").unwrap();
-    let o = lor(&["aggregate", f.to_str().unwrap(), "--strict", "--levels", "bzr"]);
+    let o = lor(&[
+        "aggregate",
+        f.to_str().unwrap(),
+        "--strict",
+        "--levels",
+        "bzr",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).ends_with(",5\n"), "{}", stdout(&o));
     assert!(stderr(&o).contains("note (zero-marker)"), "{}", stderr(&o));
@@ -466,7 +486,9 @@ fn non_lor_keys_are_kept_as_written() {
     let ids: Vec<&str> = l.features.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, vec!["10115", "10117"]);
     // LOR keys with a lost leading zero beside full ones are still restored.
-    assert!(lor::geometry::ids_look_like_lor_keys(["1011101", "01011102"]));
+    assert!(lor::geometry::ids_look_like_lor_keys([
+        "1011101", "01011102"
+    ]));
     assert!(!lor::geometry::ids_look_like_lor_keys(["10115", "10117"]));
 }
 
@@ -500,7 +522,11 @@ fn translate_does_not_carry_source_key_parts() {
         assert!(!header.split(',').any(|c| c == col), "{header}");
     }
     assert!(header.contains("inhabitants"), "{header}");
-    assert!(stderr(&o).contains("read as 04030417 (--fix-from-id auto)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read as 04030417 (--fix-from-id auto)"),
+        "{}",
+        stderr(&o)
+    );
     // 2021 PGR named from the 2021 list.
     let r = rows(&out);
     let zentrum = r.iter().find(|r| r["key"] == "0110").unwrap();

@@ -330,11 +330,13 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
                     Some(n)
                 }
                 // The built-in catalogue of the keys' vintage.
-                None => lor::catalogue::names_for(&table.source, table.keys.iter().map(String::as_str))
-                    .map(|(n, w)| {
-                        warnings.extend(w);
-                        n
-                    }),
+                None => {
+                    lor::catalogue::names_for(&table.source, table.keys.iter().map(String::as_str))
+                        .map(|(n, w)| {
+                            warnings.extend(w);
+                            n
+                        })
+                }
             };
             Ok((table, names))
         }
@@ -458,8 +460,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .find(|r| r.rule == lor::rules::Rule::Sum)
             .map(|r| r.column.as_str());
         warnings.extend(sozialraum::report_unassigned(&table, &assignment, people));
-        let (t, w) =
-            sozialraum::aggregate_complete(&table, &rules, &assignment, plan.missing);
+        let (t, w) = sozialraum::aggregate_complete(&table, &rules, &assignment, plan.missing);
         warnings.extend(w);
         tables.push(t);
     }

@@ -42,7 +42,12 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     let vintage = Vintage::parse(&args.vintage)
         .ok_or_else(|| usage_error(format!("--vintage '{}': use 2006 or 2021", args.vintage)))?;
     let mut levels = Vec::new();
-    for part in args.level.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in args
+        .level
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match Level::parse(part) {
             Some(Level::Berlin) | None => {
                 return Err(usage_error(format!(

@@ -355,7 +355,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             );
         }
         cols.push((name.clone(), keys.iter().map(|k| denom(k)).collect()));
-
     }
     let plr_table = table_of(&run.source, keys, cols);
     let mut rules: Vec<ColumnRule> = plr_table

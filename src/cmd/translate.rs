@@ -87,8 +87,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             from,
             &LayerOptions {
                 fix_ids: parse_fix_ids(&args.fix_from_id)?,
-            auto_fix: lor::geometry::wants_auto_fix(&args.fix_from_id),
-            fix_flag: "--fix-from-id",
+                auto_fix: lor::geometry::wants_auto_fix(&args.fix_from_id),
+                fix_flag: "--fix-from-id",
                 ..LayerOptions::default()
             },
         )?;
