@@ -752,7 +752,8 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     // built-in catalogue without a polygon: corrected with `--fix-id auto`,
     // otherwise named with the flag that corrects them.
     let orphans = orphan_fixes(&features);
-    let mut suggestions = Vec::new();
+    // What each remaining orphan is, for the duplicate-id warning.
+    let mut suggestions: Vec<String> = Vec::new();
     for o in &orphans {
         if opts.auto_fix {
             warnings.push(
@@ -765,28 +766,12 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             );
             features[o.number - 1].id = o.key.clone();
         } else {
-            suggestions.push(format!("{} {}={}", opts.fix_flag, o.number, o.key));
+            suggestions.push(format!(
+                "feature {} '{}' ({:.0} m²) under {} is {} by name and area ({:.0} m² in the built-in {} catalogue): give {} {}={}",
+                o.number, o.name, o.area, o.published, o.key, o.catalogue_area,
+                o.vintage.label(), opts.fix_flag, o.number, o.key
+            ));
         }
-    }
-    if !suggestions.is_empty() {
-        let detail: Vec<String> = orphans
-            .iter()
-            .map(|o| {
-                format!(
-                    "feature {} '{}' ({:.0} m²) under {} is {} by name and area ({:.0} m² in the built-in {} catalogue)",
-                    o.number, o.name, o.area, o.published, o.key, o.catalogue_area, o.vintage.label()
-                )
-            })
-            .collect();
-        warnings.push(
-            "orphan-feature",
-            format!(
-                "{name}: {}; give {} to read it so (or {} auto to apply every such match)",
-                detail.join("; "),
-                suggestions.join(" "),
-                opts.fix_flag
-            ),
-        );
     }
     // Duplicate ids: which feature would be right? Both are left out and
     // reported; the units then count as having no geometry.
@@ -816,10 +801,19 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         warnings.push(
             "duplicate-id",
             format!(
-                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}",
+                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}{}",
                 dups.len(),
                 opts.fix_flag,
-                examples(&list, 5)
+                examples(&list, 5),
+                if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ". {} (or {} auto to apply every such match)",
+                        suggestions.join("; "),
+                        opts.fix_flag
+                    )
+                }
             ),
         );
         let dup_ids: std::collections::BTreeSet<String> =

@@ -204,7 +204,7 @@ fn the_orphaned_feature_is_recognised_and_named() {
     assert!(plr.get("04030417").is_none());
     let msg = w
         .iter()
-        .find(|x| x.code == "orphan-feature")
+        .find(|x| x.code == "duplicate-id")
         .map(|x| x.message.clone())
         .unwrap_or_else(|| panic!("{w:?}"));
     assert!(
