@@ -92,6 +92,12 @@ pub enum WarningCode {
     Negative,
     /// Empty or suppressed cells: units left empty in a sum, or columns with such cells.
     MissingValues,
+    /// Note: cells with the statistics office's marker '-' (nothing there) read as 0.
+    ZeroMarker,
+    /// Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).
+    Catalogue,
+    /// A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).
+    FixId,
     /// Some points lack an attribute to sum or to group by (their ids are listed).
     MissingAttribute,
     /// Rows without a key and without figures (notes, footers) skipped while reading.
@@ -152,6 +158,9 @@ impl WarningCode {
         WarningCode::ShareRange,
         WarningCode::Negative,
         WarningCode::MissingValues,
+        WarningCode::ZeroMarker,
+        WarningCode::Catalogue,
+        WarningCode::FixId,
         WarningCode::MissingAttribute,
         WarningCode::IgnoredRows,
         WarningCode::SubtotalRows,
@@ -188,6 +197,9 @@ impl WarningCode {
             WarningCode::ShareRange => "share-range",
             WarningCode::Negative => "negative",
             WarningCode::MissingValues => "missing-values",
+            WarningCode::ZeroMarker => "zero-marker",
+            WarningCode::Catalogue => "catalogue",
+            WarningCode::FixId => "fix-id",
             WarningCode::MissingAttribute => "missing-attribute",
             WarningCode::IgnoredRows => "ignored-rows",
             WarningCode::SubtotalRows => "subtotal-rows",
@@ -225,6 +237,9 @@ impl WarningCode {
             WarningCode::ShareRange => "A share column has values outside 0–100 (a rate of change, or not in %?).",
             WarningCode::Negative => "A count column has negative values.",
             WarningCode::MissingValues => "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
+            WarningCode::ZeroMarker => "Note: cells with the statistics office's marker '-' (nothing there) read as 0.",
+            WarningCode::Catalogue => "Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).",
+            WarningCode::FixId => "A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).",
             WarningCode::MissingAttribute => "Some points lack an attribute to sum or to group by (their ids are listed).",
             WarningCode::IgnoredRows => "Rows without a key and without figures (notes, footers) skipped while reading.",
             WarningCode::SubtotalRows => "Rows with keys of a coarser level (subtotals) among PLR rows, not used.",
@@ -312,6 +327,16 @@ impl Warnings {
     pub fn has(&self, code: &str) -> bool {
         self.0.iter().any(|w| w.code.as_str() == code)
     }
+}
+
+/// Codes of notes: information about how the input was read (which
+/// built-in catalogue named the units, `-` read as zero), printed like a
+/// warning allowed with `--allow`, never a finding under `--strict`.
+pub const NOTE_CODES: &[WarningCode] = &[WarningCode::Catalogue, WarningCode::ZeroMarker];
+
+/// Is a warning of this code a note (see [`NOTE_CODES`])?
+pub fn is_note(code: WarningCode) -> bool {
+    NOTE_CODES.contains(&code)
 }
 
 /// Up to `n` examples from a list, for messages: `a, b, c and 12 more`.

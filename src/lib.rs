@@ -10,6 +10,7 @@
 //! - [`stats`]: statistics input (CSV dialects, XLSX);
 //! - [`names`]: unit names and the reference list of PLR;
 //! - [`scope`]: one Bezirk or all of Berlin, and where names come from;
+//! - [`catalogue`]: the built-in LOR 2006/2021 key lists and the bundled geometry's short names;
 //! - [`check`]: coverage and the file's own totals;
 //! - [`rules`]: the aggregation rule of each column;
 //! - [`weights`]: weight tables;
@@ -24,6 +25,7 @@
 pub mod aggregation;
 pub mod atlas;
 pub mod board;
+pub mod catalogue;
 pub mod classify;
 pub mod error;
 pub mod facilities;

@@ -278,6 +278,36 @@ pub(crate) fn label_name(name: &str) -> bool {
         || l.starts_with("stand ")
 }
 
+/// Does the name say the column holds (a part of) a LOR key?
+fn key_part_name(name: &str) -> bool {
+    let l = name.trim().to_lowercase();
+    matches!(l.as_str(), "bez" | "pgr" | "bzr" | "plr" | "raumid")
+        || l.ends_with("_id")
+        || l.ends_with("(nummer)")
+}
+
+/// Drop the label columns that hold parts of the source units' keys (`BEZ`,
+/// `PGR`, `BZR`, `PLR`, `forecast_area_id`, …): in target units of another
+/// unit system (a crosswalk to LOR 2021, Sozialräume) they would carry the
+/// source vintage's numbers into units they do not describe. Returns the
+/// columns dropped.
+pub fn drop_key_parts(table: &StatTable, rules: &mut [ColumnRule]) -> Vec<String> {
+    let mut dropped = Vec::new();
+    for r in rules.iter_mut() {
+        if r.rule != Rule::Label {
+            continue;
+        }
+        let Some(i) = table.column_index(&r.column) else {
+            continue;
+        };
+        if key_part_name(&r.column) || is_key_part(table, i) {
+            r.rule = Rule::Drop;
+            dropped.push(r.column.clone());
+        }
+    }
+    dropped
+}
+
 /// Is every value of the column a part of the row's key (the `BEZ`, `PGR`,
 /// `BZR`, `PLR` columns of the statistics office's file)?
 fn is_key_part(table: &StatTable, col: usize) -> bool {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use lor::aggregate::{aggregate, aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
 use lor::check::{check_coverage, check_totals};
 use lor::error::{usage_error, Warnings};
 use lor::geometry::{read_layer, LayerOptions};
@@ -216,6 +216,11 @@ fn plan(args: Args) -> Result<Plan> {
     };
     let missing = args.rules.missing_policy();
     let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
+    if args.levels.1 && args.sozialraum.is_none() {
+        return Err(usage_error(
+            "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
+        ));
+    }
     let target = match (args.output, args.output_dir) {
         (Some(f), _) => Target::File(f),
         (None, Some(d)) => Target::Dir(d),
@@ -291,7 +296,14 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
                     warnings.extend(w);
                     Some(n)
                 }
-                None => None,
+                // The built-in catalogue of the keys' vintage.
+                None => {
+                    lor::catalogue::names_for(&table.source, table.keys.iter().map(String::as_str))
+                        .map(|(n, w)| {
+                            warnings.extend(w);
+                            n
+                        })
+                }
             };
             Ok((table, names))
         }
@@ -402,13 +414,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .find(|r| r.rule == lor::rules::Rule::Sum)
             .map(|r| r.column.as_str());
         warnings.extend(sozialraum::report_unassigned(&table, &assignment, people));
-        let (mut t, w) = aggregate(&table, &rules, &assignment.weights, plan.missing);
+        let (t, w) = sozialraum::aggregate_complete(&table, &rules, &assignment, plan.missing);
         warnings.extend(w);
-        t.names = t
-            .keys
-            .iter()
-            .map(|k| assignment.names.get(k).cloned().unwrap_or_default())
-            .collect();
         tables.push(t);
     }
 

@@ -125,33 +125,47 @@ pub enum CheckFormat {
     Json,
 }
 
-/// LOR levels, from a comma-separated list (`bzr,pgr`, `all`).
+/// LOR levels, from a comma-separated list (`bzr,pgr`, `all`), and whether
+/// the Sozialraum level was named (it may stand alone: its table comes from
+/// `--sozialraum`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Levels(pub Vec<Level>);
+pub struct Levels(pub Vec<Level>, pub bool);
 
-/// Parse `--levels`: plr, bzr, pgr, bez, berlin (German names too), or all.
+/// Does one part of a `--levels` value name the Sozialraum level?
+fn names_sozialraum(part: &str) -> bool {
+    let p = part.trim().to_lowercase();
+    p == lor::sozialraum::LEVEL || p == "sr" || p == "sozialräume"
+}
+
+/// Parse `--levels`: plr, bzr, pgr, bez, berlin (German names too),
+/// sozialraum, or all.
 pub fn parse_levels(s: &str) -> Result<Levels> {
     let mut levels = Vec::new();
+    let mut sozialraum = false;
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if names_sozialraum(part) {
+            sozialraum = true;
+            continue;
+        }
         if part == "all" {
             levels.extend([Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin]);
             continue;
         }
         let l = Level::parse(part).ok_or_else(|| {
             usage_error(format!(
-                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin"
+                "--levels: unknown level '{part}'; use plr, bzr, pgr, bez, berlin, sozialraum"
             ))
         })?;
         if !levels.contains(&l) {
             levels.push(l);
         }
     }
-    if levels.is_empty() {
+    if levels.is_empty() && !sozialraum {
         return Err(usage_error("--levels: no level given"));
     }
     levels.sort();
     levels.dedup();
-    Ok(Levels(levels))
+    Ok(Levels(levels, sozialraum))
 }
 
 /// clap's value parser for `--levels`.

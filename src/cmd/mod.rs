@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod args;
+pub mod catalogue;
 pub mod crosswalk;
 pub mod map;
 pub mod mismatch;
@@ -31,8 +32,9 @@ pub struct Context {
 }
 
 impl Context {
+    /// Accepted by `--allow`, or a note (never a finding).
     fn allowed(&self, code: WarningCode) -> bool {
-        self.allow.contains(&code)
+        self.allow.contains(&code) || lor::error::is_note(code)
     }
 
     /// Print warnings on stderr (never on stdout, which carries data).

@@ -131,15 +131,21 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let mut chain = chain.expect("checked above");
     warnings.extend(lor::chain::check_coverage(&table, &chain));
 
-    let (rules, w) = plan_rules(&table, &args.rules.flags())?;
+    let (mut rules, w) = plan_rules(&table, &args.rules.flags())?;
     warnings.extend(w);
+    // The source units' key parts do not describe the target units.
+    lor::rules::drop_key_parts(&table, &mut rules);
     let names = match &args.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
             warnings.extend(w);
             Some(n)
         }
-        None => None,
+        // The built-in catalogue of the target units' vintage.
+        None => lor::catalogue::names_for("the target units", chain.targets()).map(|(n, w)| {
+            warnings.extend(w);
+            n
+        }),
     };
     // Target level and the coarser LOR levels above it.
     let targets: Vec<String> = chain.targets().into_iter().map(str::to_string).collect();

@@ -8,11 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
+use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
 use crate::error::{examples, usage_error, Warnings};
 use crate::geometry::Layer;
 use crate::overlay::{overlay, unit_parts, Tolerance, UnitParts};
+use crate::rules::{ColumnRule, Rule};
 use crate::stats::StatTable;
-use crate::weights::{expand_to, from_parts, Assign, ListTable, WeightTable};
+use crate::weights::{expand_to, from_parts, Assign, ListTable, Weight, WeightTable};
 
 /// Where the Sozialräume come from.
 pub enum Source {
@@ -30,9 +32,16 @@ pub struct Assignment {
     pub without_geometry: Vec<String>,
     /// The classified overlay, for polygons.
     pub parts: Option<Vec<UnitParts>>,
+    /// Every Sozialraum, also those that receive no PLR.
+    pub targets: Vec<String>,
 }
 
 pub const LEVEL: &str = "sozialraum";
+
+/// Key of the row with what is in no target unit.
+pub const UNASSIGNED_KEY: &str = "-";
+/// Name of the row with what is in no target unit.
+pub const UNASSIGNED_NAME: &str = "nicht zugeordnet";
 
 /// Build the PLR → Sozialraum weights for the keys of `table`.
 pub fn assign(
@@ -107,6 +116,7 @@ pub fn assign(
                     unassigned,
                     without_geometry,
                     parts: Some(parts),
+                    targets: sr.features.iter().map(|f| f.id.clone()).collect(),
                 },
                 warnings,
             ))
@@ -151,6 +161,7 @@ pub fn assign(
                     unassigned,
                     without_geometry: Vec::new(),
                     parts: None,
+                    targets: list.table.targets().iter().map(|t| t.to_string()).collect(),
                 },
                 warnings,
             ))
@@ -224,4 +235,94 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
         );
     }
     w
+}
+
+/// Aggregate `table` into the Sozialräume of `a` so that every person is
+/// in the table: one row per Sozialraum (those that receive no PLR with 0
+/// in their sums), and a row `-` "nicht zugeordnet" with what is in no
+/// Sozialraum, so that the rows add up to the statistics' total.
+pub fn aggregate_complete(
+    table: &StatTable,
+    rules: &[ColumnRule],
+    a: &Assignment,
+    missing: MissingPolicy,
+) -> (LevelTable, Warnings) {
+    let (t, mut warnings) = aggregate(table, rules, &a.weights, missing);
+    let (mut t, w) = complete(t, table, rules, &a.targets, &a.unassigned, missing);
+    warnings.extend(w);
+    t.names = t
+        .keys
+        .iter()
+        .map(|k| match a.names.get(k) {
+            Some(n) => n.clone(),
+            None if k == UNASSIGNED_KEY => UNASSIGNED_NAME.to_string(),
+            None => String::new(),
+        })
+        .collect();
+    (t, warnings)
+}
+
+/// Complete an aggregated table of target units: a row with 0 in its sums
+/// for every target in `targets` that received nothing, in key order, and
+/// after them a row [`UNASSIGNED_KEY`] with the shares of source units in
+/// `unassigned` (none when everything is assigned).
+pub fn complete(
+    mut t: LevelTable,
+    table: &StatTable,
+    rules: &[ColumnRule],
+    targets: &[String],
+    unassigned: &[(String, f64)],
+    missing: MissingPolicy,
+) -> (LevelTable, Warnings) {
+    let kept: Vec<&ColumnRule> = rules.iter().filter(|r| r.rule != Rule::Drop).collect();
+    let have: BTreeSet<String> = t.keys.iter().cloned().collect();
+    for target in targets {
+        if have.contains(target) {
+            continue;
+        }
+        t.keys.push(target.clone());
+        t.names.push(String::new());
+        t.rows.push(
+            kept.iter()
+                .map(|r| match r.rule {
+                    Rule::Sum => Value::Num(0.0),
+                    _ => Value::Missing,
+                })
+                .collect(),
+        );
+    }
+    let mut order: Vec<usize> = (0..t.keys.len()).collect();
+    order.sort_by(|&i, &j| t.keys[i].cmp(&t.keys[j]));
+    t.keys = order.iter().map(|&i| t.keys[i].clone()).collect();
+    t.names = order.iter().map(|&i| t.names[i].clone()).collect();
+    let mut rows: Vec<Option<Vec<Value>>> = t.rows.into_iter().map(Some).collect();
+    t.rows = order
+        .iter()
+        .map(|&i| rows[i].take().expect("each row once"))
+        .collect();
+    let mut warnings = Warnings::default();
+    let rest: Vec<Weight> = unassigned
+        .iter()
+        .filter(|(_, share)| *share > 0.0)
+        .map(|(k, share)| Weight {
+            source: k.clone(),
+            target: UNASSIGNED_KEY.to_string(),
+            weight: *share,
+        })
+        .collect();
+    if !rest.is_empty() {
+        let (u, w) = aggregate(
+            table,
+            rules,
+            &WeightTable::new(t.level.clone(), rest),
+            missing,
+        );
+        warnings.extend(w);
+        for (i, key) in u.keys.into_iter().enumerate() {
+            t.keys.push(key);
+            t.names.push(UNASSIGNED_NAME.to_string());
+            t.rows.push(u.rows[i].clone());
+        }
+    }
+    (t, warnings)
 }

@@ -102,6 +102,9 @@ pub struct LayerOptions {
     /// How the caller names this layer's options in messages: the prefix of
     /// its flags, e.g. `--units-` for `--units-crs` and `--units-fix-id`.
     pub flag_prefix: String,
+    /// Apply the corrections found by [`orphan_fixes`] (`-fix-id auto`),
+    /// each reported as a warning.
+    pub auto_fix: bool,
 }
 
 impl Default for LayerOptions {
@@ -114,6 +117,7 @@ impl Default for LayerOptions {
             fix_ids: Vec::new(),
             fix_keys: Vec::new(),
             flag_prefix: "--".into(),
+            auto_fix: false,
         }
     }
 }
@@ -169,18 +173,24 @@ const NAME_FIELDS: &[&str] = &[
 pub enum FixId {
     Feature(usize, String),
     Key(String, String),
+    /// `auto`: apply every correction the built-in catalogue recognises
+    /// (an orphaned feature whose name and area match a unit without polygon).
+    Auto,
 }
 
 impl FixId {
     /// Parse `N=KEY` or `WRONG=KEY`; `flag` names the option in messages.
     pub fn parse(flag: &str, value: &str) -> Result<FixId> {
+        if value.trim().eq_ignore_ascii_case("auto") {
+            return Ok(FixId::Auto);
+        }
         let (left, right) = value
             .split_once('=')
             .map(|(l, r)| (l.trim(), r.trim()))
             .filter(|(l, r)| !l.is_empty() && !r.is_empty())
             .ok_or_else(|| {
                 usage_error(format!(
-                    "{flag} '{value}': write FEATURE=KEY (feature number, e.g. 124=04030417) or WRONG=KEY (e.g. 06010102=04030417)"
+                    "{flag} '{value}': write FEATURE=KEY (feature number, e.g. 124=04030417) or WRONG=KEY (e.g. 06010102=04030417), or auto"
                 ))
             })?;
         let number = (!left.starts_with('0') && left.len() < 6)
@@ -197,13 +207,20 @@ impl FixId {
         match self {
             FixId::Feature(n, k) => opts.fix_ids.push((*n, k.clone())),
             FixId::Key(w, k) => opts.fix_keys.push((w.clone(), k.clone())),
+            FixId::Auto => opts.auto_fix = true,
         }
     }
 }
 
 /// Read a polygon layer: GeoJSON (`.geojson`, `.json`) or Shapefile (`.shp`).
+///
+/// `path` may also be a short name of the bundled geometry (`lor2006:plr`,
+/// `bezirke`, …, see [`crate::catalogue::SHORT_NAMES`]).
 pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    let resolved = crate::catalogue::resolve_layer_path(path)?;
+    // Messages name a short name as given, not the folder it resolved to.
     let name = path.display().to_string();
+    let path = resolved.as_path();
     if !path.exists() {
         return Err(input_error(format!("{name}: file not found")));
     }
@@ -1004,6 +1021,11 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     let transformer = Transformer::new(file_crs, opts.work_crs);
 
     check_fixes(name, &raw.features, &id_field, opts)?;
+    let lor_ids = ids_look_like_lor_keys(
+        raw.features
+            .iter()
+            .map(|(props, _)| props.get(&id_field).map(String::as_str).unwrap_or_default()),
+    );
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
     for (i, (props, geom)) in raw.features.into_iter().enumerate() {
@@ -1033,9 +1055,13 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         let mut geometry = geom
             .and_then(|g| validate_polygons(&g, file_crs).map(|_| g))
             .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
-        let id = match normalize_key(&raw_id) {
-            Ok((_, k)) => k,
-            Err(_) => raw_id.clone(),
+        let id = if lor_ids {
+            match normalize_key(&raw_id) {
+                Ok((_, k)) => k,
+                Err(_) => raw_id.clone(),
+            }
+        } else {
+            raw_id.clone()
         };
         transformer.multipolygon(&mut geometry)?;
         if rings_cross(&geometry) {
@@ -1099,6 +1125,31 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             ),
         );
     }
+    // Orphans of a duplicate id that are, by name and area, a unit of the
+    // built-in catalogue without a polygon: corrected with `--fix-id auto`,
+    // otherwise named with the flag that corrects them.
+    let orphans = orphan_fixes(&features);
+    // What each remaining orphan is, for the duplicate-id warning.
+    let mut suggestions: Vec<String> = Vec::new();
+    for o in &orphans {
+        if opts.auto_fix {
+            warnings.push(
+                crate::error::WarningCode::FixId,
+                format!(
+                    "{name}: feature {} '{}' ({:.0} m²) is published under {} but is {} {} by name and area ({:.0} m² in the built-in {} catalogue, which has no other polygon for it): read as {} ({} auto)",
+                    o.number, o.name, o.area, o.published, o.key, o.name, o.catalogue_area,
+                    o.vintage.label(), o.key, opts.flag("fix-id")
+                ),
+            );
+            features[o.number - 1].id = o.key.clone();
+        } else {
+            suggestions.push(format!(
+                "feature {} '{}' ({:.0} m²) under {} is {} by name and area ({:.0} m² in the built-in {} catalogue): give {} {}={}",
+                o.number, o.name, o.area, o.published, o.key, o.catalogue_area,
+                o.vintage.label(), opts.flag("fix-id"), o.number, o.key
+            ));
+        }
+    }
     // Duplicate ids: which feature would be right? Both are left out and
     // reported; the units then count as having no geometry.
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -1127,10 +1178,19 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         warnings.push(
                 crate::error::WarningCode::DuplicateId,
             format!(
-                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}",
+                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}{}",
                 dups.len(),
                 opts.flag("fix-id"),
-                examples(&list, 5)
+                examples(&list, 5),
+                if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ". {} (or {} auto to apply every such match)",
+                        suggestions.join("; "),
+                        opts.flag("fix-id")
+                    )
+                }
             ),
         );
         let dup_ids: std::collections::BTreeSet<String> =
@@ -1278,4 +1338,105 @@ mod robust_tests {
         assert!(e.contains("(13.4, 52.5) cannot be in EPSG:25833"), "{e}");
         assert!(e.contains("EPSG:4326"), "{e}");
     }
+}
+
+/// Are these the ids of LOR units, so that a lost leading zero may be
+/// restored (`1011101` → `01011101`)? Only when some id already has the full
+/// length of a LOR key (2, 4, 6 or 8 digits): a layer of postcodes (`10115`)
+/// or other codes of odd length keeps its ids as written.
+pub fn ids_look_like_lor_keys<'a>(ids: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut full = false;
+    for id in ids {
+        let t = id.trim();
+        let t = t.strip_suffix(".0").unwrap_or(t);
+        let digits: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}')).collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if matches!(digits.len(), 2 | 4 | 6 | 8) {
+            full = true;
+        }
+    }
+    full
+}
+
+/// A feature published under a duplicate id that is, by its name and area,
+/// another unit of the built-in LOR catalogue, one that has no polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrphanFix {
+    /// Feature number (1-based).
+    pub number: usize,
+    pub name: String,
+    /// The id it is published under.
+    pub published: String,
+    /// The unit it is.
+    pub key: String,
+    pub area: f64,
+    pub catalogue_area: f64,
+    pub vintage: crate::key::Vintage,
+}
+
+/// Relative difference of areas that still counts as the same unit
+/// (areas differ slightly between projections and publications).
+const ORPHAN_AREA_TOLERANCE: f64 = 0.01;
+
+/// Find orphaned features: of a duplicate id, a feature whose name and area
+/// match exactly one catalogue unit of the layer's level that has no
+/// feature, and whose area is not that of the unit it is published under.
+pub fn orphan_fixes(features: &[Feature]) -> Vec<OrphanFix> {
+    let mut by_id: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
+    for f in features {
+        by_id.entry(f.id.as_str()).or_default().push(f);
+    }
+    if by_id.values().all(|v| v.len() < 2) {
+        return Vec::new();
+    }
+    let Some((cat, _, _)) = crate::catalogue::for_keys(features.iter().map(|f| f.id.as_str()))
+    else {
+        return Vec::new();
+    };
+    let Some(digits) = features
+        .first()
+        .map(|f| f.id.len())
+        .filter(|&d| features.iter().all(|f| f.id.len() == d))
+    else {
+        return Vec::new();
+    };
+    let Some(level) = Level::from_digits(digits) else {
+        return Vec::new();
+    };
+    let same_area = |a: f64, b: f64| (a - b).abs() <= ORPHAN_AREA_TOLERANCE * b.max(1.0);
+    let same_name = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    let mut out = Vec::new();
+    for (id, group) in by_id.iter().filter(|(_, v)| v.len() > 1) {
+        for f in group {
+            if f.name.is_empty() {
+                continue;
+            }
+            // A feature with the area of the unit it is published under is
+            // not the wrong one.
+            if cat.area(id).is_some_and(|a| same_area(f.area, a)) {
+                continue;
+            }
+            let matches: Vec<(&str, f64)> = cat
+                .units(level)
+                .into_iter()
+                .filter(|(k, n)| !by_id.contains_key(k) && same_name(n, &f.name))
+                .filter_map(|(k, _)| cat.area(k).map(|a| (k, a)))
+                .filter(|(_, a)| same_area(f.area, *a))
+                .collect();
+            if let [(key, a)] = matches[..] {
+                out.push(OrphanFix {
+                    number: f.number,
+                    name: f.name.clone(),
+                    published: id.to_string(),
+                    key: key.to_string(),
+                    area: f.area,
+                    catalogue_area: a,
+                    vintage: cat.vintage,
+                });
+            }
+        }
+    }
+    out
 }

@@ -273,10 +273,37 @@ fn parse_csv(
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    // Line numbers from byte offsets: the csv reader's own line count is
+    // one too low after a CRLF line end.
+    let mut counted = (0usize, 1usize); // (byte offset, line there)
+    let mut line_at = |byte: usize| -> usize {
+        let (from, line) = counted;
+        // After a CR the reader's record may start on the LF before the row.
+        let mut byte = byte.min(text.len());
+        while byte < text.len() && matches!(text.as_bytes()[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        let more = if byte >= from {
+            text.as_bytes()[from..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        } else {
+            return 1 + text.as_bytes()[..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+        };
+        counted = (byte, line + more);
+        line + more
+    };
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = record
+                    .position()
+                    .map(|p| line_at(p.byte() as usize))
+                    .unwrap_or(0);
                 if record.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -284,7 +311,10 @@ fn parse_csv(
             }
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e
+                    .position()
+                    .map(|p| line_at(p.byte() as usize))
+                    .unwrap_or(0);
                 return Err(input_error(format!(
                     "{name}, line {line}: cannot read CSV: {e}"
                 )));
@@ -469,15 +499,19 @@ pub fn format_f64(v: f64) -> String {
     format!("{v}")
 }
 
+/// The statistics office's marker for "nothing there" (exactly zero): `-`,
+/// `–` (en dash) or `—` (em dash). Read as 0, reported once per file.
+pub fn is_zero_marker(s: &str) -> bool {
+    matches!(s, "-" | "–" | "—")
+}
+
 /// Markers used in official statistics for values that are not zero but
-/// unknown, suppressed or not applicable.
+/// unknown, suppressed or not applicable: `.` unknown or secret, `x` cell
+/// blocked, `/` too uncertain, `…` later, and common spreadsheet forms.
 pub fn is_missing_marker(s: &str) -> bool {
     matches!(
         s,
-        "." | "-"
-            | "–"
-            | "—"
-            | "x"
+        "." | "x"
             | "X"
             | "*"
             | "…"
@@ -1015,6 +1049,8 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
 
     // Columns, typed.
     let mut columns = Vec::with_capacity(width - 1);
+    // Cells with the marker for "nothing there" (`-`), read as 0.
+    let mut zero_cells: Vec<(usize, String)> = Vec::new();
     for (ci, cname) in header.iter().enumerate() {
         if ci == key_idx {
             continue;
@@ -1027,6 +1063,10 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
             let raw = row.get(ci).map(|s| s.trim()).unwrap_or("");
             let cell = if raw.is_empty() {
                 Cell::Empty
+            } else if is_zero_marker(raw) {
+                n_num += 1;
+                zero_cells.push((*line, cname.clone()));
+                Cell::Num(0.0)
             } else if is_missing_marker(raw) {
                 Cell::Marker(raw.to_string())
             } else if let Some(v) = parse_number(raw, decimal_comma) {
@@ -1066,6 +1106,12 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
                 }
             )));
         } else {
+            // A text column: a dash is text there, not a zero.
+            for (c, r) in cells.iter_mut().zip(&raws) {
+                if is_zero_marker(r) {
+                    *c = Cell::Text(r.clone());
+                }
+            }
             ColumnType::Text
         };
         if kind == ColumnType::Numeric {
@@ -1087,6 +1133,21 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
             cells,
             raw: raws,
         });
+    }
+    // Only in columns that came out numeric: in a text column a dash is text.
+    zero_cells.retain(|(_, c)| {
+        columns
+            .iter()
+            .any(|col| &col.name == c && col.kind == ColumnType::Numeric)
+    });
+    if let Some((line, col)) = zero_cells.first() {
+        warnings.push(
+            crate::error::WarningCode::ZeroMarker,
+            format!(
+                "{name}: {} cells hold '-' or '–', the statistics office's marker for \"nothing there\", read as 0 (first: {line_word} {line}, column '{col}')",
+                zero_cells.len()
+            ),
+        );
     }
     let (lines, keys): (Vec<usize>, Vec<String>) = data_rows
         .into_iter()

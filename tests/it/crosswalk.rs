@@ -223,7 +223,12 @@ fn crosswalk_file_round_trip_and_key_tables() {
         s(&dir.join("rename.csv")),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("pgr,0110,,30\n"), "{}", stdout(&o));
+    // Names of the 2021 PGR from the built-in catalogue.
+    assert!(
+        stdout(&o).contains("pgr,0110,Zentrum,30\n"),
+        "{}",
+        stdout(&o)
+    );
     let e = stderr(&o);
     assert!(
         e.contains("has no row for 1 units") && e.contains("0102"),
@@ -367,7 +372,7 @@ fn translate_adds_the_sozialraum_level_from_a_list() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("pgr,0110,,20\n") && out.contains("pgr,0120,,15\n"),
+        out.contains("pgr,0110,Zentrum,20\n") && out.contains("pgr,0120,Moabit,15\n"),
         "{out}"
     );
     assert!(out.contains("berlin,0,Berlin,35\n"), "{out}");

@@ -118,13 +118,14 @@ fn numbers_stored_as_text() {
 
 #[test]
 fn missing_markers_are_not_zero() {
+    // `–` is the official marker for "nothing there": exactly zero.
     let t = read(
         "id;a\n04030417;5\n04030418;.\n04030419;–\n04030420;\n04030421;x\n04030422;0\n".as_bytes(),
     );
     let c = &t.column("a").unwrap().cells;
     assert_eq!(c[0], Cell::Num(5.0));
     assert_eq!(c[1], Cell::Marker(".".into()));
-    assert_eq!(c[2], Cell::Marker("–".into()));
+    assert_eq!(c[2], Cell::Num(0.0));
     assert_eq!(c[3], Cell::Empty);
     assert_eq!(c[4], Cell::Marker("x".into()));
     assert_eq!(c[5], Cell::Num(0.0));
