@@ -2,6 +2,7 @@
 
 mod berlin_aggregate;
 mod berlin_sozialraum;
+mod catalogue;
 mod cli;
 mod cli_layer;
 mod crosswalk;

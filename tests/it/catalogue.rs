@@ -2,7 +2,7 @@
 //! orphaned feature of the 2006 PLR file, the row of the unassigned, the
 //! official markers and the smaller things of issue 11.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
