@@ -21,6 +21,7 @@ pub mod check;
 pub mod crosswalk;
 pub mod crs;
 pub mod error;
+pub mod expr;
 pub mod geometry;
 pub mod input;
 pub mod key;

@@ -12,7 +12,7 @@ use lor::key::{Level, Vintage};
 use lor::names::Names;
 use lor::output::{render, write_all_atomic, write_atomic, Format};
 use lor::overlay::Tolerance;
-use lor::rules::{plan_rules, RuleFlags};
+use lor::rules::{plan_table, RuleFlags};
 use lor::sample::Sample;
 use lor::sozialraum;
 use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
@@ -389,7 +389,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     warnings.extend(check_coverage(&table, names.as_ref()));
     warnings.extend(check_totals(&table));
 
-    let (rules, w) = plan_rules(&table, &plan.rules)?;
+    let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
     warnings.extend(w);
     let (mut tables, w) =
         aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);

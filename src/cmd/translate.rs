@@ -9,7 +9,7 @@ use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::{parse_fix_ids, read_layer, LayerOptions};
 use lor::key::Level;
 use lor::names::Names;
-use lor::rules::plan_rules;
+use lor::rules::plan_table;
 use lor::stats::{read_stats, ReadOptions};
 use lor::weights::{read_list, WeightTable};
 
@@ -76,7 +76,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let missing_policy = args.rules.missing_policy()?;
     let mut warnings = Warnings::default();
-    let (table, w) = read_stats(&args.stats, &ReadOptions::default())?;
+    let (mut table, w) = read_stats(&args.stats, &ReadOptions::default())?;
     warnings.extend(w);
 
     // The weight table: built from polygons, or read and chained.
@@ -193,7 +193,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         );
     }
 
-    let (rules, w) = plan_rules(&table, &args.rules.flags())?;
+    let (rules, w) = plan_table(
+        &mut table,
+        &args.rules.flags(),
+        args.rules.missing_policy()?,
+    )?;
     warnings.extend(w);
     let names = match &args.names {
         Some(p) => {
