@@ -32,6 +32,7 @@ pub mod output;
 pub mod overlay;
 pub mod points;
 pub mod report;
+pub mod rounding;
 pub mod rules;
 pub mod sample;
 pub mod sozialraum;

@@ -100,6 +100,14 @@ pub struct Args {
         conflicts_with = "output_dir"
     )]
     output: Option<PathBuf>,
+    /// Round counts to N decimals so that every level still adds up: the
+    /// units of a level add up to their rounded parent (largest remainder).
+    /// Without it, counts stay as computed (fractions after --assign area).
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    round: Option<u32>,
+    /// Round shares, ratios and means to N decimals.
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    decimals: Option<u32>,
     /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     output_dir: Option<PathBuf>,
@@ -180,6 +188,8 @@ struct Plan {
     sr_id_field: Option<String>,
     sr_name_field: Option<String>,
     bezirk: Option<String>,
+    round: Option<u32>,
+    decimals: Option<u32>,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -296,6 +306,8 @@ fn plan(args: Args) -> Result<Plan> {
         sr_id_field: args.sozialraum_id_field,
         sr_name_field: args.sozialraum_name_field,
         bezirk: args.bezirk,
+        round: args.round,
+        decimals: args.decimals,
     })
 }
 
@@ -445,6 +457,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         tables.push(t);
     }
 
+    lor::rounding::round_tables(&mut tables, &rules, plan.round, plan.decimals);
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
     if plan.format == Format::GeoJson {
