@@ -31,6 +31,7 @@ pub mod names;
 pub mod output;
 pub mod overlay;
 pub mod points;
+pub mod reconcile;
 pub mod report;
 pub mod rounding;
 pub mod rules;

@@ -153,6 +153,18 @@ pub struct Args {
     /// Only this Bezirk (two digits): statistics rows and LOR-keyed layers.
     #[arg(long, value_name = "BB")]
     bezirk: Option<String>,
+    /// Compare the computed levels with published tables (CSV; the level of
+    /// each row from its key length): counts must be equal, shares within
+    /// --check-tolerance. Each deviation is a warning; --strict fails.
+    #[arg(long, value_name = "FILE", num_args = 1.., help_heading = "Check")]
+    check_against: Vec<PathBuf>,
+    /// Match a computed column with a published one: 'COMPUTED=PUBLISHED'.
+    #[arg(long, value_name = "A=B", help_heading = "Check")]
+    map: Vec<String>,
+    /// Largest accepted difference of a share, ratio or mean from the
+    /// published value (in the column's unit, e.g. percentage points).
+    #[arg(long, value_name = "X", default_value_t = 0.01, help_heading = "Check")]
+    check_tolerance: f64,
     /// Treat warnings (unknown keys, missing PLR, totals that disagree, …)
     /// as errors: exit code 3 and no output.
     #[arg(long)]
@@ -190,6 +202,9 @@ struct Plan {
     bezirk: Option<String>,
     round: Option<u32>,
     decimals: Option<u32>,
+    check_against: Vec<PathBuf>,
+    map: Vec<(String, String)>,
+    check_tolerance: f64,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -308,6 +323,9 @@ fn plan(args: Args) -> Result<Plan> {
         bezirk: args.bezirk,
         round: args.round,
         decimals: args.decimals,
+        map: lor::reconcile::parse_map(&args.map)?,
+        check_against: args.check_against,
+        check_tolerance: args.check_tolerance,
     })
 }
 
@@ -457,6 +475,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         tables.push(t);
     }
 
+    for f in &plan.check_against {
+        let (_, w) =
+            lor::reconcile::check_against(&tables, &rules, f, &plan.map, plan.check_tolerance)?;
+        warnings.extend(w);
+    }
     lor::rounding::round_tables(&mut tables, &rules, plan.round, plan.decimals);
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
