@@ -25,6 +25,7 @@ pub mod expr;
 pub mod geometry;
 pub mod input;
 pub mod key;
+pub mod labels;
 pub mod locate;
 pub mod map;
 pub mod names;

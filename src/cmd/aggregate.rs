@@ -10,7 +10,7 @@ use lor::error::{usage_error, Warnings};
 use lor::geometry::{read_layer, LayerOptions};
 use lor::key::{Level, Vintage};
 use lor::names::Names;
-use lor::output::{render, write_all_atomic, write_atomic, Format};
+use lor::output::{render_with, write_all_atomic, write_atomic, Format};
 use lor::overlay::Tolerance;
 use lor::rules::{plan_table, RuleFlags};
 use lor::sample::Sample;
@@ -153,6 +153,19 @@ pub struct Args {
     /// Only this Bezirk (two digits): statistics rows and LOR-keyed layers.
     #[arg(long, value_name = "BB")]
     bezirk: Option<String>,
+    /// Column headers: 'de' for the built-in German labels of the
+    /// statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV
+    /// file 'code;label'. XLSX keeps the codes in a second header row.
+    #[arg(long, value_name = "de|FILE", help_heading = "Output")]
+    labels: Option<String>,
+    /// Rename a column in the output: 'OLD=NEW'. Repeatable.
+    #[arg(long, value_name = "OLD=NEW", help_heading = "Output")]
+    rename: Vec<String>,
+    /// Keep the key-part columns (BEZ, PGR, BZR, PLR, STADTRAUM, …) in XLSX,
+    /// where they are left out by default (CSV keeps them; drop them there
+    /// with --drop).
+    #[arg(long, help_heading = "Output")]
+    keep_labels: bool,
     /// Compare the computed levels with published tables (CSV; the level of
     /// each row from its key length): counts must be equal, shares within
     /// --check-tolerance. Each deviation is a warning; --strict fails.
@@ -205,6 +218,8 @@ struct Plan {
     check_against: Vec<PathBuf>,
     map: Vec<(String, String)>,
     check_tolerance: f64,
+    codebook: lor::labels::Codebook,
+    keep_labels: bool,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -326,6 +341,8 @@ fn plan(args: Args) -> Result<Plan> {
         map: lor::reconcile::parse_map(&args.map)?,
         check_against: args.check_against,
         check_tolerance: args.check_tolerance,
+        codebook: lor::labels::Codebook::from_flags(args.labels.as_deref(), &args.rename)?,
+        keep_labels: args.keep_labels,
     })
 }
 
@@ -481,8 +498,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         warnings.extend(w);
     }
     lor::rounding::round_tables(&mut tables, &rules, plan.round, plan.decimals);
+    let codes = if plan.codebook.is_empty() {
+        None
+    } else {
+        Some(plan.codebook.apply(&mut tables)?)
+    };
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
+    let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
         let mut shapes = std::collections::BTreeMap::new();
@@ -521,7 +544,46 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             }
         };
     }
-    write_output(&tables, plan.format, &plan.target)
+    write_output(&tables, plan.format, &plan.target, &presentation)
+}
+
+/// Title, label codes, hidden key-part columns and notes for XLSX.
+fn presentation(
+    table: &StatTable,
+    rules: &[lor::rules::ColumnRule],
+    codes: Option<Vec<String>>,
+    warnings: &Warnings,
+    keep_labels: bool,
+) -> lor::output::Presentation {
+    let mut title = format!("Quelle: {}", table.source);
+    let zeit = table
+        .columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case("ZEIT"))
+        .and_then(|c| c.raw.first().filter(|f| c.raw.iter().all(|r| r == *f)));
+    if let Some(z) = zeit {
+        title.push_str(&format!(" · Stand (ZEIT): {z}"));
+    }
+    if let Some((v, _)) = table.vintage() {
+        title.push_str(&format!(" · LOR {}", v.label()));
+    }
+    let hidden = if keep_labels {
+        Vec::new()
+    } else {
+        rules
+            .iter()
+            .filter(|r| {
+                r.rule == lor::rules::Rule::Label && lor::labels::is_key_part_name(&r.column)
+            })
+            .map(|r| r.column.clone())
+            .collect()
+    };
+    lor::output::Presentation {
+        title: Some(title),
+        codes,
+        hidden,
+        notes: warnings.iter().map(|w| w.message.clone()).collect(),
+    }
 }
 
 /// Keep the rows of one Bezirk.
@@ -539,15 +601,25 @@ fn filter_bezirk(table: &mut StatTable, bezirk: &str) -> Result<()> {
 /// Write tables to a file (atomically) or to stdout.
 pub fn write_tables(tables: &[LevelTable], format: Format, output: Option<&Path>) -> Result<()> {
     match output {
-        Some(p) => write_output(tables, format, &Target::File(p.to_path_buf())),
-        None => write_output(tables, format, &Target::Stdout),
+        Some(p) => write_output(
+            tables,
+            format,
+            &Target::File(p.to_path_buf()),
+            &Default::default(),
+        ),
+        None => write_output(tables, format, &Target::Stdout, &Default::default()),
     }
 }
 
-fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {
+fn write_output(
+    tables: &[LevelTable],
+    format: Format,
+    target: &Target,
+    p: &lor::output::Presentation,
+) -> Result<()> {
     match target {
         Target::Stdout => {
-            let bytes = render(tables, format)?;
+            let bytes = render_with(tables, format, p)?;
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
             match out.write_all(&bytes).and_then(|_| out.flush()) {
@@ -556,9 +628,9 @@ fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Resul
                 Err(e) => Err(e.into()),
             }
         }
-        Target::File(path) => write_atomic(path, &render(tables, format)?),
+        Target::File(path) => write_atomic(path, &render_with(tables, format, p)?),
         Target::Dir(dir) => {
-            let files = per_level_files(tables, format, dir)?;
+            let files = per_level_files(tables, format, dir, p)?;
             write_all_atomic(&files)
         }
     }
@@ -568,12 +640,13 @@ fn per_level_files(
     tables: &[LevelTable],
     format: Format,
     dir: &Path,
+    p: &lor::output::Presentation,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     tables
         .iter()
         .map(|t| {
             let path = dir.join(format!("{}.{}", t.level, format.extension()));
-            Ok((path, render(std::slice::from_ref(t), format)?))
+            Ok((path, render_with(std::slice::from_ref(t), format, p)?))
         })
         .collect()
 }
