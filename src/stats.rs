@@ -141,6 +141,9 @@ pub struct ReadOptions {
     /// Allow a key in several rows (lists such as PLR → Sozialraum with
     /// weights); statistics never allow it.
     pub allow_duplicate_keys: bool,
+    /// The row (line of a CSV, row of a sheet, counted from 1) that holds
+    /// the column names; detected below title rows otherwise.
+    pub header_row: Option<usize>,
 }
 
 /// Read a statistics file (CSV or XLSX).
@@ -598,6 +601,78 @@ fn find_key_column(name: &str, rows: &[(usize, Vec<String>)], key: Option<&str>)
     )))
 }
 
+/// A good header: at least two names, and at most one in five cells of the
+/// row (up to its last name) empty.
+fn header_like(cells: &[String]) -> bool {
+    let last = cells.iter().rposition(|c| !c.trim().is_empty());
+    let Some(last) = last else { return false };
+    let filled = cells[..=last]
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    filled >= 2 && filled * 5 >= (last + 1) * 4
+}
+
+/// Title rows above the header (a workbook's heading, source, date): the
+/// header is `--header-row N`, else the first row that looks like a header
+/// (mostly non-empty names) and has a key column below it. The rows above
+/// are reported and skipped.
+fn skip_title_rows(
+    name: &str,
+    mut rows: Vec<(usize, Vec<String>)>,
+    opts: &ReadOptions,
+    line_word: &str,
+    warnings: &mut Warnings,
+) -> Result<Vec<(usize, Vec<String>)>> {
+    let start = match opts.header_row {
+        Some(n) => rows.iter().position(|(l, _)| *l == n).ok_or_else(|| {
+            usage_error(format!(
+                "{name}: --header-row {n}: {line_word} {n} is empty or not in the file (it has {} {line_word}s)",
+                rows.last().map(|r| r.0).unwrap_or(0)
+            ))
+        })?,
+        None => {
+            let first_ok = header_like(&rows[0].1)
+                && find_key_column(name, &rows, opts.key.as_deref()).is_ok();
+            if first_ok {
+                0
+            } else {
+                (1..rows.len().min(30))
+                    .find(|&i| {
+                        header_like(&rows[i].1)
+                            && find_key_column(name, &rows[i..], opts.key.as_deref()).is_ok()
+                    })
+                    .unwrap_or(0)
+            }
+        }
+    };
+    if start > 0 {
+        let titles: Vec<String> = rows[..start]
+            .iter()
+            .map(|(l, c)| {
+                let t = c
+                    .iter()
+                    .find(|x| !x.trim().is_empty())
+                    .cloned()
+                    .unwrap_or_default();
+                format!("{l} ('{}')", t.chars().take(40).collect::<String>())
+            })
+            .collect();
+        warnings.push(
+            "title-rows",
+            format!(
+                "{name}: the header is {line_word} {}; {} {line_word}{} above it skipped (titles?): {line_word} {}",
+                rows[start].0,
+                start,
+                if start == 1 { "" } else { "s" },
+                examples(&titles, 3)
+            ),
+        );
+        rows.drain(..start);
+    }
+    Ok(rows)
+}
+
 fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTable, Warnings)> {
     let RawTable {
         mut dialect,
@@ -608,6 +683,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     if rows.is_empty() {
         return Err(input_error(format!("{name}: the file is empty")));
     }
+    let rows = skip_title_rows(name, rows, opts, line_word, &mut warnings)?;
     if rows.len() == 1 {
         return Err(input_error(format!(
             "{name}: the file has a header ({} columns) but no data rows",

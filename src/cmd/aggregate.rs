@@ -67,6 +67,10 @@ pub struct Args {
     /// Sheet of an XLSX workbook (default: the first).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     sheet: Option<String>,
+    /// The row with the column names, counted from 1 (detected below title
+    /// rows otherwise).
+    #[arg(long, value_name = "N", help_heading = "Input")]
+    header_row: Option<usize>,
     /// LOR vintage of the keys: 2006 or 2021 (detected otherwise).
     #[arg(long, value_name = "YEAR", help_heading = "Input")]
     lor: Option<String>,
@@ -321,6 +325,7 @@ fn plan(args: Args) -> Result<Plan> {
             decimal,
             encoding: args.encoding,
             allow_duplicate_keys: false,
+            header_row: args.header_row,
         },
         names: args.names,
         vintage,
