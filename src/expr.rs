@@ -410,7 +410,7 @@ impl Expr {
                     (Op::Add, Some(x), Some(y)) => Some(x + y),
                     (Op::Sub, Some(x), Some(y)) => Some(x - y),
                     (Op::Mul, Some(x), Some(y)) => Some(x * y),
-                    (Op::Div, Some(_), Some(y)) if y == 0.0 => {
+                    (Op::Div, Some(_), Some(0.0)) => {
                         *div0 = true;
                         None
                     }

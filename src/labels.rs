@@ -191,10 +191,9 @@ impl Codebook {
         let mut labels: Vec<String> = codes.iter().map(|c| self.label(c)).collect();
         // Two columns with the same label keep apart by their codes.
         for i in 0..labels.len() {
-            if labels[..i].contains(&labels[i]) || labels[i + 1..].contains(&labels[i]) {
-                if codes[i] != labels[i] {
-                    labels[i] = format!("{} ({})", labels[i], codes[i]);
-                }
+            let twice = labels[..i].contains(&labels[i]) || labels[i + 1..].contains(&labels[i]);
+            if twice && codes[i] != labels[i] {
+                labels[i] = format!("{} ({})", labels[i], codes[i]);
             }
         }
         for (i, l) in labels.iter().enumerate() {

@@ -151,7 +151,7 @@ pub fn check_against(
                 examples(&header, 30)
             )));
         }
-        if !computed_cols.iter().any(|x| *x == c) {
+        if !computed_cols.contains(&c) {
             return Err(usage_error(format!(
                 "--map '{c}={p}': no computed column '{c}'"
             )));

@@ -80,6 +80,9 @@ pub fn allocate(values: &[(&str, f64)], target: f64, scale: f64) -> Vec<f64> {
     out.into_iter().map(|v| v / scale).collect()
 }
 
+/// The parent unit of a group: (table, key); `None` for the top level.
+type Parent = Option<(usize, String)>;
+
 /// Round `tables` in place: count columns (rule `sum`) to `round` decimals
 /// so that every level adds up to its parent; shares, ratios and means to
 /// `decimals` decimals. `None` leaves those columns as they are.
@@ -135,8 +138,8 @@ pub fn round_tables(
             };
             let raw: Vec<Option<f64>> = tables[ti].rows.iter().map(|r| r[j].num()).collect();
             // Group the units by their parent: (parent table, parent key).
-            let mut groups: Vec<(Option<(usize, String)>, Vec<usize>)> = Vec::new();
-            let mut group_of: HashMap<Option<(usize, String)>, usize> = HashMap::new();
+            let mut groups: Vec<(Parent, Vec<usize>)> = Vec::new();
+            let mut group_of: HashMap<Parent, usize> = HashMap::new();
             let parent_table = match level {
                 Some(l) => done
                     .iter()
