@@ -228,9 +228,14 @@ fn decode(name: &str, bytes: &[u8], label: Option<&str>) -> Result<(String, &'st
 }
 
 /// The delimiter of a CSV: the most frequent of `;`, tab, `,`, `|` outside
-/// quotes in the first line.
+/// quotes in the first line that has one (title lines above the header have
+/// none).
 pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).take(30);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = lines
+        .find(|l| l.bytes().any(|b| matches!(b, b';' | b'\t' | b',' | b'|')))
+        .unwrap_or(first);
     let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0), (b'|', 0)];
     let mut in_quotes = false;
     for b in first.bytes() {
@@ -276,10 +281,22 @@ fn parse_csv(
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    // Line numbers from byte offsets: the csv crate counts a record after a
+    // blank line from the blank line.
+    let bytes = text.as_bytes();
+    let (mut seen, mut newlines) = (0usize, 0usize);
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let mut b = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+                while b < bytes.len() && matches!(bytes[b], b'\r' | b'\n') {
+                    b += 1;
+                }
+                if b >= seen {
+                    newlines += bytes[seen..b].iter().filter(|&&c| c == b'\n').count();
+                    seen = b;
+                }
+                let line = newlines + 1;
                 if record.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -720,7 +737,12 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     }
     // Ragged rows: an error, except for empty trailing cells.
     for (line, cells) in &rows[1..] {
-        if cells.len() < width && dialect.format == "csv" {
+        // A note or footer: one filled cell that is not a key (skipped below).
+        let note = {
+            let mut filled = cells.iter().filter(|c| !c.trim().is_empty());
+            matches!((filled.next(), filled.next()), (Some(c), None) if normalize_key(c).is_err())
+        };
+        if cells.len() < width && dialect.format == "csv" && !note {
             return Err(input_error(format!(
                 "{name}, {line_word} {line}: {} fields, but the header has {width} ({})",
                 cells.len(),

@@ -401,3 +401,41 @@ fn check_against_the_published_2018_tables() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
 }
+
+/// The same for CSV: title lines without a delimiter, a blank line, a
+/// footer; line numbers count every line of the file.
+#[test]
+fn csv_with_title_lines_and_footer() {
+    let dir = scratch("tables_csv_titles");
+    let path = dir.join("ewr.csv");
+    std::fs::write(
+        &path,
+        "Einwohner in Berlin\nStand 31.12.2018\n\nPLR;E_E;E_EW\n01011101;3384;1633\n01011102;196;69\nQuelle: AfS\n",
+    )
+    .unwrap();
+    let o = lor(&[
+        "aggregate",
+        s(&path),
+        "--levels",
+        "berlin",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "level,key,name,E_E,E_EW\nberlin,BE,Berlin,3580,1702\n"
+    );
+    let e = stderr(&o);
+    assert!(e.contains("the header is line 4"), "{e}");
+    assert!(e.contains("line 7 ('Quelle: AfS')"), "{e}");
+    let o = lor(&[
+        "aggregate",
+        s(&path),
+        "--header-row",
+        "4",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
