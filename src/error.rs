@@ -92,6 +92,14 @@ pub enum WarningCode {
     Negative,
     /// Empty or suppressed cells: units left empty in a sum, or columns with such cells.
     MissingValues,
+    /// Rows above the header (titles, notes) skipped while reading.
+    TitleRows,
+    /// A computed value differs from the published table (the check-against option): unit, column, both values.
+    PublishedDeviation,
+    /// A unit of a published table (the check-against option) was not computed.
+    PublishedUnit,
+    /// A derived column or ratio divides by zero in some units (their cells are left empty).
+    DivisionByZero,
     /// Note: cells with the statistics office's marker '-' (nothing there) read as 0.
     ZeroMarker,
     /// Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).
@@ -158,6 +166,10 @@ impl WarningCode {
         WarningCode::ShareRange,
         WarningCode::Negative,
         WarningCode::MissingValues,
+        WarningCode::TitleRows,
+        WarningCode::PublishedDeviation,
+        WarningCode::PublishedUnit,
+        WarningCode::DivisionByZero,
         WarningCode::ZeroMarker,
         WarningCode::Catalogue,
         WarningCode::FixId,
@@ -197,6 +209,10 @@ impl WarningCode {
             WarningCode::ShareRange => "share-range",
             WarningCode::Negative => "negative",
             WarningCode::MissingValues => "missing-values",
+            WarningCode::TitleRows => "title-rows",
+            WarningCode::PublishedDeviation => "published-deviation",
+            WarningCode::PublishedUnit => "published-unit",
+            WarningCode::DivisionByZero => "division-by-zero",
             WarningCode::ZeroMarker => "zero-marker",
             WarningCode::Catalogue => "catalogue",
             WarningCode::FixId => "fix-id",
@@ -237,6 +253,10 @@ impl WarningCode {
             WarningCode::ShareRange => "A share column has values outside 0–100 (a rate of change, or not in %?).",
             WarningCode::Negative => "A count column has negative values.",
             WarningCode::MissingValues => "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
+            WarningCode::TitleRows => "Rows above the header (titles, notes) skipped while reading.",
+            WarningCode::PublishedDeviation => "A computed value differs from the published table (the check-against option): unit, column, both values.",
+            WarningCode::PublishedUnit => "A unit of a published table (the check-against option) was not computed.",
+            WarningCode::DivisionByZero => "A derived column or ratio divides by zero in some units (their cells are left empty).",
             WarningCode::ZeroMarker => "Note: cells with the statistics office's marker '-' (nothing there) read as 0.",
             WarningCode::Catalogue => "Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).",
             WarningCode::FixId => "A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).",

@@ -93,6 +93,9 @@ pub struct RuleFlags {
     /// Carry as a label (kept where constant).
     pub carry: Vec<String>,
     pub drop: Vec<String>,
+    /// `NAME=EXPR`: a new column computed per row (see [`crate::expr`]),
+    /// then aggregated by its own rule like any column.
+    pub add: Vec<String>,
 }
 
 /// Glob match with `*` (any run of characters) and `?` (one character).
@@ -363,6 +366,119 @@ fn parse_ratio(spec: &str) -> Option<(String, String, f64)> {
     (!n.is_empty() && !d.is_empty()).then(|| (n.to_string(), d.to_string(), factor))
 }
 
+/// The hidden column that holds the numerator or denominator expression of
+/// the ratio `name` (computed by [`plan_table`], dropped from the output).
+pub fn ratio_helper(name: &str, part: &str) -> String {
+    format!("{name} [{part}]")
+}
+
+fn ratio_helpers(flags: &RuleFlags) -> Vec<String> {
+    flags
+        .ratio
+        .iter()
+        .filter_map(|v| v.split_once('='))
+        .flat_map(|(c, _)| {
+            let c = c.trim();
+            [ratio_helper(c, "numerator"), ratio_helper(c, "denominator")]
+        })
+        .collect()
+}
+
+/// `COL=NUM/DEN[*F]` of `--ratio` → (column, numerator column, denominator
+/// column, factor). Plain column names (which may contain spaces) are read
+/// as before; anything else is an expression (see [`crate::expr`]) whose
+/// numerator and denominator, when not a single column, are the helper
+/// columns added by [`plan_table`].
+fn resolve_ratio(table: &StatTable, v: &str) -> Result<(String, String, String, f64)> {
+    if let Some((col, spec)) = v.split_once('=') {
+        if let Some((n, d, factor)) = parse_ratio(spec) {
+            if let (Ok(n), Ok(d)) = (
+                numeric_column(table, &n, "--ratio"),
+                numeric_column(table, &d, "--ratio"),
+            ) {
+                return Ok((col.trim().to_string(), n.to_string(), d.to_string(), factor));
+            }
+        }
+    }
+    let r = crate::expr::parse_ratio("--ratio", v, table)?;
+    let side = |e: &crate::expr::Expr, part: &str| -> Result<String> {
+        match e.as_column() {
+            Some(c) => Ok(c.to_string()),
+            None => {
+                let h = ratio_helper(&r.name, part);
+                if table.column(&h).is_none() {
+                    return Err(usage_error(format!(
+                        "--ratio '{v}': the {part} is an expression; it is computed when the rules are planned with the table (plan_table)"
+                    )));
+                }
+                Ok(h)
+            }
+        }
+    };
+    Ok((
+        r.name.clone(),
+        side(&r.numerator, "numerator")?,
+        side(&r.denominator, "denominator")?,
+        r.factor,
+    ))
+}
+
+/// Compute the derived columns (`--add`, and the numerators and
+/// denominators of `--ratio` expressions) into `table`, then decide the
+/// rule of every column as [`plan_rules`] does.
+///
+/// A derived column that divides is a ratio, not a count: without a rule
+/// (`--weighted`, `--ratio`, `--sum`…) it is an error, never summed.
+pub fn plan_table(
+    table: &mut StatTable,
+    flags: &RuleFlags,
+    missing: crate::aggregate::MissingPolicy,
+) -> Result<(Vec<ColumnRule>, Warnings)> {
+    let mut warnings = Warnings::default();
+    let mut dividing: Vec<(String, String)> = Vec::new();
+    for v in &flags.add {
+        let (name, e) = crate::expr::parse("--add", v, table)?;
+        warnings.extend(crate::expr::add_column(table, &name, &e, missing, "--add")?);
+        if e.divides() {
+            dividing.push((name, v.clone()));
+        }
+    }
+    for v in &flags.ratio {
+        let simple = v
+            .split_once('=')
+            .and_then(|(_, s)| parse_ratio(s))
+            .is_some_and(|(n, d, _)| {
+                numeric_column(table, &n, "--ratio").is_ok()
+                    && numeric_column(table, &d, "--ratio").is_ok()
+            });
+        if simple {
+            continue;
+        }
+        let r = crate::expr::parse_ratio("--ratio", v, table)?;
+        for (e, part) in [(&r.numerator, "numerator"), (&r.denominator, "denominator")] {
+            let h = ratio_helper(&r.name, part);
+            if e.as_column().is_none() && table.column(&h).is_none() {
+                warnings.extend(crate::expr::add_column(table, &h, e, missing, "--ratio")?);
+            }
+        }
+    }
+    let (rules, w) = plan_rules(table, flags)?;
+    warnings.extend(w);
+    for (name, v) in dividing {
+        if rules
+            .iter()
+            .any(|r| r.column == name && r.origin == Origin::Count)
+        {
+            return Err(usage_error(format!(
+                "--add '{v}': the expression divides, so '{name}' is a ratio and must not be summed. \
+                 Recompute it from sums with --ratio '{v}' instead, or give it a rule, e.g. --weighted '{name}=COUNT_COLUMN'; \
+                 if it really is a count, say --sum '{name}'"
+            )));
+        }
+    }
+    Ok((rules, warnings))
+}
+
 /// Decide the rule of every column of `table`.
 ///
 /// Explicit flags win; then labels; then counts. A column that looks like a
@@ -453,15 +569,7 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
     }
     let mut derived: Vec<ColumnRule> = Vec::new();
     for v in &flags.ratio {
-        let err = || {
-            usage_error(format!(
-                "--ratio '{v}': write COLUMN=NUMERATOR/DENOMINATOR[*FACTOR], e.g. --ratio 'Anteil_w=E_EW/E_E*100'"
-            ))
-        };
-        let (col, spec) = v.split_once('=').ok_or_else(err)?;
-        let (n, d, factor) = parse_ratio(spec).ok_or_else(err)?;
-        let numerator = numeric_column(table, &n, "--ratio")?.to_string();
-        let denominator = numeric_column(table, &d, "--ratio")?.to_string();
+        let (col, numerator, denominator, factor) = resolve_ratio(table, v)?;
         let col = col.trim();
         let rule = Rule::Ratio {
             numerator: numerator.clone(),
@@ -497,7 +605,16 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
 
     let mut rules = Vec::with_capacity(table.columns.len());
     let mut unruled_shares: Vec<&str> = Vec::new();
+    let helpers = ratio_helpers(flags);
     for (i, c) in table.columns.iter().enumerate() {
+        if helpers.contains(&c.name) {
+            rules.push(ColumnRule {
+                column: c.name.clone(),
+                rule: Rule::Drop,
+                origin: Origin::Explicit,
+            });
+            continue;
+        }
         if let Some((rule, flag)) = explicit.get(c.name.as_str()) {
             if *rule == Rule::Sum && share_like_name(&c.name) {
                 warnings.push(

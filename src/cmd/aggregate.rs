@@ -9,9 +9,9 @@ use lor::error::{usage_error, Warnings};
 use lor::geometry::{read_layer, LayerOptions};
 use lor::key::{Level, Vintage};
 use lor::names::Names;
-use lor::output::{render, write_all_atomic, write_atomic, Format};
+use lor::output::{render_with, write_all_atomic, write_atomic, Format};
 use lor::overlay::Tolerance;
-use lor::rules::{plan_rules, RuleFlags};
+use lor::rules::{plan_table, RuleFlags};
 use lor::sample::Sample;
 use lor::sozialraum;
 use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
@@ -71,6 +71,10 @@ pub struct Args {
     /// Sheet of an XLSX workbook (default: the first).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     sheet: Option<String>,
+    /// The row with the column names, counted from 1 (detected below title
+    /// rows otherwise).
+    #[arg(long, value_name = "N", help_heading = "Input")]
+    header_row: Option<usize>,
     /// LOR vintage of the keys: 2006 or 2021 (detected otherwise).
     #[arg(long, value_name = "YEAR", help_heading = "Input")]
     lor: Option<String>,
@@ -105,6 +109,14 @@ pub struct Args {
         conflicts_with = "output_dir"
     )]
     output: Option<PathBuf>,
+    /// Round counts to N decimals so that every level still adds up: the
+    /// units of a level add up to their rounded parent (largest remainder).
+    /// Without it, counts stay as computed (fractions after --assign area).
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    round: Option<u32>,
+    /// Round shares, ratios and means to N decimals.
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    decimals: Option<u32>,
     /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     output_dir: Option<PathBuf>,
@@ -151,6 +163,31 @@ pub struct Args {
     /// LOR-keyed layers; the Bezirk is the top row.
     #[arg(long, value_name = "BB", value_parser = bezirk_value)]
     bezirk: Option<Bezirk>,
+    /// Column headers: 'de' for the built-in German labels of the
+    /// statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV
+    /// file 'code;label'. XLSX keeps the codes in a second header row.
+    #[arg(long, value_name = "de|FILE", help_heading = "Output")]
+    labels: Option<String>,
+    /// Rename a column in the output: 'OLD=NEW'. Repeatable.
+    #[arg(long, value_name = "OLD=NEW", help_heading = "Output")]
+    rename: Vec<String>,
+    /// Keep the key-part columns (BEZ, PGR, BZR, PLR, STADTRAUM, …) in XLSX,
+    /// where they are left out by default (CSV keeps them; drop them there
+    /// with --drop).
+    #[arg(long, help_heading = "Output")]
+    keep_labels: bool,
+    /// Compare the computed levels with published tables (CSV; the level of
+    /// each row from its key length): counts must be equal, shares within
+    /// --check-tolerance. Each deviation is a warning; --strict fails.
+    #[arg(long, value_name = "FILE", num_args = 1.., help_heading = "Check")]
+    check_against: Vec<PathBuf>,
+    /// Match a computed column with a published one: 'COMPUTED=PUBLISHED'.
+    #[arg(long, value_name = "A=B", help_heading = "Check")]
+    map: Vec<String>,
+    /// Largest accepted difference of a share, ratio or mean from the
+    /// published value (in the column's unit, e.g. percentage points).
+    #[arg(long, value_name = "X", default_value_t = 0.01, help_heading = "Check")]
+    check_tolerance: f64,
     /// Treat warnings (unknown keys, missing PLR, totals that disagree, …)
     /// as errors: exit code 3 and no output.
     #[arg(long)]
@@ -187,6 +224,13 @@ struct Plan {
     sozialraum_layer: LayerOptions,
     tolerance: Tolerance,
     bezirk: Option<Bezirk>,
+    round: Option<u32>,
+    decimals: Option<u32>,
+    check_against: Vec<PathBuf>,
+    map: Vec<(String, String)>,
+    check_tolerance: f64,
+    codebook: lor::labels::Codebook,
+    keep_labels: bool,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -267,6 +311,7 @@ fn plan(args: Args) -> Result<Plan> {
             decimal,
             encoding: args.encoding,
             allow_duplicate_keys: false,
+            header_row: args.header_row,
         },
         names: args.names,
         vintage,
@@ -281,6 +326,13 @@ fn plan(args: Args) -> Result<Plan> {
         sozialraum_layer: args.sozialraum_layer.options(),
         tolerance,
         bezirk: args.bezirk,
+        round: args.round,
+        decimals: args.decimals,
+        map: lor::reconcile::parse_map(&args.map)?,
+        check_against: args.check_against,
+        check_tolerance: args.check_tolerance,
+        codebook: lor::labels::Codebook::from_flags(args.labels.as_deref(), &args.rename)?,
+        keep_labels: args.keep_labels,
     })
 }
 
@@ -372,7 +424,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     warnings.extend(check_coverage(&table, names.as_ref()));
     warnings.extend(check_totals(&table));
 
-    let (rules, w) = plan_rules(&table, &plan.rules)?;
+    let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
     warnings.extend(w);
     let (mut tables, w) =
         aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
@@ -419,8 +471,20 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         tables.push(t);
     }
 
+    for f in &plan.check_against {
+        let (_, w) =
+            lor::reconcile::check_against(&tables, &rules, f, &plan.map, plan.check_tolerance)?;
+        warnings.extend(w);
+    }
+    lor::rounding::round_tables(&mut tables, &rules, plan.round, plan.decimals);
+    let codes = if plan.codebook.is_empty() {
+        None
+    } else {
+        Some(plan.codebook.apply(&mut tables)?)
+    };
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
+    let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
         let mut shapes = std::collections::BTreeMap::new();
@@ -454,23 +518,72 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             }
         };
     }
-    write_output(&tables, plan.format, &plan.target)
+    write_output(&tables, plan.format, &plan.target, &presentation)
+}
+
+/// Title, label codes, hidden key-part columns and notes for XLSX.
+fn presentation(
+    table: &StatTable,
+    rules: &[lor::rules::ColumnRule],
+    codes: Option<Vec<String>>,
+    warnings: &Warnings,
+    keep_labels: bool,
+) -> lor::output::Presentation {
+    let mut title = format!("Quelle: {}", table.source);
+    let zeit = table
+        .columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case("ZEIT"))
+        .and_then(|c| c.raw.first().filter(|f| c.raw.iter().all(|r| r == *f)));
+    if let Some(z) = zeit {
+        title.push_str(&format!(" · Stand (ZEIT): {z}"));
+    }
+    if let Some((v, _)) = table.vintage() {
+        title.push_str(&format!(" · LOR {}", v.label()));
+    }
+    let hidden = if keep_labels {
+        Vec::new()
+    } else {
+        rules
+            .iter()
+            .filter(|r| {
+                r.rule == lor::rules::Rule::Label && lor::labels::is_key_part_name(&r.column)
+            })
+            .map(|r| r.column.clone())
+            .collect()
+    };
+    lor::output::Presentation {
+        title: Some(title),
+        codes,
+        hidden,
+        notes: warnings.iter().map(|w| w.message.clone()).collect(),
+    }
 }
 
 /// Write tables to a file (atomically) or to stdout.
 pub fn write_tables(tables: &[LevelTable], format: Format, output: Option<&Path>) -> Result<()> {
     match output {
-        Some(p) => write_output(tables, format, &Target::File(p.to_path_buf())),
-        None => write_output(tables, format, &Target::Stdout),
+        Some(p) => write_output(
+            tables,
+            format,
+            &Target::File(p.to_path_buf()),
+            &Default::default(),
+        ),
+        None => write_output(tables, format, &Target::Stdout, &Default::default()),
     }
 }
 
-fn write_output(tables: &[LevelTable], format: Format, target: &Target) -> Result<()> {
+fn write_output(
+    tables: &[LevelTable],
+    format: Format,
+    target: &Target,
+    p: &lor::output::Presentation,
+) -> Result<()> {
     match target {
-        Target::Stdout => lor::write::write_stdout(&render(tables, format)?),
-        Target::File(path) => write_atomic(path, &render(tables, format)?),
+        Target::Stdout => lor::write::write_stdout(&render_with(tables, format, p)?),
+        Target::File(path) => write_atomic(path, &render_with(tables, format, p)?),
         Target::Dir(dir) => {
-            let files = per_level_files(tables, format, dir)?;
+            let files = per_level_files(tables, format, dir, p)?;
             write_all_atomic(&files)
         }
     }
@@ -480,12 +593,13 @@ fn per_level_files(
     tables: &[LevelTable],
     format: Format,
     dir: &Path,
+    p: &lor::output::Presentation,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     tables
         .iter()
         .map(|t| {
             let path = dir.join(format!("{}.{}", t.level, format.extension()));
-            Ok((path, render(std::slice::from_ref(t), format)?))
+            Ok((path, render_with(std::slice::from_ref(t), format, p)?))
         })
         .collect()
 }

@@ -153,9 +153,17 @@ pub struct RuleArgs {
     #[arg(long, value_name = "COLS=WEIGHT", help_heading = "Rules")]
     weighted: Vec<String>,
     /// Share recomputed from counts: 'COL=NUMERATOR/DENOMINATOR[*FACTOR]',
-    /// e.g. 'Anteil_w=E_EW/E_E*100'. Repeatable.
+    /// e.g. 'Anteil_w=E_EW/E_E*100'; numerator and denominator may be
+    /// expressions as in --add: 'Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100'.
+    /// Repeatable.
     #[arg(long, value_name = "COL=NUM/DEN", help_heading = "Rules")]
     ratio: Vec<String>,
+    /// A new column computed in every PLR, then aggregated by its own rule:
+    /// 'NAME=EXPR' with + - * /, parentheses, numbers and columns (quote
+    /// names with spaces: "EW 31.12.2020" or `EW 31.12.2020`), e.g.
+    /// 'Kinder_u6=E_EU1+E_E1U6'. Repeatable.
+    #[arg(long, value_name = "NAME=EXPR", help_heading = "Rules")]
+    add: Vec<String>,
     /// Smallest value of the members.
     #[arg(long, value_name = "COLS", help_heading = "Rules")]
     min: Vec<String>,
@@ -190,6 +198,7 @@ impl RuleArgs {
             max: self.max.clone(),
             carry: self.carry.clone(),
             drop: self.drop.clone(),
+            add: self.add.clone(),
         }
     }
 

@@ -9,7 +9,7 @@ use lor::error::{examples, usage_error, Warnings};
 use lor::geometry::read_layer;
 use lor::key::Level;
 use lor::names::Names;
-use lor::rules::plan_rules;
+use lor::rules::plan_table;
 use lor::stats::{read_stats, ReadOptions};
 use lor::weights::{read_list, WeightTable};
 
@@ -99,7 +99,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         decimal: args.decimal,
         ..ReadOptions::default()
     };
-    let (table, w) = read_stats(&args.stats, &read)?;
+    let (mut table, w) = read_stats(&args.stats, &read)?;
     warnings.extend(w);
 
     // The weight table: built from polygons, or read and chained.
@@ -131,7 +131,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let mut chain = chain.expect("checked above");
     warnings.extend(lor::chain::check_coverage(&table, &chain));
 
-    let (mut rules, w) = plan_rules(&table, &args.rules.flags())?;
+    let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing_policy)?;
     warnings.extend(w);
     // The source units' key parts do not describe the target units.
     lor::rules::drop_key_parts(&table, &mut rules);

@@ -93,15 +93,37 @@ impl Format {
     }
 }
 
+/// How a table is presented to a reader (used by XLSX).
+#[derive(Debug, Clone, Default)]
+pub struct Presentation {
+    /// A line above the header: source file, date, LOR vintage.
+    pub title: Option<String>,
+    /// The codes of the columns when the headers are labels: a second
+    /// header row.
+    pub codes: Option<Vec<String>>,
+    /// Columns left out (the key parts `BEZ`, `PGR`, … in XLSX).
+    pub hidden: Vec<String>,
+    /// The warnings of the run, for a `Hinweise` sheet.
+    pub notes: Vec<String>,
+}
+
 /// Render tables as one long table (`level`, `key`, `name`, columns…); XLSX
 /// gets one sheet per level.
 pub fn render(tables: &[LevelTable], format: Format) -> Result<Vec<u8>> {
+    render_with(tables, format, &Presentation::default())
+}
+
+/// [`render`], with a title, label codes, hidden columns and notes in XLSX.
+pub fn render_with(tables: &[LevelTable], format: Format, p: &Presentation) -> Result<Vec<u8>> {
+    if format == Format::Xlsx {
+        return render_xlsx(tables, p);
+    }
     match format {
         Format::Csv => Ok(render_csv(tables, b',', false)),
         Format::ExcelCsv => Ok(render_csv(tables, b';', true)),
         Format::Json => Ok(render_json(tables)),
         Format::Parquet => render_parquet(tables),
-        Format::Xlsx => render_xlsx(tables),
+        Format::Xlsx => render_xlsx(tables, p),
         Format::Table => Ok(render_table(tables)),
         Format::GeoJson => Err(usage_error(
             "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
@@ -408,11 +430,12 @@ fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
 /// Excel sheet name for a level: `BZR`, `PGR`, `Bezirk`, `Berlin`, …
 fn sheet_name(level: &str) -> String {
     let s = match level {
-        "plr" => "PLR".to_string(),
-        "bzr" => "BZR".to_string(),
-        "pgr" => "PGR".to_string(),
-        "bez" => "Bezirk".to_string(),
+        "plr" => "Planungsräume".to_string(),
+        "bzr" => "Bezirksregionen".to_string(),
+        "pgr" => "Prognoseräume".to_string(),
+        "bez" => "Bezirke".to_string(),
         "berlin" => "Berlin".to_string(),
+        "sozialraum" => "Sozialräume".to_string(),
         other => {
             let mut c = other.chars();
             match c.next() {
@@ -427,8 +450,8 @@ fn sheet_name(level: &str) -> String {
         .collect()
 }
 
-fn render_xlsx(tables: &[LevelTable]) -> Result<Vec<u8>> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook};
+fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format as XFormat, Workbook};
     let mut wb = Workbook::new();
     // A fixed creation date: the same tables give the same bytes.
     let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -438,38 +461,93 @@ fn render_xlsx(tables: &[LevelTable]) -> Result<Vec<u8>> {
             .set_title("lor aggregate"),
     );
     let bold = XFormat::new().set_bold();
+    let title_fmt = XFormat::new().set_italic();
+    let code_fmt = XFormat::new().set_font_color(Color::Gray).set_italic();
+    let grey = Color::RGB(0x80_80_80);
+    let int_fmt = XFormat::new().set_num_format("#,##0");
+    let dec_fmt = XFormat::new().set_num_format("#,##0.0##");
     let xerr = |e: rust_xlsxwriter::XlsxError| anyhow::anyhow!("writing XLSX: {e}");
     for t in tables {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&t.level)).map_err(xerr)?;
+        let shown: Vec<usize> = (0..t.columns.len())
+            .filter(|&j| {
+                let code = p
+                    .codes
+                    .as_ref()
+                    .and_then(|c| c.get(j))
+                    .unwrap_or(&t.columns[j]);
+                !p.hidden.contains(code)
+            })
+            .collect();
         let mut header = vec!["key".to_string(), "name".to_string()];
-        header.extend(safe_column_names(&t.columns, IDENTITY_FIELDS));
+        let shown_names: Vec<String> = shown.iter().map(|&j| t.columns[j].clone()).collect();
+        header.extend(safe_column_names(&shown_names, IDENTITY_FIELDS));
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        let mut r0 = 0u32;
+        if let Some(title) = &p.title {
+            ws.write_string_with_format(0, 0, title, &title_fmt)
+                .map_err(xerr)?;
+            r0 = 1;
+        }
         for (j, h) in header.iter().enumerate() {
-            ws.write_string_with_format(0, j as u16, h, &bold)
+            ws.write_string_with_format(r0, j as u16, h, &bold)
                 .map_err(xerr)?;
         }
+        r0 += 1;
+        if let Some(codes) = &p.codes {
+            for (c, &j) in shown.iter().enumerate() {
+                let code = codes.get(j).cloned().unwrap_or_default();
+                widths[c + 2] = widths[c + 2].min(40).max(code.chars().count());
+                ws.write_string_with_format(r0, (c + 2) as u16, &code, &code_fmt)
+                    .map_err(xerr)?;
+            }
+            r0 += 1;
+        }
+        // Integral columns with thousands separators, others with decimals.
+        let integral: Vec<bool> = shown
+            .iter()
+            .map(|&j| {
+                t.rows
+                    .iter()
+                    .all(|r| r[j].num().is_none_or(|x| x.fract() == 0.0))
+            })
+            .collect();
         for (i, key) in t.keys.iter().enumerate() {
-            let r = (i + 1) as u32;
-            ws.write_string(r, 0, key).map_err(xerr)?;
-            ws.write_string(r, 1, &t.names[i]).map_err(xerr)?;
+            let r = r0 + i as u32;
+            // The row of units assigned to no Sozialraum: grey and italic.
+            let unassigned = key == "-";
+            let mark = |f: &XFormat| {
+                if unassigned {
+                    f.clone().set_italic().set_font_color(grey)
+                } else {
+                    f.clone()
+                }
+            };
+            ws.write_string_with_format(r, 0, key, &mark(&XFormat::new()))
+                .map_err(xerr)?;
+            ws.write_string_with_format(r, 1, &t.names[i], &mark(&XFormat::new()))
+                .map_err(xerr)?;
             widths[0] = widths[0].max(key.len());
             widths[1] = widths[1].max(t.names[i].chars().count());
-            for (j, v) in t.rows[i].iter().enumerate() {
-                let c = (j + 2) as u16;
-                match v {
+            for (c, &j) in shown.iter().enumerate() {
+                let col = (c + 2) as u16;
+                match &t.rows[i][j] {
                     Value::Num(x) => {
-                        ws.write_number(r, c, *x).map_err(xerr)?;
-                        let shown = if x.fract() == 0.0 {
-                            format_f64(*x).len()
-                        } else {
-                            10
-                        };
-                        widths[j + 2] = widths[j + 2].max(shown);
+                        let f = if integral[c] { &int_fmt } else { &dec_fmt };
+                        ws.write_number_with_format(r, col, *x, &mark(f))
+                            .map_err(xerr)?;
+                        let s = format_f64(x.round());
+                        let digits = s.trim_start_matches('-').len();
+                        let shown = s.len()
+                            + (digits.saturating_sub(1)) / 3
+                            + if integral[c] { 0 } else { 4 };
+                        widths[c + 2] = widths[c + 2].max(shown);
                     }
                     Value::Text(s) => {
-                        ws.write_string(r, c, s).map_err(xerr)?;
-                        widths[j + 2] = widths[j + 2].max(s.chars().count());
+                        ws.write_string_with_format(r, col, s, &mark(&XFormat::new()))
+                            .map_err(xerr)?;
+                        widths[c + 2] = widths[c + 2].max(s.chars().count());
                     }
                     Value::Missing => {}
                 }
@@ -479,7 +557,20 @@ fn render_xlsx(tables: &[LevelTable]) -> Result<Vec<u8>> {
             ws.set_column_width(j as u16, (*w).clamp(6, 60) as f64 + 1.0)
                 .map_err(xerr)?;
         }
-        ws.set_freeze_panes(1, 0).map_err(xerr)?;
+        ws.set_freeze_panes(r0, 2).map_err(xerr)?;
+    }
+    if !p.notes.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Hinweise").map_err(xerr)?;
+        ws.write_string_with_format(0, 0, "Hinweise dieses Laufs", &bold)
+            .map_err(xerr)?;
+        let mut width = 20;
+        for (i, n) in p.notes.iter().enumerate() {
+            ws.write_string((i + 1) as u32, 0, n).map_err(xerr)?;
+            width = width.max(n.chars().count());
+        }
+        ws.set_column_width(0, width.min(200) as f64)
+            .map_err(xerr)?;
     }
     wb.save_to_buffer().map_err(xerr)
 }

@@ -18,8 +18,10 @@ pub enum Level {
     Berlin,
 }
 
-/// Key of the whole city in output tables (as in the statistics office's tables).
-pub const BERLIN_KEY: &str = "0";
+/// Key of the whole city in output tables: `BE`, the official abbreviation
+/// of the Land Berlin (ISO 3166-2 `DE-BE`). The statistics office's tables
+/// use `0`; `lor aggregate --check-against` reads both.
+pub const BERLIN_KEY: &str = "BE";
 
 impl Level {
     pub const ALL: [Level; 5] = [
@@ -320,7 +322,7 @@ mod tests {
         assert_eq!(Level::Bzr.parent_of(k), "040304");
         assert_eq!(Level::Pgr.parent_of(k), "0403");
         assert_eq!(Level::Bezirk.parent_of(k), "04");
-        assert_eq!(Level::Berlin.parent_of(k), "0");
+        assert_eq!(Level::Berlin.parent_of(k), "BE");
     }
 
     #[test]

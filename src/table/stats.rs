@@ -141,6 +141,9 @@ pub struct ReadOptions {
     /// Allow a key in several rows (lists such as PLR → Sozialraum with
     /// weights); statistics never allow it.
     pub allow_duplicate_keys: bool,
+    /// The row (line of a CSV, row of a sheet, counted from 1) that holds
+    /// the column names; detected below title rows otherwise.
+    pub header_row: Option<usize>,
 }
 
 /// Read a statistics file (CSV or XLSX).
@@ -225,9 +228,14 @@ fn decode(name: &str, bytes: &[u8], label: Option<&str>) -> Result<(String, &'st
 }
 
 /// The delimiter of a CSV: the most frequent of `;`, tab, `,`, `|` outside
-/// quotes in the first line.
+/// quotes in the first line that has one (title lines above the header have
+/// none).
 pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).take(30);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = lines
+        .find(|l| l.bytes().any(|b| matches!(b, b';' | b'\t' | b',' | b'|')))
+        .unwrap_or(first);
     let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0), (b'|', 0)];
     let mut in_quotes = false;
     for b in first.bytes() {
@@ -273,37 +281,22 @@ fn parse_csv(
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
-    // Line numbers from byte offsets: the csv reader's own line count is
-    // one too low after a CRLF line end.
-    let mut counted = (0usize, 1usize); // (byte offset, line there)
-    let mut line_at = |byte: usize| -> usize {
-        let (from, line) = counted;
-        // After a CR the reader's record may start on the LF before the row.
-        let mut byte = byte.min(text.len());
-        while byte < text.len() && matches!(text.as_bytes()[byte], b'\r' | b'\n') {
-            byte += 1;
-        }
-        let more = if byte >= from {
-            text.as_bytes()[from..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-        } else {
-            return 1 + text.as_bytes()[..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-        };
-        counted = (byte, line + more);
-        line + more
-    };
+    // Line numbers from byte offsets: the csv crate counts a record after a
+    // blank line from the blank line.
+    let bytes = text.as_bytes();
+    let (mut seen, mut newlines) = (0usize, 0usize);
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {
-                let line = record
-                    .position()
-                    .map(|p| line_at(p.byte() as usize))
-                    .unwrap_or(0);
+                let mut b = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+                while b < bytes.len() && matches!(bytes[b], b'\r' | b'\n') {
+                    b += 1;
+                }
+                if b >= seen {
+                    newlines += bytes[seen..b].iter().filter(|&&c| c == b'\n').count();
+                    seen = b;
+                }
+                let line = newlines + 1;
                 if record.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -313,7 +306,10 @@ fn parse_csv(
             Err(e) => {
                 let line = e
                     .position()
-                    .map(|p| line_at(p.byte() as usize))
+                    .map(|p| {
+                        let b = (p.byte() as usize).min(bytes.len());
+                        1 + bytes[..b].iter().filter(|&&c| c == b'\n').count()
+                    })
                     .unwrap_or(0);
                 return Err(input_error(format!(
                     "{name}, line {line}: cannot read CSV: {e}"
@@ -886,6 +882,78 @@ fn find_key_column(name: &str, rows: &[(usize, Vec<String>)], key: Option<&str>)
     )))
 }
 
+/// A good header: at least two names, and at most one in five cells of the
+/// row (up to its last name) empty.
+fn header_like(cells: &[String]) -> bool {
+    let last = cells.iter().rposition(|c| !c.trim().is_empty());
+    let Some(last) = last else { return false };
+    let filled = cells[..=last]
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    filled >= 2 && filled * 5 >= (last + 1) * 4
+}
+
+/// Title rows above the header (a workbook's heading, source, date): the
+/// header is `--header-row N`, else the first row that looks like a header
+/// (mostly non-empty names) and has a key column below it. The rows above
+/// are reported and skipped.
+fn skip_title_rows(
+    name: &str,
+    mut rows: Vec<(usize, Vec<String>)>,
+    opts: &ReadOptions,
+    line_word: &str,
+    warnings: &mut Warnings,
+) -> Result<Vec<(usize, Vec<String>)>> {
+    let start = match opts.header_row {
+        Some(n) => rows.iter().position(|(l, _)| *l == n).ok_or_else(|| {
+            usage_error(format!(
+                "{name}: --header-row {n}: {line_word} {n} is empty or not in the file (it has {} {line_word}s)",
+                rows.last().map(|r| r.0).unwrap_or(0)
+            ))
+        })?,
+        None => {
+            let first_ok = header_like(&rows[0].1)
+                && find_key_column(name, &rows, opts.key.as_deref()).is_ok();
+            if first_ok {
+                0
+            } else {
+                (1..rows.len().min(30))
+                    .find(|&i| {
+                        header_like(&rows[i].1)
+                            && find_key_column(name, &rows[i..], opts.key.as_deref()).is_ok()
+                    })
+                    .unwrap_or(0)
+            }
+        }
+    };
+    if start > 0 {
+        let titles: Vec<String> = rows[..start]
+            .iter()
+            .map(|(l, c)| {
+                let t = c
+                    .iter()
+                    .find(|x| !x.trim().is_empty())
+                    .cloned()
+                    .unwrap_or_default();
+                format!("{l} ('{}')", t.chars().take(40).collect::<String>())
+            })
+            .collect();
+        warnings.push(
+            crate::error::WarningCode::TitleRows,
+            format!(
+                "{name}: the header is {line_word} {}; {} {line_word}{} above it skipped (titles?): {line_word} {}",
+                rows[start].0,
+                start,
+                if start == 1 { "" } else { "s" },
+                examples(&titles, 3)
+            ),
+        );
+        rows.drain(..start);
+    }
+    Ok(rows)
+}
+
 fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTable, Warnings)> {
     let RawTable {
         mut dialect,
@@ -896,6 +964,7 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     if rows.is_empty() {
         return Err(input_error(format!("{name}: the file is empty")));
     }
+    let rows = skip_title_rows(name, rows, opts, line_word, &mut warnings)?;
     if rows.len() == 1 {
         return Err(input_error(format!(
             "{name}: the file has a header ({} columns) but no data rows",
@@ -935,7 +1004,12 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     }
     // Ragged rows: an error, except for empty trailing cells.
     for (line, cells) in &rows[1..] {
-        if cells.len() < width && dialect.format == "csv" {
+        // A note or footer: one filled cell that is not a key (skipped below).
+        let note = {
+            let mut filled = cells.iter().filter(|c| !c.trim().is_empty());
+            matches!((filled.next(), filled.next()), (Some(c), None) if normalize_key(c).is_err())
+        };
+        if cells.len() < width && dialect.format == "csv" && !note {
             return Err(input_error(format!(
                 "{name}, {line_word} {line}: {} fields, but the header has {width} ({})",
                 cells.len(),

@@ -38,7 +38,7 @@ fn ewr_tables() -> Vec<LevelTable> {
     tables
 }
 
-/// Published key of a unit: the city is `0` there and here.
+/// Published key of a unit: the city is `0` there, `BE` here.
 fn published_key(level: Level, key: &str) -> String {
     match level {
         Level::Berlin => "0".into(),
@@ -100,7 +100,7 @@ fn ewr_counts_equal_published_tables_for_every_unit() {
     // 138 BZR + 60 PGR + 12 Bezirke + Berlin, 10 columns each.
     assert_eq!(compared, (138 + 60 + 12 + 1) * 10);
     let city = &tables[3];
-    assert_eq!(city.num("0", "E_E"), Some(3_748_148.0));
+    assert_eq!(city.num("BE", "E_E"), Some(3_748_148.0));
 }
 
 #[test]
@@ -115,8 +115,8 @@ fn ewr_labels_are_carried_not_summed() {
     assert_eq!(v("BZR"), Some(Value::Text("04".into())));
     assert_eq!(v("PLR"), Some(Value::Missing));
     let city = &tables[3];
-    assert_eq!(city.get("0", "BEZ"), Some(&Value::Missing));
-    assert_eq!(city.get("0", "ZEIT"), Some(&Value::Text("201812".into())));
+    assert_eq!(city.get("BE", "BEZ"), Some(&Value::Missing));
+    assert_eq!(city.get("BE", "ZEIT"), Some(&Value::Text("201812".into())));
 }
 
 #[test]
@@ -229,7 +229,7 @@ fn mss_2021_indicators_weighted_by_inhabitants() {
     let (bzr, pgr, city) = (&tables[0], &tables[1], &tables[2]);
     assert_eq!(bzr.keys.len(), 143);
     assert_eq!(pgr.keys.len(), 58);
-    assert_eq!(city.num("0", "EW 31.12.2020"), Some(3_769_962.0));
+    assert_eq!(city.num("BE", "EW 31.12.2020"), Some(3_769_962.0));
 
     // Independent check: derived BZR/PGR of each PLR against lor-2021.csv,
     // and the weighted means recomputed here from the raw rows.

@@ -136,13 +136,20 @@ fn xlsx_has_one_sheet_per_level_with_numbers() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["BZR", "PGR", "Bezirk", "Berlin"]);
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["Bezirksregionen", "Prognoseräume", "Bezirke", "Berlin"]
+    );
     let r = wb.worksheet_range("Berlin").unwrap();
-    assert_eq!(r.get((0, 0)), Some(&Data::String("key".into())));
+    // A title row (source, ZEIT, vintage) above the header.
+    assert!(
+        matches!(r.get((0, 0)), Some(Data::String(t)) if t.contains("EWR201812E_Matrix.csv") && t.contains("201812") && t.contains("LOR 2006"))
+    );
+    assert_eq!(r.get((1, 0)), Some(&Data::String("key".into())));
     let col = (0..r.width())
-        .find(|&c| r.get((0, c)) == Some(&Data::String("E_E".into())))
+        .find(|&c| r.get((1, c)) == Some(&Data::String("E_E".into())))
         .unwrap();
-    assert_eq!(r.get((1, col)), Some(&Data::Float(3748148.0)));
+    assert_eq!(r.get((2, col)), Some(&Data::Float(3748148.0)));
 }
 
 #[test]

@@ -196,7 +196,7 @@ fn crosswalk_file_round_trip_and_key_tables() {
     let out = stdout(&a);
     assert!(
         out.lines()
-            .any(|l| l.starts_with("berlin,0,Berlin,") && l.contains(",3769962,")),
+            .any(|l| l.starts_with("berlin,BE,Berlin,") && l.contains(",3769962,")),
         "{out}"
     );
     assert_eq!(out.lines().filter(|l| l.starts_with("pgr,")).count(), 58);
@@ -375,7 +375,7 @@ fn translate_adds_the_sozialraum_level_from_a_list() {
         out.contains("pgr,0110,Zentrum,20\n") && out.contains("pgr,0120,Moabit,15\n"),
         "{out}"
     );
-    assert!(out.contains("berlin,0,Berlin,35\n"), "{out}");
+    assert!(out.contains("berlin,BE,Berlin,35\n"), "{out}");
     assert!(
         out.contains("sozialraum,SR1,Nord,20\n") && out.contains("sozialraum,SR2,Süd,15\n"),
         "{out}"
