@@ -15,3 +15,4 @@ mod output_safety;
 mod points;
 mod properties;
 mod readme;
+mod tables;

@@ -2,7 +2,7 @@
 //! totals-preserving rounding, workbooks with title rows, reconciliation
 //! with published tables.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
