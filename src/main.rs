@@ -119,6 +119,10 @@ mod tests {
     const EMITTERS: &[(&str, &[&str])] = &[
         ("aggregate.rs", &["aggregate", "translate", "points"]),
         ("atlas.rs", &["map", "report"]),
+        ("catalogue.rs", &["aggregate", "points", "translate"]),
+        ("expr.rs", &["aggregate", "translate"]),
+        ("labels.rs", &["aggregate"]),
+        ("reconcile.rs", &["aggregate"]),
         ("classify.rs", &["map", "report"]),
         ("check.rs", &["aggregate", "check"]),
         ("crosswalk.rs", &["crosswalk", "translate"]),

@@ -52,6 +52,10 @@ pub struct Args {
     /// Decimal separator of the statistics file: ',' or '.' (detected by default).
     #[arg(long, value_name = "SEP")]
     decimal: Option<String>,
+    /// The row (counted from 1) with the column names, when titles stand
+    /// above it (detected otherwise).
+    #[arg(long, value_name = "N")]
+    header_row: Option<usize>,
     /// Findings allowed before the exit code is 3.
     #[arg(long, value_name = "N", default_value_t = 0)]
     max_findings: usize,
@@ -98,6 +102,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         };
         let opts = ReadOptions {
             decimal,
+            header_row: args.header_row,
             key: args.key.clone(),
             ..ReadOptions::default()
         };

@@ -69,6 +69,10 @@ pub struct Args {
     /// Decimal separator of the statistics: ',' or '.' (detected by default).
     #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
     decimal: Option<u8>,
+    /// The row (counted from 1) with the column names, when titles stand
+    /// above it (detected otherwise).
+    #[arg(long, value_name = "N")]
+    header_row: Option<usize>,
     /// The column of --stats to count (default: E_E, inhabitants or EW if present).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     column: Option<String>,
@@ -192,6 +196,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let read = ReadOptions {
             key: args.key.clone(),
             decimal: args.decimal,
+            header_row: args.header_row,
             ..ReadOptions::default()
         };
         let (t, w) = read_stats(stats, &read)?;

@@ -90,6 +90,10 @@ pub struct Args {
     /// Decimal separator of the statistics: ',' or '.' (detected by default).
     #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
     decimal: Option<u8>,
+    /// The row (counted from 1) with the column names, when titles stand
+    /// above it (detected otherwise).
+    #[arg(long, value_name = "N")]
+    header_row: Option<usize>,
     /// Denominator from --stats: 'NAME=COL+COL+…'; adds 'count per NAME' and
     /// '<sum> per NAME' at every level.
     #[arg(long, value_name = "NAME=COLS", requires = "stats")]
@@ -259,6 +263,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             &ReadOptions {
                 key: args.key.clone(),
                 decimal: args.decimal,
+                header_row: args.header_row,
                 ..ReadOptions::default()
             },
         )?;

@@ -39,6 +39,10 @@ pub struct Args {
     /// Decimal separator of the statistics: ',' or '.' (detected by default).
     #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
     decimal: Option<u8>,
+    /// The row (counted from 1) with the column names, when titles stand
+    /// above it (detected otherwise).
+    #[arg(long, value_name = "N")]
+    header_row: Option<usize>,
     /// Crosswalk or key table (from, to[, weight]); repeat to chain tables.
     #[arg(long, value_name = "FILE")]
     crosswalk: Vec<PathBuf>,
@@ -97,6 +101,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let read = ReadOptions {
         key: args.key.clone(),
         decimal: args.decimal,
+        header_row: args.header_row,
         ..ReadOptions::default()
     };
     let (mut table, w) = read_stats(&args.stats, &read)?;

@@ -190,7 +190,10 @@ fn looks_numeric(s: &str) -> bool {
 /// Off with [`set_formula_guard`]`(false)`.
 pub fn guard_cell(s: &str) -> Cow<'_, str> {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if formula_guard() && !looks_numeric(s) => {
+        // A lone `-` (the key of the unassigned row) is text to a spreadsheet.
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+            if formula_guard() && !looks_numeric(s) && s != "-" =>
+        {
             Cow::Owned(format!("'{s}"))
         }
         _ => Cow::Borrowed(s),

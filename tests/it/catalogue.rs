@@ -329,7 +329,7 @@ fn cli_sozialraum_level_alone_with_the_unassigned_row() {
     assert_eq!(sum, 341_327.0);
     // The orphan is named with the flag that fixes it.
     assert!(
-        stderr(&o).contains("--fix-id 124=04030417"),
+        stderr(&o).contains("--units-fix-id 124=04030417"),
         "{}",
         stderr(&o)
     );
@@ -369,49 +369,6 @@ fn targets_that_receive_nobody_are_listed_with_zero() {
          sozialraum,SR2,Süd,0\n\
          sozialraum,-,nicht zugeordnet,3\n"
     );
-}
-
-#[test]
-fn points_in_sozialraeume_share_one_assignment_and_scale() {
-    let o = lor(&[
-        "points",
-        berlin("points/kitas.geojson.gz").to_str().unwrap(),
-        "--units",
-        "lor2006:plr",
-        "--bezirk",
-        "04",
-        "--sozialraum",
-        "lor2021:pgr",
-        "--levels",
-        "bez,sozialraum",
-        "--stats",
-        berlin("stats/EWR201812E_Matrix.csv").to_str().unwrap(),
-        "--per",
-        "Kinder_u6=E_EU1+E_E1U6",
-        "--scale",
-        "100",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let r = rows(&stdout(&o));
-    let bez = r.iter().find(|r| r["level"] == "bez").unwrap();
-    let sr: Vec<&BTreeMap<String, String>> =
-        r.iter().filter(|r| r["level"] == "sozialraum").collect();
-    let num = |r: &BTreeMap<String, String>, c: &str| r[c].parse::<f64>().unwrap();
-    // Facilities and children add up to the Bezirk, the unassigned row included.
-    for col in ["count", "Kinder_u6"] {
-        let s: f64 = sr.iter().map(|r| num(r, col)).sum();
-        assert_eq!(s, num(bez, col), "{col}");
-    }
-    // The five Sozialräume of Bezirk 04 only; every PLR with a polygon is
-    // in one, so there is no unassigned row.
-    let keys: Vec<&str> = sr.iter().map(|r| r["key"].as_str()).collect();
-    assert_eq!(keys, vec!["0410", "0420", "0430", "0440", "0450"]);
-    // Numerator and denominator of every Sozialraum come from one assignment.
-    for r in &sr {
-        let ratio = num(r, "count per 100 Kinder_u6");
-        let expect = num(r, "count") / num(r, "Kinder_u6") * 100.0;
-        assert!((ratio - expect).abs() < 1e-9, "{r:?}");
-    }
 }
 
 #[test]
@@ -523,7 +480,7 @@ fn translate_does_not_carry_source_key_parts() {
     }
     assert!(header.contains("inhabitants"), "{header}");
     assert!(
-        stderr(&o).contains("read as 04030417 (--fix-from-id auto)"),
+        stderr(&o).contains("read as 04030417 (--from-fix-id auto)"),
         "{}",
         stderr(&o)
     );

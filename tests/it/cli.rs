@@ -138,7 +138,13 @@ fn xlsx_has_one_sheet_per_level_with_numbers() {
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Bezirksregionen", "Prognoseräume", "Bezirke", "Berlin"]
+        vec![
+            "Bezirksregionen",
+            "Prognoseräume",
+            "Bezirke",
+            "Berlin",
+            "Hinweise"
+        ]
     );
     let r = wb.worksheet_range("Berlin").unwrap();
     // A title row (source, ZEIT, vintage) above the header.

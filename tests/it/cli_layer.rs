@@ -84,10 +84,17 @@ fn without_the_fix_the_sozialraeume_miss_04030417() {
     let rows = rows(&stdout(&o));
     let sr_sum: f64 = rows
         .iter()
-        .filter(|r| r["level"] == "sozialraum")
+        .filter(|r| r["level"] == "sozialraum" && r["key"] != "-")
         .map(|r| num(r, "E_E"))
         .sum();
     assert_eq!(sr_sum, 330_351.0);
+    // The people without a Sozialraum are in the table: the unassigned row.
+    let unassigned: f64 = rows
+        .iter()
+        .filter(|r| r["level"] == "sozialraum" && r["key"] == "-")
+        .map(|r| num(r, "E_E"))
+        .sum();
+    assert_eq!(unassigned, 10_976.0);
     let e = stderr(&o);
     assert!(e.contains("--units-fix-id"), "{e}");
     assert!(!e.contains("--fix-id FEATURE"), "{e}");

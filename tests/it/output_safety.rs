@@ -281,7 +281,7 @@ fn formulas_from_data_are_neutralised_in_csv() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&xout).unwrap();
     assert!(
-        text.contains("plr;\"=\"\"04030417\"\"\";;5;\"'=HYPERLINK("),
+        text.contains("plr;\"=\"\"04030417\"\"\";Schloßstraße;5;\"'=HYPERLINK("),
         "{text}"
     );
     assert!(text.contains(";'@SUM(1)\r\n"), "{text}");
