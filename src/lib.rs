@@ -33,6 +33,7 @@ pub mod points;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod series;
 pub mod sozialraum;
 pub mod stats;
 pub mod weights;
