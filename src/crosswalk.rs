@@ -349,3 +349,63 @@ pub fn part_population(
     }
     Ok((pop, warnings))
 }
+
+/// Chain crosswalk or key tables (from, to[, weight]) read from `paths`
+/// after `start` (e.g. a crosswalk built from polygons): A → B, B → C, … gives
+/// A → C. Warns about keys that are both renamed and rename targets (a
+/// cycle?) and about units a table produces that the next has no row for.
+pub fn read_chain(
+    start: Option<WeightTable>,
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<(Option<WeightTable>, Warnings)> {
+    let mut warnings = Warnings::default();
+    let mut chain = start;
+    for (i, path) in paths.iter().enumerate() {
+        let (list, w) = crate::weights::read_list(path, "target")?;
+        warnings.extend(w);
+        let t = list.table;
+        // A key table whose targets are also its sources renames in circles.
+        let sources = t.sources();
+        let cyclic: Vec<&str> = t
+            .rows()
+            .iter()
+            .filter(|w| w.source != w.target && sources.contains(w.target.as_str()))
+            .map(|w| w.target.as_str())
+            .collect();
+        if !cyclic.is_empty() {
+            warnings.push(
+                "cycle",
+                format!(
+                    "{}: keys are both renamed and targets of a rename (a cycle?): {}",
+                    path.display(),
+                    examples(&cyclic, 5)
+                ),
+            );
+        }
+        chain = Some(match chain {
+            None => t,
+            Some(prev) => {
+                let gaps: Vec<String> = prev
+                    .targets()
+                    .into_iter()
+                    .filter(|k| !sources.contains(k))
+                    .map(str::to_string)
+                    .collect();
+                if !gaps.is_empty() {
+                    warnings.push(
+                        "gap",
+                        format!(
+                            "table {} of the chain ({}) has no row for {} units the table before it produces: {}",
+                            i + 1,
+                            path.display(),
+                            gaps.len(),
+                            examples(&gaps, 5)
+                        ),
+                    );
+                }
+                prev.then(&t)
+            }
+        });
+    }
+    Ok((chain, warnings))
+}

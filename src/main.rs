@@ -45,6 +45,7 @@ enum Command {
     Crosswalk(cmd::crosswalk::Args),
     Translate(cmd::translate::Args),
     Sample(cmd::sample::Args),
+    Series(cmd::series::Args),
     Check(cmd::check::Args),
     Run(cmd::run::Args),
 }
@@ -58,6 +59,7 @@ fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
         Command::Crosswalk(args) => cmd::crosswalk::run(args, ctx),
         Command::Translate(args) => cmd::translate::run(args, ctx),
         Command::Sample(args) => cmd::sample::run(args, ctx),
+        Command::Series(args) => cmd::series::run(args, ctx),
         Command::Check(args) => cmd::check::run(args, ctx),
         Command::Run(args) => cmd::run::run(args, ctx),
     }

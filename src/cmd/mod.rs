@@ -5,6 +5,7 @@ pub mod crosswalk;
 pub mod mismatch;
 pub mod points;
 pub mod sample;
+pub mod series;
 pub mod translate;
 
 use anyhow::Result;

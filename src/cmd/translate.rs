@@ -106,53 +106,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
         chain = Some(cw.table);
     }
-    for (i, path) in args.crosswalk.iter().enumerate() {
-        let (list, w) = read_list(path, "target")?;
-        warnings.extend(w);
-        let t = list.table;
-        // A key table whose targets are also its sources renames in circles.
-        let sources = t.sources();
-        let cyclic: Vec<&str> = t
-            .rows()
-            .iter()
-            .filter(|w| w.source != w.target && sources.contains(w.target.as_str()))
-            .map(|w| w.target.as_str())
-            .collect();
-        if !cyclic.is_empty() {
-            warnings.push(
-                "cycle",
-                format!(
-                    "{}: keys are both renamed and targets of a rename (a cycle?): {}",
-                    path.display(),
-                    examples(&cyclic, 5)
-                ),
-            );
-        }
-        chain = Some(match chain {
-            None => t,
-            Some(prev) => {
-                let gaps: Vec<String> = prev
-                    .targets()
-                    .into_iter()
-                    .filter(|k| !sources.contains(k))
-                    .map(str::to_string)
-                    .collect();
-                if !gaps.is_empty() {
-                    warnings.push(
-                        "gap",
-                        format!(
-                            "table {} of the chain ({}) has no row for {} units the table before it produces: {}",
-                            i + 1,
-                            path.display(),
-                            gaps.len(),
-                            examples(&gaps, 5)
-                        ),
-                    );
-                }
-                prev.then(&t)
-            }
-        });
-    }
+    let (chain, w) = lor::crosswalk::read_chain(chain, &args.crosswalk)?;
+    warnings.extend(w);
     let mut chain = chain.expect("checked above");
 
     // Coverage: keys of the statistics the crosswalk does not know, and
