@@ -202,8 +202,8 @@ pub const SERIES_FILES: [&str; 6] = [
 /// The crosswalk old keys → new keys of the series.
 pub const SERIES_CROSSWALK: &str = "lor-alt-neu.csv";
 /// Two PLR of the new keys that were one PLR in the old.
-pub const MERGED_NEW: [&str; 2] = ["13101101", "13101102"];
-pub const MERGED_OLD: &str = "13011101";
+pub const MERGED_NEW: [&str; 2] = ["13100101", "13100102"];
+pub const MERGED_OLD: &str = "13010101";
 
 /// The old key of a PLR: Prognoseraum `P0` was `0P` (LOR 2006 style).
 pub fn old_key(new: &str) -> String {

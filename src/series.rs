@@ -421,6 +421,9 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
                 let row: Vec<Value> = columns
                     .iter()
                     .map(|c| match t.column_index(c) {
+                        // The key parts of a translated date are those of
+                        // its old units: not carried.
+                        Some(_) if translated[di].is_some() && is_key_part(c) => Value::Missing,
                         Some(j) => t.rows[i][j].clone(),
                         None => Value::Missing,
                     })
@@ -483,6 +486,16 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
         },
         warnings,
     ))
+}
+
+/// Label columns that repeat parts of the key (`BEZ`, `PGR`, `RAUMID`, …).
+fn is_key_part(column: &str) -> bool {
+    let c = column.trim().to_lowercase();
+    [
+        "bez", "pgr", "bzr", "plr", "raumid", "schlüssel", "district_id", "forecast_area_id",
+        "district_region_id", "planning_area_id",
+    ]
+    .contains(&c.as_str())
 }
 
 /// The weights of one date to one level (None: cannot be made).
