@@ -1,7 +1,7 @@
 //! `lor run JOB.toml`: every quarterly table from one cron line.
 //!
 //! A job file lists steps (`[[aggregate]]`, `[[points]]`, `[[mismatch]]`,
-//! `[[crosswalk]]`, `[[translate]]`, `[[check]]`); each step's keys are the
+//! `[[crosswalk]]`, `[[translate]]`, `[[check]]`, `[[series]]`); each step's keys are the
 //! flags of that subcommand. Paths are relative to the job file. Output paths
 //! may use `{ZEIT}` (from the step's statistics), `{date}` and `{name}`.
 //! All outputs are staged beside their targets and moved into place only
@@ -59,6 +59,8 @@ struct JobFile {
     translate: Vec<Step>,
     #[serde(default)]
     check: Vec<Step>,
+    #[serde(default)]
+    series: Vec<Step>,
 }
 
 /// Positional arguments of each subcommand, in order.
@@ -70,6 +72,7 @@ fn positionals(cmd: &str) -> &'static [&'static str] {
         "crosswalk" => &["from", "to"],
         "translate" => &["stats"],
         "check" => &["stats", "geometry"],
+        "series" => &["inputs"],
         _ => &[],
     }
 }
@@ -77,6 +80,7 @@ fn positionals(cmd: &str) -> &'static [&'static str] {
 /// Keys whose values are paths (resolved against the job file's folder).
 const PATH_KEYS: &[&str] = &[
     "stats",
+    "inputs",
     "names",
     "units",
     "sozialraum",
@@ -316,6 +320,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ("mismatch", &job.mismatch),
         ("crosswalk", &job.crosswalk),
         ("translate", &job.translate),
+        ("series", &job.series),
     ];
     let mut planned = Vec::new();
     for (cmd, list) in steps {

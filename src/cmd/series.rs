@@ -239,10 +239,9 @@ fn translation(
                 Vintage::Lor2021 => {
                     // Feature 124 of the 2006 PLR file carries the id 06010102
                     // a second time; its area and place are PLR 04030417.
-                    warnings.push(
-                        "id-fix",
-                        "the bundled LOR 2006 PLR polygons: feature 124 is read as 04030417 (the file gives it the id 06010102 a second time; area and place are those of 04030417)",
-                    );
+                    if !ctx.quiet {
+                        eprintln!("note: the bundled LOR 2006 PLR polygons: feature 124 is read as 04030417 (the file gives it the id 06010102 a second time; its area and place are those of 04030417)");
+                    }
                     (
                         bundled("data/berlin/lor-2006/plr.geojson.gz")?,
                         bundled("data/berlin/lor-2021/pgr.geojson.gz")?,
@@ -423,10 +422,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
 
     let tables = if format == Format::Xlsx {
+        // Sheet names as the value sheets have them: PGR, Bezirk, …
         let upper = |l: &str| -> String {
-            match lor::key::Level::parse(l) {
-                Some(level) => level.code().to_uppercase(),
-                None => l.to_string(),
+            match l {
+                "plr" | "bzr" | "pgr" => l.to_uppercase(),
+                "bez" => "Bezirk".to_string(),
+                "berlin" => "Berlin".to_string(),
+                other => other.to_string(),
             }
         };
         let mut t = s.wide_values(None);
