@@ -91,8 +91,10 @@ impl Date {
                 && matches!(b[i + 4], b'-' | b'_' | b'.')
                 && digits_at(i + 5, 2)
             {
-                if let Some(d) = Date::new(name[i..i + 4].parse().ok()?, name[i + 5..i + 7].parse().ok()?)
-                {
+                if let Some(d) = Date::new(
+                    name[i..i + 4].parse().ok()?,
+                    name[i + 5..i + 7].parse().ok()?,
+                ) {
                     return Some(d);
                 }
             }
@@ -492,8 +494,16 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
 fn is_key_part(column: &str) -> bool {
     let c = column.trim().to_lowercase();
     [
-        "bez", "pgr", "bzr", "plr", "raumid", "schlüssel", "district_id", "forecast_area_id",
-        "district_region_id", "planning_area_id",
+        "bez",
+        "pgr",
+        "bzr",
+        "plr",
+        "raumid",
+        "schlüssel",
+        "district_id",
+        "forecast_area_id",
+        "district_region_id",
+        "planning_area_id",
     ]
     .contains(&c.as_str())
 }
@@ -620,9 +630,15 @@ impl Against {
 /// each is relative.
 fn change_names(column: &str, kind: Kind, a: Against) -> Vec<(String, ChangeKind)> {
     match kind {
-        Kind::Share => vec![(format!("{column} change {} pp", a.word()), ChangeKind::Points)],
+        Kind::Share => vec![(
+            format!("{column} change {} pp", a.word()),
+            ChangeKind::Points,
+        )],
         _ => vec![
-            (format!("{column} change {}", a.word()), ChangeKind::Absolute),
+            (
+                format!("{column} change {}", a.word()),
+                ChangeKind::Absolute,
+            ),
             (
                 format!("{column} change {} %", a.word()),
                 ChangeKind::Relative,
@@ -819,14 +835,18 @@ impl Series {
                         let mut row = Vec::with_capacity(header.len());
                         for j in 0..self.columns.len() {
                             for v in per_date {
-                                row.push(v.as_ref().map(|r| r[j].clone()).unwrap_or(Value::Missing));
+                                row.push(
+                                    v.as_ref().map(|r| r[j].clone()).unwrap_or(Value::Missing),
+                                );
                             }
                         }
                         row
                     })
                     .collect();
                 LevelTable {
-                    level: level_name.map(|f| f(&ls.level)).unwrap_or_else(|| ls.level.clone()),
+                    level: level_name
+                        .map(|f| f(&ls.level))
+                        .unwrap_or_else(|| ls.level.clone()),
                     keys: ls.units.iter().map(|u| u.0.clone()).collect(),
                     names: ls.units.iter().map(|u| u.1.clone()).collect(),
                     columns: header.clone(),
@@ -874,7 +894,9 @@ impl Series {
                     })
                     .collect();
                 LevelTable {
-                    level: level_name.map(|f| f(&ls.level)).unwrap_or_else(|| ls.level.clone()),
+                    level: level_name
+                        .map(|f| f(&ls.level))
+                        .unwrap_or_else(|| ls.level.clone()),
                     keys: ls.units.iter().map(|u| u.0.clone()).collect(),
                     names: ls.units.iter().map(|u| u.1.clone()).collect(),
                     columns: header.clone(),
@@ -914,17 +936,29 @@ mod tests {
 
     #[test]
     fn date_of_prefers_zeit_and_warns_on_disagreement() {
-        let t = table("a.csv", "ZEIT;RAUMID;E_E\n202306;13101101;5\n202306;13101102;7\n");
+        let t = table(
+            "a.csv",
+            "ZEIT;RAUMID;E_E\n202306;13101101;5\n202306;13101102;7\n",
+        );
         let (d, s, w) = date_of(&t, Path::new("x/EWR202312E_Matrix.csv"), None).unwrap();
-        assert_eq!((d.to_string(), s), ("2023-06".to_string(), DateSource::Zeit));
+        assert_eq!(
+            (d.to_string(), s),
+            ("2023-06".to_string(), DateSource::Zeit)
+        );
         assert!(w.has("date"));
         let t = table("b.csv", "RAUMID;E_E\n13101101;5\n");
         let (d, s, _) = date_of(&t, Path::new("population-2020-12/t1.csv"), None).unwrap();
-        assert_eq!((d.to_string(), s), ("2020-12".to_string(), DateSource::Folder));
+        assert_eq!(
+            (d.to_string(), s),
+            ("2020-12".to_string(), DateSource::Folder)
+        );
         assert!(date_of(&t, Path::new("t1.csv"), None).is_err());
         let given = Date::new(2019, 6);
         let (d, s, _) = date_of(&t, Path::new("t1.csv"), given).unwrap();
-        assert_eq!((d.to_string(), s), ("2019-06".to_string(), DateSource::Given));
+        assert_eq!(
+            (d.to_string(), s),
+            ("2019-06".to_string(), DateSource::Given)
+        );
     }
 
     #[test]
@@ -944,8 +978,16 @@ mod tests {
     fn changes_counts_relative_shares_in_points_and_missing_columns_empty() {
         // Two PLR in one BZR, three dates; the last file has no column X.
         let files = [
-            (2023, 6, "RAUMID;E_E;X;Q\n13101101;100;40;10\n13101102;300;160;20\n"),
-            (2023, 12, "RAUMID;E_E;X;Q\n13101101;110;50;10\n13101102;290;150;30\n"),
+            (
+                2023,
+                6,
+                "RAUMID;E_E;X;Q\n13101101;100;40;10\n13101102;300;160;20\n",
+            ),
+            (
+                2023,
+                12,
+                "RAUMID;E_E;X;Q\n13101101;110;50;10\n13101102;290;150;30\n",
+            ),
             (2024, 6, "RAUMID;E_E;Q\n13101101;120;20\n13101102;330;20\n"),
         ];
         let dated: Vec<Dated> = files

@@ -33,7 +33,11 @@ fn read_rows(text: &str) -> Rows {
             .zip(rec.iter())
             .map(|(h, v)| (h.to_string(), v.to_string()))
             .collect();
-        let k = (row["level"].clone(), row["key"].clone(), row["date"].clone());
+        let k = (
+            row["level"].clone(),
+            row["key"].clone(),
+            row["date"].clone(),
+        );
         assert!(out.insert(k, row).is_none(), "a unit and date twice");
     }
     out
@@ -72,9 +76,8 @@ fn sample_series_in_new_keys_with_changes_matches_an_independent_script() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let ours = read_rows(&std::fs::read_to_string(&out).unwrap());
-    let expected = read_rows(
-        &std::fs::read_to_string(root("tests/expected/series/sample.csv")).unwrap(),
-    );
+    let expected =
+        read_rows(&std::fs::read_to_string(root("tests/expected/series/sample.csv")).unwrap());
     // 50 PLR and 5 PGR at 6 dates.
     assert_eq!(expected.len(), 330);
     assert_eq!(ours.len(), expected.len());
@@ -112,7 +115,11 @@ fn sample_series_in_new_keys_with_changes_matches_an_independent_script() {
 fn without_a_vintage_old_and_new_keys_are_different_units_and_said_so() {
     let o = lor(&["series", s(&root("data/sample/series")), "--levels", "pgr"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("different LOR vintages"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("different LOR vintages"),
+        "{}",
+        stderr(&o)
+    );
     let rows = read_rows(&stdout(&o));
     // 5 old PGR at 2 dates, 5 new at 4.
     assert_eq!(rows.len(), 5 * 2 + 5 * 4);
@@ -143,17 +150,29 @@ fn wide_and_xlsx_put_the_dates_side_by_side() {
     let o = lor(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     // Out of order: sorted, with a note.
-    assert!(stderr(&o).contains("not given in date order"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not given in date order"),
+        "{}",
+        stderr(&o)
+    );
     let text = stdout(&o);
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let h = rdr.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|c| c == n).unwrap_or_else(|| panic!("{n}"));
+    let col = |n: &str| {
+        h.iter()
+            .position(|c| c == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
     let recs: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(recs.len(), 6);
     assert!(col("E_E 2023-12") < col("E_E 2024-06"));
     let bez = recs.iter().find(|r| &r[0] == "bez").unwrap();
     // Bezirk 13: the sum of the PLR of each file (read here with csv alone).
-    for (d, f) in [("2023-12", &files[1]), ("2024-06", &files[0]), ("2024-12", &files[2])] {
+    for (d, f) in [
+        ("2023-12", &files[1]),
+        ("2024-06", &files[0]),
+        ("2024-12", &files[2]),
+    ] {
         let total: u64 = std::fs::read_to_string(f)
             .unwrap()
             .lines()
@@ -182,7 +201,13 @@ fn wide_and_xlsx_put_the_dates_side_by_side() {
         vec!["PGR", "Bezirk", "PGR changes", "Bezirk changes"]
     );
     let r = wb.worksheet_range("Bezirk").unwrap();
-    let header: Vec<String> = r.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = r
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let j = header.iter().position(|c| c == "E_E 2024-12").unwrap();
     assert_eq!(r.rows().nth(1).unwrap()[j].to_string(), b.to_string());
 }
@@ -220,21 +245,43 @@ fn dates_from_the_folder_or_given_and_differing_columns_named() {
     assert!(e.contains("not all have the same columns"), "{e}");
     assert!(e.contains("2023-12") && e.contains("E_EW"), "{e}");
     let rows = read_rows(&stdout(&o));
-    assert_eq!(rows[&("bez".into(), "13".into(), "2023-12".into())]["E_EW"], "");
-    assert_ne!(rows[&("bez".into(), "13".into(), "2024-06".into())]["E_EW"], "");
+    assert_eq!(
+        rows[&("bez".into(), "13".into(), "2023-12".into())]["E_EW"],
+        ""
+    );
+    assert_ne!(
+        rows[&("bez".into(), "13".into(), "2024-06".into())]["E_EW"],
+        ""
+    );
 
     // No date anywhere: an error naming --date; with --date it works.
     let o = lor(&["series", s(&b), s(&next)]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--date"), "{}", stderr(&o));
     let given = format!("{}=2023-12", s(&b));
-    let o = lor(&["series", s(&b), s(&next), "--date", &given, "--levels", "bez"]);
+    let o = lor(&[
+        "series",
+        s(&b),
+        s(&next),
+        "--date",
+        &given,
+        "--levels",
+        "bez",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(read_rows(&stdout(&o)).len(), 2);
 
     // Two files of one date: an error, nothing written.
     let out = dir.join("x.csv");
-    let o = lor(&["series", s(&a), s(&b), "--date", &given, "--output", s(&out)]);
+    let o = lor(&[
+        "series",
+        s(&a),
+        s(&b),
+        "--date",
+        &given,
+        "--output",
+        s(&out),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("both of 2023-12"), "{}", stderr(&o));
     assert!(!out.exists());
@@ -328,7 +375,11 @@ fn berlin_2018_and_2020_on_the_58_pgr_of_2021() {
         s(&out),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("feature 124 is read as 04030417"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("feature 124 is read as 04030417"),
+        "{}",
+        stderr(&o)
+    );
     let rows = read_rows(&std::fs::read_to_string(&out).unwrap());
     let at = |l: &str, d: &str| -> BTreeMap<String, f64> {
         rows.iter()
@@ -361,7 +412,10 @@ fn berlin_2018_and_2020_on_the_58_pgr_of_2021() {
             assert_eq!(from_pgr, *v, "{d} {k} from PGR");
         }
     }
-    assert_eq!(t1_totals("stats/population-2018-12/t1-planning-areas.csv")["0"], 3_748_148.0);
+    assert_eq!(
+        t1_totals("stats/population-2018-12/t1-planning-areas.csv")["0"],
+        3_748_148.0
+    );
     // 2020: within the crosswalk's measured error (largest part: worst
     // 0.79 %, PGR 0520) of the true EW 31.12.2020 per LOR 2021 PGR.
     let mss = published("stats/mss-2021-kontext-plr2021.csv", b';');
@@ -403,6 +457,15 @@ fn a_job_keeps_a_series_per_level() {
     assert_eq!(wb.sheet_names(), vec!["PGR", "PGR changes"]);
     let r = wb.worksheet_range("PGR").unwrap();
     assert_eq!(r.rows().count(), 6); // header + 5 PGR
-    let header: Vec<String> = r.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    assert!(header.contains(&"E_E 2022-06 (LOR 2006)".to_string()), "{header:?}");
+    let header: Vec<String> = r
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        header.contains(&"E_E 2022-06 (LOR 2006)".to_string()),
+        "{header:?}"
+    );
 }

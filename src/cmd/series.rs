@@ -72,7 +72,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "from", help_heading = "Vintage")]
     to: Option<PathBuf>,
     /// Correct a wrong id in --from: FEATURE=KEY.
-    #[arg(long, value_name = "N=KEY", requires = "from", help_heading = "Vintage")]
+    #[arg(
+        long,
+        value_name = "N=KEY",
+        requires = "from",
+        help_heading = "Vintage"
+    )]
     fix_from_id: Vec<String>,
     #[command(flatten)]
     overlay: super::CrosswalkArgs,
@@ -80,11 +85,21 @@ pub struct Args {
     /// Changes: 'previous' (the date before) and/or 'year' (the same month a
     /// year earlier), comma-separated. Counts get the absolute and the
     /// relative (%) change, shares the difference in percentage points.
-    #[arg(long, value_name = "AGAINST", value_delimiter = ',', help_heading = "Changes")]
+    #[arg(
+        long,
+        value_name = "AGAINST",
+        value_delimiter = ',',
+        help_heading = "Changes"
+    )]
     change: Vec<String>,
     /// Columns with changes (names or globs, comma-separated); default: all
     /// count columns.
-    #[arg(long, value_name = "COLS", value_delimiter = ',', help_heading = "Changes")]
+    #[arg(
+        long,
+        value_name = "COLS",
+        value_delimiter = ',',
+        help_heading = "Changes"
+    )]
     change_columns: Vec<String>,
 
     /// Sozialräume as a CSV/XLSX list "PLR (or BZR) → Sozialraum" or as
@@ -283,7 +298,7 @@ fn translation(
     let (chain, w) = lor::crosswalk::read_chain(start, &args.crosswalk)?;
     warnings.extend(w);
     let chain = chain.expect("a crosswalk or polygons");
-    let from = Vintage::detect(chain.sources().into_iter())
+    let from = Vintage::detect(chain.sources())
         .map(|(v, _)| v)
         .ok_or_else(|| {
             input_error("the crosswalk's source keys are not LOR keys of 2006 or 2021")
@@ -313,14 +328,19 @@ fn translation(
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let format = super::table_format(args.format.as_ref(), args.output.as_deref(), true)?;
     if format == Format::GeoJson {
-        return Err(usage_error("lor series writes tables: use csv, excel-csv, json, parquet, xlsx or table"));
+        return Err(usage_error(
+            "lor series writes tables: use csv, excel-csv, json, parquet, xlsx or table",
+        ));
     }
     let missing = args.rules.missing_policy()?;
     let levels = super::aggregate::parse_levels(&args.levels)?;
     let vintage = args
         .vintage
         .as_deref()
-        .map(|v| Vintage::parse(v).ok_or_else(|| usage_error(format!("--vintage '{v}': use 2006 or 2021"))))
+        .map(|v| {
+            Vintage::parse(v)
+                .ok_or_else(|| usage_error(format!("--vintage '{v}': use 2006 or 2021")))
+        })
         .transpose()?;
     if vintage.is_none() && (!args.crosswalk.is_empty() || args.from.is_some()) {
         return Err(usage_error(
@@ -332,7 +352,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .iter()
         .map(|c| {
             Against::parse(c).ok_or_else(|| {
-                usage_error(format!("--change '{c}': use previous, year or previous,year"))
+                usage_error(format!(
+                    "--change '{c}': use previous, year or previous,year"
+                ))
             })
         })
         .collect::<Result<_>>()?;
@@ -342,10 +364,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let mut given: Vec<(PathBuf, Date)> = Vec::new();
     for d in &args.date {
         let (f, v) = d.split_once('=').ok_or_else(|| {
-            usage_error(format!("--date '{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"))
+            usage_error(format!(
+                "--date '{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"
+            ))
         })?;
-        let date = Date::parse(v)
-            .ok_or_else(|| usage_error(format!("--date '{d}': '{v}' is not a date such as 2020-12")))?;
+        let date = Date::parse(v).ok_or_else(|| {
+            usage_error(format!("--date '{d}': '{v}' is not a date such as 2020-12"))
+        })?;
         given.push((PathBuf::from(f), date));
     }
 
@@ -369,7 +394,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let (table, w) = read_stats(path, &read)?;
         warnings.extend(w);
         warnings.extend(lor::check::check_totals(&table));
-        let g = given.iter().find(|(f, _)| same_file(path, f)).map(|(_, d)| *d);
+        let g = given
+            .iter()
+            .find(|(f, _)| same_file(path, f))
+            .map(|(_, d)| *d);
         let (date, _, w) = series::date_of(&table, path, g)?;
         warnings.extend(w);
         dated.push(Dated { date, table });
@@ -478,8 +506,9 @@ fn assign_sozialraum(
         warnings.extend(w);
         (sozialraum::Source::List(l), Assign::Largest, None)
     } else {
-        let how = Assign::parse(&args.assign)
-            .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
+        let how = Assign::parse(&args.assign).ok_or_else(|| {
+            usage_error(format!("--assign '{}': use largest or area", args.assign))
+        })?;
         let (layer, w) = read_layer(path, &LayerOptions::default())?;
         warnings.extend(w);
         let units = match &args.units {
