@@ -404,7 +404,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let (dated, w) = series::order(dated)?;
     warnings.extend(w);
-
     let names = match &args.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
@@ -413,6 +412,16 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
         None => None,
     };
+    // Coverage against the names (of the series' vintage): dates in that vintage.
+    if let Some(n) = &names {
+        for d in &dated {
+            let own = d.table.vintage().map(|(v, _)| v);
+            if vintage.is_none() || own.is_none() || own == vintage {
+                warnings.extend(lor::check::check_coverage(&d.table, Some(n)));
+            }
+        }
+    }
+
     let translation = match vintage {
         Some(v)
             if dated
