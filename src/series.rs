@@ -419,14 +419,20 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
                     t.rows.extend(u.rows);
                 }
             }
+            // Where each series column is in this date's table (None: absent,
+            // or a key part of a translated date, which names its old units).
+            let at: Vec<Option<usize>> = columns
+                .iter()
+                .map(|c| {
+                    t.column_index(c)
+                        .filter(|_| translated[di].is_none() || !is_key_part(c))
+                })
+                .collect();
             for (i, key) in t.keys.iter().enumerate() {
-                let row: Vec<Value> = columns
+                let row: Vec<Value> = at
                     .iter()
-                    .map(|c| match t.column_index(c) {
-                        // The key parts of a translated date are those of
-                        // its old units: not carried.
-                        Some(_) if translated[di].is_some() && is_key_part(c) => Value::Missing,
-                        Some(j) => t.rows[i][j].clone(),
+                    .map(|j| match j {
+                        Some(j) => t.rows[i][*j].clone(),
                         None => Value::Missing,
                     })
                     .collect();
