@@ -92,6 +92,12 @@ pub enum WarningCode {
     Negative,
     /// Empty or suppressed cells: units left empty in a sum, or columns with such cells.
     MissingValues,
+    /// Files in a series folder without a date in their name, left out of the series.
+    SkippedFiles,
+    /// The files of a series do not all have the same columns (left empty at the dates that lack them).
+    Columns,
+    /// Dates of a series disagree (a date flag, ZEIT and the file name) or are out of order; which one is used is said.
+    Date,
     /// Rows above the header (titles, notes) skipped while reading.
     TitleRows,
     /// A computed value differs from the published table (the check-against option): unit, column, both values.
@@ -166,6 +172,9 @@ impl WarningCode {
         WarningCode::ShareRange,
         WarningCode::Negative,
         WarningCode::MissingValues,
+        WarningCode::SkippedFiles,
+        WarningCode::Columns,
+        WarningCode::Date,
         WarningCode::TitleRows,
         WarningCode::PublishedDeviation,
         WarningCode::PublishedUnit,
@@ -209,6 +218,9 @@ impl WarningCode {
             WarningCode::ShareRange => "share-range",
             WarningCode::Negative => "negative",
             WarningCode::MissingValues => "missing-values",
+            WarningCode::SkippedFiles => "skipped-files",
+            WarningCode::Columns => "columns",
+            WarningCode::Date => "date",
             WarningCode::TitleRows => "title-rows",
             WarningCode::PublishedDeviation => "published-deviation",
             WarningCode::PublishedUnit => "published-unit",
@@ -253,6 +265,9 @@ impl WarningCode {
             WarningCode::ShareRange => "A share column has values outside 0–100 (a rate of change, or not in %?).",
             WarningCode::Negative => "A count column has negative values.",
             WarningCode::MissingValues => "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
+            WarningCode::SkippedFiles => "Files in a series folder without a date in their name, left out of the series.",
+            WarningCode::Columns => "The files of a series do not all have the same columns (left empty at the dates that lack them).",
+            WarningCode::Date => "Dates of a series disagree (a date flag, ZEIT and the file name) or are out of order; which one is used is said.",
             WarningCode::TitleRows => "Rows above the header (titles, notes) skipped while reading.",
             WarningCode::PublishedDeviation => "A computed value differs from the published table (the check-against option): unit, column, both values.",
             WarningCode::PublishedUnit => "A unit of a published table (the check-against option) was not computed.",

@@ -37,6 +37,7 @@ pub mod reconcile;
 pub mod render;
 pub mod rounding;
 pub mod sample;
+pub mod series;
 pub mod spatial;
 pub mod table;
 pub mod write;

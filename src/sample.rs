@@ -186,6 +186,82 @@ fn apportion(total: u64, weights: &[f64]) -> Vec<u64> {
     out
 }
 
+/// Dates of the sample series (`ZEIT`), half-yearly.
+pub const SERIES_DATES: [&str; 6] = ["202206", "202212", "202306", "202312", "202406", "202412"];
+/// The first date in the new keys.
+pub const SERIES_FIRST_NEW: &str = "202306";
+/// File names of the series, beside the other sample files.
+pub const SERIES_FILES: [&str; 6] = [
+    "series/EWR202206E_Matrix.csv",
+    "series/EWR202212E_Matrix.csv",
+    "series/EWR202306E_Matrix.csv",
+    "series/EWR202312E_Matrix.csv",
+    "series/EWR202406E_Matrix.csv",
+    "series/EWR202412E_Matrix.csv",
+];
+/// The crosswalk old keys → new keys of the series.
+pub const SERIES_CROSSWALK: &str = "lor-alt-neu.csv";
+/// Two PLR of the new keys that were one PLR in the old.
+pub const MERGED_NEW: [&str; 2] = ["13100101", "13100102"];
+pub const MERGED_OLD: &str = "13010101";
+
+/// The old key of a PLR: Prognoseraum `P0` was `0P` (LOR 2006 style).
+pub fn old_key(new: &str) -> String {
+    format!("{}0{}{}", &new[..2], &new[2..3], &new[4..])
+}
+
+/// One row of a population file.
+struct PopulationRow {
+    key: String,
+    col: usize,
+    bands: Vec<u64>,
+    female: Vec<u64>,
+}
+
+fn population_matrix(zeit: &str, rows: &[PopulationRow]) -> String {
+    let mut s = String::from("ZEIT;RAUMID;BEZ;PGR;BZR;PLR;STADTRAUM;E_E;E_EM;E_EW");
+    for (lo, hi) in AGE_BANDS {
+        let _ = write!(s, ";E_E{lo:02}_{hi:02}");
+    }
+    for (lo, hi) in AGE_GROUPS {
+        if lo == 0 {
+            s.push_str(";E_EU1");
+        } else {
+            let _ = write!(s, ";E_E{lo}U{hi}");
+        }
+    }
+    s.push_str("\r\n");
+    for p in rows {
+        let total: u64 = p.bands.iter().sum();
+        let female: u64 = p.female.iter().sum();
+        let stadtraum = if p.col < 4 { 1 } else { 2 };
+        let k = &p.key;
+        let _ = write!(
+            s,
+            "{zeit};{k};{};{};{};{};{stadtraum};{total};{};{female}",
+            &k[0..2],
+            &k[2..4],
+            &k[4..6],
+            &k[6..8],
+            total - female
+        );
+        for b in &p.bands {
+            let _ = write!(s, ";{b}");
+        }
+        for (lo, hi) in AGE_GROUPS {
+            let g: u64 = AGE_BANDS
+                .iter()
+                .zip(&p.bands)
+                .filter(|((a, b), _)| *a >= lo && *b <= hi)
+                .map(|(_, n)| n)
+                .sum();
+            let _ = write!(s, ";{g}");
+        }
+        s.push_str("\r\n");
+    }
+    s
+}
+
 impl Sample {
     /// Make the sample district (always the same).
     pub fn generate() -> Sample {
@@ -279,45 +355,92 @@ impl Sample {
     /// Population figures in the statistics office's format (`EWR…_Matrix.csv`:
     /// `;`, CRLF, `ZEIT`, `RAUMID`, key parts, counts).
     pub fn population_csv(&self) -> String {
-        let mut s = String::from("ZEIT;RAUMID;BEZ;PGR;BZR;PLR;STADTRAUM;E_E;E_EM;E_EW");
-        for (lo, hi) in AGE_BANDS {
-            let _ = write!(s, ";E_E{lo:02}_{hi:02}");
-        }
-        for (lo, hi) in AGE_GROUPS {
-            if lo == 0 {
-                s.push_str(";E_EU1");
-            } else {
-                let _ = write!(s, ";E_E{lo}U{hi}");
+        let rows: Vec<PopulationRow> = self
+            .plr
+            .iter()
+            .map(|p| PopulationRow {
+                key: p.key.clone(),
+                col: p.col,
+                bands: p.bands.clone(),
+                female: p.female.clone(),
+            })
+            .collect();
+        population_matrix(ZEIT, &rows)
+    }
+
+    /// The population of the sample at each date of [`SERIES_DATES`]: the
+    /// last is [`Sample::population_csv`]; earlier dates change by a steady
+    /// drift per PLR (−1.2 … +1.8 % a half-year) and ±2 % noise per age
+    /// band. Up to 2022-12 the district used its old keys ([`old_key`]: the
+    /// Prognoseraum digits `0P` instead of `P0`, LOR 2006 style), in which
+    /// [`MERGED_NEW`] were one PLR, [`MERGED_OLD`].
+    pub fn series_csv(&self) -> Vec<String> {
+        let mut rng = Rng::new(0x0053_4552_4945_5321);
+        let last = SERIES_DATES.len() - 1;
+        // Per PLR: a drift per half-year.
+        let drift: Vec<f64> = self.plr.iter().map(|_| rng.range(-0.012, 0.018)).collect();
+        let mut out = Vec::with_capacity(SERIES_DATES.len());
+        for (t, zeit) in SERIES_DATES.iter().enumerate() {
+            let mut rows: Vec<PopulationRow> = Vec::with_capacity(self.plr.len());
+            for (i, p) in self.plr.iter().enumerate() {
+                let f = (1.0 + drift[i]).powi(-((last - t) as i32));
+                let mut bands = Vec::with_capacity(p.bands.len());
+                let mut female = Vec::with_capacity(p.bands.len());
+                for (&b, &fm) in p.bands.iter().zip(&p.female) {
+                    if t == last {
+                        bands.push(b);
+                        female.push(fm);
+                        continue;
+                    }
+                    let nb = (b as f64 * f * (1.0 + rng.range(-0.02, 0.02))).round() as u64;
+                    let nf = if b == 0 {
+                        0
+                    } else {
+                        (fm as f64 * nb as f64 / b as f64).round() as u64
+                    };
+                    bands.push(nb);
+                    female.push(nf);
+                }
+                let old = *zeit < SERIES_FIRST_NEW;
+                let key = if old { old_key(&p.key) } else { p.key.clone() };
+                if old && p.key == MERGED_NEW[1] {
+                    let prev = rows.last_mut().expect("the merged PLR follow each other");
+                    for (a, b) in prev.bands.iter_mut().zip(&bands) {
+                        *a += b;
+                    }
+                    for (a, b) in prev.female.iter_mut().zip(&female) {
+                        *a += b;
+                    }
+                    continue;
+                }
+                rows.push(PopulationRow {
+                    key,
+                    col: p.col,
+                    bands,
+                    female,
+                });
             }
+            out.push(population_matrix(zeit, &rows));
         }
-        s.push_str("\r\n");
+        out
+    }
+
+    /// The old keys → the new (`;`, UTF-8): 1 where a PLR only changed its
+    /// key; the merged PLR split by area (both halves have 300 000 m², so 0.5).
+    pub fn series_crosswalk_csv(&self) -> String {
+        let mut s = String::from("PLR_alt;PLR_neu;Gewicht\n");
         for p in &self.plr {
-            let total = p.population();
-            let female: u64 = p.female.iter().sum();
-            let stadtraum = if p.col < 4 { 1 } else { 2 };
-            let k = &p.key;
-            let _ = write!(
-                s,
-                "{ZEIT};{k};{};{};{};{};{stadtraum};{total};{};{female}",
-                &k[0..2],
-                &k[2..4],
-                &k[4..6],
-                &k[6..8],
-                total - female
-            );
-            for b in &p.bands {
-                let _ = write!(s, ";{b}");
-            }
-            for (lo, hi) in AGE_GROUPS {
-                let g: u64 = AGE_BANDS
-                    .iter()
-                    .zip(&p.bands)
-                    .filter(|((a, b), _)| *a >= lo && *b <= hi)
-                    .map(|(_, n)| n)
-                    .sum();
-                let _ = write!(s, ";{g}");
-            }
-            s.push_str("\r\n");
+            let w = if MERGED_NEW.contains(&p.key.as_str()) {
+                "0.5"
+            } else {
+                "1"
+            };
+            let old = if p.key == MERGED_NEW[1] {
+                MERGED_OLD.to_string()
+            } else {
+                old_key(&p.key)
+            };
+            let _ = writeln!(s, "{old};{};{w}", p.key);
         }
         s
     }
@@ -350,14 +473,17 @@ impl Sample {
 
     /// Every file of the sample, by file name.
     pub fn files(&self) -> Vec<(&'static str, String)> {
-        vec![
+        let mut v = vec![
             ("plr.csv", self.names_csv()),
             ("EWR202412E_Matrix.csv", self.population_csv()),
             ("indikatoren.csv", self.indicators_csv()),
             ("plr.geojson", self.plr_geojson()),
             ("sozialraeume.geojson", self.sozialraum_geojson()),
             ("sozialraum-liste.csv", self.sozialraum_list_csv()),
-        ]
+        ];
+        v.extend(SERIES_FILES.into_iter().zip(self.series_csv()));
+        v.push((SERIES_CROSSWALK, self.series_crosswalk_csv()));
+        v
     }
 
     /// Corner (grid line `c`, `r`) of the grid in EPSG:25833.

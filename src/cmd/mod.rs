@@ -9,6 +9,7 @@ pub mod mismatch;
 pub mod points;
 pub mod report;
 pub mod sample;
+pub mod series;
 pub mod translate;
 
 use anyhow::Result;

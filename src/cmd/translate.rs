@@ -126,13 +126,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         }
         chain = Some(cw.table);
     }
-    for (i, path) in args.crosswalk.iter().enumerate() {
-        let (list, w) = read_list(path, "target")?;
-        warnings.extend(w);
-        let (linked, w) = lor::chain::link(chain, list.table, &path.display().to_string(), i + 1);
-        warnings.extend(w);
-        chain = Some(linked);
-    }
+    let (chain, w) = lor::crosswalk::read_chain(chain, &args.crosswalk)?;
+    warnings.extend(w);
     let mut chain = chain.expect("checked above");
     warnings.extend(lor::chain::check_coverage(&table, &chain));
 

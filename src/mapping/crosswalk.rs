@@ -349,3 +349,23 @@ pub fn part_population(
     }
     Ok((pop, warnings))
 }
+
+/// Chain crosswalk or key tables (from, to[, weight]) read from `paths`
+/// after `start` (e.g. a crosswalk built from polygons): A → B, B → C, … gives
+/// A → C. Warns about keys that are both renamed and rename targets (a
+/// cycle?) and about units a table produces that the next has no row for.
+pub fn read_chain(
+    start: Option<WeightTable>,
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<(Option<WeightTable>, Warnings)> {
+    let mut warnings = Warnings::default();
+    let mut chain = start;
+    for (i, path) in paths.iter().enumerate() {
+        let (list, w) = crate::weights::read_list(path, "target")?;
+        warnings.extend(w);
+        let (linked, w) = crate::chain::link(chain, list.table, &path.display().to_string(), i + 1);
+        warnings.extend(w);
+        chain = Some(linked);
+    }
+    Ok((chain, warnings))
+}

@@ -73,11 +73,21 @@ fn committed_sample_is_what_the_generator_makes() {
         vec![
             "EWR202412E_Matrix.csv",
             "indikatoren.csv",
+            "lor-alt-neu.csv",
             "plr.csv",
             "plr.geojson",
+            "series",
             "sozialraeume.geojson",
             "sozialraum-liste.csv"
         ]
+    );
+    // The series: six half-years, and nothing else in its folder.
+    assert_eq!(
+        listing(&out.join("series")),
+        lor::sample::SERIES_FILES
+            .iter()
+            .map(|f| f.trim_start_matches("series/").to_string())
+            .collect::<Vec<_>>()
     );
 }
 

@@ -1,0 +1,1062 @@
+//! Series: statistics of many dates, each aggregated with the same rules,
+//! in one table per level with the date as a column; optionally all in one
+//! LOR vintage (dates of the other vintage translated through a crosswalk)
+//! and with the change against the previous date and the year before.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::key::{Level, Vintage};
+use crate::names::Names;
+use crate::rules::{plan_rules, Rule, RuleFlags};
+use crate::stats::StatTable;
+use crate::weights::{Weight, WeightTable};
+
+/// Key and name of the row that holds what is in no Sozialraum.
+pub const UNASSIGNED_KEY: &str = "-";
+pub const UNASSIGNED_NAME: &str = "nicht zugeordnet";
+
+/// A reference date: year and month (`ZEIT` 201812 is 2018-12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32) -> Option<Date> {
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month)).then_some(Date { year, month })
+    }
+
+    /// The same month one year earlier.
+    pub fn year_before(self) -> Date {
+        Date {
+            year: self.year - 1,
+            month: self.month,
+        }
+    }
+
+    /// A whole value: `201812`, `2018-12`, `2018_12`, `12/2018`, `31.12.2018`,
+    /// `2018-12-31`, `20181231`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let parts: Vec<&str> = s
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let num = |p: &str| p.parse::<i64>().ok();
+        match parts.as_slice() {
+            [one] if one.len() == 6 => Date::new(num(&one[..4])? as i32, num(&one[4..])? as u32),
+            [one] if one.len() == 8 => Date::new(num(&one[..4])? as i32, num(&one[4..6])? as u32),
+            [a, b] if a.len() == 4 && b.len() <= 2 => Date::new(num(a)? as i32, num(b)? as u32),
+            [a, b] if b.len() == 4 && a.len() <= 2 => Date::new(num(b)? as i32, num(a)? as u32),
+            [a, b, _] if a.len() == 4 => Date::new(num(a)? as i32, num(b)? as u32),
+            [_, b, c] if c.len() == 4 => Date::new(num(c)? as i32, num(b)? as u32),
+            _ => None,
+        }
+    }
+
+    /// A date inside a file or folder name: `EWR201812E_Matrix.csv`,
+    /// `population-2020-12`, `bestand_2023_06.xlsx`.
+    pub fn in_name(name: &str) -> Option<Date> {
+        let b = name.as_bytes();
+        let digits_at = |i: usize, n: usize| -> bool {
+            i + n <= b.len()
+                && b[i..i + n].iter().all(u8::is_ascii_digit)
+                && (i == 0 || !b[i - 1].is_ascii_digit())
+                && (i + n == b.len() || !b[i + n].is_ascii_digit())
+        };
+        for i in 0..b.len() {
+            // YYYYMM as its own run of digits.
+            if digits_at(i, 6) {
+                if let Some(d) = Date::parse(&name[i..i + 6]) {
+                    return Some(d);
+                }
+            }
+            // YYYY-MM, YYYY_MM, YYYY.MM
+            if i + 7 <= b.len()
+                && b[i..i + 4].iter().all(u8::is_ascii_digit)
+                && (i == 0 || !b[i - 1].is_ascii_digit())
+                && matches!(b[i + 4], b'-' | b'_' | b'.')
+                && digits_at(i + 5, 2)
+            {
+                if let Some(d) = Date::new(
+                    name[i..i + 4].parse().ok()?,
+                    name[i + 5..i + 7].parse().ok()?,
+                ) {
+                    return Some(d);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Where a file's date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSource {
+    Zeit,
+    FileName,
+    Folder,
+    Given,
+}
+
+/// The date of a statistics file: `given` (from `--date`), else its `ZEIT`
+/// column (one value for all rows), else its file name, else its folder's
+/// name. Disagreements are warned about; no date at all is an error.
+pub fn date_of(
+    table: &StatTable,
+    path: &Path,
+    given: Option<Date>,
+) -> Result<(Date, DateSource, Warnings)> {
+    let mut warnings = Warnings::default();
+    let zeit = match table.column("ZEIT") {
+        Some(c) => {
+            let values: BTreeSet<&str> = c
+                .raw
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect();
+            match values.len() {
+                0 => None,
+                1 => {
+                    let v = values.into_iter().next().expect("one");
+                    Some(Date::parse(v).ok_or_else(|| {
+                        input_error(format!(
+                            "{}: column ZEIT: '{v}' is not a date such as 201812",
+                            table.source
+                        ))
+                    })?)
+                }
+                _ => {
+                    let v: Vec<&str> = values.into_iter().collect();
+                    return Err(input_error(format!(
+                        "{}: column ZEIT has {} different dates ({}); a series takes one file per date",
+                        table.source,
+                        v.len(),
+                        examples(&v, 5)
+                    )));
+                }
+            }
+        }
+        None => None,
+    };
+    let from_name = path
+        .file_name()
+        .and_then(|n| Date::in_name(&n.to_string_lossy()));
+    let from_folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| Date::in_name(&n.to_string_lossy()));
+    let found = [
+        (zeit, DateSource::Zeit),
+        (from_name, DateSource::FileName),
+        (from_folder, DateSource::Folder),
+    ];
+    if let Some(g) = given {
+        if let Some((d, _)) = found.iter().find_map(|(d, s)| d.map(|d| (d, s))) {
+            if d != g {
+                warnings.push(
+                    crate::error::WarningCode::Date,
+                    format!(
+                        "{}: --date says {g} but the file says {d}; {g} is used",
+                        table.source
+                    ),
+                );
+            }
+        }
+        return Ok((g, DateSource::Given, warnings));
+    }
+    if let (Some(z), Some(n)) = (zeit, from_name) {
+        if z != n {
+            warnings.push(
+                crate::error::WarningCode::Date,
+                format!(
+                    "{}: ZEIT says {z} but the file name says {n}; {z} (ZEIT) is used",
+                    table.source
+                ),
+            );
+        }
+    }
+    match found.iter().find_map(|(d, s)| d.map(|d| (d, *s))) {
+        Some((d, s)) => Ok((d, s, warnings)),
+        None => Err(usage_error(format!(
+            "{}: no date found (no ZEIT column, no date such as 201812 or 2020-12 in the file or folder name): give it with --date {}=YYYY-MM",
+            table.source,
+            path.display()
+        ))),
+    }
+}
+
+/// One date of a series: its statistics per PLR (or coarser LOR units).
+#[derive(Debug)]
+pub struct Dated {
+    pub date: Date,
+    pub table: StatTable,
+}
+
+/// How dates of the other vintage reach the series' vintage: a weight table
+/// from their units (PLR, or the crosswalk's source level) to units of the
+/// series' vintage.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub from: Vintage,
+    pub chain: WeightTable,
+}
+
+/// Sozialräume: units of the series' vintage → Sozialraum, the same for
+/// every date.
+#[derive(Debug, Clone)]
+pub struct SozialraumWeights {
+    pub weights: WeightTable,
+    pub names: BTreeMap<String, String>,
+}
+
+/// What to make of the dates.
+pub struct Plan<'a> {
+    pub rules: RuleFlags,
+    pub missing: MissingPolicy,
+    pub levels: Vec<Level>,
+    pub names: Option<&'a Names>,
+    /// The vintage of the whole series (None: every date in its own keys).
+    pub vintage: Option<Vintage>,
+    pub translation: Option<Translation>,
+    pub sozialraum: Option<SozialraumWeights>,
+}
+
+/// The kind of a column, for changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Summed (or min/max): absolute and relative change.
+    Count,
+    /// A share or rate (weighted mean, ratio): difference in percentage points.
+    Share,
+    /// Text: no change.
+    Label,
+}
+
+/// One level of a series: per unit, per date, the values of every column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelSeries {
+    pub level: String,
+    /// Units in key order, with their names.
+    pub units: Vec<(String, String)>,
+    /// `values[unit][date]`: None where the unit has no row at that date.
+    pub values: Vec<Vec<Option<Vec<Value>>>>,
+}
+
+/// A series: the dates in order, what was translated, the columns (the union
+/// over all dates) and one table per level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub dates: Vec<Date>,
+    /// Per date: the vintage it was translated from.
+    pub translated: Vec<Option<Vintage>>,
+    pub columns: Vec<String>,
+    pub kinds: Vec<Kind>,
+    pub levels: Vec<LevelSeries>,
+}
+
+/// Sort the dates (a note when they were given out of order) and refuse
+/// duplicates.
+pub fn order(mut dated: Vec<Dated>) -> Result<(Vec<Dated>, Warnings)> {
+    let mut warnings = Warnings::default();
+    if dated.windows(2).any(|w| w[0].date > w[1].date) {
+        warnings.push(
+            crate::error::WarningCode::Date,
+            format!(
+                "the files were not given in date order; the series is sorted by date ({})",
+                dated
+                    .iter()
+                    .map(|d| d.date.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    dated.sort_by_key(|d| d.date);
+    if let Some(w) = dated.windows(2).find(|w| w[0].date == w[1].date) {
+        return Err(input_error(format!(
+            "{} and {} are both of {}: a series takes one file per date (give the right one with --date FILE=YYYY-MM)",
+            w[0].table.source, w[1].table.source, w[0].date
+        )));
+    }
+    Ok((dated, warnings))
+}
+
+/// Aggregate every date (already in date order, see [`order`]) to every
+/// level with the same rules.
+pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
+    let mut warnings = Warnings::default();
+    if dated.is_empty() {
+        return Err(usage_error("a series needs at least one statistics file"));
+    }
+    let dates: Vec<Date> = dated.iter().map(|d| d.date).collect();
+    // Per date: the vintage it is translated from (None: as it is).
+    let mut translated = Vec::with_capacity(dated.len());
+    for d in dated {
+        let own = d.table.vintage().map(|(v, _)| v);
+        let t = match (plan.vintage, own) {
+            (Some(want), Some(v)) if v != want => {
+                if plan.translation.as_ref().is_none_or(|t| t.from != v) {
+                    return Err(usage_error(format!(
+                        "{} ({}) has {} keys and the series is in {}: give a crosswalk {} → {}",
+                        d.table.source,
+                        d.date,
+                        v.label(),
+                        want.label(),
+                        v.label(),
+                        want.label()
+                    )));
+                }
+                Some(v)
+            }
+            _ => None,
+        };
+        translated.push(t);
+    }
+    if plan.vintage.is_none() {
+        let vs: BTreeSet<&str> = dated
+            .iter()
+            .filter_map(|d| d.table.vintage().map(|(v, _)| v.label()))
+            .collect();
+        if vs.len() > 1 {
+            warnings.push(
+                crate::error::WarningCode::Vintage,
+                "the dates are in different LOR vintages (LOR 2006 and LOR 2021), so units do not match across 1 January 2021; translate them into one with --vintage 2021 (or 2006)".to_string(),
+            );
+        }
+    }
+
+    // Rules per date (the same flags), and the union of the columns.
+    let mut per_date_rules = Vec::with_capacity(dated.len());
+    let mut columns: Vec<String> = Vec::new();
+    let mut kinds: Vec<Kind> = Vec::new();
+    for d in dated {
+        let (rules, w) = plan_rules(&d.table, &plan.rules)?;
+        warnings.extend(w);
+        for r in rules.iter().filter(|r| r.rule != Rule::Drop) {
+            if !columns.contains(&r.column) {
+                columns.push(r.column.clone());
+                kinds.push(match r.rule {
+                    Rule::Mean { .. } | Rule::Ratio { .. } => Kind::Share,
+                    Rule::Label => Kind::Label,
+                    _ => Kind::Count,
+                });
+            }
+        }
+        per_date_rules.push(rules);
+    }
+    // Columns some dates do not have.
+    let mut absent: Vec<String> = Vec::new();
+    for (d, rules) in dated.iter().zip(&per_date_rules) {
+        let have: BTreeSet<&str> = rules
+            .iter()
+            .filter(|r| r.rule != Rule::Drop)
+            .map(|r| r.column.as_str())
+            .collect();
+        let missing: Vec<&str> = columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !have.contains(c))
+            .collect();
+        if !missing.is_empty() {
+            absent.push(format!(
+                "{} ({}): {}",
+                d.date,
+                d.table.source,
+                examples(&missing, 8)
+            ));
+        }
+    }
+    if !absent.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::Columns,
+            format!(
+                "the files do not all have the same columns; these are left empty at these dates: {}",
+                absent.join("; ")
+            ),
+        );
+    }
+
+    // Level by level.
+    let mut level_names: Vec<String> = plan.levels.iter().map(|l| l.code().to_string()).collect();
+    if plan.sozialraum.is_some() {
+        level_names.push(crate::sozialraum::LEVEL.to_string());
+    }
+    let mut levels = Vec::with_capacity(level_names.len());
+    for (li, level_name) in level_names.iter().enumerate() {
+        let level = plan.levels.get(li).copied();
+        let mut by_unit: BTreeMap<String, Vec<Option<Vec<Value>>>> = BTreeMap::new();
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut skipped: Vec<String> = Vec::new();
+        for (di, d) in dated.iter().enumerate() {
+            let Some(weights) = weights_for(d, translated[di], level, plan) else {
+                skipped.push(d.date.to_string());
+                continue;
+            };
+            let rules = &per_date_rules[di];
+            let (mut t, w) = aggregate(&d.table, rules, &weights, plan.missing);
+            warnings.extend(w);
+            if level.is_none() {
+                // Sozialraum: the part of the people in no Sozialraum, per date.
+                if let Some(un) = unassigned_weights(&d.table, &weights) {
+                    let (u, w) = aggregate(&d.table, rules, &un, plan.missing);
+                    warnings.extend(w);
+                    t.keys.extend(u.keys);
+                    t.rows.extend(u.rows);
+                }
+            }
+            // Where each series column is in this date's table (None: absent,
+            // or a key part of a translated date, which names its old units).
+            let at: Vec<Option<usize>> = columns
+                .iter()
+                .map(|c| {
+                    t.column_index(c)
+                        .filter(|_| translated[di].is_none() || !is_key_part(c))
+                })
+                .collect();
+            for (i, key) in t.keys.iter().enumerate() {
+                let row: Vec<Value> = at
+                    .iter()
+                    .map(|j| match j {
+                        Some(j) => t.rows[i][*j].clone(),
+                        None => Value::Missing,
+                    })
+                    .collect();
+                by_unit
+                    .entry(key.clone())
+                    .or_insert_with(|| vec![None; dated.len()])[di] = Some(row);
+                if !names.contains_key(key) {
+                    let name = match (level, &plan.sozialraum) {
+                        _ if key == UNASSIGNED_KEY => UNASSIGNED_NAME.to_string(),
+                        (None, Some(sr)) => sr.names.get(key).cloned().unwrap_or_default(),
+                        _ => plan
+                            .names
+                            .and_then(|n| n.name(key))
+                            .unwrap_or_default()
+                            .to_string(),
+                    };
+                    names.insert(key.clone(), name);
+                }
+            }
+        }
+        if !skipped.is_empty() {
+            warnings.push(
+                crate::error::WarningCode::Level,
+                format!(
+                    "level {level_name}: the dates {} cannot be made at this level (their units or crosswalk are coarser) and are left empty",
+                    skipped.join(", ")
+                ),
+            );
+        }
+        // The unassigned row last.
+        let mut units: Vec<(String, String)> = Vec::with_capacity(by_unit.len());
+        let mut values = Vec::with_capacity(by_unit.len());
+        let mut tail = None;
+        for (k, v) in by_unit {
+            if k == UNASSIGNED_KEY {
+                tail = Some((k, v));
+                continue;
+            }
+            units.push((k.clone(), names.remove(&k).unwrap_or_default()));
+            values.push(v);
+        }
+        if let Some((k, v)) = tail {
+            units.push((k, UNASSIGNED_NAME.to_string()));
+            values.push(v);
+        }
+        levels.push(LevelSeries {
+            level: level_name.clone(),
+            units,
+            values,
+        });
+    }
+    Ok((
+        Series {
+            dates,
+            translated,
+            columns,
+            kinds,
+            levels,
+        },
+        warnings,
+    ))
+}
+
+/// Label columns that repeat parts of the key (`BEZ`, `PGR`, `RAUMID`, …).
+fn is_key_part(column: &str) -> bool {
+    let c = column.trim().to_lowercase();
+    [
+        "bez",
+        "pgr",
+        "bzr",
+        "plr",
+        "raumid",
+        "schlüssel",
+        "district_id",
+        "forecast_area_id",
+        "district_region_id",
+        "planning_area_id",
+    ]
+    .contains(&c.as_str())
+}
+
+/// The weights of one date to one level (None: cannot be made).
+fn weights_for(
+    d: &Dated,
+    from: Option<Vintage>,
+    level: Option<Level>,
+    plan: &Plan,
+) -> Option<WeightTable> {
+    let keys = || d.table.keys.iter().map(String::as_str);
+    // Units of the series' vintage: the date's own keys, or through the crosswalk.
+    let (base, base_level): (Option<WeightTable>, Level) = match (from, &plan.translation) {
+        (Some(_), Some(t)) => {
+            let chain = to_chain_source(&t.chain, keys())?;
+            let targets = chain.targets();
+            let tl = targets
+                .first()
+                .and_then(|k| Level::from_digits(k.len()))
+                .filter(|l| targets.iter().all(|k| l.digits() == k.len()))?;
+            (Some(chain), tl)
+        }
+        _ => (None, d.table.level),
+    };
+    let unit_keys: Vec<String> = match &base {
+        Some(b) => b.targets().into_iter().map(str::to_string).collect(),
+        None => d.table.keys.clone(),
+    };
+    let step = match level {
+        Some(l) if l < base_level => return None,
+        Some(l) if l == base_level && base.is_some() => None,
+        Some(l) => Some(WeightTable::hierarchy(
+            unit_keys.iter().map(String::as_str),
+            l,
+        )),
+        None => {
+            let sr = &plan.sozialraum.as_ref()?.weights;
+            let sources = sr.sources();
+            if !unit_keys.iter().all(|k| sources.contains(k.as_str())) && base.is_some() {
+                // Translated units the assignment does not know.
+                let known = unit_keys
+                    .iter()
+                    .filter(|k| sources.contains(k.as_str()))
+                    .count();
+                if known == 0 {
+                    return None;
+                }
+            }
+            Some(sr.clone())
+        }
+    };
+    match (base, step) {
+        (Some(b), Some(s)) => Some(b.then(&s)),
+        (Some(b), None) => Some(b),
+        (None, Some(s)) => Some(s),
+        (None, None) => None,
+    }
+}
+
+/// A crosswalk whose sources are coarser than the keys (e.g. PGR 2021 →
+/// PGR 2006 for PLR 2021 statistics) gets the hierarchy in front.
+fn to_chain_source<'a>(
+    chain: &WeightTable,
+    keys: impl Iterator<Item = &'a str> + Clone,
+) -> Option<WeightTable> {
+    let src_len = chain.sources().iter().next()?.len();
+    let key_len = keys.clone().next()?.len();
+    if key_len == src_len {
+        return Some(chain.clone());
+    }
+    let l = Level::from_digits(src_len)?;
+    if key_len < src_len {
+        return None;
+    }
+    Some(WeightTable::hierarchy(keys, l).then(chain))
+}
+
+/// Source → `-` with the part of each source that the weights leave out.
+fn unassigned_weights(table: &StatTable, weights: &WeightTable) -> Option<WeightTable> {
+    let totals = weights.source_totals();
+    let rows: Vec<Weight> = table
+        .keys
+        .iter()
+        .filter_map(|k| {
+            let rest = 1.0 - totals.get(k.as_str()).copied().unwrap_or(0.0);
+            (rest > 1e-9).then(|| Weight {
+                source: k.clone(),
+                target: UNASSIGNED_KEY.to_string(),
+                weight: rest,
+            })
+        })
+        .collect();
+    (!rows.is_empty()).then(|| WeightTable::new(weights.level.clone(), rows))
+}
+
+/// Changes against which date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// The date before in the series.
+    Previous,
+    /// The same month one year earlier.
+    Year,
+}
+
+impl Against {
+    pub fn parse(s: &str) -> Option<Against> {
+        match s.trim() {
+            "previous" | "prev" => Some(Against::Previous),
+            "year" => Some(Against::Year),
+            _ => None,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Against::Previous => "previous",
+            Against::Year => "year",
+        }
+    }
+}
+
+/// The change columns for `column` (of `kind`) against `a`: names and whether
+/// each is relative.
+fn change_names(column: &str, kind: Kind, a: Against) -> Vec<(String, ChangeKind)> {
+    match kind {
+        Kind::Share => vec![(
+            format!("{column} change {} pp", a.word()),
+            ChangeKind::Points,
+        )],
+        _ => vec![
+            (
+                format!("{column} change {}", a.word()),
+                ChangeKind::Absolute,
+            ),
+            (
+                format!("{column} change {} %", a.word()),
+                ChangeKind::Relative,
+            ),
+        ],
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKind {
+    Absolute,
+    Relative,
+    Points,
+}
+
+/// Which columns get changes: the named ones (globs allowed), or every
+/// count column.
+pub fn change_columns(series: &Series, wanted: &[String]) -> Result<Vec<usize>> {
+    if wanted.is_empty() {
+        return Ok((0..series.columns.len())
+            .filter(|&j| series.kinds[j] == Kind::Count)
+            .collect());
+    }
+    let mut out = Vec::new();
+    for w in wanted {
+        let hits: Vec<usize> = (0..series.columns.len())
+            .filter(|&j| crate::rules::glob_match(w, &series.columns[j]))
+            .collect();
+        if hits.is_empty() {
+            return Err(usage_error(format!(
+                "--change-columns '{w}': no such column; the series has {}",
+                examples(&series.columns, 8)
+            )));
+        }
+        for j in hits {
+            if series.kinds[j] == Kind::Label {
+                return Err(usage_error(format!(
+                    "--change-columns: '{}' is a label (text), it has no change",
+                    series.columns[j]
+                )));
+            }
+            if !out.contains(&j) {
+                out.push(j);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What to add to the tables.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub against: Vec<Against>,
+    /// Column indices of the series.
+    pub columns: Vec<usize>,
+}
+
+impl Series {
+    /// Index of the date to compare date `t` with.
+    fn reference(&self, t: usize, a: Against) -> Option<usize> {
+        match a {
+            Against::Previous => t.checked_sub(1),
+            Against::Year => {
+                let want = self.dates[t].year_before();
+                self.dates.iter().position(|d| *d == want)
+            }
+        }
+    }
+
+    /// Names of the change columns, in output order.
+    pub fn change_header(&self, ch: &Changes) -> Vec<String> {
+        let mut h = Vec::new();
+        for &j in &ch.columns {
+            for &a in &ch.against {
+                h.extend(
+                    change_names(&self.columns[j], self.kinds[j], a)
+                        .into_iter()
+                        .map(|(n, _)| n),
+                );
+            }
+        }
+        h
+    }
+
+    /// The change values of unit `u` of level `l` at date `t`.
+    fn change_values(&self, l: usize, u: usize, t: usize, ch: &Changes) -> Vec<Value> {
+        let vals = &self.levels[l].values[u];
+        let get = |t: usize, j: usize| -> Option<f64> { vals[t].as_ref().and_then(|r| r[j].num()) };
+        let mut out = Vec::new();
+        for &j in &ch.columns {
+            for &a in &ch.against {
+                let cur = get(t, j);
+                let prev = self.reference(t, a).and_then(|r| get(r, j));
+                for (_, kind) in change_names(&self.columns[j], self.kinds[j], a) {
+                    let v = match (cur, prev) {
+                        (Some(c), Some(p)) => match kind {
+                            ChangeKind::Absolute | ChangeKind::Points => Some(c - p),
+                            ChangeKind::Relative if p != 0.0 => Some((c - p) / p * 100.0),
+                            ChangeKind::Relative => None,
+                        },
+                        _ => None,
+                    };
+                    out.push(v.map(Value::Num).unwrap_or(Value::Missing));
+                }
+            }
+        }
+        out
+    }
+
+    /// Long form: per level a table with one row per unit and date (sorted
+    /// by unit, then date): `date`, `translated_from` (with a vintage), the
+    /// columns, the changes.
+    pub fn long(&self, ch: &Changes, with_translated: bool) -> Vec<LevelTable> {
+        let mut header = vec!["date".to_string()];
+        if with_translated {
+            header.push("translated_from".to_string());
+        }
+        header.extend(self.columns.iter().cloned());
+        header.extend(self.change_header(ch));
+        self.levels
+            .iter()
+            .enumerate()
+            .map(|(l, ls)| {
+                let mut t = LevelTable {
+                    level: ls.level.clone(),
+                    keys: Vec::new(),
+                    names: Vec::new(),
+                    columns: header.clone(),
+                    rows: Vec::new(),
+                };
+                for (u, (key, name)) in ls.units.iter().enumerate() {
+                    for (d, date) in self.dates.iter().enumerate() {
+                        let Some(vals) = &ls.values[u][d] else {
+                            continue;
+                        };
+                        let mut row = vec![Value::Text(date.to_string())];
+                        if with_translated {
+                            row.push(match self.translated[d] {
+                                Some(v) => Value::Text(v.label().to_string()),
+                                None => Value::Missing,
+                            });
+                        }
+                        row.extend(vals.iter().cloned());
+                        row.extend(self.change_values(l, u, d, ch));
+                        t.keys.push(key.clone());
+                        t.names.push(name.clone());
+                        t.rows.push(row);
+                    }
+                }
+                t
+            })
+            .collect()
+    }
+
+    fn date_label(&self, d: usize) -> String {
+        match self.translated[d] {
+            Some(v) => format!("{} ({})", self.dates[d], v.label()),
+            None => self.dates[d].to_string(),
+        }
+    }
+
+    /// Wide form: per level one row per unit; per column the dates side by
+    /// side (`E_E 2023-06`, a translated date as `E_E 2020-12 (LOR 2006)`).
+    /// The changes, if any, follow the same way.
+    pub fn wide(&self, ch: &Changes) -> Vec<LevelTable> {
+        let mut out = self.wide_values(None);
+        if !ch.against.is_empty() {
+            let changes = self.wide_changes(ch, None);
+            for (t, c) in out.iter_mut().zip(changes) {
+                t.columns.extend(c.columns);
+                for (r, cr) in t.rows.iter_mut().zip(c.rows) {
+                    r.extend(cr);
+                }
+            }
+        }
+        out
+    }
+
+    /// The values, wide; `level_name` renames the levels (for sheets).
+    pub fn wide_values(&self, level_name: Option<&dyn Fn(&str) -> String>) -> Vec<LevelTable> {
+        let mut header = Vec::new();
+        for c in &self.columns {
+            for d in 0..self.dates.len() {
+                header.push(format!("{c} {}", self.date_label(d)));
+            }
+        }
+        self.levels
+            .iter()
+            .map(|ls| {
+                let rows = ls
+                    .values
+                    .iter()
+                    .map(|per_date| {
+                        let mut row = Vec::with_capacity(header.len());
+                        for j in 0..self.columns.len() {
+                            for v in per_date {
+                                row.push(
+                                    v.as_ref().map(|r| r[j].clone()).unwrap_or(Value::Missing),
+                                );
+                            }
+                        }
+                        row
+                    })
+                    .collect();
+                LevelTable {
+                    level: level_name
+                        .map(|f| f(&ls.level))
+                        .unwrap_or_else(|| ls.level.clone()),
+                    keys: ls.units.iter().map(|u| u.0.clone()).collect(),
+                    names: ls.units.iter().map(|u| u.1.clone()).collect(),
+                    columns: header.clone(),
+                    rows,
+                }
+            })
+            .collect()
+    }
+
+    /// The changes, wide: per change column the dates side by side.
+    pub fn wide_changes(
+        &self,
+        ch: &Changes,
+        level_name: Option<&dyn Fn(&str) -> String>,
+    ) -> Vec<LevelTable> {
+        let names = self.change_header(ch);
+        let mut header = Vec::new();
+        for n in &names {
+            for d in 0..self.dates.len() {
+                header.push(format!("{n} {}", self.date_label(d)));
+            }
+        }
+        self.levels
+            .iter()
+            .enumerate()
+            .map(|(l, ls)| {
+                let rows = (0..ls.units.len())
+                    .map(|u| {
+                        let per_date: Vec<Vec<Value>> = (0..self.dates.len())
+                            .map(|d| {
+                                if ls.values[u][d].is_some() {
+                                    self.change_values(l, u, d, ch)
+                                } else {
+                                    vec![Value::Missing; names.len()]
+                                }
+                            })
+                            .collect();
+                        let mut row = Vec::with_capacity(header.len());
+                        for j in 0..names.len() {
+                            for pd in &per_date {
+                                row.push(pd[j].clone());
+                            }
+                        }
+                        row
+                    })
+                    .collect();
+                LevelTable {
+                    level: level_name
+                        .map(|f| f(&ls.level))
+                        .unwrap_or_else(|| ls.level.clone()),
+                    keys: ls.units.iter().map(|u| u.0.clone()).collect(),
+                    names: ls.units.iter().map(|u| u.1.clone()).collect(),
+                    columns: header.clone(),
+                    rows,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::{read_stats_bytes, ReadOptions};
+
+    #[test]
+    fn dates_from_values_and_names() {
+        let d = |y, m| Some(Date { year: y, month: m });
+        assert_eq!(Date::parse("201812"), d(2018, 12));
+        assert_eq!(Date::parse("2020-12"), d(2020, 12));
+        assert_eq!(Date::parse("31.12.2020"), d(2020, 12));
+        assert_eq!(Date::parse("06/2023"), d(2023, 6));
+        assert_eq!(Date::parse("201813"), None);
+        assert_eq!(Date::in_name("EWR201812E_Matrix.csv"), d(2018, 12));
+        assert_eq!(Date::in_name("population-2020-12"), d(2020, 12));
+        assert_eq!(Date::in_name("bestand_2023_06.xlsx"), d(2023, 6));
+        assert_eq!(Date::in_name("t1-planning-areas.csv"), None);
+        assert_eq!(Date::in_name("plr2006-pgr2021.csv"), None);
+        assert_eq!(d(2024, 6).unwrap().year_before(), d(2023, 6).unwrap());
+    }
+
+    fn table(name: &str, text: &str) -> StatTable {
+        read_stats_bytes(name, text.as_bytes(), &ReadOptions::default())
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn date_of_prefers_zeit_and_warns_on_disagreement() {
+        let t = table(
+            "a.csv",
+            "ZEIT;RAUMID;E_E\n202306;13101101;5\n202306;13101102;7\n",
+        );
+        let (d, s, w) = date_of(&t, Path::new("x/EWR202312E_Matrix.csv"), None).unwrap();
+        assert_eq!(
+            (d.to_string(), s),
+            ("2023-06".to_string(), DateSource::Zeit)
+        );
+        assert!(w.has("date"));
+        let t = table("b.csv", "RAUMID;E_E\n13101101;5\n");
+        let (d, s, _) = date_of(&t, Path::new("population-2020-12/t1.csv"), None).unwrap();
+        assert_eq!(
+            (d.to_string(), s),
+            ("2020-12".to_string(), DateSource::Folder)
+        );
+        assert!(date_of(&t, Path::new("t1.csv"), None).is_err());
+        let given = Date::new(2019, 6);
+        let (d, s, _) = date_of(&t, Path::new("t1.csv"), given).unwrap();
+        assert_eq!(
+            (d.to_string(), s),
+            ("2019-06".to_string(), DateSource::Given)
+        );
+    }
+
+    #[test]
+    fn order_sorts_and_refuses_duplicates() {
+        let mk = |y, m, n: &str| Dated {
+            date: Date::new(y, m).unwrap(),
+            table: table(n, "RAUMID;E_E\n13101101;5\n"),
+        };
+        let (v, w) = order(vec![mk(2024, 6, "b"), mk(2023, 12, "a")]).unwrap();
+        assert_eq!(v[0].date.to_string(), "2023-12");
+        assert!(w.has("date-order"));
+        let e = order(vec![mk(2024, 6, "b"), mk(2024, 6, "a")]).unwrap_err();
+        assert!(e.to_string().contains("both of 2024-06"), "{e}");
+    }
+
+    #[test]
+    fn changes_counts_relative_shares_in_points_and_missing_columns_empty() {
+        // Two PLR in one BZR, three dates; the last file has no column X.
+        let files = [
+            (
+                2023,
+                6,
+                "RAUMID;E_E;X;Q\n13101101;100;40;10\n13101102;300;160;20\n",
+            ),
+            (
+                2023,
+                12,
+                "RAUMID;E_E;X;Q\n13101101;110;50;10\n13101102;290;150;30\n",
+            ),
+            (2024, 6, "RAUMID;E_E;Q\n13101101;120;20\n13101102;330;20\n"),
+        ];
+        let dated: Vec<Dated> = files
+            .iter()
+            .map(|(y, m, t)| Dated {
+                date: Date::new(*y, *m).unwrap(),
+                table: table(&format!("{y}-{m}"), t),
+            })
+            .collect();
+        let plan = Plan {
+            rules: RuleFlags {
+                weighted: vec!["Q=E_E".into()],
+                ..Default::default()
+            },
+            missing: MissingPolicy::Propagate,
+            levels: vec![Level::Bzr],
+            names: None,
+            vintage: None,
+            translation: None,
+            sozialraum: None,
+        };
+        let (s, w) = build(&dated, &plan).unwrap();
+        assert!(w.has("columns"), "{w:?}");
+        assert_eq!(s.columns, ["E_E", "X", "Q"]);
+        assert_eq!(s.kinds, [Kind::Count, Kind::Count, Kind::Share]);
+        let ch = Changes {
+            against: vec![Against::Previous, Against::Year],
+            columns: change_columns(&s, &["E_E".into(), "Q".into()]).unwrap(),
+        };
+        let t = &s.long(&ch, false)[0];
+        assert_eq!(
+            t.columns,
+            [
+                "date",
+                "E_E",
+                "X",
+                "Q",
+                "E_E change previous",
+                "E_E change previous %",
+                "E_E change year",
+                "E_E change year %",
+                "Q change previous pp",
+                "Q change year pp"
+            ]
+        );
+        assert_eq!(t.keys, ["131011", "131011", "131011"]);
+        let n = |r: usize, c: &str| t.rows[r][t.column_index(c).unwrap()].num();
+        // 400 → 400 → 450; Q = (10·100+20·300)/400 = 17.5, (1100+8700)/400 = 24.5,
+        // (2400+6600)/450 = 20.
+        assert_eq!(n(0, "E_E"), Some(400.0));
+        assert_eq!(n(1, "Q"), Some(24.5));
+        assert_eq!(n(2, "X"), None);
+        assert_eq!(n(0, "E_E change previous"), None);
+        assert_eq!(n(2, "E_E change previous"), Some(50.0));
+        assert_eq!(n(2, "E_E change previous %"), Some(12.5));
+        assert_eq!(n(2, "E_E change year"), Some(50.0));
+        assert_eq!(n(1, "E_E change year"), None);
+        assert_eq!(n(1, "Q change previous pp"), Some(7.0));
+        assert_eq!(n(2, "Q change year pp"), Some(2.5));
+        let wide = &s.wide(&ch)[0];
+        assert_eq!(wide.keys, ["131011"]);
+        assert_eq!(wide.columns[0], "E_E 2023-06");
+        assert_eq!(wide.num("131011", "E_E 2024-06"), Some(450.0));
+        assert_eq!(wide.num("131011", "E_E change year 2024-06"), Some(50.0));
+    }
+}
