@@ -15,4 +15,5 @@ mod output_safety;
 mod points;
 mod properties;
 mod readme;
+mod series;
 mod tables;

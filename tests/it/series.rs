@@ -4,7 +4,7 @@
 //! by tests/expected/series/make_expected.py, which reads the sample files
 //! with Python's csv module alone (no lor code): see its docstring.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
