@@ -1,11 +1,14 @@
 //! `cargo bench --bench overlay`: the LOR 2006 PLR of all Berlin overlaid on
 //! the 58 Prognoseräume of LOR 2021 (R-tree candidates + exact
-//! intersections), and the whole mismatch pipeline for Bezirk 04 and Berlin.
+//! intersections), the same with both layers densified ×10 (9 points
+//! inserted on every edge: the cost should follow the number of edges), and
+//! the whole mismatch pipeline for Bezirk 04 and Berlin.
 
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::geometry::{read_layer, LayerOptions};
+use geo::{Coord, LineString};
+use lor::geometry::{read_layer, Layer, LayerOptions};
 use lor::key::Level;
 use lor::overlay::{overlay, unit_parts, Tolerance};
 use lor::report::{Mismatch, MismatchInput};
@@ -27,6 +30,10 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("berlin_plr2006_x_pgr2021", |b| {
         b.iter(|| overlay(&plr, &pgr, false))
+    });
+    let (plr10, pgr10) = (densify(&plr, 10), densify(&pgr, 10));
+    g.bench_function("berlin_plr2006_x_pgr2021_dense10", |b| {
+        b.iter(|| overlay(&plr10, &pgr10, false))
     });
 
     for bezirk in ["04", ""] {
@@ -98,6 +105,35 @@ fn star_bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// The layer with every edge cut into `n` equal parts (same shapes and
+/// areas, `n` times the vertices).
+fn densify(layer: &Layer, n: usize) -> Layer {
+    let ring = |r: &LineString<f64>| -> LineString<f64> {
+        let mut out = Vec::with_capacity(r.0.len() * n);
+        for w in r.0.windows(2) {
+            let (p, q) = (w[0], w[1]);
+            for k in 0..n {
+                let t = k as f64 / n as f64;
+                out.push(Coord {
+                    x: p.x + t * (q.x - p.x),
+                    y: p.y + t * (q.y - p.y),
+                });
+            }
+        }
+        out.push(*r.0.last().unwrap());
+        LineString(out)
+    };
+    let mut l = layer.clone();
+    for f in &mut l.features {
+        for p in &mut f.geometry.0 {
+            let ext = ring(p.exterior());
+            let holes = p.interiors().iter().map(ring).collect();
+            *p = geo::Polygon::new(ext, holes);
+        }
+    }
+    l
 }
 
 criterion_group!(benches, bench, star_bench);

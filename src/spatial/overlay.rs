@@ -2,10 +2,15 @@
 //! layer B, and by how much area.
 //!
 //! An R-tree (rstar) over B's envelopes gives the candidate pairs; exact
-//! intersections (geo's BooleanOps) are computed for those only. Pieces are
-//! sorted by (A, B), so results never depend on the order of the input.
+//! intersections (geo's BooleanOps) are computed for those only, after both
+//! polygons of a pair are clipped to the rectangle where their envelopes
+//! overlap (so a large unit is not re-processed whole for every small unit
+//! it meets). Pieces are sorted by (A, B), so results never depend on the
+//! order of the input.
 
-use geo::{Area, BooleanOps, MultiPolygon};
+use std::borrow::Cow;
+
+use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -90,7 +95,7 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
             .iter()
             .filter_map(|&(i, j)| {
                 let (fa, fb) = (&a.features[i], &b.features[j]);
-                let inter = fa.geometry.intersection(&fb.geometry);
+                let inter = clipped_intersection(fa, fb)?;
                 let area = inter.unsigned_area();
                 (area > 0.0).then(|| Piece {
                     a: i,
@@ -124,6 +129,160 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
     Overlay {
         pieces,
         candidates: pairs.len(),
+    }
+}
+
+/// The intersection of two features, each first clipped to the rectangle
+/// where their envelopes overlap (the intersection lies inside it, so the
+/// result is the same; BooleanOps then sees only the edges near the other
+/// unit). `None` when the envelopes only touch.
+fn clipped_intersection(
+    fa: &crate::geometry::Feature,
+    fb: &crate::geometry::Feature,
+) -> Option<MultiPolygon<f64>> {
+    let (ra, rb) = (fa.bbox, fb.bbox);
+    let min = Coord {
+        x: ra.min().x.max(rb.min().x),
+        y: ra.min().y.max(rb.min().y),
+    };
+    let max = Coord {
+        x: ra.max().x.min(rb.max().x),
+        y: ra.max().y.min(rb.max().y),
+    };
+    if !(min.x < max.x && min.y < max.y) {
+        return None;
+    }
+    let r = Rect::new(min, max);
+    let ca = clip_to_rect(&fa.geometry, &fa.bbox, &r);
+    if ca.0.is_empty() {
+        return None;
+    }
+    let cb = clip_to_rect(&fb.geometry, &fb.bbox, &r);
+    if cb.0.is_empty() {
+        return None;
+    }
+    Some(ca.intersection(cb.as_ref()))
+}
+
+/// A multipolygon clipped to a rectangle, ring by ring (Sutherland–Hodgman
+/// against the rectangle's four sides). A concave ring may come out with
+/// zero-width spurs along the rectangle's border; they enclose no area and
+/// cancel under the even-odd rule BooleanOps uses, so the area inside the
+/// rectangle is exactly that of the input. Unchanged (borrowed) when the
+/// multipolygon lies inside the rectangle.
+pub fn clip_to_rect<'a>(
+    mp: &'a MultiPolygon<f64>,
+    bbox: &Rect<f64>,
+    r: &Rect<f64>,
+) -> Cow<'a, MultiPolygon<f64>> {
+    if bbox.min().x >= r.min().x
+        && bbox.min().y >= r.min().y
+        && bbox.max().x <= r.max().x
+        && bbox.max().y <= r.max().y
+    {
+        return Cow::Borrowed(mp);
+    }
+    let mut out = Vec::new();
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for poly in &mp.0 {
+        let Some(ext) = clip_ring(poly.exterior(), r, &mut a, &mut b) else {
+            continue;
+        };
+        let holes = poly
+            .interiors()
+            .iter()
+            .filter_map(|h| clip_ring(h, r, &mut a, &mut b))
+            .collect();
+        out.push(Polygon::new(ext, holes));
+    }
+    Cow::Owned(MultiPolygon(out))
+}
+
+/// One ring clipped to a rectangle; `None` when nothing of it is left.
+/// `a` and `b` are scratch buffers.
+fn clip_ring(
+    ring: &LineString<f64>,
+    r: &Rect<f64>,
+    a: &mut Vec<Coord<f64>>,
+    b: &mut Vec<Coord<f64>>,
+) -> Option<LineString<f64>> {
+    a.clear();
+    a.extend_from_slice(&ring.0);
+    if a.len() > 1 && a.first() == a.last() {
+        a.pop();
+    }
+    let (lo, hi) = (r.min(), r.max());
+    // Each side: keep the points with `inside`, cut edges where they leave
+    // or enter at the side's line (x or y fixed, the other interpolated).
+    clip_side(a, b, |p| p.x >= lo.x, |p, q| cut_x(p, q, lo.x));
+    clip_side(b, a, |p| p.x <= hi.x, |p, q| cut_x(p, q, hi.x));
+    clip_side(a, b, |p| p.y >= lo.y, |p, q| cut_y(p, q, lo.y));
+    clip_side(b, a, |p| p.y <= hi.y, |p, q| cut_y(p, q, hi.y));
+    a.dedup();
+    while a.len() > 1 && a.first() == a.last() {
+        a.pop();
+    }
+    if a.len() < 3 {
+        return None;
+    }
+    let mut coords = Vec::with_capacity(a.len() + 1);
+    coords.extend_from_slice(a);
+    coords.push(a[0]);
+    Some(LineString(coords))
+}
+
+fn clip_side(
+    src: &[Coord<f64>],
+    dst: &mut Vec<Coord<f64>>,
+    inside: impl Fn(&Coord<f64>) -> bool,
+    cut: impl Fn(&Coord<f64>, &Coord<f64>) -> Coord<f64>,
+) {
+    dst.clear();
+    let Some(&last) = src.last() else {
+        return;
+    };
+    let mut prev = last;
+    let mut prev_in = inside(&prev);
+    for &p in src {
+        let p_in = inside(&p);
+        if p_in != prev_in {
+            dst.push(cut(&prev, &p));
+        }
+        if p_in {
+            dst.push(p);
+        }
+        prev = p;
+        prev_in = p_in;
+    }
+}
+
+/// The point where segment p–q crosses the vertical line at `x`,
+/// interpolated from the same end whatever the direction, so that the two
+/// rings sharing an edge get the same cut point.
+fn cut_x(p: &Coord<f64>, q: &Coord<f64>, x: f64) -> Coord<f64> {
+    let (p, q) = if (p.x, p.y) <= (q.x, q.y) {
+        (p, q)
+    } else {
+        (q, p)
+    };
+    let t = (x - p.x) / (q.x - p.x);
+    Coord {
+        x,
+        y: p.y + t * (q.y - p.y),
+    }
+}
+
+fn cut_y(p: &Coord<f64>, q: &Coord<f64>, y: f64) -> Coord<f64> {
+    let (p, q) = if (p.x, p.y) <= (q.x, q.y) {
+        (p, q)
+    } else {
+        (q, p)
+    };
+    let t = (y - p.y) / (q.y - p.y);
+    Coord {
+        x: p.x + t * (q.x - p.x),
+        y,
     }
 }
 
