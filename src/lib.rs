@@ -24,6 +24,7 @@ pub mod error;
 pub mod geometry;
 pub mod input;
 pub mod key;
+pub mod layout;
 pub mod locate;
 pub mod map;
 pub mod names;
