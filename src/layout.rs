@@ -499,7 +499,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             exact_blocks: 120,
-            max_nodes: 20_000_000,
+            max_nodes: 2_000_000,
         }
     }
 }
@@ -583,7 +583,7 @@ pub fn propose(
                 let cost = p.total(&region);
                 Ok(Solution {
                     cost,
-                    lower_bound: if complete { cost } else { lb },
+                    lower_bound: if complete { cost } else { lb.max(bb.root_bound) },
                     optimal: complete,
                     method: "branch-and-bound",
                     nodes: bb.nodes,
@@ -763,6 +763,8 @@ struct BranchAndBound<'a> {
     best_cost: f64,
     nodes: u64,
     max_nodes: u64,
+    /// The bound at the root (valid for every layout).
+    root_bound: f64,
 }
 
 impl<'a> BranchAndBound<'a> {
@@ -778,6 +780,7 @@ impl<'a> BranchAndBound<'a> {
             best_cost: f64::INFINITY,
             nodes: 0,
             max_nodes,
+            root_bound: f64::NEG_INFINITY,
         }
     }
 
@@ -842,15 +845,62 @@ impl<'a> BranchAndBound<'a> {
         let p = self.p;
         let Some(reach) = self.reach() else { return };
         let mut bound = cost;
+        // Per unassigned block: cheapest reachable region and what leaving
+        // it costs at least (second cheapest − cheapest).
+        let mut cheapest: Vec<(usize, usize, f64, f64)> = Vec::new();
         for b in 0..p.graph.len() {
             if self.region[b] != NONE {
                 continue;
             }
-            let m = (0..p.regions)
-                .filter(|&r| reach[r][b])
-                .map(|r| p.cost[b][r])
-                .fold(f64::INFINITY, f64::min);
+            let (mut m, mut r_m, mut second) = (f64::INFINITY, NONE, f64::INFINITY);
+            for r in 0..p.regions {
+                if !reach[r][b] {
+                    continue;
+                }
+                let c = p.cost[b][r];
+                if c < m {
+                    second = m;
+                    m = c;
+                    r_m = r;
+                } else if c < second {
+                    second = c;
+                }
+            }
+            if r_m == NONE {
+                return;
+            }
             bound += m;
+            cheapest.push((b, r_m, m, second - m));
+        }
+        if let Some((lo, hi)) = p.band {
+            // People who must leave an overfull region, and who must join an
+            // underfull one: each at least at their increment (fractional
+            // knapsack per region). The same blocks may do both: the larger
+            // of the two sums is a valid addition.
+            let mut out_cost = 0.0;
+            let mut in_cost = 0.0;
+            for r in 0..p.regions {
+                let group: Vec<(f64, f64)> = cheapest
+                    .iter()
+                    .filter(|x| x.1 == r)
+                    .map(|x| (p.people[x.0], x.3))
+                    .collect();
+                let stay: f64 = self.pop[r] + group.iter().map(|g| g.0).sum::<f64>();
+                if stay > hi + 1e-9 {
+                    out_cost += knapsack(group, stay - hi);
+                } else if stay < lo - 1e-9 {
+                    let others: Vec<(f64, f64)> = cheapest
+                        .iter()
+                        .filter(|x| x.1 != r && reach[r][x.0])
+                        .map(|x| (p.people[x.0], p.cost[x.0][r] - x.2))
+                        .collect();
+                    in_cost += knapsack(others, lo - stay);
+                }
+            }
+            bound += out_cost.max(in_cost);
+        }
+        if depth == 0 {
+            self.root_bound = bound;
         }
         if bound >= self.best_cost - 1e-6 {
             return;
@@ -892,6 +942,27 @@ impl<'a> BranchAndBound<'a> {
             }
         }
     }
+}
+
+/// Least cost to move at least `need` people from items (people, cost of
+/// moving all of them), items divisible (the LP relaxation): a lower bound.
+fn knapsack(mut items: Vec<(f64, f64)>, need: f64) -> f64 {
+    items.retain(|i| i.0 > 0.0);
+    items.sort_by(|a, b| (a.1 / a.0).total_cmp(&(b.1 / b.0)));
+    let mut left = need;
+    let mut c = 0.0;
+    for (p, cost) in items {
+        if left <= 0.0 {
+            break;
+        }
+        let take = p.min(left);
+        c += if cost.is_finite() { cost * take / p } else { f64::INFINITY };
+        left -= take;
+    }
+    if left > 1e-9 {
+        return f64::INFINITY;
+    }
+    c
 }
 
 /// Proposed LOR keys for the units of a layout: region `r` (1-based,

@@ -47,6 +47,7 @@ enum Command {
     Sample(cmd::sample::Args),
     Check(cmd::check::Args),
     Run(cmd::run::Args),
+    Layout(cmd::layout::Args),
 }
 
 /// Run one parsed command.
@@ -60,6 +61,7 @@ fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
         Command::Sample(args) => cmd::sample::run(args, ctx),
         Command::Check(args) => cmd::check::run(args, ctx),
         Command::Run(args) => cmd::run::run(args, ctx),
+        Command::Layout(args) => cmd::layout::run(args, ctx),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod crosswalk;
+pub mod layout;
 pub mod mismatch;
 pub mod points;
 pub mod sample;
