@@ -79,7 +79,10 @@ impl Graph {
             }
         }
         Graph {
-            adj: shared.into_iter().map(|m| m.into_iter().collect()).collect(),
+            adj: shared
+                .into_iter()
+                .map(|m| m.into_iter().collect())
+                .collect(),
             perimeter,
             area,
         }
@@ -274,9 +277,7 @@ pub fn evaluate(
         let moved_in = reference.map(|(_, ref_ids)| {
             pairs
                 .iter()
-                .filter(|((rr, s), _)| {
-                    *s == r && (*rr == usize::MAX || ref_ids[*rr] != *id)
-                })
+                .filter(|((rr, s), _)| *s == r && (*rr == usize::MAX || ref_ids[*rr] != *id))
                 .map(|(_, v)| v)
                 .sum()
         });
@@ -297,7 +298,9 @@ pub fn evaluate(
     }
     let max = regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
     let min = regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
-    let lor = keys.iter().all(|k| Level::from_digits(k.len()) == Some(Level::Plr));
+    let lor = keys
+        .iter()
+        .all(|k| Level::from_digits(k.len()) == Some(Level::Plr));
     let cut = |digits: usize| -> Vec<String> {
         if !lor {
             return Vec::new();
@@ -416,7 +419,11 @@ impl Problem {
     }
 
     fn total(&self, region: &[usize]) -> f64 {
-        region.iter().enumerate().map(|(b, &r)| self.cost[b][r]).sum()
+        region
+            .iter()
+            .enumerate()
+            .map(|(b, &r)| self.cost[b][r])
+            .sum()
     }
 
     /// The region of least cost for each block (ties: lowest index).
@@ -443,7 +450,10 @@ impl Problem {
                 .map(|b| self.people[b])
                 .sum();
             let comps = self.graph.components(|b| region[b] == r).len();
-            comps == 1 && self.band.is_none_or(|(lo, hi)| p >= lo - 1e-9 && p <= hi + 1e-9)
+            comps == 1
+                && self
+                    .band
+                    .is_none_or(|(lo, hi)| p >= lo - 1e-9 && p <= hi + 1e-9)
         })
     }
 
@@ -583,7 +593,11 @@ pub fn propose(
                 let cost = p.total(&region);
                 Ok(Solution {
                     cost,
-                    lower_bound: if complete { cost } else { lb.max(bb.root_bound) },
+                    lower_bound: if complete {
+                        cost
+                    } else {
+                        lb.max(bb.root_bound)
+                    },
                     optimal: complete,
                     method: "branch-and-bound",
                     nodes: bb.nodes,
@@ -956,7 +970,11 @@ fn knapsack(mut items: Vec<(f64, f64)>, need: f64) -> f64 {
             break;
         }
         let take = p.min(left);
-        c += if cost.is_finite() { cost * take / p } else { f64::INFINITY };
+        c += if cost.is_finite() {
+            cost * take / p
+        } else {
+            f64::INFINITY
+        };
         left -= take;
     }
     if left > 1e-9 {
@@ -1039,7 +1057,9 @@ pub fn load_units(
         return Err(input_error(format!(
             "{}: no Planungsräume{}",
             layer.source,
-            bezirk.map(|b| format!(" in Bezirk {b}")).unwrap_or_default()
+            bezirk
+                .map(|b| format!(" in Bezirk {b}"))
+                .unwrap_or_default()
         )));
     }
     let (table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
@@ -1145,7 +1165,11 @@ pub fn read_regions(
             path.display()
         )));
     }
-    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
     let pos: BTreeMap<&str, usize> = units
         .keys
         .iter()

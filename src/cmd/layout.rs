@@ -150,8 +150,7 @@ fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
     let layout = whole_layout(ids, &shares, &units.keys, &a.layout.display().to_string())?;
     let reference = match &a.reference {
         Some(r) => {
-            let (ids, sh, w) =
-                read_regions(r, &units, a.common.bezirk.as_deref(), "--reference")?;
+            let (ids, sh, w) = read_regions(r, &units, a.common.bezirk.as_deref(), "--reference")?;
             warnings.extend(w);
             Some((ids, sh))
         }
@@ -197,13 +196,21 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
         return Err(usage_error("--regions 0: ask for at least one region"));
     }
     let report_format = match &a.report {
-        Some(r) => Some(super::table_format(a.common.format.as_ref(), Some(r), false)?),
+        Some(r) => Some(super::table_format(
+            a.common.format.as_ref(),
+            Some(r),
+            false,
+        )?),
         None => None,
     };
     let mut warnings = Warnings::default();
     let units = load(&a.common, &mut warnings)?;
-    let (ids, shares, w) =
-        read_regions(&a.reference, &units, a.common.bezirk.as_deref(), "--reference")?;
+    let (ids, shares, w) = read_regions(
+        &a.reference,
+        &units,
+        a.common.bezirk.as_deref(),
+        "--reference",
+    )?;
     warnings.extend(w);
     let started = std::time::Instant::now();
     let prop = propose_layout(
