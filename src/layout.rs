@@ -806,6 +806,8 @@ impl<'a> BranchAndBound<'a> {
     /// through unassigned blocks from its assigned ones; every block when the
     /// region is still empty). `None` when a region's blocks can no longer be
     /// joined or a region cannot reach the band's lower end.
+    // Blocks index several parallel arrays here.
+    #[allow(clippy::needless_range_loop)]
     fn reach(&self) -> Option<Vec<Vec<bool>>> {
         let p = self.p;
         let n = p.graph.len();
@@ -851,6 +853,7 @@ impl<'a> BranchAndBound<'a> {
         Some(out)
     }
 
+    #[allow(clippy::needless_range_loop)]
     fn search(&mut self, depth: usize, cost: f64) {
         self.nodes += 1;
         if self.nodes >= self.max_nodes {
