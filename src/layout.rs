@@ -542,7 +542,8 @@ pub enum ProposeError {
 ///    contiguous and non-empty and lowers (band violation, people moved)
 ///    lexicographically, until no move helps.
 /// 3. Exact (up to `limits.exact_blocks` blocks): depth-first branch and
-///    bound over the blocks ordered by people (largest first), regions tried
+///    bound over the blocks ordered by people (largest first, each next block
+///    a neighbour of those before it where possible), regions tried
 ///    cheapest first, starting from the heuristic's layout. A node is cut
 ///    when a region exceeds the band, when a region's assigned blocks can no
 ///    longer be joined through unassigned blocks, when a region cannot reach
@@ -783,8 +784,25 @@ struct BranchAndBound<'a> {
 
 impl<'a> BranchAndBound<'a> {
     fn new(p: &'a Problem, max_nodes: u64) -> Self {
-        let mut order: Vec<usize> = (0..p.graph.len()).collect();
-        order.sort_by(|&a, &b| p.people[b].total_cmp(&p.people[a]).then(a.cmp(&b)));
+        // Blocks by people, largest first, but each next block a neighbour
+        // of those ordered before it where there is one (so that a region's
+        // connectivity is decided early).
+        let n = p.graph.len();
+        let mut order: Vec<usize> = Vec::with_capacity(n);
+        let mut placed = vec![false; n];
+        while order.len() < n {
+            let frontier = (0..n)
+                .filter(|&b| !placed[b] && p.graph.adj[b].iter().any(|&(v, _)| placed[v]))
+                .max_by(|&a, &b| p.people[a].total_cmp(&p.people[b]).then(b.cmp(&a)));
+            let next = frontier.unwrap_or_else(|| {
+                (0..n)
+                    .filter(|&b| !placed[b])
+                    .max_by(|&a, &b| p.people[a].total_cmp(&p.people[b]).then(b.cmp(&a)))
+                    .expect("a block left")
+            });
+            placed[next] = true;
+            order.push(next);
+        }
         BranchAndBound {
             p,
             order,

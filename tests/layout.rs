@@ -191,6 +191,36 @@ fn bezirk04_balanced_whole_bzr_is_optimal() {
     }
 }
 
+#[test]
+fn bezirk04_balanced_plr_is_optimal() {
+    let (units, ids, shares) = bezirk04();
+    let p = propose_layout(
+        &units,
+        &ids,
+        &shares,
+        5,
+        Level::Plr,
+        Some(0.25),
+        Limits::default(),
+    )
+    .unwrap();
+    assert!(p.solution.optimal, "{:?}", p.solution);
+    assert_eq!(p.solution.cost.round(), 56858.0);
+    let ev = evaluate(
+        &units.graph,
+        &units.keys,
+        &units.people,
+        &p.layout,
+        Some((&shares, &ids)),
+    );
+    assert_eq!(ev.moved.unwrap().round(), 56858.0);
+    let mean = ev.people / 5.0;
+    for r in &ev.regions {
+        assert_eq!(r.parts, 1);
+        assert!(r.people >= mean * 0.75 && r.people <= mean * 1.25, "{r:?}");
+    }
+}
+
 /// A grid graph of w × h unit squares with rook adjacency.
 fn grid(w: usize, h: usize) -> Graph {
     let n = w * h;
