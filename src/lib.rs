@@ -31,6 +31,7 @@ pub mod error;
 pub mod expr;
 pub mod facilities;
 pub mod labels;
+pub mod layout;
 pub mod mapping;
 pub mod quality;
 pub mod reconcile;

@@ -53,6 +53,7 @@ enum Command {
     Run(cmd::run::Args),
     Map(cmd::map::Args),
     Report(cmd::report::Args),
+    Layout(cmd::layout::Args),
 }
 
 /// Run one parsed command.
@@ -70,6 +71,7 @@ fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
         Command::Run(args) => cmd::run::run(args, ctx),
         Command::Map(args) => cmd::map::run(args, ctx),
         Command::Report(args) => cmd::report::run(args, ctx),
+        Command::Layout(args) => cmd::layout::run(args, ctx),
     }
 }
 

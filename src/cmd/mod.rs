@@ -4,6 +4,7 @@ pub mod aggregate;
 pub mod args;
 pub mod catalogue;
 pub mod crosswalk;
+pub mod layout;
 pub mod map;
 pub mod mismatch;
 pub mod points;

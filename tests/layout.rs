@@ -1,0 +1,374 @@
+//! `lor layout` on the real data (Bezirk 04: the 2006 PLR as blocks, the
+//! five 2021 PGR as reference) and the exactness of the proposal on small
+//! generated instances (exhaustive search against branch and bound).
+
+mod common;
+
+use common::{berlin, lor, stdout};
+use lor::key::Level;
+use lor::layout::{
+    adjacency, evaluate, load_units, propose, propose_layout, read_regions, whole_layout, Graph,
+    Limits, Problem, Shares, Units,
+};
+
+fn bezirk04() -> (Units, Vec<String>, Shares) {
+    let (units, _) = load_units(
+        &berlin("lor-2006/plr.geojson.gz"),
+        &lor::geometry::LayerOptions {
+            fix_ids: vec![(124, "04030417".into())],
+            ..Default::default()
+        },
+        Some("04"),
+        &berlin("stats/EWR201812E_Matrix.csv"),
+        None,
+    )
+    .unwrap();
+    let (ids, shares, _) = read_regions(
+        &berlin("lor-2021/pgr.geojson.gz"),
+        &units,
+        Some("04"),
+        "--reference",
+    )
+    .unwrap();
+    (units, ids, shares)
+}
+
+#[test]
+fn adjacency_is_rook_and_connected() {
+    let (units, ids, _) = bezirk04();
+    assert_eq!(units.keys.len(), 57);
+    assert_eq!(ids, ["0410", "0420", "0430", "0440", "0450"]);
+    assert!(units.keys.contains(&"04030417".to_string()));
+    assert_eq!(units.graph.components(|_| true).len(), 1);
+    // Symmetric, and every shared border is longer than the tolerance.
+    for (i, a) in units.graph.adj.iter().enumerate() {
+        for &(j, l) in a {
+            assert!(l > 1.0);
+            assert!((units.graph.shared(j, i) - l).abs() < 1e-6);
+        }
+    }
+}
+
+#[test]
+fn adjacency_ignores_corners() {
+    // Four unit squares in a 2×2 grid: diagonal squares touch at a corner only.
+    let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25833"}},"features":[
+      {"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Polygon","coordinates":[[[390000,5820000],[390100,5820000],[390100,5820100],[390000,5820100],[390000,5820000]]]}},
+      {"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Polygon","coordinates":[[[390100,5820000],[390200,5820000],[390200,5820100],[390100,5820100],[390100,5820000]]]}},
+      {"type":"Feature","properties":{"id":"C"},"geometry":{"type":"Polygon","coordinates":[[[390000,5820100],[390100,5820100],[390100,5820200],[390000,5820200],[390000,5820100]]]}},
+      {"type":"Feature","properties":{"id":"D"},"geometry":{"type":"Polygon","coordinates":[[[390100,5.8201e+06],[390200,5820100],[390200,5820200],[390100,5820200],[390100,5.8201e+06]]]}}]}"#;
+    let (layer, _) = lor::geometry::read_geojson_str("grid", text, &Default::default()).unwrap();
+    let g = adjacency(&layer, 1.0);
+    let n = |i: usize| g.adj[i].iter().map(|x| x.0).collect::<Vec<_>>();
+    assert_eq!(n(0), [1, 2]); // A: B and C, not D (corner)
+    assert_eq!(n(3), [1, 2]); // D within 1 m of B's and C's edges
+    assert!((g.shared(0, 1) - 100.0).abs() < 1e-9);
+    assert!((g.perimeter[0] - 400.0).abs() < 1e-9);
+}
+
+#[test]
+fn bezirk04_without_band_is_the_largest_share_assignment() {
+    let (units, ids, shares) = bezirk04();
+    let largest = whole_layout(ids.clone(), &shares, &units.keys, "ref").unwrap();
+    let p = propose_layout(
+        &units,
+        &ids,
+        &shares,
+        5,
+        Level::Plr,
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(p.layout, largest);
+    assert!(p.solution.optimal);
+    assert_eq!(p.solution.method, "direct");
+    assert!(p.moved_blocks.is_empty());
+    // People moved = people in the split parts only (PLR 04030725 etc.).
+    assert_eq!(p.solution.cost.round(), 1117.0);
+    assert_eq!(p.unavoidable.round(), 1117.0);
+    let ev = evaluate(
+        &units.graph,
+        &units.keys,
+        &units.people,
+        &p.layout,
+        Some((&shares, &ids)),
+    );
+    assert_eq!(ev.people, 341_327.0);
+    assert_eq!(ev.moved.unwrap().round(), 1117.0);
+    let pairs: Vec<(String, String, f64)> = ev
+        .pairs
+        .iter()
+        .map(|(a, b, c)| (a.clone(), b.clone(), c.round()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("0430".to_string(), "0450".to_string(), 1106.0),
+            ("0440".to_string(), "0420".to_string(), 10.0)
+        ]
+    );
+    assert_eq!(ev.cut_bzr, ["040307"]);
+    assert_eq!(ev.cut_pgr, ["0403"]);
+    assert!(ev.regions.iter().all(|r| r.parts == 1));
+    let people: Vec<f64> = ev.regions.iter().map(|r| r.people).collect();
+    assert_eq!(people, [19478.0, 41849.0, 108648.0, 52968.0, 118384.0]);
+    assert!((ev.max_min_ratio - 118384.0 / 19478.0).abs() < 1e-9);
+}
+
+#[test]
+fn bezirk04_whole_bzr() {
+    let (units, ids, shares) = bezirk04();
+    let p = propose_layout(
+        &units,
+        &ids,
+        &shares,
+        5,
+        Level::Bzr,
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(p.blocks.len(), 17);
+    assert!(p.solution.optimal);
+    // BZR 040307 is cut by the PLR layout: kept whole, it goes to 0430 (where
+    // most of its people are); its PLR with the larger share in 0450 cost the
+    // difference.
+    let b = p.blocks.iter().find(|b| b.0 == "040307").unwrap();
+    assert_eq!(b.1, "0430");
+    assert_eq!(p.solution.cost.round(), 4699.0);
+    let ev = evaluate(
+        &units.graph,
+        &units.keys,
+        &units.people,
+        &p.layout,
+        Some((&shares, &ids)),
+    );
+    assert!(ev.cut_bzr.is_empty());
+    assert_eq!((ev.moved.unwrap() - 1117.0).round(), 3582.0);
+}
+
+#[test]
+fn bezirk04_balanced_whole_bzr_is_optimal() {
+    let (units, ids, shares) = bezirk04();
+    let p = propose_layout(
+        &units,
+        &ids,
+        &shares,
+        5,
+        Level::Bzr,
+        Some(0.25),
+        Limits::default(),
+    )
+    .unwrap();
+    assert!(p.solution.optimal, "{:?}", p.solution);
+    assert_eq!(p.solution.method, "branch-and-bound");
+    assert_eq!(p.solution.cost.round(), 90617.0);
+    let mut moved: Vec<(&str, &str, &str)> = p
+        .moved_blocks
+        .iter()
+        .map(|m| (m.0.as_str(), m.1.as_str(), m.2.as_str()))
+        .collect();
+    moved.sort();
+    assert_eq!(
+        moved,
+        [
+            ("040101", "0410", "0420"),
+            ("040305", "0430", "0420"),
+            ("040307", "0430", "0410"),
+            ("040309", "0450", "0410"),
+            ("040310", "0450", "0410"),
+        ]
+    );
+    let ev = evaluate(
+        &units.graph,
+        &units.keys,
+        &units.people,
+        &p.layout,
+        Some((&shares, &ids)),
+    );
+    let mean = ev.people / 5.0;
+    for r in &ev.regions {
+        assert_eq!(r.parts, 1);
+        assert!(r.people >= mean * 0.75 && r.people <= mean * 1.25, "{r:?}");
+    }
+}
+
+#[test]
+fn bezirk04_balanced_plr_is_optimal() {
+    let (units, ids, shares) = bezirk04();
+    let p = propose_layout(
+        &units,
+        &ids,
+        &shares,
+        5,
+        Level::Plr,
+        Some(0.25),
+        Limits::default(),
+    )
+    .unwrap();
+    assert!(p.solution.optimal, "{:?}", p.solution);
+    assert_eq!(p.solution.cost.round(), 56858.0);
+    let ev = evaluate(
+        &units.graph,
+        &units.keys,
+        &units.people,
+        &p.layout,
+        Some((&shares, &ids)),
+    );
+    assert_eq!(ev.moved.unwrap().round(), 56858.0);
+    let mean = ev.people / 5.0;
+    for r in &ev.regions {
+        assert_eq!(r.parts, 1);
+        assert!(r.people >= mean * 0.75 && r.people <= mean * 1.25, "{r:?}");
+    }
+}
+
+/// A grid graph of w × h unit squares with rook adjacency.
+fn grid(w: usize, h: usize) -> Graph {
+    let n = w * h;
+    let mut adj = vec![Vec::new(); n];
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if x + 1 < w {
+                adj[i].push((i + 1, 1.0));
+                adj[i + 1].push((i, 1.0));
+            }
+            if y + 1 < h {
+                adj[i].push((i + w, 1.0));
+                adj[i + w].push((i, 1.0));
+            }
+        }
+    }
+    for a in &mut adj {
+        a.sort_by_key(|x| x.0);
+    }
+    Graph {
+        adj,
+        perimeter: vec![4.0; n],
+        area: vec![1.0; n],
+    }
+}
+
+/// The best feasible layout by trying every assignment.
+fn exhaustive(p: &Problem) -> Option<f64> {
+    let n = p.graph.len();
+    let k = p.regions;
+    let mut best: Option<f64> = None;
+    let mut region = vec![0usize; n];
+    loop {
+        if p.feasible(&region) {
+            let c: f64 = (0..n).map(|b| p.cost[b][region[b]]).sum();
+            if best.is_none_or(|x| c < x) {
+                best = Some(c);
+            }
+        }
+        let mut i = 0;
+        loop {
+            if i == n {
+                return best;
+            }
+            region[i] += 1;
+            if region[i] < k {
+                break;
+            }
+            region[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+#[test]
+fn branch_and_bound_matches_exhaustive_search() {
+    // Deterministic pseudo-random instances on a 4×3 grid, 3 regions
+    // (3^12 = 531,441 assignments each), with and without a band and with a
+    // region that has no reference.
+    let mut seed: u64 = 0x2545F4914F6CDD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut checked = 0;
+    for case in 0..8 {
+        let g = grid(4, 3);
+        let n = g.len();
+        let people: Vec<f64> = (0..n).map(|_| (100 + next() % 900) as f64).collect();
+        let refs = if case % 4 == 3 { 2 } else { 3 };
+        let shares: Shares = (0..n)
+            .map(|_| {
+                let r = (next() % refs as u64) as usize;
+                if next() % 4 == 0 {
+                    let s = (next() % refs as u64) as usize;
+                    vec![(r, 0.7), (s, 0.3)]
+                } else {
+                    vec![(r, 1.0)]
+                }
+            })
+            .collect();
+        let cost = lor::layout::unit_costs(&people, &shares, 3);
+        let band = [None, Some(0.25), Some(0.1), Some(0.4)][case % 4];
+        let p = Problem::new(g, people, cost, 3, band);
+        let want = exhaustive(&p);
+        let got = propose(&p, refs, Limits::default());
+        match (want, got) {
+            (Some(w), Ok(s)) => {
+                assert!(s.optimal, "case {case}: {s:?}");
+                assert!(p.feasible(&s.region), "case {case}");
+                assert!((s.cost - w).abs() < 1e-6, "case {case}: {} vs {w}", s.cost);
+                checked += 1;
+            }
+            (None, Err(e)) => assert_eq!(e, lor::layout::ProposeError::Infeasible),
+            (w, g) => panic!("case {case}: exhaustive {w:?}, proposal {g:?}"),
+        }
+    }
+    assert!(checked >= 6);
+}
+
+#[test]
+fn cli_evaluate_and_propose() {
+    let units = berlin("lor-2006/plr.geojson.gz");
+    let stats = berlin("stats/EWR201812E_Matrix.csv");
+    let reference = berlin("lor-2021/pgr.geojson.gz");
+    let common = [
+        "--bezirk",
+        "04",
+        "--units",
+        units.to_str().unwrap(),
+        "--fix-from-id",
+        "124=04030417",
+        "--stats",
+        stats.to_str().unwrap(),
+        "--reference",
+        reference.to_str().unwrap(),
+    ];
+    let mut args = vec!["layout", "propose"];
+    args.extend(common);
+    args.extend(["--regions", "5", "--blocks", "bzr"]);
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let list = stdout(&o);
+    assert!(list.starts_with("PLR,Sozialraum\n"));
+    assert_eq!(list.lines().count(), 58);
+    assert!(list.contains("04030725,0430\n"));
+    let path = common::scratch("layout").join("bzr.csv");
+    std::fs::write(&path, &list).unwrap();
+    let mut args = vec!["layout", "evaluate", path.to_str().unwrap()];
+    args.extend(common);
+    args.extend(["--format", "json"]);
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["people_moved"], 4699.0);
+    assert_eq!(v["cut_bzr"].as_array().unwrap().len(), 0);
+    assert_eq!(v["regions"].as_array().unwrap().len(), 5);
+    // Fewer regions than the reference: a usage error naming the flag.
+    let mut args = vec!["layout", "propose"];
+    args.extend(common);
+    args.extend(["--regions", "4"]);
+    let o = lor(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::stderr(&o).contains("--regions 4"));
+}
