@@ -126,6 +126,8 @@ mod tests {
         ("catalogue.rs", &["aggregate", "points", "translate"]),
         ("expr.rs", &["aggregate", "translate"]),
         ("labels.rs", &["aggregate"]),
+        ("layout.rs", &["layout"]),
+        ("series.rs", &["series"]),
         ("reconcile.rs", &["aggregate"]),
         ("classify.rs", &["map", "report"]),
         ("check.rs", &["aggregate", "check"]),
@@ -209,7 +211,10 @@ mod tests {
         let root = Cli::command();
         let longs = |cmd: &str| -> Vec<String> {
             let sub = root.find_subcommand(cmd).expect(cmd);
+            // A command with its own subcommands (`layout evaluate|propose`)
+            // has the flags of all of them.
             sub.get_arguments()
+                .chain(sub.get_subcommands().flat_map(|s| s.get_arguments()))
                 .chain(root.get_arguments())
                 .flat_map(|a| {
                     a.get_long()

@@ -255,6 +255,7 @@ fn translation(
                         bundled("data/berlin/lor-2021/pgr.geojson.gz")?,
                         LayerOptions {
                             auto_fix: true,
+                            flag_prefix: "--from-".into(),
                             ..LayerOptions::default()
                         },
                     )
@@ -461,7 +462,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         };
         let mut t = s.wide_values(None);
         if !changes.against.is_empty() {
-            let named = |l: &str| format!("{} changes", upper(l));
+            let named = |l: &str| format!("{} – Veränderung", lor::output::sheet_name(l));
             t.extend(s.wide_changes(&changes, Some(&named)));
         }
         t

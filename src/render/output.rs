@@ -431,7 +431,7 @@ fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
 }
 
 /// Excel sheet name for a level: `BZR`, `PGR`, `Bezirk`, `Berlin`, …
-fn sheet_name(level: &str) -> String {
+pub fn sheet_name(level: &str) -> String {
     let s = match level {
         "plr" => "Planungsräume".to_string(),
         "bzr" => "Bezirksregionen".to_string(),

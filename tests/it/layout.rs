@@ -2,7 +2,7 @@
 //! five 2021 PGR as reference) and the exactness of the proposal on small
 //! generated instances (exhaustive search against branch and bound).
 
-mod common;
+use crate::common;
 
 use common::{berlin, lor, stdout};
 use lor::key::Level;

@@ -4,7 +4,7 @@
 //! did before) on the real Berlin layers: every piece, its area and the
 //! classification of every part.
 
-mod common;
+use crate::common;
 
 use geo::{Area, BooleanOps};
 use lor::geometry::{read_layer, Layer, LayerOptions};
