@@ -23,30 +23,19 @@
 // The modules, grouped by what they do. Each is also reachable at its old
 // path (`lor::stats`, `lor::geometry`, …), which the rest of the code uses.
 pub mod aggregation;
-pub mod atlas;
-pub mod board;
-pub mod catalogue;
-pub mod classify;
 pub mod error;
-pub mod expr;
 pub mod facilities;
-pub mod labels;
-pub mod layout;
 pub mod mapping;
 pub mod quality;
-pub mod reconcile;
 pub mod render;
-pub mod rounding;
 pub mod sample;
-pub mod series;
 pub mod spatial;
 pub mod table;
-pub mod write;
 
-pub use aggregation::{aggregate, rules};
+pub use aggregation::{aggregate, expr, rounding, rules, series};
 pub use facilities::{point_tables, points};
-pub use mapping::{chain, crosswalk, sozialraum, weights};
-pub use quality::{check, mismatch, report};
-pub use render::{map, output};
+pub use mapping::{chain, crosswalk, layout, sozialraum, weights};
+pub use quality::{check, mismatch, reconcile, report};
+pub use render::{atlas, board, classify, labels, map, output, write};
 pub use spatial::{crs, geometry, locate, overlay};
-pub use table::{input, key, names, scope, stats};
+pub use table::{catalogue, input, key, names, scope, stats};

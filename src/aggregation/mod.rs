@@ -1,4 +1,7 @@
 //! Applying a weight table to a statistics table, column by column, with each column's rule.
 
 pub mod aggregate;
+pub mod expr;
+pub mod rounding;
 pub mod rules;
+pub mod series;

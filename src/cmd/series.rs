@@ -452,14 +452,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
     let tables = if format == Format::Xlsx {
         // Sheet names as the value sheets have them: PGR, Bezirk, …
-        let upper = |l: &str| -> String {
-            match l {
-                "plr" | "bzr" | "pgr" => l.to_uppercase(),
-                "bez" => "Bezirk".to_string(),
-                "berlin" => "Berlin".to_string(),
-                other => other.to_string(),
-            }
-        };
         let mut t = s.wide_values(None);
         if !changes.against.is_empty() {
             let named = |l: &str| format!("{} – Veränderung", lor::output::sheet_name(l));

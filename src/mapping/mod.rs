@@ -2,5 +2,6 @@
 
 pub mod chain;
 pub mod crosswalk;
+pub mod layout;
 pub mod sozialraum;
 pub mod weights;

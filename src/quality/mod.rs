@@ -2,4 +2,5 @@
 
 pub mod check;
 pub mod mismatch;
+pub mod reconcile;
 pub mod report;

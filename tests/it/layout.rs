@@ -337,7 +337,7 @@ fn cli_evaluate_and_propose() {
         "04",
         "--units",
         units.to_str().unwrap(),
-        "--fix-from-id",
+        "--units-fix-id",
         "124=04030417",
         "--stats",
         stats.to_str().unwrap(),

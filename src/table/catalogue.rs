@@ -18,8 +18,8 @@ use crate::key::{Level, Vintage};
 use crate::names::Names;
 use crate::stats::{read_stats_bytes, ReadOptions};
 
-const LOR_2006_CSV: &str = include_str!("../data/berlin/lor-2006/plr-names.csv");
-const LOR_2021_CSV: &str = include_str!("../data/berlin/lor-2021/lor-2021.csv");
+const LOR_2006_CSV: &str = include_str!("../../data/berlin/lor-2006/plr-names.csv");
+const LOR_2021_CSV: &str = include_str!("../../data/berlin/lor-2021/lor-2021.csv");
 
 /// Warning code of the note that says which catalogue named the units.
 pub const NOTE_CODE: crate::error::WarningCode = crate::error::WarningCode::Catalogue;
