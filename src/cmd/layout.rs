@@ -263,7 +263,7 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     if !ctx.quiet {
         let s = &prop.solution;
         let total = ev.people;
-        eprintln!(
+        ctx.info(&format!(
             "layout: {} regions of whole {} ({} blocks), method {}{}, {:.1} s",
             a.regions,
             blocks.german_plural(),
@@ -275,38 +275,38 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
                 String::new()
             },
             elapsed.as_secs_f64()
-        );
-        eprintln!(
+        ));
+        ctx.info(&format!(
             "layout: people moved {} of {} ({:.2} %); of them {} in the parts of blocks outside their reference region (moved by any layout of whole blocks)",
             thousands(s.cost.round()),
             thousands(total.round()),
             100.0 * s.cost / total.max(1.0),
             thousands(prop.unavoidable.round())
-        );
+        ));
         if s.optimal {
-            eprintln!("layout: optimal (proven: no layout moves fewer people)");
+            ctx.info("layout: optimal (proven: no layout moves fewer people)");
         } else {
-            eprintln!(
+            ctx.info(&format!(
                 "layout: not proven optimal: lower bound {} people moved, gap {} ({:.2} % of the people)",
                 thousands(s.lower_bound.round()),
                 thousands((s.cost - s.lower_bound).max(0.0).round()),
                 100.0 * (s.cost - s.lower_bound).max(0.0) / total.max(1.0)
-            );
+            ));
         }
         for (b, from, to, people) in &prop.moved_blocks {
-            eprintln!(
+            ctx.info(&format!(
                 "layout: {b} moves from {from} to {to} ({} people)",
                 thousands(people.round())
-            );
+            ));
         }
-        eprintln!(
+        ctx.info(&format!(
             "layout: populations {:.0}–{:.0} (max/min {:.2}); cut BZR {}, cut PGR {}",
             ev.regions.iter().map(|r| r.people).fold(f64::MAX, f64::min),
             ev.regions.iter().map(|r| r.people).fold(f64::MIN, f64::max),
             ev.max_min_ratio,
             ev.cut_bzr.len(),
             ev.cut_pgr.len()
-        );
+        ));
     }
     Ok(())
 }

@@ -280,9 +280,9 @@ fn translation(
         let (cw, w) = args.overlay.build(&fl, &tl, &level, warnings)?;
         warnings.extend(w);
         if !ctx.quiet {
-            eprintln!("crosswalk {} → {}:", from.display(), to.display());
+            ctx.info(&format!("crosswalk {} → {}:", from.display(), to.display()));
             for l in cw.summary.lines() {
-                eprintln!("  {l}");
+                ctx.info(&format!("  {l}"));
             }
         }
         start = Some(cw.table);
