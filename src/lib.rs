@@ -16,7 +16,7 @@
 //! - [`weights`]: weight tables;
 //! - [`aggregate`]: applying a weight table with the rules;
 //! - [`output`]: CSV, Excel-CSV, JSON, Parquet, XLSX, terminal tables;
-//! - [`write`]: the one output path (files and stdout, all-or-none commits,
+//! - [`write`](mod@write): the one output path (files and stdout, all-or-none commits,
 //!   never onto an input);
 //! - [`sample`]: the bundled invented district.
 
