@@ -752,14 +752,12 @@ fn non_finite_number(raw: &str, decimal_comma: bool) -> bool {
 
 /// Why `raw` is not a number, for messages.
 pub fn number_problem(raw: &str, decimal_comma: bool) -> String {
-    let shown = crate::stats::shorten(raw, 40);
+    // Cut to a readable length, control characters escaped.
+    let shown = crate::error::clip(raw);
     let l = raw.trim().to_ascii_lowercase();
     let l = l.trim_start_matches(['+', '-']);
     if raw.chars().any(|c| c.is_control()) {
-        format!(
-            "'{}' contains a control character or line break, it is not a number",
-            shown.escape_debug()
-        )
+        format!("'{shown}' contains a control character or line break, it is not a number")
     } else if l == "nan" || l == "1.#qnan" {
         format!("'{shown}' (not a number) is no value; leave the cell empty or write a missing marker such as '.'")
     } else if matches!(l, "inf" | "infinity" | "1.#inf") {
@@ -771,17 +769,6 @@ pub fn number_problem(raw: &str, decimal_comma: bool) -> String {
             "'{shown}' is not a number (numbers are read with a decimal {})",
             if decimal_comma { "comma" } else { "point" }
         )
-    }
-}
-
-/// `s` cut to `n` characters, with `…` when cut.
-pub fn shorten(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
     }
 }
 
