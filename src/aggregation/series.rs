@@ -13,7 +13,7 @@ use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::key::{Level, Vintage};
 use crate::names::Names;
-use crate::rules::{plan_rules, Rule, RuleFlags};
+use crate::rules::{plan_rules, plan_table, Rule, RuleFlags};
 use crate::stats::StatTable;
 use crate::weights::{Weight, WeightTable};
 
@@ -344,8 +344,20 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
     let mut per_date_rules = Vec::with_capacity(dated.len());
     let mut columns: Vec<String> = Vec::new();
     let mut kinds: Vec<Kind> = Vec::new();
+    // Derived columns (`--add`, `--ratio` of expressions) are computed per
+    // date on a copy of its table; plain rules read the table as it is.
+    let derives = !plan.rules.add.is_empty() || !plan.rules.ratio.is_empty();
+    let mut prepared: Vec<Option<StatTable>> = Vec::with_capacity(dated.len());
     for d in dated {
-        let (rules, w) = plan_rules(&d.table, &plan.rules)?;
+        let (rules, w) = if derives {
+            let mut t = d.table.clone();
+            let planned = plan_table(&mut t, &plan.rules, plan.missing)?;
+            prepared.push(Some(t));
+            planned
+        } else {
+            prepared.push(None);
+            plan_rules(&d.table, &plan.rules)?
+        };
         warnings.extend(w);
         for r in rules.iter().filter(|r| r.rule != Rule::Drop) {
             if !columns.contains(&r.column) {
@@ -408,12 +420,13 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
                 continue;
             };
             let rules = &per_date_rules[di];
-            let (mut t, w) = aggregate(&d.table, rules, &weights, plan.missing);
+            let table = prepared[di].as_ref().unwrap_or(&d.table);
+            let (mut t, w) = aggregate(table, rules, &weights, plan.missing);
             warnings.extend(w);
             if level.is_none() {
                 // Sozialraum: the part of the people in no Sozialraum, per date.
-                if let Some(un) = unassigned_weights(&d.table, &weights) {
-                    let (u, w) = aggregate(&d.table, rules, &un, plan.missing);
+                if let Some(un) = unassigned_weights(table, &weights) {
+                    let (u, w) = aggregate(table, rules, &un, plan.missing);
                     warnings.extend(w);
                     t.keys.extend(u.keys);
                     t.rows.extend(u.rows);
@@ -1058,5 +1071,47 @@ mod tests {
         assert_eq!(wide.columns[0], "E_E 2023-06");
         assert_eq!(wide.num("131011", "E_E 2024-06"), Some(450.0));
         assert_eq!(wide.num("131011", "E_E change year 2024-06"), Some(50.0));
+    }
+
+    #[test]
+    fn added_and_ratio_columns_are_made_per_date() {
+        // --add and an expression --ratio: new columns in every date's table,
+        // aggregated by their own rules (sum; ratio of the sums).
+        let dated: Vec<Dated> = [
+            (2023, 6, "RAUMID;A;B\n13101101;10;30\n13101102;20;40\n"),
+            (2023, 12, "RAUMID;A;B\n13101101;15;35\n13101102;25;25\n"),
+        ]
+        .iter()
+        .map(|(y, m, t)| Dated {
+            date: Date::new(*y, *m).unwrap(),
+            table: table(&format!("{y}-{m}"), t),
+        })
+        .collect();
+        let plan = Plan {
+            rules: RuleFlags {
+                add: vec!["AB=A+B".into()],
+                ratio: vec!["R=A/(A+B)*100".into()],
+                ..Default::default()
+            },
+            missing: MissingPolicy::Propagate,
+            levels: vec![Level::Bzr],
+            names: None,
+            vintage: None,
+            translation: None,
+            sozialraum: None,
+        };
+        let (s, _) = build(&dated, &plan).unwrap();
+        assert!(s.columns.contains(&"AB".to_string()), "{:?}", s.columns);
+        let ch = Changes {
+            against: vec![],
+            columns: vec![],
+        };
+        let t = &s.long(&ch, false)[0];
+        let n = |r: usize, c: &str| t.rows[r][t.column_index(c).unwrap()].num();
+        assert_eq!(n(0, "AB"), Some(100.0));
+        assert_eq!(n(1, "AB"), Some(100.0));
+        // 30 / 100 and 40 / 100 of the summed parts, not a sum of shares.
+        assert_eq!(n(0, "R"), Some(30.0));
+        assert_eq!(n(1, "R"), Some(40.0));
     }
 }
