@@ -244,7 +244,7 @@ table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:12.5px}
 th,td{border-bottom:1px solid #ccc;padding:3px 7px;text-align:right;vertical-align:top}
 th{background:#f2f2f2}td.key,th.key,td.name,th.name{text-align:left}
 tr.total td{font-weight:bold;border-top:2px solid #111}
-tr.change td{color:#444;font-size:11.5px;border-bottom:1px solid #ccc}tr.change td.name{white-space:nowrap}tr.has-change td{border-bottom:none}
+tr.change td{color:#444;font-size:11.5px;border-bottom:1px solid #ccc;white-space:nowrap}tr.has-change td{border-bottom:none}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}
 figcaption{font-size:12px;color:#444}
 ul.warnings li{margin:.25em 0}
