@@ -309,7 +309,7 @@ fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
     }
 }
 
-/// The `data-col` of a change, as `lor series --change previous` names it.
+/// The `data-col` of a change, as `lor series` names its change columns.
 pub fn change_column(ind: &Indicator) -> String {
     if ind.is_share() {
         format!("{} change previous pp", ind.name)
@@ -499,7 +499,7 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     if let Some(c) = &change {
         let _ = writeln!(
             h,
-            "<p class=\"note\">Change since {} ({}): the same aggregation of both dates, as <code>lor series … --change previous</code> makes it; counts in people, shares in percentage points (pp).</p>",
+            "<p class=\"note\">Change since {} ({}): the same aggregation of both dates as the change against the previous date of <code>lor series</code>; counts in people, shares in percentage points (pp).</p>",
             c.since(),
             escape(&c.previous.display().to_string())
         );
