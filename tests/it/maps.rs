@@ -485,6 +485,17 @@ document.getElementById('f').addEventListener('load', function () {{
         .collect()
 }
 
+/// Every box of [`layout`] has a size and is displayed and visible.
+fn assert_visible(boxes: &[String]) {
+    assert!(!boxes.is_empty());
+    for b in boxes {
+        let f: Vec<&str> = b.split(' ').collect();
+        let (w, h): (u32, u32) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        assert!(w >= 300 && h >= 80, "{b}");
+        assert!(f[4] != "none" && f[5] == "visible" && f[6] == "1", "{b}");
+    }
+}
+
 /// Pages of a PDF written by Chromium (the page tree's /Count).
 fn pdf_pages(pdf: &[u8]) -> usize {
     let text = String::from_utf8_lossy(pdf);
@@ -579,12 +590,37 @@ fn report_in_a_real_browser() {
         ],
         "{boxes:?}"
     );
-    for b in &boxes {
-        let f: Vec<&str> = b.split(' ').collect();
-        let (w, h): (u32, u32) = (f[2].parse().unwrap(), f[3].parse().unwrap());
-        assert!(w >= 300 && h >= 80, "{b}");
-        assert!(f[4] != "none" && f[5] == "visible" && f[6] == "1", "{b}");
-    }
+    assert_visible(&boxes);
+
+    // The sample district with a series: change rows and a map of a change.
+    let here = |rel: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let sample = tmp("browser-sample.html");
+    let o = lor(&[
+        "report",
+        s(&here("data/sample/EWR202412E_Matrix.csv")),
+        "--units",
+        s(&here("data/sample/plr.geojson")),
+        "--sozialraum",
+        s(&here("data/sample/sozialraeume.geojson")),
+        "--series",
+        s(&here("data/sample/series")),
+        "--change-map",
+        SHARE_65,
+        "--output",
+        s(&sample),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let net = tmp("net-sample.json");
+    let (dom, err) = browse(&chrome, &["--dump-dom"], &sample, &net);
+    assert_eq!(console(&err), Vec::<&str>::new());
+    assert_eq!(requests(&net), Vec::<String>::new());
+    assert_eq!(dom.matches("<tr class=\"change\">").count(), 5 + 1);
+    let boxes = layout(&chrome, &sample);
+    assert!(
+        boxes.iter().any(|b| b.starts_with("svg change-map-1 ")),
+        "{boxes:?}"
+    );
+    assert_visible(&boxes);
 
     // Printed to PDF on A4.
     let pdf = tmp("b04.pdf");
