@@ -6,7 +6,7 @@ use anyhow::Result;
 use lor::atlas::{Figures, Indicator, Inputs};
 use lor::board::{report, ReportSpec};
 use lor::classify::Method;
-use lor::error::usage_error;
+use lor::error::{usage_error, Warnings};
 use lor::output::write_atomic;
 use lor::overlay::Tolerance;
 use lor::weights::Assign;
@@ -24,18 +24,27 @@ Example:
       --points data/berlin/points/kitas.geojson.gz --points-sum e_platz \\
       --output b04-report.html
 
+  # the sample district, with the change since the half-year before
+  # (its series folder) and a map of that change
+  lor report data/sample/EWR202412E_Matrix.csv --units data/sample/plr.geojson \\
+      --sozialraum data/sample/sozialraeume.geojson --names data/sample/plr.csv \\
+      --series data/sample/series --change-map 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100' \\
+      --output auenwalde-report.html
+
 Key figures come from the population register columns (E_E, E_EU1, E_E1U6,
-…, E_E80U110); each --map is a choropleth per Planungsraum.";
+…, E_E80U110); each --map is a choropleth per Planungsraum. Columns are
+headed with their German labels where the codebook knows them.";
 
 /// Write the Sozialraum report of a Bezirk as one HTML file (prints to A4).
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Statistics file per Planungsraum (population register, CSV or XLSX).
-    file: PathBuf,
-    /// The Bezirk (two digits).
+    #[arg(value_name = "FILE")]
+    stats: PathBuf,
+    /// The Bezirk (two digits); default: the one Bezirk of the file.
     #[arg(long, value_name = "BB")]
-    bezirk: String,
+    bezirk: Option<String>,
     /// PLR polygons (GeoJSON or Shapefile).
     #[arg(long, value_name = "FILE")]
     units: PathBuf,
@@ -74,12 +83,22 @@ pub struct Args {
     /// Parts of a PLR smaller than this many m² are digitising noise.
     #[arg(long, value_name = "M2", default_value_t = 1000.0)]
     min_area: f64,
+    /// Statistics of other dates: files, a folder or a glob, as for `lor
+    /// series` (repeatable). The key figures get their change against the
+    /// latest date before the report's (same LOR vintage).
+    #[arg(long, value_name = "FILE|DIR|GLOB", value_hint = clap::ValueHint::AnyPath)]
+    series: Vec<String>,
+    /// A map per PLR of the change of a column or NAME=A+B/C*100 against
+    /// that date, in diverging colours around zero (needs --series).
+    /// Repeatable.
+    #[arg(long, value_name = "COLUMN", requires = "series")]
+    change_map: Vec<String>,
     /// Source and licence line (default: the attribution in the README.md
     /// beside each input).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
     /// The HTML file to write.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: PathBuf,
     /// Treat warnings as errors: exit code 3 and no report.
     #[arg(long)]
@@ -87,7 +106,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    lor::scope::Bezirk::parse(&args.bezirk)?;
+    if let Some(b) = &args.bezirk {
+        lor::scope::Bezirk::parse(b)?;
+    }
     let method = Method::parse(&args.classes)?;
     if !(1..=9).contains(&args.k) {
         return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
@@ -106,8 +127,19 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .map(|m| Indicator::parse(m))
             .collect::<Result<_>>()?
     };
+    let change_maps: Vec<Indicator> = args
+        .change_map
+        .iter()
+        .map(|m| Indicator::parse(m))
+        .collect::<Result<_>>()?;
+    let mut warnings = Warnings::default();
+    let series = if args.series.is_empty() {
+        Vec::new()
+    } else {
+        super::series::expand_inputs(&args.series, &mut warnings)?
+    };
     let inputs = Inputs {
-        stats: args.file.clone(),
+        stats: args.stats.clone(),
         units: args.units.clone(),
         units_opts: args.units_layer.options(),
         sozialraum_opts: args.sozialraum_layer.options(),
@@ -115,11 +147,28 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         assign: Some(assign),
         tolerance: Some(tolerance),
         names: args.names.clone(),
-        bezirk: Some(args.bezirk.clone()),
+        bezirk: args.bezirk.clone(),
         ..Inputs::default()
     };
+    let fig = Figures::load(&inputs)?;
+    let bezirk = match &args.bezirk {
+        Some(b) => b.clone(),
+        None => {
+            let all: std::collections::BTreeSet<&str> =
+                fig.table.keys.iter().map(|k| &k[..2]).collect();
+            if all.len() != 1 {
+                return Err(usage_error(format!(
+                    "{}: the file has {} Bezirke ({}); a report is for one: give it with --bezirk",
+                    fig.table.source,
+                    all.len(),
+                    lor::error::examples(&all.into_iter().collect::<Vec<_>>(), 12)
+                )));
+            }
+            all.into_iter().next().expect("one").to_string()
+        }
+    };
     let spec = ReportSpec {
-        bezirk: args.bezirk.clone(),
+        bezirk,
         maps,
         method,
         k: args.k,
@@ -127,10 +176,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         source: args.source.clone(),
         tolerance,
         assign,
+        series,
+        change_maps,
     };
-
-    let fig = Figures::load(&inputs)?;
-    let (html, warnings) = report(&fig, &spec)?;
+    let (html, w) = report(&fig, &spec)?;
+    warnings.extend(w);
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
     write_atomic(&args.output, html.as_bytes())

@@ -1,7 +1,7 @@
 //! `lor run JOB.toml`: every quarterly table from one cron line.
 //!
 //! A job file lists steps (`[[aggregate]]`, `[[points]]`, `[[mismatch]]`,
-//! `[[crosswalk]]`, `[[translate]]`, `[[check]]`, `[[series]]`); each step's keys are the
+//! `[[crosswalk]]`, `[[translate]]`, `[[check]]`, `[[series]]`, `[[report]]`); each step's keys are the
 //! flags of that subcommand. Paths are relative to the job file. Output paths
 //! may use `{ZEIT}` (from the step's statistics), `{date}` and `{name}`; their
 //! values must be safe file-name parts (letters, digits, `-`, `_`, `.`).
@@ -68,6 +68,8 @@ struct JobFile {
     check: Vec<Step>,
     #[serde(default)]
     series: Vec<Step>,
+    #[serde(default)]
+    report: Vec<Step>,
 }
 
 /// Positional arguments of a subcommand, in order (their clap ids, which
@@ -440,6 +442,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ("crosswalk", &job.crosswalk),
         ("translate", &job.translate),
         ("series", &job.series),
+        ("report", &job.report),
     ];
     let mut planned = Vec::new();
     for (cmd, list) in steps {

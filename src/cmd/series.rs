@@ -137,7 +137,7 @@ pub struct Args {
 
 /// Statistics files named by the arguments: files, folders (their CSV and
 /// XLSX files with a date in the name) and globs.
-fn expand_inputs(inputs: &[String], warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
+pub(super) fn expand_inputs(inputs: &[String], warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
     let is_table = |p: &Path| {
         let n = p
             .file_name()

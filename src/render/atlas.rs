@@ -154,12 +154,39 @@ impl Indicator {
     pub fn is_share(&self) -> bool {
         !self.denominator.is_empty()
     }
+
+    /// Its German label for titles, legends and table headers, from the
+    /// codebook (`crate::labels`): a column by its label, a sum of EWR age
+    /// groups by its ages ("Einwohnerinnen und Einwohner unter 6 Jahre"), a
+    /// share of them in all people (`…/E_E*100`) as "Anteil 65 Jahre und
+    /// älter in %". Else its name.
+    pub fn label(&self) -> String {
+        use crate::labels::{age_range_de, builtin_de};
+        let de = || -> Option<String> {
+            let ages = age_range_de(&self.numerator);
+            if self.denominator.is_empty() {
+                return match self.numerator.as_slice() {
+                    [one] => builtin_de(one),
+                    _ => ages.map(|r| format!("Einwohnerinnen und Einwohner {r}")),
+                };
+            }
+            if self.denominator != ["E_E"] || self.factor != 100.0 {
+                return None;
+            }
+            match (ages, self.numerator.as_slice()) {
+                (Some(r), _) => Some(format!("Anteil {r} in %")),
+                (None, [one]) => builtin_de(one).map(|l| format!("Anteil {l} in %")),
+                _ => None,
+            }
+        };
+        de().unwrap_or_else(|| label_for(&self.name))
+    }
 }
 
-/// The label of a column in maps and tables: for now the column code
-/// itself (a codebook of German labels can be plugged in here).
+/// The label of a column in maps and tables: its German label in the
+/// built-in codebook (`crate::labels`, as `--labels de`), else the code.
 pub fn label_for(code: &str) -> String {
-    code.to_string()
+    crate::labels::builtin_de(code).unwrap_or_else(|| code.to_string())
 }
 
 /// What to read.
@@ -460,18 +487,45 @@ pub struct Choropleth {
 pub fn choropleth(fig: &Figures, spec: &ChoroSpec) -> Result<(Choropleth, Warnings)> {
     fig.check_indicator(&spec.indicator)?;
     let (t, warnings) = fig.level_table(spec.level)?;
+    let values: Vec<(String, String, Option<f64>)> = t
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            (
+                k.clone(),
+                t.names.get(i).cloned().unwrap_or_default(),
+                spec.indicator.value(&t, k),
+            )
+        })
+        .collect();
+    let label = spec.indicator.label();
+    let map = draw_choropleth(fig, spec, &values, &label, &label, spec.method.label())?;
+    Ok((map, warnings))
+}
+
+/// Classify and draw given values per unit (key, name, value) at the
+/// spec's level: `title` heads the map ("… per Planungsraum" is added),
+/// `legend` heads the legend, `method` says how the classes were made.
+pub fn draw_choropleth(
+    fig: &Figures,
+    spec: &ChoroSpec,
+    unit_values: &[(String, String, Option<f64>)],
+    title: &str,
+    legend: &str,
+    method: &str,
+) -> Result<Choropleth> {
     let shapes = fig.shapes(spec.level);
     let mut values = BTreeMap::new();
     let mut units = Vec::new();
-    for (i, k) in t.keys.iter().enumerate() {
-        let v = spec.indicator.value(&t, k);
-        values.insert(k.clone(), v);
+    for (k, name, v) in unit_values {
+        values.insert(k.clone(), *v);
         if let Some(g) = shapes.get(k) {
             units.push(ChoroUnit {
                 key: k.clone(),
-                name: t.names.get(i).cloned().unwrap_or_default(),
+                name: name.clone(),
                 geometry: g.clone(),
-                value: v,
+                value: *v,
             });
         }
     }
@@ -484,19 +538,17 @@ pub fn choropleth(fig: &Figures, spec: &ChoroSpec) -> Result<(Choropleth, Warnin
             spec.level.singular()
         ))
     })?;
-    let decimals = if spec.indicator.is_share() || shown.iter().any(|v| v.fract() != 0.0) {
-        1
-    } else {
-        0
+    let fractional = spec.indicator.is_share() || shown.iter().any(|v| v.fract() != 0.0);
+    // Small values (changes in percentage points) need a second decimal.
+    let decimals = match shown.iter().map(|v| v.abs()).fold(0.0, f64::max) {
+        _ if !fractional => 0,
+        m if m < 1.0 => 2,
+        _ => 1,
     };
     let place = fig.place(spec.bezirk.as_deref());
     let text = ChoroText {
         id: spec.id.clone(),
-        title: format!(
-            "{} per {}",
-            label_for(&spec.indicator.name),
-            spec.level.singular()
-        ),
+        title: format!("{title} per {}", spec.level.singular()),
         subtitle: format!(
             "{place}{} · {} {}{}",
             fig.date
@@ -512,8 +564,8 @@ pub fn choropleth(fig: &Figures, spec: &ChoroSpec) -> Result<(Choropleth, Warnin
             }
         ),
         source: fig.source(spec.source.as_deref()),
-        indicator: label_for(&spec.indicator.name),
-        method: spec.method.label().to_string(),
+        indicator: legend.to_string(),
+        method: method.to_string(),
         decimals,
     };
     let missing = if spec.level == MapLevel::Lor(Level::Plr) || spec.level == MapLevel::Sozialraum {
@@ -532,14 +584,11 @@ pub fn choropleth(fig: &Figures, spec: &ChoroSpec) -> Result<(Choropleth, Warnin
         missing.as_ref().map(|(g, t)| (g, t.clone())),
         &text,
     );
-    Ok((
-        Choropleth {
-            doc,
-            values,
-            classes,
-        },
-        warnings,
-    ))
+    Ok(Choropleth {
+        doc,
+        values,
+        classes,
+    })
 }
 
 #[cfg(test)]
@@ -559,6 +608,20 @@ mod tests {
         assert_eq!(Indicator::parse("E_E").unwrap().denominator.len(), 0);
         assert!(Indicator::parse("x=/E_E").is_err());
         assert!(Indicator::parse("x=a/b*zwei").is_err());
+        assert_eq!(i.label(), "Anteil 65 Jahre und älter in %");
+        assert_eq!(
+            Indicator::parse("u6=E_EU1+E_E1U6/E_E").unwrap().label(),
+            "u6"
+        );
+        assert_eq!(
+            Indicator::parse("w=E_EW/E_E*100").unwrap().label(),
+            "Anteil Einwohnerinnen und Einwohner weiblich in %"
+        );
+        assert_eq!(
+            Indicator::parse("E_E").unwrap().label(),
+            "Einwohnerinnen und Einwohner insgesamt"
+        );
+        assert_eq!(Indicator::parse("e_platz").unwrap().label(), "e_platz");
         assert!(MapLevel::parse("bez").is_err());
         assert_eq!(MapLevel::parse("pgr").unwrap(), MapLevel::Lor(Level::Pgr));
     }

@@ -11,13 +11,17 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::atlas::{choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel};
+use crate::aggregate::{LevelTable, MissingPolicy, Value};
+use crate::atlas::{
+    choropleth, draw_choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel,
+};
 use crate::classify::Method;
-use crate::error::{input_error, Warnings};
+use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::key::Level;
 use crate::map::{escape, mismatch_map, MismatchText};
 use crate::overlay::{overlay, unit_parts, PartClass, Tolerance};
 use crate::report::{thousands, Mismatch, MismatchInput};
+use crate::series::{Date, Dated, Series, SozialraumWeights};
 
 /// What goes into the report.
 #[derive(Debug, Clone)]
@@ -33,14 +37,176 @@ pub struct ReportSpec {
     pub tolerance: Tolerance,
     /// How PLR went to the Sozialräume (for the note under the figures).
     pub assign: crate::weights::Assign,
+    /// Statistics of other dates (a series): the key figures get their
+    /// change against the latest date before the report's.
+    pub series: Vec<PathBuf>,
+    /// Choropleths per PLR of the change of an indicator against that date
+    /// (diverging colours around zero).
+    pub change_maps: Vec<Indicator>,
+}
+
+/// The change against the previous date: the report's date and the one
+/// before it as a series (`crate::series`, aggregated with the same rules
+/// and Sozialraum weights), levels PLR, Bezirk and Sozialraum.
+pub struct Change {
+    pub series: Series,
+    /// The file of the previous date.
+    pub previous: PathBuf,
+}
+
+const PLR: usize = 0;
+const BEZIRK: usize = 1;
+const SOZIALRAUM: usize = 2;
+
+impl Change {
+    /// The earlier date.
+    pub fn since(&self) -> Date {
+        self.series.dates[0]
+    }
+
+    /// The change of `ind` for unit `key` of level `l` (counts: the
+    /// difference, shares: in percentage points); None without both values.
+    pub fn of(&self, ind: &Indicator, l: usize, key: &str) -> Option<f64> {
+        let now = ind.value(&at_date(&self.series, l, 1), key)?;
+        let before = ind.value(&at_date(&self.series, l, 0), key)?;
+        Some(now - before)
+    }
+}
+
+/// Level `l` of a series at date `d`, as a table.
+fn at_date(s: &Series, l: usize, d: usize) -> LevelTable {
+    let ls = &s.levels[l];
+    LevelTable {
+        level: ls.level.clone(),
+        keys: ls.units.iter().map(|u| u.0.clone()).collect(),
+        names: ls.units.iter().map(|u| u.1.clone()).collect(),
+        columns: s.columns.clone(),
+        rows: ls
+            .values
+            .iter()
+            .map(|v| {
+                v[d].clone()
+                    .unwrap_or_else(|| vec![Value::Missing; s.columns.len()])
+            })
+            .collect(),
+    }
+}
+
+/// The date of a statistics file as `lor series` finds it; the report has
+/// no flag to give a date, so a file without one must say it in its name.
+fn date_of(table: &crate::stats::StatTable, path: &std::path::Path) -> Result<(Date, Warnings)> {
+    match crate::series::date_of(table, path, None) {
+        Ok((d, _, w)) => Ok((d, w)),
+        Err(e) if e.to_string().contains("no date found") => Err(usage_error(format!(
+            "{}: no date found (no ZEIT column, no date such as 201812 or 2020-12 in the file or folder name); for a report with changes, name the file with its date, e.g. EWR202406E_Matrix.csv",
+            table.source
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The change of the report's figures against the latest date before
+/// theirs among `files` (dates as `lor series` finds them: `ZEIT`, the file
+/// or folder name). Later dates and the report's own file are not used.
+pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(Change, Warnings)> {
+    let mut warnings = Warnings::default();
+    let (_, assignment) = fig.sozialraum.as_ref().ok_or_else(|| {
+        input_error("the report is for the Sozialräume of a Bezirk: give their polygons")
+    })?;
+    let own = &fig.paths[0];
+    let (current, w) = date_of(&fig.table, own)?;
+    warnings.extend(w);
+    let mut seen: Vec<String> = Vec::new();
+    let mut before: Option<(Dated, PathBuf, Warnings)> = None;
+    for p in files {
+        if same_file(p, own) {
+            continue;
+        }
+        let (mut table, mut w) =
+            crate::stats::read_stats(p, &crate::stats::ReadOptions::default())?;
+        let (date, w2) = date_of(&table, p)?;
+        w.extend(w2);
+        seen.push(date.to_string());
+        if date >= current {
+            continue;
+        }
+        if let Some((b, bp, _)) = &before {
+            if b.date == date {
+                return Err(input_error(format!(
+                    "{} and {} are both of {date}: a series takes one file per date",
+                    bp.display(),
+                    p.display()
+                )));
+            }
+            if b.date > date {
+                continue;
+            }
+        }
+        table.retain_keys(|k| k.starts_with(bezirk));
+        if table.is_empty() {
+            return Err(input_error(format!(
+                "{}: no rows of Bezirk {bezirk}",
+                table.source
+            )));
+        }
+        before = Some((Dated { date, table }, p.clone(), w));
+    }
+    let Some((prev, path, w)) = before else {
+        seen.sort();
+        seen.dedup();
+        return Err(usage_error(format!(
+            "the series has no date before {current}, the date of {}{}",
+            fig.table.source,
+            if seen.is_empty() {
+                String::new()
+            } else {
+                format!(" (its dates: {})", examples(&seen, 8))
+            }
+        )));
+    };
+    warnings.extend(w);
+    let plan = crate::series::Plan {
+        rules: crate::rules::RuleFlags::default(),
+        missing: MissingPolicy::Propagate,
+        levels: vec![Level::Plr, Level::Bezirk],
+        names: Some(&fig.names),
+        vintage: fig.table.vintage().map(|(v, _)| v),
+        translation: None,
+        sozialraum: Some(SozialraumWeights {
+            weights: assignment.weights.clone(),
+            names: assignment.names.clone(),
+        }),
+    };
+    let dated = [
+        prev,
+        Dated {
+            date: current,
+            table: fig.table.clone(),
+        },
+    ];
+    let (series, w) = crate::series::build(&dated, &plan)?;
+    warnings.extend(w);
+    Ok((
+        Change {
+            series,
+            previous: path,
+        },
+        warnings,
+    ))
 }
 
 /// The key figures of the report: counts and shares of the population
-/// register (EWR) columns.
-pub fn key_figures() -> Vec<(Indicator, &'static str)> {
+/// register (EWR) columns, with their German column headers from the
+/// codebook (`crate::labels`).
+pub fn key_figures() -> Vec<(Indicator, String)> {
     let people = Indicator::parse("E_E").expect("valid");
-    std::iter::once((people, "Einwohner"))
-        .chain(AGE_GROUPS.iter().flat_map(|(name, cols, label)| {
+    let head = people.label();
+    std::iter::once((people, head))
+        .chain(AGE_GROUPS.iter().flat_map(|(name, cols)| {
             let count = Indicator {
                 name: name.to_string(),
                 numerator: cols.iter().map(|c| c.to_string()).collect(),
@@ -53,22 +219,20 @@ pub fn key_figures() -> Vec<(Indicator, &'static str)> {
                 denominator: vec!["E_E".into()],
                 factor: 100.0,
             };
-            [(count, *label), (share, "%")]
+            let ages =
+                crate::labels::age_range_de(&count.numerator).unwrap_or_else(|| name.to_string());
+            [(count, ages), (share, "Anteil %".to_string())]
         }))
         .collect()
 }
 
-/// Age groups of the population register: name, columns, heading.
-const AGE_GROUPS: [(&str, &[&str], &str); 5] = [
-    ("E_u6", &["E_EU1", "E_E1U6"], "unter 6"),
-    ("E_6u15", &["E_E6U15"], "6 bis unter 15"),
-    ("E_15u18", &["E_E15U18"], "15 bis unter 18"),
-    (
-        "E_18u65",
-        &["E_E18U25", "E_E25U55", "E_E55U65"],
-        "18 bis unter 65",
-    ),
-    ("E_65plus", &["E_E65U80", "E_E80U110"], "65 und älter"),
+/// Age groups of the population register: name, columns.
+const AGE_GROUPS: [(&str, &[&str]); 5] = [
+    ("E_u6", &["E_EU1", "E_E1U6"]),
+    ("E_6u15", &["E_E6U15"]),
+    ("E_15u18", &["E_E15U18"]),
+    ("E_18u65", &["E_E18U25", "E_E25U55", "E_E55U65"]),
+    ("E_65plus", &["E_E65U80", "E_E80U110"]),
 ];
 
 const CSS: &str = "
@@ -80,6 +244,7 @@ table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:12.5px}
 th,td{border-bottom:1px solid #ccc;padding:3px 7px;text-align:right;vertical-align:top}
 th{background:#f2f2f2}td.key,th.key,td.name,th.name{text-align:left}
 tr.total td{font-weight:bold;border-top:2px solid #111}
+tr.change td{color:#444;font-size:11.5px;border-bottom:1px solid #ccc;white-space:nowrap}tr.has-change td{border-bottom:none}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}
 figcaption{font-size:12px;color:#444}
 ul.warnings li{margin:.25em 0}
@@ -112,6 +277,47 @@ fn cell(key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
     }
 }
 
+/// A change cell: signed, counts in people, shares in percentage points.
+fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
+    match v {
+        Some(v) => {
+            let sign = if v > 0.0 {
+                "+"
+            } else if v < 0.0 {
+                "−"
+            } else {
+                "±"
+            };
+            let text = if share {
+                format!("{sign}{} pp", crate::map::decimal(v.abs(), 2))
+            } else {
+                format!("{sign}{}", thousands(v.abs()))
+            };
+            format!(
+                r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
+                escape(key),
+                escape(col),
+                crate::stats::format_f64(v),
+                text
+            )
+        }
+        None => format!(
+            r#"<td data-key="{}" data-col="{}">–</td>"#,
+            escape(key),
+            escape(col)
+        ),
+    }
+}
+
+/// The `data-col` of a change, as `lor series` names its change columns.
+pub fn change_column(ind: &Indicator) -> String {
+    if ind.is_share() {
+        format!("{} change previous pp", ind.name)
+    } else {
+        format!("{} change previous", ind.name)
+    }
+}
+
 /// Build the report.
 pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     let mut warnings = fig.warnings.clone();
@@ -127,7 +333,22 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     warnings.extend(w);
     let (bez_table, w) = fig.level_table(MapLevel::Lor(Level::Bezirk))?;
     warnings.extend(w);
-    let figures: Vec<(Indicator, &str)> = key_figures()
+    let change = if spec.series.is_empty() {
+        if !spec.change_maps.is_empty() {
+            return Err(usage_error(
+                "a map of changes needs the statistics of an earlier date (a series)",
+            ));
+        }
+        None
+    } else {
+        let (c, w) = previous_date(fig, &spec.series, &spec.bezirk)?;
+        warnings.extend(w);
+        Some(c)
+    };
+    for ind in &spec.change_maps {
+        fig.check_indicator(ind)?;
+    }
+    let figures: Vec<(Indicator, String)> = key_figures()
         .into_iter()
         .filter(|(i, _)| i.columns().all(|c| fig.table.column(c).is_some()))
         .collect();
@@ -179,18 +400,15 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         "<table id=\"key-figures\">\n<thead><tr><th class=\"key\">Sozialraum</th><th class=\"name\">Name</th>"
     );
     for (ind, label) in &figures {
-        let head = if *label == "%" {
-            "%".to_string()
-        } else if ind.name == "E_E" {
-            format!("{} ({})", label, label_for("E_E"))
-        } else {
-            label.to_string()
-        };
         let _ = write!(
             h,
             "<th title=\"{}\">{}</th>",
-            escape(&ind.definition()),
-            escape(&head)
+            escape(&if ind.is_share() || ind.numerator == [ind.name.clone()] {
+                ind.definition()
+            } else {
+                format!("{} = {}", ind.name, ind.numerator.join(" + "))
+            }),
+            escape(label)
         );
     }
     if let Some((attr, _)) = &places {
@@ -215,10 +433,15 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         .collect();
     rows.push((&bez_table, spec.bezirk.clone(), place.clone(), true));
     for (t, key, name, total) in rows {
+        let class = match (total, change.is_some()) {
+            (true, true) => " class=\"total has-change\"",
+            (true, false) => " class=\"total\"",
+            (false, true) => " class=\"has-change\"",
+            (false, false) => "",
+        };
         let _ = write!(
             h,
-            "<tr{}><td class=\"key\">{}</td><td class=\"name\">{}</td>",
-            if total { " class=\"total\"" } else { "" },
+            "<tr{class}><td class=\"key\">{}</td><td class=\"name\">{}</td>",
             escape(&key),
             escape(&name)
         );
@@ -241,6 +464,27 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             h.push_str(&cell(&key, &format!("{attr} per E_u6"), per, 2));
         }
         let _ = writeln!(h, "</tr>");
+        // The change against the previous date, under the figures.
+        if let Some(c) = &change {
+            let level = if total { BEZIRK } else { SOZIALRAUM };
+            let _ = write!(
+                h,
+                "<tr class=\"change\"><td class=\"key\"></td><td class=\"name\">change since {}</td>",
+                c.since()
+            );
+            for (ind, _) in &figures {
+                h.push_str(&change_cell(
+                    &key,
+                    &change_column(ind),
+                    c.of(ind, level, &key),
+                    ind.is_share(),
+                ));
+            }
+            if places.is_some() {
+                h.push_str("<td></td><td></td>");
+            }
+            let _ = writeln!(h, "</tr>");
+        }
     }
     let _ = writeln!(h, "</tbody>\n</table>");
     let _ = writeln!(
@@ -252,6 +496,14 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             _ => "Planungsräume split between Sozialräume are apportioned by area share.",
         }
     );
+    if let Some(c) = &change {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">Change since {} ({}): the same aggregation of both dates as the change against the previous date of <code>lor series</code>; counts in people, shares in percentage points (pp).</p>",
+            c.since(),
+            escape(&c.previous.display().to_string())
+        );
+    }
     let _ = writeln!(h, "</section>");
 
     // Maps.
@@ -271,9 +523,49 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             h,
             "<section class=\"map\" id=\"map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>",
             i + 1,
-            escape(&label_for(&ind.name)),
+            escape(&ind.label()),
             map.doc.svg()
         );
+    }
+    // Maps of changes, in diverging colours around zero.
+    if let Some(c) = &change {
+        let plr = &c.series.levels[PLR];
+        for (i, ind) in spec.change_maps.iter().enumerate() {
+            let values: Vec<(String, String, Option<f64>)> = plr
+                .units
+                .iter()
+                .map(|(k, n)| (k.clone(), n.clone(), c.of(ind, PLR, k)))
+                .collect();
+            let shown: Vec<f64> = values.iter().filter_map(|v| v.2).collect();
+            let cs = ChoroSpec {
+                indicator: ind.clone(),
+                level: MapLevel::Lor(Level::Plr),
+                method: crate::classify::around_zero(&shown, spec.k)
+                    .unwrap_or_else(|| spec.method.clone()),
+                k: spec.k,
+                bezirk: Some(spec.bezirk.clone()),
+                source: spec.source.clone(),
+                id: format!("c{}-", i + 1),
+            };
+            let title = format!("{}: change since {}", ind.label(), c.since());
+            let legend = if ind.is_share() {
+                format!("change since {} (pp)", c.since())
+            } else {
+                format!("change since {}", c.since())
+            };
+            let method = match &cs.method {
+                Method::Breaks(_) if cs.method != spec.method => "equal widths either side of zero",
+                m => m.label(),
+            };
+            let map = draw_choropleth(fig, &cs, &values, &title, &legend, method)?;
+            let _ = writeln!(
+                h,
+                "<section class=\"map\" id=\"change-map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>",
+                i + 1,
+                escape(&title),
+                map.doc.svg()
+            );
+        }
     }
 
     // Mismatch.
@@ -320,8 +612,10 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         }
         let _ = writeln!(
             h,
-            "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>People (E_E, by area)</th></tr></thead>\n<tbody>",
-            l.title, l.level
+            "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>{} (E_E, by area)</th></tr></thead>\n<tbody>",
+            l.title,
+            l.level,
+            escape(&label_for("E_E"))
         );
         for u in split {
             for (j, p) in u
@@ -396,6 +690,9 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     let mut paths: Vec<&std::path::Path> = fig.paths.iter().map(|p| p.as_path()).collect();
     if let Some((p, _)) = &spec.points {
         paths.push(p);
+    }
+    if let Some(c) = &change {
+        paths.push(&c.previous);
     }
     for p in &paths {
         let _ = writeln!(

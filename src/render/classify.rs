@@ -152,6 +152,32 @@ impl Classes {
     }
 }
 
+/// Classes for changes that run from below zero to above it: `k` classes
+/// centred on zero, each side cut into classes of equal width (the
+/// decreases from the largest decrease to zero, the increases from zero to
+/// the largest increase), so that the middle colour of the diverging palette
+/// means "about no change" (odd `k`) or zero is a class bound (even `k`).
+/// None when all values have the same sign (a sequential palette fits).
+pub fn around_zero(values: &[f64], k: usize) -> Option<Method> {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !(lo < 0.0 && hi > 0.0) || k < 2 {
+        return None;
+    }
+    Some(Method::Breaks(
+        (1..k)
+            .map(|i| {
+                let t = -1.0 + 2.0 * i as f64 / k as f64;
+                if t < 0.0 {
+                    -t * lo
+                } else {
+                    t * hi
+                }
+            })
+            .collect(),
+    ))
+}
+
 fn class_of(breaks: &[f64], x: f64) -> usize {
     breaks
         .iter()
@@ -276,6 +302,25 @@ mod tests {
     const V: [f64; 12] = [
         1.0, 2.0, 3.0, 4.0, 5.0, 20.0, 21.0, 22.0, 23.0, 50.0, 52.0, 60.0,
     ];
+
+    #[test]
+    fn changes_get_classes_around_zero() {
+        let v = [-10.0, -3.0, 0.5, 1.0, 4.0];
+        let m = around_zero(&v, 5).unwrap();
+        let Method::Breaks(b) = &m else { panic!() };
+        let r: Vec<f64> = b.iter().map(|x| (x * 1e9).round() / 1e9).collect();
+        assert_eq!(r, vec![-6.0, -2.0, 0.8, 2.4]);
+        let c = Classes::new(&v, &m, 5).unwrap();
+        assert_eq!(c.counts, vec![1, 1, 1, 1, 1]);
+        assert_eq!(c.colours()[c.class(0.5)], "#f7f7f7");
+        assert_eq!(c.colours()[c.class(-10.0)], "#e66101");
+        assert_eq!(around_zero(&[1.0, 2.0], 5), None);
+        // Even k: zero is a bound.
+        let Some(Method::Breaks(b)) = around_zero(&v, 4) else {
+            panic!()
+        };
+        assert_eq!(b, vec![-5.0, 0.0, 2.0]);
+    }
 
     #[test]
     fn jenks_finds_the_gaps() {

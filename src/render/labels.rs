@@ -43,6 +43,42 @@ fn age_label(code: &str) -> Option<String> {
     })
 }
 
+/// The ages (from, to: "von bis unter") of an EWR age code: `E_EU1` (0, 1),
+/// `E_E1U6` (1, 6), `E_E80U110` (80, 110), `E_E00_01` (0, 1).
+pub fn ewr_age(code: &str) -> Option<(u32, u32)> {
+    let age = code.strip_prefix("E_E")?;
+    if let Some(to) = age.strip_prefix('U') {
+        return Some((0, to.parse().ok()?));
+    }
+    let (a, b) = age.split_once('_').or_else(|| age.split_once('U'))?;
+    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    (a < b).then_some((a, b))
+}
+
+/// German words for the ages of EWR codes that together make one range
+/// without gaps: `E_E65U80` + `E_E80U110` → "65 Jahre und älter", `E_EU1` +
+/// `E_E1U6` → "unter 6 Jahre", `E_E6U15` → "6 bis unter 15 Jahre". None when
+/// a code is not an age code or the ages leave a gap or overlap.
+pub fn age_range_de(codes: &[String]) -> Option<String> {
+    let mut ages: Vec<(u32, u32)> = codes.iter().map(|c| ewr_age(c)).collect::<Option<_>>()?;
+    ages.sort_unstable();
+    let (from, mut to) = *ages.first()?;
+    for &(a, b) in &ages[1..] {
+        if a != to {
+            return None;
+        }
+        to = b;
+    }
+    let years = |n: u32| if n == 1 { "Jahr" } else { "Jahre" };
+    Some(if from == 0 {
+        format!("unter {to} {}", years(to))
+    } else if to >= 110 {
+        format!("{from} Jahre und älter")
+    } else {
+        format!("{from} bis unter {to} {}", years(to))
+    })
+}
+
 /// Label of `code` in the built-in German codebook.
 pub fn builtin_de(code: &str) -> Option<String> {
     let ew = "Einwohnerinnen und Einwohner";
@@ -302,5 +338,23 @@ mod tests {
             "Anteil Einwohner/-innen 6 bis unter 15 Jahre in %"
         );
         assert_eq!(builtin_de("Kinder_u6"), None);
+        let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            age_range_de(&codes(&["E_E80U110", "E_E65U80"])).unwrap(),
+            "65 Jahre und älter"
+        );
+        assert_eq!(
+            age_range_de(&codes(&["E_EU1", "E_E1U6"])).unwrap(),
+            "unter 6 Jahre"
+        );
+        assert_eq!(
+            age_range_de(&codes(&["E_E18U25", "E_E25U55", "E_E55U65"])).unwrap(),
+            "18 bis unter 65 Jahre"
+        );
+        assert_eq!(age_range_de(&codes(&["E_EU1"])).unwrap(), "unter 1 Jahr");
+        // A gap, an overlap, a column that is no age.
+        assert_eq!(age_range_de(&codes(&["E_EU1", "E_E6U15"])), None);
+        assert_eq!(age_range_de(&codes(&["E_E1U6", "E_E00_01", "E_EU1"])), None);
+        assert_eq!(age_range_de(&codes(&["E_EU1", "E_EW"])), None);
     }
 }

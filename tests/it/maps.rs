@@ -176,7 +176,7 @@ fn report_b04_with_the_fixed_id() {
     assert_eq!(units.len(), 2, "{units:?}");
     // The choropleth of the share of people 65+ per PLR, every PLR with
     // its value as a tooltip: 01011101 is not here, 04010101 is.
-    assert!(html.contains("<h2>Anteil_65plus per Planungsraum</h2>"));
+    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % per Planungsraum</h2>"));
     let m = &html[html.find("id=\"map-1\"").unwrap()..];
     let m = &m[..m.find("</section>").unwrap()];
     let tips = m.matches(": ").count();
@@ -251,7 +251,7 @@ fn map_jenks_matches_mapclassify_on_real_data() {
         assert!(svg.contains(entry), "{entry}");
     }
     // Title from the data, not from file names; scale bar, north arrow, source.
-    assert!(svg.contains(">Anteil_65plus per Planungsraum</text>"));
+    assert!(svg.contains(">Anteil 65 Jahre und älter in % per Planungsraum</text>"));
     assert!(svg.contains("Bezirk 04 Charlottenburg-Wilmersdorf · 12/2018 · 57 Planungsräume"));
     assert!(svg.contains("class=\"scale-bar\"") && svg.contains("class=\"north-arrow\""));
     assert!(svg.contains("Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik"));
@@ -437,6 +437,65 @@ fn requests(netlog: &Path) -> Vec<String> {
     urls
 }
 
+/// Every map and table of a page as the browser lays it out: a test page
+/// (not the report: that has no scripts) loads it in a frame and lists
+/// per `svg` and `table` its section, size and computed visibility, one
+/// line each: `TAG SECTION WIDTH HEIGHT DISPLAY VISIBILITY OPACITY`.
+fn layout(chrome: &Path, page: &Path) -> Vec<String> {
+    let probe = page.with_file_name("probe.html");
+    std::fs::write(
+        &probe,
+        format!(
+            r#"<!DOCTYPE html><html><body>
+<iframe id="f" src="{}" style="width:1200px;height:900px"></iframe><pre id="out">not loaded</pre>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument, rows = [];
+  if (!d) {{ document.getElementById('out').textContent = 'no access'; return; }}
+  d.querySelectorAll('svg, table').forEach(function (e) {{
+    var r = e.getBoundingClientRect(), st = d.defaultView.getComputedStyle(e);
+    var sec = e.closest('section');
+    rows.push(['BOX', e.tagName.toLowerCase(), sec ? sec.id : '-', Math.round(r.width),
+      Math.round(r.height), st.display, st.visibility, st.opacity].join(' '));
+  }});
+  document.getElementById('out').textContent = rows.join('\n');
+}});
+</script></body></html>"#,
+            page.file_name().unwrap().to_string_lossy()
+        ),
+    )
+    .unwrap();
+    let (dom, _) = browse(
+        chrome,
+        &[
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ],
+        &probe,
+        &tmp("net-probe.json"),
+    );
+    dom.lines()
+        .filter(|l| l.starts_with("BOX ") || l.contains(">BOX "))
+        .map(|l| {
+            l[l.find("BOX ").unwrap() + 4..]
+                .trim_end_matches("</pre>")
+                .to_string()
+        })
+        .collect()
+}
+
+/// Every box of [`layout`] has a size and is displayed and visible.
+fn assert_visible(boxes: &[String]) {
+    assert!(!boxes.is_empty());
+    for b in boxes {
+        let f: Vec<&str> = b.split(' ').collect();
+        let (w, h): (u32, u32) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        assert!(w >= 300 && h >= 80, "{b}");
+        assert!(f[4] != "none" && f[5] == "visible" && f[6] == "1", "{b}");
+    }
+}
+
 /// Pages of a PDF written by Chromium (the page tree's /Count).
 fn pdf_pages(pdf: &[u8]) -> usize {
     let text = String::from_utf8_lossy(pdf);
@@ -511,6 +570,57 @@ fn report_in_a_real_browser() {
         "key figures and the split PLR/BZR/PGR"
     );
     assert!(dom.contains("data-col=\"e_platz per E_u6\""));
+
+    // Every map and table laid out with a size, displayed and visible.
+    let boxes = layout(&chrome, &html);
+    let sections: Vec<String> = boxes
+        .iter()
+        .map(|b| b.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "table figures",
+            "svg map-1",
+            "svg map-2",
+            "table mismatch",
+            "table mismatch",
+            "table mismatch",
+            "svg mismatch"
+        ],
+        "{boxes:?}"
+    );
+    assert_visible(&boxes);
+
+    // The sample district with a series: change rows and a map of a change.
+    let here = |rel: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let sample = tmp("browser-sample.html");
+    let o = lor(&[
+        "report",
+        s(&here("data/sample/EWR202412E_Matrix.csv")),
+        "--units",
+        s(&here("data/sample/plr.geojson")),
+        "--sozialraum",
+        s(&here("data/sample/sozialraeume.geojson")),
+        "--series",
+        s(&here("data/sample/series")),
+        "--change-map",
+        SHARE_65,
+        "--output",
+        s(&sample),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let net = tmp("net-sample.json");
+    let (dom, err) = browse(&chrome, &["--dump-dom"], &sample, &net);
+    assert_eq!(console(&err), Vec::<&str>::new());
+    assert_eq!(requests(&net), Vec::<String>::new());
+    assert_eq!(dom.matches("<tr class=\"change\">").count(), 5 + 1);
+    let boxes = layout(&chrome, &sample);
+    assert!(
+        boxes.iter().any(|b| b.starts_with("svg change-map-1 ")),
+        "{boxes:?}"
+    );
+    assert_visible(&boxes);
 
     // Printed to PDF on A4.
     let pdf = tmp("b04.pdf");

@@ -17,5 +17,6 @@ mod overlay_clip;
 mod points;
 mod properties;
 mod readme;
+mod report;
 mod series;
 mod tables;

@@ -1,0 +1,361 @@
+//! `lor report` beyond one date: the change against the previous date of a
+//! series (equal to `lor series --change previous`), maps of changes, German
+//! labels from the codebook, and the `[[report]]` step of `lor run`.
+
+use crate::common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{berlin, lor, scratch, stderr};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn root(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+const SHARE_65: &str = "Anteil_65plus=E_E65U80+E_E80U110/E_E*100";
+
+/// The sample district's report; `extra` adds flags.
+fn sample_report(out: &Path, extra: &[&str]) -> std::process::Output {
+    let (stats, plr, sr, names) = (
+        root("data/sample/EWR202412E_Matrix.csv"),
+        root("data/sample/plr.geojson"),
+        root("data/sample/sozialraeume.geojson"),
+        root("data/sample/plr.csv"),
+    );
+    let mut args = vec![
+        "report",
+        s(&stats),
+        "--units",
+        s(&plr),
+        "--sozialraum",
+        s(&sr),
+        "--names",
+        s(&names),
+        "--output",
+        s(out),
+    ];
+    args.extend(extra);
+    lor(&args)
+}
+
+/// `data-key` → `data-col` → `data-value` of every cell of the key-figure table.
+fn html_cells(html: &str) -> BTreeMap<(String, String), f64> {
+    let table = &html[html.find("id=\"key-figures\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let mut out = BTreeMap::new();
+    for cell in table.split("<td data-key=\"").skip(1) {
+        let key = &cell[..cell.find('"').unwrap()];
+        let rest = &cell[cell.find("data-col=\"").unwrap() + 10..];
+        let col = &rest[..rest.find('"').unwrap()];
+        if let Some(i) = rest[..rest.find('>').unwrap()].find("data-value=\"") {
+            let v = &rest[i + 12..];
+            let v: f64 = v[..v.find('"').unwrap()].parse().unwrap();
+            out.insert((key.to_string(), col.to_string()), v);
+        }
+    }
+    out
+}
+
+/// `lor series` of the two dates with the change against the previous one:
+/// (level key, date) → column → value.
+fn series_rows() -> BTreeMap<(String, String), BTreeMap<String, f64>> {
+    let out = scratch("report_series").join("series.csv");
+    let o = lor(&[
+        "series",
+        s(&root("data/sample/series/EWR202406E_Matrix.csv")),
+        s(&root("data/sample/series/EWR202412E_Matrix.csv")),
+        "--sozialraum",
+        s(&root("data/sample/sozialraeume.geojson")),
+        "--units",
+        s(&root("data/sample/plr.geojson")),
+        "--levels",
+        "bez",
+        "--change",
+        "previous",
+        "--output",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let mut rows = BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut m = BTreeMap::new();
+        for (h, v) in headers.iter().zip(r.iter()) {
+            if let Ok(x) = v.parse::<f64>() {
+                m.insert(h.to_string(), x);
+            }
+        }
+        rows.insert((r[1].to_string(), r[3].to_string()), m);
+    }
+    rows
+}
+
+#[test]
+fn report_changes_equal_lor_series() {
+    let dir = scratch("report_changes");
+    let out = dir.join("sample.html");
+    // The whole series folder: the report takes the latest date before its
+    // own (2024-06); the older dates in LOR 2006 keys are not needed.
+    let o = sample_report(
+        &out,
+        &[
+            "--series",
+            s(&root("data/sample/series")),
+            "--change-map",
+            SHARE_65,
+            "--change-map",
+            "E_E",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    let cells = html_cells(&html);
+    let rows = series_rows();
+    let mut checked = 0;
+    for key in ["SR1", "SR2", "SR3", "SR4", "SR5", "13"] {
+        let now = &rows[&(key.to_string(), "2024-12".to_string())];
+        let before = &rows[&(key.to_string(), "2024-06".to_string())];
+        let ch = |c: &str| now[&format!("{c} change previous")];
+        let sum =
+            |r: &BTreeMap<String, f64>, cols: &[&str]| cols.iter().map(|c| r[*c]).sum::<f64>();
+        let groups: [(&str, &[&str]); 6] = [
+            ("E_E", &["E_E"]),
+            ("E_u6", &["E_EU1", "E_E1U6"]),
+            ("E_6u15", &["E_E6U15"]),
+            ("E_15u18", &["E_E15U18"]),
+            ("E_18u65", &["E_E18U25", "E_E25U55", "E_E55U65"]),
+            ("E_65plus", &["E_E65U80", "E_E80U110"]),
+        ];
+        for (name, cols) in groups {
+            // Counts: the sum of lor series' changes of the columns.
+            let want: f64 = cols.iter().map(|c| ch(c)).sum();
+            let got = cells[&(key.to_string(), format!("{name} change previous"))];
+            assert_eq!(got, want, "{key} {name}");
+            checked += 1;
+            if name == "E_E" {
+                continue;
+            }
+            // Shares: percentage points between lor series' two dates.
+            let share = |r: &BTreeMap<String, f64>| sum(r, cols) / r["E_E"] * 100.0;
+            let want = share(now) - share(before);
+            let got = cells[&(key.to_string(), format!("Anteil {name} change previous pp"))];
+            assert!((got - want).abs() < 1e-9, "{key} {name}: {got} vs {want}");
+            checked += 1;
+        }
+        // The figures themselves are those of the report's date.
+        assert_eq!(cells[&(key.to_string(), "E_E".to_string())], now["E_E"]);
+    }
+    assert_eq!(checked, 6 * 11);
+    // A planner's reading: SR1 Nordwest grew by 340 people (37,373 → 37,713).
+    assert_eq!(cells[&("SR1".into(), "E_E change previous".into())], 340.0);
+    assert!(html.contains("<td class=\"name\">change since 2024-06</td>"));
+    assert!(html.contains("data/sample/series/EWR202406E_Matrix.csv"));
+    // Maps of the changes: diverging colours, the middle one for "about no change".
+    for (id, legend) in [
+        ("change-map-1", "change since 2024-06 (pp)"),
+        ("change-map-2", "change since 2024-06"),
+    ] {
+        let m = &html[html.find(&format!("id=\"{id}\"")).unwrap()..];
+        let m = &m[..m.find("</section>").unwrap()];
+        assert!(m.contains(&format!(">{legend}</text>")), "{id}");
+        for c in ["#e66101", "#f7f7f7", "#5e3c99"] {
+            assert!(m.contains(&format!("fill=\"{c}\"")), "{id} {c}");
+        }
+        assert!(m.contains("equal widths either side of zero"));
+    }
+    assert!(html.contains(
+        "<h2>Anteil 65 Jahre und älter in %: change since 2024-06 per Planungsraum</h2>"
+    ));
+    // Same inputs, same bytes.
+    let again = dir.join("again.html");
+    let o = sample_report(
+        &again,
+        &[
+            "--series",
+            s(&root("data/sample/series")),
+            "--change-map",
+            SHARE_65,
+            "--change-map",
+            "E_E",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&again).unwrap(), html.as_bytes());
+
+    // Without a series: one date, no change rows.
+    let one = dir.join("one.html");
+    let o = sample_report(&one, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&one).unwrap();
+    assert!(!html.contains("class=\"change\"") && !html.contains("change previous"));
+}
+
+#[test]
+fn report_change_errors() {
+    let dir = scratch("report_change_errors");
+    let out = dir.join("x.html");
+    // Only the report's own date and later: nothing to compare with.
+    let o = sample_report(
+        &out,
+        &[
+            "--series",
+            s(&root("data/sample/series/EWR202412E_Matrix.csv")),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the series has no date before 2024-12"),
+        "{}",
+        stderr(&o)
+    );
+    // The previous date in the other LOR vintage is refused, not mixed.
+    let o = sample_report(
+        &out,
+        &[
+            "--series",
+            s(&root("data/sample/series/EWR202212E_Matrix.csv")),
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("LOR 2006"), "{}", stderr(&o));
+    // A map of changes needs the series.
+    let o = sample_report(&out, &["--change-map", "E_E"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--series"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn report_and_map_labels_are_german() {
+    let dir = scratch("report_labels");
+    let out = dir.join("b04.html");
+    let o = lor(&[
+        "report",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        "--bezirk",
+        "04",
+        "--units",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--units-fix-id",
+        "124=04030417",
+        "--sozialraum",
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--output",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    // Section, map title and legend: the codebook's words, not the code.
+    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % per Planungsraum</h2>"));
+    assert!(html.contains(">Anteil 65 Jahre und älter in % per Planungsraum</text>"));
+    assert!(html.contains("font-weight=\"bold\">Anteil 65 Jahre und älter in %</text>"));
+    assert!(html.contains("<h2>Anteil unter 6 Jahre in % per Planungsraum</h2>"));
+    // The definition with the codes stays in the subtitle.
+    assert!(html.contains("Anteil_65plus = (E_E65U80 + E_E80U110) / (E_E) in %"));
+    // Table headers.
+    for th in [
+        "Einwohnerinnen und Einwohner insgesamt</th>",
+        ">unter 6 Jahre</th>",
+        ">6 bis unter 15 Jahre</th>",
+        ">18 bis unter 65 Jahre</th>",
+        ">65 Jahre und älter</th>",
+        "<th>Einwohnerinnen und Einwohner insgesamt (E_E, by area)</th>",
+    ] {
+        assert!(html.contains(th), "{th}");
+    }
+    assert!(!html.contains(">Anteil_65plus per"));
+    // lor map: a plain EWR column by its label; an unknown one by its code.
+    for (col, title) in [
+        (
+            "E_E",
+            "Einwohnerinnen und Einwohner insgesamt per Planungsraum",
+        ),
+        (
+            "E_EW",
+            "Einwohnerinnen und Einwohner weiblich per Planungsraum",
+        ),
+        (
+            "E_E65U80",
+            "Einwohnerinnen und Einwohner, Altersgruppe 65 bis unter 80 Jahre per Planungsraum",
+        ),
+        (
+            "Kinder=E_EU1+E_E1U6/E_E*100",
+            "Anteil unter 6 Jahre in % per Planungsraum",
+        ),
+        ("Quote=E_EU1/E_EW*100", "Quote per Planungsraum"),
+    ] {
+        let o = lor(&[
+            "map",
+            s(&berlin("stats/EWR201812E_Matrix.csv")),
+            "--units",
+            s(&berlin("lor-2006/plr.geojson.gz")),
+            "--bezirk",
+            "04",
+            "--column",
+            col,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let svg = String::from_utf8(o.stdout).unwrap();
+        assert!(svg.contains(&format!(">{title}</text>")), "{col}: {title}");
+    }
+}
+
+#[test]
+fn job_step_writes_the_report() {
+    let dir = scratch("report_job");
+    let text = std::fs::read_to_string(root("jobs/auenwalde.toml"))
+        .unwrap()
+        .replace("../data/", &format!("{}/data/", root("").display()))
+        .replace("../out/", &format!("{}/out/", dir.display()));
+    let job = dir.join("auenwalde.toml");
+    std::fs::write(&job, text).unwrap();
+    // The step as a command line: the stats positional, the series folder,
+    // the output staged.
+    let o = lor(&["run", s(&job), "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = String::from_utf8(o.stdout).unwrap();
+    let line = plan
+        .lines()
+        .find(|l| l.starts_with("lor report "))
+        .expect("a report step");
+    assert!(
+        line.contains("data/sample/EWR202412E_Matrix.csv --"),
+        "{line}"
+    );
+    assert!(
+        line.contains("--series ") && line.contains("data/sample/series"),
+        "{line}"
+    );
+    assert!(line.contains("--strict"), "{line}");
+    let o = lor(&["run", s(&job)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = dir.join("out/auenwalde/202412/sozialraum-bericht.html");
+    let html = std::fs::read_to_string(&report).unwrap();
+    let cells = html_cells(&html);
+    // The same report as the command's.
+    let direct = dir.join("direct.html");
+    let o = sample_report(
+        &direct,
+        &[
+            "--series",
+            s(&root("data/sample/series")),
+            "--change-map",
+            SHARE_65,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        cells,
+        html_cells(&std::fs::read_to_string(&direct).unwrap())
+    );
+    assert_eq!(cells[&("SR1".into(), "E_E change previous".into())], 340.0);
+    assert_eq!(cells[&("13".into(), "E_E".into())], 217309.0);
+    assert!(html.contains("id=\"change-map-1\""));
+}
