@@ -384,6 +384,24 @@ impl Locator {
                     }
                     next += 1;
                 }
+                let cell_index = r * nx + c;
+                if cell_first[c] == u32::MAX {
+                    // No border in the cell (most cells): its owner at once.
+                    let inside = |p: u32| {
+                        let b = &loc.boxes[p as usize];
+                        !(cx < b[0] || cx > b[2] || cy < b[1] || cy > b[3])
+                    };
+                    match odd.as_slice() {
+                        [] => continue,
+                        [p] => {
+                            if inside(*p) {
+                                loc.cells[cell_index] = *p;
+                            }
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
                 let meets = match cell_first[c] {
                     u32::MAX => &row_entries[0..0],
                     k => {
@@ -404,7 +422,6 @@ impl Locator {
                     }
                 }
                 let o1 = loc.owners.len() as u32;
-                let cell_index = r * nx + c;
                 if meets.is_empty() && o1 - o0 <= 1 {
                     if o1 > o0 {
                         loc.cells[cell_index] = loc.owners[o0 as usize];

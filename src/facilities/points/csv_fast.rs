@@ -64,40 +64,53 @@ const POW10: [f64; 16] = [
 #[inline]
 fn plain_number(b: &[u8]) -> Option<f64> {
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-    let mut i = 0;
-    let mut j = b.len();
-    while i < j && ws(b[i]) {
-        i += 1;
+    let mut s = b;
+    while let [c, rest @ ..] = s {
+        if !ws(*c) {
+            break;
+        }
+        s = rest;
     }
-    while j > i && ws(b[j - 1]) {
-        j -= 1;
+    while let [rest @ .., c] = s {
+        if !ws(*c) {
+            break;
+        }
+        s = rest;
     }
-    let mut neg = false;
-    if i < j && (b[i] == b'-' || b[i] == b'+') {
-        neg = b[i] == b'-';
-        i += 1;
+    let neg = matches!(s.first(), Some(b'-'));
+    if matches!(s.first(), Some(b'-' | b'+')) {
+        s = &s[1..];
+    }
+    if s.len() > 16 {
+        return None;
     }
     let mut m: u64 = 0;
-    let mut digits = 0usize;
-    let mut frac = 0usize;
-    let mut point = false;
-    for &c in &b[i..j] {
-        match c {
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(c - b'0');
-                digits += 1;
-                if point {
-                    frac += 1;
-                }
-                if digits > 15 {
-                    return None;
-                }
-            }
-            b'.' if !point => point = true,
-            _ => return None,
+    let mut k = 0;
+    while k < s.len() {
+        let d = s[k].wrapping_sub(b'0');
+        if d > 9 {
+            break;
         }
+        m = m * 10 + u64::from(d);
+        k += 1;
     }
-    if digits == 0 {
+    let int_digits = k;
+    let mut frac = 0;
+    if k < s.len() && s[k] == b'.' {
+        k += 1;
+        let f0 = k;
+        while k < s.len() {
+            let d = s[k].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            m = m * 10 + u64::from(d);
+            k += 1;
+        }
+        frac = k - f0;
+    }
+    let digits = int_digits + frac;
+    if k != s.len() || digits == 0 || digits > 15 {
         return None;
     }
     let v = m as f64 / POW10[frac];
@@ -159,9 +172,6 @@ fn block(
     scratch: &mut Scratch,
 ) -> Option<Ordered> {
     let cols = sh.cols;
-    if memchr::memchr(b'"', data).is_some() {
-        return None;
-    }
     let n_sums = cols.sums.len();
     let Scratch {
         coords,
@@ -177,24 +187,42 @@ fn block(
         Some(i) => format!("{} (line {line})", text(&l[bounds[i]..bounds[i + 1] - 1])),
         None => format!("line {line}"),
     };
-    // Pass 1: the numbers of every line.
+    // Pass 1: the numbers of every line. One look at each byte finds the
+    // line end and the delimiters (and quotes or lone CRs: not plain).
+    let delim = cols.delimiter;
+    let mut special = [false; 256];
+    for c in [delim, b'\n', b'\r', b'"'] {
+        special[c as usize] = true;
+    }
     let mut start = 0;
     let mut k: u64 = 0;
     while start < data.len() {
-        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |e| start + e);
+        bounds.clear();
+        bounds.push(0);
+        let mut end = data.len();
+        let mut q = start;
+        while q < data.len() {
+            let c = data[q];
+            if special[c as usize] {
+                if c == delim {
+                    bounds.push(q - start + 1);
+                } else if c == b'\n' {
+                    end = q;
+                    break;
+                } else if c == b'"' || data.get(q + 1) != Some(&b'\n') {
+                    // A quote, or a carriage return not ending a line.
+                    return None;
+                }
+            }
+            q += 1;
+        }
         let mut l = &data[start..end];
         starts.push(start);
         start = end + 1;
         if let [rest @ .., b'\r'] = l {
             l = rest;
         }
-        if memchr::memchr(b'\r', l).is_some() {
-            return None;
-        }
         // Field i is l[bounds[i]..bounds[i + 1] - 1].
-        bounds.clear();
-        bounds.push(0);
-        bounds.extend(memchr::memchr_iter(cols.delimiter, l).map(|p| p + 1));
         bounds.push(l.len() + 1);
         if bounds.len() - 1 != cols.n_fields {
             return None;
@@ -331,15 +359,16 @@ pub(super) fn tally(
     let mut done_reading = false;
     let fill = |input: &mut dyn Read, buf: &mut Vec<u8>, want: usize| -> Result<bool> {
         // Read until `want` bytes or the end; true at the end.
-        let mut chunk = [0u8; 1 << 16];
         while buf.len() < want {
-            let n = input.read(&mut chunk).map_err(|e| {
-                crate::error::input_error(format!("{}: cannot read: {e}", path.display()))
-            })?;
+            let n = input
+                .take((want - buf.len()) as u64)
+                .read_to_end(buf)
+                .map_err(|e| {
+                    crate::error::input_error(format!("{}: cannot read: {e}", path.display()))
+                })?;
             if n == 0 {
                 return Ok(true);
             }
-            buf.extend_from_slice(&chunk[..n]);
         }
         Ok(false)
     };
@@ -461,10 +490,13 @@ pub(super) fn tally(
                     }
                 }
             };
+            // The block goes as it is; the part line after it starts the next.
             buf = pool.pop().unwrap_or_default();
             buf.clear();
-            buf.extend_from_slice(&carry[..cut]);
-            carry.drain(..cut);
+            buf.reserve(BLOCK + 4096);
+            buf.extend_from_slice(&carry[cut..]);
+            carry.truncate(cut);
+            std::mem::swap(&mut buf, &mut carry);
             read += cut as u64;
             let lines = memchr::memchr_iter(b'\n', &buf).count() as u64
                 + u64::from(buf.last() != Some(&b'\n'));
