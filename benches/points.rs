@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lor::geometry::{read_layer, LayerOptions};
-use lor::locate::{Locator, Location};
+use lor::locate::{Location, Locator};
 use lor::points::{tally_points, PointOptions};
 
 fn points_file(dir: &Path, n: u64) -> PathBuf {

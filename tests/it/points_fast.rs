@@ -284,7 +284,7 @@ fn fast_csv_reader_equals_the_general_reader() {
     for (k, (x, y)) in pts.iter().enumerate() {
         let v = values[k % values.len()];
         let v = if v.contains(',') {
-            format!("{}", v.replace(',', ""))
+            v.replace(',', "")
         } else {
             v.to_string()
         };
