@@ -3,7 +3,9 @@
 //!
 //! Points are streamed: GeoJSON feature by feature, CSV row by row, in
 //! chunks that are transformed into the working CRS and located with a
-//! [`Locator`]. Memory does not grow with the number of points.
+//! [`Locator`]. Memory does not grow with the number of points. Plain CSV
+//! files (no quotes, no `--by`) take a faster way (`csv_fast`): blocks of
+//! lines parsed from the bytes and located on all cores, same results.
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
