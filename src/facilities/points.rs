@@ -3,7 +3,9 @@
 //!
 //! Points are streamed: GeoJSON feature by feature, CSV row by row, in
 //! chunks that are transformed into the working CRS and located with a
-//! [`Locator`]. Memory does not grow with the number of points.
+//! [`Locator`]. Memory does not grow with the number of points. Plain CSV
+//! files (no quotes, no `--by`) take a faster way (`csv_fast`): blocks of
+//! lines parsed from the bytes and located on all cores, same results.
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
@@ -17,6 +19,8 @@ use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::geometry::Layer;
 use crate::locate::{Location, Locator};
 use crate::stats::parse_number;
+
+mod csv_fast;
 
 #[derive(Debug, Clone, Default)]
 pub struct PointOptions {
@@ -106,6 +110,13 @@ impl ExactSum {
         }
         self.partials.truncate(i);
         self.partials.push(x);
+    }
+
+    /// Add everything another sum holds (still exact).
+    pub fn merge(&mut self, other: &ExactSum) {
+        for &p in &other.partials {
+            self.add(p);
+        }
     }
 
     /// The sum, correctly rounded (infinite when it overflows).
@@ -303,12 +314,7 @@ impl<'a> Accumulator<'a> {
         if raw.is_empty() {
             return None;
         }
-        if let Ok(v) = raw.parse::<f64>() {
-            if v.is_finite() {
-                return Some(v);
-            }
-        }
-        match parse_number(raw, false).or_else(|| parse_number(raw, true)) {
+        match number_value(raw) {
             Some(v) => Some(v),
             None => {
                 self.bad_count += 1;
@@ -323,6 +329,17 @@ impl<'a> Accumulator<'a> {
             }
         }
     }
+}
+
+/// A summed value read from its (trimmed, non-empty) text: a number, with
+/// a decimal point or comma, or None when it is none.
+fn number_value(raw: &str) -> Option<f64> {
+    if let Ok(v) = raw.parse::<f64>() {
+        if v.is_finite() {
+            return Some(v);
+        }
+    }
+    parse_number(raw, false).or_else(|| parse_number(raw, true))
 }
 
 fn pick(
@@ -580,12 +597,58 @@ pub fn tally_points(
             Some(f) => pick(&headers, Some(f), &[], "--id-field column", &source)?,
             None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
         };
+        // The CRS from the first point's coordinates, and a note when guessed.
+        let decide = |px: f64, py: f64| -> Result<(Crs, Option<String>)> {
+            Ok(match opts.crs {
+                Some(c) => (c, None),
+                None if lonlat.iter().any(|n| headers[xi].eq_ignore_ascii_case(n)) => {
+                    (Crs::Wgs84, None)
+                }
+                None => {
+                    let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
+                        usage_error(format!(
+                            "{source}: give the CRS of the coordinates with --crs"
+                        ))
+                    })?;
+                    (
+                        g,
+                        Some(format!(
+                            "{source}: no --crs given; the coordinates look like {g}, which is used"
+                        )),
+                    )
+                }
+            })
+        };
+        // Plain files (no --by) go the fast way, on all cores.
+        let fast = match by_idx {
+            None => csv_fast::tally(
+                path,
+                &csv_fast::Columns {
+                    x: xi,
+                    y: yi,
+                    id: id_idx,
+                    sums: &sum_idx,
+                    sum_names: &opts.sum,
+                    n_fields: headers.len(),
+                    delimiter: opts.delimiter.unwrap_or(b','),
+                },
+                &mut acc,
+                work,
+                &decide,
+                &mut progress,
+                size,
+            )?,
+            Some(_) => None,
+        };
+        if let Some(note) = fast.as_ref().and_then(|f| f.crs_note.clone()) {
+            warnings.push(crate::error::WarningCode::CrsGuessed, note);
+        }
         let mut record = csv::ByteRecord::new();
         let mut idbuf = String::new();
         let mut values: Vec<Option<f64>> = Vec::with_capacity(opts.sum.len());
         let mut first = true;
         let mut rows: u64 = 0;
-        loop {
+        while fast.is_none() {
             match rdr.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
@@ -625,24 +688,11 @@ pub fn tally_points(
             };
             if first {
                 first = false;
-                acc.crs = match opts.crs {
-                    Some(c) => c,
-                    None if lonlat.iter().any(|n| headers[xi].eq_ignore_ascii_case(n)) => {
-                        Crs::Wgs84
-                    }
-                    None => {
-                        let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
-                            usage_error(format!(
-                                "{source}: give the CRS of the coordinates with --crs"
-                            ))
-                        })?;
-                        warnings.push(
-                crate::error::WarningCode::CrsGuessed,
-                            format!("{source}: no --crs given; the coordinates look like {g}, which is used"),
-                        );
-                        g
-                    }
-                };
+                let (crs, note) = decide(px, py)?;
+                if let Some(note) = note {
+                    warnings.push(crate::error::WarningCode::CrsGuessed, note);
+                }
+                acc.crs = crs;
                 acc.transformer = Transformer::new(acc.crs, work);
             }
             let coord = acc.check_coord(px, py, &idbuf)?;
