@@ -15,6 +15,7 @@ mod maps;
 mod output_safety;
 mod overlay_clip;
 mod points;
+mod points_sozialraum;
 mod properties;
 mod readme;
 mod series;
