@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::usage_error;
-use lor::overlay::Tolerance;
 use lor::facilities::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
+use lor::overlay::Tolerance;
 use lor::point_tables::Per;
 use lor::points::PointOptions;
 use lor::scope::Bezirk;
@@ -15,8 +15,7 @@ use lor::stats::ReadOptions;
 use lor::weights::{is_list_path, Assign};
 
 use super::args::{
-    bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumLayer,
-    UnitsLayer,
+    bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumLayer, UnitsLayer,
 };
 use super::Context;
 
@@ -30,6 +29,14 @@ Examples:
   lor points data/berlin/points/kitas.geojson.gz --sum e_platz \\
       --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 --levels bzr \\
       --stats data/berlin/stats/EWR201812E_Matrix.csv --per 'Kinder_u6=E_EU1+E_E1U6'
+
+  # Kita places per 100 children under 6 per Sozialraum (Kitas and children
+  # go to the Sozialraum of their PLR alike)
+  lor points data/berlin/points/kitas.geojson.gz --sum e_platz --bezirk 04 \\
+      --units data/berlin/lor-2006/plr.geojson.gz --units-fix-id auto \\
+      --sozialraum data/berlin/lor-2021/pgr.geojson.gz --levels bez \\
+      --stats data/berlin/stats/EWR201812E_Matrix.csv \\
+      --per 'Kinder_u6=E_EU1+E_E1U6' --scale 100
 
 Points: GeoJSON Point/MultiPoint features (CRS from the file), or CSV with x/y
 or lon/lat columns (--x, --y, --crs). A point on a border shared by two units
@@ -187,21 +194,6 @@ fn plan(args: &Args) -> Result<Plan> {
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
         ));
     }
-    let sozialraum = match &args.sozialraum {
-        None => None,
-        Some(path) => Some(SozialraumInput {
-            path: path.clone(),
-            layer: args.sozialraum_layer.options(),
-            assign: match (args.assign, is_list_path(path)) {
-                (AssignArg::Area, false) => Assign::Area,
-                (AssignArg::List, false) => return Err(usage_error(
-                    "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
-                )),
-                _ => Assign::Largest,
-            },
-            tolerance: Tolerance::new(args.min_share, args.min_area)?,
-        }),
-    };
     let denominator = match (&args.per, &args.stats) {
         (Some(per), Some(stats)) => Some(Denominator {
             stats: stats.clone(),
@@ -234,13 +226,35 @@ fn plan(args: &Args) -> Result<Plan> {
         },
         units: args.units.clone(),
         units_layer: args.units_layer.options(),
-        sozialraum,
+        sozialraum: sozialraum_input(args)?,
         names: args.names.clone(),
         denominator,
         missing: args.missing.into(),
         bezirk: args.bezirk.clone(),
         levels: lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0),
     })
+}
+
+/// The Sozialräume and how PLR go to them (as in `lor aggregate`).
+fn sozialraum_input(args: &Args) -> Result<Option<SozialraumInput>> {
+    let Some(path) = &args.sozialraum else {
+        return Ok(None);
+    };
+    let assign = match (args.assign, is_list_path(path)) {
+        (AssignArg::Area, false) => Assign::Area,
+        (AssignArg::List, false) => {
+            return Err(usage_error(
+                "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
+            ))
+        }
+        _ => Assign::Largest,
+    };
+    Ok(Some(SozialraumInput {
+        path: path.clone(),
+        layer: args.sozialraum_layer.options(),
+        assign,
+        tolerance: Tolerance::new(args.min_share, args.min_area)?,
+    }))
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.

@@ -133,8 +133,18 @@ pub fn count_per_unit(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<(Co
     let sozialraum = read_sozialraum(plan, &scoped_units, &mut warnings)?;
     let stats = read_denominator(plan, &mut warnings)?;
     let run = locate(plan, &units, progress, &mut warnings)?;
-    let denominator = plan.denominator.as_ref().map(|d| &d.per).zip(stats.as_ref());
-    let plr = plr_table(&run, &units, plan.bezirk.as_ref(), denominator, &mut warnings)?;
+    let denominator = plan
+        .denominator
+        .as_ref()
+        .map(|d| &d.per)
+        .zip(stats.as_ref());
+    let plr = plr_table(
+        &run,
+        &units,
+        plan.bezirk.as_ref(),
+        denominator,
+        &mut warnings,
+    )?;
     let per = plan.denominator.as_ref().map(|d| &d.per);
     let rules = point_rules(&plr.table, &plr.value_columns, per);
     let mut tables = level_tables(plan, &plr.table, &rules, &scoped_units, &mut warnings)?;
@@ -144,7 +154,14 @@ pub fn count_per_unit(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<(Co
             tolerance: input.tolerance,
             report_column: per.map(|p| p.name.as_str()),
         };
-        let (t, w) = sozialraum_table(&plr.table, &rules, &scoped_units, source, &how, plan.missing)?;
+        let (t, w) = sozialraum_table(
+            &plr.table,
+            &rules,
+            &scoped_units,
+            source,
+            &how,
+            plan.missing,
+        )?;
         warnings.extend(w);
         tables.push(t);
     }
@@ -183,11 +200,7 @@ fn scoped(layer: &Layer, bezirk: Option<&Bezirk>) -> Layer {
 
 /// The Sozialräume, cut to the Bezirk: a list, or polygons that must overlap
 /// the PLR.
-fn read_sozialraum(
-    plan: &Plan,
-    units: &Layer,
-    warnings: &mut Warnings,
-) -> Result<Option<Source>> {
+fn read_sozialraum(plan: &Plan, units: &Layer, warnings: &mut Warnings) -> Result<Option<Source>> {
     let Some(input) = &plan.sozialraum else {
         return Ok(None);
     };
@@ -286,7 +299,10 @@ pub fn plr_table(
 ) -> Result<PlrCounts> {
     let tally = &run.tallies[0];
     let order = scoped_order(units, |k| bezirk.is_none_or(|b| b.contains(k)));
-    let keys: Vec<String> = order.iter().map(|&i| units.features[i].id.clone()).collect();
+    let keys: Vec<String> = order
+        .iter()
+        .map(|&i| units.features[i].id.clone())
+        .collect();
     let mut cols = tally_columns(tally, &order, &run.sum_names, run.by_name.as_deref());
     let value_columns = cols[..1 + run.sum_names.len()]
         .iter()
@@ -312,7 +328,8 @@ fn level_tables(
     units: &Layer,
     warnings: &mut Warnings,
 ) -> Result<Vec<LevelTable>> {
-    let (names, w) = crate::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
+    let (names, w) =
+        crate::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
     warnings.extend(w);
     let (tables, w) = aggregate_levels(plr, rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
@@ -410,7 +427,10 @@ mod tests {
         unit_table(
             "ewr.csv",
             values.iter().map(|(k, _)| k.to_string()).collect(),
-            vec![("E_U6".into(), values.iter().map(|(_, v)| Some(*v)).collect())],
+            vec![(
+                "E_U6".into(),
+                values.iter().map(|(_, v)| Some(*v)).collect(),
+            )],
         )
     }
 
@@ -442,7 +462,8 @@ mod tests {
     }
 
     fn value(t: &LevelTable, key: &str, column: &str) -> f64 {
-        t.num(key, column).unwrap_or_else(|| panic!("{key} {column}"))
+        t.num(key, column)
+            .unwrap_or_else(|| panic!("{key} {column}"))
     }
 
     #[test]
@@ -465,9 +486,15 @@ mod tests {
             report_column: Some("Kinder"),
         };
         let source = Source::Polygons(sr);
-        let (t, w) =
-            sozialraum_table(&p.table, &rules, &units, &source, &how, MissingPolicy::Propagate)
-                .unwrap();
+        let (t, w) = sozialraum_table(
+            &p.table,
+            &rules,
+            &units,
+            &source,
+            &how,
+            MissingPolicy::Propagate,
+        )
+        .unwrap();
         assert!(w.is_empty(), "{:?}", w);
         assert_eq!(t.keys, vec!["S1", "S2"]);
         assert_eq!(value(&t, "S1", "count"), 2.0);
@@ -481,9 +508,15 @@ mod tests {
             assign: Assign::Area,
             ..how
         };
-        let (t, _) =
-            sozialraum_table(&p.table, &rules, &units, &source, &how, MissingPolicy::Propagate)
-                .unwrap();
+        let (t, _) = sozialraum_table(
+            &p.table,
+            &rules,
+            &units,
+            &source,
+            &how,
+            MissingPolicy::Propagate,
+        )
+        .unwrap();
         assert!((value(&t, "S1", "e_platz") - 47.0).abs() < 1e-6);
         assert!((value(&t, "S1", "Kinder") - 58.0).abs() < 1e-6);
         assert!((value(&t, "S2", "count") - 2.1).abs() < 1e-6);
@@ -538,8 +571,16 @@ mod tests {
         assert_eq!(value(&t, "-", "count"), 3.0);
         assert_eq!(value(&t, "-", "Kinder"), 60.0);
         assert_eq!(value(&t, "-", "e_platz per Kinder"), 1.5);
-        let sum = |c: &str| t.keys.iter().map(|k| t.num(k, c).unwrap_or(0.0)).sum::<f64>();
-        assert_eq!((sum("count"), sum("e_platz"), sum("Kinder")), (5.0, 110.0, 100.0));
+        let sum = |c: &str| {
+            t.keys
+                .iter()
+                .map(|k| t.num(k, c).unwrap_or(0.0))
+                .sum::<f64>()
+        };
+        assert_eq!(
+            (sum("count"), sum("e_platz"), sum("Kinder")),
+            (5.0, 110.0, 100.0)
+        );
     }
 
     #[test]

@@ -133,7 +133,11 @@ fn kitas_and_children_per_sozialraum_come_from_the_same_plr() {
     let rows = kitas_b04(&["--units-fix-id", "auto"]);
     let bez = level(&rows, "bez")[0];
     assert_eq!(
-        (num(bez, "count"), num(bez, "e_platz"), num(bez, "Kinder_u6")),
+        (
+            num(bez, "count"),
+            num(bez, "e_platz"),
+            num(bez, "Kinder_u6")
+        ),
         (275.0, 13_292.0, 16_262.0)
     );
     // Five Sozialräume, every PLR in one of them: no unassigned row.
@@ -270,7 +274,11 @@ fn kitas_of_plr_in_no_sozialraum_are_the_unassigned_row() {
             "csv",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(stderr(&o).contains("outside every Sozialraum"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("outside every Sozialraum"),
+            "{}",
+            stderr(&o)
+        );
         rows(&stdout(&o))
     };
     let sr = level(&rows, "sozialraum");
@@ -312,8 +320,14 @@ fn a_scale_must_be_a_positive_number_and_needs_per() {
     let kitas = berlin("points/kitas.geojson.gz");
     let plr = berlin("lor-2006/plr.geojson.gz");
     for (extra, says) in [
-        (vec!["--per", "K=E_EU1", "--scale", "0"], "not a positive number"),
-        (vec!["--per", "K=E_EU1", "--scale", "x"], "not a positive number"),
+        (
+            vec!["--per", "K=E_EU1", "--scale", "0"],
+            "not a positive number",
+        ),
+        (
+            vec!["--per", "K=E_EU1", "--scale", "x"],
+            "not a positive number",
+        ),
         (vec!["--scale", "100"], "--per"),
     ] {
         let mut args = vec![
