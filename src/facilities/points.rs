@@ -601,27 +601,7 @@ fn read_geojson(
         mut lacking,
         mut first_keys,
     } = Presence::new(opts);
-    // The CRS is declared before the features: read it from the head.
-    let mut head = vec![0u8; 65_536];
-    let n = crate::input::open(path)?
-        .read(&mut head)
-        .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
-    let head = String::from_utf8_lossy(&head[..n]);
-    // `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}`
-    let declared = head
-        .split("\"features\"")
-        .next()
-        .and_then(|h| h.find("\"crs\"").map(|i| &h[i..]))
-        .and_then(|c| c.find("\"properties\"").map(|i| &c[i + 12..]))
-        .and_then(|c| c.find("\"name\"").map(|i| &c[i + 6..]))
-        .and_then(|c| c.split('"').nth(1))
-        .map(str::to_string);
-    acc.crs = match (opts.crs, &declared) {
-        (Some(c), _) => c,
-        (None, Some(d)) => Crs::parse(d)
-            .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
-        (None, None) => Crs::Wgs84,
-    };
+    acc.crs = declared_crs(path, opts, &source)?;
     acc.transformer = Transformer::new(acc.crs, work);
     let reader = geojson::FeatureReader::from_reader(BufReader::with_capacity(1 << 16, file));
     let mut id_field: Option<String> = opts.id_field.clone();
@@ -667,33 +647,7 @@ fn read_geojson(
                 }
             }
         }
-        use geojson::GeometryValue as G;
-        let position = |c: &geojson::Position| -> Result<(f64, f64)> {
-            if c.len() < 2 {
-                return Err(input_error(format!(
-                    "{source}, {id}: a position with {} coordinate{} (a point needs x and y)",
-                    c.len(),
-                    if c.len() == 1 { "" } else { "s" }
-                )));
-            }
-            Ok((c[0], c[1]))
-        };
-        let coords: Vec<(f64, f64)> = match f.geometry.as_ref().map(|g| &g.value) {
-            None => return Err(input_error(format!("{source}, {id}: no geometry (null)"))),
-            Some(G::Point { coordinates }) => vec![position(coordinates)?],
-            Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
-                coordinates.iter().map(position).collect::<Result<_>>()?
-            }
-            Some(G::MultiPoint { .. }) => {
-                return Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
-            }
-            Some(other) => {
-                return Err(input_error(format!(
-                    "{source}, {id}: a {} where a Point is expected",
-                    other.type_name()
-                )))
-            }
-        };
+        let coords = point_coords(f.geometry.as_ref(), &source, &id)?;
         let raw_values: Vec<Option<String>> = opts.sum.iter().map(|s| text(s)).collect();
         let values: Vec<Option<f64>> = raw_values
             .iter()
@@ -718,6 +672,65 @@ fn read_geojson(
         lacking,
         first_keys,
     })
+}
+
+/// The CRS of a GeoJSON points file: `--crs`, else the one declared before
+/// the features (`"crs": {"type": "name", "properties": {"name":
+/// "urn:ogc:def:crs:EPSG::25833"}}`), else lon/lat (RFC 7946).
+fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
+    let mut head = vec![0u8; 65_536];
+    let n = crate::input::open(path)?
+        .read(&mut head)
+        .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
+    let head = String::from_utf8_lossy(&head[..n]);
+    let declared = head
+        .split("\"features\"")
+        .next()
+        .and_then(|h| h.find("\"crs\"").map(|i| &h[i..]))
+        .and_then(|c| c.find("\"properties\"").map(|i| &c[i + 12..]))
+        .and_then(|c| c.find("\"name\"").map(|i| &c[i + 6..]))
+        .and_then(|c| c.split('"').nth(1))
+        .map(str::to_string);
+    Ok(match (opts.crs, &declared) {
+        (Some(c), _) => c,
+        (None, Some(d)) => Crs::parse(d)
+            .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
+        (None, None) => Crs::Wgs84,
+    })
+}
+
+/// The positions of a Point or MultiPoint feature; anything else is an
+/// error naming the feature.
+fn point_coords(
+    geometry: Option<&geojson::Geometry>,
+    source: &str,
+    id: &str,
+) -> Result<Vec<(f64, f64)>> {
+    use geojson::GeometryValue as G;
+    let position = |c: &geojson::Position| -> Result<(f64, f64)> {
+        if c.len() < 2 {
+            return Err(input_error(format!(
+                "{source}, {id}: a position with {} coordinate{} (a point needs x and y)",
+                c.len(),
+                if c.len() == 1 { "" } else { "s" }
+            )));
+        }
+        Ok((c[0], c[1]))
+    };
+    match geometry.map(|g| &g.value) {
+        None => Err(input_error(format!("{source}, {id}: no geometry (null)"))),
+        Some(G::Point { coordinates }) => Ok(vec![position(coordinates)?]),
+        Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
+            coordinates.iter().map(position).collect()
+        }
+        Some(G::MultiPoint { .. }) => {
+            Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
+        }
+        Some(other) => Err(input_error(format!(
+            "{source}, {id}: a {} where a Point is expected",
+            other.type_name()
+        ))),
+    }
 }
 
 /// After the last point: check what was read, make the exact sums final,
@@ -912,5 +925,59 @@ mod exact_sum_tests {
         assert_eq!(sum(&[0.1; 10]), 1.0);
         assert!(!sum(&[1e308, 1e308]).is_finite());
         assert_eq!(sum(&[]), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::*;
+
+    fn geometry(json: &str) -> geojson::Geometry {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn point_coords_take_points_and_name_the_feature_otherwise() {
+        let p = geometry(r#"{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}"#);
+        assert_eq!(
+            point_coords(Some(&p), "k.geojson", "K1").unwrap(),
+            vec![(1.0, 2.0), (3.0, 4.0)]
+        );
+        for (json, says) in [
+            (
+                r#"{"type":"MultiPoint","coordinates":[]}"#,
+                "an empty MultiPoint",
+            ),
+            (
+                r#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#,
+                "a LineString where a Point",
+            ),
+        ] {
+            let e = point_coords(Some(&geometry(json)), "k.geojson", "K1").unwrap_err();
+            assert!(e.to_string().starts_with("k.geojson, K1: "), "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        let e = point_coords(None, "k.geojson", "K1").unwrap_err();
+        assert!(e.to_string().contains("no geometry (null)"), "{e}");
+    }
+
+    #[test]
+    fn the_crs_is_given_declared_or_lon_lat() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.geojson");
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25833"}},"features":[]}"#,
+        )
+        .unwrap();
+        let opts = PointOptions::default();
+        assert_eq!(declared_crs(&path, &opts, "p").unwrap(), Crs::Utm33);
+        let given = PointOptions {
+            crs: Some(Crs::Wgs84),
+            ..PointOptions::default()
+        };
+        assert_eq!(declared_crs(&path, &given, "p").unwrap(), Crs::Wgs84);
+        std::fs::write(&path, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+        assert_eq!(declared_crs(&path, &opts, "p").unwrap(), Crs::Wgs84);
     }
 }
