@@ -222,7 +222,7 @@ fn plan(args: &Args) -> Result<Plan> {
                 .collect(),
             by: args.by.clone(),
             id_field: args.id_field.clone(),
-            delimiter: None,
+            ..PointOptions::default()
         },
         units: args.units.clone(),
         units_layer: args.units_layer.options(),
