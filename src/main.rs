@@ -153,8 +153,9 @@ mod tests {
         ("output.rs", &["aggregate", "points"]),
         (
             "overlay.rs",
-            &["aggregate", "mismatch", "crosswalk", "translate"],
+            &["aggregate", "mismatch", "crosswalk", "translate", "points"],
         ),
+        ("per_unit.rs", &["points"]),
         ("point_tables.rs", &["points"]),
         ("points.rs", &["points"]),
         ("rules.rs", &["aggregate", "translate"]),

@@ -5,24 +5,17 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
-use lor::error::{usage_error, WarningCode, Warnings};
-use lor::geometry::{read_layer, Layer};
+use lor::error::usage_error;
+use lor::facilities::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
 use lor::overlay::Tolerance;
-use lor::point_tables::{
-    counted_outside_of, identity, point_rules, scoped_order, some_ids, tally_columns, unit_table,
-    Per,
-};
-use lor::points::{tally_points, PointOptions};
-use lor::report::thousands;
-use lor::rules::{ColumnRule, Origin, Rule};
+use lor::point_tables::Per;
+use lor::points::PointOptions;
 use lor::scope::Bezirk;
-use lor::sozialraum;
-use lor::stats::{read_stats, ReadOptions, StatTable};
-use lor::weights::{read_list, Assign};
+use lor::stats::ReadOptions;
+use lor::weights::{is_list_path, Assign};
 
 use super::args::{
-    bezirk_value, levels_value, FormatArg, Levels, Missing, SozialraumLayer, UnitsLayer,
+    bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumLayer, UnitsLayer,
 };
 use super::Context;
 
@@ -36,6 +29,14 @@ Examples:
   lor points data/berlin/points/kitas.geojson.gz --sum e_platz \\
       --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 --levels bzr \\
       --stats data/berlin/stats/EWR201812E_Matrix.csv --per 'Kinder_u6=E_EU1+E_E1U6'
+
+  # Kita places per 100 children under 6 per Sozialraum (Kitas and children
+  # go to the Sozialraum of their PLR alike)
+  lor points data/berlin/points/kitas.geojson.gz --sum e_platz --bezirk 04 \\
+      --units data/berlin/lor-2006/plr.geojson.gz --units-fix-id auto \\
+      --sozialraum data/berlin/lor-2021/pgr.geojson.gz --levels bez \\
+      --stats data/berlin/stats/EWR201812E_Matrix.csv \\
+      --per 'Kinder_u6=E_EU1+E_E1U6' --scale 100
 
 Points: GeoJSON Point/MultiPoint features (CRS from the file), or CSV with x/y
 or lon/lat columns (--x, --y, --crs). A point on a border shared by two units
@@ -53,10 +54,38 @@ pub struct Args {
     units: PathBuf,
     #[command(flatten)]
     units_layer: UnitsLayer,
-    /// Sozialraum polygons (points are located in them directly), or a
-    /// list PLR/BZR → Sozialraum.
-    #[arg(long, value_name = "FILE")]
+    /// Sozialraum polygons, or a list PLR/BZR → Sozialraum; adds the level
+    /// 'sozialraum'. Points count in the Sozialraum of their PLR (the same
+    /// PLR → Sozialraum assignment as the denominator and `lor aggregate`).
+    #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
     sozialraum: Option<PathBuf>,
+    /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
+    /// Sozialraum with its largest part) or 'area' (apportioned by area;
+    /// counts become fractions). 'list' when --sozialraum is a list.
+    #[arg(
+        long,
+        value_name = "HOW",
+        value_enum,
+        default_value_t = AssignArg::Largest,
+        help_heading = "Sozialräume"
+    )]
+    assign: AssignArg,
+    /// Parts of a PLR smaller than this share are digitising noise.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.01,
+        help_heading = "Sozialräume"
+    )]
+    min_share: f64,
+    /// Parts of a PLR smaller than this many m² are digitising noise.
+    #[arg(
+        long,
+        value_name = "M2",
+        default_value_t = 1000.0,
+        help_heading = "Sozialräume"
+    )]
+    min_area: f64,
     #[command(flatten)]
     sozialraum_layer: SozialraumLayer,
     /// Sum these numeric attributes (comma-separated; numbers stored as text are fine).
@@ -98,6 +127,11 @@ pub struct Args {
     /// '<sum> per NAME' at every level.
     #[arg(long, value_name = "NAME=COLS", requires = "stats")]
     per: Option<String>,
+    /// Ratios per N units of the denominator: with --scale 100 the columns
+    /// are 'count per 100 NAME' and '<sum> per 100 NAME' (places per 100
+    /// children).
+    #[arg(long, value_name = "N", requires = "per", value_parser = scale_value)]
+    scale: Option<f64>,
     /// Units with a member whose value is missing (a PLR without a row in
     /// --stats): 'propagate' leaves the sum empty, 'skip' sums the known values.
     #[arg(long, value_name = "HOW", value_enum, default_value_t = Missing::Propagate)]
@@ -106,7 +140,8 @@ pub struct Args {
     /// points in other Bezirke are out of scope (counted in a note).
     #[arg(long, value_name = "BB", value_parser = bezirk_value)]
     bezirk: Option<Bezirk>,
-    /// Levels: plr, bzr, pgr, bez, berlin (comma-separated).
+    /// Levels: plr, bzr, pgr, bez, berlin, sozialraum (comma-separated;
+    /// the Sozialraum level comes with --sozialraum).
     #[arg(
         long,
         value_name = "LEVELS",
@@ -129,248 +164,127 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-/// Whether a unit is in the scope of the run.
-fn in_scope(bezirk: Option<&Bezirk>, layer: &Layer) -> impl Fn(&str) -> bool {
-    let b = bezirk.filter(|_| layer.lor_level().is_some()).cloned();
-    move |k: &str| b.as_ref().is_none_or(|b| b.contains(k))
-}
-
-/// A copy of a layer cut to the Bezirk, if there is one.
-fn scoped(layer: &Layer, bezirk: Option<&Bezirk>) -> Option<Layer> {
-    bezirk.map(|b| {
-        let mut l = layer.clone();
-        b.filter_layer(&mut l);
-        l
-    })
+/// clap's value parser for `--scale`: a positive number.
+fn scale_value(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a positive number (e.g. 100 for places per 100 children)"
+        )),
+    }
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
-    // Plan: every flag checked before any file is read.
-    let bezirk = args.bezirk.as_ref();
-    let levels = lor::scope::levels_in(bezirk, &args.levels.0);
     let format = super::table_format(args.format, args.output.as_deref(), true)?;
-    let sum: Vec<String> = args
-        .sum
-        .iter()
-        .flat_map(|s| s.split(','))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let per = args.per.as_deref().map(Per::parse).transpose()?;
-    let missing: MissingPolicy = args.missing.into();
-    let opts = PointOptions {
-        x: args.x.clone(),
-        y: args.y.clone(),
-        crs: args.crs,
-        sum,
-        by: args.by.clone(),
-        id_field: args.id_field.clone(),
-        delimiter: None,
-    };
+    let plan = plan(&args)?;
+    let bar = ProgressBar::new(ctx);
+    let (counted, warnings) = count_per_unit(&plan, |done, total| bar.show(done, total))?;
+    bar.finish();
+    ctx.warn(&warnings);
+    ctx.info(&counted.summary());
+    ctx.check_strict(args.strict, &warnings)?;
+    super::aggregate::write_tables(&counted.tables, format, args.output.as_deref())
+}
 
-    let mut warnings = Warnings::default();
-    let (all_units, w) = read_layer(&args.units, &args.units_layer.options())?;
-    warnings.extend(w);
-    if all_units.lor_level() != Some(lor::key::Level::Plr) {
-        return Err(usage_error(format!(
-            "{}: --units must be PLR polygons with 8-digit keys",
-            all_units.source
-        )));
+/// Every flag checked, no file read.
+fn plan(args: &Args) -> Result<Plan> {
+    if args.levels.1 && args.sozialraum.is_none() {
+        return Err(usage_error(
+            "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
+        ));
     }
-    let scoped_units = scoped(&all_units, bezirk);
-    let units = scoped_units.as_ref().unwrap_or(&all_units);
-    let (sr_layer, sr_list) = match &args.sozialraum {
-        Some(p) if lor::weights::is_list_path(p) => {
-            let (mut l, w) = read_list(p, sozialraum::LEVEL)?;
-            warnings.extend(w);
-            if let Some(b) = bezirk {
-                b.filter_list(&mut l);
-            }
-            (None, Some(l))
-        }
-        Some(p) => {
-            let (l, w) = read_layer(p, &args.sozialraum_layer.options())?;
-            warnings.extend(w);
-            (Some(l), None)
-        }
-        None => (None, None),
-    };
-    // Points are located in the whole layers: a point in another Bezirk is
-    // out of scope, not outside.
-    let mut layers: Vec<&Layer> = vec![&all_units];
-    if let Some(l) = &sr_layer {
-        layers.push(l);
-    }
-
-    let bar = (!ctx.quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::with_draw_target(
-            Some(0),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let (run, w) = tally_points(&args.points, &opts, &layers, |done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
-        }
-    })?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    warnings.extend(w);
-    let plr_tally = &run.tallies[0];
-    if plr_tally.outside > 0 {
-        warnings.push(
-            WarningCode::Outside,
-            format!(
-                "{}: {} of {} points lie outside every PLR of {} and are in no total: {}",
-                run.source,
-                thousands(plr_tally.outside as f64),
-                thousands(run.total as f64),
-                lor::report::short(&all_units.source),
-                some_ids(&plr_tally.outside_ids, plr_tally.outside)
-            ),
-        );
-    }
-    if plr_tally.overlap > 0 {
-        warnings.push(
-            WarningCode::Overlap,
-            format!("{}: {} points lie where two PLR polygons overlap; each went to the PLR with the smaller key", run.source, plr_tally.overlap),
-        );
-    }
-
-    // PLR table with point columns and the denominator.
-    let order = scoped_order(&all_units, in_scope(bezirk, &all_units));
-    let out_of_scope = counted_outside_of(plr_tally, &order);
-    let keys: Vec<String> = order
-        .iter()
-        .map(|&i| all_units.features[i].id.clone())
-        .collect();
-    let mut cols = tally_columns(plr_tally, &order, &run.sum_names, run.by_name.as_deref());
-    let value_cols: Vec<String> = std::iter::once("count".to_string())
-        .chain(run.sum_names.iter().cloned())
-        .collect();
-    let mut stats_table: Option<StatTable> = None;
-    if let Some(per) = &per {
-        let (t, w) = read_stats(
-            args.stats.as_ref().expect("clap requires --stats"),
-            &ReadOptions {
+    let denominator = match (&args.per, &args.stats) {
+        (Some(per), Some(stats)) => Some(Denominator {
+            stats: stats.clone(),
+            read: ReadOptions {
                 key: args.key.clone(),
                 decimal: args.decimal,
                 header_row: args.header_row,
                 ..ReadOptions::default()
             },
-        )?;
-        warnings.extend(w);
-        let (values, w) = per.values(&t, &keys)?;
-        warnings.extend(w);
-        cols.push((per.name.clone(), values));
-        stats_table = Some(t);
-    }
-    let plr_table = unit_table(&run.source, keys, cols);
-    let rules = point_rules(&plr_table, &value_cols, per.as_ref());
-    let (names, w) = lor::scope::load_names(args.names.as_deref(), Some(units), bezirk)?;
-    warnings.extend(w);
-    let (mut tables, w) = aggregate_levels(&plr_table, &rules, &levels, names.as_ref(), missing);
-    warnings.extend(w);
+            per: Per::parse(per)?.scaled(args.scale.unwrap_or(1.0)),
+        }),
+        _ => None,
+    };
+    Ok(Plan {
+        points: args.points.clone(),
+        point_options: PointOptions {
+            x: args.x.clone(),
+            y: args.y.clone(),
+            crs: args.crs,
+            sum: args
+                .sum
+                .iter()
+                .flat_map(|s| s.split(','))
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            by: args.by.clone(),
+            id_field: args.id_field.clone(),
+            ..PointOptions::default()
+        },
+        units: args.units.clone(),
+        units_layer: args.units_layer.options(),
+        sozialraum: sozialraum_input(args)?,
+        names: args.names.clone(),
+        denominator,
+        missing: args.missing.into(),
+        bezirk: args.bezirk.clone(),
+        levels: lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0),
+    })
+}
 
-    // Sozialräume: points located in their polygons; denominators through
-    // the PLR → Sozialraum assignment; or, for a list, PLR counts mapped.
-    if let Some(sr) = &sr_layer {
-        let t = &run.tallies[1];
-        if t.outside > 0 {
-            warnings.push(
-                WarningCode::Outside,
-                format!(
-                    "{}: {} points lie outside every Sozialraum: {}",
-                    run.source,
-                    thousands(t.outside as f64),
-                    some_ids(&t.outside_ids, t.outside)
-                ),
+/// The Sozialräume and how PLR go to them (as in `lor aggregate`).
+fn sozialraum_input(args: &Args) -> Result<Option<SozialraumInput>> {
+    let Some(path) = &args.sozialraum else {
+        return Ok(None);
+    };
+    let assign = match (args.assign, is_list_path(path)) {
+        (AssignArg::Area, false) => Assign::Area,
+        (AssignArg::List, false) => {
+            return Err(usage_error(
+                "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
+            ))
+        }
+        _ => Assign::Largest,
+    };
+    Ok(Some(SozialraumInput {
+        path: path.clone(),
+        layer: args.sozialraum_layer.options(),
+        assign,
+        tolerance: Tolerance::new(args.min_share, args.min_area)?,
+    }))
+}
+
+/// A progress bar on stderr, only when stderr is a terminal.
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn new(ctx: &Context) -> ProgressBar {
+        ProgressBar((!ctx.quiet && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::with_draw_target(
+                Some(0),
+                indicatif::ProgressDrawTarget::stderr(),
             );
-        }
-        let order = scoped_order(sr, in_scope(bezirk, sr));
-        let scoped_sr = scoped(sr, bezirk);
-        let sr_in_scope = scoped_sr.as_ref().unwrap_or(sr);
-        let sr_keys: Vec<String> = order.iter().map(|&i| sr.features[i].id.clone()).collect();
-        let mut cols = tally_columns(t, &order, &run.sum_names, run.by_name.as_deref());
-        if let (Some(per), Some(_)) = (&per, &stats_table) {
-            let den_rules = vec![ColumnRule {
-                column: per.name.clone(),
-                rule: Rule::Sum,
-                origin: Origin::Count,
-            }];
-            let (a, w) = sozialraum::assign(
-                &plr_table,
-                Some(units),
-                &sozialraum::Source::Polygons(sr_in_scope.clone()),
-                Assign::Largest,
-                &Tolerance::default(),
-            )?;
-            warnings.extend(w);
-            let (den, _) = aggregate(&plr_table, &den_rules, &a.weights, missing);
-            cols.push((
-                per.name.clone(),
-                sr_keys.iter().map(|k| den.num(k, &per.name)).collect(),
-            ));
-        }
-        let sr_table = unit_table(&run.source, sr_keys.clone(), cols);
-        let (mut lt, w) = aggregate(
-            &sr_table,
-            &rules,
-            &identity(sozialraum::LEVEL, &sr_keys),
-            missing,
-        );
-        warnings.extend(w);
-        lt.names = lt
-            .keys
-            .iter()
-            .map(|k| sr.get(k).map(|f| f.name.clone()).unwrap_or_default())
-            .collect();
-        tables.push(lt);
-    }
-    if let Some(list) = &sr_list {
-        let (a, w) = sozialraum::assign(
-            &plr_table,
-            None,
-            &sozialraum::Source::List(list.clone()),
-            Assign::Largest,
-            &Tolerance::default(),
-        )?;
-        warnings.extend(w);
-        let (mut lt, w) = aggregate(&plr_table, &rules, &a.weights, missing);
-        warnings.extend(w);
-        lt.names = lt
-            .keys
-            .iter()
-            .map(|k| a.names.get(k).cloned().unwrap_or_default())
-            .collect();
-        tables.push(lt);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        }))
     }
 
-    ctx.warn(&warnings);
-    let in_units = run.total - plr_tally.outside;
-    ctx.info(&match bezirk {
-        None => format!(
-            "{} points, {} in PLR of {}",
-            thousands(run.total as f64),
-            thousands(in_units as f64),
-            lor::report::short(&units.source)
-        ),
-        Some(b) => format!(
-            "{} points, {} in PLR of Bezirk {} ({} in other Bezirke are out of scope)",
-            thousands(run.total as f64),
-            thousands(in_units as f64 - out_of_scope),
-            b.code(),
-            thousands(out_of_scope)
-        ),
-    });
-    ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&tables, format, args.output.as_deref())
+    fn show(&self, done: u64, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
 }

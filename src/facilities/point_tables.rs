@@ -90,11 +90,14 @@ pub fn counted_outside_of(t: &Tally, order: &[usize]) -> f64 {
     total - order.iter().map(|&i| t.count[i]).sum::<f64>()
 }
 
-/// A denominator: `NAME=COL+COL+…` (e.g. `Kinder_u6=E_EU1+E_E1U6`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A denominator: `NAME=COL+COL+…` (e.g. `Kinder_u6=E_EU1+E_E1U6`), and
+/// the scale of the ratios (1: places per child; 100: places per 100
+/// children).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Per {
     pub name: String,
     pub columns: Vec<String>,
+    pub scale: f64,
 }
 
 impl Per {
@@ -113,7 +116,27 @@ impl Per {
                 "--per '{s}': write NAME=COLUMN+COLUMN+…"
             )));
         }
-        Ok(Per { name, columns })
+        Ok(Per {
+            name,
+            columns,
+            scale: 1.0,
+        })
+    }
+
+    /// The same denominator with ratios per `scale` units of it (e.g. 100
+    /// for places per 100 children).
+    pub fn scaled(self, scale: f64) -> Per {
+        Per { scale, ..self }
+    }
+
+    /// The name of the ratio column of `value`: `e_platz per Kinder_u6`, or
+    /// with a scale `e_platz per 100 Kinder_u6`.
+    pub fn ratio_column(&self, value: &str) -> String {
+        if self.scale == 1.0 {
+            format!("{value} per {}", self.name)
+        } else {
+            format!("{value} per {} {}", self.scale, self.name)
+        }
     }
 
     /// The denominator of each key from the statistics: the sum of the
@@ -173,7 +196,8 @@ impl Per {
 }
 
 /// The rules of a point table: every column summed; with a denominator,
-/// `<value> per NAME` ratios for each of `value_columns`.
+/// `<value> per NAME` ratios (`<value> per SCALE NAME`, times the scale)
+/// for each of `value_columns`.
 pub fn point_rules(
     table: &StatTable,
     value_columns: &[String],
@@ -191,11 +215,11 @@ pub fn point_rules(
     if let Some(per) = per {
         for v in value_columns {
             rules.push(ColumnRule {
-                column: format!("{v} per {}", per.name),
+                column: per.ratio_column(v),
                 rule: Rule::Ratio {
                     numerator: v.clone(),
                     denominator: per.name.clone(),
-                    factor: 1.0,
+                    factor: per.scale,
                 },
                 origin: Origin::Explicit,
             });
@@ -300,5 +324,8 @@ mod tests {
         let r = point_rules(&t, &["count".into()], Some(&per));
         assert_eq!(r.len(), 2);
         assert_eq!(r[1].column, "count per kids");
+        let r = point_rules(&t, &["count".into()], Some(&per.scaled(100.0)));
+        assert_eq!(r[1].column, "count per 100 kids");
+        assert!(matches!(r[1].rule, Rule::Ratio { factor, .. } if factor == 100.0));
     }
 }

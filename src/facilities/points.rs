@@ -383,149 +383,11 @@ pub fn tally_points(
     let ext = crate::input::format_extension(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let file = crate::input::open(path)?;
-    let mut acc = Accumulator {
-        layers: layers.iter().map(|l| (*l, Locator::new(l))).collect(),
-        transformer: Transformer::new(work, work),
-        tallies: layers
-            .iter()
-            .map(|l| Tally::new(l.features.len(), opts.sum.len()))
-            .collect(),
-        by: vec![Vec::new(); layers.len()],
-        categories: Vec::new(),
-        category_index: std::collections::HashMap::new(),
-        n_sums: opts.sum.len(),
-        chunk: Chunk::default(),
-        total: 0,
-        crs: work,
-        source: source.clone(),
-        bad_values: Vec::new(),
-        bad_count: 0,
-        exact: layers
-            .iter()
-            .map(|l| vec![vec![ExactSum::default(); l.features.len()]; opts.sum.len()])
-            .collect(),
-        bbox: None,
-        by_name: opts.by.clone().unwrap_or_default(),
-    };
-    // Per `--sum` attribute (then `--by`): how many points lack it, and some of their ids.
-    let n_attrs = opts.sum.len() + usize::from(opts.by.is_some());
-    let mut lacking: Vec<(u64, Vec<String>)> = vec![(0, Vec::new()); n_attrs];
-    let mut first_keys: Vec<String> = Vec::new();
+    let mut acc = Accumulator::new(layers, opts, work, &source);
     let mut warnings = Warnings::default();
+    let mut presence = Presence::new(opts);
     if matches!(ext.as_str(), "geojson" | "json") {
-        // The CRS is declared before the features: read it from the head.
-        let mut head = vec![0u8; 65_536];
-        let n = crate::input::open(path)?
-            .read(&mut head)
-            .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
-        let head = String::from_utf8_lossy(&head[..n]);
-        // `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}`
-        let declared = head
-            .split("\"features\"")
-            .next()
-            .and_then(|h| h.find("\"crs\"").map(|i| &h[i..]))
-            .and_then(|c| c.find("\"properties\"").map(|i| &c[i + 12..]))
-            .and_then(|c| c.find("\"name\"").map(|i| &c[i + 6..]))
-            .and_then(|c| c.split('"').nth(1))
-            .map(str::to_string);
-        acc.crs = match (opts.crs, &declared) {
-            (Some(c), _) => c,
-            (None, Some(d)) => Crs::parse(d)
-                .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
-            (None, None) => Crs::Wgs84,
-        };
-        acc.transformer = Transformer::new(acc.crs, work);
-        let reader = geojson::FeatureReader::from_reader(BufReader::with_capacity(1 << 16, file));
-        let mut id_field: Option<String> = opts.id_field.clone();
-        for (i, f) in reader.features().enumerate() {
-            let number = i + 1;
-            let f = f.map_err(|e| {
-                input_error(format!(
-                    "{source}, after feature {i}: not valid GeoJSON: {e}"
-                ))
-            })?;
-            let props = f.properties.as_ref();
-            let text = |k: &str| -> Option<String> {
-                props.and_then(|p| p.get(k)).and_then(|v| match v {
-                    serde_json::Value::String(s) => Some(s.clone()),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    serde_json::Value::Bool(b) => Some(b.to_string()),
-                    _ => None,
-                })
-            };
-            if number == 1 {
-                let keys: Vec<String> = props
-                    .map(|p| p.keys().cloned().collect())
-                    .unwrap_or_default();
-                first_keys = keys.clone();
-                if id_field.is_none() {
-                    id_field = ["id", "e_nr", "nr", "nummer", "name"]
-                        .iter()
-                        .find(|k| keys.iter().any(|x| x == *k))
-                        .map(|k| k.to_string());
-                }
-            }
-            let id = id_field
-                .as_deref()
-                .and_then(text)
-                .map(|v| format!("{v} (feature {number})"))
-                .unwrap_or_else(|| format!("feature {number}"));
-            // Every point must have every `--sum`/`--by` attribute (null is a value: missing).
-            for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
-                if !props.is_some_and(|p| p.contains_key(attr.as_str())) {
-                    lacking[a].0 += 1;
-                    if lacking[a].1.len() < KEEP_IDS {
-                        lacking[a].1.push(id.clone());
-                    }
-                }
-            }
-            use geojson::GeometryValue as G;
-            let position = |c: &geojson::Position| -> Result<(f64, f64)> {
-                if c.len() < 2 {
-                    return Err(input_error(format!(
-                        "{source}, {id}: a position with {} coordinate{} (a point needs x and y)",
-                        c.len(),
-                        if c.len() == 1 { "" } else { "s" }
-                    )));
-                }
-                Ok((c[0], c[1]))
-            };
-            let coords: Vec<(f64, f64)> = match f.geometry.as_ref().map(|g| &g.value) {
-                None => return Err(input_error(format!("{source}, {id}: no geometry (null)"))),
-                Some(G::Point { coordinates }) => vec![position(coordinates)?],
-                Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
-                    coordinates.iter().map(position).collect::<Result<_>>()?
-                }
-                Some(G::MultiPoint { .. }) => {
-                    return Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
-                }
-                Some(other) => {
-                    return Err(input_error(format!(
-                        "{source}, {id}: a {} where a Point is expected",
-                        other.type_name()
-                    )))
-                }
-            };
-            let raw_values: Vec<Option<String>> = opts.sum.iter().map(|s| text(s)).collect();
-            let values: Vec<Option<f64>> = raw_values
-                .iter()
-                .zip(&opts.sum)
-                .map(|(v, s)| acc.value(v.as_deref(), &|| id.clone(), s))
-                .collect();
-            let category = opts
-                .by
-                .as_deref()
-                .map(|b| text(b).unwrap_or_else(|| "(none)".into()));
-            for (x, y) in coords {
-                let coord = acc.check_coord(x, y, &id)?;
-                acc.push(Pending {
-                    coord,
-                    id: &id,
-                    values: &values,
-                    category: category.as_deref(),
-                })?;
-            }
-        }
+        presence = read_geojson(path, file, opts, &mut acc, work)?;
     } else {
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(opts.delimiter.unwrap_or(b','))
@@ -721,92 +583,224 @@ pub fn tally_points(
         }
     }
     acc.flush()?;
-    if acc.total > 0 {
+    let run = finish(acc, opts, &presence, layers, &mut warnings)?;
+    progress(size, size);
+    Ok((run, warnings))
+}
+
+/// Per `--sum` attribute (then `--by`): how many points lack it, and some
+/// of their ids; and the properties of the first feature, for messages.
+/// (CSV checks its columns on the header; every row has them.)
+struct Presence {
+    lacking: Vec<(u64, Vec<String>)>,
+    first_keys: Vec<String>,
+}
+
+impl Presence {
+    fn new(opts: &PointOptions) -> Presence {
+        let n_attrs = opts.sum.len() + usize::from(opts.by.is_some());
+        Presence {
+            lacking: vec![(0, Vec::new()); n_attrs],
+            first_keys: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Accumulator<'a> {
+    /// An empty accumulator over `layers`, for points in the working CRS
+    /// until the file says otherwise.
+    fn new(layers: &[&'a Layer], opts: &PointOptions, work: Crs, source: &str) -> Accumulator<'a> {
+        Accumulator {
+            layers: layers.iter().map(|l| (*l, Locator::new(l))).collect(),
+            transformer: Transformer::new(work, work),
+            tallies: layers
+                .iter()
+                .map(|l| Tally::new(l.features.len(), opts.sum.len()))
+                .collect(),
+            by: vec![Vec::new(); layers.len()],
+            categories: Vec::new(),
+            category_index: std::collections::HashMap::new(),
+            n_sums: opts.sum.len(),
+            chunk: Chunk::default(),
+            total: 0,
+            crs: work,
+            source: source.to_string(),
+            bad_values: Vec::new(),
+            bad_count: 0,
+            exact: layers
+                .iter()
+                .map(|l| vec![vec![ExactSum::default(); l.features.len()]; opts.sum.len()])
+                .collect(),
+            bbox: None,
+            by_name: opts.by.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Read the points of a GeoJSON file into `acc`: the CRS from the head,
+/// then feature by feature.
+fn read_geojson(
+    path: &Path,
+    file: impl Read,
+    opts: &PointOptions,
+    acc: &mut Accumulator,
+    work: Crs,
+) -> Result<Presence> {
+    let source = acc.source.clone();
+    let Presence {
+        mut lacking,
+        mut first_keys,
+    } = Presence::new(opts);
+    acc.crs = declared_crs(path, opts, &source)?;
+    acc.transformer = Transformer::new(acc.crs, work);
+    let reader = geojson::FeatureReader::from_reader(BufReader::with_capacity(1 << 16, file));
+    let mut id_field: Option<String> = opts.id_field.clone();
+    for (i, f) in reader.features().enumerate() {
+        let number = i + 1;
+        let f = f.map_err(|e| {
+            input_error(format!(
+                "{source}, after feature {i}: not valid GeoJSON: {e}"
+            ))
+        })?;
+        let props = f.properties.as_ref();
+        let text = |k: &str| -> Option<String> {
+            props.and_then(|p| p.get(k)).and_then(|v| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            })
+        };
+        if number == 1 {
+            let keys: Vec<String> = props
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            first_keys = keys.clone();
+            if id_field.is_none() {
+                id_field = ["id", "e_nr", "nr", "nummer", "name"]
+                    .iter()
+                    .find(|k| keys.iter().any(|x| x == *k))
+                    .map(|k| k.to_string());
+            }
+        }
+        let id = id_field
+            .as_deref()
+            .and_then(text)
+            .map(|v| format!("{v} (feature {number})"))
+            .unwrap_or_else(|| format!("feature {number}"));
+        // Every point must have every `--sum`/`--by` attribute (null is a value: missing).
         for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
-            let flag = if a < opts.sum.len() { "--sum" } else { "--by" };
-            let (n, ids) = &lacking[a];
-            if *n == acc.total {
-                return Err(usage_error(format!(
-                    "{source}: {flag} '{attr}': the features have no property '{attr}'; they have: {}",
-                    examples(&first_keys, 30)
-                )));
-            }
-            if *n > 0 {
-                warnings.push(
-                    crate::error::WarningCode::MissingAttribute,
-                    format!(
-                        "{source}: {n} of {} points have no property '{attr}' ({flag}){}: {}",
-                        acc.total,
-                        if flag == "--sum" {
-                            "; they count, but add nothing to the sum"
-                        } else {
-                            "; they are counted under '(none)'"
-                        },
-                        examples(ids, 5)
-                    ),
-                );
+            if !props.is_some_and(|p| p.contains_key(attr.as_str())) {
+                lacking[a].0 += 1;
+                if lacking[a].1.len() < KEEP_IDS {
+                    lacking[a].1.push(id.clone());
+                }
             }
         }
-    }
-    if acc.category_index.len() > MAX_BY_CATEGORIES {
-        return Err(usage_error(format!(
-            "{source}: --by '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
-            acc.by_name,
-            acc.category_index.len()
-        )));
-    }
-    for (t, exact) in acc.tallies.iter_mut().zip(&acc.exact) {
-        for (sums, ex) in t.sums.iter_mut().zip(exact) {
-            for (s, e) in sums.iter_mut().zip(ex) {
-                *s = e.value();
-            }
-        }
-    }
-    for (a, attr) in opts.sum.iter().enumerate() {
-        if acc
-            .tallies
+        let coords = point_coords(f.geometry.as_ref(), &source, &id)?;
+        let raw_values: Vec<Option<String>> = opts.sum.iter().map(|s| text(s)).collect();
+        let values: Vec<Option<f64>> = raw_values
             .iter()
-            .any(|t| t.sums[a].iter().any(|v| !v.is_finite()))
-        {
+            .zip(&opts.sum)
+            .map(|(v, s)| acc.value(v.as_deref(), &|| id.clone(), s))
+            .collect();
+        let category = opts
+            .by
+            .as_deref()
+            .map(|b| text(b).unwrap_or_else(|| "(none)".into()));
+        for (x, y) in coords {
+            let coord = acc.check_coord(x, y, &id)?;
+            acc.push(Pending {
+                coord,
+                id: &id,
+                values: &values,
+                category: category.as_deref(),
+            })?;
+        }
+    }
+    Ok(Presence {
+        lacking,
+        first_keys,
+    })
+}
+
+/// The CRS of a GeoJSON points file: `--crs`, else the one declared before
+/// the features (`"crs": {"type": "name", "properties": {"name":
+/// "urn:ogc:def:crs:EPSG::25833"}}`), else lon/lat (RFC 7946).
+fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
+    let mut head = vec![0u8; 65_536];
+    let n = crate::input::open(path)?
+        .read(&mut head)
+        .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
+    let head = String::from_utf8_lossy(&head[..n]);
+    let declared = head
+        .split("\"features\"")
+        .next()
+        .and_then(|h| h.find("\"crs\"").map(|i| &h[i..]))
+        .and_then(|c| c.find("\"properties\"").map(|i| &c[i + 12..]))
+        .and_then(|c| c.find("\"name\"").map(|i| &c[i + 6..]))
+        .and_then(|c| c.split('"').nth(1))
+        .map(str::to_string);
+    Ok(match (opts.crs, &declared) {
+        (Some(c), _) => c,
+        (None, Some(d)) => Crs::parse(d)
+            .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
+        (None, None) => Crs::Wgs84,
+    })
+}
+
+/// The positions of a Point or MultiPoint feature; anything else is an
+/// error naming the feature.
+fn point_coords(
+    geometry: Option<&geojson::Geometry>,
+    source: &str,
+    id: &str,
+) -> Result<Vec<(f64, f64)>> {
+    use geojson::GeometryValue as G;
+    let position = |c: &geojson::Position| -> Result<(f64, f64)> {
+        if c.len() < 2 {
             return Err(input_error(format!(
-                "{source}: --sum '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right"
+                "{source}, {id}: a position with {} coordinate{} (a point needs x and y)",
+                c.len(),
+                if c.len() == 1 { "" } else { "s" }
             )));
         }
-    }
-    if acc.total > 0 && acc.tallies.iter().all(|t| t.outside == acc.total) {
-        let (x0, y0, x1, y1) = acc.bbox.unwrap_or_default();
-        let units: Vec<String> = layers
-            .iter()
-            .filter_map(|l| {
-                l.bbox().map(|b| {
-                    format!(
-                        "{} ({:.0}, {:.0}) – ({:.0}, {:.0})",
-                        l.source,
-                        b.min().x,
-                        b.min().y,
-                        b.max().x,
-                        b.max().y
-                    )
-                })
-            })
-            .collect();
-        return Err(input_error(format!(
-            "{source}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with --crs). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
-            acc.total,
-            acc.crs,
-            work,
-            units.join("; ")
-        )));
-    }
-    for (t, by) in acc.tallies.iter_mut().zip(std::mem::take(&mut acc.by)) {
-        for (name, counts) in acc.categories.iter().zip(by) {
-            t.by.insert(name.clone(), counts);
+        Ok((c[0], c[1]))
+    };
+    match geometry.map(|g| &g.value) {
+        None => Err(input_error(format!("{source}, {id}: no geometry (null)"))),
+        Some(G::Point { coordinates }) => Ok(vec![position(coordinates)?]),
+        Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
+            coordinates.iter().map(position).collect()
         }
+        Some(G::MultiPoint { .. }) => {
+            Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
+        }
+        Some(other) => Err(input_error(format!(
+            "{source}, {id}: a {} where a Point is expected",
+            other.type_name()
+        ))),
     }
-    progress(size, size);
+}
+
+/// After the last point: check what was read, make the exact sums final,
+/// and hand the tallies over.
+fn finish(
+    mut acc: Accumulator,
+    opts: &PointOptions,
+    presence: &Presence,
+    layers: &[&Layer],
+    warnings: &mut Warnings,
+) -> Result<PointRun> {
+    check_presence(&acc, opts, presence, warnings)?;
+    check_categories(&acc)?;
+    acc.final_sums(opts)?;
+    check_located(&acc, layers)?;
+    acc.categories_into_tallies();
+    let source = acc.source.clone();
     if acc.bad_count > 0 {
         warnings.push(
-                crate::error::WarningCode::BadValues,
+            crate::error::WarningCode::BadValues,
             format!(
                 "{source}: {} values could not be read as numbers and were left out of the sums: {}",
                 acc.bad_count,
@@ -817,17 +811,135 @@ pub fn tally_points(
     if acc.total == 0 {
         return Err(input_error(format!("{source}: no points")));
     }
-    Ok((
-        PointRun {
-            source,
-            crs: acc.crs,
-            total: acc.total,
-            tallies: acc.tallies,
-            sum_names: opts.sum.clone(),
-            by_name: opts.by.clone(),
-        },
-        warnings,
-    ))
+    Ok(PointRun {
+        source,
+        crs: acc.crs,
+        total: acc.total,
+        tallies: acc.tallies,
+        sum_names: opts.sum.clone(),
+        by_name: opts.by.clone(),
+    })
+}
+
+/// Every `--sum`/`--by` attribute is on some point (an error when on none);
+/// points without it are reported.
+fn check_presence(
+    acc: &Accumulator,
+    opts: &PointOptions,
+    presence: &Presence,
+    warnings: &mut Warnings,
+) -> Result<()> {
+    let source = &acc.source;
+    if acc.total == 0 {
+        return Ok(());
+    }
+    for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
+        let flag = if a < opts.sum.len() { "--sum" } else { "--by" };
+        let (n, ids) = &presence.lacking[a];
+        if *n == acc.total {
+            return Err(usage_error(format!(
+                "{source}: {flag} '{attr}': the features have no property '{attr}'; they have: {}",
+                examples(&presence.first_keys, 30)
+            )));
+        }
+        if *n > 0 {
+            warnings.push(
+                crate::error::WarningCode::MissingAttribute,
+                format!(
+                    "{source}: {n} of {} points have no property '{attr}' ({flag}){}: {}",
+                    acc.total,
+                    if flag == "--sum" {
+                        "; they count, but add nothing to the sum"
+                    } else {
+                        "; they are counted under '(none)'"
+                    },
+                    examples(ids, 5)
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `--by` made at most [`MAX_BY_CATEGORIES`] categories.
+fn check_categories(acc: &Accumulator) -> Result<()> {
+    if acc.category_index.len() > MAX_BY_CATEGORIES {
+        return Err(usage_error(format!(
+            "{}: --by '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
+            acc.source,
+            acc.by_name,
+            acc.category_index.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Not every point outside every unit: that is a wrong CRS, and the message
+/// shows where the points and the units are.
+fn check_located(acc: &Accumulator, layers: &[&Layer]) -> Result<()> {
+    if acc.total == 0 || acc.tallies.iter().any(|t| t.outside < acc.total) {
+        return Ok(());
+    }
+    let (x0, y0, x1, y1) = acc.bbox.unwrap_or_default();
+    let work = layers.first().map(|l| l.crs).unwrap_or(Crs::Utm33);
+    let units: Vec<String> = layers
+        .iter()
+        .filter_map(|l| {
+            l.bbox().map(|b| {
+                format!(
+                    "{} ({:.0}, {:.0}) – ({:.0}, {:.0})",
+                    l.source,
+                    b.min().x,
+                    b.min().y,
+                    b.max().x,
+                    b.max().y
+                )
+            })
+        })
+        .collect();
+    Err(input_error(format!(
+        "{}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with --crs). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
+        acc.source,
+        acc.total,
+        acc.crs,
+        work,
+        units.join("; ")
+    )))
+}
+
+impl Accumulator<'_> {
+    /// The exact sums into the tallies; a total too large to hold is an error.
+    fn final_sums(&mut self, opts: &PointOptions) -> Result<()> {
+        for (t, exact) in self.tallies.iter_mut().zip(&self.exact) {
+            for (sums, ex) in t.sums.iter_mut().zip(exact) {
+                for (s, e) in sums.iter_mut().zip(ex) {
+                    *s = e.value();
+                }
+            }
+        }
+        for (a, attr) in opts.sum.iter().enumerate() {
+            if self
+                .tallies
+                .iter()
+                .any(|t| t.sums[a].iter().any(|v| !v.is_finite()))
+            {
+                return Err(input_error(format!(
+                    "{}: --sum '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right",
+                    self.source
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The counts per category into the tallies, by category name.
+    fn categories_into_tallies(&mut self) {
+        for (t, by) in self.tallies.iter_mut().zip(std::mem::take(&mut self.by)) {
+            for (name, counts) in self.categories.iter().zip(by) {
+                t.by.insert(name.clone(), counts);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -863,5 +975,59 @@ mod exact_sum_tests {
         assert_eq!(sum(&[0.1; 10]), 1.0);
         assert!(!sum(&[1e308, 1e308]).is_finite());
         assert_eq!(sum(&[]), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::*;
+
+    fn geometry(json: &str) -> geojson::Geometry {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn point_coords_take_points_and_name_the_feature_otherwise() {
+        let p = geometry(r#"{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}"#);
+        assert_eq!(
+            point_coords(Some(&p), "k.geojson", "K1").unwrap(),
+            vec![(1.0, 2.0), (3.0, 4.0)]
+        );
+        for (json, says) in [
+            (
+                r#"{"type":"MultiPoint","coordinates":[]}"#,
+                "an empty MultiPoint",
+            ),
+            (
+                r#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#,
+                "a LineString where a Point",
+            ),
+        ] {
+            let e = point_coords(Some(&geometry(json)), "k.geojson", "K1").unwrap_err();
+            assert!(e.to_string().starts_with("k.geojson, K1: "), "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        let e = point_coords(None, "k.geojson", "K1").unwrap_err();
+        assert!(e.to_string().contains("no geometry (null)"), "{e}");
+    }
+
+    #[test]
+    fn the_crs_is_given_declared_or_lon_lat() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.geojson");
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25833"}},"features":[]}"#,
+        )
+        .unwrap();
+        let opts = PointOptions::default();
+        assert_eq!(declared_crs(&path, &opts, "p").unwrap(), Crs::Utm33);
+        let given = PointOptions {
+            crs: Some(Crs::Wgs84),
+            ..PointOptions::default()
+        };
+        assert_eq!(declared_crs(&path, &given, "p").unwrap(), Crs::Wgs84);
+        std::fs::write(&path, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+        assert_eq!(declared_crs(&path, &opts, "p").unwrap(), Crs::Wgs84);
     }
 }

@@ -16,6 +16,7 @@ mod output_safety;
 mod overlay_clip;
 mod points;
 mod points_fast;
+mod points_sozialraum;
 mod properties;
 mod readme;
 mod report;
