@@ -156,7 +156,7 @@ mod tests {
             &["aggregate", "mismatch", "crosswalk", "translate"],
         ),
         ("point_tables.rs", &["points"]),
-        ("points.rs", &["points"]),
+        ("points.rs", &["points", "crosswalk", "translate"]),
         ("rules.rs", &["aggregate", "translate"]),
         ("scope.rs", &["aggregate", "mismatch", "points"]),
         ("sozialraum.rs", &["aggregate", "points"]),

@@ -167,6 +167,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         by: args.by.clone(),
         id_field: args.id_field.clone(),
         delimiter: None,
+        flags: Default::default(),
     };
 
     let mut warnings = Warnings::default();

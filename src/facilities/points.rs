@@ -33,6 +33,45 @@ pub struct PointOptions {
     /// The attribute that names a point in messages (detected: id, e_nr, …).
     pub id_field: Option<String>,
     pub delimiter: Option<u8>,
+    /// How messages name the options above: the flags of the command
+    /// that reads the points.
+    pub flags: PointFlags,
+}
+
+/// The flags of the command that set each of [`PointOptions`], for
+/// messages: `--crs`, `--x`, … in `lor points`; `--population-crs`,
+/// `--population-attr`, … where the points are a crosswalk's population.
+#[derive(Debug, Clone)]
+pub struct PointFlags {
+    pub x: String,
+    pub y: String,
+    pub crs: String,
+    pub sum: String,
+    pub by: String,
+    pub id_field: String,
+}
+
+impl PointFlags {
+    /// The flags `--{prefix}x`, `--{prefix}y`, `--{prefix}crs`,
+    /// `--{prefix}sum`, `--{prefix}by`, `--{prefix}id-field`.
+    pub fn prefixed(prefix: &str) -> PointFlags {
+        let flag = |name: &str| format!("--{prefix}{name}");
+        PointFlags {
+            x: flag("x"),
+            y: flag("y"),
+            crs: flag("crs"),
+            sum: flag("sum"),
+            by: flag("by"),
+            id_field: flag("id-field"),
+        }
+    }
+}
+
+impl Default for PointFlags {
+    /// The flags of `lor points`.
+    fn default() -> PointFlags {
+        PointFlags::prefixed("")
+    }
 }
 
 /// Counts and sums per unit of one layer (indexed like the layer's features).
@@ -184,6 +223,8 @@ struct Accumulator<'a> {
     bbox: Option<(f64, f64, f64, f64)>,
     /// `--by` attribute, for messages.
     by_name: String,
+    /// The flag that gives the points' CRS, for messages.
+    crs_flag: String,
 }
 
 impl<'a> Accumulator<'a> {
@@ -288,7 +329,7 @@ impl<'a> Accumulator<'a> {
         let c = Coord { x, y };
         if !self.crs.plausible(c) {
             let guess = Crs::guess(c)
-                .map(|g| format!(" (they look like {g}; give --crs {g})"))
+                .map(|g| format!(" (they look like {g}; give {} {g})", self.crs_flag))
                 .unwrap_or_default();
             return Err(input_error(format!(
                 "{}, {what}: the coordinates ({x}, {y}) cannot be in {} near Berlin{guess}",
@@ -389,6 +430,7 @@ pub fn tally_points(
             .collect(),
         bbox: None,
         by_name: opts.by.clone().unwrap_or_default(),
+        crs_flag: opts.flags.crs.clone(),
     };
     // Per `--sum` attribute (then `--by`): how many points lack it, and some of their ids.
     let n_attrs = opts.sum.len() + usize::from(opts.by.is_some());
@@ -413,8 +455,12 @@ pub fn tally_points(
             .map(str::to_string);
         acc.crs = match (opts.crs, &declared) {
             (Some(c), _) => c,
-            (None, Some(d)) => Crs::parse(d)
-                .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
+            (None, Some(d)) => Crs::parse(d).ok_or_else(|| {
+                input_error(format!(
+                    "{source}: unknown CRS '{d}' (give {})",
+                    opts.flags.crs
+                ))
+            })?,
             (None, None) => Crs::Wgs84,
         };
         acc.transformer = Transformer::new(acc.crs, work);
@@ -546,38 +592,44 @@ pub fn tally_points(
                 "longitude",
                 "laenge",
             ],
-            "--x column",
+            &format!("{} column", opts.flags.x),
             &source,
         )?;
         let y = pick(
             &headers,
             opts.y.as_deref(),
             &["y", "hochwert", "northing", "lat", "latitude", "breite"],
-            "--y column",
+            &format!("{} column", opts.flags.y),
             &source,
         )?;
         let (Some(xi), Some(yi)) = (x, y) else {
             return Err(usage_error(format!(
-                "{source}: no coordinate columns found; name them with --x and --y. Columns: {}",
+                "{source}: no coordinate columns found; name them with {} and {}. Columns: {}",
+                opts.flags.x,
+                opts.flags.y,
                 examples(&headers, 30)
             )));
         };
+        let sum_what = format!("{} column", opts.flags.sum);
+        let by_what = format!("{} column", opts.flags.by);
         let sum_idx: Vec<usize> = opts
             .sum
             .iter()
-            .map(|s| {
-                pick(&headers, Some(s), &[], "--sum column", &source).map(|o| o.expect("given"))
-            })
+            .map(|s| pick(&headers, Some(s), &[], &sum_what, &source).map(|o| o.expect("given")))
             .collect::<Result<_>>()?;
         let by_idx = opts
             .by
             .as_deref()
-            .map(|b| {
-                pick(&headers, Some(b), &[], "--by column", &source).map(|o| o.expect("given"))
-            })
+            .map(|b| pick(&headers, Some(b), &[], &by_what, &source).map(|o| o.expect("given")))
             .transpose()?;
         let id_idx = match &opts.id_field {
-            Some(f) => pick(&headers, Some(f), &[], "--id-field column", &source)?,
+            Some(f) => pick(
+                &headers,
+                Some(f),
+                &[],
+                &format!("{} column", opts.flags.id_field),
+                &source,
+            )?,
             None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
         };
         let mut record = csv::ByteRecord::new();
@@ -633,12 +685,13 @@ pub fn tally_points(
                     None => {
                         let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
                             usage_error(format!(
-                                "{source}: give the CRS of the coordinates with --crs"
+                                "{source}: give the CRS of the coordinates with {}",
+                                opts.flags.crs
                             ))
                         })?;
                         warnings.push(
                 crate::error::WarningCode::CrsGuessed,
-                            format!("{source}: no --crs given; the coordinates look like {g}, which is used"),
+                            format!("{source}: no {} given; the coordinates look like {g}, which is used", opts.flags.crs),
                         );
                         g
                     }
@@ -673,7 +726,12 @@ pub fn tally_points(
     acc.flush()?;
     if acc.total > 0 {
         for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
-            let flag = if a < opts.sum.len() { "--sum" } else { "--by" };
+            let is_sum = a < opts.sum.len();
+            let flag = if is_sum {
+                &opts.flags.sum
+            } else {
+                &opts.flags.by
+            };
             let (n, ids) = &lacking[a];
             if *n == acc.total {
                 return Err(usage_error(format!(
@@ -687,7 +745,7 @@ pub fn tally_points(
                     format!(
                         "{source}: {n} of {} points have no property '{attr}' ({flag}){}: {}",
                         acc.total,
-                        if flag == "--sum" {
+                        if is_sum {
                             "; they count, but add nothing to the sum"
                         } else {
                             "; they are counted under '(none)'"
@@ -700,7 +758,8 @@ pub fn tally_points(
     }
     if acc.category_index.len() > MAX_BY_CATEGORIES {
         return Err(usage_error(format!(
-            "{source}: --by '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
+            "{source}: {} '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
+            opts.flags.by,
             acc.by_name,
             acc.category_index.len()
         )));
@@ -719,7 +778,8 @@ pub fn tally_points(
             .any(|t| t.sums[a].iter().any(|v| !v.is_finite()))
         {
             return Err(input_error(format!(
-                "{source}: --sum '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right"
+                "{source}: {} '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right",
+                opts.flags.sum
             )));
         }
     }
@@ -741,9 +801,10 @@ pub fn tally_points(
             })
             .collect();
         return Err(input_error(format!(
-            "{source}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with --crs). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
+            "{source}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with {}). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
             acc.total,
             acc.crs,
+            opts.flags.crs,
             work,
             units.join("; ")
         )));
