@@ -158,7 +158,7 @@ mod tests {
         ("point_tables.rs", &["points"]),
         ("points.rs", &["points", "crosswalk", "translate"]),
         ("rules.rs", &["aggregate", "translate"]),
-        ("scope.rs", &["aggregate", "mismatch", "points"]),
+        ("scope.rs", &["aggregate", "mismatch", "points", "check"]),
         ("sozialraum.rs", &["aggregate", "points"]),
         (
             "stats.rs",
