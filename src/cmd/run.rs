@@ -145,8 +145,12 @@ mod tests {
             for a in c.get_arguments() {
                 let Some(long) = a.get_long() else { continue };
                 let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
-                let writes = help.starts_with("Write");
                 let output = spec.outputs.iter().any(|(k, _)| k == long);
+                let path = output || spec.inputs.iter().any(|k| k == long);
+                if !path {
+                    continue;
+                }
+                let writes = help.starts_with("Write");
                 assert_eq!(writes, output, "lor {} --{long}: {help}", spec.kind);
                 if output {
                     assert!(!spec.inputs.iter().any(|k| k == long));

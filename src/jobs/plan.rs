@@ -560,6 +560,11 @@ mod tests {
         }]
     }
 
+    /// A flag as it appears in a command line.
+    fn flag(name: &str) -> String {
+        format!("--{name}")
+    }
+
     fn plan(dir: &Path, text: &str) -> Result<JobPlan> {
         let job = dir.join("job.toml");
         plan_text(&job, text, &specs(), false, "2026-11-26")
@@ -587,13 +592,13 @@ mod tests {
                 "lor".to_string(),
                 "aggregate".into(),
                 dir.path().join("st.csv").display().to_string(),
-                "--levels".into(),
+                flag("levels"),
                 "bzr".into(),
-                "--levels".into(),
+                flag("levels"),
                 "pgr".into(),
-                "--output".into(),
+                flag("output"),
                 staged.display().to_string(),
-                "--strict".into(),
+                flag(STRICT),
             ]
         );
         assert_eq!(
@@ -614,9 +619,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "strict = true\n[[aggregate]]\nstats = 'st.csv'\nstrict = false\n";
         let p = plan(dir.path(), text).unwrap();
-        assert!(!p.steps[0].argv.contains(&"--strict".to_string()));
+        assert!(!p.steps[0].argv.contains(&flag(STRICT)));
         let forced = plan_text(&dir.path().join("j.toml"), text, &specs(), true, "d").unwrap();
-        assert!(forced.steps[0].argv.contains(&"--strict".to_string()));
+        assert!(forced.steps[0].argv.contains(&flag(STRICT)));
     }
 
     #[test]
@@ -667,7 +672,7 @@ mod tests {
     fn dry_run_lines_are_quoted_for_a_shell() {
         assert_eq!(shell_quote("a b"), "'a b'");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        assert_eq!(shell_quote("--levels=bzr,pgr"), "--levels=bzr,pgr");
+        assert_eq!(shell_quote("levels=bzr,pgr"), "levels=bzr,pgr");
     }
 
     #[test]
