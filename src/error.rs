@@ -309,6 +309,21 @@ impl WarningCode {
             .copied()
             .find(|c| c.as_str() == text.trim())
     }
+
+    /// The code written as `text` (`--allow`, a job file's `allow`): a
+    /// usage error listing the codes when there is none.
+    pub fn parse_known(text: &str) -> anyhow::Result<WarningCode> {
+        WarningCode::parse(text).ok_or_else(|| {
+            usage_error(format!(
+                "unknown warning code '{text}'; the codes are: {}",
+                WarningCode::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
 }
 
 impl fmt::Display for WarningCode {

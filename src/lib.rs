@@ -18,6 +18,7 @@
 //! - [`output`]: CSV, Excel-CSV, JSON, Parquet, XLSX, terminal tables;
 //! - [`write`](mod@write): the one output path (files and stdout, all-or-none commits,
 //!   never onto an input);
+//! - [`jobs`]: job files for unattended runs (`lor run`);
 //! - [`sample`]: the bundled invented district.
 
 // The modules, grouped by what they do. Each is also reachable at its old
@@ -25,6 +26,7 @@
 pub mod aggregation;
 pub mod error;
 pub mod facilities;
+pub mod jobs;
 pub mod mapping;
 pub mod quality;
 pub mod render;

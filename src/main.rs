@@ -157,9 +157,9 @@ mod tests {
         ),
         ("per_unit.rs", &["points"]),
         ("point_tables.rs", &["points"]),
-        ("points.rs", &["points"]),
+        ("points.rs", &["points", "crosswalk", "translate"]),
         ("rules.rs", &["aggregate", "translate"]),
-        ("scope.rs", &["aggregate", "mismatch", "points"]),
+        ("scope.rs", &["aggregate", "mismatch", "points", "check"]),
         ("sozialraum.rs", &["aggregate", "points"]),
         (
             "stats.rs",

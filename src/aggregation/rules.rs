@@ -486,123 +486,173 @@ pub fn plan_table(
 /// flag to use.
 pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRule>, Warnings)> {
     let mut warnings = Warnings::default();
-    let mut explicit: BTreeMap<&str, (Rule, String)> = BTreeMap::new();
-    let mut set = |col: &str, rule: Rule, flag: String| -> Result<()> {
-        if let Some((prev, prev_flag)) = explicit.get(col) {
+    let mut explicit = Explicit {
+        table,
+        rules: BTreeMap::new(),
+    };
+    explicit.simple(flags)?;
+    explicit.weighted(flags)?;
+    let derived = explicit.ratios(flags)?;
+    let mut rules = column_rules(table, flags, &explicit.rules, &mut warnings)?;
+    rules.extend(derived);
+    warn_share_weights(&rules, &mut warnings);
+    Ok((rules, warnings))
+}
+
+/// The rules the flags give, by column, with the flag that gave each.
+struct Explicit<'t> {
+    table: &'t StatTable,
+    rules: BTreeMap<&'t str, (Rule, String)>,
+}
+
+impl<'t> Explicit<'t> {
+    /// Give `col` a rule; two different rules for one column are an error.
+    fn set(&mut self, col: &str, rule: Rule, flag: String) -> Result<()> {
+        if let Some((prev, prev_flag)) = self.rules.get(col) {
             if *prev != rule {
                 return Err(usage_error(format!(
                     "column '{col}' has two rules: {prev_flag} and {flag}"
                 )));
             }
         }
-        // SAFETY of the borrow: column names live in `table`.
-        let key: &str = table
+        // The key borrows the column name from the table.
+        let key: &'t str = self
+            .table
             .columns
             .iter()
             .find(|c| c.name == col)
             .map(|c| c.name.as_str())
             .expect("resolved column");
-        explicit.insert(key, (rule, flag));
+        self.rules.insert(key, (rule, flag));
         Ok(())
-    };
+    }
 
-    let simple: [(&Vec<String>, Rule, &str); 5] = [
-        (&flags.sum, Rule::Sum, "--sum"),
-        (&flags.min, Rule::Min, "--min"),
-        (&flags.max, Rule::Max, "--max"),
-        (&flags.carry, Rule::Label, "--carry"),
-        (&flags.drop, Rule::Drop, "--drop"),
-    ];
-    for (values, rule, flag) in simple {
-        for v in values {
-            for pat in split_list(v) {
-                for col in resolve(table, pat, flag)? {
-                    if rule != Rule::Drop
-                        && rule != Rule::Label
-                        && table.column(col).map(|c| c.kind) == Some(ColumnType::Text)
-                    {
-                        return Err(usage_error(format!(
-                            "{flag} '{pat}': column '{col}' holds text, not numbers"
-                        )));
+    /// `--sum`, `--min`, `--max`, `--carry`, `--drop`.
+    fn simple(&mut self, flags: &RuleFlags) -> Result<()> {
+        let simple: [(&Vec<String>, Rule, &str); 5] = [
+            (&flags.sum, Rule::Sum, "--sum"),
+            (&flags.min, Rule::Min, "--min"),
+            (&flags.max, Rule::Max, "--max"),
+            (&flags.carry, Rule::Label, "--carry"),
+            (&flags.drop, Rule::Drop, "--drop"),
+        ];
+        for (values, rule, flag) in simple {
+            for v in values {
+                for pat in split_list(v) {
+                    for col in resolve(self.table, pat, flag)? {
+                        if rule != Rule::Drop
+                            && rule != Rule::Label
+                            && self.table.column(col).map(|c| c.kind) == Some(ColumnType::Text)
+                        {
+                            return Err(usage_error(format!(
+                                "{flag} '{pat}': column '{col}' holds text, not numbers"
+                            )));
+                        }
+                        self.set(col, rule.clone(), format!("{flag} '{pat}'"))?;
                     }
-                    set(col, rule.clone(), format!("{flag} '{pat}'"))?;
                 }
             }
         }
+        Ok(())
     }
-    for v in &flags.weighted {
-        let (pats, weight) = v.rsplit_once('=').ok_or_else(|| {
-            usage_error(format!(
-                "--weighted '{v}': write COLUMNS=WEIGHT, e.g. --weighted 'K01=EW 31.12.2020' or '*_percentage=inhabitants'"
-            ))
-        })?;
-        let weight = numeric_column(table, weight.trim(), "--weighted")?.to_string();
-        for pat in split_list(pats) {
-            for col in resolve(table, pat, "--weighted")? {
-                if col == weight {
-                    continue; // `*=E_E` must not make E_E a mean of itself
-                }
-                if let Some(c) = table.column(col).filter(|c| c.kind == ColumnType::Text) {
-                    if !pat.contains('*') {
-                        let at = c.cells.iter().position(|x| matches!(x, Cell::Text(_)));
-                        return Err(input_error(match at {
-                            Some(i) => format!(
-                                "{}, {} {}, column '{col}': {} (--weighted names this column, so it must hold numbers)",
-                                table.source,
-                                table.line_word,
-                                table.lines[i],
-                                crate::stats::number_problem(&c.raw[i], table.dialect.decimal_comma)
-                            ),
-                            None => format!("--weighted '{v}': column '{col}' holds text, not numbers"),
-                        }));
+
+    /// `--weighted COLS=WEIGHT`: means weighted by a count column.
+    fn weighted(&mut self, flags: &RuleFlags) -> Result<()> {
+        for v in &flags.weighted {
+            let (pats, weight) = v.rsplit_once('=').ok_or_else(|| {
+                usage_error(format!(
+                    "--weighted '{v}': write COLUMNS=WEIGHT, e.g. --weighted 'K01=EW 31.12.2020' or '*_percentage=inhabitants'"
+                ))
+            })?;
+            let weight = numeric_column(self.table, weight.trim(), "--weighted")?.to_string();
+            for pat in split_list(pats) {
+                for col in resolve(self.table, pat, "--weighted")? {
+                    if col == weight {
+                        continue; // `*=E_E` must not make E_E a mean of itself
                     }
+                    if let Some(c) = self
+                        .table
+                        .column(col)
+                        .filter(|c| c.kind == ColumnType::Text)
+                    {
+                        if !pat.contains('*') {
+                            let at = c.cells.iter().position(|x| matches!(x, Cell::Text(_)));
+                            return Err(input_error(match at {
+                                Some(i) => format!(
+                                    "{}, {} {}, column '{col}': {} (--weighted names this column, so it must hold numbers)",
+                                    self.table.source,
+                                    self.table.line_word,
+                                    self.table.lines[i],
+                                    crate::stats::number_problem(&c.raw[i], self.table.dialect.decimal_comma)
+                                ),
+                                None => format!("--weighted '{v}': column '{col}' holds text, not numbers"),
+                            }));
+                        }
+                    }
+                    self.set(
+                        col,
+                        Rule::Mean {
+                            weight: weight.clone(),
+                        },
+                        format!("--weighted '{v}'"),
+                    )?;
                 }
-                set(
-                    col,
-                    Rule::Mean {
-                        weight: weight.clone(),
+            }
+        }
+        Ok(())
+    }
+
+    /// `--ratio COL=NUM/DEN`: shares recomputed from counts; a column the
+    /// table does not have is a new (derived) column, returned.
+    fn ratios(&mut self, flags: &RuleFlags) -> Result<Vec<ColumnRule>> {
+        let mut derived: Vec<ColumnRule> = Vec::new();
+        for v in &flags.ratio {
+            let (col, numerator, denominator, factor) = resolve_ratio(self.table, v)?;
+            let col = col.trim();
+            let rule = Rule::Ratio {
+                numerator: numerator.clone(),
+                denominator: denominator.clone(),
+                factor,
+            };
+            if self.table.column(col).is_none() && !col.contains(['*', '?']) && !col.is_empty() {
+                // A new column, computed from two counts.
+                if derived.iter().any(|d: &ColumnRule| d.column == col) {
+                    return Err(usage_error(format!(
+                        "--ratio: column '{col}' is defined twice"
+                    )));
+                }
+                derived.push(ColumnRule {
+                    column: col.to_string(),
+                    rule,
+                    origin: Origin::Explicit,
+                });
+                continue;
+            }
+            for c in resolve(self.table, col, "--ratio")? {
+                self.set(
+                    c,
+                    Rule::Ratio {
+                        numerator: numerator.clone(),
+                        denominator: denominator.clone(),
+                        factor,
                     },
-                    format!("--weighted '{v}'"),
+                    format!("--ratio '{v}'"),
                 )?;
             }
         }
+        Ok(derived)
     }
-    let mut derived: Vec<ColumnRule> = Vec::new();
-    for v in &flags.ratio {
-        let (col, numerator, denominator, factor) = resolve_ratio(table, v)?;
-        let col = col.trim();
-        let rule = Rule::Ratio {
-            numerator: numerator.clone(),
-            denominator: denominator.clone(),
-            factor,
-        };
-        if table.column(col).is_none() && !col.contains(['*', '?']) && !col.is_empty() {
-            // A new column, computed from two counts.
-            if derived.iter().any(|d: &ColumnRule| d.column == col) {
-                return Err(usage_error(format!(
-                    "--ratio: column '{col}' is defined twice"
-                )));
-            }
-            derived.push(ColumnRule {
-                column: col.to_string(),
-                rule,
-                origin: Origin::Explicit,
-            });
-            continue;
-        }
-        for c in resolve(table, col, "--ratio")? {
-            set(
-                c,
-                Rule::Ratio {
-                    numerator: numerator.clone(),
-                    denominator: denominator.clone(),
-                    factor,
-                },
-                format!("--ratio '{v}'"),
-            )?;
-        }
-    }
+}
 
+/// The rule of every column of the table: explicit, else a label, else a
+/// count; a column that looks like a share without a rule is an error that
+/// says how to give one.
+fn column_rules(
+    table: &StatTable,
+    flags: &RuleFlags,
+    explicit: &BTreeMap<&str, (Rule, String)>,
+    warnings: &mut Warnings,
+) -> Result<Vec<ColumnRule>> {
     let mut rules = Vec::with_capacity(table.columns.len());
     let mut unruled_shares: Vec<&str> = Vec::new();
     let helpers = ratio_helpers(flags);
@@ -669,10 +719,13 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
             examples(&unruled_shares, 20),
         )));
     }
-    rules.extend(derived);
-    // Weight and ratio columns must themselves be in the table (checked) and
-    // numeric; a weight that is itself a share would give nonsense.
-    for r in &rules {
+    Ok(rules)
+}
+
+/// Weight and ratio columns must themselves be in the table (checked) and
+/// numeric; a weight that is itself a share would give nonsense.
+fn warn_share_weights(rules: &[ColumnRule], warnings: &mut Warnings) {
+    for r in rules {
         if let Rule::Mean { weight } = &r.rule {
             if share_like_name(weight) {
                 warnings.push(
@@ -685,7 +738,6 @@ pub fn plan_rules(table: &StatTable, flags: &RuleFlags) -> Result<(Vec<ColumnRul
             }
         }
     }
-    Ok((rules, warnings))
 }
 
 /// A glob that covers the given columns, for the hint in an error message:

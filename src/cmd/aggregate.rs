@@ -118,7 +118,7 @@ pub struct Args {
     #[arg(long, value_name = "N", help_heading = "Output")]
     decimals: Option<u32>,
     /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath, help_heading = "Output")]
     output_dir: Option<PathBuf>,
     /// PLR polygons (GeoJSON or Shapefile): needed for Sozialraum polygons;
     /// their names name the PLR where --names does not.

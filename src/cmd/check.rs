@@ -3,14 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::check::{check_coverage, check_layer, check_nesting, check_totals, check_values};
-use lor::error::{quality_error, usage_error, Warning, WarningCode, Warnings};
-use lor::geometry::{read_layer, Layer};
-use lor::key::Level;
-use lor::names::Names;
-use lor::stats::{read_stats, ReadOptions};
+use lor::error::{quality_error, usage_error, Warning};
+use lor::quality::delivery::{check_delivery, Delivery};
+use lor::scope::Bezirk;
+use lor::stats::ReadOptions;
 
-use super::args::{CheckFormat, GeometryLayer};
+use super::args::{bezirk_value, CheckFormat, GeometryLayer};
 use super::Context;
 
 const EXAMPLES: &str = "\
@@ -41,6 +39,10 @@ pub struct Args {
     /// Names table: the reference list of PLR.
     #[arg(long, value_name = "FILE")]
     names: Option<PathBuf>,
+    /// Only this Bezirk (two digits): statistics rows, names and LOR-keyed
+    /// layers (as in aggregate).
+    #[arg(long, value_name = "BB", value_parser = bezirk_value)]
+    bezirk: Option<Bezirk>,
     /// Overlaps and gaps smaller than this many m² are digitising noise.
     #[arg(long, value_name = "M2", default_value_t = 1000.0)]
     tolerance: f64,
@@ -62,162 +64,41 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let json = args.format == CheckFormat::Json;
-    let layer_opts = args.layer.options();
-    if args.geometry.len() > 1 && !layer_opts.fix_ids.is_empty() {
+    // The plan: every flag checked before any file is read.
+    let layer_options = args.layer.options();
+    if args.geometry.len() > 1 && !layer_options.fix_ids.is_empty() {
         return Err(usage_error(
             "--geometry-fix-id with a feature number applies to one layer: check that layer alone, or fix by the wrong id (WRONG=KEY)",
         ));
     }
-    let mut findings = Warnings::default();
-    let mut checked: Vec<String> = Vec::new();
-    let names = match &args.names {
-        Some(p) => {
-            let (n, w) = Names::read(p)?;
-            findings.extend(w);
-            checked.push(format!("{} ({} PLR)", p.display(), n.units.len()));
-            Some(n)
-        }
+    let decimal = match args.decimal.as_deref() {
         None => None,
+        Some(",") => Some(b','),
+        Some(".") => Some(b'.'),
+        Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
     };
-    let mut layers: Vec<Layer> = Vec::new();
-    for g in &args.geometry {
-        let (l, w) = read_layer(g, &layer_opts)?;
-        findings.extend(w);
-        checked.push(format!(
-            "{} ({} polygons, {})",
-            g.display(),
-            l.features.len(),
-            l.file_crs
-        ));
-        layers.push(l);
-    }
-    let plr = layers.iter().find(|l| l.lor_level() == Some(Level::Plr));
-    if args.stats.as_os_str() != "-" {
-        let decimal = match args.decimal.as_deref() {
-            None => None,
-            Some(",") => Some(b','),
-            Some(".") => Some(b'.'),
-            Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
-        };
-        let opts = ReadOptions {
-            decimal,
-            header_row: args.header_row,
-            key: args.key.clone(),
-            ..ReadOptions::default()
-        };
-        let (t, w) = read_stats(&args.stats, &opts)?;
-        findings.extend(w);
-        checked.push(format!(
-            "{} ({} rows, {} columns, key '{}', {}{})",
-            args.stats.display(),
-            t.len(),
-            t.columns.len(),
-            t.key_column,
-            t.vintage()
-                .map(|v| v.0.label())
-                .unwrap_or("vintage unknown"),
-            if t.dialect.decimal_comma {
-                ", decimal comma"
-            } else {
-                ""
-            }
-        ));
-        findings.extend(check_coverage(&t, names.as_ref()));
-        if let Some(p) = plr {
-            let reference = Names::from_pairs(
-                &p.source,
-                p.features.iter().map(|f| (f.id.as_str(), f.name.as_str())),
-            );
-            let mut w = check_coverage(&t, Some(&reference));
-            // The vintage is reported once, above.
-            w.0.retain(|x| x.code != WarningCode::Vintage);
-            for x in &mut w.0 {
-                if x.code == WarningCode::UnknownKey {
-                    x.code = WarningCode::NoGeometry;
-                }
-            }
-            findings.extend(w);
-        }
-        findings.extend(check_totals(&t));
-        findings.extend(check_values(&t));
-    }
-    for l in &layers {
-        if l.lor_level() == Some(Level::Plr) || layers.len() == 1 {
-            findings.extend(check_layer(l, args.tolerance));
-        }
-    }
-    if let Some(p) = plr {
-        for coarse in layers
-            .iter()
-            .filter(|l| matches!(l.lor_level(), Some(Level::Bzr | Level::Pgr)))
-        {
-            let level = coarse.lor_level().expect("checked");
-            findings.extend(check_nesting(p, coarse, level, args.tolerance));
-        }
-        if let Some(n) = &names {
-            let have: std::collections::BTreeSet<&str> =
-                p.features.iter().map(|f| f.id.as_str()).collect();
-            let missing: Vec<String> = n
-                .units
-                .iter()
-                .filter(|u| !have.contains(u.as_str()))
-                .map(|u| format!("{u} {}", n.name(u).unwrap_or("")))
-                .collect();
-            if !missing.is_empty() {
-                findings.push(
-                    lor::error::WarningCode::NoGeometry,
-                    format!(
-                        "{}: {} PLR of {} have no polygon: {}",
-                        p.source,
-                        missing.len(),
-                        n.source,
-                        lor::error::examples(&missing, 5)
-                    ),
-                );
-            }
-        }
-    }
-
-    let counted: Vec<&Warning> = ctx.findings(&findings);
-    let report = if json {
-        let items: Vec<serde_json::Value> = findings
-            .iter()
-            .map(|w| serde_json::json!({"code": w.code.as_str(), "message": w.message, "allowed": !counted.iter().any(|c| std::ptr::eq(*c, w))}))
-            .collect();
-        let mut v =
-            serde_json::to_vec_pretty(&serde_json::json!({"checked": checked, "findings": items}))?;
-        v.push(b'\n');
-        v
-    } else {
-        let mut s = String::from("Checked:\n");
-        for c in &checked {
-            s.push_str(&format!("  {c}\n"));
-        }
-        if findings.is_empty() {
-            s.push_str("\nNo findings.\n");
-        } else {
-            let mut by_code: std::collections::BTreeMap<&str, usize> =
-                std::collections::BTreeMap::new();
-            for w in findings.iter() {
-                *by_code.entry(w.code.as_str()).or_default() += 1;
-            }
-            s.push_str(&format!(
-                "\n{} findings ({}):\n",
-                findings.len(),
-                by_code
-                    .iter()
-                    .map(|(c, n)| format!("{c} {n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            for w in findings.iter() {
-                s.push_str(&format!("  [{}] {}\n", w.code, w.message));
-            }
-        }
-        s.into_bytes()
+    let read = ReadOptions {
+        decimal,
+        header_row: args.header_row,
+        key: args.key.clone(),
+        ..ReadOptions::default()
     };
-    lor::write::write_stdout(&report)?;
+    let report = check_delivery(&Delivery {
+        stats: (args.stats.as_os_str() != "-").then_some((args.stats.as_path(), &read)),
+        geometry: &args.geometry,
+        layer_options: &layer_options,
+        names: args.names.as_deref(),
+        tolerance: args.tolerance,
+        bezirk: args.bezirk.as_ref(),
+    })?;
+    // The output step: the report on stdout, the exit code from the
+    // findings that are not accepted.
+    let counted: Vec<&Warning> = ctx.findings(&report.findings);
+    let bytes = match args.format {
+        CheckFormat::Json => report.to_json(&|w| !counted.iter().any(|c| std::ptr::eq(*c, w)))?,
+        CheckFormat::Text => report.to_text().into_bytes(),
+    };
+    lor::write::write_stdout(&bytes)?;
     if counted.len() > args.max_findings {
         return Err(quality_error(format!(
             "{} findings (more than --max-findings {})",

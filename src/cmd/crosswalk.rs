@@ -37,7 +37,7 @@ pub struct Args {
     #[command(flatten)]
     overlay: super::CrosswalkArgs,
     /// Write the crosswalk here (CSV, or Parquet for a .parquet name), atomically; stdout otherwise.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: Option<PathBuf>,
     /// Exit with 3 when the crosswalk leaves units (partly) unassigned or has warnings.
     #[arg(long)]

@@ -1,23 +1,17 @@
 //! `lor mismatch`: where two boundary systems disagree.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::error::{quality_error, usage_error, Warnings};
-use lor::geometry::{read_layer, Layer};
-use lor::key::Level;
-use lor::map::{mismatch_map, pieces_geojson, source_line, MismatchText};
+use lor::error::{quality_error, usage_error};
+use lor::mismatch::{compare, Compared, Comparison};
 use lor::output::write_all_atomic;
-use lor::overlay::{overlay, unit_parts, Overlay, Tolerance, UnitParts};
-use lor::report::{Mismatch, MismatchInput};
-use lor::stats::{read_stats, ReadOptions};
-use lor::weights::read_list;
+use lor::overlay::Tolerance;
+use lor::stats::ReadOptions;
 
 use super::args::{bezirk_value, levels_value, ALayer, BLayer, Levels, ReportFormat};
 use super::Context;
-use lor::mismatch::check_overlap;
 use lor::scope::Bezirk;
 
 type Fmt = ReportFormat;
@@ -113,10 +107,10 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
-    // The plan: every flag checked before any file is read.
-    let fmt = match args.format {
+/// The report format: `--format`, else the output's extension (.csv or
+/// .json), else a table on a terminal and CSV in a pipe.
+fn report_format(args: &Args) -> Result<Fmt> {
+    Ok(match args.format {
         Some(f) => f,
         None if args.output.is_none() && std::io::stdout().is_terminal() => Fmt::Table,
         None => match &args.output {
@@ -132,110 +126,50 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 }
             },
         },
+    })
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
+    // The plan: every flag checked before any file is read.
+    let fmt = report_format(&args)?;
+    let (a_options, b_options) = (args.a_layer.options(), args.b_layer.options());
+    let read = ReadOptions {
+        key: args.key.clone(),
+        decimal: args.decimal,
+        header_row: args.header_row,
+        ..ReadOptions::default()
     };
-    let tol = Tolerance::new(args.min_share, args.min_area)?;
-    let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
-    let a_opts = args.a_layer.options();
-    let b_opts = args.b_layer.options();
-
-    let mut warnings = Warnings::default();
-    let (mut a, w) = read_layer(&args.a, &a_opts)?;
-    warnings.extend(w);
-    if let Some(bz) = &args.bezirk {
-        bz.filter_layer(&mut a);
+    let compared = compare(&Comparison {
+        a: &args.a,
+        a_options: &a_options,
+        b: &args.b,
+        b_options: &b_options,
+        bezirk: args.bezirk.as_ref(),
+        stats: args
+            .stats
+            .as_deref()
+            .map(|s| (s, &read, args.column.as_deref())),
+        names: args.names.as_deref(),
+        levels: &args.levels.0,
+        tol: Tolerance::new(args.min_share, args.min_area)?,
+        keep_pieces: args.geojson.is_some() || args.svg.is_some(),
+    })?;
+    ctx.warn(&compared.warnings);
+    ctx.check_strict(args.strict, &compared.warnings)?;
+    write_outputs(&args, fmt, &compared, ctx)?;
+    if args.fail_on_split && compared.report.any_split() {
+        return Err(quality_error(
+            "units are split between the two systems (--fail-on-split)",
+        ));
     }
-    if a.features.is_empty() {
-        return Err(lor::error::input_error(format!(
-            "{}: no units left to compare{}",
-            a.source,
-            args.bezirk
-                .as_ref()
-                .map(|b| format!(" in Bezirk {}", b.code()))
-                .unwrap_or_default()
-        )));
-    }
-    let a_level = a.lor_level();
+    Ok(())
+}
 
-    // B: polygons or a list.
-    type Compared = (
-        Vec<UnitParts>,
-        BTreeMap<String, (String, f64)>,
-        Option<Overlay>,
-        Option<Layer>,
-    );
-    let (units, b_units, ov, b_layer): Compared = if lor::weights::is_list_path(&args.b) {
-        let (mut list, w) = read_list(&args.b, "b")?;
-        warnings.extend(w);
-        if let Some(bz) = &args.bezirk {
-            bz.filter_list(&mut list);
-        }
-        let (units, b_units) = lor::mismatch::list_parts(&a, &list, &tol);
-        (units, b_units, None, None)
-    } else {
-        let (mut b, w) = read_layer(&args.b, &b_opts)?;
-        warnings.extend(w);
-        if let Some(bz) = &args.bezirk {
-            bz.filter_layer(&mut b);
-        }
-        check_overlap((&a, &a_opts), (&b, &b_opts))?;
-        let keep = args.geojson.is_some() || args.svg.is_some();
-        let ov = overlay(&a, &b, keep);
-        let units = unit_parts(&ov, &a, &b, &tol);
-        let b_units = b
-            .features
-            .iter()
-            .map(|f| (f.id.clone(), (f.name.clone(), f.area)))
-            .collect();
-        (units, b_units, Some(ov), Some(b))
-    };
-
-    // People per unit of A.
-    let mut people: Option<(String, BTreeMap<String, f64>)> = None;
-    let mut no_geometry: Vec<String> = Vec::new();
-    if let Some(stats) = &args.stats {
-        let read = ReadOptions {
-            key: args.key.clone(),
-            decimal: args.decimal,
-            header_row: args.header_row,
-            ..ReadOptions::default()
-        };
-        let (t, w) = read_stats(stats, &read)?;
-        warnings.extend(w);
-        let (p, w) =
-            lor::mismatch::people_per_unit(&t, args.column.as_deref(), args.bezirk.as_ref(), &a)?;
-        warnings.extend(w);
-        let have: std::collections::BTreeSet<&str> =
-            a.features.iter().map(|f| f.id.as_str()).collect();
-        no_geometry =
-            p.1.keys()
-                .filter(|k| !have.contains(k.as_str()))
-                .cloned()
-                .collect();
-        people = Some(p);
-    }
-
-    let (names, w) = lor::scope::load_names(args.names.as_deref(), None, args.bezirk.as_ref())?;
-    warnings.extend(w);
-    let names = names.unwrap_or_default();
-    let rollups: Vec<Level> = levels
-        .iter()
-        .copied()
-        .filter(|l| *l != Level::Plr)
-        .collect();
-    let report = Mismatch::new(MismatchInput {
-        a_source: &a.source,
-        b_source: &args.b.display().to_string(),
-        units,
-        a_level,
-        rollups: &rollups,
-        name_of: &|k: &str| names.name(k).unwrap_or_default().to_string(),
-        b_units,
-        people: people.as_ref().map(|(c, v)| (c.as_str(), v)),
-        tol,
-    });
-
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
+/// The output step: the report (file or stdout), the pieces and the map
+/// (all files or none), the summary on stderr.
+fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> Result<()> {
+    let report = &compared.report;
     let text = match fmt {
         Fmt::Table => report.to_text().into_bytes(),
         Fmt::Csv => report.to_csv(),
@@ -245,57 +179,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if let Some(o) = &args.output {
         files.push((o.clone(), text.clone()));
     }
-    if let (Some(path), Some(ov), Some(b)) = (&args.geojson, &ov, &b_layer) {
-        files.push((
-            path.clone(),
-            pieces_geojson(ov, &a, b, &report.levels[0].units)?,
-        ));
+    if let (Some(path), Some(geojson)) = (&args.geojson, compared.pieces_geojson()) {
+        files.push((path.clone(), geojson?));
     }
-    if let (Some(path), Some(ov), Some(b)) = (&args.svg, &ov, &b_layer) {
-        let title_of = |l: &Layer, other: &str| match l.lor_level() {
-            Some(l) => l.german_plural().to_string(),
-            None => other.to_string(),
-        };
-        let (a_title, b_title) = (title_of(&a, "units"), title_of(b, "Sozialräume"));
+    if let Some(path) = &args.svg {
         let mut inputs = vec![args.a.as_path(), args.b.as_path()];
-        if let Some(s) = &args.stats {
-            inputs.push(s.as_path());
+        inputs.extend(args.stats.as_deref());
+        let map_text = compared.map_text(args.bezirk.as_ref(), &inputs, args.source.as_deref());
+        if let Some(svg) = compared.svg(&map_text) {
+            files.push((path.clone(), svg.into_bytes()));
         }
-        let text = MismatchText {
-            id: String::new(),
-            title: format!(
-                "{a_title}{} against the {b_title}",
-                args.bezirk
-                    .as_ref()
-                    .map(|b| b.code())
-                    .map(|b| format!(
-                        " of Bezirk {b}{}",
-                        lor::key::bezirk_name(b)
-                            .map(|n| format!(" {n}"))
-                            .unwrap_or_default()
-                    ))
-                    .unwrap_or_default()
-            ),
-            subtitle: report.summary().join(" · "),
-            source: source_line(&inputs, args.source.as_deref()),
-            a_title,
-            b_title,
-            no_geometry: no_geometry
-                .iter()
-                .map(|k| match names.name(k) {
-                    Some(n) if !n.is_empty() => format!("{k} {n}"),
-                    _ => k.clone(),
-                })
-                .collect(),
-        };
-        files.push((
-            path.clone(),
-            mismatch_map(ov, &a, b, &report.levels[0].units, &text)
-                .svg()
-                .into_bytes(),
-        ));
     }
-    if b_layer.is_none() && (args.geojson.is_some() || args.svg.is_some()) {
+    if compared.polygons.is_none() && (args.geojson.is_some() || args.svg.is_some()) {
         ctx.info("warning: --geojson and --svg need polygons for B; none written for a list");
     }
     write_all_atomic(&files)?;
@@ -306,11 +201,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         for line in report.summary() {
             ctx.info(&line);
         }
-    }
-    if args.fail_on_split && report.any_split() {
-        return Err(quality_error(
-            "units are split between the two systems (--fail-on-split)",
-        ));
     }
     Ok(())
 }

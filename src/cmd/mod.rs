@@ -126,16 +126,7 @@ pub fn print_err(line: &str) {
 
 /// Parse an `--allow` code (or a job file's `allow`): only known codes.
 pub fn parse_allow(text: &str) -> Result<WarningCode> {
-    WarningCode::parse(text).ok_or_else(|| {
-        usage_error(format!(
-            "unknown warning code '{text}'; the codes are: {}",
-            WarningCode::ALL
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })
+    WarningCode::parse_known(text)
 }
 
 /// clap's value parser for `--allow`.
@@ -228,6 +219,14 @@ pub struct CrosswalkArgs {
     /// CRS of --population when it does not declare one (CSV).
     #[arg(long, value_name = "EPSG", requires = "population")]
     population_crs: Option<String>,
+    /// The x (easting or longitude) column of a --population CSV (detected
+    /// otherwise: x, rechtswert, lon, …).
+    #[arg(long, value_name = "COLUMN", requires = "population")]
+    population_x: Option<String>,
+    /// The y (northing or latitude) column of a --population CSV (detected
+    /// otherwise: y, hochwert, lat, …).
+    #[arg(long, value_name = "COLUMN", requires = "population")]
+    population_y: Option<String>,
     /// Parts smaller than this share of their source unit are noise.
     #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
     min_share: f64,
@@ -237,6 +236,23 @@ pub struct CrosswalkArgs {
 }
 
 impl CrosswalkArgs {
+    /// How the --population points are read, and the flags messages name.
+    fn population_points(&self) -> Result<lor::points::PointOptions> {
+        let crs = self
+            .population_crs
+            .as_deref()
+            .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
+            .transpose()?;
+        Ok(lor::points::PointOptions {
+            sum: self.population_attr.iter().cloned().collect(),
+            crs,
+            x: self.population_x.clone(),
+            y: self.population_y.clone(),
+            flags: population_flags(),
+            ..Default::default()
+        })
+    }
+
     /// Build the crosswalk FROM → TO with these options.
     pub fn build(
         &self,
@@ -249,18 +265,8 @@ impl CrosswalkArgs {
         let tol = lor::overlay::Tolerance::new(self.min_share, self.min_area)?;
         let pop = match &self.population {
             Some(p) => {
-                let crs = self
-                    .population_crs
-                    .as_deref()
-                    .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
-                    .transpose()?;
-                let (pop, w) = lor::crosswalk::part_population(
-                    from,
-                    to,
-                    p,
-                    self.population_attr.as_deref(),
-                    crs,
-                )?;
+                let (pop, w) =
+                    lor::crosswalk::part_population(from, to, p, &self.population_points()?)?;
                 warnings.extend(w);
                 Some(pop)
             }
@@ -274,6 +280,16 @@ impl CrosswalkArgs {
             method,
             pop.as_ref(),
         ))
+    }
+}
+
+/// The flags of the --population points in messages (`crosswalk`,
+/// `translate`). They have no category or id attribute, so those two are
+/// never named.
+fn population_flags() -> lor::points::PointFlags {
+    lor::points::PointFlags {
+        sum: "--population-attr".into(),
+        ..lor::points::PointFlags::prefixed("population-")
     }
 }
 
@@ -299,4 +315,37 @@ pub fn table_format(
         ));
     }
     Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Messages about the --population points name flags of the commands
+    /// that read them.
+    #[test]
+    fn population_messages_name_flags_of_crosswalk_and_translate() {
+        let f = super::population_flags();
+        let root = crate::Cli::command();
+        for cmd in ["crosswalk", "translate"] {
+            let sub = root.find_subcommand(cmd).unwrap();
+            for flag in [&f.x, &f.y, &f.crs, &f.sum] {
+                let long = flag.trim_start_matches("--");
+                assert!(
+                    sub.get_arguments().any(|a| a.get_long() == Some(long)),
+                    "lor {cmd} has no {flag}"
+                );
+            }
+        }
+        // `lor points` names its own flags.
+        let f = lor::points::PointFlags::default();
+        let sub = root.find_subcommand("points").unwrap();
+        for flag in [&f.x, &f.y, &f.crs, &f.sum, &f.by, &f.id_field] {
+            let long = flag.trim_start_matches("--");
+            assert!(
+                sub.get_arguments().any(|a| a.get_long() == Some(long)),
+                "{flag}"
+            );
+        }
+    }
 }

@@ -97,7 +97,7 @@ pub struct Args {
     /// beside each input).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
-    /// The HTML file to write.
+    /// Write the report to this HTML file.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: PathBuf,
     /// Treat warnings as errors: exit code 3 and no report.

@@ -71,9 +71,10 @@ pub struct Args {
     #[arg(long, value_name = "LEVELS", value_parser = levels_value)]
     levels: Option<Levels>,
     /// Output format. Default: from --output's extension, else csv.
-    #[arg(long, short, value_name = "FORMAT")]
+    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
     format: Option<FormatArg>,
-    #[arg(long, short, value_name = "FILE")]
+    /// Write the table to FILE instead of stdout, atomically.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: Option<PathBuf>,
     /// Warnings are errors (exit 3, nothing written).
     #[arg(long)]

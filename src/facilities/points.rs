@@ -37,6 +37,45 @@ pub struct PointOptions {
     /// The attribute that names a point in messages (detected: id, e_nr, …).
     pub id_field: Option<String>,
     pub delimiter: Option<u8>,
+    /// How messages name the options above: the flags of the command
+    /// that reads the points.
+    pub flags: PointFlags,
+}
+
+/// The flags of the command that set each of [`PointOptions`], for
+/// messages: `--crs`, `--x`, … in `lor points`; `--population-crs`,
+/// `--population-attr`, … where the points are a crosswalk's population.
+#[derive(Debug, Clone)]
+pub struct PointFlags {
+    pub x: String,
+    pub y: String,
+    pub crs: String,
+    pub sum: String,
+    pub by: String,
+    pub id_field: String,
+}
+
+impl PointFlags {
+    /// The flags `--{prefix}x`, `--{prefix}y`, `--{prefix}crs`,
+    /// `--{prefix}sum`, `--{prefix}by`, `--{prefix}id-field`.
+    pub fn prefixed(prefix: &str) -> PointFlags {
+        let flag = |name: &str| format!("--{prefix}{name}");
+        PointFlags {
+            x: flag("x"),
+            y: flag("y"),
+            crs: flag("crs"),
+            sum: flag("sum"),
+            by: flag("by"),
+            id_field: flag("id-field"),
+        }
+    }
+}
+
+impl Default for PointFlags {
+    /// The flags of `lor points`.
+    fn default() -> PointFlags {
+        PointFlags::prefixed("")
+    }
 }
 
 /// Counts and sums per unit of one layer (indexed like the layer's features).
@@ -195,6 +234,10 @@ struct Accumulator<'a> {
     bbox: Option<(f64, f64, f64, f64)>,
     /// `--by` attribute, for messages.
     by_name: String,
+    /// The flag that gives the points' CRS, for messages.
+    crs_flag: String,
+    /// The flag that names the category attribute, for messages.
+    by_flag: String,
 }
 
 impl<'a> Accumulator<'a> {
@@ -299,7 +342,7 @@ impl<'a> Accumulator<'a> {
         let c = Coord { x, y };
         if !self.crs.plausible(c) {
             let guess = Crs::guess(c)
-                .map(|g| format!(" (they look like {g}; give --crs {g})"))
+                .map(|g| format!(" (they look like {g}; give {} {g})", self.crs_flag))
                 .unwrap_or_default();
             return Err(input_error(format!(
                 "{}, {what}: the coordinates ({x}, {y}) cannot be in {} near Berlin{guess}",
@@ -425,19 +468,21 @@ pub fn tally_points(
                 "longitude",
                 "laenge",
             ],
-            "--x column",
+            &format!("{} column", opts.flags.x),
             &source,
         )?;
         let y = pick(
             &headers,
             opts.y.as_deref(),
             &["y", "hochwert", "northing", "lat", "latitude", "breite"],
-            "--y column",
+            &format!("{} column", opts.flags.y),
             &source,
         )?;
         let (Some(xi), Some(yi)) = (x, y) else {
             return Err(usage_error(format!(
-                "{source}: no coordinate columns found; name them with --x and --y. Columns: {}",
+                "{source}: no coordinate columns found; name them with {} and {}. Columns: {}",
+                opts.flags.x,
+                opts.flags.y,
                 examples(&headers, 30)
             )));
         };
@@ -445,18 +490,18 @@ pub fn tally_points(
             .sum
             .iter()
             .map(|s| {
-                pick(&headers, Some(s), &[], "--sum column", &source).map(|o| o.expect("given"))
+                pick(&headers, Some(s), &[], &format!("{} column", opts.flags.sum), &source).map(|o| o.expect("given"))
             })
             .collect::<Result<_>>()?;
         let by_idx = opts
             .by
             .as_deref()
             .map(|b| {
-                pick(&headers, Some(b), &[], "--by column", &source).map(|o| o.expect("given"))
+                pick(&headers, Some(b), &[], &format!("{} column", opts.flags.by), &source).map(|o| o.expect("given"))
             })
             .transpose()?;
         let id_idx = match &opts.id_field {
-            Some(f) => pick(&headers, Some(f), &[], "--id-field column", &source)?,
+            Some(f) => pick(&headers, Some(f), &[], &format!("{} column", opts.flags.id_field), &source)?,
             None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
         };
         // The CRS from the first point's coordinates, and a note when guessed.
@@ -469,13 +514,15 @@ pub fn tally_points(
                 None => {
                     let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
                         usage_error(format!(
-                            "{source}: give the CRS of the coordinates with --crs"
+                            "{source}: give the CRS of the coordinates with {}",
+                            opts.flags.crs
                         ))
                     })?;
                     (
                         g,
                         Some(format!(
-                            "{source}: no --crs given; the coordinates look like {g}, which is used"
+                            "{source}: no {} given; the coordinates look like {g}, which is used",
+                            opts.flags.crs
                         )),
                     )
                 }
@@ -633,6 +680,8 @@ impl<'a> Accumulator<'a> {
                 .collect(),
             bbox: None,
             by_name: opts.by.clone().unwrap_or_default(),
+            crs_flag: opts.flags.crs.clone(),
+            by_flag: opts.flags.by.clone(),
         }
     }
 }
@@ -744,7 +793,7 @@ fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
     Ok(match (opts.crs, &declared) {
         (Some(c), _) => c,
         (None, Some(d)) => Crs::parse(d)
-            .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give --crs)")))?,
+            .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give {})", opts.flags.crs)))?,
         (None, None) => Crs::Wgs84,
     })
 }
@@ -834,7 +883,12 @@ fn check_presence(
         return Ok(());
     }
     for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
-        let flag = if a < opts.sum.len() { "--sum" } else { "--by" };
+        let is_sum = a < opts.sum.len();
+        let flag = if is_sum {
+            &opts.flags.sum
+        } else {
+            &opts.flags.by
+        };
         let (n, ids) = &presence.lacking[a];
         if *n == acc.total {
             return Err(usage_error(format!(
@@ -848,7 +902,7 @@ fn check_presence(
                 format!(
                     "{source}: {n} of {} points have no property '{attr}' ({flag}){}: {}",
                     acc.total,
-                    if flag == "--sum" {
+                    if is_sum {
                         "; they count, but add nothing to the sum"
                     } else {
                         "; they are counted under '(none)'"
@@ -865,8 +919,9 @@ fn check_presence(
 fn check_categories(acc: &Accumulator) -> Result<()> {
     if acc.category_index.len() > MAX_BY_CATEGORIES {
         return Err(usage_error(format!(
-            "{}: --by '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
+            "{}: {} '{}' has {} different values; at most {MAX_BY_CATEGORIES} categories make count columns. It looks like an id or a name, not a category",
             acc.source,
+            acc.by_flag,
             acc.by_name,
             acc.category_index.len()
         )));
@@ -898,10 +953,11 @@ fn check_located(acc: &Accumulator, layers: &[&Layer]) -> Result<()> {
         })
         .collect();
     Err(input_error(format!(
-        "{}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with --crs). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
+        "{}: all {} points lie outside every unit. Most likely the coordinates are in another CRS than {} (give the right one with {}). In {}: points ({x0:.0}, {y0:.0}) – ({x1:.0}, {y1:.0}); units {}",
         acc.source,
         acc.total,
         acc.crs,
+        acc.crs_flag,
         work,
         units.join("; ")
     )))
@@ -924,8 +980,9 @@ impl Accumulator<'_> {
                 .any(|t| t.sums[a].iter().any(|v| !v.is_finite()))
             {
                 return Err(input_error(format!(
-                    "{}: --sum '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right",
-                    self.source
+                    "{}: {} '{attr}': the values add up to more than the largest number a total can hold; the figures cannot be right",
+                    self.source,
+                    opts.flags.sum
                 )));
             }
         }

@@ -285,14 +285,14 @@ impl Crosswalk {
 }
 
 /// People per (from, to) part from points with counts (addresses, buildings;
-/// each point counts 1 without `attr`): the points are located in the
-/// intersection pieces of the two layers.
+/// the first `opts.sum` attribute, each point counts 1 without one): the
+/// points are located in the intersection pieces of the two layers.
+/// Messages name the flags in `opts.flags`.
 pub fn part_population(
     from: &Layer,
     to: &Layer,
     points: &std::path::Path,
-    attr: Option<&str>,
-    crs: Option<crate::crs::Crs>,
+    opts: &crate::points::PointOptions,
 ) -> anyhow::Result<(PartPopulation, Warnings)> {
     use geo::{Area, BoundingRect};
     let ov = overlay(from, to, true);
@@ -320,16 +320,11 @@ pub fn part_population(
         id_field: "id".into(),
         features,
     };
-    let opts = crate::points::PointOptions {
-        sum: attr.map(|a| vec![a.to_string()]).unwrap_or_default(),
-        crs,
-        ..Default::default()
-    };
-    let (run, mut warnings) = crate::points::tally_points(points, &opts, &[&pieces], |_, _| {})?;
+    let (run, mut warnings) = crate::points::tally_points(points, opts, &[&pieces], |_, _| {})?;
     let t = &run.tallies[0];
     let mut pop = PartPopulation::new();
     for (i, pair) in pairs.into_iter().enumerate() {
-        let v = if attr.is_some() {
+        let v = if !opts.sum.is_empty() {
             t.sums[0][i]
         } else {
             t.count[i]

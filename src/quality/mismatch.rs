@@ -7,11 +7,15 @@ use anyhow::Result;
 
 use crate::error::{examples, usage_error, WarningCode, Warnings};
 use crate::geometry::{Layer, LayerOptions};
-use crate::overlay::{Tolerance, UnitParts};
-use crate::report::thousands;
+use crate::key::Level;
+use crate::names::Names;
+use crate::overlay::{Overlay, Tolerance, UnitParts};
+use crate::report::{thousands, Mismatch, MismatchInput};
 use crate::scope::Bezirk;
+use crate::stats::ReadOptions;
 use crate::stats::StatTable;
 use crate::weights::{expand_to, ListTable};
+use std::path::Path;
 
 /// Layers that do not overlap at all are in different CRS, or not of one
 /// place. Each layer comes with the options it was read with, so that the
@@ -155,6 +159,205 @@ pub fn people_per_unit(
         );
     }
     Ok(((col, values), warnings))
+}
+
+/// What `lor mismatch` compares: layer A, layer B (polygons or a list),
+/// optionally statistics for the people affected and a names table.
+pub struct Comparison<'a> {
+    pub a: &'a Path,
+    pub a_options: &'a LayerOptions,
+    /// Polygons, or a list "PLR or BZR → unit" (by its extension).
+    pub b: &'a Path,
+    pub b_options: &'a LayerOptions,
+    /// Only this Bezirk: filters both layers, a list and the statistics.
+    pub bezirk: Option<&'a Bezirk>,
+    /// Statistics per unit of A, read with these options, and the column
+    /// that counts people (detected when `None`).
+    pub stats: Option<(&'a Path, &'a ReadOptions, Option<&'a str>)>,
+    pub names: Option<&'a Path>,
+    /// LOR levels of A to roll up to (only those coarser than PLR are used).
+    pub levels: &'a [Level],
+    pub tol: Tolerance,
+    /// Keep the intersection pieces (for a map or GeoJSON of them).
+    pub keep_pieces: bool,
+}
+
+/// The compared systems: the report, and what maps of it are drawn from.
+pub struct Compared {
+    pub report: Mismatch,
+    pub a: Layer,
+    /// B's polygons and the overlay (none when B is a list).
+    pub polygons: Option<(Layer, Overlay)>,
+    /// Keys of the statistics without a polygon in A.
+    pub no_geometry: Vec<String>,
+    pub names: Names,
+    pub warnings: Warnings,
+}
+
+/// Compare two boundary systems: read both, classify the parts of every
+/// unit of A, count the people affected and build the report.
+pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
+    let mut warnings = Warnings::default();
+    let a = read_a(c, &mut warnings)?;
+    let (units, b_units, polygons) = if crate::weights::is_list_path(c.b) {
+        let (mut list, w) = crate::weights::read_list(c.b, "b")?;
+        warnings.extend(w);
+        if let Some(bz) = c.bezirk {
+            bz.filter_list(&mut list);
+        }
+        let (units, b_units) = list_parts(&a, &list, &c.tol);
+        (units, b_units, None)
+    } else {
+        let (b, ov, units) = overlay_b(c, &a, &mut warnings)?;
+        let b_units = b
+            .features
+            .iter()
+            .map(|f| (f.id.clone(), (f.name.clone(), f.area)))
+            .collect();
+        (units, b_units, Some((b, ov)))
+    };
+    let (people, no_geometry) = match c.stats {
+        Some((path, read, column)) => {
+            let (t, w) = crate::stats::read_stats(path, read)?;
+            warnings.extend(w);
+            let (p, w) = people_per_unit(&t, column, c.bezirk, &a)?;
+            warnings.extend(w);
+            let have: BTreeSet<&str> = a.features.iter().map(|f| f.id.as_str()).collect();
+            let missing = p.1.keys().filter(|k| !have.contains(k.as_str())).cloned();
+            let missing = missing.collect();
+            (Some(p), missing)
+        }
+        None => (None, Vec::new()),
+    };
+    let (names, w) = crate::scope::load_names(c.names, None, c.bezirk)?;
+    warnings.extend(w);
+    let names = names.unwrap_or_default();
+    let rollups: Vec<Level> = crate::scope::levels_in(c.bezirk, c.levels)
+        .into_iter()
+        .filter(|l| *l != Level::Plr)
+        .collect();
+    let report = Mismatch::new(MismatchInput {
+        a_source: &a.source,
+        b_source: &c.b.display().to_string(),
+        units,
+        a_level: a.lor_level(),
+        rollups: &rollups,
+        name_of: &|k: &str| names.name(k).unwrap_or_default().to_string(),
+        b_units,
+        people: people.as_ref().map(|(c, v)| (c.as_str(), v)),
+        tol: c.tol,
+    });
+    Ok(Compared {
+        report,
+        a,
+        polygons,
+        no_geometry,
+        names,
+        warnings,
+    })
+}
+
+/// Layer A, cut to the Bezirk; an error when no unit is left.
+fn read_a(c: &Comparison<'_>, warnings: &mut Warnings) -> Result<Layer> {
+    let (mut a, w) = crate::geometry::read_layer(c.a, c.a_options)?;
+    warnings.extend(w);
+    if let Some(bz) = c.bezirk {
+        bz.filter_layer(&mut a);
+    }
+    if a.features.is_empty() {
+        return Err(crate::error::input_error(format!(
+            "{}: no units left to compare{}",
+            a.source,
+            c.bezirk
+                .map(|b| format!(" in Bezirk {}", b.code()))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(a)
+}
+
+/// Layer B's polygons cut to the Bezirk, overlaid on A, A's units classified.
+fn overlay_b(
+    c: &Comparison<'_>,
+    a: &Layer,
+    warnings: &mut Warnings,
+) -> Result<(Layer, Overlay, Vec<UnitParts>)> {
+    let (mut b, w) = crate::geometry::read_layer(c.b, c.b_options)?;
+    warnings.extend(w);
+    if let Some(bz) = c.bezirk {
+        bz.filter_layer(&mut b);
+    }
+    check_overlap((a, c.a_options), (&b, c.b_options))?;
+    let ov = crate::overlay::overlay(a, &b, c.keep_pieces);
+    let units = crate::overlay::unit_parts(&ov, a, &b, &c.tol);
+    Ok((b, ov, units))
+}
+
+impl Compared {
+    /// The texts of the SVG map: titles from the LOR levels of the layers
+    /// (the Bezirk named), the report's summary, the source line of
+    /// `inputs` (or `source`), the units without a polygon with their names.
+    pub fn map_text(
+        &self,
+        bezirk: Option<&Bezirk>,
+        inputs: &[&Path],
+        source: Option<&str>,
+    ) -> crate::map::MismatchText {
+        let title_of = |l: &Layer, other: &str| match l.lor_level() {
+            Some(l) => l.german_plural().to_string(),
+            None => other.to_string(),
+        };
+        let a_title = title_of(&self.a, "units");
+        let b_title = match &self.polygons {
+            Some((b, _)) => title_of(b, "Sozialräume"),
+            None => "Sozialräume".to_string(),
+        };
+        let of_bezirk = bezirk
+            .map(|b| b.code())
+            .map(|b| {
+                format!(
+                    " of Bezirk {b}{}",
+                    crate::key::bezirk_name(b)
+                        .map(|n| format!(" {n}"))
+                        .unwrap_or_default()
+                )
+            })
+            .unwrap_or_default();
+        crate::map::MismatchText {
+            id: String::new(),
+            title: format!("{a_title}{of_bezirk} against the {b_title}"),
+            subtitle: self.report.summary().join(" · "),
+            source: crate::map::source_line(inputs, source),
+            a_title,
+            b_title,
+            no_geometry: self
+                .no_geometry
+                .iter()
+                .map(|k| match self.names.name(k) {
+                    Some(n) if !n.is_empty() => format!("{k} {n}"),
+                    _ => k.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The intersection pieces as GeoJSON (none when B is a list).
+    pub fn pieces_geojson(&self) -> Option<Result<Vec<u8>>> {
+        let (b, ov) = self.polygons.as_ref()?;
+        Some(crate::map::pieces_geojson(
+            ov,
+            &self.a,
+            b,
+            &self.report.levels[0].units,
+        ))
+    }
+
+    /// The SVG map of both systems with the split parts coloured (none
+    /// when B is a list).
+    pub fn svg(&self, text: &crate::map::MismatchText) -> Option<String> {
+        let (b, ov) = self.polygons.as_ref()?;
+        Some(crate::map::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text).svg())
+    }
 }
 
 #[cfg(test)]

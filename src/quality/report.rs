@@ -229,9 +229,21 @@ impl Mismatch {
             .collect()
     }
 
-    /// The readable report for a terminal.
+    /// The readable report for a terminal: the header and summary, the
+    /// split units of every level (coarsest first), the units of A outside
+    /// B or inside up to noise, then the units of B and what composes them.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
+        self.text_header(&mut s);
+        for l in self.levels.iter().rev() {
+            self.text_split(&mut s, l);
+        }
+        self.text_base(&mut s);
+        self.text_b_units(&mut s);
+        s
+    }
+
+    fn text_header(&self, s: &mut String) {
         let _ = writeln!(
             s,
             "{} compared with {}\nnoise: parts under {} % of a unit or under {} m²\n",
@@ -243,81 +255,77 @@ impl Mismatch {
         for line in self.summary() {
             let _ = writeln!(s, "  {line}");
         }
-        for l in self.levels.iter().rev() {
-            let split: Vec<&UnitParts> = l.split().collect();
-            if split.is_empty() {
-                continue;
-            }
-            let _ = writeln!(s, "\nSplit {}:", l.title);
-            for u in split {
-                let people = l
-                    .people_total(&u.key)
-                    .map(|p| {
-                        format!(
-                            ", {} {}",
-                            thousands(p),
-                            self.people_column.as_deref().unwrap_or("")
-                        )
-                    })
-                    .unwrap_or_default();
+    }
+
+    /// People as a suffix for a text line: ", 1.234 E_E" (`format`
+    /// places value and column), nothing without statistics.
+    fn people_text(&self, people: Option<f64>, format: fn(&str, &str) -> String) -> String {
+        people
+            .map(|p| format(&thousands(p), self.people_column.as_deref().unwrap_or("")))
+            .unwrap_or_default()
+    }
+
+    /// The split units of one level, each with its real parts and slivers.
+    fn text_split(&self, s: &mut String, l: &LevelReport) {
+        let split: Vec<&UnitParts> = l.split().collect();
+        if split.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "\nSplit {}:", l.title);
+        for u in split {
+            let people = self.people_text(l.people_total(&u.key), |v, c| format!(", {v} {c}"));
+            let _ = writeln!(
+                s,
+                "  {} {} ({} m²{people})",
+                u.key,
+                u.name,
+                thousands(u.area)
+            );
+            for p in u.parts.iter().filter(|p| p.class != PartClass::Noise) {
+                let people = self.people_text(l.people_in(&u.key, &p.target), |v, c| {
+                    format!("  {v:>9} {c}")
+                });
                 let _ = writeln!(
                     s,
-                    "  {} {} ({} m²{people})",
-                    u.key,
-                    u.name,
-                    thousands(u.area)
+                    "    {:>6.2} %  {:>12} m²  {}{people}",
+                    p.share * 100.0,
+                    thousands(p.area),
+                    self.b_name(&p.target)
                 );
-                for p in u.parts.iter().filter(|p| p.class != PartClass::Noise) {
-                    let people = l
-                        .people_in(&u.key, &p.target)
-                        .map(|v| {
-                            format!(
-                                "  {:>9} {}",
-                                thousands(v),
-                                self.people_column.as_deref().unwrap_or("")
-                            )
-                        })
-                        .unwrap_or_default();
-                    let _ = writeln!(
-                        s,
-                        "    {:>6.2} %  {:>12} m²  {}{people}",
-                        p.share * 100.0,
-                        thousands(p.area),
-                        self.b_name(&p.target)
-                    );
-                }
-                let noise: Vec<&crate::overlay::Part> = u
-                    .parts
-                    .iter()
-                    .filter(|p| p.class == PartClass::Noise)
-                    .collect();
-                if !noise.is_empty() {
-                    let a: f64 = noise.iter().map(|p| p.area).sum();
-                    let _ = writeln!(
-                        s,
-                        "    + {} slivers ({} m², noise)",
-                        noise.len(),
-                        thousands(a)
-                    );
-                }
+            }
+            let noise: Vec<&crate::overlay::Part> = u
+                .parts
+                .iter()
+                .filter(|p| p.class == PartClass::Noise)
+                .collect();
+            if !noise.is_empty() {
+                let a: f64 = noise.iter().map(|p| p.area).sum();
+                let _ = writeln!(
+                    s,
+                    "    + {} slivers ({} m², noise)",
+                    noise.len(),
+                    thousands(a)
+                );
             }
         }
+    }
+
+    /// The units of A outside every unit of B, and how many lie inside one
+    /// up to noise.
+    fn text_base(&self, s: &mut String) {
         let base = &self.levels[0];
-        let outside: Vec<&UnitParts> = base
+        let outside: Vec<String> = base
             .units
             .iter()
             .filter(|u| u.status == UnitStatus::Outside)
+            .map(|u| format!("{} {}", u.key, u.name))
             .collect();
         if !outside.is_empty() {
-            let list: Vec<String> = outside
-                .iter()
-                .map(|u| format!("{} {}", u.key, u.name))
-                .collect();
             let _ = writeln!(
                 s,
                 "\n{} outside every unit of B: {}",
                 base.title,
-                crate::error::examples(&list, 10)
+                crate::error::examples(&outside, 10)
             );
         }
         let noise_units = base
@@ -333,29 +341,28 @@ impl Mismatch {
             "\n{noise_units} {} lie inside one unit up to digitising noise.",
             base.title
         );
-        // Units of B and what composes them.
+    }
+
+    /// Units of B and the units of A's coarsest level that compose them.
+    fn text_b_units(&self, s: &mut String) {
         let _ = writeln!(s, "\nUnits of {}:", short(&self.b_source));
         let coarse = self.levels.last().expect("at least one level");
         for (bk, (bn, barea)) in &self.b_units {
             let t = Some(bk.clone());
-            let mut members: Vec<String> = Vec::new();
-            for u in &coarse.units {
-                for p in &u.parts {
-                    if p.target == t && p.class != PartClass::Noise {
-                        members.push(format!(
-                            "{} {} ({:.1} %{})",
-                            u.key,
-                            u.name,
-                            p.share * 100.0,
-                            if p.class == PartClass::Split {
-                                ", split"
-                            } else {
-                                ""
-                            }
-                        ));
-                    }
-                }
-            }
+            let members: Vec<String> = coarse
+                .units
+                .iter()
+                .flat_map(|u| u.parts.iter().map(move |p| (u, p)))
+                .filter(|(_, p)| p.target == t && p.class != PartClass::Noise)
+                .map(|(u, p)| {
+                    let split = if p.class == PartClass::Split {
+                        ", split"
+                    } else {
+                        ""
+                    };
+                    format!("{} {} ({:.1} %{split})", u.key, u.name, p.share * 100.0)
+                })
+                .collect();
             let _ = writeln!(
                 s,
                 "  {bk} {bn} ({} m²): {}",
@@ -367,7 +374,6 @@ impl Mismatch {
                 }
             );
         }
-        s
     }
 
     /// One row per unit and part, at every level.

@@ -324,12 +324,28 @@ impl MapDoc {
         };
         let source_lines = wrap(&self.source, 150);
         let footer_h = 48.0 + 14.0 * source_lines.len() as f64;
-        let legend_h = self.legend_height();
-        let body_h = map_h.max(legend_h);
-        let total_w = map_w + LEGEND_W;
-        let total_h = HEADER_H + body_h + footer_h;
-        let id = &self.id;
+        let body_h = map_h.max(self.legend_height());
         let mut s = String::new();
+        self.svg_header(&mut s, map_w + LEGEND_W, HEADER_H + body_h + footer_h);
+        let _ = writeln!(s, r#"<g transform="translate(0,{HEADER_H})" class="map">"#);
+        self.svg_shapes(&mut s, &frame);
+        self.svg_labels(&mut s, &frame, map_w, map_h);
+        let _ = writeln!(s, "</g>");
+        self.legend_svg(&mut s, map_w + 10.0, HEADER_H);
+        svg_footer(
+            &mut s,
+            HEADER_H + body_h + 16.0,
+            map_w,
+            scale,
+            &source_lines,
+        );
+        let _ = writeln!(s, "</svg>");
+        s
+    }
+
+    /// The `<svg>` element, the hatch pattern, the title and subtitle.
+    fn svg_header(&self, s: &mut String, total_w: f64, total_h: f64) {
+        let id = &self.id;
         let _ = writeln!(
             s,
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w:.0} {total_h:.0}" width="{total_w:.0}" height="{total_h:.0}" font-family="{FONT_FAMILY}" role="img" aria-label="{}">"#,
@@ -356,7 +372,11 @@ impl MapDoc {
                 escape(&clip(&self.subtitle, 150))
             );
         }
-        let _ = writeln!(s, r#"<g transform="translate(0,{HEADER_H})" class="map">"#);
+    }
+
+    /// The shapes: filled, hatched or outlined, each with its tooltip.
+    fn svg_shapes(&self, s: &mut String, frame: &Frame) {
+        let id = &self.id;
         for sh in &self.shapes {
             let d = frame.path(&sh.geometry);
             let tip = if sh.tooltip.is_empty() {
@@ -385,7 +405,11 @@ impl MapDoc {
                 }
             }
         }
-        for (i, text, x, y) in place_labels(&self.labels, &frame, map_w, map_h) {
+    }
+
+    /// The labels that fit without overlapping, and the north arrow.
+    fn svg_labels(&self, s: &mut String, frame: &Frame, map_w: f64, map_h: f64) {
+        for (i, text, x, y) in place_labels(&self.labels, frame, map_w, map_h) {
             let l = &self.labels[i];
             let _ = writeln!(
                 s,
@@ -403,34 +427,6 @@ impl MapDoc {
             r##"<g class="north-arrow"><path d="M{nx},{ny} l-8,24 l8,-6 l8,6 Z" fill="#111"/><text x="{nx}" y="{:.0}" font-size="13" font-weight="bold" text-anchor="middle">N</text></g>"##,
             ny + 40.0
         );
-        let _ = writeln!(s, "</g>");
-        self.legend_svg(&mut s, map_w + 10.0, HEADER_H);
-        // Footer: scale bar and source line.
-        let fy = HEADER_H + body_h + 16.0;
-        let metres = nice_length(map_w * 0.25 / scale);
-        let px = metres * scale;
-        let label = if metres >= 1000.0 {
-            format!("{} km", metres / 1000.0)
-        } else {
-            format!("{metres} m")
-        };
-        let _ = writeln!(
-            s,
-            r##"<g class="scale-bar" transform="translate(10,{fy:.0})"><rect x="0" y="0" width="{:.1}" height="6" fill="#111"/><rect x="{:.1}" y="0" width="{:.1}" height="6" fill="white" stroke="#111" stroke-width="1"/><text x="0" y="20" font-size="12">0</text><text x="{px:.1}" y="20" font-size="12" text-anchor="middle">{label}</text></g>"##,
-            px / 2.0,
-            px / 2.0,
-            px / 2.0
-        );
-        for (i, line) in source_lines.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                r##"<text x="10" y="{:.0}" font-size="11" fill="#444" class="source">{}</text>"##,
-                fy + 40.0 + 14.0 * i as f64,
-                escape(line)
-            );
-        }
-        let _ = writeln!(s, "</svg>");
-        s
     }
 
     fn legend_height(&self) -> f64 {
@@ -595,6 +591,33 @@ fn name_of(id: &str, name: &str) -> String {
         id.to_string()
     } else {
         format!("{id} {name}")
+    }
+}
+
+/// The footer of a map at height `fy`: a scale bar a quarter of the map
+/// wide (rounded to a nice length) and the source lines.
+fn svg_footer(s: &mut String, fy: f64, map_w: f64, scale: f64, source_lines: &[String]) {
+    let metres = nice_length(map_w * 0.25 / scale);
+    let px = metres * scale;
+    let label = if metres >= 1000.0 {
+        format!("{} km", metres / 1000.0)
+    } else {
+        format!("{metres} m")
+    };
+    let _ = writeln!(
+        s,
+        r##"<g class="scale-bar" transform="translate(10,{fy:.0})"><rect x="0" y="0" width="{:.1}" height="6" fill="#111"/><rect x="{:.1}" y="0" width="{:.1}" height="6" fill="white" stroke="#111" stroke-width="1"/><text x="0" y="20" font-size="12">0</text><text x="{px:.1}" y="20" font-size="12" text-anchor="middle">{label}</text></g>"##,
+        px / 2.0,
+        px / 2.0,
+        px / 2.0
+    );
+    for (i, line) in source_lines.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r##"<text x="10" y="{:.0}" font-size="11" fill="#444" class="source">{}</text>"##,
+            fy + 40.0 + 14.0 * i as f64,
+            escape(line)
+        );
     }
 }
 

@@ -958,6 +958,70 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         "name",
     )?;
 
+    let file_crs = layer_crs(name, &raw, opts)?;
+    let transformer = Transformer::new(file_crs, opts.work_crs);
+    check_fixes(name, &raw.features, &id_field, opts)?;
+    let lor_ids = ids_look_like_lor_keys(
+        raw.features
+            .iter()
+            .map(|(props, _)| props.get(&id_field).map(String::as_str).unwrap_or_default()),
+    );
+    let reading = Reading {
+        name,
+        opts,
+        id_field: &id_field,
+        name_field: name_field.as_deref(),
+        file_crs,
+        transformer: &transformer,
+        lor_ids,
+    };
+    let mut features = Vec::with_capacity(raw.features.len());
+    let mut repaired = Vec::new();
+    for (i, (props, geom)) in raw.features.into_iter().enumerate() {
+        features.push(reading.feature(i + 1, &props, geom, &mut repaired)?);
+    }
+    if !raw.closed.is_empty() {
+        warnings.push(
+                crate::error::WarningCode::UnclosedRing,
+            format!(
+                "{name}: {} features had unclosed rings, closed by repeating the first position: features {}",
+                raw.closed.len(),
+                examples(&raw.closed, 5)
+            ),
+        );
+    }
+    if !repaired.is_empty() {
+        warnings.push(
+                crate::error::WarningCode::InvalidGeometry,
+            format!(
+                "{name}: {} features had invalid polygons (self-intersections or overlapping parts), repaired by resolving them under the non-zero rule: {}",
+                repaired.len(),
+                examples(&repaired, 5)
+            ),
+        );
+    }
+    let suggestions = apply_orphan_fixes(name, &mut features, opts, &mut warnings);
+    drop_duplicates(name, &mut features, opts, &suggestions, &mut warnings);
+    Ok((
+        Layer {
+            source: name.to_string(),
+            file_crs,
+            crs: opts.work_crs,
+            id_field: if id_field.starts_with('\u{0}') {
+                "id".into()
+            } else {
+                id_field
+            },
+            features,
+        },
+        warnings,
+    ))
+}
+
+/// The CRS of a layer's coordinates: the declared one if the coordinates
+/// fit it, WGS84 for GeoJSON without one (RFC 7946); otherwise an error
+/// that names what they look like.
+fn layer_crs(name: &str, raw: &RawLayer, opts: &LayerOptions) -> Result<Crs> {
     // Which CRS are the coordinates in?
     let first = raw
         .features
@@ -965,7 +1029,7 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         .find_map(|(_, g)| g.as_ref().ok())
         .and_then(|g| g.0.first())
         .map(|p| p.exterior().0[0]);
-    let file_crs = match raw.crs {
+    Ok(match raw.crs {
         Some(c) => {
             if let Some(p) = first {
                 if !c.plausible(p) {
@@ -1017,23 +1081,37 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
                 _ => Crs::Wgs84,
             }
         }
-    };
-    let transformer = Transformer::new(file_crs, opts.work_crs);
+    })
+}
 
-    check_fixes(name, &raw.features, &id_field, opts)?;
-    let lor_ids = ids_look_like_lor_keys(
-        raw.features
-            .iter()
-            .map(|(props, _)| props.get(&id_field).map(String::as_str).unwrap_or_default()),
-    );
-    let mut features = Vec::with_capacity(raw.features.len());
-    let mut repaired = Vec::new();
-    for (i, (props, geom)) in raw.features.into_iter().enumerate() {
-        let number = i + 1;
-        let stored = props.get(&id_field).cloned().unwrap_or_default();
-        let raw_id = match opts.fix_ids.iter().find(|(n, _)| *n == number) {
+/// What every feature of a layer is read with.
+struct Reading<'a> {
+    name: &'a str,
+    opts: &'a LayerOptions,
+    id_field: &'a str,
+    name_field: Option<&'a str>,
+    file_crs: Crs,
+    transformer: &'a Transformer,
+    /// The ids are LOR keys (normalised).
+    lor_ids: bool,
+}
+
+impl Reading<'_> {
+    /// One feature: its id (corrected by the fix options), its polygons
+    /// validated, transformed and, where rings cross, repaired (noted in
+    /// `repaired`), its area and bounding box.
+    fn feature(
+        &self,
+        number: usize,
+        props: &BTreeMap<String, String>,
+        geom: Result<MultiPolygon<f64>, String>,
+        repaired: &mut Vec<String>,
+    ) -> Result<Feature> {
+        let stored = props.get(self.id_field).cloned().unwrap_or_default();
+        let raw_id = match self.opts.fix_ids.iter().find(|(n, _)| *n == number) {
             Some((_, fixed)) => fixed.clone(),
-            None => match opts
+            None => match self
+                .opts
                 .fix_keys
                 .iter()
                 .find(|(wrong, _)| same_id(wrong, &stored))
@@ -1042,20 +1120,26 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
                 None => stored,
             },
         };
-        let field_label = if id_field.starts_with('\u{0}') {
+        let field_label = if self.id_field.starts_with('\u{0}') {
             "id".to_string()
         } else {
-            id_field.clone()
+            self.id_field.to_string()
         };
         if raw_id.is_empty() {
             return Err(input_error(format!(
-                "{name}, feature {number}: no id (property '{field_label}' is missing or empty)"
+                "{}, feature {number}: no id (property '{field_label}' is missing or empty)",
+                self.name
             )));
         }
         let mut geometry = geom
-            .and_then(|g| validate_polygons(&g, file_crs).map(|_| g))
-            .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
-        let id = if lor_ids {
+            .and_then(|g| validate_polygons(&g, self.file_crs).map(|_| g))
+            .map_err(|why| {
+                input_error(format!(
+                    "{}, feature {number} (id {raw_id}): {why}",
+                    self.name
+                ))
+            })?;
+        let id = if self.lor_ids {
             match normalize_key(&raw_id) {
                 Ok((_, k)) => k,
                 Err(_) => raw_id.clone(),
@@ -1063,7 +1147,7 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         } else {
             raw_id.clone()
         };
-        transformer.multipolygon(&mut geometry)?;
+        self.transformer.multipolygon(&mut geometry)?;
         if rings_cross(&geometry) {
             // Self-intersecting rings, or parts that overlap: resolved by uniting the
             // polygon with itself under the non-zero fill rule (what
@@ -1083,52 +1167,45 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         let area = geometry.unsigned_area();
         let Some(bbox) = geometry.bounding_rect() else {
             return Err(input_error(format!(
-                "{name}, feature {number} (id {raw_id}): an empty geometry"
+                "{}, feature {number} (id {raw_id}): an empty geometry",
+                self.name
             )));
         };
         if area <= 0.0 {
             return Err(input_error(format!(
-                "{name}, feature {number} (id {raw_id}): the polygon has no area"
+                "{}, feature {number} (id {raw_id}): the polygon has no area",
+                self.name
             )));
         }
-        let fname = name_field
-            .as_ref()
+        let fname = self
+            .name_field
             .and_then(|f| props.get(f))
             .cloned()
             .unwrap_or_default();
-        features.push(Feature {
+        Ok(Feature {
             id,
             name: fname,
             number,
             geometry,
             bbox,
             area,
-        });
+        })
     }
-    if !raw.closed.is_empty() {
-        warnings.push(
-                crate::error::WarningCode::UnclosedRing,
-            format!(
-                "{name}: {} features had unclosed rings, closed by repeating the first position: features {}",
-                raw.closed.len(),
-                examples(&raw.closed, 5)
-            ),
-        );
-    }
-    if !repaired.is_empty() {
-        warnings.push(
-                crate::error::WarningCode::InvalidGeometry,
-            format!(
-                "{name}: {} features had invalid polygons (self-intersections or overlapping parts), repaired by resolving them under the non-zero rule: {}",
-                repaired.len(),
-                examples(&repaired, 5)
-            ),
-        );
-    }
+}
+
+/// Orphans of a duplicate id that are, by name and area, a unit of the
+/// built-in catalogue without a polygon: corrected with the fix-id flag's
+/// `auto`, otherwise returned as suggestions for the duplicate-id warning.
+fn apply_orphan_fixes(
+    name: &str,
+    features: &mut [Feature],
+    opts: &LayerOptions,
+    warnings: &mut Warnings,
+) -> Vec<String> {
     // Orphans of a duplicate id that are, by name and area, a unit of the
     // built-in catalogue without a polygon: corrected with `--fix-id auto`,
     // otherwise named with the flag that corrects them.
-    let orphans = orphan_fixes(&features);
+    let orphans = orphan_fixes(features);
     // What each remaining orphan is, for the duplicate-id warning.
     let mut suggestions: Vec<String> = Vec::new();
     for o in &orphans {
@@ -1150,10 +1227,23 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             ));
         }
     }
+    suggestions
+}
+
+/// Duplicate ids: which feature would be right? Both are left out and
+/// reported (with the orphan `suggestions`); the units then count as
+/// having no geometry.
+fn drop_duplicates(
+    name: &str,
+    features: &mut Vec<Feature>,
+    opts: &LayerOptions,
+    suggestions: &[String],
+    warnings: &mut Warnings,
+) {
     // Duplicate ids: which feature would be right? Both are left out and
     // reported; the units then count as having no geometry.
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for f in &features {
+    for f in features.iter() {
         by_id.entry(f.id.as_str()).or_default().push(f.number);
     }
     let dups: Vec<(String, Vec<usize>)> = by_id
@@ -1197,20 +1287,6 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             dups.into_iter().map(|(k, _)| k).collect();
         features.retain(|f| !dup_ids.contains(&f.id));
     }
-    Ok((
-        Layer {
-            source: name.to_string(),
-            file_crs,
-            crs: opts.work_crs,
-            id_field: if id_field.starts_with('\u{0}') {
-                "id".into()
-            } else {
-                id_field
-            },
-            features,
-        },
-        warnings,
-    ))
 }
 
 #[cfg(test)]
