@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{quality_error, usage_error, Warnings};
-use lor::geometry::{read_layer, Layer};
+use lor::geometry::{read_layer_in, read_two_layers, Layer};
 use lor::key::Level;
 use lor::map::{mismatch_map, pieces_geojson, source_line, MismatchText};
 use lor::output::write_all_atomic;
@@ -139,7 +139,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let b_opts = args.b_layer.options();
 
     let mut warnings = Warnings::default();
-    let (mut a, w) = read_layer(&args.a, &a_opts)?;
+    // Both polygon layers are read at once; units outside --bezirk are
+    // passed over before they are checked and projected.
+    let keep = args.bezirk.as_ref().map(|b| b.code());
+    let b_is_list = lor::weights::is_list_path(&args.b);
+    let (a_read, mut b_read) = if b_is_list {
+        (read_layer_in(&args.a, &a_opts, keep), None)
+    } else {
+        let (x, y) = read_two_layers((&args.a, &a_opts, keep), (&args.b, &b_opts, keep));
+        (x, Some(y))
+    };
+    let (mut a, w) = a_read?;
     warnings.extend(w);
     if let Some(bz) = &args.bezirk {
         bz.filter_layer(&mut a);
@@ -163,7 +173,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         Option<Overlay>,
         Option<Layer>,
     );
-    let (units, b_units, ov, b_layer): Compared = if lor::weights::is_list_path(&args.b) {
+    let (units, b_units, ov, b_layer): Compared = if b_is_list {
         let (mut list, w) = read_list(&args.b, "b")?;
         warnings.extend(w);
         if let Some(bz) = &args.bezirk {
@@ -172,7 +182,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let (units, b_units) = lor::mismatch::list_parts(&a, &list, &tol);
         (units, b_units, None, None)
     } else {
-        let (mut b, w) = read_layer(&args.b, &b_opts)?;
+        let (mut b, w) = b_read.take().expect("read with A")?;
         warnings.extend(w);
         if let Some(bz) = &args.bezirk {
             bz.filter_layer(&mut b);

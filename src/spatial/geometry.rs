@@ -217,6 +217,19 @@ impl FixId {
 /// `path` may also be a short name of the bundled geometry (`lor2006:plr`,
 /// `bezirke`, …, see [`crate::catalogue::SHORT_NAMES`]).
 pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    read_layer_in(path, opts, None)
+}
+
+/// Read a polygon layer, keeping only the units whose LOR key starts with
+/// `keep` (a Bezirk, e.g. `04`) when all ids are LOR keys of one level:
+/// the other units are neither validated nor projected (warnings about
+/// duplicate ids still cover the whole file). Ids that are not LOR keys
+/// are kept whole, as [`crate::scope::Bezirk::filter_layer`] does.
+pub fn read_layer_in(
+    path: &Path,
+    opts: &LayerOptions,
+    keep: Option<&str>,
+) -> Result<(Layer, Warnings)> {
     let resolved = crate::catalogue::resolve_layer_path(path)?;
     // Messages name a short name as given, not the folder it resolved to.
     let name = path.display().to_string();
@@ -247,7 +260,25 @@ pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)>
             )))
         }
     };
-    finish_layer(&name, raw, opts)
+    finish_layer(&name, raw, opts, keep)
+}
+
+/// Read two layers at once, the second on another thread (each with its
+/// `keep` prefix as in [`read_layer_in`]). Both results are returned, so the
+/// caller reports errors in the order of its arguments.
+#[allow(clippy::type_complexity)]
+pub fn read_two_layers(
+    a: (&Path, &LayerOptions, Option<&str>),
+    b: (&Path, &LayerOptions, Option<&str>),
+) -> (Result<(Layer, Warnings)>, Result<(Layer, Warnings)>) {
+    std::thread::scope(|s| {
+        let other = s.spawn(|| read_layer_in(b.0, b.1, b.2));
+        let first = read_layer_in(a.0, a.1, a.2);
+        let second = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, second)
+    })
 }
 
 /// A feature as read: its properties as text, and its geometry or why it has none.
@@ -266,7 +297,7 @@ struct RawLayer {
 /// Read GeoJSON text (a FeatureCollection of Polygon/MultiPolygon features).
 pub fn read_geojson_str(name: &str, text: &str, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
     let raw = parse_geojson(name, text, opts)?;
-    finish_layer(name, raw, opts)
+    finish_layer(name, raw, opts, None)
 }
 
 fn json_text(v: &Json) -> Option<String> {
@@ -631,10 +662,11 @@ pub fn validate_polygons(mp: &MultiPolygon<f64>, crs: Crs) -> Result<(), String>
     Ok(())
 }
 
-/// Do any two non-adjacent edges of the polygon's rings meet? An R-tree
-/// over the edges keeps this O(n log n) for ordinary polygons, where a full
-/// validity check is quadratic (and dominated the run time on Berlin's PLR).
-/// Long diagonal edges (a star) can make almost all envelopes overlap: after
+/// Do any two non-adjacent edges of the polygon's rings meet? Edges sorted
+/// by x and compared only with those overlapping their x-range keep this
+/// O(n log n) for ordinary polygons (one sort, no tree to build), where a
+/// full validity check is quadratic. Long diagonal edges (a star) can make
+/// almost all x-ranges overlap: after
 /// 64 candidate pairs per edge a sweep line (Shamos–Hoey, O(n log n) tests
 /// whatever the shape) decides instead.
 pub fn rings_cross(mp: &MultiPolygon<f64>) -> bool {
@@ -767,46 +799,60 @@ fn rings_cross_sweep(mp: &MultiPolygon<f64>) -> bool {
     false
 }
 
-/// The R-tree test; `None` when the envelopes overlap too much to tell quickly.
+/// The quick test: the edges sorted by their left end, each tested against
+/// the edges that start before its right end and overlap it in height
+/// (sort and sweep; for ordinary rings only a few edges span any x). `None`
+/// when the x-ranges overlap too much to tell quickly (a star).
 fn rings_cross_rtree(mp: &MultiPolygon<f64>) -> Option<bool> {
     use geo::{Intersects, Line};
-    use rstar::primitives::GeomWithData;
-    use rstar::{RTree, RTreeObject};
-    // (ring number, position in ring, ring length) per edge.
-    let mut edges: Vec<GeomWithData<Line<f64>, (usize, usize, usize)>> = Vec::new();
+    // (edge, min x, max x, min y, max y, (ring number, position, ring length)).
+    type Edge = (Line<f64>, [f64; 4], (usize, usize, usize));
+    let mut edges: Vec<Edge> = Vec::new();
     let mut ring_no = 0;
     for p in &mp.0 {
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             let n = ring.0.len().saturating_sub(1);
             for (i, l) in ring.lines().enumerate() {
                 if l.start != l.end {
-                    edges.push(GeomWithData::new(l, (ring_no, i, n)));
+                    let b = [
+                        l.start.x.min(l.end.x),
+                        l.start.x.max(l.end.x),
+                        l.start.y.min(l.end.y),
+                        l.start.y.max(l.end.y),
+                    ];
+                    edges.push((l, b, (ring_no, i, n)));
                 }
             }
             ring_no += 1;
         }
     }
-    let tree = RTree::bulk_load(edges.clone());
+    edges.sort_unstable_by(|x, y| x.1[0].total_cmp(&y.1[0]));
     let mut budget = 64 * edges.len() + 1024;
-    for e in &edges {
-        let (r, i, n) = e.data;
-        for o in tree.locate_in_envelope_intersecting(&e.envelope()) {
+    for (k, (a, ba, da)) in edges.iter().enumerate() {
+        for (b, bb, db) in &edges[k + 1..] {
+            if bb[0] > ba[1] {
+                break;
+            }
             budget = budget.checked_sub(1)?;
-            let (r2, j, _) = o.data;
-            if (r2, j) <= (r, i) {
+            if bb[3] < ba[2] || bb[2] > ba[3] {
                 continue;
             }
+            let ((r, i, n), (r2, j, _), a, b) = if (da.0, da.1) <= (db.0, db.1) {
+                (*da, *db, a, b)
+            } else {
+                (*db, *da, b, a)
+            };
             let adjacent = r == r2 && (j == i + 1 || (i == 0 && j + 1 == n));
             if adjacent {
                 // Neighbouring edges share a vertex; they cross only if they overlap.
-                let (a, b) = (e.geom(), o.geom());
-                let back = geo::Line::new(a.end, a.start);
-                if geo::Intersects::intersects(&back, b) && collinear_overlap(a, b) {
+                let (x, y) = if j == i + 1 { (a, b) } else { (b, a) };
+                let back = Line::new(x.end, x.start);
+                if back.intersects(y) && collinear_overlap(x, y) {
                     return Some(true);
                 }
                 continue;
             }
-            if e.geom().intersects(o.geom()) {
+            if a.intersects(b) {
                 return Some(true);
             }
         }
@@ -928,7 +974,12 @@ fn check_fixes(
     Ok(())
 }
 
-fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+fn finish_layer(
+    name: &str,
+    raw: RawLayer,
+    opts: &LayerOptions,
+    keep: Option<&str>,
+) -> Result<(Layer, Warnings)> {
     let mut warnings = Warnings::default();
     if raw.features.is_empty() {
         return Err(input_error(format!("{name}: the layer has no features")));
@@ -1026,9 +1077,10 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             .iter()
             .map(|(props, _)| props.get(&id_field).map(String::as_str).unwrap_or_default()),
     );
-    let mut features = Vec::with_capacity(raw.features.len());
-    let mut repaired = Vec::new();
-    for (i, (props, geom)) in raw.features.into_iter().enumerate() {
+    // Ids first (as corrected and normalised), so that units outside `keep`
+    // can be passed over before the geometry work.
+    let mut ids: Vec<(String, String)> = Vec::with_capacity(raw.features.len());
+    for (i, (props, _)) in raw.features.iter().enumerate() {
         let number = i + 1;
         let stored = props.get(&id_field).cloned().unwrap_or_default();
         let raw_id = match opts.fix_ids.iter().find(|(n, _)| *n == number) {
@@ -1052,9 +1104,6 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
                 "{name}, feature {number}: no id (property '{field_label}' is missing or empty)"
             )));
         }
-        let mut geometry = geom
-            .and_then(|g| validate_polygons(&g, file_crs).map(|_| g))
-            .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
         let id = if lor_ids {
             match normalize_key(&raw_id) {
                 Ok((_, k)) => k,
@@ -1063,6 +1112,42 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         } else {
             raw_id.clone()
         };
+        ids.push((raw_id, id));
+    }
+    let keep = keep.filter(|_| one_lor_level(ids.iter().map(|(_, id)| id.as_str())));
+    // Units of a duplicate id are read whole wherever they lie: the warning
+    // names their areas, and one may be an orphan of a unit inside `keep`.
+    let wanted: Vec<bool> = match keep {
+        None => vec![true; ids.len()],
+        Some(prefix) => {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (_, id) in &ids {
+                *seen.entry(id.as_str()).or_default() += 1;
+            }
+            ids.iter()
+                .map(|(_, id)| id.starts_with(prefix) || seen[id.as_str()] > 1)
+                .collect()
+        }
+    };
+    let mut features = Vec::with_capacity(raw.features.len());
+    let mut repaired = Vec::new();
+    for (i, ((props, geom), (raw_id, id))) in raw.features.into_iter().zip(ids).enumerate() {
+        let number = i + 1;
+        if !wanted[i] {
+            // Left out below; a placeholder keeps features[number - 1].
+            features.push(Feature {
+                id,
+                name: String::new(),
+                number,
+                geometry: MultiPolygon::new(vec![]),
+                bbox: Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 }),
+                area: 0.0,
+            });
+            continue;
+        }
+        let mut geometry = geom
+            .and_then(|g| validate_polygons(&g, file_crs).map(|_| g))
+            .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
         transformer.multipolygon(&mut geometry)?;
         if rings_cross(&geometry) {
             // Self-intersecting rings, or parts that overlap: resolved by uniting the
@@ -1196,6 +1281,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         let dup_ids: std::collections::BTreeSet<String> =
             dups.into_iter().map(|(k, _)| k).collect();
         features.retain(|f| !dup_ids.contains(&f.id));
+    }
+    if let Some(prefix) = keep {
+        features.retain(|f| f.id.starts_with(prefix));
     }
     Ok((
         Layer {
@@ -1379,6 +1467,23 @@ pub struct OrphanFix {
 /// Relative difference of areas that still counts as the same unit
 /// (areas differ slightly between projections and publications).
 const ORPHAN_AREA_TOLERANCE: f64 = 0.01;
+
+/// Are all ids LOR keys (digits only) of one level?
+fn one_lor_level<'a>(ids: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut level = None;
+    for id in ids {
+        let Some(l) =
+            Level::from_digits(id.len()).filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            return false;
+        };
+        if level.is_some_and(|x| x != l) {
+            return false;
+        }
+        level = Some(l);
+    }
+    level.is_some()
+}
 
 /// Find orphaned features: of a duplicate id, a feature whose name and area
 /// match exactly one catalogue unit of the layer's level that has no
