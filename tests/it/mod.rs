@@ -16,6 +16,7 @@ mod output_safety;
 mod overlay_clip;
 mod points;
 mod properties;
+mod read_layers;
 mod readme;
 mod series;
 mod tables;
