@@ -826,7 +826,14 @@ fn rings_cross_rtree(mp: &MultiPolygon<f64>) -> Option<bool> {
             ring_no += 1;
         }
     }
-    edges.sort_unstable_by(|x, y| x.1[0].total_cmp(&y.1[0]));
+    // Sorted through (left end, index) pairs: cheaper to move than edges.
+    let mut order: Vec<(f64, u32)> = edges
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.1[0], k as u32))
+        .collect();
+    order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let edges: Vec<Edge> = order.iter().map(|&(_, k)| edges[k as usize]).collect();
     let mut budget = 64 * edges.len() + 1024;
     for (k, (a, ba, da)) in edges.iter().enumerate() {
         for (b, bb, db) in &edges[k + 1..] {

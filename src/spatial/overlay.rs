@@ -120,11 +120,24 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
         .unwrap_or(1)
         .min(8);
     let mut pieces = if threads > 1 && pairs.len() > 64 {
-        let size = pairs.len().div_ceil(threads);
+        // Pairs differ in cost: each thread takes the next batch of 16
+        // when it is done, so no core waits for the other.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let batches: Vec<&[(usize, usize)]> = pairs.chunks(16).collect();
         std::thread::scope(|s| {
-            let handles: Vec<_> = pairs
-                .chunks(size)
-                .map(|c| s.spawn(move || work(c)))
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(batch) = batches.get(k) else {
+                                break out;
+                            };
+                            out.extend(work(batch));
+                        }
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
