@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use geo::{Coord, LineString};
-use lor::geometry::{read_layer, Layer, LayerOptions};
+use lor::geometry::{read_layer, read_two_layers, Layer, LayerOptions};
 use lor::key::Level;
 use lor::overlay::{overlay, unit_parts, Tolerance};
 use lor::report::{Mismatch, MismatchInput};
@@ -44,18 +44,15 @@ fn bench(c: &mut Criterion) {
         };
         g.bench_function(name, |b| {
             b.iter(|| {
-                let (mut a, _) = read_layer(
-                    &root.join("lor-2006/plr.geojson.gz"),
-                    &LayerOptions::default(),
-                )
-                .unwrap();
-                let (mut bl, _) = read_layer(
-                    &root.join("lor-2021/pgr.geojson.gz"),
-                    &LayerOptions::default(),
-                )
-                .unwrap();
-                a.filter_prefix(bezirk);
-                bl.filter_prefix(bezirk);
+                // As `lor mismatch` reads: both layers at once, units
+                // outside the Bezirk passed over before checks and projection.
+                let keep = (!bezirk.is_empty()).then_some(bezirk);
+                let opts = LayerOptions::default();
+                let (a, bl) = read_two_layers(
+                    (&root.join("lor-2006/plr.geojson.gz"), &opts, keep),
+                    (&root.join("lor-2021/pgr.geojson.gz"), &opts, keep),
+                );
+                let (a, bl) = (a.unwrap().0, bl.unwrap().0);
                 let tol = Tolerance::default();
                 let ov = overlay(&a, &bl, false);
                 let units = unit_parts(&ov, &a, &bl, &tol);

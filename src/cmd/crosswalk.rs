@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::Warnings;
-use lor::geometry::read_layer;
+use lor::geometry::read_two_layers;
 use lor::output::write_atomic;
 
 use super::args::{FromLayer, ToLayer};
@@ -50,9 +50,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
     let mut warnings = Warnings::default();
     let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
-    let (from, w) = read_layer(&args.from, &from_opts)?;
+    let (from, to) = read_two_layers((&args.from, &from_opts, None), (&args.to, &to_opts, None));
+    let (from, w) = from?;
     warnings.extend(w);
-    let (to, w) = read_layer(&args.to, &to_opts)?;
+    let (to, w) = to?;
     warnings.extend(w);
     lor::mismatch::check_overlap((&from, &from_opts), (&to, &to_opts))?;
     let level = to

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::aggregate::{aggregate, name_units};
 use lor::error::{examples, usage_error, Warnings};
-use lor::geometry::read_layer;
+use lor::geometry::read_two_layers;
 use lor::key::Level;
 use lor::names::Names;
 use lor::rules::plan_table;
@@ -111,9 +111,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     // The weight table: built from polygons, or read and chained.
     let mut chain: Option<WeightTable> = None;
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
-        let (fl, w) = read_layer(from, &from_opts)?;
+        let (fl, tl) = read_two_layers((from, &from_opts, None), (to, &to_opts, None));
+        let (fl, w) = fl?;
         warnings.extend(w);
-        let (tl, w) = read_layer(to, &to_opts)?;
+        let (tl, w) = tl?;
         warnings.extend(w);
         lor::mismatch::check_overlap((&fl, &from_opts), (&tl, &to_opts))?;
         let level = tl

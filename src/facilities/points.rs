@@ -490,18 +490,38 @@ pub fn tally_points(
             .sum
             .iter()
             .map(|s| {
-                pick(&headers, Some(s), &[], &format!("{} column", opts.flags.sum), &source).map(|o| o.expect("given"))
+                pick(
+                    &headers,
+                    Some(s),
+                    &[],
+                    &format!("{} column", opts.flags.sum),
+                    &source,
+                )
+                .map(|o| o.expect("given"))
             })
             .collect::<Result<_>>()?;
         let by_idx = opts
             .by
             .as_deref()
             .map(|b| {
-                pick(&headers, Some(b), &[], &format!("{} column", opts.flags.by), &source).map(|o| o.expect("given"))
+                pick(
+                    &headers,
+                    Some(b),
+                    &[],
+                    &format!("{} column", opts.flags.by),
+                    &source,
+                )
+                .map(|o| o.expect("given"))
             })
             .transpose()?;
         let id_idx = match &opts.id_field {
-            Some(f) => pick(&headers, Some(f), &[], &format!("{} column", opts.flags.id_field), &source)?,
+            Some(f) => pick(
+                &headers,
+                Some(f),
+                &[],
+                &format!("{} column", opts.flags.id_field),
+                &source,
+            )?,
             None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
         };
         // The CRS from the first point's coordinates, and a note when guessed.
@@ -792,8 +812,12 @@ fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
         .map(str::to_string);
     Ok(match (opts.crs, &declared) {
         (Some(c), _) => c,
-        (None, Some(d)) => Crs::parse(d)
-            .ok_or_else(|| input_error(format!("{source}: unknown CRS '{d}' (give {})", opts.flags.crs)))?,
+        (None, Some(d)) => Crs::parse(d).ok_or_else(|| {
+            input_error(format!(
+                "{source}: unknown CRS '{d}' (give {})",
+                opts.flags.crs
+            ))
+        })?,
         (None, None) => Crs::Wgs84,
     })
 }

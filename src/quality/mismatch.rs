@@ -198,8 +198,27 @@ pub struct Compared {
 /// unit of A, count the people affected and build the report.
 pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
     let mut warnings = Warnings::default();
-    let a = read_a(c, &mut warnings)?;
-    let (units, b_units, polygons) = if crate::weights::is_list_path(c.b) {
+    // Both polygon layers are read at once; units outside the Bezirk are
+    // passed over before they are checked and projected.
+    let keep = c.bezirk.map(|b| b.code());
+    let b_is_list = crate::weights::is_list_path(c.b);
+    let (a_read, b_read) = if b_is_list {
+        (crate::geometry::read_layer_in(c.a, c.a_options, keep), None)
+    } else {
+        let (a, b) =
+            crate::geometry::read_two_layers((c.a, c.a_options, keep), (c.b, c.b_options, keep));
+        (a, Some(b))
+    };
+    let a = read_a(c, a_read, &mut warnings)?;
+    let (units, b_units, polygons) = if let Some(b_read) = b_read {
+        let (b, ov, units) = overlay_b(c, &a, b_read, &mut warnings)?;
+        let b_units = b
+            .features
+            .iter()
+            .map(|f| (f.id.clone(), (f.name.clone(), f.area)))
+            .collect();
+        (units, b_units, Some((b, ov)))
+    } else {
         let (mut list, w) = crate::weights::read_list(c.b, "b")?;
         warnings.extend(w);
         if let Some(bz) = c.bezirk {
@@ -207,14 +226,6 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
         }
         let (units, b_units) = list_parts(&a, &list, &c.tol);
         (units, b_units, None)
-    } else {
-        let (b, ov, units) = overlay_b(c, &a, &mut warnings)?;
-        let b_units = b
-            .features
-            .iter()
-            .map(|f| (f.id.clone(), (f.name.clone(), f.area)))
-            .collect();
-        (units, b_units, Some((b, ov)))
     };
     let (people, no_geometry) = match c.stats {
         Some((path, read, column)) => {
@@ -258,8 +269,12 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
 }
 
 /// Layer A, cut to the Bezirk; an error when no unit is left.
-fn read_a(c: &Comparison<'_>, warnings: &mut Warnings) -> Result<Layer> {
-    let (mut a, w) = crate::geometry::read_layer(c.a, c.a_options)?;
+fn read_a(
+    c: &Comparison<'_>,
+    read: Result<(Layer, Warnings)>,
+    warnings: &mut Warnings,
+) -> Result<Layer> {
+    let (mut a, w) = read?;
     warnings.extend(w);
     if let Some(bz) = c.bezirk {
         bz.filter_layer(&mut a);
@@ -280,9 +295,10 @@ fn read_a(c: &Comparison<'_>, warnings: &mut Warnings) -> Result<Layer> {
 fn overlay_b(
     c: &Comparison<'_>,
     a: &Layer,
+    read: Result<(Layer, Warnings)>,
     warnings: &mut Warnings,
 ) -> Result<(Layer, Overlay, Vec<UnitParts>)> {
-    let (mut b, w) = crate::geometry::read_layer(c.b, c.b_options)?;
+    let (mut b, w) = read?;
     warnings.extend(w);
     if let Some(bz) = c.bezirk {
         bz.filter_layer(&mut b);

@@ -217,6 +217,19 @@ impl FixId {
 /// `path` may also be a short name of the bundled geometry (`lor2006:plr`,
 /// `bezirke`, …, see [`crate::catalogue::SHORT_NAMES`]).
 pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+    read_layer_in(path, opts, None)
+}
+
+/// Read a polygon layer, keeping only the units whose LOR key starts with
+/// `keep` (a Bezirk, e.g. `04`) when all ids are LOR keys of one level:
+/// the other units are neither validated nor projected (warnings about
+/// duplicate ids still cover the whole file). Ids that are not LOR keys
+/// are kept whole, as [`crate::scope::Bezirk::filter_layer`] does.
+pub fn read_layer_in(
+    path: &Path,
+    opts: &LayerOptions,
+    keep: Option<&str>,
+) -> Result<(Layer, Warnings)> {
     let resolved = crate::catalogue::resolve_layer_path(path)?;
     // Messages name a short name as given, not the folder it resolved to.
     let name = path.display().to_string();
@@ -247,7 +260,25 @@ pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)>
             )))
         }
     };
-    finish_layer(&name, raw, opts)
+    finish_layer(&name, raw, opts, keep)
+}
+
+/// Read two layers at once, the second on another thread (each with its
+/// `keep` prefix as in [`read_layer_in`]). Both results are returned, so the
+/// caller reports errors in the order of its arguments.
+#[allow(clippy::type_complexity)]
+pub fn read_two_layers(
+    a: (&Path, &LayerOptions, Option<&str>),
+    b: (&Path, &LayerOptions, Option<&str>),
+) -> (Result<(Layer, Warnings)>, Result<(Layer, Warnings)>) {
+    std::thread::scope(|s| {
+        let other = s.spawn(|| read_layer_in(b.0, b.1, b.2));
+        let first = read_layer_in(a.0, a.1, a.2);
+        let second = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, second)
+    })
 }
 
 /// A feature as read: its properties as text, and its geometry or why it has none.
@@ -266,7 +297,7 @@ struct RawLayer {
 /// Read GeoJSON text (a FeatureCollection of Polygon/MultiPolygon features).
 pub fn read_geojson_str(name: &str, text: &str, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
     let raw = parse_geojson(name, text, opts)?;
-    finish_layer(name, raw, opts)
+    finish_layer(name, raw, opts, None)
 }
 
 fn json_text(v: &Json) -> Option<String> {
@@ -631,10 +662,11 @@ pub fn validate_polygons(mp: &MultiPolygon<f64>, crs: Crs) -> Result<(), String>
     Ok(())
 }
 
-/// Do any two non-adjacent edges of the polygon's rings meet? An R-tree
-/// over the edges keeps this O(n log n) for ordinary polygons, where a full
-/// validity check is quadratic (and dominated the run time on Berlin's PLR).
-/// Long diagonal edges (a star) can make almost all envelopes overlap: after
+/// Do any two non-adjacent edges of the polygon's rings meet? Edges sorted
+/// by x and compared only with those overlapping their x-range keep this
+/// O(n log n) for ordinary polygons (one sort, no tree to build), where a
+/// full validity check is quadratic. Long diagonal edges (a star) can make
+/// almost all x-ranges overlap: after
 /// 64 candidate pairs per edge a sweep line (Shamos–Hoey, O(n log n) tests
 /// whatever the shape) decides instead.
 pub fn rings_cross(mp: &MultiPolygon<f64>) -> bool {
@@ -767,46 +799,67 @@ fn rings_cross_sweep(mp: &MultiPolygon<f64>) -> bool {
     false
 }
 
-/// The R-tree test; `None` when the envelopes overlap too much to tell quickly.
+/// The quick test: the edges sorted by their left end, each tested against
+/// the edges that start before its right end and overlap it in height
+/// (sort and sweep; for ordinary rings only a few edges span any x). `None`
+/// when the x-ranges overlap too much to tell quickly (a star).
 fn rings_cross_rtree(mp: &MultiPolygon<f64>) -> Option<bool> {
     use geo::{Intersects, Line};
-    use rstar::primitives::GeomWithData;
-    use rstar::{RTree, RTreeObject};
-    // (ring number, position in ring, ring length) per edge.
-    let mut edges: Vec<GeomWithData<Line<f64>, (usize, usize, usize)>> = Vec::new();
+    // (edge, min x, max x, min y, max y, (ring number, position, ring length)).
+    type Edge = (Line<f64>, [f64; 4], (usize, usize, usize));
+    let mut edges: Vec<Edge> = Vec::new();
     let mut ring_no = 0;
     for p in &mp.0 {
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             let n = ring.0.len().saturating_sub(1);
             for (i, l) in ring.lines().enumerate() {
                 if l.start != l.end {
-                    edges.push(GeomWithData::new(l, (ring_no, i, n)));
+                    let b = [
+                        l.start.x.min(l.end.x),
+                        l.start.x.max(l.end.x),
+                        l.start.y.min(l.end.y),
+                        l.start.y.max(l.end.y),
+                    ];
+                    edges.push((l, b, (ring_no, i, n)));
                 }
             }
             ring_no += 1;
         }
     }
-    let tree = RTree::bulk_load(edges.clone());
+    // Sorted through (left end, index) pairs: cheaper to move than edges.
+    let mut order: Vec<(f64, u32)> = edges
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.1[0], k as u32))
+        .collect();
+    order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let edges: Vec<Edge> = order.iter().map(|&(_, k)| edges[k as usize]).collect();
     let mut budget = 64 * edges.len() + 1024;
-    for e in &edges {
-        let (r, i, n) = e.data;
-        for o in tree.locate_in_envelope_intersecting(&e.envelope()) {
+    for (k, (a, ba, da)) in edges.iter().enumerate() {
+        for (b, bb, db) in &edges[k + 1..] {
+            if bb[0] > ba[1] {
+                break;
+            }
             budget = budget.checked_sub(1)?;
-            let (r2, j, _) = o.data;
-            if (r2, j) <= (r, i) {
+            if bb[3] < ba[2] || bb[2] > ba[3] {
                 continue;
             }
+            let ((r, i, n), (r2, j, _), a, b) = if (da.0, da.1) <= (db.0, db.1) {
+                (*da, *db, a, b)
+            } else {
+                (*db, *da, b, a)
+            };
             let adjacent = r == r2 && (j == i + 1 || (i == 0 && j + 1 == n));
             if adjacent {
                 // Neighbouring edges share a vertex; they cross only if they overlap.
-                let (a, b) = (e.geom(), o.geom());
-                let back = geo::Line::new(a.end, a.start);
-                if geo::Intersects::intersects(&back, b) && collinear_overlap(a, b) {
+                let (x, y) = if j == i + 1 { (a, b) } else { (b, a) };
+                let back = Line::new(x.end, x.start);
+                if back.intersects(y) && collinear_overlap(x, y) {
                     return Some(true);
                 }
                 continue;
             }
-            if e.geom().intersects(o.geom()) {
+            if a.intersects(b) {
                 return Some(true);
             }
         }
@@ -928,7 +981,12 @@ fn check_fixes(
     Ok(())
 }
 
-fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
+fn finish_layer(
+    name: &str,
+    raw: RawLayer,
+    opts: &LayerOptions,
+    keep: Option<&str>,
+) -> Result<(Layer, Warnings)> {
     let mut warnings = Warnings::default();
     if raw.features.is_empty() {
         return Err(input_error(format!("{name}: the layer has no features")));
@@ -975,10 +1033,25 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         transformer: &transformer,
         lor_ids,
     };
+    // Ids first, so that units outside `keep` are passed over before the
+    // geometry work.
+    let ids = raw
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, (props, _))| reading.ids(i + 1, props))
+        .collect::<Result<Vec<_>>>()?;
+    let keep = keep.filter(|_| one_lor_level(ids.iter().map(|(_, id)| id.as_str())));
+    let wanted = wanted_units(&ids, keep);
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
-    for (i, (props, geom)) in raw.features.into_iter().enumerate() {
-        features.push(reading.feature(i + 1, &props, geom, &mut repaired)?);
+    for (i, ((props, geom), ids)) in raw.features.into_iter().zip(ids).enumerate() {
+        features.push(if wanted[i] {
+            reading.feature(i + 1, &props, ids, geom, &mut repaired)?
+        } else {
+            // Left out below; a placeholder keeps features[number - 1].
+            Feature::placeholder(ids.1, i + 1)
+        });
     }
     if !raw.closed.is_empty() {
         warnings.push(
@@ -1002,6 +1075,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     }
     let suggestions = apply_orphan_fixes(name, &mut features, opts, &mut warnings);
     drop_duplicates(name, &mut features, opts, &suggestions, &mut warnings);
+    if let Some(prefix) = keep {
+        features.retain(|f| f.id.starts_with(prefix));
+    }
     Ok((
         Layer {
             source: name.to_string(),
@@ -1016,6 +1092,39 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
         },
         warnings,
     ))
+}
+
+/// Which features to read in full: all, or with `keep` those whose id
+/// starts with it and those whose id occurs twice (the warning names their
+/// areas, and one may be an orphan of a unit inside `keep`).
+fn wanted_units(ids: &[(String, String)], keep: Option<&str>) -> Vec<bool> {
+    match keep {
+        None => vec![true; ids.len()],
+        Some(prefix) => {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (_, id) in ids {
+                *seen.entry(id.as_str()).or_default() += 1;
+            }
+            ids.iter()
+                .map(|(_, id)| id.starts_with(prefix) || seen[id.as_str()] > 1)
+                .collect()
+        }
+    }
+}
+
+impl Feature {
+    /// A unit passed over (outside `--bezirk`): no geometry, dropped before
+    /// the layer is returned.
+    fn placeholder(id: String, number: usize) -> Feature {
+        Feature {
+            id,
+            name: String::new(),
+            number,
+            geometry: MultiPolygon::new(vec![]),
+            bbox: Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 }),
+            area: 0.0,
+        }
+    }
 }
 
 /// The CRS of a layer's coordinates: the declared one if the coordinates
@@ -1097,16 +1206,9 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
-    /// One feature: its id (corrected by the fix options), its polygons
-    /// validated, transformed and, where rings cross, repaired (noted in
-    /// `repaired`), its area and bounding box.
-    fn feature(
-        &self,
-        number: usize,
-        props: &BTreeMap<String, String>,
-        geom: Result<MultiPolygon<f64>, String>,
-        repaired: &mut Vec<String>,
-    ) -> Result<Feature> {
+    /// A feature's id as stored (corrected by the fix options) and as used
+    /// (a LOR key normalised); an error when it has none.
+    fn ids(&self, number: usize, props: &BTreeMap<String, String>) -> Result<(String, String)> {
         let stored = props.get(self.id_field).cloned().unwrap_or_default();
         let raw_id = match self.opts.fix_ids.iter().find(|(n, _)| *n == number) {
             Some((_, fixed)) => fixed.clone(),
@@ -1131,14 +1233,6 @@ impl Reading<'_> {
                 self.name
             )));
         }
-        let mut geometry = geom
-            .and_then(|g| validate_polygons(&g, self.file_crs).map(|_| g))
-            .map_err(|why| {
-                input_error(format!(
-                    "{}, feature {number} (id {raw_id}): {why}",
-                    self.name
-                ))
-            })?;
         let id = if self.lor_ids {
             match normalize_key(&raw_id) {
                 Ok((_, k)) => k,
@@ -1147,6 +1241,28 @@ impl Reading<'_> {
         } else {
             raw_id.clone()
         };
+        Ok((raw_id, id))
+    }
+
+    /// One feature (`ids` from [`Reading::ids`]): its polygons validated,
+    /// transformed and, where rings cross, repaired (noted in `repaired`),
+    /// its area and bounding box.
+    fn feature(
+        &self,
+        number: usize,
+        props: &BTreeMap<String, String>,
+        (raw_id, id): (String, String),
+        geom: Result<MultiPolygon<f64>, String>,
+        repaired: &mut Vec<String>,
+    ) -> Result<Feature> {
+        let mut geometry = geom
+            .and_then(|g| validate_polygons(&g, self.file_crs).map(|_| g))
+            .map_err(|why| {
+                input_error(format!(
+                    "{}, feature {number} (id {raw_id}): {why}",
+                    self.name
+                ))
+            })?;
         self.transformer.multipolygon(&mut geometry)?;
         if rings_cross(&geometry) {
             // Self-intersecting rings, or parts that overlap: resolved by uniting the
@@ -1455,6 +1571,23 @@ pub struct OrphanFix {
 /// Relative difference of areas that still counts as the same unit
 /// (areas differ slightly between projections and publications).
 const ORPHAN_AREA_TOLERANCE: f64 = 0.01;
+
+/// Are all ids LOR keys (digits only) of one level?
+fn one_lor_level<'a>(ids: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut level = None;
+    for id in ids {
+        let Some(l) =
+            Level::from_digits(id.len()).filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            return false;
+        };
+        if level.is_some_and(|x| x != l) {
+            return false;
+        }
+        level = Some(l);
+    }
+    level.is_some()
+}
 
 /// Find orphaned features: of a duplicate id, a feature whose name and area
 /// match exactly one catalogue unit of the layer's level that has no

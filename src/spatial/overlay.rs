@@ -76,6 +76,15 @@ impl SpatialIndex {
 /// maps). Uses both cores for large layers.
 pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
     let index = SpatialIndex::new(b);
+    // Envelopes of runs of vertices, once per unit: a pair's clip passes
+    // over the runs that lie outside its rectangle.
+    let chunks = |l: &Layer| -> Vec<RingChunks> {
+        l.features
+            .iter()
+            .map(|f| ring_chunks(&f.geometry))
+            .collect()
+    };
+    let (chunks_a, chunks_b) = (chunks(a), chunks(b));
     let pairs: Vec<(usize, usize)> = a
         .features
         .iter()
@@ -95,7 +104,7 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
             .iter()
             .filter_map(|&(i, j)| {
                 let (fa, fb) = (&a.features[i], &b.features[j]);
-                let inter = clipped_intersection(fa, fb)?;
+                let inter = clipped_intersection((fa, &chunks_a[i]), (fb, &chunks_b[j]))?;
                 let area = inter.unsigned_area();
                 (area > 0.0).then(|| Piece {
                     a: i,
@@ -111,11 +120,24 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
         .unwrap_or(1)
         .min(8);
     let mut pieces = if threads > 1 && pairs.len() > 64 {
-        let size = pairs.len().div_ceil(threads);
+        // Pairs differ in cost: each thread takes the next batch of 16
+        // when it is done, so no core waits for the other.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let batches: Vec<&[(usize, usize)]> = pairs.chunks(16).collect();
         std::thread::scope(|s| {
-            let handles: Vec<_> = pairs
-                .chunks(size)
-                .map(|c| s.spawn(move || work(c)))
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(batch) = batches.get(k) else {
+                                break out;
+                            };
+                            out.extend(work(batch));
+                        }
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
@@ -137,8 +159,8 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
 /// result is the same; BooleanOps then sees only the edges near the other
 /// unit). `None` when the envelopes only touch.
 fn clipped_intersection(
-    fa: &crate::geometry::Feature,
-    fb: &crate::geometry::Feature,
+    (fa, ka): (&crate::geometry::Feature, &RingChunks),
+    (fb, kb): (&crate::geometry::Feature, &RingChunks),
 ) -> Option<MultiPolygon<f64>> {
     let (ra, rb) = (fa.bbox, fb.bbox);
     let min = Coord {
@@ -153,11 +175,11 @@ fn clipped_intersection(
         return None;
     }
     let r = Rect::new(min, max);
-    let ca = clip_to_rect(&fa.geometry, &fa.bbox, &r);
+    let ca = clip_indexed(&fa.geometry, &fa.bbox, &r, Some(ka));
     if ca.0.is_empty() {
         return None;
     }
-    let cb = clip_to_rect(&fb.geometry, &fb.bbox, &r);
+    let cb = clip_indexed(&fb.geometry, &fb.bbox, &r, Some(kb));
     if cb.0.is_empty() {
         return None;
     }
@@ -175,6 +197,49 @@ pub fn clip_to_rect<'a>(
     bbox: &Rect<f64>,
     r: &Rect<f64>,
 ) -> Cow<'a, MultiPolygon<f64>> {
+    clip_indexed(mp, bbox, r, None)
+}
+
+/// Vertices per run in [`RingChunks`].
+const CHUNK: usize = 32;
+
+/// Per ring of a multipolygon (each polygon's exterior, then its holes),
+/// the envelope of each run of [`CHUNK`] vertices.
+pub type RingChunks = Vec<Vec<Rect<f64>>>;
+
+fn ring_chunks(mp: &MultiPolygon<f64>) -> RingChunks {
+    mp.0.iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|ring| {
+            ring.0
+                .chunks(CHUNK)
+                .map(|c| {
+                    let mut lo = c[0];
+                    let mut hi = c[0];
+                    for p in c {
+                        lo.x = lo.x.min(p.x);
+                        lo.y = lo.y.min(p.y);
+                        hi.x = hi.x.max(p.x);
+                        hi.y = hi.y.max(p.y);
+                    }
+                    Rect::new(lo, hi)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// [`clip_to_rect`], passing over the runs of vertices (`chunks`) that lie
+/// wholly beyond one side of the rectangle: such a run is replaced by its
+/// first and last vertex. The run and that straight edge both stay in the
+/// half-plane beyond the side, so the ring winds the same way around every
+/// point of the rectangle and the clipped area is the same.
+fn clip_indexed<'a>(
+    mp: &'a MultiPolygon<f64>,
+    bbox: &Rect<f64>,
+    r: &Rect<f64>,
+    chunks: Option<&RingChunks>,
+) -> Cow<'a, MultiPolygon<f64>> {
     if bbox.min().x >= r.min().x
         && bbox.min().y >= r.min().y
         && bbox.max().x <= r.max().x
@@ -185,15 +250,22 @@ pub fn clip_to_rect<'a>(
     let mut out = Vec::new();
     let mut a = Vec::new();
     let mut b = Vec::new();
+    let mut ring_no = 0;
+    let mut next_chunks = || {
+        let c = chunks.and_then(|c| c.get(ring_no)).map(Vec::as_slice);
+        ring_no += 1;
+        c
+    };
     for poly in &mp.0 {
-        let Some(ext) = clip_ring(poly.exterior(), r, &mut a, &mut b) else {
-            continue;
-        };
+        let ext = clip_ring(poly.exterior(), next_chunks(), r, &mut a, &mut b);
         let holes = poly
             .interiors()
             .iter()
-            .filter_map(|h| clip_ring(h, r, &mut a, &mut b))
+            .filter_map(|h| clip_ring(h, next_chunks(), r, &mut a, &mut b))
             .collect();
+        let Some(ext) = ext else {
+            continue;
+        };
         out.push(Polygon::new(ext, holes));
     }
     Cow::Owned(MultiPolygon(out))
@@ -203,16 +275,31 @@ pub fn clip_to_rect<'a>(
 /// `a` and `b` are scratch buffers.
 fn clip_ring(
     ring: &LineString<f64>,
+    chunks: Option<&[Rect<f64>]>,
     r: &Rect<f64>,
     a: &mut Vec<Coord<f64>>,
     b: &mut Vec<Coord<f64>>,
 ) -> Option<LineString<f64>> {
+    let (lo, hi) = (r.min(), r.max());
     a.clear();
-    a.extend_from_slice(&ring.0);
+    match chunks {
+        Some(env) if env.len() == ring.0.len().div_ceil(CHUNK) => {
+            for (run, e) in ring.0.chunks(CHUNK).zip(env) {
+                let beyond =
+                    e.max().x < lo.x || e.min().x > hi.x || e.max().y < lo.y || e.min().y > hi.y;
+                if beyond && run.len() > 2 {
+                    a.push(run[0]);
+                    a.push(run[run.len() - 1]);
+                } else {
+                    a.extend_from_slice(run);
+                }
+            }
+        }
+        _ => a.extend_from_slice(&ring.0),
+    }
     if a.len() > 1 && a.first() == a.last() {
         a.pop();
     }
-    let (lo, hi) = (r.min(), r.max());
     // Each side: keep the points with `inside`, cut edges where they leave
     // or enter at the side's line (x or y fixed, the other interpolated).
     clip_side(a, b, |p| p.x >= lo.x, |p, q| cut_x(p, q, lo.x));

@@ -18,6 +18,7 @@ mod points;
 mod points_fast;
 mod points_sozialraum;
 mod properties;
+mod read_layers;
 mod readme;
 mod report;
 mod series;
