@@ -734,9 +734,23 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
     if p.band.is_some() {
         balance(p, &mut region);
     }
-    // Local search.
-    let mut pop = region_people(p, &region);
-    let mut cost = p.total(&region);
+    // Local search: single moves, then (within a band) pairs of moves.
+    for _ in 0..100_000 {
+        single_moves(p, &mut region);
+        let within = violation(p, &region_people(p, &region)) <= 1e-6;
+        if !(within && p.band.is_some() && pair_move(p, &mut region)) {
+            break;
+        }
+    }
+    Some(region)
+}
+
+/// Move one boundary block to a neighbouring region while that lowers
+/// (band violation, people moved) and keeps its region contiguous.
+fn single_moves(p: &Problem, region: &mut [usize]) {
+    let n = region.len();
+    let mut pop = region_people(p, region);
+    let mut cost = p.total(region);
     let mut viol = violation(p, &pop);
     let mut improved = true;
     let mut rounds = 0;
@@ -757,7 +771,7 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
                 let v2 = violation(p, &pop2);
                 let c2 = cost - p.cost[b][r] + p.cost[b][s];
                 let better = v2 < viol - 1e-6 || (v2 <= viol + 1e-6 && c2 < cost - 1e-6);
-                if better && connected_without(p, &region, r, b) {
+                if better && connected_without(p, region, r, b) {
                     region[b] = s;
                     pop = pop2;
                     cost = c2;
@@ -768,7 +782,94 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
             }
         }
     }
-    Some(region)
+}
+
+/// One pair of moves that lowers the people moved and keeps every region
+/// within the band and contiguous, where the first move alone would leave
+/// the band (so no single move finds it): block `b` from `r` to `s`, then a
+/// block out of `s` when `s` is now too full, or a block into `r` when `r`
+/// is now too small. The first such pair found is made; `false` when none.
+fn pair_move(p: &Problem, region: &mut [usize]) -> bool {
+    let Some((lo, hi)) = p.band else {
+        return false;
+    };
+    let n = region.len();
+    let eps = 1e-9;
+    let pop = region_people(p, region);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); p.regions];
+    for (b, &r) in region.iter().enumerate() {
+        members[r].push(b);
+    }
+    let within = |x: f64| x >= lo - eps && x <= hi + eps;
+    for b in 0..n {
+        let r = region[b];
+        if members[r].len() < 2 {
+            continue;
+        }
+        let mut targets: Vec<usize> = p.graph.adj[b]
+            .iter()
+            .map(|&(v, _)| region[v])
+            .filter(|&s| s != r)
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for s in targets {
+            let d1 = p.cost[b][s] - p.cost[b][r];
+            let (pr, ps) = (pop[r] - p.people[b], pop[s] + p.people[b]);
+            let (r_under, s_over) = (pr < lo - eps, ps > hi + eps);
+            if r_under == s_over {
+                continue;
+            }
+            // Second moves (c, from, to) after b has moved.
+            let mut second: Vec<(f64, usize, usize, usize)> = Vec::new();
+            if s_over {
+                for &c in &members[s] {
+                    for &(v, _) in &p.graph.adj[c] {
+                        let t = if v == b { s } else { region[v] };
+                        if t == s {
+                            continue;
+                        }
+                        let pt = if t == r { pr } else { pop[t] };
+                        let pc = p.people[c];
+                        if within(ps - pc) && within(pt + pc) {
+                            second.push((p.cost[c][t] - p.cost[c][s], c, s, t));
+                        }
+                    }
+                }
+            } else {
+                for &m in members[r].iter().filter(|&&m| m != b) {
+                    for &(c, _) in &p.graph.adj[m] {
+                        let t = if c == b { continue } else { region[c] };
+                        if t == r {
+                            continue;
+                        }
+                        let pt = if t == s { ps } else { pop[t] };
+                        let pc = p.people[c];
+                        if within(pr + pc) && within(pt - pc) {
+                            second.push((p.cost[c][r] - p.cost[c][t], c, t, r));
+                        }
+                    }
+                }
+            }
+            second.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.3.cmp(&y.3)));
+            second.dedup();
+            for &(d2, c, from, to) in &second {
+                if d1 + d2 >= -1e-6 {
+                    break;
+                }
+                if !connected_without(p, region, r, b) {
+                    break;
+                }
+                region[b] = s;
+                if connected_without(p, region, from, c) {
+                    region[c] = to;
+                    return true;
+                }
+                region[b] = r;
+            }
+        }
+    }
+    false
 }
 
 /// Bring every region into the band: repeatedly move one boundary block to

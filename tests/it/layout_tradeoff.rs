@@ -240,7 +240,7 @@ fn berlin_with_a_band_finds_a_layout() {
         assert!(r.people >= 0.75 * mean - 1e-6 && r.people <= 1.25 * mean + 1e-6);
     }
     assert_eq!(ev.moved.unwrap().round(), p.solution.cost.round());
-    assert_eq!(p.solution.cost.round(), 585676.0);
+    assert_eq!(p.solution.cost.round(), 514892.0);
     assert_eq!(p.solution.lower_bound.round(), 362599.0);
     assert!(!p.solution.optimal);
 }
