@@ -8,9 +8,10 @@ use lor::aggregate::{LevelTable, Value};
 use lor::error::{usage_error, Warnings};
 use lor::key::Level;
 use lor::layout::{
-    evaluate, key_table, load_units, propose_layout, read_regions, whole_layout, Evaluation,
-    Limits, Units,
+    alternatives, evaluate, key_table, layout_doc, load_units, propose_layout, read_regions,
+    reference_outlines, whole_layout, Evaluation, Limits, Tradeoff, Units, BAND_STEP,
 };
+use lor::map::{source_line, LayoutText};
 use lor::output::{render, write_atomic, Format};
 use lor::report::thousands;
 
@@ -85,6 +86,9 @@ struct EvaluateArgs {
     /// Write the evaluation to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Draw the layout against the reference as an SVG map to FILE.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
 }
 
 /// Propose regions of whole blocks (PLR or BZR), every region contiguous,
@@ -116,6 +120,14 @@ struct ProposeArgs {
     /// Write the evaluation of the proposal (format by extension: .csv, .json, .txt).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Draw the proposal against the reference as an SVG map to FILE.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Instead of one proposal, the trade-off between balance and people
+    /// moved in N rows: no band, then bands down to the tightest with a
+    /// layout (table, CSV or JSON by --format, to stdout or --output).
+    #[arg(long, value_name = "N", conflicts_with_all = ["balance", "keys", "report", "svg"])]
+    alternatives: Option<usize>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
@@ -162,9 +174,108 @@ fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
         &layout,
         reference.as_ref().map(|(i, s)| (s, i.as_slice())),
     );
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(path) = &a.svg {
+        let mut inputs = vec![a.common.units.as_path(), a.common.stats.as_path()];
+        let outlines = match (&a.reference, &reference) {
+            (Some(r), Some((ids, sh))) => {
+                inputs.push(r.as_path());
+                reference_outlines(r, &units, a.common.bezirk.as_deref(), ids, sh)?
+            }
+            _ => Vec::new(),
+        };
+        let text = map_text(
+            &ev,
+            a.common.bezirk.as_deref(),
+            &a.layout,
+            a.reference.as_deref(),
+            &inputs,
+        );
+        let doc = layout_doc(
+            &units,
+            &layout,
+            &ev,
+            reference.as_ref().map(|(i, s)| (s, i.as_slice())),
+            &outlines,
+            &text,
+        );
+        files.push((path.clone(), doc.svg().into_bytes()));
+    }
     ctx.warn(&warnings);
     let bytes = render_evaluation(&ev, format)?;
-    emit(a.output.as_ref(), &bytes)
+    if let Some(o) = &a.output {
+        files.push((o.clone(), bytes.clone()));
+    }
+    lor::output::write_all_atomic(&files)?;
+    if a.output.is_none() {
+        emit(None, &bytes)?;
+    }
+    Ok(())
+}
+
+/// Title, figures and source line of a layout map.
+fn map_text(
+    ev: &Evaluation,
+    bezirk: Option<&str>,
+    layout: &std::path::Path,
+    reference: Option<&std::path::Path>,
+    inputs: &[&std::path::Path],
+) -> LayoutText {
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    let place = bezirk
+        .map(|b| {
+            format!(
+                " in Bezirk {b}{}",
+                lor::key::bezirk_name(b)
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    let title = match reference {
+        Some(r) => format!(
+            "{} regions{place}: {} against {}",
+            ev.regions.len(),
+            name(layout),
+            name(r)
+        ),
+        None => format!("{} regions{place}: {}", ev.regions.len(), name(layout)),
+    };
+    let min = ev.regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
+    let max = ev.regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
+    let mut sub = Vec::new();
+    if let Some(m) = ev.moved {
+        sub.push(format!(
+            "people moved {} ({:.2} %)",
+            thousands(m.round()),
+            100.0 * m / ev.people.max(1.0)
+        ));
+    }
+    sub.push(format!(
+        "regions {}–{} people (max/min {:.2})",
+        thousands(min.round()),
+        thousands(max.round()),
+        ev.max_min_ratio
+    ));
+    sub.push(format!(
+        "parts {}",
+        ev.regions.iter().map(|r| r.parts).sum::<usize>()
+    ));
+    sub.push(format!("cut BZR {}", ev.cut_bzr.len()));
+    LayoutText {
+        id: String::new(),
+        title,
+        subtitle: sub.join(" · "),
+        source: source_line(inputs, None),
+        regions_title: "Regions (people)".into(),
+        reference_title: reference
+            .map(|r| format!("reference: {}", name(r)))
+            .unwrap_or_default(),
+    }
 }
 
 fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
@@ -193,6 +304,9 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     }
     if a.regions == 0 {
         return Err(usage_error("--regions 0: ask for at least one region"));
+    }
+    if let Some(n) = a.alternatives {
+        return run_alternatives(&a, blocks, n, ctx);
     }
     let report_format = match &a.report {
         Some(r) => Some(super::table_format(a.common.format, Some(r), false)?),
@@ -253,6 +367,50 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     if let (Some(r), Some(f)) = (&a.report, report_format) {
         files.push((r.clone(), render_evaluation(&ev, f)?));
     }
+    if let Some(path) = &a.svg {
+        let inputs = [
+            a.common.units.as_path(),
+            a.common.stats.as_path(),
+            a.reference.as_path(),
+        ];
+        let outlines = reference_outlines(
+            &a.reference,
+            &units,
+            a.common.bezirk.as_deref(),
+            &ids,
+            &shares,
+        )?;
+        let mut text = map_text(
+            &ev,
+            a.common.bezirk.as_deref(),
+            std::path::Path::new("proposal"),
+            Some(&a.reference),
+            &inputs,
+        );
+        text.title = format!(
+            "Proposal: {} regions of whole {}{} against {}",
+            a.regions,
+            blocks.german_plural(),
+            a.common
+                .bezirk
+                .as_ref()
+                .map(|b| format!(" in Bezirk {b}"))
+                .unwrap_or_default(),
+            a.reference
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        );
+        let doc = layout_doc(
+            &units,
+            &prop.layout,
+            &ev,
+            Some((&shares, ids.as_slice())),
+            &outlines,
+            &text,
+        );
+        files.push((path.clone(), doc.svg().into_bytes()));
+    }
     if let Some(o) = &a.output {
         files.push((o.clone(), list.clone().into_bytes()));
     }
@@ -309,6 +467,207 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `--alternatives N`: the trade-off between balance and people moved.
+fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> Result<()> {
+    if n == 0 {
+        return Err(usage_error("--alternatives 0: ask for at least one row"));
+    }
+    let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
+    let mut warnings = Warnings::default();
+    let units = load(&a.common, &mut warnings)?;
+    let (ids, shares, w) = read_regions(
+        &a.reference,
+        &units,
+        a.common.bezirk.as_deref(),
+        "--reference",
+    )?;
+    warnings.extend(w);
+    let started = std::time::Instant::now();
+    let t = alternatives(
+        &units,
+        &ids,
+        &shares,
+        a.regions,
+        blocks,
+        n,
+        Limits::default(),
+    )?;
+    let elapsed = started.elapsed();
+    ctx.warn(&warnings);
+    let bytes = render_tradeoff(&t, format)?;
+    match &a.output {
+        Some(o) => write_atomic(o, &bytes)?,
+        None => emit(None, &bytes)?,
+    }
+    if !ctx.quiet {
+        ctx.info(&format!(
+            "layout: {} rows of {} regions of whole {}, {:.1} s; without a band the largest deviation from the mean is {:.1} %; the tightest band with a layout is ±{:.1} % ({})",
+            t.rows.len(),
+            a.regions,
+            blocks.german_plural(),
+            elapsed.as_secs_f64(),
+            100.0 * t.free_deviation,
+            100.0 * t.tightest,
+            if t.tightest_proven {
+                format!("proven: no layout within ±{:.1} %", 100.0 * (t.tightest - BAND_STEP))
+            } else {
+                format!(
+                    "not proven: the search for ±{:.1} % was stopped",
+                    100.0 * (t.tightest - BAND_STEP)
+                )
+            }
+        ));
+        for r in &t.rows {
+            ctx.info(&format!(
+                "layout: band {}: {:.1} s",
+                band_key(r.band),
+                r.seconds
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn band_key(band: Option<f64>) -> String {
+    match band {
+        Some(b) => lor::map::decimal(b, 3),
+        None => "none".into(),
+    }
+}
+
+/// The trade-off table: one row per band.
+fn tradeoff_table(t: &Tradeoff) -> LevelTable {
+    let columns: Vec<String> = [
+        "people_moved",
+        "share_moved_pct",
+        "min_people",
+        "max_people",
+        "max_deviation_pct",
+        "max_min_ratio",
+        "parts",
+        "cut_bzr",
+        "moved_blocks",
+        "proven_optimal",
+        "lower_bound",
+        "gap",
+        "method",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| match &r.result {
+            Ok((prop, ev)) => {
+                let s = &prop.solution;
+                let min = ev.regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
+                let max = ev.regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
+                let dev = ev
+                    .regions
+                    .iter()
+                    .map(|r| r.deviation.abs())
+                    .fold(0.0, f64::max);
+                vec![
+                    Value::Num(round(s.cost, 0)),
+                    Value::Num(round(100.0 * s.cost / ev.people.max(1.0), 2)),
+                    Value::Num(round(min, 0)),
+                    Value::Num(round(max, 0)),
+                    Value::Num(round(100.0 * dev, 1)),
+                    Value::Num(round(ev.max_min_ratio, 3)),
+                    Value::Num(ev.regions.iter().map(|r| r.parts).sum::<usize>() as f64),
+                    Value::Num(ev.cut_bzr.len() as f64),
+                    Value::Num(prop.moved_blocks.len() as f64),
+                    Value::Text(if s.optimal { "yes" } else { "no" }.into()),
+                    Value::Num(round(s.lower_bound, 0)),
+                    Value::Num(round((s.cost - s.lower_bound).max(0.0), 0)),
+                    Value::Text(s.method.into()),
+                ]
+            }
+            Err(e) => {
+                let mut row = vec![Value::Missing; 12];
+                row.push(Value::Text(
+                    match e {
+                        lor::layout::ProposeError::Infeasible => "no layout (proven)",
+                        _ => "no layout found",
+                    }
+                    .into(),
+                ));
+                row
+            }
+        })
+        .collect();
+    LevelTable {
+        level: "balance".into(),
+        keys: t.rows.iter().map(|r| band_key(r.band)).collect(),
+        names: vec![String::new(); t.rows.len()],
+        columns,
+        rows,
+    }
+}
+
+fn render_tradeoff(t: &Tradeoff, format: Format) -> Result<Vec<u8>> {
+    let table = tradeoff_table(t);
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = table
+                .keys
+                .iter()
+                .zip(&table.rows)
+                .zip(&t.rows)
+                .map(|((k, row), r)| {
+                    let mut m = serde_json::Map::new();
+                    m.insert(
+                        "balance".into(),
+                        r.band
+                            .map(|b| serde_json::json!(b))
+                            .unwrap_or(serde_json::Value::Null),
+                    );
+                    let _ = k;
+                    for (c, v) in table.columns.iter().zip(row) {
+                        m.insert(
+                            c.clone(),
+                            match v {
+                                Value::Num(x) => serde_json::json!(x),
+                                Value::Text(s) => serde_json::json!(s),
+                                Value::Missing => serde_json::Value::Null,
+                            },
+                        );
+                    }
+                    serde_json::Value::Object(m)
+                })
+                .collect();
+            let v = serde_json::json!({
+                "rows": rows,
+                "free_max_deviation": (t.free_deviation * 1e4).round() / 1e4,
+                "tightest_band": (t.tightest * 1e4).round() / 1e4,
+                "tightest_band_proven": t.tightest_proven,
+            });
+            let mut out = serde_json::to_vec_pretty(&v)?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        Format::Table => {
+            let mut out = render(&[table], Format::Table)?;
+            out.extend_from_slice(
+                format!(
+                    "\nbalance: every region within ± this share of the mean; tightest band with a layout ±{:.1} %{}\n",
+                    100.0 * t.tightest,
+                    if t.tightest_proven {
+                        format!(" (none within ±{:.1} %, proven)", 100.0 * (t.tightest - BAND_STEP))
+                    } else {
+                        String::new()
+                    }
+                )
+                .as_bytes(),
+            );
+            Ok(out)
+        }
+        f => render(&[table], f),
+    }
 }
 
 fn region_table(ev: &Evaluation) -> LevelTable {

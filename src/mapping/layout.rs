@@ -609,6 +609,7 @@ pub fn propose(
             None => Err(ProposeError::NotFound),
         };
     }
+    let lb = lb.max(root_bound(p));
     match heur {
         Some(region) => {
             let cost = p.total(&region);
@@ -730,9 +731,26 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
             break;
         }
     }
-    // Local search.
-    let mut pop = region_people(p, &region);
-    let mut cost = p.total(&region);
+    if p.band.is_some() {
+        balance(p, &mut region);
+    }
+    // Local search: single moves, then (within a band) pairs of moves.
+    for _ in 0..100_000 {
+        single_moves(p, &mut region);
+        let within = violation(p, &region_people(p, &region)) <= 1e-6;
+        if !(within && p.band.is_some() && pair_move(p, &mut region)) {
+            break;
+        }
+    }
+    Some(region)
+}
+
+/// Move one boundary block to a neighbouring region while that lowers
+/// (band violation, people moved) and keeps its region contiguous.
+fn single_moves(p: &Problem, region: &mut [usize]) {
+    let n = region.len();
+    let mut pop = region_people(p, region);
+    let mut cost = p.total(region);
     let mut viol = violation(p, &pop);
     let mut improved = true;
     let mut rounds = 0;
@@ -753,7 +771,7 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
                 let v2 = violation(p, &pop2);
                 let c2 = cost - p.cost[b][r] + p.cost[b][s];
                 let better = v2 < viol - 1e-6 || (v2 <= viol + 1e-6 && c2 < cost - 1e-6);
-                if better && connected_without(p, &region, r, b) {
+                if better && connected_without(p, region, r, b) {
                     region[b] = s;
                     pop = pop2;
                     cost = c2;
@@ -764,7 +782,177 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
             }
         }
     }
-    Some(region)
+}
+
+/// One pair of moves that lowers the people moved and keeps every region
+/// within the band and contiguous, where the first move alone would leave
+/// the band (so no single move finds it): block `b` from `r` to `s`, then a
+/// block out of `s` when `s` is now too full, or a block into `r` when `r`
+/// is now too small. The first such pair found is made; `false` when none.
+fn pair_move(p: &Problem, region: &mut [usize]) -> bool {
+    let Some((lo, hi)) = p.band else {
+        return false;
+    };
+    let n = region.len();
+    let eps = 1e-9;
+    let pop = region_people(p, region);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); p.regions];
+    for (b, &r) in region.iter().enumerate() {
+        members[r].push(b);
+    }
+    let within = |x: f64| x >= lo - eps && x <= hi + eps;
+    for b in 0..n {
+        let r = region[b];
+        if members[r].len() < 2 {
+            continue;
+        }
+        let mut targets: Vec<usize> = p.graph.adj[b]
+            .iter()
+            .map(|&(v, _)| region[v])
+            .filter(|&s| s != r)
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for s in targets {
+            let d1 = p.cost[b][s] - p.cost[b][r];
+            let (pr, ps) = (pop[r] - p.people[b], pop[s] + p.people[b]);
+            let (r_under, s_over) = (pr < lo - eps, ps > hi + eps);
+            if r_under == s_over {
+                continue;
+            }
+            // Second moves (c, from, to) after b has moved.
+            let mut second: Vec<(f64, usize, usize, usize)> = Vec::new();
+            if s_over {
+                for &c in &members[s] {
+                    for &(v, _) in &p.graph.adj[c] {
+                        let t = if v == b { s } else { region[v] };
+                        if t == s {
+                            continue;
+                        }
+                        let pt = if t == r { pr } else { pop[t] };
+                        let pc = p.people[c];
+                        if within(ps - pc) && within(pt + pc) {
+                            second.push((p.cost[c][t] - p.cost[c][s], c, s, t));
+                        }
+                    }
+                }
+            } else {
+                for &m in members[r].iter().filter(|&&m| m != b) {
+                    for &(c, _) in &p.graph.adj[m] {
+                        let t = if c == b { continue } else { region[c] };
+                        if t == r {
+                            continue;
+                        }
+                        let pt = if t == s { ps } else { pop[t] };
+                        let pc = p.people[c];
+                        if within(pr + pc) && within(pt - pc) {
+                            second.push((p.cost[c][r] - p.cost[c][t], c, t, r));
+                        }
+                    }
+                }
+            }
+            second.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.3.cmp(&y.3)));
+            second.dedup();
+            for &(d2, c, from, to) in &second {
+                if d1 + d2 >= -1e-6 {
+                    break;
+                }
+                if !connected_without(p, region, r, b) {
+                    break;
+                }
+                region[b] = s;
+                if connected_without(p, region, from, c) {
+                    region[c] = to;
+                    return true;
+                }
+                region[b] = r;
+            }
+        }
+    }
+    false
+}
+
+/// Bring every region into the band: repeatedly move one boundary block to
+/// a neighbouring region (its own region staying contiguous and non-empty),
+/// the cheapest (people moved) of the moves that lower the band violation,
+/// else the cheapest of those that keep it and lower the spread (the sum of
+/// squared differences from the mean). Moves that only lower the spread let
+/// people flow through regions already within the band towards an
+/// underfull region (or away from an overfull one) that no single move can
+/// reach. Every move lowers (violation, spread), so this ends.
+fn balance(p: &Problem, region: &mut [usize]) {
+    let n = region.len();
+    let total: f64 = p.people.iter().sum();
+    let mean = total / p.regions as f64;
+    let mut pop = region_people(p, region);
+    let mut count = vec![0usize; p.regions];
+    for &r in region.iter() {
+        count[r] += 1;
+    }
+    let dev = |x: f64| (x - mean) * (x - mean);
+    let out = |x: f64| match p.band {
+        Some((lo, hi)) => (x - hi).max(0.0) + (lo - x).max(0.0),
+        None => 0.0,
+    };
+    let tol = 1e-6 * mean.max(1.0);
+    for _ in 0..100_000 {
+        if violation(p, &pop) <= 1e-9 {
+            return;
+        }
+        // (lowers the violation?, people moved, block, to).
+        let mut moves: Vec<(bool, f64, f64, usize, usize)> = Vec::new();
+        for b in 0..n {
+            let r = region[b];
+            if count[r] < 2 {
+                continue;
+            }
+            let x = p.people[b];
+            let mut seen: Vec<usize> = Vec::new();
+            for &(v, _) in &p.graph.adj[b] {
+                let s = region[v];
+                if s == r || seen.contains(&s) {
+                    continue;
+                }
+                seen.push(s);
+                let dv = out(pop[r] - x) + out(pop[s] + x) - out(pop[r]) - out(pop[s]);
+                let ds = dev(pop[r] - x) + dev(pop[s] + x) - dev(pop[r]) - dev(pop[s]);
+                let lowers = dv < -tol;
+                if lowers || (dv <= tol && ds < -tol * mean) {
+                    moves.push((lowers, p.cost[b][s] - p.cost[b][r], ds, b, s));
+                }
+            }
+        }
+        moves.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+                .then(a.4.cmp(&b.4))
+        });
+        let Some(&(_, _, _, b, s)) = moves
+            .iter()
+            .find(|m| connected_without(p, region, region[m.3], m.3))
+        else {
+            return;
+        };
+        let r = region[b];
+        region[b] = s;
+        pop[r] -= p.people[b];
+        pop[s] += p.people[b];
+        count[r] -= 1;
+        count[s] += 1;
+    }
+}
+
+/// The branch-and-bound bound at the root (no block assigned): every block
+/// at its cheapest region, plus, with a band, the cheapest increments of
+/// the people who must leave the overfull regions or join the underfull
+/// ones (fractional knapsack). Valid for every feasible layout; cheap
+/// enough for all of Berlin.
+pub fn root_bound(p: &Problem) -> f64 {
+    let mut bb = BranchAndBound::new(p, 2);
+    bb.run();
+    bb.root_bound
 }
 
 const NONE: usize = usize::MAX;
@@ -780,6 +968,8 @@ struct BranchAndBound<'a> {
     max_nodes: u64,
     /// The bound at the root (valid for every layout).
     root_bound: f64,
+    /// Stop at the first feasible layout (a feasibility test).
+    first_only: bool,
 }
 
 impl<'a> BranchAndBound<'a> {
@@ -813,6 +1003,7 @@ impl<'a> BranchAndBound<'a> {
             nodes: 0,
             max_nodes,
             root_bound: f64::NEG_INFINITY,
+            first_only: false,
         }
     }
 
@@ -945,6 +1136,9 @@ impl<'a> BranchAndBound<'a> {
             // and non-empty regions (an empty region has no unassigned block).
             self.best_cost = cost;
             self.best = Some(self.region.clone());
+            if self.first_only {
+                self.nodes = self.max_nodes;
+            }
             return;
         }
         let b = self.order[depth];
@@ -1266,19 +1460,31 @@ pub struct Proposal {
     pub unavoidable: f64,
 }
 
-/// Propose `regions` contiguous regions of whole blocks (`Level::Plr` or
-/// `Level::Bzr`) against the reference (ids and unit shares). Regions beyond
-/// the reference's are new (`neu-1`, …).
-pub fn propose_layout(
+/// A proposal problem over the blocks of a set of units.
+pub struct BlockProblem {
+    pub problem: Problem,
+    /// Region ids: the reference's, then `neu-1`, ….
+    pub ids: Vec<String>,
+    /// Block keys (PLR or BZR), sorted.
+    pub block_keys: Vec<String>,
+    /// Block of each unit.
+    pub group: Vec<usize>,
+    /// Regions with a reference.
+    pub reference_regions: usize,
+}
+
+/// The blocks (`Level::Plr` or `Level::Bzr`) of the units, their people and
+/// costs against the reference (ids and unit shares), for `regions`
+/// regions (those beyond the reference's are new: `neu-1`, …).
+pub fn block_problem(
     units: &Units,
     ref_ids: &[String],
     shares: &Shares,
     regions: usize,
     blocks: Level,
     balance: Option<f64>,
-    limits: Limits,
-) -> anyhow::Result<Proposal> {
-    use crate::error::{examples, input_error, quality_error, usage_error};
+) -> anyhow::Result<BlockProblem> {
+    use crate::error::usage_error;
     let m = ref_ids.len();
     if regions < m {
         return Err(usage_error(format!(
@@ -1287,16 +1493,14 @@ pub fn propose_layout(
     }
     let mut ids: Vec<String> = ref_ids.to_vec();
     ids.extend((1..=regions - m).map(|i| format!("neu-{i}")));
-    // Blocks.
     let digits = blocks.digits();
-    let mut block_keys: Vec<String> = units
+    let block_keys: Vec<String> = units
         .keys
         .iter()
         .map(|k| k[..digits].to_string())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    block_keys.dedup();
     let pos: BTreeMap<&str, usize> = block_keys
         .iter()
         .enumerate()
@@ -1314,62 +1518,251 @@ pub fn propose_layout(
             cost[g][r] += ucost[i][r];
         }
     }
-    let p = Problem::new(graph, people, cost, regions, balance);
-    let solution = propose(&p, m, limits).map_err(|e| match e {
-        ProposeError::Disconnected(comps) => {
-            let groups: Vec<String> = comps
-                .iter()
-                .map(|c| {
-                    let ks: Vec<&str> = c.iter().map(|&b| block_keys[b].as_str()).collect();
-                    format!("[{}]", examples(&ks, 3))
-                })
-                .collect();
-            input_error(format!(
-                "the units fall apart into {} groups that share no border, so no region can join them: {}",
-                comps.len(),
-                examples(&groups, 5)
-            ))
-        }
-        ProposeError::TooManyRegions => usage_error(format!(
-            "--regions {regions}: there are only {nb} blocks"
-        )),
-        ProposeError::Infeasible => quality_error(format!(
-            "no layout of {regions} contiguous regions of whole blocks has every region within the band {}: widen --balance",
-            band_text(&p)
-        )),
-        ProposeError::NotFound => quality_error(format!(
-            "no layout of {regions} contiguous regions within the band {} was found (the search was stopped before it could prove there is none): widen --balance",
-            band_text(&p)
-        )),
-    })?;
-    let reference = p.reference();
-    let unavoidable: f64 = (0..nb).map(|b| p.cost[b][reference[b]]).sum();
-    let mut moved_blocks = Vec::new();
-    for b in 0..nb {
-        let r = solution.region[b];
-        if r != reference[b] {
-            moved_blocks.push((
-                block_keys[b].clone(),
-                ids[reference[b]].clone(),
-                ids[r].clone(),
-                p.cost[b][r] - p.cost[b][reference[b]],
-            ));
+    Ok(BlockProblem {
+        problem: Problem::new(graph, people, cost, regions, balance),
+        ids,
+        block_keys,
+        group,
+        reference_regions: m,
+    })
+}
+
+impl BlockProblem {
+    /// The error a planner sees when no layout can be proposed.
+    pub fn explain(&self, e: ProposeError) -> anyhow::Error {
+        use crate::error::{examples, input_error, quality_error, usage_error};
+        let (p, regions) = (&self.problem, self.problem.regions);
+        match e {
+            ProposeError::Disconnected(comps) => {
+                let groups: Vec<String> = comps
+                    .iter()
+                    .map(|c| {
+                        let ks: Vec<&str> =
+                            c.iter().map(|&b| self.block_keys[b].as_str()).collect();
+                        format!("[{}]", examples(&ks, 3))
+                    })
+                    .collect();
+                input_error(format!(
+                    "the units fall apart into {} groups that share no border, so no region can join them: {}",
+                    comps.len(),
+                    examples(&groups, 5)
+                ))
+            }
+            ProposeError::TooManyRegions => usage_error(format!(
+                "--regions {regions}: there are only {} blocks",
+                self.block_keys.len()
+            )),
+            ProposeError::Infeasible => quality_error(format!(
+                "no layout of {regions} contiguous regions of whole blocks has every region within the band {}: widen --balance",
+                band_text(p)
+            )),
+            ProposeError::NotFound => quality_error(format!(
+                "no layout of {regions} contiguous regions within the band {} was found (the search was stopped before it could prove there is none): widen --balance",
+                band_text(p)
+            )),
         }
     }
-    let layout = Layout {
-        region: group.iter().map(|&g| solution.region[g]).collect(),
-        ids: ids.clone(),
+
+    /// The proposal of a solution: the layout over the units, the blocks'
+    /// regions and the blocks that leave their reference region.
+    pub fn proposal(&self, solution: Solution) -> Proposal {
+        let p = &self.problem;
+        let ids = &self.ids;
+        let nb = self.block_keys.len();
+        let reference = p.reference();
+        let unavoidable: f64 = (0..nb).map(|b| p.cost[b][reference[b]]).sum();
+        let mut moved_blocks = Vec::new();
+        for b in 0..nb {
+            let r = solution.region[b];
+            if r != reference[b] {
+                moved_blocks.push((
+                    self.block_keys[b].clone(),
+                    ids[reference[b]].clone(),
+                    ids[r].clone(),
+                    p.cost[b][r] - p.cost[b][reference[b]],
+                ));
+            }
+        }
+        let layout = Layout {
+            region: self.group.iter().map(|&g| solution.region[g]).collect(),
+            ids: ids.clone(),
+        };
+        Proposal {
+            blocks: self
+                .block_keys
+                .iter()
+                .enumerate()
+                .map(|(b, k)| (k.clone(), ids[solution.region[b]].clone()))
+                .collect(),
+            layout,
+            solution,
+            moved_blocks,
+            unavoidable,
+        }
+    }
+}
+
+/// Propose `regions` contiguous regions of whole blocks (`Level::Plr` or
+/// `Level::Bzr`) against the reference (ids and unit shares). Regions beyond
+/// the reference's are new (`neu-1`, …).
+pub fn propose_layout(
+    units: &Units,
+    ref_ids: &[String],
+    shares: &Shares,
+    regions: usize,
+    blocks: Level,
+    balance: Option<f64>,
+    limits: Limits,
+) -> anyhow::Result<Proposal> {
+    let bp = block_problem(units, ref_ids, shares, regions, blocks, balance)?;
+    let solution = propose(&bp.problem, bp.reference_regions, limits).map_err(|e| bp.explain(e))?;
+    Ok(bp.proposal(solution))
+}
+
+/// Is there a layout within the band of `p`? `Some(true)` with a layout
+/// found (by the heuristic, or by branch and bound stopped at its first
+/// layout), `Some(false)` when the search proved there is none, `None` when
+/// it was stopped (or the instance is too large for it) before deciding.
+pub fn band_feasible(p: &Problem, limits: Limits) -> Option<bool> {
+    let n = p.graph.len();
+    if p.regions > n || p.graph.components(|_| true).len() > 1 {
+        return Some(false);
+    }
+    if heuristic(p, p.reference()).is_some_and(|h| p.feasible(&h)) {
+        return Some(true);
+    }
+    if n > limits.exact_blocks {
+        return None;
+    }
+    let mut bb = BranchAndBound::new(p, limits.max_nodes);
+    bb.first_only = true;
+    bb.run();
+    if bb.best.is_some() {
+        Some(true)
+    } else if bb.nodes < limits.max_nodes {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Band levels of the trade-off are multiples of this share (0.5 %).
+pub const BAND_STEP: f64 = 0.005;
+
+/// One balance level of the trade-off between balance and people moved.
+pub struct Alternative {
+    /// ± share of the mean people per region (`None`: no band).
+    pub band: Option<f64>,
+    /// The best layout found within the band, or why there is none.
+    pub result: Result<(Proposal, Evaluation), ProposeError>,
+    /// Seconds the search took.
+    pub seconds: f64,
+}
+
+/// The trade-off between balance and people moved.
+pub struct Tradeoff {
+    pub rows: Vec<Alternative>,
+    /// Largest deviation from the mean of the layout without a band.
+    pub free_deviation: f64,
+    /// The tightest band (a multiple of [`BAND_STEP`]) with a layout found.
+    pub tightest: f64,
+    /// The next tighter step is proven to have no layout.
+    pub tightest_proven: bool,
+}
+
+/// The trade-off between balance and people moved, in `levels` rows: the
+/// best layout without a band, then bands from just below that layout's
+/// largest deviation from the mean down to the tightest band with a
+/// layout, evenly spaced on a grid of [`BAND_STEP`]. The tightest band is
+/// found by bisection over the grid with [`band_feasible`] (feasibility is
+/// monotone: a layout within a band is within every wider one). Each row
+/// is solved like [`propose_layout`] (exact with a proof, or with the gap).
+pub fn alternatives(
+    units: &Units,
+    ref_ids: &[String],
+    shares: &Shares,
+    regions: usize,
+    blocks: Level,
+    levels: usize,
+    limits: Limits,
+) -> anyhow::Result<Tradeoff> {
+    let solve = |band: Option<f64>| -> anyhow::Result<Alternative> {
+        let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
+        let started = std::time::Instant::now();
+        let result = propose(&bp.problem, bp.reference_regions, limits).map(|s| {
+            let prop = bp.proposal(s);
+            let ev = evaluate(
+                &units.graph,
+                &units.keys,
+                &units.people,
+                &prop.layout,
+                Some((shares, ref_ids)),
+            );
+            (prop, ev)
+        });
+        Ok(Alternative {
+            band,
+            result,
+            seconds: started.elapsed().as_secs_f64(),
+        })
     };
-    Ok(Proposal {
-        blocks: block_keys
+    let free = solve(None)?;
+    let free_deviation = match &free.result {
+        Ok((_, ev)) => ev
+            .regions
             .iter()
-            .enumerate()
-            .map(|(b, k)| (k.clone(), ids[solution.region[b]].clone()))
-            .collect(),
-        layout,
-        solution,
-        moved_blocks,
-        unavoidable,
+            .map(|r| r.deviation.abs())
+            .fold(0.0, f64::max),
+        Err(e) => {
+            let bp = block_problem(units, ref_ids, shares, regions, blocks, None)?;
+            return Err(bp.explain(e.clone()));
+        }
+    };
+    // Bisection on the grid: `hi` has a layout, `lo` has none (or is 0).
+    let mut hi = (free_deviation / BAND_STEP - 1e-9).ceil().max(1.0) as usize;
+    let mut lo = 0usize;
+    let mut lo_proven = true;
+    let probe = Limits {
+        max_nodes: limits.max_nodes / 4,
+        ..limits
+    };
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        let bp = block_problem(
+            units,
+            ref_ids,
+            shares,
+            regions,
+            blocks,
+            Some(mid as f64 * BAND_STEP),
+        )?;
+        match band_feasible(&bp.problem, probe) {
+            Some(true) => hi = mid,
+            found => {
+                lo = mid;
+                lo_proven = found == Some(false);
+            }
+        }
+    }
+    let top = (free_deviation / BAND_STEP - 1e-9).ceil() as usize;
+    let mut steps: Vec<usize> = Vec::new();
+    if levels >= 2 {
+        for k in 1..levels {
+            let st = hi + (top.saturating_sub(hi)) * (levels - 1 - k) / (levels - 1);
+            if st < top && !steps.contains(&st) {
+                steps.push(st);
+            }
+        }
+    }
+    let mut rows = vec![free];
+    for st in steps {
+        rows.push(solve(Some(st as f64 * BAND_STEP))?);
+    }
+    Ok(Tradeoff {
+        rows,
+        free_deviation,
+        tightest: hi as f64 * BAND_STEP,
+        tightest_proven: lo_proven,
     })
 }
 
@@ -1378,4 +1771,94 @@ fn band_text(p: &Problem) -> String {
         Some((lo, hi)) => format!("{:.0}–{:.0} people", lo, hi),
         None => "(none)".to_string(),
     }
+}
+
+/// The reference regions' outlines for a map: the polygons of a polygon
+/// file (of `bezirk` when its ids are LOR keys), or for a list the units
+/// dissolved by the region of their largest share.
+pub fn reference_outlines(
+    path: &std::path::Path,
+    units: &Units,
+    bezirk: Option<&str>,
+    ids: &[String],
+    shares: &Shares,
+) -> anyhow::Result<Vec<(String, geo::MultiPolygon<f64>)>> {
+    if crate::weights::is_list_path(path) {
+        let mut parts: Vec<Vec<geo::Polygon<f64>>> = vec![Vec::new(); ids.len()];
+        for (i, s) in shares.iter().enumerate() {
+            if let Some(&(r, _)) = s
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            {
+                parts[r].extend(units.layer.features[i].geometry.0.iter().cloned());
+            }
+        }
+        Ok(ids
+            .iter()
+            .zip(parts)
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(id, p)| (id.clone(), geo::unary_union(p.iter())))
+            .collect())
+    } else {
+        let (mut layer, _) = crate::geometry::read_layer(path, &Default::default())?;
+        if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
+            layer.filter_prefix(b);
+        }
+        Ok(layer
+            .features
+            .into_iter()
+            .map(|f| (f.id, f.geometry))
+            .collect())
+    }
+}
+
+/// The map of a layout against its reference (see
+/// [`crate::map::layout_map`]): units filled by their region, units whose
+/// region differs from their reference region (largest share) striped,
+/// the reference's borders (`outlines`) on top.
+pub fn layout_doc(
+    units: &Units,
+    layout: &Layout,
+    ev: &Evaluation,
+    reference: Option<(&Shares, &[String])>,
+    outlines: &[(String, geo::MultiPolygon<f64>)],
+    text: &crate::map::LayoutText,
+) -> crate::map::MapDoc {
+    let k = layout.ids.len();
+    let mut neighbours: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); k];
+    for (i, a) in units.graph.adj.iter().enumerate() {
+        for &(j, _) in a {
+            let (r, s) = (layout.region[i], layout.region[j]);
+            if r != s {
+                neighbours[r].insert(s);
+            }
+        }
+    }
+    let list: Vec<crate::map::LayoutUnit> = units
+        .layer
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let r = layout.region[i];
+            let moved = reference.is_some_and(|(shares, ref_ids)| {
+                shares[i]
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .is_none_or(|&(q, _)| ref_ids[q] != layout.ids[r])
+            });
+            crate::map::LayoutUnit {
+                key: units.keys[i].clone(),
+                geometry: f.geometry.clone(),
+                region: r,
+                moved,
+            }
+        })
+        .collect();
+    let regions: Vec<(String, f64)> = ev
+        .regions
+        .iter()
+        .map(|r| (r.id.clone(), r.people))
+        .collect();
+    crate::map::layout_map(&list, &regions, &neighbours, outlines, text)
 }

@@ -7,7 +7,7 @@
 //! labels that would overlap are shortened or dropped. [`png`] renders the
 //! same SVG with resvg for slides.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -128,6 +128,9 @@ pub enum Paint {
     },
     /// Diagonal hatching: an area with no unit or no value.
     Hatch,
+    /// Diagonal stripes over what is drawn below (transparent between the
+    /// stripes): e.g. the units that move in a layout.
+    Stripes,
     Line {
         colour: String,
         width: f64,
@@ -186,6 +189,8 @@ pub enum LegendItem {
         text: String,
     },
     Hatch(String),
+    /// The stripes of [`Paint::Stripes`].
+    Stripes(String),
     Note(String),
 }
 
@@ -355,6 +360,17 @@ impl MapDoc {
             s,
             r##"<defs><pattern id="{id}hatch" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)"><rect width="8" height="8" fill="white"/><line x1="0" y1="0" x2="0" y2="8" stroke="#777" stroke-width="2"/></pattern></defs>"##
         );
+        let stripes = self.shapes.iter().any(|s| s.paint == Paint::Stripes)
+            || self
+                .legend
+                .iter()
+                .any(|l| matches!(l, LegendItem::Stripes(_)));
+        if stripes {
+            let _ = writeln!(
+                s,
+                r##"<defs><pattern id="{id}stripes" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#222" stroke-width="1.6"/></pattern></defs>"##
+            );
+        }
         let _ = writeln!(
             s,
             r#"<title>{}</title><rect width="100%" height="100%" fill="white"/>"#,
@@ -395,6 +411,12 @@ impl MapDoc {
                     let _ = writeln!(
                         s,
                         r##"<path d="{d}" fill="url(#{id}hatch)" stroke="#777" stroke-width="0.8" fill-rule="evenodd">{tip}</path>"##
+                    );
+                }
+                Paint::Stripes => {
+                    let _ = writeln!(
+                        s,
+                        r##"<path d="{d}" fill="url(#{id}stripes)" stroke="none" fill-rule="evenodd">{tip}</path>"##
                     );
                 }
                 Paint::Line { colour, width } => {
@@ -492,6 +514,15 @@ impl MapDoc {
                     let _ = writeln!(
                         s,
                         r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="url(#{id}hatch)" stroke="#777" stroke-width="0.8"/><text x="36" y="{:.0}">{}</text>"##,
+                        cy + 12.0,
+                        escape(&clip(text, 40))
+                    );
+                    cy += 22.0;
+                }
+                LegendItem::Stripes(text) => {
+                    let _ = writeln!(
+                        s,
+                        r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="url(#{id}stripes)" stroke="#777" stroke-width="0.8"/><text x="36" y="{:.0}">{}</text>"##,
                         cy + 12.0,
                         escape(&clip(text, 40))
                     );
@@ -767,6 +798,192 @@ pub fn mismatch_map(
     }
     if !outside.0.is_empty() {
         doc.legend.push(LegendItem::Hatch(outside_text));
+    }
+    doc
+}
+
+/// What a layout map says.
+#[derive(Debug, Clone, Default)]
+pub struct LayoutText {
+    pub id: String,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    /// Legend heading of the regions, e.g. "Proposed regions (people)".
+    pub regions_title: String,
+    /// Legend text of the reference borders, e.g. "Reference: pgr.geojson.gz".
+    pub reference_title: String,
+}
+
+/// One unit of a layout map.
+#[derive(Debug, Clone)]
+pub struct LayoutUnit {
+    pub key: String,
+    /// Polygon in a metric CRS.
+    pub geometry: MultiPolygon<f64>,
+    /// Region of the layout (index into the regions).
+    pub region: usize,
+    /// In another region than its reference region.
+    pub moved: bool,
+}
+
+/// Colours for regions: a colour of its own for each up to the palette's
+/// ten; beyond, neighbouring regions differ where the palette allows
+/// (greedy colouring, regions with most neighbours first, ties: lower
+/// index). `neighbours[r]`: the regions bordering `r`.
+pub fn region_colours(neighbours: &[BTreeSet<usize>]) -> Vec<&'static str> {
+    let n = neighbours.len();
+    if n <= PALETTE.len() {
+        return PALETTE[..n].to_vec();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        neighbours[b]
+            .len()
+            .cmp(&neighbours[a].len())
+            .then(a.cmp(&b))
+    });
+    let mut colour: Vec<Option<usize>> = vec![None; n];
+    for r in order {
+        let used: BTreeSet<usize> = neighbours[r].iter().filter_map(|&s| colour[s]).collect();
+        // The first colour no neighbour has; else the least used among them.
+        let c = (0..PALETTE.len())
+            .find(|c| !used.contains(c))
+            .unwrap_or_else(|| {
+                (0..PALETTE.len())
+                    .min_by_key(|c| {
+                        neighbours[r]
+                            .iter()
+                            .filter(|&&s| colour[s] == Some(*c))
+                            .count()
+                    })
+                    .unwrap_or(0)
+            });
+        colour[r] = Some(c);
+    }
+    colour
+        .into_iter()
+        .map(|c| PALETTE[c.unwrap_or(0)])
+        .collect()
+}
+
+/// A layout against its reference: the units filled by the colour of their
+/// region (`regions`: id and people; `neighbours` for the colours), the
+/// units that are in another region than their reference region striped,
+/// the layout's region borders dark grey and the reference regions'
+/// borders (`reference`: id and polygon) thick black on top, the regions
+/// labelled.
+pub fn layout_map(
+    units: &[LayoutUnit],
+    regions: &[(String, f64)],
+    neighbours: &[BTreeSet<usize>],
+    reference: &[(String, MultiPolygon<f64>)],
+    text: &LayoutText,
+) -> MapDoc {
+    let colours = region_colours(neighbours);
+    let mut doc = MapDoc {
+        id: text.id.clone(),
+        title: text.title.clone(),
+        subtitle: text.subtitle.clone(),
+        source: text.source.clone(),
+        ..MapDoc::default()
+    };
+    let mut parts: Vec<Vec<geo::Polygon<f64>>> = vec![Vec::new(); regions.len()];
+    for u in units {
+        parts[u.region].extend(u.geometry.0.iter().cloned());
+        doc.shapes.push(Shape {
+            geometry: u.geometry.clone(),
+            paint: Paint::Fill {
+                colour: colours[u.region].to_string(),
+                opacity: 0.6,
+            },
+            tooltip: format!("{} → {}", u.key, regions[u.region].0),
+        });
+    }
+    let moved: Vec<&LayoutUnit> = units.iter().filter(|u| u.moved).collect();
+    for u in &moved {
+        doc.shapes.push(Shape {
+            geometry: u.geometry.clone(),
+            paint: Paint::Stripes,
+            tooltip: format!("{} → {} (moves)", u.key, regions[u.region].0),
+        });
+    }
+    for u in units {
+        doc.shapes.push(Shape {
+            geometry: u.geometry.clone(),
+            paint: Paint::Line {
+                colour: "#fff".into(),
+                width: 0.5,
+            },
+            tooltip: String::new(),
+        });
+    }
+    let outlines: Vec<MultiPolygon<f64>> = parts
+        .iter()
+        .map(|p| {
+            if p.is_empty() {
+                MultiPolygon(Vec::new())
+            } else {
+                geo::unary_union(p.iter())
+            }
+        })
+        .collect();
+    for (r, g) in outlines.iter().enumerate() {
+        if g.0.is_empty() {
+            continue;
+        }
+        doc.shapes.push(Shape {
+            geometry: g.clone(),
+            paint: Paint::Line {
+                colour: "#444".into(),
+                width: 1.2,
+            },
+            tooltip: format!("{} ({:.0} people)", regions[r].0, regions[r].1),
+        });
+    }
+    for (id, g) in reference {
+        doc.shapes.push(Shape {
+            geometry: g.clone(),
+            paint: Paint::Line {
+                colour: "#111".into(),
+                width: 2.6,
+            },
+            tooltip: id.clone(),
+        });
+    }
+    for (r, _) in regions.iter().enumerate() {
+        let g = MultiPolygon(parts[r].clone());
+        if let Some(mut l) = Label::at(&g, regions[r].0.clone(), String::new(), 14.0) {
+            l.bold = true;
+            doc.labels.push(l);
+        }
+    }
+    doc.legend
+        .push(LegendItem::Heading(text.regions_title.clone()));
+    for (r, (id, people)) in regions.iter().enumerate() {
+        doc.legend.push(LegendItem::Swatch {
+            colour: colours[r].to_string(),
+            opacity: 0.6,
+            text: format!("{id} ({})", crate::report::thousands(people.round())),
+        });
+    }
+    doc.legend.push(LegendItem::Line {
+        colour: "#444".into(),
+        width: 1.2,
+        text: "region borders".into(),
+    });
+    if !reference.is_empty() {
+        doc.legend.push(LegendItem::Line {
+            colour: "#111".into(),
+            width: 2.6,
+            text: text.reference_title.clone(),
+        });
+    }
+    if !moved.is_empty() {
+        doc.legend.push(LegendItem::Stripes(format!(
+            "PLR outside their reference region ({})",
+            moved.len()
+        )));
     }
     doc
 }

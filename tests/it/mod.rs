@@ -11,6 +11,7 @@ mod geometry_input;
 mod hostile;
 mod job;
 mod layout;
+mod layout_tradeoff;
 mod maps;
 mod output_safety;
 mod overlay_clip;
