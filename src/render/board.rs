@@ -358,22 +358,37 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             fig.table.source
         )));
     }
-    // Kita places per child: points located in the Sozialraum polygons.
+    // Kita places per child: each facility in its PLR, then to the
+    // Sozialräume by the same weights as the children (as `lor points`), so
+    // that places and children of a PLR always land in the same Sozialraum.
     let mut places: Option<(String, BTreeMap<String, f64>)> = None;
     if let Some((path, attr)) = &spec.points {
         let opts = crate::points::PointOptions {
             sum: vec![attr.clone()],
             ..Default::default()
         };
-        let (run, w) = crate::points::tally_points(path, &opts, &[sr_layer], |_, _| {})?;
+        let (run, w) = crate::points::tally_points(path, &opts, &[&fig.units], |_, _| {})?;
         warnings.extend(w);
         let t = &run.tallies[0];
-        let by_sr = sr_layer
+        let per_plr: BTreeMap<&str, f64> = fig
+            .units
             .features
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.id.clone(), t.sums[0][i]))
+            .map(|(i, f)| (f.id.as_str(), t.sums[0][i]))
             .collect();
+        let mut by_sr: BTreeMap<String, f64> = sr_layer
+            .features
+            .iter()
+            .map(|f| (f.id.clone(), 0.0))
+            .collect();
+        if let Some((_, a)) = &fig.sozialraum {
+            for w in a.weights.rows() {
+                if let Some(v) = per_plr.get(w.source.as_str()) {
+                    *by_sr.entry(w.target.clone()).or_default() += w.weight * v;
+                }
+            }
+        }
         places = Some((attr.clone(), by_sr));
     }
 

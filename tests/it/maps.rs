@@ -636,3 +636,34 @@ fn report_in_a_real_browser() {
     let pages = pdf_pages(&std::fs::read(&pdf).unwrap());
     assert!(PAGES.contains(&pages), "{pages} pages");
 }
+
+/// Kita places in the report come from the same PLR → Sozialraum assignment
+/// as the children (as in `lor points`): a Kita in the 0440 polygon whose
+/// PLR belongs to 0420 counts in 0420 (1,701 places, not 1,671).
+#[test]
+fn report_places_follow_the_plr_assignment() {
+    let html = tmp("b04-places.html");
+    b04_report(
+        &html,
+        true,
+        &[
+            "--points",
+            s(&berlin("points/kitas.geojson.gz")),
+            "--points-sum",
+            "e_platz",
+        ],
+    );
+    let fig = html_figures(&std::fs::read_to_string(&html).unwrap());
+    let places = |k: &str| fig[&(k.to_string(), "e_platz".to_string())];
+    let expected = [
+        ("0410", 702.0),
+        ("0420", 1701.0),
+        ("0430", 4644.0),
+        ("0440", 1949.0),
+        ("0450", 4296.0),
+    ];
+    for (k, v) in expected {
+        assert_eq!(places(k), v, "{k}");
+    }
+    assert_eq!(expected.iter().map(|(_, v)| v).sum::<f64>(), 13292.0);
+}
