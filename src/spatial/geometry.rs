@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
-use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::Value as Json;
 
 use crate::crs::{Crs, Transformer};
@@ -815,7 +815,7 @@ fn rings_cross_rtree(mp: &MultiPolygon<f64>) -> Option<bool> {
 }
 
 /// Two edges sharing an end that run back over each other (a spike).
-fn collinear_overlap(a: &geo::Line<f64>, b: &geo::Line<f64>) -> bool {
+pub(crate) fn collinear_overlap(a: &geo::Line<f64>, b: &geo::Line<f64>) -> bool {
     let cross = |o: geo::Coord<f64>, p: geo::Coord<f64>, q: geo::Coord<f64>| {
         (p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x)
     };
@@ -928,6 +928,9 @@ fn check_fixes(
     Ok(())
 }
 
+/// Features with unusable geometry named in one error, at most.
+const BAD_LISTED: usize = 50;
+
 fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
     let mut warnings = Warnings::default();
     if raw.features.is_empty() {
@@ -1028,6 +1031,9 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
     );
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
+    // Features whose geometry cannot be used: all of them are named, not
+    // only the first, so that one reading lists everything to correct.
+    let mut bad: Vec<String> = Vec::new();
     for (i, (props, geom)) in raw.features.into_iter().enumerate() {
         let number = i + 1;
         let stored = props.get(&id_field).cloned().unwrap_or_default();
@@ -1052,9 +1058,13 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
                 "{name}, feature {number}: no id (property '{field_label}' is missing or empty)"
             )));
         }
-        let mut geometry = geom
-            .and_then(|g| validate_polygons(&g, file_crs).map(|_| g))
-            .map_err(|why| input_error(format!("{name}, feature {number} (id {raw_id}): {why}")))?;
+        let mut geometry = match geom.and_then(|g| validate_polygons(&g, file_crs).map(|_| g)) {
+            Ok(g) => g,
+            Err(why) => {
+                bad.push(format!("feature {number} (id {raw_id}): {why}"));
+                continue;
+            }
+        };
         let id = if lor_ids {
             match normalize_key(&raw_id) {
                 Ok((_, k)) => k,
@@ -1064,32 +1074,38 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             raw_id.clone()
         };
         transformer.multipolygon(&mut geometry)?;
-        if rings_cross(&geometry) {
-            // Self-intersecting rings, or parts that overlap: resolved by uniting the
-            // polygon with itself under the non-zero fill rule (what
-            // `buffer(0)` does in GIS tools, O(n log n)), so areas are well
-            // defined. Rings that merely touch come out with the same area
-            // and are kept as they are, unreported.
-            let before = geometry.unsigned_area();
-            let fixed = geometry.union(&MultiPolygon::new(vec![]));
-            let after = fixed.unsigned_area();
-            if (before - after).abs() > 1e-9 * before.max(1.0) {
-                repaired.push(format!(
-                    "{id} (feature {number}, {before:.0} m² → {after:.0} m²)"
-                ));
-                geometry = fixed;
+        // Self-intersecting rings, or parts that overlap: resolved under the
+        // non-zero fill rule within bounds (`repair`), so areas are well
+        // defined; a polygon too intricate to repair quickly is refused.
+        // Rings that merely touch come out with the same area and are kept
+        // as they are, unreported.
+        match crate::spatial::repair::repair(&geometry) {
+            Ok(crate::spatial::repair::Repair::Valid) => {}
+            Ok(crate::spatial::repair::Repair::Repaired { polygon, .. }) => {
+                let before = geometry.unsigned_area();
+                let after = polygon.unsigned_area();
+                if (before - after).abs() > 1e-9 * before.max(1.0) {
+                    repaired.push(format!(
+                        "{id} (feature {number}, {before:.0} m² → {after:.0} m²)"
+                    ));
+                    geometry = polygon;
+                }
+            }
+            Err(why) => {
+                bad.push(format!("feature {number} (id {raw_id}): {why}"));
+                continue;
             }
         }
         let area = geometry.unsigned_area();
         let Some(bbox) = geometry.bounding_rect() else {
-            return Err(input_error(format!(
-                "{name}, feature {number} (id {raw_id}): an empty geometry"
-            )));
+            bad.push(format!("feature {number} (id {raw_id}): an empty geometry"));
+            continue;
         };
         if area <= 0.0 {
-            return Err(input_error(format!(
-                "{name}, feature {number} (id {raw_id}): the polygon has no area"
-            )));
+            bad.push(format!(
+                "feature {number} (id {raw_id}): the polygon has no area"
+            ));
+            continue;
         }
         let fname = name_field
             .as_ref()
@@ -1104,6 +1120,21 @@ fn finish_layer(name: &str, raw: RawLayer, opts: &LayerOptions) -> Result<(Layer
             bbox,
             area,
         });
+    }
+    match bad.len() {
+        0 => {}
+        1 => return Err(input_error(format!("{name}, {}", bad[0]))),
+        n => {
+            return Err(input_error(format!(
+                "{name}: {n} features have geometry that cannot be used:\n  {}{}",
+                bad[..n.min(BAD_LISTED)].join("\n  "),
+                if n > BAD_LISTED {
+                    format!("\n  and {} more", n - BAD_LISTED)
+                } else {
+                    String::new()
+                }
+            )))
+        }
     }
     if !raw.closed.is_empty() {
         warnings.push(
