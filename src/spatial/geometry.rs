@@ -579,6 +579,16 @@ fn shp_polygon<P>(
     Ok(MultiPolygon::new(polys))
 }
 
+/// A coordinate for a message: as written for ordinary values, in
+/// scientific notation when huge (1e308, not 309 digits).
+fn coord_text(v: f64) -> String {
+    if v.abs() < 1e12 {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
 /// Check a polygon as read: every vertex plausible for the CRS the file is
 /// in (a vertex in another CRS would make areas of thousands of km²), and
 /// every hole inside its shell and smaller than it. Crossing rings are
@@ -604,7 +614,8 @@ pub fn validate_polygons(mp: &MultiPolygon<f64>, crs: Crs) -> Result<(), String>
                         .unwrap_or_default();
                     return Err(format!(
                         "{part}the vertex ({}, {}) cannot be in {crs}{guess}",
-                        c.x, c.y
+                        coord_text(c.x),
+                        coord_text(c.y)
                     ));
                 }
             }

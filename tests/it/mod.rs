@@ -8,6 +8,7 @@ mod cli_layer;
 mod crosswalk;
 mod dialects;
 mod geometry_input;
+mod geometry_repair;
 mod hostile;
 mod job;
 mod layout;
