@@ -25,7 +25,7 @@ fn star(n: usize, lean: f64) -> MultiPolygon<f64> {
                     _ => 0.0,
                 };
                 let a = std::f64::consts::TAU * (i as f64 + sh) / n as f64;
-                let r = if i % 2 == 0 { 1000.0 } else { 200.0 };
+                let r = if i.is_multiple_of(2) { 1000.0 } else { 200.0 };
                 (390_000.0 + r * a.cos(), 5_810_000.0 + r * a.sin())
             })
             .collect(),
@@ -67,7 +67,11 @@ fn bench(c: &mut Criterion) {
         ("star_20000_valid", star(20_000, 0.0), "valid"),
         ("star_20000_crossing_spikes", star(20_000, 3.0), "refused"),
         ("random_20000", random(20_000), "refused"),
-        ("circle_20000_20_crossings", circle(20_000, 1000), "repaired"),
+        (
+            "circle_20000_20_crossings",
+            circle(20_000, 1000),
+            "repaired",
+        ),
     ];
     let mut g = c.benchmark_group("repair");
     g.sample_size(10);

@@ -121,7 +121,12 @@ mod tests {
     #[test]
     fn a_bow_tie_is_repaired_to_its_two_triangles() {
         // 1 km bow tie: two triangles of 0.25 km² each, crossing once.
-        let g = poly(vec![(0.0, 0.0), (1000.0, 1000.0), (1000.0, 0.0), (0.0, 1000.0)]);
+        let g = poly(vec![
+            (0.0, 0.0),
+            (1000.0, 1000.0),
+            (1000.0, 0.0),
+            (0.0, 1000.0),
+        ]);
         let Repair::Repaired { polygon, crossings } = repair(&g).unwrap() else {
             panic!("not repaired")
         };
@@ -145,7 +150,7 @@ mod tests {
                         _ => 0.0,
                     };
                     let a = std::f64::consts::TAU * (i as f64 + sh) / n as f64;
-                    let r = if i % 2 == 0 { 1000.0 } else { 200.0 };
+                    let r = if i.is_multiple_of(2) { 1000.0 } else { 200.0 };
                     (390_000.0 + r * a.cos(), 5_810_000.0 + r * a.sin())
                 })
                 .collect(),
@@ -224,7 +229,10 @@ mod tests {
         // by the slivers only (less than 0.001 %), and is about π km².
         let (before, after) = (g.unsigned_area(), polygon.unsigned_area());
         assert!((after - before).abs() / before < 1e-5, "{before} {after}");
-        assert!((after - std::f64::consts::PI * 1e6).abs() < 1e-4 * after, "{after}");
+        assert!(
+            (after - std::f64::consts::PI * 1e6).abs() < 1e-4 * after,
+            "{after}"
+        );
     }
 
     #[test]

@@ -124,8 +124,8 @@ fn check_lists_every_unusable_polygon_of_a_shapefile() {
             ring(380_000.0, 5_800_000.0, 30_000.0, false),
         ],
     ];
-    let table = TableWriterBuilder::new()
-        .add_character_field(FieldName::try_from("PLR_ID").unwrap(), 8);
+    let table =
+        TableWriterBuilder::new().add_character_field(FieldName::try_from("PLR_ID").unwrap(), 8);
     let mut w = shapefile::Writer::from_path(&shp, table).unwrap();
     for (i, rings) in shapes.into_iter().enumerate() {
         let mut rec = Record::default();
@@ -165,8 +165,12 @@ fn star(n: usize, lean: f64) -> String {
                 _ => 0.0,
             };
             let a = std::f64::consts::TAU * (i as f64 + sh) / n as f64;
-            let r = if i % 2 == 0 { 1000.0 } else { 200.0 };
-            format!("[{},{}]", 390_000.0 + r * a.cos(), 5_810_000.0 + r * a.sin())
+            let r = if i.is_multiple_of(2) { 1000.0 } else { 200.0 };
+            format!(
+                "[{},{}]",
+                390_000.0 + r * a.cos(),
+                5_810_000.0 + r * a.sin()
+            )
         })
         .collect();
     layer(&[format!("[[{}]]", pts.join(","))])
@@ -203,14 +207,16 @@ fn a_random_polygon_is_refused_and_a_bow_tie_repaired_and_reported() {
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     let pts: Vec<String> = (0..20_000)
-        .map(|_| format!("[{},{}]", 390_000.0 + 1000.0 * next(), 5_810_000.0 + 1000.0 * next()))
+        .map(|_| {
+            format!(
+                "[{},{}]",
+                390_000.0 + 1000.0 * next(),
+                5_810_000.0 + 1000.0 * next()
+            )
+        })
         .collect();
     let file = dir.join("random.geojson");
-    std::fs::write(
-        &file,
-        layer(&[format!("[[{},{}]]", pts.join(","), pts[0])]),
-    )
-    .unwrap();
+    std::fs::write(&file, layer(&[format!("[[{},{}]]", pts.join(","), pts[0])])).unwrap();
     refused_by_check_and_mismatch(
         &dir,
         &file,
@@ -238,8 +244,5 @@ fn a_random_polygon_is_refused_and_a_bow_tie_repaired_and_reported() {
         .collect();
     assert_eq!(found.len(), 1, "{v}");
     let m = found[0]["message"].as_str().unwrap();
-    assert!(
-        m.contains("01011101 (feature 1, 0 m² → 500000 m²)"),
-        "{m}"
-    );
+    assert!(m.contains("01011101 (feature 1, 0 m² → 500000 m²)"), "{m}");
 }
