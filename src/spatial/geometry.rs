@@ -450,6 +450,7 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
             )))
         }
     };
+    check_shp_records(path, &name)?;
     let mut reader = shapefile::Reader::from_path(path)
         .map_err(|e| input_error(format!("{name}: cannot read Shapefile: {e}")))?;
     let mut features = Vec::new();
@@ -509,6 +510,64 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
         features,
         closed: Vec::new(),
     })
+}
+
+/// Walk the record headers of a .shp before the shapefile reader does: a
+/// record whose counts of parts or points do not fit its length (a damaged
+/// or hostile file) would make the reader reserve gigabytes for a 1 KB file.
+/// Reads only the headers (O(records)).
+fn check_shp_records(path: &Path, name: &str) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(()); // the reader names the problem
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut f = std::io::BufReader::new(file);
+    let damaged = |what: String| input_error(format!("{name}: the .shp is damaged: {what}"));
+    let mut at: u64 = 100;
+    let mut number = 0usize;
+    while at + 8 <= size {
+        number += 1;
+        f.seek(SeekFrom::Start(at))
+            .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
+        let mut head = [0u8; 8];
+        if f.read_exact(&mut head).is_err() {
+            break;
+        }
+        // Content length in 16-bit words, big endian.
+        let words = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
+        let bytes = u64::try_from(words).unwrap_or(u64::MAX).saturating_mul(2);
+        if bytes > size - at - 8 {
+            return Err(damaged(format!(
+                "record {number} claims {} bytes, more than the file holds",
+                i64::from(words) * 2
+            )));
+        }
+        let mut content = [0u8; 44];
+        let got = (bytes as usize).min(44);
+        f.read_exact(&mut content[..got])
+            .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
+        let int = |o: usize| {
+            i32::from_le_bytes([content[o], content[o + 1], content[o + 2], content[o + 3]])
+        };
+        if got >= 4 {
+            // Shape types with parts (polyline, polygon, multipatch; plain,
+            // M and Z): bbox, parts, points; multipoints: bbox, points.
+            let (parts, points, head) = match int(0) {
+                3 | 5 | 13 | 15 | 23 | 25 | 31 if got >= 44 => (int(36), int(40), 44),
+                8 | 18 | 28 if got >= 40 => (0, int(36), 40),
+                _ => (0, 0, 0),
+            };
+            let need = head + 4 * i64::from(parts) + 16 * i64::from(points);
+            if parts < 0 || points < 0 || need > bytes as i64 {
+                return Err(damaged(format!(
+                    "record {number} claims {parts} parts and {points} points, more than its {bytes} bytes can hold"
+                )));
+            }
+        }
+        at += 8 + bytes;
+    }
+    Ok(())
 }
 
 /// The number of records in a .dbf header (bytes 4–7, little endian).

@@ -7,6 +7,7 @@ mod cli;
 mod cli_layer;
 mod crosswalk;
 mod dialects;
+mod fuzz_regressions;
 mod geometry_input;
 mod geometry_repair;
 mod hostile;
