@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod geometry_input;
 mod geometry_repair;
 mod hostile;
+mod issue10_text;
 mod job;
 mod layout;
 mod maps;
