@@ -524,11 +524,32 @@ fn check_shp_records(path: &Path, name: &str) -> Result<()> {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut f = std::io::BufReader::new(file);
     let damaged = |what: String| input_error(format!("{name}: the .shp is damaged: {what}"));
+    // The reader seeks to the offsets in the .shx when there is one, and
+    // reads the records one after another otherwise: check the same ones.
+    let offsets: Option<Vec<i64>> = std::fs::read(path.with_extension("shx"))
+        .ok()
+        .filter(|b| b.len() >= 100)
+        .map(|b| {
+            b[100..]
+                .chunks_exact(8)
+                .map(|c| i64::from(i32::from_be_bytes([c[0], c[1], c[2], c[3]])) * 2)
+                .collect()
+        });
     let mut at: u64 = 100;
     let mut number = 0usize;
-    while at + 8 <= size {
+    loop {
+        let pos = match &offsets {
+            Some(v) => match v.get(number) {
+                Some(&p) if p >= 0 => p as u64,
+                _ => break,
+            },
+            None => at,
+        };
         number += 1;
-        f.seek(SeekFrom::Start(at))
+        if pos + 8 > size {
+            break;
+        }
+        f.seek(SeekFrom::Start(pos))
             .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
         let mut head = [0u8; 8];
         if f.read_exact(&mut head).is_err() {
@@ -537,7 +558,7 @@ fn check_shp_records(path: &Path, name: &str) -> Result<()> {
         // Content length in 16-bit words, big endian.
         let words = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
         let bytes = u64::try_from(words).unwrap_or(u64::MAX).saturating_mul(2);
-        if bytes > size - at - 8 {
+        if bytes > size - pos - 8 {
             return Err(damaged(format!(
                 "record {number} claims {} bytes, more than the file holds",
                 i64::from(words) * 2
@@ -556,6 +577,11 @@ fn check_shp_records(path: &Path, name: &str) -> Result<()> {
             let (parts, points, head) = match int(0) {
                 3 | 5 | 13 | 15 | 23 | 25 | 31 if got >= 44 => (int(36), int(40), 44),
                 8 | 18 | 28 if got >= 40 => (0, int(36), 40),
+                3 | 5 | 13 | 15 | 23 | 25 | 31 | 8 | 18 | 28 => {
+                    return Err(damaged(format!(
+                        "record {number} has {bytes} bytes, too few for its shape type"
+                    )))
+                }
                 _ => (0, 0, 0),
             };
             let need = head + 4 * i64::from(parts) + 16 * i64::from(points);
@@ -564,8 +590,24 @@ fn check_shp_records(path: &Path, name: &str) -> Result<()> {
                     "record {number} claims {parts} parts and {points} points, more than its {bytes} bytes can hold"
                 )));
             }
+            // Where each part starts: ascending, within the points (the
+            // reader sizes every ring from these).
+            let mut starts = vec![0u8; 4 * parts as usize];
+            f.read_exact(&mut starts)
+                .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
+            let mut last = 0i32;
+            for (k, c) in starts.chunks_exact(4).enumerate() {
+                let start = i32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                if start < last || start > points || (k == 0 && start != 0) {
+                    return Err(damaged(format!(
+                        "record {number}: part {} starts at point {start} of {points}",
+                        k + 1
+                    )));
+                }
+                last = start;
+            }
         }
-        at += 8 + bytes;
+        at = pos + 8 + bytes;
     }
     Ok(())
 }

@@ -246,3 +246,44 @@ fn a_random_polygon_is_refused_and_a_bow_tie_repaired_and_reported() {
     let m = found[0]["message"].as_str().unwrap();
     assert!(m.contains("01011101 (feature 1, 0 m² → 500000 m²)"), "{m}");
 }
+
+#[test]
+fn a_dbf_with_fewer_records_than_the_shp_is_refused() {
+    use shapefile::dbase::{FieldName, FieldValue, Record, TableWriterBuilder};
+    use shapefile::{Point, PolygonRing};
+    let dir = scratch("geometry_repair_dbf");
+    let shp = dir.join("two.shp");
+    let table =
+        TableWriterBuilder::new().add_character_field(FieldName::try_from("PLR_ID").unwrap(), 8);
+    let mut w = shapefile::Writer::from_path(&shp, table).unwrap();
+    for (i, x) in [390_000.0, 392_000.0].into_iter().enumerate() {
+        let pts = vec![
+            Point::new(x, 5_810_000.0),
+            Point::new(x, 5_811_000.0),
+            Point::new(x + 1000.0, 5_811_000.0),
+            Point::new(x + 1000.0, 5_810_000.0),
+            Point::new(x, 5_810_000.0),
+        ];
+        let mut rec = Record::default();
+        rec.insert(
+            "PLR_ID".into(),
+            FieldValue::Character(Some(format!("0101110{}", i + 1))),
+        );
+        w.write_shape_and_record(&shapefile::Polygon::new(PolygonRing::Outer(pts)), &rec)
+            .unwrap();
+    }
+    drop(w);
+    std::fs::write(
+        dir.join("two.prj"),
+        r#"PROJCS["ETRS_1989_UTM_Zone_33N",GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",15.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
+    let o = lor(&["check", "-", s(&shp)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The .dbf header says 1 record (bytes 4–7): one polygon would vanish.
+    let dbf = dir.join("two.dbf");
+    let mut bytes = std::fs::read(&dbf).unwrap();
+    bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
+    std::fs::write(&dbf, bytes).unwrap();
+    refused_by_check_and_mismatch(&dir, &shp, &["two.shp", "do not belong together"]);
+}
