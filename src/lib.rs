@@ -39,5 +39,5 @@ pub use facilities::{point_tables, points};
 pub use mapping::{chain, crosswalk, layout, sozialraum, weights};
 pub use quality::{check, mismatch, reconcile, report};
 pub use render::{atlas, board, classify, labels, map, output, write};
-pub use spatial::{crs, geometry, locate, overlay};
+pub use spatial::{crs, geometry, locate, overlay, repair};
 pub use table::{catalogue, input, key, names, scope, stats};

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
-use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::Value as Json;
 
 use crate::crs::{Crs, Transformer};
@@ -481,6 +481,7 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
             )))
         }
     };
+    check_shp_records(path, &name)?;
     let mut reader = shapefile::Reader::from_path(path)
         .map_err(|e| input_error(format!("{name}: cannot read Shapefile: {e}")))?;
     let mut features = Vec::new();
@@ -540,6 +541,106 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
         features,
         closed: Vec::new(),
     })
+}
+
+/// Walk the record headers of a .shp before the shapefile reader does: a
+/// record whose counts of parts or points do not fit its length (a damaged
+/// or hostile file) would make the reader reserve gigabytes for a 1 KB file.
+/// Reads only the headers (O(records)).
+fn check_shp_records(path: &Path, name: &str) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(()); // the reader names the problem
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut f = std::io::BufReader::new(file);
+    let damaged = |what: String| input_error(format!("{name}: the .shp is damaged: {what}"));
+    // The reader seeks to the offsets in the .shx when there is one, and
+    // reads the records one after another otherwise: check the same ones.
+    let offsets: Option<Vec<i64>> = std::fs::read(path.with_extension("shx"))
+        .ok()
+        .filter(|b| b.len() >= 100)
+        .map(|b| {
+            b[100..]
+                .chunks_exact(8)
+                .map(|c| i64::from(i32::from_be_bytes([c[0], c[1], c[2], c[3]])) * 2)
+                .collect()
+        });
+    let mut at: u64 = 100;
+    let mut number = 0usize;
+    loop {
+        let pos = match &offsets {
+            Some(v) => match v.get(number) {
+                Some(&p) if p >= 0 => p as u64,
+                _ => break,
+            },
+            None => at,
+        };
+        number += 1;
+        if pos + 8 > size {
+            break;
+        }
+        f.seek(SeekFrom::Start(pos))
+            .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
+        let mut head = [0u8; 8];
+        if f.read_exact(&mut head).is_err() {
+            break;
+        }
+        // Content length in 16-bit words, big endian.
+        let words = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
+        let bytes = u64::try_from(words).unwrap_or(u64::MAX).saturating_mul(2);
+        if bytes > size - pos - 8 {
+            return Err(damaged(format!(
+                "record {number} claims {} bytes, more than the file holds",
+                i64::from(words) * 2
+            )));
+        }
+        let mut content = [0u8; 44];
+        let got = (bytes as usize).min(44);
+        f.read_exact(&mut content[..got])
+            .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
+        let int = |o: usize| {
+            i32::from_le_bytes([content[o], content[o + 1], content[o + 2], content[o + 3]])
+        };
+        if got >= 4 {
+            // Shape types with parts (polyline, polygon, multipatch; plain,
+            // M and Z): bbox, parts, points; multipoints: bbox, points.
+            let (parts, points, head) = match int(0) {
+                3 | 5 | 13 | 15 | 23 | 25 | 31 if got >= 44 => (int(36), int(40), 44),
+                8 | 18 | 28 if got >= 40 => (0, int(36), 40),
+                3 | 5 | 13 | 15 | 23 | 25 | 31 | 8 | 18 | 28 => {
+                    return Err(damaged(format!(
+                        "record {number} has {bytes} bytes, too few for its shape type"
+                    )))
+                }
+                _ => (0, 0, 0),
+            };
+            let need = head + 4 * i64::from(parts) + 16 * i64::from(points);
+            if parts < 0 || points < 0 || need > bytes as i64 {
+                return Err(damaged(format!(
+                    "record {number} claims {parts} parts and {points} points, more than its {bytes} bytes can hold"
+                )));
+            }
+            // Where each part starts: ascending, within the points (the
+            // reader sizes every ring from these).
+            let mut starts = vec![0u8; 4 * parts as usize];
+            f.read_exact(&mut starts)
+                .map_err(|e| input_error(format!("{name}: cannot read: {e}")))?;
+            let mut last = 0i32;
+            for (k, c) in starts.chunks_exact(4).enumerate() {
+                let start = i32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                if start < last || start > points || (k == 0 && start != 0) {
+                    return Err(damaged(format!(
+                        "record {number}: part {} starts at point {start} of {points}",
+                        k + 1
+                    )));
+                }
+                last = start;
+            }
+        }
+        at = pos + 8 + bytes;
+    }
+    Ok(())
 }
 
 /// The number of records in a .dbf header (bytes 4–7, little endian).
@@ -610,6 +711,16 @@ fn shp_polygon<P>(
     Ok(MultiPolygon::new(polys))
 }
 
+/// A coordinate for a message: as written for ordinary values, in
+/// scientific notation when huge (1e308, not 309 digits).
+fn coord_text(v: f64) -> String {
+    if v.abs() < 1e12 {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
 /// Check a polygon as read: every vertex plausible for the CRS the file is
 /// in (a vertex in another CRS would make areas of thousands of km²), and
 /// every hole inside its shell and smaller than it. Crossing rings are
@@ -635,7 +746,8 @@ pub fn validate_polygons(mp: &MultiPolygon<f64>, crs: Crs) -> Result<(), String>
                         .unwrap_or_default();
                     return Err(format!(
                         "{part}the vertex ({}, {}) cannot be in {crs}{guess}",
-                        c.x, c.y
+                        coord_text(c.x),
+                        coord_text(c.y)
                     ));
                 }
             }
@@ -868,7 +980,7 @@ fn rings_cross_rtree(mp: &MultiPolygon<f64>) -> Option<bool> {
 }
 
 /// Two edges sharing an end that run back over each other (a spike).
-fn collinear_overlap(a: &geo::Line<f64>, b: &geo::Line<f64>) -> bool {
+pub(crate) fn collinear_overlap(a: &geo::Line<f64>, b: &geo::Line<f64>) -> bool {
     let cross = |o: geo::Coord<f64>, p: geo::Coord<f64>, q: geo::Coord<f64>| {
         (p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x)
     };
@@ -981,6 +1093,9 @@ fn check_fixes(
     Ok(())
 }
 
+/// Features with unusable geometry named in one error, at most.
+const BAD_LISTED: usize = 50;
+
 fn finish_layer(
     name: &str,
     raw: RawLayer,
@@ -1045,14 +1160,21 @@ fn finish_layer(
     let wanted = wanted_units(&ids, keep);
     let mut features = Vec::with_capacity(raw.features.len());
     let mut repaired = Vec::new();
+    // Features whose geometry cannot be used: all of them are named, not
+    // only the first, so that one reading lists everything to correct.
+    let mut bad: Vec<String> = Vec::new();
     for (i, ((props, geom), ids)) in raw.features.into_iter().zip(ids).enumerate() {
-        features.push(if wanted[i] {
-            reading.feature(i + 1, &props, ids, geom, &mut repaired)?
-        } else {
+        if !wanted[i] {
             // Left out below; a placeholder keeps features[number - 1].
-            Feature::placeholder(ids.1, i + 1)
-        });
+            features.push(Feature::placeholder(ids.1, i + 1));
+            continue;
+        }
+        match reading.feature(i + 1, &props, ids, geom, &mut repaired)? {
+            Ok(f) => features.push(f),
+            Err(why) => bad.push(why),
+        }
     }
+    unusable_error(name, &bad)?;
     if !raw.closed.is_empty() {
         warnings.push(
                 crate::error::WarningCode::UnclosedRing,
@@ -1092,6 +1214,24 @@ fn finish_layer(
         },
         warnings,
     ))
+}
+
+/// One error naming every feature with unusable geometry (at most
+/// [`BAD_LISTED`]), or none.
+fn unusable_error(name: &str, bad: &[String]) -> Result<()> {
+    match bad.len() {
+        0 => Ok(()),
+        1 => Err(input_error(format!("{name}, {}", bad[0]))),
+        n => Err(input_error(format!(
+            "{name}: {n} features have geometry that cannot be used:\n  {}{}",
+            bad[..n.min(BAD_LISTED)].join("\n  "),
+            if n > BAD_LISTED {
+                format!("\n  and {} more", n - BAD_LISTED)
+            } else {
+                String::new()
+            }
+        ))),
+    }
 }
 
 /// Which features to read in full: all, or with `keep` those whose id
@@ -1245,8 +1385,9 @@ impl Reading<'_> {
     }
 
     /// One feature (`ids` from [`Reading::ids`]): its polygons validated,
-    /// transformed and, where rings cross, repaired (noted in `repaired`),
-    /// its area and bounding box.
+    /// transformed and, where rings cross, repaired within bounds (noted in
+    /// `repaired`), its area and bounding box; `Err(why)` inside when its
+    /// geometry cannot be used (the caller lists all such features).
     fn feature(
         &self,
         number: usize,
@@ -1254,58 +1395,53 @@ impl Reading<'_> {
         (raw_id, id): (String, String),
         geom: Result<MultiPolygon<f64>, String>,
         repaired: &mut Vec<String>,
-    ) -> Result<Feature> {
-        let mut geometry = geom
-            .and_then(|g| validate_polygons(&g, self.file_crs).map(|_| g))
-            .map_err(|why| {
-                input_error(format!(
-                    "{}, feature {number} (id {raw_id}): {why}",
-                    self.name
-                ))
-            })?;
+    ) -> Result<std::result::Result<Feature, String>> {
+        let unusable = |why: &str| Ok(Err(format!("feature {number} (id {raw_id}): {why}")));
+        let mut geometry = match geom.and_then(|g| validate_polygons(&g, self.file_crs).map(|_| g))
+        {
+            Ok(g) => g,
+            Err(why) => return unusable(&why),
+        };
         self.transformer.multipolygon(&mut geometry)?;
-        if rings_cross(&geometry) {
-            // Self-intersecting rings, or parts that overlap: resolved by uniting the
-            // polygon with itself under the non-zero fill rule (what
-            // `buffer(0)` does in GIS tools, O(n log n)), so areas are well
-            // defined. Rings that merely touch come out with the same area
-            // and are kept as they are, unreported.
-            let before = geometry.unsigned_area();
-            let fixed = geometry.union(&MultiPolygon::new(vec![]));
-            let after = fixed.unsigned_area();
-            if (before - after).abs() > 1e-9 * before.max(1.0) {
-                repaired.push(format!(
-                    "{id} (feature {number}, {before:.0} m² → {after:.0} m²)"
-                ));
-                geometry = fixed;
+        // Self-intersecting rings, or parts that overlap: resolved under the
+        // non-zero fill rule within bounds (`repair`), so areas are well
+        // defined; a polygon too intricate to repair quickly is refused.
+        // Rings that merely touch come out with the same area and are kept
+        // as they are, unreported.
+        match crate::spatial::repair::repair(&geometry) {
+            Ok(crate::spatial::repair::Repair::Valid) => {}
+            Ok(crate::spatial::repair::Repair::Repaired { polygon, .. }) => {
+                let before = geometry.unsigned_area();
+                let after = polygon.unsigned_area();
+                if (before - after).abs() > 1e-9 * before.max(1.0) {
+                    repaired.push(format!(
+                        "{id} (feature {number}, {before:.0} m² → {after:.0} m²)"
+                    ));
+                    geometry = polygon;
+                }
             }
+            Err(why) => return unusable(&why),
         }
         let area = geometry.unsigned_area();
         let Some(bbox) = geometry.bounding_rect() else {
-            return Err(input_error(format!(
-                "{}, feature {number} (id {raw_id}): an empty geometry",
-                self.name
-            )));
+            return unusable("an empty geometry");
         };
         if area <= 0.0 {
-            return Err(input_error(format!(
-                "{}, feature {number} (id {raw_id}): the polygon has no area",
-                self.name
-            )));
+            return unusable("the polygon has no area");
         }
         let fname = self
             .name_field
             .and_then(|f| props.get(f))
             .cloned()
             .unwrap_or_default();
-        Ok(Feature {
+        Ok(Ok(Feature {
             id,
             name: fname,
             number,
             geometry,
             bbox,
             area,
-        })
+        }))
     }
 }
 

@@ -4,3 +4,4 @@ pub mod crs;
 pub mod geometry;
 pub mod locate;
 pub mod overlay;
+pub mod repair;

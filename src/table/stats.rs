@@ -220,11 +220,38 @@ fn decode(name: &str, bytes: &[u8], label: Option<&str>) -> Result<(String, &'st
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((s.to_string(), "UTF-8", false)),
         Err(_) => {
+            // UTF-8 characters (ü as two bytes) beside bytes that are not
+            // UTF-8: two encodings in one file. Read as Windows-1252 every
+            // ü would turn into 'Ã¼'; refused instead, naming the line.
+            let mut utf8_chars = 0usize;
+            let mut first_bad: Option<(usize, u8)> = None;
+            let mut at = 0usize;
+            for chunk in bytes.utf8_chunks() {
+                utf8_chunks_count(chunk.valid(), &mut utf8_chars);
+                at += chunk.valid().len();
+                if first_bad.is_none() {
+                    if let Some(&b) = chunk.invalid().first() {
+                        first_bad = Some((at, b));
+                    }
+                }
+                at += chunk.invalid().len();
+            }
+            if let (true, Some((pos, b))) = (utf8_chars > 0, first_bad) {
+                let line = bytes[..pos].iter().filter(|&&c| c == b'\n').count() + 1;
+                return Err(input_error(format!(
+                    "{name}: line {line} has the byte 0x{b:02X}, which is not UTF-8, while the file has {utf8_chars} UTF-8 characters such as umlauts elsewhere: two encodings in one file; save it again as UTF-8 in one piece"
+                )));
+            }
             // Excel on German Windows saves CSV as Windows-1252.
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             Ok((text.into_owned(), "windows-1252", false))
         }
     }
+}
+
+/// Count the characters beyond ASCII in valid UTF-8 text.
+fn utf8_chunks_count(valid: &str, n: &mut usize) {
+    *n += valid.chars().filter(|c| !c.is_ascii()).count();
 }
 
 /// The delimiter of a CSV: the most frequent of `;`, tab, `,`, `|` outside
@@ -375,7 +402,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
                     Data::Bool(b) => b.to_string(),
                     Data::DateTime(d) => format_f64(d.as_f64()),
                     Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    Data::Error(e) => format!("#{e:?}"),
+                    Data::Error(e) => e.to_string(),
                 })
                 .collect();
             if cells.iter().all(|c| c.trim().is_empty()) {
@@ -434,7 +461,7 @@ fn read_xlsx_sparse(path: &Path, sheet: &str) -> Result<Vec<(usize, Vec<String>)
             DataRef::Int(i) => i.to_string(),
             DataRef::Bool(b) => b.to_string(),
             DataRef::DateTime(d) => format_f64(d.as_f64()),
-            DataRef::Error(e) => format!("#{e:?}"),
+            DataRef::Error(e) => e.to_string(),
         };
         if text.trim().is_empty() {
             continue;
