@@ -204,7 +204,7 @@ pub fn clip_to_rect<'a>(
 const CHUNK: usize = 32;
 
 /// Per ring of a multipolygon (each polygon's exterior, then its holes),
-/// the envelope of each run of [`CHUNK`] vertices.
+/// the envelope of each run of `CHUNK` (32) vertices.
 pub type RingChunks = Vec<Vec<Rect<f64>>>;
 
 fn ring_chunks(mp: &MultiPolygon<f64>) -> RingChunks {
