@@ -18,7 +18,7 @@ use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
 use lor::weights::{read_list, Assign};
 
 use super::args::{
-    bezirk_value, levels_value, AssignArg, FormatArg, Levels, SozialraumLayer, UnitsLayer,
+    bezirk_value, levels_value, AssignArg, FormatArg, Levels, SozialraumArgs, UnitsLayer,
 };
 use super::{Context, RuleArgs};
 use lor::scope::Bezirk;
@@ -126,39 +126,8 @@ pub struct Args {
     units: Option<PathBuf>,
     #[command(flatten)]
     units_layer: UnitsLayer,
-    /// Sozialräume as polygons (GeoJSON, Shapefile) or as a CSV/XLSX list
-    /// "PLR (or BZR) → Sozialraum"; adds the level 'sozialraum'.
-    #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
-    sozialraum: Option<PathBuf>,
-    /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
-    /// Sozialraum with its largest part) or 'area' (apportioned by area).
-    /// 'list' when --sozialraum is a list.
-    #[arg(
-        long,
-        value_name = "HOW",
-        value_enum,
-        default_value_t = AssignArg::Largest,
-        help_heading = "Sozialräume"
-    )]
-    assign: AssignArg,
-    /// Parts of a PLR smaller than this share are digitising noise.
-    #[arg(
-        long,
-        value_name = "SHARE",
-        default_value_t = 0.01,
-        help_heading = "Sozialräume"
-    )]
-    min_share: f64,
-    /// Parts of a PLR smaller than this many m² are digitising noise.
-    #[arg(
-        long,
-        value_name = "M2",
-        default_value_t = 1000.0,
-        help_heading = "Sozialräume"
-    )]
-    min_area: f64,
     #[command(flatten)]
-    sozialraum_layer: SozialraumLayer,
+    sr: SozialraumArgs,
     /// Only this Bezirk (two digits): statistics rows, names, lists and
     /// LOR-keyed layers; the Bezirk is the top row.
     #[arg(long, value_name = "BB", value_parser = bezirk_value)]
@@ -260,7 +229,7 @@ fn plan(args: Args) -> Result<Plan> {
     };
     let missing = args.rules.missing_policy();
     let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
-    if args.levels.1 && args.sozialraum.is_none() {
+    if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
         ));
@@ -281,12 +250,12 @@ fn plan(args: Args) -> Result<Plan> {
             "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
         ));
     }
-    let sozialraum = match &args.sozialraum {
+    let sozialraum = match &args.sr.sozialraum {
         None => None,
         Some(p) => {
             let list = lor::weights::is_list_path(p);
             let how =
-                match (args.assign, list) {
+                match (args.sr.assign, list) {
                     (_, true) => None,
                     (AssignArg::List, false) => return Err(usage_error(
                         "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
@@ -297,7 +266,7 @@ fn plan(args: Args) -> Result<Plan> {
             Some((p.clone(), how))
         }
     };
-    let tolerance = Tolerance::new(args.min_share, args.min_area)?;
+    let tolerance = Tolerance::new(args.sr.min_share, args.sr.min_area)?;
     let input = match args.stats {
         Some(f) => Input::File(f),
         None => Input::Sample,
@@ -323,7 +292,7 @@ fn plan(args: Args) -> Result<Plan> {
         strict: args.strict,
         units: args.units.map(|p| (p, args.units_layer.options())),
         sozialraum,
-        sozialraum_layer: args.sozialraum_layer.options(),
+        sozialraum_layer: args.sr.sozialraum_layer.options(),
         tolerance,
         bezirk: args.bezirk,
         round: args.round,

@@ -7,6 +7,8 @@
 //! `--a-id-field`, `--from-fix-id`, … Every layer a command reads has the
 //! same four: `-id-field`, `-name-field`, `-crs` and `-fix-id`.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use clap::ValueEnum;
 use lor::aggregate::MissingPolicy;
@@ -323,4 +325,46 @@ mod tests {
         );
         assert_eq!(o.flag("fix-id"), "--units-fix-id");
     }
+}
+
+/// The Sozialraum flags of `aggregate` and `points`: the Sozialräume, how
+/// PLR go to them, what counts as digitising noise, and the flags of their
+/// layer.
+#[derive(clap::Args)]
+pub struct SozialraumArgs {
+    /// Sozialräume as polygons (GeoJSON, Shapefile) or as a CSV/XLSX list
+    /// "PLR (or BZR) → Sozialraum"; adds the level 'sozialraum'. Figures go
+    /// to the Sozialraum of their PLR (in `lor points` the facilities too,
+    /// by the same assignment as the denominator).
+    #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
+    pub sozialraum: Option<PathBuf>,
+    /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
+    /// Sozialraum with its largest part) or 'area' (apportioned by area;
+    /// counts become fractions). 'list' when --sozialraum is a list.
+    #[arg(
+        long,
+        value_name = "HOW",
+        value_enum,
+        default_value_t = AssignArg::Largest,
+        help_heading = "Sozialräume"
+    )]
+    pub assign: AssignArg,
+    /// Parts of a PLR smaller than this share are digitising noise.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.01,
+        help_heading = "Sozialräume"
+    )]
+    pub min_share: f64,
+    /// Parts of a PLR smaller than this many m² are digitising noise.
+    #[arg(
+        long,
+        value_name = "M2",
+        default_value_t = 1000.0,
+        help_heading = "Sozialräume"
+    )]
+    pub min_area: f64,
+    #[command(flatten)]
+    pub sozialraum_layer: SozialraumLayer,
 }

@@ -15,7 +15,7 @@ use lor::stats::ReadOptions;
 use lor::weights::{is_list_path, Assign};
 
 use super::args::{
-    bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumLayer, UnitsLayer,
+    bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumArgs, UnitsLayer,
 };
 use super::Context;
 
@@ -54,40 +54,8 @@ pub struct Args {
     units: PathBuf,
     #[command(flatten)]
     units_layer: UnitsLayer,
-    /// Sozialraum polygons, or a list PLR/BZR → Sozialraum; adds the level
-    /// 'sozialraum'. Points count in the Sozialraum of their PLR (the same
-    /// PLR → Sozialraum assignment as the denominator and `lor aggregate`).
-    #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
-    sozialraum: Option<PathBuf>,
-    /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
-    /// Sozialraum with its largest part) or 'area' (apportioned by area;
-    /// counts become fractions). 'list' when --sozialraum is a list.
-    #[arg(
-        long,
-        value_name = "HOW",
-        value_enum,
-        default_value_t = AssignArg::Largest,
-        help_heading = "Sozialräume"
-    )]
-    assign: AssignArg,
-    /// Parts of a PLR smaller than this share are digitising noise.
-    #[arg(
-        long,
-        value_name = "SHARE",
-        default_value_t = 0.01,
-        help_heading = "Sozialräume"
-    )]
-    min_share: f64,
-    /// Parts of a PLR smaller than this many m² are digitising noise.
-    #[arg(
-        long,
-        value_name = "M2",
-        default_value_t = 1000.0,
-        help_heading = "Sozialräume"
-    )]
-    min_area: f64,
     #[command(flatten)]
-    sozialraum_layer: SozialraumLayer,
+    sr: SozialraumArgs,
     /// Sum these numeric attributes (comma-separated; numbers stored as text are fine).
     #[arg(long, value_name = "ATTRS")]
     sum: Vec<String>,
@@ -189,7 +157,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 /// Every flag checked, no file read.
 fn plan(args: &Args) -> Result<Plan> {
-    if args.levels.1 && args.sozialraum.is_none() {
+    if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
         ));
@@ -237,10 +205,10 @@ fn plan(args: &Args) -> Result<Plan> {
 
 /// The Sozialräume and how PLR go to them (as in `lor aggregate`).
 fn sozialraum_input(args: &Args) -> Result<Option<SozialraumInput>> {
-    let Some(path) = &args.sozialraum else {
+    let Some(path) = &args.sr.sozialraum else {
         return Ok(None);
     };
-    let assign = match (args.assign, is_list_path(path)) {
+    let assign = match (args.sr.assign, is_list_path(path)) {
         (AssignArg::Area, false) => Assign::Area,
         (AssignArg::List, false) => {
             return Err(usage_error(
@@ -251,9 +219,9 @@ fn sozialraum_input(args: &Args) -> Result<Option<SozialraumInput>> {
     };
     Ok(Some(SozialraumInput {
         path: path.clone(),
-        layer: args.sozialraum_layer.options(),
+        layer: args.sr.sozialraum_layer.options(),
         assign,
-        tolerance: Tolerance::new(args.min_share, args.min_area)?,
+        tolerance: Tolerance::new(args.sr.min_share, args.sr.min_area)?,
     }))
 }
 
