@@ -9,7 +9,7 @@ use lor::error::{usage_error, Warnings};
 use lor::key::Level;
 use lor::layout::{
     alternatives, evaluate, key_table, layout_doc, load_units, propose_layout, read_regions,
-    reference_outlines, whole_layout, Evaluation, Limits, Tradeoff, Units, BAND_STEP,
+    reference_outlines, whole_layout, Evaluation, Limits, Shares, Tradeoff, Units, BAND_STEP,
 };
 use lor::map::{source_line, LayoutText};
 use lor::output::{render, write_atomic, Format};
@@ -313,14 +313,7 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
         None => None,
     };
     let mut warnings = Warnings::default();
-    let units = load(&a.common, &mut warnings)?;
-    let (ids, shares, w) = read_regions(
-        &a.reference,
-        &units,
-        a.common.bezirk.as_deref(),
-        "--reference",
-    )?;
-    warnings.extend(w);
+    let (units, ids, shares) = load_with_reference(&a, &mut warnings)?;
     let started = std::time::Instant::now();
     let prop = propose_layout(
         &units,
@@ -469,14 +462,12 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// `--alternatives N`: the trade-off between balance and people moved.
-fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> Result<()> {
-    if n == 0 {
-        return Err(usage_error("--alternatives 0: ask for at least one row"));
-    }
-    let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
-    let mut warnings = Warnings::default();
-    let units = load(&a.common, &mut warnings)?;
+/// The units and the reference region of each (`--reference`).
+fn load_with_reference(
+    a: &ProposeArgs,
+    warnings: &mut Warnings,
+) -> Result<(Units, Vec<String>, Shares)> {
+    let units = load(&a.common, warnings)?;
     let (ids, shares, w) = read_regions(
         &a.reference,
         &units,
@@ -484,6 +475,17 @@ fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> 
         "--reference",
     )?;
     warnings.extend(w);
+    Ok((units, ids, shares))
+}
+
+/// `--alternatives N`: the trade-off between balance and people moved.
+fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> Result<()> {
+    if n == 0 {
+        return Err(usage_error("--alternatives 0: ask for at least one row"));
+    }
+    let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
+    let mut warnings = Warnings::default();
+    let (units, ids, shares) = load_with_reference(a, &mut warnings)?;
     let started = std::time::Instant::now();
     let t = alternatives(
         &units,
