@@ -510,19 +510,15 @@ impl MapDoc {
                     );
                     cy += 22.0;
                 }
-                LegendItem::Hatch(text) => {
+                LegendItem::Hatch(text) | LegendItem::Stripes(text) => {
+                    let pattern = if matches!(item, LegendItem::Hatch(_)) {
+                        "hatch"
+                    } else {
+                        "stripes"
+                    };
                     let _ = writeln!(
                         s,
-                        r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="url(#{id}hatch)" stroke="#777" stroke-width="0.8"/><text x="36" y="{:.0}">{}</text>"##,
-                        cy + 12.0,
-                        escape(&clip(text, 40))
-                    );
-                    cy += 22.0;
-                }
-                LegendItem::Stripes(text) => {
-                    let _ = writeln!(
-                        s,
-                        r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="url(#{id}stripes)" stroke="#777" stroke-width="0.8"/><text x="36" y="{:.0}">{}</text>"##,
+                        r##"<rect x="0" y="{cy:.0}" width="28" height="15" fill="url(#{id}{pattern})" stroke="#777" stroke-width="0.8"/><text x="36" y="{:.0}">{}</text>"##,
                         cy + 12.0,
                         escape(&clip(text, 40))
                     );
