@@ -993,6 +993,30 @@ mod tests {
         assert!(e.to_string().contains("both of 2024-06"), "{e}");
     }
 
+    /// Dated tables from (year, month, CSV text).
+    fn dated(files: &[(i32, u32, &str)]) -> Vec<Dated> {
+        files
+            .iter()
+            .map(|(y, m, t)| Dated {
+                date: Date::new(*y, *m).unwrap(),
+                table: table(&format!("{y}-{m}"), t),
+            })
+            .collect()
+    }
+
+    /// A plan to the BZR with these rules.
+    fn bzr_plan(rules: RuleFlags) -> Plan<'static> {
+        Plan {
+            rules,
+            missing: MissingPolicy::Propagate,
+            levels: vec![Level::Bzr],
+            names: None,
+            vintage: None,
+            translation: None,
+            sozialraum: None,
+        }
+    }
+
     #[test]
     fn changes_counts_relative_shares_in_points_and_missing_columns_empty() {
         // Two PLR in one BZR, three dates; the last file has no column X.
@@ -1009,25 +1033,11 @@ mod tests {
             ),
             (2024, 6, "RAUMID;E_E;Q\n13101101;120;20\n13101102;330;20\n"),
         ];
-        let dated: Vec<Dated> = files
-            .iter()
-            .map(|(y, m, t)| Dated {
-                date: Date::new(*y, *m).unwrap(),
-                table: table(&format!("{y}-{m}"), t),
-            })
-            .collect();
-        let plan = Plan {
-            rules: RuleFlags {
-                weighted: vec!["Q=E_E".into()],
-                ..Default::default()
-            },
-            missing: MissingPolicy::Propagate,
-            levels: vec![Level::Bzr],
-            names: None,
-            vintage: None,
-            translation: None,
-            sozialraum: None,
-        };
+        let dated = dated(&files);
+        let plan = bzr_plan(RuleFlags {
+            weighted: vec!["Q=E_E".into()],
+            ..Default::default()
+        });
         let (s, w) = build(&dated, &plan).unwrap();
         assert!(w.has("columns"), "{w:?}");
         assert_eq!(s.columns, ["E_E", "X", "Q"]);
@@ -1077,29 +1087,15 @@ mod tests {
     fn added_and_ratio_columns_are_made_per_date() {
         // --add and an expression --ratio: new columns in every date's table,
         // aggregated by their own rules (sum; ratio of the sums).
-        let dated: Vec<Dated> = [
+        let dated = dated(&[
             (2023, 6, "RAUMID;A;B\n13101101;10;30\n13101102;20;40\n"),
             (2023, 12, "RAUMID;A;B\n13101101;15;35\n13101102;25;25\n"),
-        ]
-        .iter()
-        .map(|(y, m, t)| Dated {
-            date: Date::new(*y, *m).unwrap(),
-            table: table(&format!("{y}-{m}"), t),
-        })
-        .collect();
-        let plan = Plan {
-            rules: RuleFlags {
-                add: vec!["AB=A+B".into()],
-                ratio: vec!["R=A/(A+B)*100".into()],
-                ..Default::default()
-            },
-            missing: MissingPolicy::Propagate,
-            levels: vec![Level::Bzr],
-            names: None,
-            vintage: None,
-            translation: None,
-            sozialraum: None,
-        };
+        ]);
+        let plan = bzr_plan(RuleFlags {
+            add: vec!["AB=A+B".into()],
+            ratio: vec!["R=A/(A+B)*100".into()],
+            ..Default::default()
+        });
         let (s, _) = build(&dated, &plan).unwrap();
         assert!(s.columns.contains(&"AB".to_string()), "{:?}", s.columns);
         let ch = Changes {

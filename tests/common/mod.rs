@@ -46,6 +46,23 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `lor aggregate INPUT --levels bez --output OUT` for an input that must
+/// be refused: exit 1 and no output file. Returns the message.
+pub fn aggregate_refused(input: &Path, out: &Path) -> String {
+    let o = lor(&[
+        "aggregate",
+        input.to_str().unwrap(),
+        "--levels",
+        "bez",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(!out.exists(), "{} was written", out.display());
+    e
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
