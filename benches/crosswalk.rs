@@ -2,14 +2,16 @@
 //! PGR for all Berlin (overlay, classification, weights), at real size and
 //! with both layers densified ×10 (9 points inserted on every edge), and
 //! reading both layers (parse, check, project; on two threads as
-//! `lor crosswalk` does).
+//! `lor crosswalk` does), at real size and from files densified ×10.
 
 use std::path::Path;
 
+mod common;
+use common::densify;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use geo::{Coord, LineString};
 use lor::crosswalk::{build, Assign};
-use lor::geometry::{read_layer, read_two_layers, Layer, LayerOptions};
+use lor::geometry::{read_layer, read_two_layers, LayerOptions};
 use lor::overlay::Tolerance;
 
 fn bench(c: &mut Criterion) {
@@ -68,6 +70,21 @@ fn bench(c: &mut Criterion) {
             x.unwrap().0.features.len() + y.unwrap().0.features.len()
         })
     });
+    // Reading alone at ×10 density (the files densified in their own
+    // coordinates): the floor under any whole-process run at that density.
+    let dir = tempfile::tempdir().unwrap();
+    let (da, db) = (
+        dir.path().join("plr10.geojson.gz"),
+        dir.path().join("pgr10.geojson.gz"),
+    );
+    common::densify_geojson(&pa, &da, 10);
+    common::densify_geojson(&pb, &db, 10);
+    g.bench_function("read_both_layers_dense10", |b| {
+        b.iter(|| {
+            let (x, y) = read_two_layers((&da, &opts, None), (&db, &plain, None));
+            x.unwrap().0.features.len() + y.unwrap().0.features.len()
+        })
+    });
     g.bench_function("read_both_layers_bezirk04", |b| {
         b.iter(|| {
             let (x, y) = read_two_layers((&pa, &opts, Some("04")), (&pb, &plain, Some("04")));
@@ -75,35 +92,6 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-/// The layer with every edge cut into `n` equal parts (same shapes and
-/// areas, `n` times the vertices).
-fn densify(layer: &Layer, n: usize) -> Layer {
-    let ring = |r: &LineString<f64>| -> LineString<f64> {
-        let mut out = Vec::with_capacity(r.0.len() * n);
-        for w in r.0.windows(2) {
-            let (p, q) = (w[0], w[1]);
-            for k in 0..n {
-                let t = k as f64 / n as f64;
-                out.push(Coord {
-                    x: p.x + t * (q.x - p.x),
-                    y: p.y + t * (q.y - p.y),
-                });
-            }
-        }
-        out.push(*r.0.last().unwrap());
-        LineString(out)
-    };
-    let mut l = layer.clone();
-    for f in &mut l.features {
-        for p in &mut f.geometry.0 {
-            let ext = ring(p.exterior());
-            let holes = p.interiors().iter().map(ring).collect();
-            *p = geo::Polygon::new(ext, holes);
-        }
-    }
-    l
 }
 
 criterion_group!(benches, bench);

@@ -6,9 +6,11 @@
 
 use std::path::Path;
 
+mod common;
+use common::densify;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use geo::{Coord, LineString};
-use lor::geometry::{read_layer, read_two_layers, Layer, LayerOptions};
+use lor::geometry::{read_layer, read_two_layers, LayerOptions};
 use lor::key::Level;
 use lor::overlay::{overlay, unit_parts, Tolerance};
 use lor::report::{Mismatch, MismatchInput};
@@ -102,35 +104,6 @@ fn star_bench(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-/// The layer with every edge cut into `n` equal parts (same shapes and
-/// areas, `n` times the vertices).
-fn densify(layer: &Layer, n: usize) -> Layer {
-    let ring = |r: &LineString<f64>| -> LineString<f64> {
-        let mut out = Vec::with_capacity(r.0.len() * n);
-        for w in r.0.windows(2) {
-            let (p, q) = (w[0], w[1]);
-            for k in 0..n {
-                let t = k as f64 / n as f64;
-                out.push(Coord {
-                    x: p.x + t * (q.x - p.x),
-                    y: p.y + t * (q.y - p.y),
-                });
-            }
-        }
-        out.push(*r.0.last().unwrap());
-        LineString(out)
-    };
-    let mut l = layer.clone();
-    for f in &mut l.features {
-        for p in &mut f.geometry.0 {
-            let ext = ring(p.exterior());
-            let holes = p.interiors().iter().map(ring).collect();
-            *p = geo::Polygon::new(ext, holes);
-        }
-    }
-    l
 }
 
 criterion_group!(benches, bench, star_bench);
