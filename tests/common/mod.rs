@@ -34,6 +34,25 @@ pub fn published(rel: &str, delimiter: u8) -> BTreeMap<String, BTreeMap<String, 
     out
 }
 
+/// A row of a CSV output: column → text.
+pub type Row = BTreeMap<String, String>;
+
+/// A CSV output of `lor` as rows (read with the csv crate alone).
+pub fn csv_rows(text: &str) -> Vec<Row> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
 /// Run the `lor` binary.
 pub fn lor(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lor"))

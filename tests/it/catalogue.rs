@@ -18,22 +18,6 @@ use lor::sozialraum::{aggregate_complete, assign, Source, UNASSIGNED_KEY, UNASSI
 use lor::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
 use lor::weights::Assign;
 
-/// CSV output of lor as rows of (column → value).
-fn rows(csv_text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn ewr_2018_without_flags_has_the_catalogue_names() {
     let o = lor(&[
@@ -48,7 +32,7 @@ fn ewr_2018_without_flags_has_the_catalogue_names() {
         "{err}"
     );
     let (names, _) = Names::read(&berlin("lor-2006/plr-names.csv")).unwrap();
-    let rows = rows(&stdout(&o));
+    let rows = common::csv_rows(&stdout(&o));
     let mut per_level: BTreeMap<String, usize> = BTreeMap::new();
     for r in &rows {
         let (level, key, name) = (&r["level"], &r["key"], &r["name"]);
@@ -132,7 +116,7 @@ fn catalogue_lists_both_vintages() {
 
     let o = lor(&["catalogue", "--vintage", "2006", "--level", "pgr"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let r = rows(&stdout(&o));
+    let r = common::csv_rows(&stdout(&o));
     assert_eq!(r.len(), 60);
     let cw3 = r.iter().find(|r| r["key"] == "0403").unwrap();
     assert_eq!(cw3["name"], "CW 3");
@@ -316,7 +300,7 @@ fn cli_sozialraum_level_alone_with_the_unassigned_row() {
         "sozialraum",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let r = rows(&stdout(&o));
+    let r = common::csv_rows(&stdout(&o));
     let keys: Vec<&str> = r.iter().map(|r| r["key"].as_str()).collect();
     assert_eq!(keys, vec!["0410", "0420", "0430", "0440", "0450", "-"]);
     assert!(r.iter().all(|r| r["level"] == "sozialraum"));
@@ -485,7 +469,7 @@ fn translate_does_not_carry_source_key_parts() {
         stderr(&o)
     );
     // 2021 PGR named from the 2021 list.
-    let r = rows(&out);
+    let r = common::csv_rows(&out);
     let zentrum = r.iter().find(|r| r["key"] == "0110").unwrap();
     assert_eq!(zentrum["name"], "Zentrum");
     let _ = Value::Missing;

@@ -12,22 +12,6 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// Rows of a long CSV table: (level, key, name, the rest by header).
-fn rows(out: &str) -> Vec<std::collections::BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_reader(out.as_bytes());
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 fn num(row: &std::collections::BTreeMap<String, String>, col: &str) -> f64 {
     row[col]
         .parse()
@@ -58,7 +42,7 @@ fn aggregate_b04(fix: bool) -> std::process::Output {
 fn fixed_units_layer_makes_the_sozialraeume_add_up_to_the_bezirk() {
     let o = aggregate_b04(true);
     assert!(o.status.success(), "{}", stderr(&o));
-    let rows = rows(&stdout(&o));
+    let rows = common::csv_rows(&stdout(&o));
     let sr: Vec<_> = rows.iter().filter(|r| r["level"] == "sozialraum").collect();
     assert_eq!(
         sr.iter().map(|r| r["key"].as_str()).collect::<Vec<_>>(),
@@ -81,7 +65,7 @@ fn fixed_units_layer_makes_the_sozialraeume_add_up_to_the_bezirk() {
 fn without_the_fix_the_sozialraeume_miss_04030417() {
     let o = aggregate_b04(false);
     assert!(o.status.success(), "{}", stderr(&o));
-    let rows = rows(&stdout(&o));
+    let rows = common::csv_rows(&stdout(&o));
     let sr_sum: f64 = rows
         .iter()
         .filter(|r| r["level"] == "sozialraum" && r["key"] != "-")
@@ -133,7 +117,7 @@ fn kita_places(fix: bool) -> Vec<std::collections::BTreeMap<String, String>> {
     if fix {
         assert!(!e.contains("outside every PLR"), "{e}");
     }
-    rows(&stdout(&o))
+    common::csv_rows(&stdout(&o))
 }
 
 #[test]
@@ -214,7 +198,7 @@ fn bezirk_cuts_the_names_reference_too() {
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(!e.contains("missing"), "{e}");
-    let rows = rows(&stdout(&o));
+    let rows = common::csv_rows(&stdout(&o));
     assert_eq!(rows.last().unwrap()["level"], "bez");
     assert_eq!(rows.last().unwrap()["name"], "Charlottenburg-Wilmersdorf");
 }

@@ -13,22 +13,7 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-type Row = BTreeMap<String, String>;
-
-fn rows(out: &str) -> Vec<Row> {
-    let mut rdr = csv::Reader::from_reader(out.as_bytes());
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use common::Row;
 
 fn num(r: &Row, c: &str) -> f64 {
     r[c].parse()
@@ -67,7 +52,7 @@ fn kitas_b04(extra: &[&str]) -> Vec<Row> {
     args.extend(extra);
     let o = lor(&args);
     assert!(o.status.success(), "{}", stderr(&o));
-    rows(&stdout(&o))
+    common::csv_rows(&stdout(&o))
 }
 
 fn level<'a>(rows: &'a [Row], l: &str) -> Vec<&'a Row> {
@@ -199,7 +184,7 @@ fn children_per_sozialraum_equal_lor_aggregate() {
         "csv",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let agg = rows(&stdout(&o));
+    let agg = common::csv_rows(&stdout(&o));
     let agg = level(&agg, "sozialraum");
     let sr = level(&points, "sozialraum");
     assert_eq!(agg.len(), sr.len());
@@ -279,7 +264,7 @@ fn kitas_of_plr_in_no_sozialraum_are_the_unassigned_row() {
             "{}",
             stderr(&o)
         );
-        rows(&stdout(&o))
+        common::csv_rows(&stdout(&o))
     };
     let sr = level(&rows, "sozialraum");
     let keys: Vec<&str> = sr.iter().map(|r| r["key"].as_str()).collect();
