@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use geo::MultiPolygon;
 
-use crate::aggregate::{aggregate, aggregate_levels, LevelTable, MissingPolicy};
+use crate::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
 use crate::classify::{Classes, Method};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::geometry::{read_layer, Layer, LayerOptions};
@@ -291,6 +291,8 @@ impl Figures {
                     &tol,
                 )?;
                 warnings.extend(w);
+                let people = table.column("E_E").map(|_| "E_E");
+                warnings.extend(sozialraum::report_unassigned(&table, &a, people));
                 Some((layer, a))
             }
         };
@@ -328,14 +330,15 @@ impl Figures {
                         "a map of Sozialräume needs the Sozialraum polygons: add --sozialraum",
                     )
                 })?;
-                let (mut t, w) =
-                    aggregate(&self.table, &rules, &a.weights, MissingPolicy::Propagate);
+                // Every person in the table: what is in no Sozialraum is
+                // the row "-" (nicht zugeordnet), as in `lor aggregate`.
+                let (t, w) = sozialraum::aggregate_complete(
+                    &self.table,
+                    &rules,
+                    a,
+                    MissingPolicy::Propagate,
+                );
                 warnings.extend(w);
-                t.names = t
-                    .keys
-                    .iter()
-                    .map(|k| a.names.get(k).cloned().unwrap_or_default())
-                    .collect();
                 Ok((t, warnings))
             }
         }

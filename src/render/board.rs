@@ -388,6 +388,15 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
                     *by_sr.entry(w.target.clone()).or_default() += w.weight * v;
                 }
             }
+            // Places in PLR (or parts) outside every Sozialraum: the row
+            // "nicht zugeordnet", so that the rows add up to the Bezirk.
+            for (k, share) in &a.unassigned {
+                if let Some(v) = per_plr.get(k.as_str()) {
+                    *by_sr
+                        .entry(crate::sozialraum::UNASSIGNED_KEY.to_string())
+                        .or_default() += share * v;
+                }
+            }
         }
         places = Some((attr.clone(), by_sr));
     }
@@ -403,7 +412,11 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         h,
         "<section class=\"first\" id=\"figures\">\n<h1>{}</h1>\n<p class=\"meta\">{} Sozialräume · figures of {} · {}</p>",
         escape(&format!("Sozialräume of {place}")),
-        sr_table.keys.len(),
+        sr_table
+            .keys
+            .iter()
+            .filter(|k| *k != crate::sozialraum::UNASSIGNED_KEY)
+            .count(),
         escape(&date),
         escape(&fig.table.source)
     );

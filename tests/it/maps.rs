@@ -109,7 +109,9 @@ fn report_figures_equal_lor_aggregate() {
     let html = std::fs::read_to_string(&out).unwrap();
     let fig = html_figures(&html);
     let agg = aggregate_rows(false);
-    let srs = ["0410", "0420", "0430", "0440", "0450"];
+    // The five Sozialräume, the row "-" (nicht zugeordnet: PLR 04030417,
+    // whose polygon has a wrong id in this file) and the Bezirk.
+    let srs = ["0410", "0420", "0430", "0440", "0450", "-"];
     for key in srs.iter().chain(["04"].iter()) {
         let a = &agg[*key];
         let sum = |cols: &[&str]| cols.iter().map(|c| a[*c]).sum::<f64>();
@@ -135,15 +137,23 @@ fn report_figures_equal_lor_aggregate() {
     }
     // The real figures, as a planner would quote them.
     assert_eq!(fig[&("0430".into(), "E_E".into())], 97672.0);
+    assert_eq!(fig[&("-".into(), "E_E".into())], 10976.0);
     assert_eq!(fig[&("04".into(), "E_E".into())], 341327.0);
-    // Five Sozialräume and the Bezirk.
+    // Every person is in the table: the rows add up to the Bezirk.
+    let rows: f64 = srs
+        .iter()
+        .map(|k| fig[&(k.to_string(), "E_E".to_string())])
+        .sum();
+    assert_eq!(rows, 341327.0);
     assert_eq!(
         fig.keys()
             .filter(|(_, c)| c == "E_E")
             .map(|(k, _)| k.as_str())
             .collect::<Vec<_>>(),
-        vec!["04", "0410", "0420", "0430", "0440", "0450"]
+        vec!["-", "04", "0410", "0420", "0430", "0440", "0450"]
     );
+    assert!(html.contains("5 Sozialräume"), "the row - is not a Sozialraum");
+    assert!(html.contains("no-geometry"), "the PLR without polygon is named");
 }
 
 #[test]
