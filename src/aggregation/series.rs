@@ -304,6 +304,7 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
         return Err(usage_error("a series needs at least one statistics file"));
     }
     let dates: Vec<Date> = dated.iter().map(|d| d.date).collect();
+    warnings.extend(rows_missing_at_dates(dated));
     // Per date: the vintage it is translated from (None: as it is).
     let mut translated = Vec::with_capacity(dated.len());
     for d in dated {
@@ -507,6 +508,42 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
         },
         warnings,
     ))
+}
+
+/// Units that have a row at some dates of a series and none at others of
+/// the same LOR vintage and level: their people would show as a change
+/// that is none (a row left out of a file, not people moving), so each
+/// such date is named with its missing keys.
+pub fn rows_missing_at_dates(dated: &[Dated]) -> Warnings {
+    let mut warnings = Warnings::default();
+    let group = |d: &Dated| (d.table.vintage().map(|(v, _)| v.label()), d.table.level);
+    for d in dated {
+        let others: BTreeSet<&str> = dated
+            .iter()
+            .filter(|o| group(o) == group(d) && o.date != d.date)
+            .flat_map(|o| o.table.keys.iter().map(String::as_str))
+            .collect();
+        let own: BTreeSet<&str> = d.table.keys.iter().map(String::as_str).collect();
+        let missing: Vec<&str> = others.difference(&own).copied().collect();
+        if !missing.is_empty() {
+            warnings.push(
+                crate::error::WarningCode::MissingPlr,
+                format!(
+                    "{} ({}): no row for {} {} of the other dates, so their people are missing from the totals and changes of this date: {}",
+                    d.table.source,
+                    d.date,
+                    missing.len(),
+                    if missing.len() == 1 {
+                        d.table.level.german()
+                    } else {
+                        d.table.level.german_plural()
+                    },
+                    examples(&missing, 8)
+                ),
+            );
+        }
+    }
+    warnings
 }
 
 /// Label columns that repeat parts of the key (`BEZ`, `PGR`, `RAUMID`, …).
@@ -951,6 +988,30 @@ mod tests {
         read_stats_bytes(name, text.as_bytes(), &ReadOptions::default())
             .unwrap()
             .0
+    }
+
+    #[test]
+    fn a_row_missing_at_one_date_is_named() {
+        let d = |date, text: &str| Dated {
+            date,
+            table: table("x.csv", text),
+        };
+        let (a, b) = (Date::new(2024, 6).unwrap(), Date::new(2024, 12).unwrap());
+        let dated = [
+            d(a, "RAUMID;E_E\n13100101;6030\n13100102;100\n"),
+            d(b, "RAUMID;E_E\n13100101;6030\n13100102;100\n13100103;7\n"),
+        ];
+        let w = rows_missing_at_dates(&dated);
+        let texts: Vec<String> = w.iter().map(|w| w.message.clone()).collect();
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        assert!(
+            texts[0].contains("(2024-06): no row for 1 Planungsraum of the other dates")
+                && texts[0].ends_with(": 13100103"),
+            "{}",
+            texts[0]
+        );
+        // The same keys at every date: nothing to say.
+        assert!(rows_missing_at_dates(&dated[..1]).is_empty());
     }
 
     #[test]

@@ -152,8 +152,14 @@ fn report_figures_equal_lor_aggregate() {
             .collect::<Vec<_>>(),
         vec!["-", "04", "0410", "0420", "0430", "0440", "0450"]
     );
-    assert!(html.contains("5 Sozialräume"), "the row - is not a Sozialraum");
-    assert!(html.contains("no-geometry"), "the PLR without polygon is named");
+    assert!(
+        html.contains("5 Sozialräume"),
+        "the row - is not a Sozialraum"
+    );
+    assert!(
+        html.contains("no-geometry"),
+        "the PLR without polygon is named"
+    );
 }
 
 #[test]
