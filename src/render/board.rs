@@ -71,6 +71,30 @@ impl Change {
         let before = ind.value(&at_date(&self.series, l, 0), key)?;
         Some(now - before)
     }
+
+    /// A change map needs every column of `ind` at both dates: name the
+    /// file of the date that lacks one (the report's own file is checked
+    /// by `Figures::check_indicator`).
+    pub fn check_indicator(&self, ind: &Indicator) -> Result<()> {
+        let plr = &self.series.levels[PLR];
+        for col in ind.columns() {
+            let j = self.series.columns.iter().position(|c| c == col);
+            let at_before = j.is_some_and(|j| {
+                plr.values
+                    .iter()
+                    .any(|v| v[0].as_ref().is_some_and(|row| row[j] != Value::Missing))
+            });
+            if !at_before {
+                return Err(input_error(format!(
+                    "{}: no column '{col}' (or no value in it) at {}, so the change of '{}' cannot be mapped",
+                    self.previous.display(),
+                    self.since(),
+                    ind.name
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Level `l` of a series at date `d`, as a table.
@@ -347,6 +371,9 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     };
     for ind in &spec.change_maps {
         fig.check_indicator(ind)?;
+        if let Some(c) = &change {
+            c.check_indicator(ind)?;
+        }
     }
     let figures: Vec<(Indicator, String)> = key_figures()
         .into_iter()

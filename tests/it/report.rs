@@ -359,3 +359,60 @@ fn job_step_writes_the_report() {
     assert_eq!(cells[&("13".into(), "E_E".into())], 217309.0);
     assert!(html.contains("id=\"change-map-1\""));
 }
+
+/// The sample's 2024-06 file, changed by `edit` (a line at a time, line
+/// ends kept), in a folder of its own: the report's series.
+fn earlier(name: &str, edit: impl Fn(&str) -> Option<String>) -> PathBuf {
+    let dir = scratch(name);
+    let text = std::fs::read_to_string(root("data/sample/series/EWR202406E_Matrix.csv")).unwrap();
+    let out: String = text.split_inclusive('\n').filter_map(|l| edit(l)).collect();
+    std::fs::write(dir.join("EWR202406E_Matrix.csv"), out).unwrap();
+    dir
+}
+
+#[test]
+fn a_plr_missing_at_the_earlier_date_is_named_not_counted_as_change() {
+    let dir = earlier("report_missing_row", |l| {
+        (!l.starts_with("202406;13100101;")).then(|| l.to_string())
+    });
+    let out = scratch("report_missing_row_out").join("r.html");
+    let o = sample_report(&out, &["--series", s(&dir)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("(2024-06): no row for 1 Planungsraum of the other dates")
+            && err.contains("13100101"),
+        "{err}"
+    );
+    // The warning is in the report too, where a reader of the change sees it.
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("missing-plr"), "the report lists the warning");
+}
+
+#[test]
+fn a_change_map_of_a_column_the_earlier_file_lacks_names_that_file() {
+    // Drop E_E65U80 (the 47th field: ZEIT … STADTRAUM, E_E …) from every line.
+    let header = std::fs::read_to_string(root("data/sample/series/EWR202406E_Matrix.csv")).unwrap();
+    let at = header
+        .lines()
+        .next()
+        .unwrap()
+        .split(';')
+        .position(|c| c == "E_E65U80")
+        .expect("the sample has E_E65U80");
+    let dir = earlier("report_missing_column", move |l| {
+        let mut f: Vec<&str> = l.split(';').collect();
+        f.remove(at);
+        Some(f.join(";"))
+    });
+    let out = scratch("report_missing_column_out").join("r.html");
+    let o = sample_report(&out, &["--series", s(&dir), "--change-map", SHARE_65]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("EWR202406E_Matrix.csv: no column 'E_E65U80'")
+            && err.contains("at 2024-06, so the change of 'Anteil_65plus' cannot be mapped"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no report written");
+}
