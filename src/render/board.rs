@@ -182,7 +182,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     let Some((prev, path, w)) = before else {
         seen.sort();
         seen.dedup();
-        return Err(usage_error(format!(
+        return Err(input_error(format!(
             "the series has no date before {current}, the date of {}{}",
             fig.table.source,
             if seen.is_empty() {
@@ -193,6 +193,21 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
         )));
     };
     warnings.extend(w);
+    // The report has no crosswalk: both dates must be of one LOR vintage.
+    let vintage = |t: &crate::stats::StatTable| t.vintage().map(|(v, _)| v);
+    if let (Some(before), Some(now)) = (vintage(&prev.table), vintage(&fig.table)) {
+        if before != now {
+            return Err(input_error(format!(
+                "{} ({}) has {} keys and {} ({current}) {} keys: for a change across the LOR reform, translate the earlier file into {} first (lor translate … --crosswalk FILE)",
+                path.display(),
+                prev.date,
+                before.label(),
+                fig.table.source,
+                now.label(),
+                now.label()
+            )));
+        }
+    }
     let plan = crate::series::Plan {
         rules: crate::rules::RuleFlags::default(),
         missing: MissingPolicy::Propagate,
