@@ -65,9 +65,16 @@ fn step_specs() -> Vec<StepSpec> {
                         (key(a), a.is_required_set() || !many)
                     })
                     .collect(),
+                // Long flags, and one-letter flags without a long name
+                // (`k` for `-k`); `--help` is not a step's setting.
                 flags: c
                     .get_arguments()
-                    .filter_map(|a| a.get_long().map(str::to_string))
+                    .filter(|a| !a.is_positional() && a.get_id() != "help")
+                    .filter_map(|a| {
+                        a.get_long()
+                            .map(str::to_string)
+                            .or_else(|| a.get_short().map(String::from))
+                    })
                     .collect(),
                 inputs: c
                     .get_arguments()

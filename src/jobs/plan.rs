@@ -355,10 +355,19 @@ fn step_vars<'a>(
             .find(|(k, _)| k.get_ref() == "stats")
             .and_then(|(_, v)| v.get_ref().as_str())
             .ok_or_else(|| {
-                usage_error(format!(
-                    "{}: {{ZEIT}} needs a 'stats' file in the [[{}]] step",
-                    job.source, spec.kind
-                ))
+                let has_stats = spec.positionals.iter().any(|(k, _)| k == "stats")
+                    || spec.flags.iter().any(|k| k == "stats");
+                usage_error(if has_stats {
+                    format!(
+                        "{}: {{ZEIT}} needs a 'stats' file in the [[{}]] step",
+                        job.source, spec.kind
+                    )
+                } else {
+                    format!(
+                        "{}: {{ZEIT}} is the date of a step's 'stats' file, and a [[{}]] step has none: name its outputs without {{ZEIT}}",
+                        job.source, spec.kind
+                    )
+                })
             })?;
         vars.insert("ZEIT", zeit_of(&job.base.join(p))?);
     }
@@ -412,7 +421,7 @@ fn plan_key(
     let mut values = match v.get_ref() {
         toml::Value::Boolean(on) => {
             if *on {
-                b.flags.push(format!("--{key}"));
+                b.flags.push(flag_arg(&key));
             }
             return Ok(());
         }
@@ -430,11 +439,21 @@ fn plan_key(
         b.positional[i] = values;
     } else {
         for s in values {
-            b.flags.push(format!("--{key}"));
+            b.flags.push(flag_arg(&key));
             b.flags.push(s);
         }
     }
     Ok(())
+}
+
+/// The flag of a job-file key: `--levels`, or `-k` for a flag that has a
+/// one-letter name only.
+fn flag_arg(key: &str) -> String {
+    if key.chars().count() == 1 {
+        format!("-{key}")
+    } else {
+        format!("--{key}")
+    }
 }
 
 /// One value of a key: placeholders filled in; a path resolved against the

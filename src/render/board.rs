@@ -198,7 +198,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     if let (Some(before), Some(now)) = (vintage(&prev.table), vintage(&fig.table)) {
         if before != now {
             return Err(input_error(format!(
-                "{} ({}) has {} keys and {} ({current}) {} keys: for a change across the LOR reform, translate the earlier file into {} first (lor translate … --crosswalk FILE)",
+                "{} ({}) has {} keys and {} ({current}) {} keys: for a change across the LOR reform, translate the earlier file into {} first (with lor translate)",
                 path.display(),
                 prev.date,
                 before.label(),

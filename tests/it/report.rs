@@ -421,3 +421,28 @@ fn a_change_map_of_a_column_the_earlier_file_lacks_names_that_file() {
     );
     assert!(!out.exists(), "no report written");
 }
+
+#[test]
+fn a_report_step_sets_the_number_of_classes_and_help_is_no_setting() {
+    let dir = scratch("report_job_k");
+    let job = dir.join("k.toml");
+    let body = format!(
+        "name = \"k\"\noutput_root = \"out\"\n[[report]]\nstats = \"{}\"\nunits = \"{}\"\nsozialraum = \"{}\"\nk = 4\noutput = \"out/r.html\"\n",
+        s(&root("data/sample/EWR202412E_Matrix.csv")),
+        s(&root("data/sample/plr.geojson")),
+        s(&root("data/sample/sozialraeume.geojson")),
+    );
+    std::fs::write(&job, &body).unwrap();
+    let o = lor(&["run", s(&job), "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(plan.contains(" -k 4 "), "{plan}");
+    std::fs::write(&job, body.replace("k = 4", "help = true")).unwrap();
+    let o = lor(&["run", s(&job), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown key 'help'") && err.contains(", k, "),
+        "{err}"
+    );
+}
