@@ -38,7 +38,7 @@ Examples:
       --stats data/berlin/stats/EWR201812E_Matrix.csv \\
       --per 'Kinder_u6=E_EU1+E_E1U6' --scale 100
 
-Points: GeoJSON Point/MultiPoint features (CRS from the file), or CSV with x/y
+Points: GeoJSON Point features (CRS from the file), or CSV with x/y
 or lon/lat columns (--x, --y, --crs). A point on a border shared by two units
 is counted once: in the unit east of a north-south border, north of an
 east-west border.";

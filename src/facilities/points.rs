@@ -771,7 +771,7 @@ fn read_geojson(
             .unwrap_or_else(|| format!("feature {number}"));
         // Every point must have every `--sum`/`--by` attribute (null is missing).
         for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
-            if !props.is_some_and(|p| p.get(attr.as_str()).is_some_and(|v| !v.is_null())) {
+            if props.is_none_or(|p| p.get(attr.as_str()).is_none_or(|v| v.is_null())) {
                 lacking[a].0 += 1;
                 if lacking[a].1.len() < KEEP_IDS {
                     lacking[a].1.push(id.clone());
