@@ -160,6 +160,8 @@ pub enum WarningCode {
     CrsGuessed,
     /// Point attribute values that cannot be read as numbers, left out of the sums.
     BadValues,
+    /// Points that repeat an earlier feature exactly, or share an id with another point: each is counted (they are listed).
+    DuplicatePoint,
 }
 
 impl WarningCode {
@@ -206,6 +208,7 @@ impl WarningCode {
         WarningCode::AreaFallback,
         WarningCode::CrsGuessed,
         WarningCode::BadValues,
+        WarningCode::DuplicatePoint,
     ];
 
     /// The code as written in messages, logs and `--allow`.
@@ -252,6 +255,7 @@ impl WarningCode {
             WarningCode::AreaFallback => "area-fallback",
             WarningCode::CrsGuessed => "crs-guessed",
             WarningCode::BadValues => "bad-values",
+            WarningCode::DuplicatePoint => "duplicate-point",
         }
     }
 
@@ -299,6 +303,7 @@ impl WarningCode {
             WarningCode::AreaFallback => "Split units without population points: their area shares are used instead.",
             WarningCode::CrsGuessed => "Points without a declared CRS: the CRS their coordinates look like is used.",
             WarningCode::BadValues => "Point attribute values that cannot be read as numbers, left out of the sums.",
+            WarningCode::DuplicatePoint => "Points that repeat an earlier feature exactly, or share an id with another point: each is counted (they are listed).",
         }
     }
 

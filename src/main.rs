@@ -157,7 +157,7 @@ mod tests {
         ),
         ("per_unit.rs", &["points"]),
         ("point_tables.rs", &["points"]),
-        ("points.rs", &["points", "crosswalk", "translate"]),
+        ("points.rs", &["points", "crosswalk", "translate", "report"]),
         ("rules.rs", &["aggregate", "translate"]),
         ("scope.rs", &["aggregate", "mismatch", "points", "check"]),
         ("sozialraum.rs", &["aggregate", "points"]),

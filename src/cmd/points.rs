@@ -38,7 +38,7 @@ Examples:
       --stats data/berlin/stats/EWR201812E_Matrix.csv \\
       --per 'Kinder_u6=E_EU1+E_E1U6' --scale 100
 
-Points: GeoJSON Point/MultiPoint features (CRS from the file), or CSV with x/y
+Points: GeoJSON Point features (CRS from the file), or CSV with x/y
 or lon/lat columns (--x, --y, --crs). A point on a border shared by two units
 is counted once: in the unit east of a north-south border, north of an
 east-west border.";
@@ -162,6 +162,13 @@ fn plan(args: &Args) -> Result<Plan> {
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
         ));
     }
+    let sum: Vec<String> = args
+        .sum
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     let denominator = match (&args.per, &args.stats) {
         (Some(per), Some(stats)) => Some(Denominator {
             stats: stats.clone(),
@@ -171,7 +178,11 @@ fn plan(args: &Args) -> Result<Plan> {
                 header_row: args.header_row,
                 ..ReadOptions::default()
             },
-            per: Per::parse(per)?.scaled(args.scale.unwrap_or(1.0)),
+            per: {
+                let p = Per::parse(per)?;
+                p.check_name(&sum, args.by.as_deref())?;
+                p.scaled(args.scale.unwrap_or(1.0))
+            },
         }),
         _ => None,
     };
@@ -181,13 +192,7 @@ fn plan(args: &Args) -> Result<Plan> {
             x: args.x.clone(),
             y: args.y.clone(),
             crs: args.crs,
-            sum: args
-                .sum
-                .iter()
-                .flat_map(|s| s.split(','))
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
+            sum,
             by: args.by.clone(),
             id_field: args.id_field.clone(),
             ..PointOptions::default()

@@ -77,6 +77,15 @@ pub struct Args {
     /// The attribute of --points to sum (e.g. e_platz).
     #[arg(long, value_name = "ATTR", requires = "points")]
     points_sum: Option<String>,
+    /// CRS of --points, e.g. EPSG:25833 (GeoJSON declares it; lon/lat means EPSG:4326).
+    #[arg(long, value_name = "EPSG", requires = "points", value_parser = super::args::crs_value)]
+    points_crs: Option<lor::crs::Crs>,
+    /// CSV --points: the x / longitude column (detected otherwise).
+    #[arg(long, value_name = "COLUMN", requires = "points")]
+    points_x: Option<String>,
+    /// CSV --points: the y / latitude column (detected otherwise).
+    #[arg(long, value_name = "COLUMN", requires = "points")]
+    points_y: Option<String>,
     /// Parts of a PLR smaller than this share are digitising noise.
     #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
     min_share: f64,
@@ -172,7 +181,21 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         maps,
         method,
         k: args.k,
-        points: args.points.clone().zip(args.points_sum.clone()),
+        points: args
+            .points
+            .clone()
+            .zip(args.points_sum.clone())
+            .map(|(p, sum)| {
+                let options = lor::points::PointOptions {
+                    sum: vec![sum],
+                    crs: args.points_crs,
+                    x: args.points_x.clone(),
+                    y: args.points_y.clone(),
+                    flags: lor::points::PointFlags::prefixed("points-"),
+                    ..Default::default()
+                };
+                (p, options)
+            }),
         source: args.source.clone(),
         tolerance,
         assign,

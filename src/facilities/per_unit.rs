@@ -129,7 +129,7 @@ impl Counted {
 pub fn count_per_unit(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<(Counted, Warnings)> {
     let mut warnings = Warnings::default();
     let units = read_units(plan, &mut warnings)?;
-    let scoped_units = scoped(&units, plan.bezirk.as_ref());
+    let scoped_units = scoped(&units, plan.bezirk.as_ref())?;
     let sozialraum = read_sozialraum(plan, &scoped_units, &mut warnings)?;
     let stats = read_denominator(plan, &mut warnings)?;
     let run = locate(plan, &units, progress, &mut warnings)?;
@@ -189,13 +189,13 @@ fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Layer> {
     Ok(units)
 }
 
-/// A layer cut to the Bezirk, if there is one.
-fn scoped(layer: &Layer, bezirk: Option<&Bezirk>) -> Layer {
+/// A layer cut to the Bezirk, if there is one (none of its polygons is an error).
+fn scoped(layer: &Layer, bezirk: Option<&Bezirk>) -> Result<Layer> {
     let mut l = layer.clone();
     if let Some(b) = bezirk {
-        b.filter_layer(&mut l);
+        b.filter_layer_checked(&mut l)?;
     }
-    l
+    Ok(l)
 }
 
 /// The Sozialräume, cut to the Bezirk: a list, or polygons that must overlap
@@ -299,7 +299,7 @@ pub fn plr_table(
 ) -> Result<PlrCounts> {
     let tally = &run.tallies[0];
     let order = scoped_order(units, |k| bezirk.is_none_or(|b| b.contains(k)));
-    let keys: Vec<String> = order
+    let mut keys: Vec<String> = order
         .iter()
         .map(|&i| units.features[i].id.clone())
         .collect();
@@ -309,15 +309,95 @@ pub fn plr_table(
         .map(|c| c.0.clone())
         .collect();
     if let Some((per, stats)) = denominator {
+        // PLR of the statistics without a polygon: no facilities, but their
+        // people are in the table.
+        let extra = plr_without_polygon(&keys, stats, bezirk);
+        for c in &mut cols {
+            c.1.extend(extra.iter().map(|_| Some(0.0)));
+        }
+        keys.extend(extra.iter().cloned());
         let (values, w) = per.values(stats, &keys)?;
         warnings.extend(w);
+        warnings.extend(without_polygon_warning(
+            &extra,
+            &values[values.len() - extra.len()..],
+            per,
+            stats,
+            units,
+        ));
         cols.push((per.name.clone(), values));
+        sort_rows(&mut keys, &mut cols);
     }
     Ok(PlrCounts {
         table: unit_table(&run.source, keys, cols),
         value_columns,
         out_of_scope: counted_outside_of(tally, &order),
     })
+}
+
+/// The PLR keys of the statistics (in the Bezirk) that have no polygon
+/// among `keys`, in key order.
+fn plr_without_polygon(keys: &[String], stats: &StatTable, bezirk: Option<&Bezirk>) -> Vec<String> {
+    if stats.level != Level::Plr {
+        return Vec::new();
+    }
+    let have: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let mut extra: Vec<String> = stats
+        .keys
+        .iter()
+        .filter(|k| !have.contains(k.as_str()) && bezirk.is_none_or(|b| b.contains(k)))
+        .cloned()
+        .collect();
+    extra.sort();
+    extra.dedup();
+    extra
+}
+
+/// The warning about PLR of the statistics without a polygon: their keys
+/// and people, who are in the table in rows without facilities.
+fn without_polygon_warning(
+    extra: &[String],
+    people: &[Option<f64>],
+    per: &Per,
+    stats: &StatTable,
+    units: &Layer,
+) -> Warnings {
+    let mut w = Warnings::default();
+    if extra.is_empty() {
+        return w;
+    }
+    let total: f64 = people.iter().flatten().sum();
+    let list: Vec<String> = extra
+        .iter()
+        .zip(people)
+        .map(|(k, v)| match v {
+            Some(v) => format!("{k} ({} {})", thousands(*v), per.name),
+            None => k.clone(),
+        })
+        .collect();
+    w.push(
+        WarningCode::NoGeometry,
+        format!(
+            "{}: {} PLR have no polygon in {} ({} {}); they are rows without facilities (a wrong id in the layer? see --units-fix-id): {}",
+            stats.source,
+            extra.len(),
+            short(&units.source),
+            thousands(total),
+            per.name,
+            crate::error::examples(&list, 5)
+        ),
+    );
+    w
+}
+
+/// Rows (keys and every column alike) in key order.
+fn sort_rows(keys: &mut Vec<String>, cols: &mut [(String, Vec<Option<f64>>)]) {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    *keys = order.iter().map(|&i| keys[i].clone()).collect();
+    for c in cols.iter_mut() {
+        c.1 = order.iter().map(|&i| c.1[i]).collect();
+    }
 }
 
 /// The LOR levels of the plan, named from the names table and the layer.
@@ -461,6 +541,44 @@ mod tests {
         assert!(w.has("outside"));
     }
 
+    #[test]
+    fn plr_of_the_statistics_without_polygon_keep_their_people() {
+        // 04010103 has children but no polygon: a row with 0 Kitas.
+        let stats = children(&[
+            ("04010101", 40.0),
+            ("04010102", 60.0),
+            ("04010103", 25.0),
+            ("05010101", 10.0),
+        ]);
+        let per = Per::parse("Kinder=E_U6").unwrap();
+        let b = Bezirk::parse("04").unwrap();
+        let mut w = Warnings::default();
+        let p = plr_table(
+            &run(&[2.0, 3.0, 4.0], &[20.0, 90.0, 50.0]),
+            &plr(),
+            Some(&b),
+            Some((&per, &stats)),
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(p.table.keys, vec!["04010101", "04010102", "04010103"]);
+        let col = |c: &str| -> Vec<Option<f64>> {
+            p.table
+                .column(c)
+                .unwrap()
+                .cells
+                .iter()
+                .map(|x| x.num())
+                .collect()
+        };
+        assert_eq!(col("Kinder"), vec![Some(40.0), Some(60.0), Some(25.0)]);
+        assert_eq!(col("count"), vec![Some(2.0), Some(3.0), Some(0.0)]);
+        assert_eq!(col("e_platz"), vec![Some(20.0), Some(90.0), Some(0.0)]);
+        assert!(w.has("no-geometry"), "{w:?}");
+        let text = format!("{w:?}");
+        assert!(text.contains("04010103 (25 Kinder)"), "{text}");
+    }
+
     fn value(t: &LevelTable, key: &str, column: &str) -> f64 {
         t.num(key, column)
             .unwrap_or_else(|| panic!("{key} {column}"))
@@ -479,7 +597,7 @@ mod tests {
         let b = Bezirk::parse("04").unwrap();
         let p = plr_counts(Some(&b), &per);
         let rules = point_rules(&p.table, &p.value_columns, Some(&per));
-        let units = scoped(&plr(), Some(&b));
+        let units = scoped(&plr(), Some(&b)).unwrap();
         let how = SozialraumRule {
             assign: Assign::Largest,
             tolerance: Tolerance::default(),

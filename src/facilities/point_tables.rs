@@ -123,6 +123,35 @@ impl Per {
         })
     }
 
+    /// The denominator's column must not take the name of another output
+    /// column: `level`, `key`, `name`, `count`, a `--sum` attribute or a
+    /// `--by` category column (it would replace it, or be renamed).
+    pub fn check_name(&self, sums: &[String], by: Option<&str>) -> Result<()> {
+        let clash = ["level", "key", "name", "count"]
+            .iter()
+            .map(|c| c.to_string())
+            .chain(sums.iter().cloned())
+            .find(|c| c.eq_ignore_ascii_case(&self.name));
+        let clash = clash.or_else(|| {
+            by.filter(|b| {
+                self.name
+                    .to_lowercase()
+                    .starts_with(&format!("{}: ", b.to_lowercase()))
+            })
+            .map(|b| format!("{b}: …"))
+        });
+        match clash {
+            Some(c) => Err(usage_error(format!(
+                "--per '{}={}': the name '{}' is taken by the output column '{c}'; give the denominator another name (e.g. --per 'Einwohner={}')",
+                self.name,
+                self.columns.join("+"),
+                self.name,
+                self.columns.join("+")
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The same denominator with ratios per `scale` units of it (e.g. 100
     /// for places per 100 children).
     pub fn scaled(self, scale: f64) -> Per {
@@ -301,6 +330,29 @@ mod tests {
         assert_eq!(v, vec![Some(3.0), None, None]);
         assert!(w.has("missing-plr"));
         assert!(Per::parse("n=zz").unwrap().values(&t, &[]).is_err());
+    }
+
+    #[test]
+    fn per_name_must_not_take_another_column() {
+        let sums = vec!["plaetze".to_string()];
+        for name in ["plaetze", "count", "Key", "name"] {
+            let e = Per::parse(&format!("{name}=E_E"))
+                .unwrap()
+                .check_name(&sums, Some("typ"))
+                .unwrap_err();
+            assert!(
+                e.to_string().contains("is taken by the output column"),
+                "{e}"
+            );
+            assert_eq!(crate::error::exit_code_of(&e), 2);
+        }
+        let by = Per::parse("typ: Kita=E_E").unwrap();
+        assert!(by.check_name(&sums, Some("typ")).is_err());
+        assert!(by.check_name(&sums, None).is_ok());
+        assert!(Per::parse("Einwohner=E_E")
+            .unwrap()
+            .check_name(&sums, None)
+            .is_ok());
     }
 
     #[test]

@@ -607,6 +607,9 @@ pub fn tally_points(
                     }
                 }
             }
+            if let Some(i) = id_idx.filter(|&i| is_id_field(&headers[i], opts)) {
+                presence.repeats.see_id(field(i), &idbuf);
+            }
             let parse = |s: &str| s.parse::<f64>().ok().or_else(|| parse_number(s, true));
             let (Some(px), Some(py)) = (parse(field(xi)), parse(field(yi))) else {
                 return Err(input_error(format!(
@@ -661,6 +664,7 @@ pub fn tally_points(
 struct Presence {
     lacking: Vec<(u64, Vec<String>)>,
     first_keys: Vec<String>,
+    repeats: Repeats,
 }
 
 impl Presence {
@@ -669,6 +673,7 @@ impl Presence {
         Presence {
             lacking: vec![(0, Vec::new()); n_attrs],
             first_keys: Vec::new(),
+            repeats: Repeats::default(),
         }
     }
 }
@@ -719,8 +724,15 @@ fn read_geojson(
     let Presence {
         mut lacking,
         mut first_keys,
+        mut repeats,
     } = Presence::new(opts);
-    acc.crs = declared_crs(path, opts, &source)?;
+    let top = scan_top(path);
+    if top.as_ref().is_some_and(|t| t.features == Some(0)) {
+        return Err(input_error(format!(
+            "{source}: the FeatureCollection has no features: there are no points to count"
+        )));
+    }
+    acc.crs = declared_crs(path, opts, &source, top.and_then(|t| t.crs).as_deref())?;
     acc.transformer = Transformer::new(acc.crs, work);
     let reader = geojson::FeatureReader::from_reader(BufReader::with_capacity(1 << 16, file));
     let mut id_field: Option<String> = opts.id_field.clone();
@@ -757,9 +769,9 @@ fn read_geojson(
             .and_then(text)
             .map(|v| format!("{v} (feature {number})"))
             .unwrap_or_else(|| format!("feature {number}"));
-        // Every point must have every `--sum`/`--by` attribute (null is a value: missing).
+        // Every point must have every `--sum`/`--by` attribute (null is missing).
         for (a, attr) in opts.sum.iter().chain(opts.by.iter()).enumerate() {
-            if !props.is_some_and(|p| p.contains_key(attr.as_str())) {
+            if props.is_none_or(|p| p.get(attr.as_str()).is_none_or(|v| v.is_null())) {
                 lacking[a].0 += 1;
                 if lacking[a].1.len() < KEEP_IDS {
                     lacking[a].1.push(id.clone());
@@ -767,6 +779,11 @@ fn read_geojson(
             }
         }
         let coords = point_coords(f.geometry.as_ref(), &source, &id)?;
+        let id_value = id_field
+            .as_deref()
+            .filter(|f| is_id_field(f, opts))
+            .and_then(text);
+        repeats.see_feature(&f, id_value.as_deref(), &id);
         let raw_values: Vec<Option<String>> = opts.sum.iter().map(|s| text(s)).collect();
         let values: Vec<Option<f64>> = raw_values
             .iter()
@@ -790,13 +807,20 @@ fn read_geojson(
     Ok(Presence {
         lacking,
         first_keys,
+        repeats,
     })
 }
 
 /// The CRS of a GeoJSON points file: `--crs`, else the one declared before
 /// the features (`"crs": {"type": "name", "properties": {"name":
-/// "urn:ogc:def:crs:EPSG::25833"}}`), else lon/lat (RFC 7946).
-fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
+/// "urn:ogc:def:crs:EPSG::25833"}}`), else the one declared after them
+/// (`later`, from [`scan_top`]), else lon/lat (RFC 7946).
+fn declared_crs(
+    path: &Path,
+    opts: &PointOptions,
+    source: &str,
+    later: Option<&str>,
+) -> Result<Crs> {
     let mut head = vec![0u8; 65_536];
     let n = crate::input::open(path)?
         .read(&mut head)
@@ -809,7 +833,8 @@ fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
         .and_then(|c| c.find("\"properties\"").map(|i| &c[i + 12..]))
         .and_then(|c| c.find("\"name\"").map(|i| &c[i + 6..]))
         .and_then(|c| c.split('"').nth(1))
-        .map(str::to_string);
+        .map(str::to_string)
+        .or_else(|| later.map(str::to_string));
     Ok(match (opts.crs, &declared) {
         (Some(c), _) => c,
         (None, Some(d)) => Crs::parse(d).ok_or_else(|| {
@@ -820,6 +845,81 @@ fn declared_crs(path: &Path, opts: &PointOptions, source: &str) -> Result<Crs> {
         })?,
         (None, None) => Crs::Wgs84,
     })
+}
+
+/// The top level of a GeoJSON file: the CRS name, wherever the `crs`
+/// member stands, and how many features a FeatureCollection has.
+#[derive(Debug, Default, PartialEq)]
+struct Top {
+    crs: Option<String>,
+    features: Option<usize>,
+}
+
+impl<'de> serde::Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Top, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        /// The number of elements of an array, each skipped.
+        struct Count(usize);
+        impl<'de> serde::Deserialize<'de> for Count {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Count, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Count;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("an array of features")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(
+                        self,
+                        mut s: A,
+                    ) -> std::result::Result<Count, A::Error> {
+                        let mut n = 0;
+                        while s.next_element::<IgnoredAny>()?.is_some() {
+                            n += 1;
+                        }
+                        Ok(Count(n))
+                    }
+                }
+                d.deserialize_seq(V)
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Top;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a GeoJSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<Top, A::Error> {
+                let mut top = Top::default();
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "crs" => {
+                            let v: serde_json::Value = m.next_value()?;
+                            top.crs = v
+                                .pointer("/properties/name")
+                                .and_then(|n| n.as_str())
+                                .map(str::to_string);
+                        }
+                        "features" => top.features = Some(m.next_value::<Count>()?.0),
+                        _ => {
+                            m.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(top)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The top level of a GeoJSON file, read in one pass that skips the
+/// features; None when it is not valid JSON (the feature reader then says
+/// where).
+fn scan_top(path: &Path) -> Option<Top> {
+    let file = crate::input::open(path).ok()?;
+    serde_json::from_reader(BufReader::with_capacity(1 << 16, file)).ok()
 }
 
 /// The positions of a Point or MultiPoint feature; anything else is an
@@ -843,9 +943,14 @@ fn point_coords(
     match geometry.map(|g| &g.value) {
         None => Err(input_error(format!("{source}, {id}: no geometry (null)"))),
         Some(G::Point { coordinates }) => Ok(vec![position(coordinates)?]),
-        Some(G::MultiPoint { coordinates }) if !coordinates.is_empty() => {
-            coordinates.iter().map(position).collect()
+        Some(G::MultiPoint { coordinates }) if coordinates.len() == 1 => {
+            Ok(vec![position(&coordinates[0])?])
         }
+        Some(G::MultiPoint { coordinates }) if coordinates.len() > 1 => Err(input_error(format!(
+            "{source}, {id}: a MultiPoint with {} positions; a facility is one point, so it would be counted {} times with all its attributes. Give each facility its own Point feature",
+            coordinates.len(),
+            coordinates.len()
+        ))),
         Some(G::MultiPoint { .. }) => {
             Err(input_error(format!("{source}, {id}: an empty MultiPoint")))
         }
@@ -866,6 +971,7 @@ fn finish(
     warnings: &mut Warnings,
 ) -> Result<PointRun> {
     check_presence(&acc, opts, presence, warnings)?;
+    presence.repeats.warn(&acc.source, warnings);
     check_categories(&acc)?;
     acc.final_sums(opts)?;
     check_located(&acc, layers)?;
@@ -916,7 +1022,7 @@ fn check_presence(
         let (n, ids) = &presence.lacking[a];
         if *n == acc.total {
             return Err(usage_error(format!(
-                "{source}: {flag} '{attr}': the features have no property '{attr}'; they have: {}",
+                "{source}: {flag} '{attr}': the features have no property '{attr}' (or only null); they have: {}",
                 examples(&presence.first_keys, 30)
             )));
         }
@@ -924,7 +1030,7 @@ fn check_presence(
             warnings.push(
                 crate::error::WarningCode::MissingAttribute,
                 format!(
-                    "{source}: {n} of {} points have no property '{attr}' ({flag}){}: {}",
+                    "{source}: {n} of {} points have no property '{attr}' (or it is null) ({flag}){}: {}",
                     acc.total,
                     if is_sum {
                         "; they count, but add nothing to the sum"
@@ -1069,12 +1175,16 @@ mod step_tests {
 
     #[test]
     fn point_coords_take_points_and_name_the_feature_otherwise() {
-        let p = geometry(r#"{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}"#);
+        let p = geometry(r#"{"type":"MultiPoint","coordinates":[[1,2]]}"#);
         assert_eq!(
             point_coords(Some(&p), "k.geojson", "K1").unwrap(),
-            vec![(1.0, 2.0), (3.0, 4.0)]
+            vec![(1.0, 2.0)]
         );
         for (json, says) in [
+            (
+                r#"{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}"#,
+                "a MultiPoint with 2 positions; a facility is one point",
+            ),
             (
                 r#"{"type":"MultiPoint","coordinates":[]}"#,
                 "an empty MultiPoint",
@@ -1102,13 +1212,139 @@ mod step_tests {
         )
         .unwrap();
         let opts = PointOptions::default();
-        assert_eq!(declared_crs(&path, &opts, "p").unwrap(), Crs::Utm33);
+        assert_eq!(declared_crs(&path, &opts, "p", None).unwrap(), Crs::Utm33);
         let given = PointOptions {
             crs: Some(Crs::Wgs84),
             ..PointOptions::default()
         };
-        assert_eq!(declared_crs(&path, &given, "p").unwrap(), Crs::Wgs84);
+        assert_eq!(declared_crs(&path, &given, "p", None).unwrap(), Crs::Wgs84);
         std::fs::write(&path, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
-        assert_eq!(declared_crs(&path, &opts, "p").unwrap(), Crs::Wgs84);
+        assert_eq!(declared_crs(&path, &opts, "p", None).unwrap(), Crs::Wgs84);
+        // Declared after the features: found by the top-level scan.
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"crs":1},"geometry":null}],"crs":{"type":"name","properties":{"name":"EPSG:25833"}}}"#,
+        )
+        .unwrap();
+        let top = scan_top(&path).unwrap();
+        assert_eq!(
+            top,
+            Top {
+                crs: Some("EPSG:25833".into()),
+                features: Some(1)
+            }
+        );
+        let later = top.crs.as_deref();
+        assert_eq!(declared_crs(&path, &opts, "p", later).unwrap(), Crs::Utm33);
+        std::fs::write(&path, "{").unwrap();
+        assert_eq!(scan_top(&path), None);
+    }
+}
+
+/// Points counted more than once: features that repeat an earlier one
+/// exactly, and ids (the id attribute or column, not a name) on several
+/// points. Each is counted as it stands; the warning lists them.
+#[derive(Debug, Default)]
+struct Repeats {
+    /// Feature (hash of its text) → the first one's label.
+    features: std::collections::HashMap<u64, String>,
+    /// Id → the first point's label.
+    ids: std::collections::HashMap<String, String>,
+    /// What repeats, for the message (the first few).
+    shown: Vec<String>,
+    count: u64,
+}
+
+impl Repeats {
+    /// A GeoJSON feature with its id value (if the id attribute is an id)
+    /// and its label (`K1 (feature 3)`).
+    fn see_feature(&mut self, f: &geojson::Feature, id: Option<&str>, label: &str) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(f).unwrap_or_default().hash(&mut h);
+        match self.features.entry(h.finish()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let first = e.get().clone();
+                self.note(format!("{label} repeats {first} exactly"));
+                return;
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(label.to_string());
+            }
+        }
+        if let Some(id) = id {
+            self.see_id(id, label);
+        }
+    }
+
+    /// A point's id value and its label (`P5 (line 7)`).
+    fn see_id(&mut self, id: &str, label: &str) {
+        if id.is_empty() {
+            return;
+        }
+        match self.ids.get(id) {
+            Some(first) => {
+                let first = first.clone();
+                self.note(format!("id '{id}' on {first} and {label}"));
+            }
+            None => {
+                self.ids.insert(id.to_string(), label.to_string());
+            }
+        }
+    }
+
+    fn note(&mut self, what: String) {
+        self.count += 1;
+        if self.shown.len() < KEEP_IDS {
+            self.shown.push(what);
+        }
+    }
+
+    /// The warning, when something repeats.
+    fn warn(&self, source: &str, warnings: &mut Warnings) {
+        if self.count == 0 {
+            return;
+        }
+        warnings.push(
+            crate::error::WarningCode::DuplicatePoint,
+            format!(
+                "{source}: {} points repeat an earlier point or its id and are counted again (a facility twice in the file?): {}",
+                self.count,
+                examples(&self.shown, 5)
+            ),
+        );
+    }
+}
+
+/// Whether the attribute that names points is an id (given with the id
+/// flag, or detected as id/e_nr/nr/nummer), not a name that two
+/// facilities may share.
+fn is_id_field(field: &str, opts: &PointOptions) -> bool {
+    opts.id_field.is_some() || !field.eq_ignore_ascii_case("name")
+}
+
+#[cfg(test)]
+mod repeats_tests {
+    use super::*;
+
+    #[test]
+    fn repeated_features_and_ids_are_named() {
+        let f: geojson::Feature = serde_json::from_str(
+            r#"{"type":"Feature","properties":{"id":"K1"},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+        )
+        .unwrap();
+        let mut r = Repeats::default();
+        r.see_feature(&f, Some("K1"), "K1 (feature 1)");
+        r.see_feature(&f, Some("K1"), "K1 (feature 2)");
+        r.see_id("K1", "K1 (feature 3)");
+        r.see_id("K2", "K2 (feature 4)");
+        r.see_id("", "feature 5");
+        r.see_id("", "feature 6");
+        assert_eq!(r.count, 2);
+        assert_eq!(r.shown[0], "K1 (feature 2) repeats K1 (feature 1) exactly");
+        assert_eq!(r.shown[1], "id 'K1' on K1 (feature 1) and K1 (feature 3)");
+        let mut w = Warnings::default();
+        r.warn("k.geojson", &mut w);
+        assert!(w.has("duplicate-point"));
     }
 }

@@ -69,7 +69,7 @@ fn read_names(d: &Delivery<'_>, r: &mut CheckReport) -> Result<Option<Names>> {
     let (mut n, w) = Names::read(p)?;
     r.findings.extend(w);
     if let Some(b) = d.bezirk {
-        b.filter_names(&mut n);
+        b.filter_names_checked(&mut n)?;
     }
     r.checked
         .push(format!("{} ({} PLR)", p.display(), n.units.len()));
@@ -82,7 +82,7 @@ fn read_layers(d: &Delivery<'_>, r: &mut CheckReport) -> Result<Vec<Layer>> {
         let (mut l, w) = read_layer(g, d.layer_options)?;
         r.findings.extend(w);
         if let Some(b) = d.bezirk {
-            b.filter_layer(&mut l);
+            b.filter_layer_checked(&mut l)?;
         }
         r.checked.push(format!(
             "{} ({} polygons, {})",

@@ -31,8 +31,9 @@ pub struct ReportSpec {
     pub maps: Vec<Indicator>,
     pub method: Method,
     pub k: usize,
-    /// Facilities (e.g. Kitas) with the attribute to sum (e.g. places).
-    pub points: Option<(PathBuf, String)>,
+    /// Facilities (e.g. Kitas), and how they are read: the one attribute
+    /// to sum (e.g. places), the CRS, and the flags messages name.
+    pub points: Option<(PathBuf, crate::points::PointOptions)>,
     pub source: Option<String>,
     pub tolerance: Tolerance,
     /// How PLR went to the Sozialräume (for the note under the figures).
@@ -404,12 +405,9 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     // Sozialräume by the same weights as the children (as `lor points`), so
     // that places and children of a PLR always land in the same Sozialraum.
     let mut places: Option<(String, BTreeMap<String, f64>)> = None;
-    if let Some((path, attr)) = &spec.points {
-        let opts = crate::points::PointOptions {
-            sum: vec![attr.clone()],
-            ..Default::default()
-        };
-        let (run, w) = crate::points::tally_points(path, &opts, &[&fig.units], |_, _| {})?;
+    if let Some((path, opts)) = &spec.points {
+        let attr = opts.sum.first().cloned().unwrap_or_default();
+        let (run, w) = crate::points::tally_points(path, opts, &[&fig.units], |_, _| {})?;
         warnings.extend(w);
         let t = &run.tallies[0];
         let per_plr: BTreeMap<&str, f64> = fig

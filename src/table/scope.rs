@@ -54,10 +54,34 @@ impl Bezirk {
     pub fn filter_table(&self, table: &mut StatTable) -> Result<()> {
         table.retain_keys(|k| self.contains(k));
         if table.is_empty() {
-            return Err(usage_error(format!(
-                "{}: no rows of Bezirk {}",
-                table.source, self.0
-            )));
+            return Err(self.nothing_in(&table.source, "rows"));
+        }
+        Ok(())
+    }
+
+    /// The one refusal when an input has nothing of this Bezirk (a usage
+    /// error: the Bezirk is wrong for the data): `SOURCE: no WHAT of Bezirk BB`.
+    pub fn nothing_in(&self, source: &str, what: &str) -> anyhow::Error {
+        usage_error(format!("{source}: no {what} of Bezirk {}", self.0))
+    }
+
+    /// [`Bezirk::filter_layer`], refusing a layer with LOR keys that has no
+    /// polygon of this Bezirk.
+    pub fn filter_layer_checked(&self, layer: &mut Layer) -> Result<()> {
+        let lor = layer.lor_level().is_some();
+        self.filter_layer(layer);
+        if lor && layer.features.is_empty() {
+            return Err(self.nothing_in(&layer.source, "polygons"));
+        }
+        Ok(())
+    }
+
+    /// [`Bezirk::filter_names`], refusing a names table without a unit of
+    /// this Bezirk.
+    pub fn filter_names_checked(&self, names: &mut Names) -> Result<()> {
+        self.filter_names(names);
+        if names.units.is_empty() {
+            return Err(self.nothing_in(&names.source, "PLR"));
         }
         Ok(())
     }

@@ -20,6 +20,7 @@ mod output_safety;
 mod overlay_clip;
 mod points;
 mod points_fast;
+mod points_hostile;
 mod points_sozialraum;
 mod properties;
 mod read_layers;
