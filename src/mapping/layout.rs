@@ -1347,12 +1347,16 @@ pub fn read_regions(
     bezirk: Option<&str>,
     what: &str,
 ) -> anyhow::Result<(Vec<String>, Shares, crate::error::Warnings)> {
-    use crate::weights::{expand_to, from_parts, is_list_path, read_list, Assign};
+    use crate::weights::{expand_to, from_parts, is_list_path, read_list_located, Assign};
     let mut warnings = crate::error::Warnings::default();
     let keys = units.keys.iter().map(String::as_str);
     let (ids, table) = if is_list_path(path) {
-        let (list, w) = read_list(path, "region")?;
+        let (mut list, at, w) = read_list_located(path, "region")?;
         warnings.extend(w);
+        if let Some(b) = bezirk {
+            crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
+        }
+        warnings.extend(check_layout_list(&list, &at, units, what)?);
         let t = expand_to(&list.table, keys);
         let ids: BTreeSet<String> = t.rows().iter().map(|w| w.target.clone()).collect();
         (ids, t)
@@ -1411,6 +1415,63 @@ pub fn read_regions(
         );
     }
     Ok((ids, shares, warnings))
+}
+
+/// A list used as a layout (or its reference) puts each unit in one region:
+/// a key listed on two lines is an error naming both (unless a weight
+/// column splits it with weights that add up to 1); keys that are not among
+/// the units (nor a prefix of one) assign nothing and are warned about, as
+/// `aggregate --sozialraum` does.
+pub fn check_layout_list(
+    list: &crate::weights::ListTable,
+    at: &crate::weights::KeyLines,
+    units: &Units,
+    what: &str,
+) -> anyhow::Result<crate::error::Warnings> {
+    use crate::error::{examples, input_error};
+    let totals = list.table.source_totals();
+    let twice: Vec<String> = list
+        .table
+        .sources()
+        .into_iter()
+        .filter(|k| at.lines.get(*k).is_some_and(|l| l.len() > 1))
+        .filter(|k| (totals.get(k).copied().unwrap_or(0.0) - 1.0).abs() > 1e-9)
+        .map(|k| at.describe(k))
+        .collect();
+    if !twice.is_empty() {
+        return Err(input_error(format!(
+            "{}: {what} lists {} more than once, but a layout puts each unit in one region (delete the extra rows, or split a unit with a weight column whose weights add up to 1): {}",
+            at.source,
+            count(twice.len(), "key", "keys"),
+            examples(&twice, 5)
+        )));
+    }
+    let unknown: Vec<String> = list
+        .table
+        .sources()
+        .into_iter()
+        .filter(|l| !units.keys.iter().any(|k| k.starts_with(*l)))
+        .map(|k| at.describe(k))
+        .collect();
+    let mut warnings = crate::error::Warnings::default();
+    if !unknown.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::UnknownKey,
+            format!(
+                "{}: {what} lists {} not among the units of {}, so they assign nothing: {}",
+                at.source,
+                count(unknown.len(), "key that is", "keys that are"),
+                units.layer.source,
+                examples(&unknown, 5)
+            ),
+        );
+    }
+    Ok(warnings)
+}
+
+/// `1 key`, `3 keys`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A layout from region shares: each unit wholly in the region of its
