@@ -1253,7 +1253,7 @@ pub fn load_units(
     stats: &std::path::Path,
     column: Option<&str>,
 ) -> anyhow::Result<(Units, crate::error::Warnings)> {
-    use crate::error::{examples, input_error, usage_error};
+    use crate::error::{input_error, usage_error};
     let (mut layer, mut warnings) = crate::geometry::read_layer(units, opts)?;
     if layer.lor_level() != Some(Level::Plr) {
         return Err(input_error(format!(
@@ -1273,8 +1273,16 @@ pub fn load_units(
                 .unwrap_or_default()
         )));
     }
-    let (table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
+    let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
     warnings.extend(w);
+    if let Some(b) = bezirk {
+        crate::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
+    }
+    let names = crate::names::Names::from_pairs(
+        &layer.source,
+        layer.features.iter().map(|f| (f.id.as_str(), f.name.as_str())),
+    );
+    warnings.extend(crate::check::check_statistics(&table, Some(&names)));
     let col = match column {
         Some(c) => table.column(c).ok_or_else(|| {
             usage_error(format!("--column '{c}': {} has no such column", table.source))
@@ -1289,42 +1297,32 @@ pub fn load_units(
                 ))
             })?,
     };
+    people_column(&table, col, column.is_some())?;
     let by_key: BTreeMap<&str, usize> = table
         .keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    let mut missing = Vec::new();
+    // PLR without a row have 0 people (check_statistics warns about them).
     let people: Vec<f64> = layer
         .features
         .iter()
         .map(|f| match by_key.get(f.id.as_str()) {
             Some(&i) => match col.cells[i].num() {
-                Some(v) => Ok(v),
+                Some(v) if v >= 0.0 => Ok(v),
+                Some(v) => Err(input_error(format!(
+                    "{} {} {}: the {} of PLR {} is {v}: a number of people cannot be negative",
+                    table.source, table.line_word, table.lines[i], col.name, f.id
+                ))),
                 None => Err(input_error(format!(
                     "{} {} {}: the {} of PLR {} is '{}', not a number",
                     table.source, table.line_word, table.lines[i], col.name, f.id, col.raw[i]
                 ))),
             },
-            None => {
-                missing.push(f.id.clone());
-                Ok(0.0)
-            }
+            None => Ok(0.0),
         })
         .collect::<anyhow::Result<_>>()?;
-    if !missing.is_empty() {
-        warnings.push(
-            crate::error::WarningCode::MissingPlr,
-            format!(
-                "{} PLR of {} have no row in {}: counted with 0 people: {}",
-                missing.len(),
-                layer.source,
-                table.source,
-                examples(&missing, 5)
-            ),
-        );
-    }
     let graph = adjacency(&layer, BORDER_TOLERANCE);
     let keys = layer.features.iter().map(|f| f.id.clone()).collect();
     Ok((
@@ -1336,6 +1334,32 @@ pub fn load_units(
         },
         warnings,
     ))
+}
+
+/// The people of a layout are summed over the units, so their column must
+/// be a count by the aggregation rules: not a date, a key part, text or a
+/// share (`given`: named by `--column`).
+fn people_column(
+    table: &crate::stats::StatTable,
+    col: &crate::stats::Column,
+    given: bool,
+) -> anyhow::Result<()> {
+    use crate::rules::{default_rule, Rule};
+    let i = table.column_index(&col.name).expect("a column of the table");
+    let what = match default_rule(table, i) {
+        Some((Rule::Sum, _)) => return Ok(()),
+        Some(_) => "a label (a date, a key part or text) that is never summed",
+        None => "a share or rate that is never summed",
+    };
+    let fix = if given {
+        "name a column with counts of people, e.g. --column E_E"
+    } else {
+        "name the column with counts of people with --column"
+    };
+    Err(crate::error::usage_error(format!(
+        "{}: column '{}' is {what}, not a count of people: {fix}",
+        table.source, col.name
+    )))
 }
 
 /// Regions from a list (PLR or BZR → region) or from polygons: their ids
