@@ -320,7 +320,7 @@ pub fn evaluate(
         Some((_, ref_ids)) => {
             let name = |r: usize| {
                 if r == usize::MAX {
-                    "(none)".to_string()
+                    NO_REGION.to_string()
                 } else {
                     ref_ids[r].clone()
                 }
@@ -1531,6 +1531,10 @@ pub fn whole_layout(
     Ok(Layout { ids, region })
 }
 
+/// How messages and reports name the reference region of units outside
+/// every reference region.
+pub const NO_REGION: &str = "(none)";
+
 /// A proposed layout with how it was found.
 pub struct Proposal {
     /// The layout over the units (PLR).
@@ -1538,7 +1542,8 @@ pub struct Proposal {
     pub solution: Solution,
     /// The blocks (PLR or BZR keys) and the region of each.
     pub blocks: Vec<(String, String)>,
-    /// Blocks not in their reference region: (block, reference region, proposed region, people).
+    /// Blocks not in their reference region: (block, reference region, proposed region, people);
+    /// a block outside every reference region is listed from [`NO_REGION`] with all its people.
     pub moved_blocks: Vec<(String, String, String, f64)>,
     /// People in the parts of blocks outside their reference region (moved
     /// whatever the layout: the split parts).
@@ -1556,6 +1561,8 @@ pub struct BlockProblem {
     pub group: Vec<usize>,
     /// Regions with a reference.
     pub reference_regions: usize,
+    /// Does some part of the block lie in a reference region?
+    pub in_reference: Vec<bool>,
 }
 
 /// The blocks (`Level::Plr` or `Level::Bzr`) of the units, their people and
@@ -1597,7 +1604,9 @@ pub fn block_problem(
     let ucost = unit_costs(&units.people, shares, regions);
     let mut people = vec![0.0; nb];
     let mut cost = vec![vec![0.0; regions]; nb];
+    let mut in_reference = vec![false; nb];
     for (i, &g) in group.iter().enumerate() {
+        in_reference[g] |= shares[i].iter().any(|&(r, w)| r < m && w > 0.0);
         people[g] += units.people[i];
         for r in 0..regions {
             cost[g][r] += ucost[i][r];
@@ -1609,6 +1618,7 @@ pub fn block_problem(
         block_keys,
         group,
         reference_regions: m,
+        in_reference,
     })
 }
 
@@ -1648,6 +1658,12 @@ impl BlockProblem {
         }
     }
 
+    /// Does block `b` lie wholly outside every reference region? Then it
+    /// has no reference region to stay in.
+    pub fn unreferenced(&self, b: usize) -> bool {
+        !self.in_reference[b]
+    }
+
     /// The proposal of a solution: the layout over the units, the blocks'
     /// regions and the blocks that leave their reference region.
     pub fn proposal(&self, solution: Solution) -> Proposal {
@@ -1659,7 +1675,15 @@ impl BlockProblem {
         let mut moved_blocks = Vec::new();
         for b in 0..nb {
             let r = solution.region[b];
-            if r != reference[b] {
+            if self.unreferenced(b) {
+                // All its people move, whichever region it joins.
+                moved_blocks.push((
+                    self.block_keys[b].clone(),
+                    NO_REGION.to_string(),
+                    ids[r].clone(),
+                    p.cost[b][r],
+                ));
+            } else if r != reference[b] {
                 moved_blocks.push((
                     self.block_keys[b].clone(),
                     ids[reference[b]].clone(),
