@@ -470,7 +470,12 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
 /// the map SVG (the report's format is its extension).
 fn check_outputs(a: &ProposeArgs) -> Result<()> {
     for (path, flag, what, ext) in [
-        (&a.output, "--output", "the list 'PLR,Sozialraum' as CSV", "csv"),
+        (
+            &a.output,
+            "--output",
+            "the list 'PLR,Sozialraum' as CSV",
+            "csv",
+        ),
         (&a.keys, "--keys", "the proposed LOR keys as CSV", "csv"),
         (&a.svg, "--svg", "an SVG map", "svg"),
     ] {

@@ -1280,7 +1280,10 @@ pub fn load_units(
     }
     let names = crate::names::Names::from_pairs(
         &layer.source,
-        layer.features.iter().map(|f| (f.id.as_str(), f.name.as_str())),
+        layer
+            .features
+            .iter()
+            .map(|f| (f.id.as_str(), f.name.as_str())),
     );
     warnings.extend(crate::check::check_statistics(&table, Some(&names)));
     let col = match column {
@@ -1345,7 +1348,9 @@ fn people_column(
     given: bool,
 ) -> anyhow::Result<()> {
     use crate::rules::{default_rule, Rule};
-    let i = table.column_index(&col.name).expect("a column of the table");
+    let i = table
+        .column_index(&col.name)
+        .expect("a column of the table");
     let what = match default_rule(table, i) {
         Some((Rule::Sum, _)) => return Ok(()),
         Some(_) => "a label (a date, a key part or text) that is never summed",

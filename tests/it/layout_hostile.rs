@@ -101,7 +101,10 @@ fn a_key_that_is_no_unit_is_warned_about_and_assigns_nothing() {
         .into_iter()
         .find(|r| r["key"] == "SR1")
         .expect("SR1");
-    assert_eq!((sr1["PLR"].as_str(), sr1["people"].as_str()), ("8", "37713"));
+    assert_eq!(
+        (sr1["PLR"].as_str(), sr1["people"].as_str()),
+        ("8", "37713")
+    );
     // As `aggregate --sozialraum LIST`: a warning with the code unknown-key.
     let units = sample("plr.geojson");
     let o = lor(&[
@@ -162,7 +165,8 @@ fn a_block_outside_every_reference_region_moves_from_none_with_its_people() {
         .find(|l| l.contains("layout: 13401136 moves"))
         .unwrap_or_else(|| panic!("{e}"));
     assert!(
-        line.starts_with("layout: 13401136 moves from (none) to ") && line.ends_with(" (4,252 people)"),
+        line.starts_with("layout: 13401136 moves from (none) to ")
+            && line.ends_with(" (4,252 people)"),
         "{line}"
     );
     let r: serde_json::Value =
@@ -183,13 +187,12 @@ fn statistics_get_the_checks_of_aggregate_and_no_negative_people() {
     let neg = write(
         &dir,
         "neg.csv",
-        &text.replace(";13100101;13;10;01;01;1;6067;", ";13100101;13;10;01;01;1;-6067;"),
+        &text.replace(
+            ";13100101;13;10;01;01;1;6067;",
+            ";13100101;13;10;01;01;1;-6067;",
+        ),
     );
-    let o = evaluate(
-        &sample("sozialraeume.geojson"),
-        neg.to_str().unwrap(),
-        &[],
-    );
+    let o = evaluate(&sample("sozialraeume.geojson"), neg.to_str().unwrap(), &[]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(stdout(&o).is_empty());
@@ -203,13 +206,12 @@ fn statistics_get_the_checks_of_aggregate_and_no_negative_people() {
     let off = write(
         &dir,
         "off.csv",
-        &text.replace(";13100101;13;10;01;01;1;6067;", ";13100101;13;10;01;01;1;6167;"),
+        &text.replace(
+            ";13100101;13;10;01;01;1;6067;",
+            ";13100101;13;10;01;01;1;6167;",
+        ),
     );
-    let o = evaluate(
-        &sample("sozialraeume.geojson"),
-        off.to_str().unwrap(),
-        &[],
-    );
+    let o = evaluate(&sample("sozialraeume.geojson"), off.to_str().unwrap(), &[]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{e}");
     let totals = |e: &str| -> Vec<String> {
@@ -221,7 +223,10 @@ fn statistics_get_the_checks_of_aggregate_and_no_negative_people() {
     let a = lor(&["aggregate", off.to_str().unwrap(), "--levels", "bzr"]);
     assert_eq!(totals(&e).len(), 3, "{e}");
     assert_eq!(totals(&e), totals(&stderr(&a)));
-    assert!(e.contains("13100101 (line 2: E_E = 6167, male + female = 6067)"), "{e}");
+    assert!(
+        e.contains("13100101 (line 2: E_E = 6167, male + female = 6067)"),
+        "{e}"
+    );
     // The figures use the file's E_E: 100 more people than the sample.
     let plain = evaluate(
         &sample("sozialraeume.geojson"),
@@ -241,16 +246,13 @@ fn statistics_get_the_checks_of_aggregate_and_no_negative_people() {
 fn a_column_that_is_not_a_count_is_refused() {
     let stats = sample("EWR202412E_Matrix.csv");
     for col in ["ZEIT", "BZR", "STADTRAUM"] {
-        let o = evaluate(
-            &sample("sozialraeume.geojson"),
-            &stats,
-            &["--column", col],
-        );
+        let o = evaluate(&sample("sozialraeume.geojson"), &stats, &["--column", col]);
         let e = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{col}: {e}");
         assert!(stdout(&o).is_empty());
         assert!(
-            e.contains(&format!("column '{col}' is a label")) && e.contains("not a count of people"),
+            e.contains(&format!("column '{col}' is a label"))
+                && e.contains("not a count of people"),
             "{e}"
         );
     }
@@ -296,7 +298,10 @@ fn outputs_are_named_for_what_they_hold() {
         assert_eq!(o.status.code(), Some(2), "{flag} {name}: {e}");
         assert!(!path.exists(), "{name} was written");
         assert!(stdout(&o).is_empty());
-        assert!(e.contains(name) && e.contains(&format!("name the file {want}")), "{e}");
+        assert!(
+            e.contains(name) && e.contains(&format!("name the file {want}")),
+            "{e}"
+        );
     }
     let (o, path) = propose("-o", "prop.CSV");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
