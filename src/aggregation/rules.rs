@@ -682,17 +682,10 @@ fn column_rules(
             });
             continue;
         }
-        let (rule, origin) =
-            if c.kind == ColumnType::Text || label_name(&c.name) || is_key_part(table, i) {
-                (Rule::Label, Origin::Label)
-            } else if share_like_name(&c.name)
-                || (share_like_values(table, i) && !count_like_name(&c.name))
-            {
-                unruled_shares.push(&c.name);
-                continue;
-            } else {
-                (Rule::Sum, Origin::Count)
-            };
+        let Some((rule, origin)) = default_rule(table, i) else {
+            unruled_shares.push(&c.name);
+            continue;
+        };
         rules.push(ColumnRule {
             column: c.name.clone(),
             rule,
@@ -720,6 +713,22 @@ fn column_rules(
         )));
     }
     Ok(rules)
+}
+
+/// The rule of column `col` without a flag: a label for text, a time stamp
+/// or a redundant key part, a sum for counts, `None` for a column that looks
+/// like a share or rate (it needs a rule from a flag).
+pub fn default_rule(table: &StatTable, col: usize) -> Option<(Rule, Origin)> {
+    let c = &table.columns[col];
+    if c.kind == ColumnType::Text || label_name(&c.name) || is_key_part(table, col) {
+        Some((Rule::Label, Origin::Label))
+    } else if share_like_name(&c.name)
+        || (share_like_values(table, col) && !count_like_name(&c.name))
+    {
+        None
+    } else {
+        Some((Rule::Sum, Origin::Count))
+    }
 }
 
 /// Weight and ratio columns must themselves be in the table (checked) and

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
-use lor::check::{check_coverage, check_totals};
+use lor::check::check_statistics;
 use lor::error::{usage_error, Warnings};
 use lor::geometry::{read_layer, LayerOptions};
 use lor::key::{Level, Vintage};
@@ -390,8 +390,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             );
         }
     }
-    warnings.extend(check_coverage(&table, names.as_ref()));
-    warnings.extend(check_totals(&table));
+    warnings.extend(check_statistics(&table, names.as_ref()));
 
     let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
     warnings.extend(w);

@@ -12,7 +12,7 @@ use lor::layout::{
     reference_outlines, whole_layout, Evaluation, Limits, Shares, Tradeoff, Units, BAND_STEP,
 };
 use lor::map::{source_line, LayoutText};
-use lor::output::{render, write_atomic, Format};
+use lor::output::{render, require_extension, write_atomic, Format};
 use lor::report::thousands;
 
 use super::Context;
@@ -154,6 +154,9 @@ fn load(c: &Common, warnings: &mut Warnings) -> Result<Units> {
 
 fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
     let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
+    if let Some(s) = &a.svg {
+        require_extension(s, "--svg", "an SVG map", &["svg"])?;
+    }
     let mut warnings = Warnings::default();
     let units = load(&a.common, &mut warnings)?;
     let (ids, shares, w) = read_regions(&a.layout, &units, a.common.bezirk.as_deref(), "LAYOUT")?;
@@ -308,6 +311,7 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     if let Some(n) = a.alternatives {
         return run_alternatives(&a, blocks, n, ctx);
     }
+    check_outputs(&a)?;
     let report_format = match &a.report {
         Some(r) => Some(super::table_format(a.common.format, Some(r), false)?),
         None => None,
@@ -458,6 +462,26 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
             ev.cut_bzr.len(),
             ev.cut_pgr.len()
         ));
+    }
+    Ok(())
+}
+
+/// Each output's name says what it holds: the list and the keys are CSV,
+/// the map SVG (the report's format is its extension).
+fn check_outputs(a: &ProposeArgs) -> Result<()> {
+    for (path, flag, what, ext) in [
+        (
+            &a.output,
+            "--output",
+            "the list 'PLR,Sozialraum' as CSV",
+            "csv",
+        ),
+        (&a.keys, "--keys", "the proposed LOR keys as CSV", "csv"),
+        (&a.svg, "--svg", "an SVG map", "svg"),
+    ] {
+        if let Some(p) = path {
+            require_extension(p, flag, what, &[ext])?;
+        }
     }
     Ok(())
 }

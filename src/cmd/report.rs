@@ -115,6 +115,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    lor::output::require_extension(&args.output, "--output", "an HTML report", &["html", "htm"])?;
     if let Some(b) = &args.bezirk {
         lor::scope::Bezirk::parse(b)?;
     }

@@ -320,7 +320,7 @@ pub fn evaluate(
         Some((_, ref_ids)) => {
             let name = |r: usize| {
                 if r == usize::MAX {
-                    "(none)".to_string()
+                    NO_REGION.to_string()
                 } else {
                     ref_ids[r].clone()
                 }
@@ -1253,7 +1253,7 @@ pub fn load_units(
     stats: &std::path::Path,
     column: Option<&str>,
 ) -> anyhow::Result<(Units, crate::error::Warnings)> {
-    use crate::error::{examples, input_error, usage_error};
+    use crate::error::{input_error, usage_error};
     let (mut layer, mut warnings) = crate::geometry::read_layer(units, opts)?;
     if layer.lor_level() != Some(Level::Plr) {
         return Err(input_error(format!(
@@ -1273,8 +1273,19 @@ pub fn load_units(
                 .unwrap_or_default()
         )));
     }
-    let (table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
+    let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
     warnings.extend(w);
+    if let Some(b) = bezirk {
+        crate::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
+    }
+    let names = crate::names::Names::from_pairs(
+        &layer.source,
+        layer
+            .features
+            .iter()
+            .map(|f| (f.id.as_str(), f.name.as_str())),
+    );
+    warnings.extend(crate::check::check_statistics(&table, Some(&names)));
     let col = match column {
         Some(c) => table.column(c).ok_or_else(|| {
             usage_error(format!("--column '{c}': {} has no such column", table.source))
@@ -1289,42 +1300,32 @@ pub fn load_units(
                 ))
             })?,
     };
+    people_column(&table, col, column.is_some())?;
     let by_key: BTreeMap<&str, usize> = table
         .keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    let mut missing = Vec::new();
+    // PLR without a row have 0 people (check_statistics warns about them).
     let people: Vec<f64> = layer
         .features
         .iter()
         .map(|f| match by_key.get(f.id.as_str()) {
             Some(&i) => match col.cells[i].num() {
-                Some(v) => Ok(v),
+                Some(v) if v >= 0.0 => Ok(v),
+                Some(v) => Err(input_error(format!(
+                    "{} {} {}: the {} of PLR {} is {v}: a number of people cannot be negative",
+                    table.source, table.line_word, table.lines[i], col.name, f.id
+                ))),
                 None => Err(input_error(format!(
                     "{} {} {}: the {} of PLR {} is '{}', not a number",
                     table.source, table.line_word, table.lines[i], col.name, f.id, col.raw[i]
                 ))),
             },
-            None => {
-                missing.push(f.id.clone());
-                Ok(0.0)
-            }
+            None => Ok(0.0),
         })
         .collect::<anyhow::Result<_>>()?;
-    if !missing.is_empty() {
-        warnings.push(
-            crate::error::WarningCode::MissingPlr,
-            format!(
-                "{} PLR of {} have no row in {}: counted with 0 people: {}",
-                missing.len(),
-                layer.source,
-                table.source,
-                examples(&missing, 5)
-            ),
-        );
-    }
     let graph = adjacency(&layer, BORDER_TOLERANCE);
     let keys = layer.features.iter().map(|f| f.id.clone()).collect();
     Ok((
@@ -1338,6 +1339,34 @@ pub fn load_units(
     ))
 }
 
+/// The people of a layout are summed over the units, so their column must
+/// be a count by the aggregation rules: not a date, a key part, text or a
+/// share (`given`: named by `--column`).
+fn people_column(
+    table: &crate::stats::StatTable,
+    col: &crate::stats::Column,
+    given: bool,
+) -> anyhow::Result<()> {
+    use crate::rules::{default_rule, Rule};
+    let i = table
+        .column_index(&col.name)
+        .expect("a column of the table");
+    let what = match default_rule(table, i) {
+        Some((Rule::Sum, _)) => return Ok(()),
+        Some(_) => "a label (a date, a key part or text) that is never summed",
+        None => "a share or rate that is never summed",
+    };
+    let fix = if given {
+        "name a column with counts of people, e.g. --column E_E"
+    } else {
+        "name the column with counts of people with --column"
+    };
+    Err(crate::error::usage_error(format!(
+        "{}: column '{}' is {what}, not a count of people: {fix}",
+        table.source, col.name
+    )))
+}
+
 /// Regions from a list (PLR or BZR → region) or from polygons: their ids
 /// (sorted) and each unit's shares in them (area shares of the real parts
 /// for polygons, slivers dropped; the list's weights for a list).
@@ -1347,12 +1376,16 @@ pub fn read_regions(
     bezirk: Option<&str>,
     what: &str,
 ) -> anyhow::Result<(Vec<String>, Shares, crate::error::Warnings)> {
-    use crate::weights::{expand_to, from_parts, is_list_path, read_list, Assign};
+    use crate::weights::{expand_to, from_parts, is_list_path, read_list_located, Assign};
     let mut warnings = crate::error::Warnings::default();
     let keys = units.keys.iter().map(String::as_str);
     let (ids, table) = if is_list_path(path) {
-        let (list, w) = read_list(path, "region")?;
+        let (mut list, at, w) = read_list_located(path, "region")?;
         warnings.extend(w);
+        if let Some(b) = bezirk {
+            crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
+        }
+        warnings.extend(check_layout_list(&list, &at, units, what)?);
         let t = expand_to(&list.table, keys);
         let ids: BTreeSet<String> = t.rows().iter().map(|w| w.target.clone()).collect();
         (ids, t)
@@ -1413,6 +1446,63 @@ pub fn read_regions(
     Ok((ids, shares, warnings))
 }
 
+/// A list used as a layout (or its reference) puts each unit in one region:
+/// a key listed on two lines is an error naming both (unless a weight
+/// column splits it with weights that add up to 1); keys that are not among
+/// the units (nor a prefix of one) assign nothing and are warned about, as
+/// `aggregate --sozialraum` does.
+pub fn check_layout_list(
+    list: &crate::weights::ListTable,
+    at: &crate::weights::KeyLines,
+    units: &Units,
+    what: &str,
+) -> anyhow::Result<crate::error::Warnings> {
+    use crate::error::{examples, input_error};
+    let totals = list.table.source_totals();
+    let twice: Vec<String> = list
+        .table
+        .sources()
+        .into_iter()
+        .filter(|k| at.lines.get(*k).is_some_and(|l| l.len() > 1))
+        .filter(|k| (totals.get(k).copied().unwrap_or(0.0) - 1.0).abs() > 1e-9)
+        .map(|k| at.describe(k))
+        .collect();
+    if !twice.is_empty() {
+        return Err(input_error(format!(
+            "{}: {what} lists {} more than once, but a layout puts each unit in one region (delete the extra rows, or split a unit with a weight column whose weights add up to 1): {}",
+            at.source,
+            count(twice.len(), "key", "keys"),
+            examples(&twice, 5)
+        )));
+    }
+    let unknown: Vec<String> = list
+        .table
+        .sources()
+        .into_iter()
+        .filter(|l| !units.keys.iter().any(|k| k.starts_with(*l)))
+        .map(|k| at.describe(k))
+        .collect();
+    let mut warnings = crate::error::Warnings::default();
+    if !unknown.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::UnknownKey,
+            format!(
+                "{}: {what} lists {} not among the units of {}, so they assign nothing: {}",
+                at.source,
+                count(unknown.len(), "key that is", "keys that are"),
+                units.layer.source,
+                examples(&unknown, 5)
+            ),
+        );
+    }
+    Ok(warnings)
+}
+
+/// `1 key`, `3 keys`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A layout from region shares: each unit wholly in the region of its
 /// largest share (the planners' rule, as in `aggregate`). Units in no
 /// region are an error.
@@ -1446,6 +1536,10 @@ pub fn whole_layout(
     Ok(Layout { ids, region })
 }
 
+/// How messages and reports name the reference region of units outside
+/// every reference region.
+pub const NO_REGION: &str = "(none)";
+
 /// A proposed layout with how it was found.
 pub struct Proposal {
     /// The layout over the units (PLR).
@@ -1453,7 +1547,8 @@ pub struct Proposal {
     pub solution: Solution,
     /// The blocks (PLR or BZR keys) and the region of each.
     pub blocks: Vec<(String, String)>,
-    /// Blocks not in their reference region: (block, reference region, proposed region, people).
+    /// Blocks not in their reference region: (block, reference region, proposed region, people);
+    /// a block outside every reference region is listed from [`NO_REGION`] with all its people.
     pub moved_blocks: Vec<(String, String, String, f64)>,
     /// People in the parts of blocks outside their reference region (moved
     /// whatever the layout: the split parts).
@@ -1471,6 +1566,8 @@ pub struct BlockProblem {
     pub group: Vec<usize>,
     /// Regions with a reference.
     pub reference_regions: usize,
+    /// Does some part of the block lie in a reference region?
+    pub in_reference: Vec<bool>,
 }
 
 /// The blocks (`Level::Plr` or `Level::Bzr`) of the units, their people and
@@ -1512,7 +1609,9 @@ pub fn block_problem(
     let ucost = unit_costs(&units.people, shares, regions);
     let mut people = vec![0.0; nb];
     let mut cost = vec![vec![0.0; regions]; nb];
+    let mut in_reference = vec![false; nb];
     for (i, &g) in group.iter().enumerate() {
+        in_reference[g] |= shares[i].iter().any(|&(r, w)| r < m && w > 0.0);
         people[g] += units.people[i];
         for r in 0..regions {
             cost[g][r] += ucost[i][r];
@@ -1524,6 +1623,7 @@ pub fn block_problem(
         block_keys,
         group,
         reference_regions: m,
+        in_reference,
     })
 }
 
@@ -1563,6 +1663,12 @@ impl BlockProblem {
         }
     }
 
+    /// Does block `b` lie wholly outside every reference region? Then it
+    /// has no reference region to stay in.
+    pub fn unreferenced(&self, b: usize) -> bool {
+        !self.in_reference[b]
+    }
+
     /// The proposal of a solution: the layout over the units, the blocks'
     /// regions and the blocks that leave their reference region.
     pub fn proposal(&self, solution: Solution) -> Proposal {
@@ -1574,7 +1680,15 @@ impl BlockProblem {
         let mut moved_blocks = Vec::new();
         for b in 0..nb {
             let r = solution.region[b];
-            if r != reference[b] {
+            if self.unreferenced(b) {
+                // All its people move, whichever region it joins.
+                moved_blocks.push((
+                    self.block_keys[b].clone(),
+                    NO_REGION.to_string(),
+                    ids[r].clone(),
+                    p.cost[b][r],
+                ));
+            } else if r != reference[b] {
                 moved_blocks.push((
                     self.block_keys[b].clone(),
                     ids[reference[b]].clone(),

@@ -264,6 +264,40 @@ pub fn read_list(
     path: &std::path::Path,
     level_name: &str,
 ) -> anyhow::Result<(ListTable, crate::error::Warnings)> {
+    read_list_located(path, level_name).map(|(list, _, w)| (list, w))
+}
+
+/// Where the keys of a list are in its file, for messages about them.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLines {
+    /// The file as named in messages.
+    pub source: String,
+    /// `line` (text files) or `row` (spreadsheets).
+    pub line_word: &'static str,
+    /// Each listed key with the lines (rows) it is on, in file order.
+    pub lines: BTreeMap<String, Vec<usize>>,
+}
+
+impl KeyLines {
+    /// `04010101 (line 7)`, `04010101 (lines 2 and 59)`.
+    pub fn describe(&self, key: &str) -> String {
+        match self.lines.get(key).map(Vec::as_slice) {
+            Some([l]) => format!("{key} ({} {l})", self.line_word),
+            Some(ls) if !ls.is_empty() => {
+                let (last, rest) = ls.split_last().expect("not empty");
+                let rest: Vec<String> = rest.iter().map(|l| l.to_string()).collect();
+                format!("{key} ({}s {} and {last})", self.line_word, rest.join(", "))
+            }
+            _ => key.to_string(),
+        }
+    }
+}
+
+/// [`read_list`], with the lines of every key.
+pub fn read_list_located(
+    path: &std::path::Path,
+    level_name: &str,
+) -> anyhow::Result<(ListTable, KeyLines, crate::error::Warnings)> {
     use crate::error::{examples, input_error};
     use crate::stats::{read_stats, ReadOptions};
     let opts = ReadOptions {
@@ -354,6 +388,15 @@ pub fn read_list(
             examples(&bad, 5)
         )));
     }
+    let mut lines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (key, line) in t.keys.iter().zip(&t.lines) {
+        lines.entry(key.clone()).or_default().push(*line);
+    }
+    let located = KeyLines {
+        source: t.source.clone(),
+        line_word: t.line_word,
+        lines,
+    };
     let table = WeightTable::new(level_name, rows);
     let off = table.incomplete_sources(1e-9);
     if !off.is_empty() {
@@ -374,6 +417,7 @@ pub fn read_list(
             key_level: t.level,
             target_names: names,
         },
+        located,
         warnings,
     ))
 }

@@ -207,6 +207,15 @@ pub fn check_coverage(table: &StatTable, reference: Option<&Names>) -> Warnings 
     warnings
 }
 
+/// The plausibility checks every command runs on statistics before it uses
+/// them (`aggregate`, `layout`): keys against the reference units and the
+/// vintage ([`check_coverage`]), the file's own totals ([`check_totals`]).
+pub fn check_statistics(table: &StatTable, reference: Option<&Names>) -> Warnings {
+    let mut w = check_coverage(table, reference);
+    w.extend(check_totals(table));
+    w
+}
+
 /// Count columns with negative values, and share columns outside 0–100.
 pub fn check_values(table: &StatTable) -> Warnings {
     use crate::rules::{count_like_name, share_like_name, share_like_values};

@@ -93,6 +93,27 @@ impl Format {
     }
 }
 
+/// An output whose content is fixed (a CSV list, an SVG map, an HTML page)
+/// must have a name ending in one of `allowed` (case does not matter): as
+/// [`Format::for_output`] refuses a table name that does not say its format,
+/// `-o map.svg` never holds CSV and `--svg x.png` never holds SVG. `flag` and
+/// `what` name the option and its content in the usage error.
+pub fn require_extension(path: &Path, flag: &str, what: &str, allowed: &[&str]) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref().is_some_and(|e| allowed.contains(&e)) {
+        return Ok(());
+    }
+    let names: Vec<String> = allowed.iter().map(|a| format!(".{a}")).collect();
+    Err(usage_error(format!(
+        "{flag} '{}': this writes {what}; name the file {}",
+        path.display(),
+        names.join(" or ")
+    )))
+}
+
 /// How a table is presented to a reader (used by XLSX).
 #[derive(Debug, Clone, Default)]
 pub struct Presentation {

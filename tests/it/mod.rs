@@ -14,6 +14,7 @@ mod hostile;
 mod issue10_text;
 mod job;
 mod layout;
+mod layout_hostile;
 mod layout_tradeoff;
 mod maps;
 mod output_safety;
