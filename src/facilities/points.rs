@@ -435,159 +435,231 @@ pub fn tally_points(
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(opts.delimiter.unwrap_or(b','))
             .from_reader(BufReader::with_capacity(1 << 16, file));
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| input_error(format!("{source}: cannot read the header: {e}")))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
+        let headers = csv_headers(&mut rdr, &source)?;
         if headers.len() < 2 && opts.delimiter.is_none() {
             // Not comma-separated: sniff from the header line.
-            return tally_points(
-                path,
-                &PointOptions {
-                    delimiter: Some(crate::stats::sniff_delimiter(&headers.join(",")))
-                        .filter(|d| *d != b',')
-                        .or(Some(b';')),
-                    ..opts.clone()
-                },
-                layers,
-                progress,
-            );
+            return tally_points(path, &sniffed(opts, &headers), layers, progress);
         }
+        let cols = CsvColumns::pick(&headers, opts, &source)?;
+        let read = CsvRead {
+            path,
+            source: &source,
+            opts,
+            id_is_key: cols.id.is_some_and(|i| is_id_field(&headers[i], opts)),
+            cols,
+            work,
+            size,
+        };
+        read.tally(
+            rdr,
+            &mut acc,
+            &mut presence.repeats,
+            &mut progress,
+            &mut warnings,
+        )?;
+    }
+    acc.flush()?;
+    let run = finish(acc, opts, &presence, layers, &mut warnings)?;
+    progress(size, size);
+    Ok((run, warnings))
+}
+
+/// The CSV reader of a points file.
+type CsvReader = csv::Reader<BufReader<Box<dyn Read + Send>>>;
+
+/// The column names of a CSV file, trimmed, without a byte order mark.
+fn csv_headers(rdr: &mut CsvReader, source: &str) -> Result<Vec<String>> {
+    Ok(rdr
+        .headers()
+        .map_err(|e| input_error(format!("{source}: cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect())
+}
+
+/// The options with the delimiter sniffed from a header line that has no
+/// comma (`;` unless another delimiter is plain).
+fn sniffed(opts: &PointOptions, headers: &[String]) -> PointOptions {
+    PointOptions {
+        delimiter: Some(crate::stats::sniff_delimiter(&headers.join(",")))
+            .filter(|d| *d != b',')
+            .or(Some(b';')),
+        ..opts.clone()
+    }
+}
+
+/// Where the columns of a points CSV file are.
+#[derive(Debug, PartialEq)]
+struct CsvColumns {
+    x: usize,
+    y: usize,
+    /// The `--sum` columns, in the order given.
+    sums: Vec<usize>,
+    by: Option<usize>,
+    id: Option<usize>,
+    /// The x column is named like a longitude (then the CRS is WGS 84).
+    lonlat: bool,
+    n_fields: usize,
+}
+
+impl CsvColumns {
+    /// The columns named by the options, or detected from the header.
+    fn pick(headers: &[String], opts: &PointOptions, source: &str) -> Result<CsvColumns> {
         let lonlat = ["lon", "lng", "longitude", "laenge", "länge"];
+        let x_names = [
+            "x",
+            "rechtswert",
+            "easting",
+            "lon",
+            "lng",
+            "longitude",
+            "laenge",
+        ];
+        let y_names = ["y", "hochwert", "northing", "lat", "latitude", "breite"];
+        let f = &opts.flags;
         let x = pick(
-            &headers,
+            headers,
             opts.x.as_deref(),
-            &[
-                "x",
-                "rechtswert",
-                "easting",
-                "lon",
-                "lng",
-                "longitude",
-                "laenge",
-            ],
-            &format!("{} column", opts.flags.x),
-            &source,
+            &x_names,
+            &format!("{} column", f.x),
+            source,
         )?;
         let y = pick(
-            &headers,
+            headers,
             opts.y.as_deref(),
-            &["y", "hochwert", "northing", "lat", "latitude", "breite"],
-            &format!("{} column", opts.flags.y),
-            &source,
+            &y_names,
+            &format!("{} column", f.y),
+            source,
         )?;
-        let (Some(xi), Some(yi)) = (x, y) else {
+        let (Some(x), Some(y)) = (x, y) else {
             return Err(usage_error(format!(
                 "{source}: no coordinate columns found; name them with {} and {}. Columns: {}",
-                opts.flags.x,
-                opts.flags.y,
-                examples(&headers, 30)
+                f.x,
+                f.y,
+                examples(headers, 30)
             )));
         };
-        let sum_idx: Vec<usize> = opts
-            .sum
-            .iter()
-            .map(|s| {
-                pick(
-                    &headers,
-                    Some(s),
-                    &[],
-                    &format!("{} column", opts.flags.sum),
-                    &source,
-                )
+        let given = |name: &str, flag: &str| {
+            pick(headers, Some(name), &[], &format!("{flag} column"), source)
                 .map(|o| o.expect("given"))
-            })
+        };
+        let sums = (opts.sum.iter())
+            .map(|s| given(s, &f.sum))
             .collect::<Result<_>>()?;
-        let by_idx = opts
-            .by
-            .as_deref()
-            .map(|b| {
-                pick(
-                    &headers,
-                    Some(b),
-                    &[],
-                    &format!("{} column", opts.flags.by),
-                    &source,
+        let by = opts.by.as_deref().map(|b| given(b, &f.by)).transpose()?;
+        let id = match &opts.id_field {
+            Some(name) => Some(given(name, &f.id_field)?),
+            None => pick(headers, None, &["id", "e_nr", "nr", "name"], "", source)?,
+        };
+        Ok(CsvColumns {
+            x,
+            y,
+            sums,
+            by,
+            id,
+            lonlat: lonlat.iter().any(|n| headers[x].eq_ignore_ascii_case(n)),
+            n_fields: headers.len(),
+        })
+    }
+}
+
+/// A CSV file of points being read: where it is, how, and its columns.
+struct CsvRead<'a> {
+    path: &'a Path,
+    source: &'a str,
+    opts: &'a PointOptions,
+    cols: CsvColumns,
+    /// The id column is a facility's key (`id`, `--id-field`, …), so a
+    /// repeated value is reported.
+    id_is_key: bool,
+    /// The working CRS (that of the layers).
+    work: Crs,
+    /// The file's size in bytes, for progress.
+    size: u64,
+}
+
+impl CsvRead<'_> {
+    /// The CRS from the first point's coordinates: given, WGS 84 for
+    /// longitude columns, or guessed (with a note saying so).
+    fn decide(&self, px: f64, py: f64) -> Result<(Crs, Option<String>)> {
+        let (source, flag) = (self.source, &self.opts.flags.crs);
+        Ok(match self.opts.crs {
+            Some(c) => (c, None),
+            None if self.cols.lonlat => (Crs::Wgs84, None),
+            None => {
+                let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
+                    usage_error(format!(
+                        "{source}: give the CRS of the coordinates with {flag}"
+                    ))
+                })?;
+                (
+                    g,
+                    Some(format!(
+                        "{source}: no {flag} given; the coordinates look like {g}, which is used"
+                    )),
                 )
-                .map(|o| o.expect("given"))
-            })
-            .transpose()?;
-        let id_idx = match &opts.id_field {
-            Some(f) => pick(
-                &headers,
-                Some(f),
-                &[],
-                &format!("{} column", opts.flags.id_field),
-                &source,
-            )?,
-            None => pick(&headers, None, &["id", "e_nr", "nr", "name"], "", &source)?,
-        };
-        // The CRS from the first point's coordinates, and a note when guessed.
-        let decide = |px: f64, py: f64| -> Result<(Crs, Option<String>)> {
-            Ok(match opts.crs {
-                Some(c) => (c, None),
-                None if lonlat.iter().any(|n| headers[xi].eq_ignore_ascii_case(n)) => {
-                    (Crs::Wgs84, None)
-                }
-                None => {
-                    let g = Crs::guess(Coord { x: px, y: py }).ok_or_else(|| {
-                        usage_error(format!(
-                            "{source}: give the CRS of the coordinates with {}",
-                            opts.flags.crs
-                        ))
-                    })?;
-                    (
-                        g,
-                        Some(format!(
-                            "{source}: no {} given; the coordinates look like {g}, which is used",
-                            opts.flags.crs
-                        )),
-                    )
-                }
-            })
-        };
-        // Plain files (no --by) go the fast way, on all cores.
-        let fast = match by_idx {
+            }
+        })
+    }
+
+    /// Count every row into `acc`: plain files (no `--by`) the fast way, on
+    /// all cores; others, or when the fast way gives up, row by row.
+    fn tally(
+        &self,
+        rdr: CsvReader,
+        acc: &mut Accumulator<'_>,
+        repeats: &mut Repeats,
+        progress: &mut dyn FnMut(u64, u64),
+        warnings: &mut Warnings,
+    ) -> Result<()> {
+        let cols = &self.cols;
+        let fast = match cols.by {
             None => csv_fast::tally(
-                path,
+                self.path,
                 &csv_fast::Columns {
-                    x: xi,
-                    y: yi,
-                    id: id_idx,
-                    sums: &sum_idx,
-                    sum_names: &opts.sum,
-                    n_fields: headers.len(),
-                    delimiter: opts.delimiter.unwrap_or(b','),
+                    x: cols.x,
+                    y: cols.y,
+                    id: cols.id,
+                    sums: &cols.sums,
+                    sum_names: &self.opts.sum,
+                    n_fields: cols.n_fields,
+                    delimiter: self.opts.delimiter.unwrap_or(b','),
                 },
-                &mut acc,
-                work,
-                &decide,
-                &mut progress,
-                size,
+                acc,
+                self.work,
+                &|px, py| self.decide(px, py),
+                progress,
+                self.size,
             )?,
             Some(_) => None,
         };
-        if let Some(note) = fast.as_ref().and_then(|f| f.crs_note.clone()) {
-            warnings.push(crate::error::WarningCode::CrsGuessed, note);
+        match fast {
+            Some(done) => {
+                if let Some(note) = done.crs_note {
+                    warnings.push(crate::error::WarningCode::CrsGuessed, note);
+                }
+                Ok(())
+            }
+            None => self.tally_rows(rdr, acc, repeats, progress, warnings),
         }
+    }
+
+    /// The general way: row by row through the CSV reader, which says
+    /// exactly what is wrong with a row.
+    fn tally_rows(
+        &self,
+        mut rdr: CsvReader,
+        acc: &mut Accumulator<'_>,
+        repeats: &mut Repeats,
+        progress: &mut dyn FnMut(u64, u64),
+        warnings: &mut Warnings,
+    ) -> Result<()> {
+        let (source, cols) = (self.source, &self.cols);
         let mut record = csv::ByteRecord::new();
         let mut idbuf = String::new();
-        let mut values: Vec<Option<f64>> = Vec::with_capacity(opts.sum.len());
-        let mut first = true;
+        let mut values: Vec<Option<f64>> = Vec::with_capacity(self.opts.sum.len());
         let mut rows: u64 = 0;
-        while fast.is_none() {
-            match rdr.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    return Err(input_error(format!(
-                        "{source}, line {line}: cannot read CSV: {e}"
-                    )));
-                }
-            }
+        while read_record(&mut rdr, &mut record, source)? {
             rows += 1;
             let line = record.position().map(|p| p.line()).unwrap_or(rows + 1);
             let field = |i: usize| {
@@ -595,51 +667,23 @@ pub fn tally_points(
                     .unwrap_or("")
                     .trim()
             };
-            idbuf.clear();
-            {
-                use std::fmt::Write as _;
-                match id_idx {
-                    Some(i) => {
-                        let _ = write!(idbuf, "{} (line {line})", field(i));
-                    }
-                    None => {
-                        let _ = write!(idbuf, "line {line}");
-                    }
-                }
+            write_id(&mut idbuf, cols.id.map(field), line);
+            if let Some(i) = cols.id.filter(|_| self.id_is_key) {
+                repeats.see_id(field(i), &idbuf);
             }
-            if let Some(i) = id_idx.filter(|&i| is_id_field(&headers[i], opts)) {
-                presence.repeats.see_id(field(i), &idbuf);
-            }
-            let parse = |s: &str| s.parse::<f64>().ok().or_else(|| parse_number(s, true));
-            let (Some(px), Some(py)) = (parse(field(xi)), parse(field(yi))) else {
-                return Err(input_error(format!(
-                    "{source}, line {line}: the coordinates ('{}', '{}') are not numbers",
-                    crate::error::clip(field(xi)),
-                    crate::error::clip(field(yi))
-                )));
-            };
-            if first {
-                first = false;
-                let (crs, note) = decide(px, py)?;
-                if let Some(note) = note {
-                    warnings.push(crate::error::WarningCode::CrsGuessed, note);
-                }
-                acc.crs = crs;
-                acc.transformer = Transformer::new(acc.crs, work);
+            let (px, py) = coordinates(field(cols.x), field(cols.y), source, line)?;
+            if rows == 1 {
+                self.first_point(px, py, acc, warnings)?;
             }
             let coord = acc.check_coord(px, py, &idbuf)?;
             values.clear();
-            for (&i, s) in sum_idx.iter().zip(&opts.sum) {
+            for (&i, s) in cols.sums.iter().zip(&self.opts.sum) {
                 let v = acc.value(Some(field(i)), &|| idbuf.clone(), s);
                 values.push(v);
             }
-            let category = by_idx.map(|i| {
-                let v = field(i);
-                if v.is_empty() {
-                    "(none)"
-                } else {
-                    v
-                }
+            let category = cols.by.map(|i| match field(i) {
+                "" => "(none)",
+                v => v,
             });
             acc.push(Pending {
                 coord,
@@ -648,14 +692,59 @@ pub fn tally_points(
                 category,
             })?;
             if rows.is_multiple_of(262_144) {
-                progress(record.position().map(|p| p.byte()).unwrap_or(0), size);
+                progress(record.position().map(|p| p.byte()).unwrap_or(0), self.size);
             }
         }
+        Ok(())
     }
-    acc.flush()?;
-    let run = finish(acc, opts, &presence, layers, &mut warnings)?;
-    progress(size, size);
-    Ok((run, warnings))
+
+    /// The first point decides the CRS of all.
+    fn first_point(
+        &self,
+        px: f64,
+        py: f64,
+        acc: &mut Accumulator<'_>,
+        warnings: &mut Warnings,
+    ) -> Result<()> {
+        let (crs, note) = self.decide(px, py)?;
+        if let Some(note) = note {
+            warnings.push(crate::error::WarningCode::CrsGuessed, note);
+        }
+        acc.crs = crs;
+        acc.transformer = Transformer::new(acc.crs, self.work);
+        Ok(())
+    }
+}
+
+/// The next record of a CSV file; false at the end.
+fn read_record(rdr: &mut CsvReader, record: &mut csv::ByteRecord, source: &str) -> Result<bool> {
+    rdr.read_byte_record(record).map_err(|e| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        input_error(format!("{source}, line {line}: cannot read CSV: {e}"))
+    })
+}
+
+/// A point's id for messages: `K1 (line 5)`, or `line 5` without an id column.
+fn write_id(buf: &mut String, id: Option<&str>, line: u64) {
+    use std::fmt::Write as _;
+    buf.clear();
+    let _ = match id {
+        Some(id) => write!(buf, "{id} (line {line})"),
+        None => write!(buf, "line {line}"),
+    };
+}
+
+/// The coordinates of a CSV row as numbers.
+fn coordinates(x: &str, y: &str, source: &str, line: u64) -> Result<(f64, f64)> {
+    let parse = |s: &str| s.parse::<f64>().ok().or_else(|| parse_number(s, true));
+    let (Some(px), Some(py)) = (parse(x), parse(y)) else {
+        return Err(input_error(format!(
+            "{source}, line {line}: the coordinates ('{}', '{}') are not numbers",
+            crate::error::clip(x),
+            crate::error::clip(y)
+        )));
+    };
+    Ok((px, py))
 }
 
 /// Per `--sum` attribute (then `--by`): how many points lack it, and some
@@ -1200,6 +1289,100 @@ mod step_tests {
         }
         let e = point_coords(None, "k.geojson", "K1").unwrap_err();
         assert!(e.to_string().contains("no geometry (null)"), "{e}");
+    }
+
+    fn header(names: &str) -> Vec<String> {
+        names.split(',').map(String::from).collect()
+    }
+
+    #[test]
+    fn csv_columns_are_detected_or_named() {
+        let opts = PointOptions {
+            sum: vec!["plaetze".into()],
+            ..PointOptions::default()
+        };
+        let h = header("E_NR,Name,Rechtswert,Hochwert,Plaetze");
+        assert_eq!(
+            CsvColumns::pick(&h, &opts, "k.csv").unwrap(),
+            CsvColumns {
+                x: 2,
+                y: 3,
+                sums: vec![4],
+                by: None,
+                id: Some(0),
+                lonlat: false,
+                n_fields: 5,
+            }
+        );
+        let cols = CsvColumns::pick(&header("lat,lon,art"), &PointOptions::default(), "k.csv");
+        let cols = cols.unwrap();
+        assert_eq!((cols.x, cols.y, cols.id, cols.lonlat), (1, 0, None, true));
+        let by = PointOptions {
+            by: Some("Träger".into()),
+            ..PointOptions::default()
+        };
+        let e = CsvColumns::pick(&header("x,y,art"), &by, "k.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "k.csv: no {} column 'Träger'; there are: x, y, art",
+                by.flags.by
+            )
+        );
+        let e = CsvColumns::pick(&header("a,b"), &PointOptions::default(), "k.csv");
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            format!(
+                "k.csv: no coordinate columns found; name them with {} and {}. Columns: a, b",
+                by.flags.x, by.flags.y
+            )
+        );
+    }
+
+    #[test]
+    fn the_first_csv_point_decides_the_crs() {
+        let opts = PointOptions::default();
+        let cols = CsvColumns::pick(&header("x,y"), &opts, "k.csv").unwrap();
+        let read = CsvRead {
+            path: Path::new("k.csv"),
+            source: "k.csv",
+            opts: &opts,
+            cols,
+            id_is_key: false,
+            work: Crs::Utm33,
+            size: 0,
+        };
+        let (crs, note) = read.decide(390_000.0, 5_820_000.0).unwrap();
+        assert_eq!(crs, Crs::Utm33);
+        assert_eq!(
+            note.unwrap(),
+            format!(
+                "k.csv: no {} given; the coordinates look like {crs}, which is used",
+                opts.flags.crs
+            )
+        );
+        let e = read.decide(1e12, -1e12).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "k.csv: give the CRS of the coordinates with {}",
+                opts.flags.crs
+            )
+        );
+        let mut id = String::from("old");
+        write_id(&mut id, Some("K1"), 5);
+        assert_eq!(id, "K1 (line 5)");
+        write_id(&mut id, None, 6);
+        assert_eq!(id, "line 6");
+        let e = coordinates("13,4", "x", "k.csv", 7).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.csv, line 7: the coordinates ('13,4', 'x') are not numbers"
+        );
+        assert_eq!(
+            coordinates(" 13,4", "52.5", "k.csv", 7).unwrap(),
+            (13.4, 52.5)
+        );
     }
 
     #[test]

@@ -1106,23 +1106,7 @@ fn finish_layer(
     if raw.features.is_empty() {
         return Err(input_error(format!("{name}: the layer has no features")));
     }
-    let id_field = choose_field(
-        name,
-        &raw.features,
-        opts.id_field.as_deref(),
-        ID_FIELDS,
-        "id",
-    )?
-    .ok_or_else(|| {
-        let mut keys: Vec<&String> = raw.features.iter().flat_map(|(p, _)| p.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        input_error(format!(
-            "{name}: no id property found; the features have: {}. Name it with {}",
-            examples(&keys, 30),
-            opts.flag("id-field")
-        ))
-    })?;
+    let id_field = layer_id_field(name, &raw.features, opts)?;
     let name_field = choose_field(
         name,
         &raw.features,
@@ -1148,53 +1132,8 @@ fn finish_layer(
         transformer: &transformer,
         lor_ids,
     };
-    // Ids first, so that units outside `keep` are passed over before the
-    // geometry work.
-    let ids = raw
-        .features
-        .iter()
-        .enumerate()
-        .map(|(i, (props, _))| reading.ids(i + 1, props))
-        .collect::<Result<Vec<_>>>()?;
-    let keep = keep.filter(|_| one_lor_level(ids.iter().map(|(_, id)| id.as_str())));
-    let wanted = wanted_units(&ids, keep);
-    let mut features = Vec::with_capacity(raw.features.len());
-    let mut repaired = Vec::new();
-    // Features whose geometry cannot be used: all of them are named, not
-    // only the first, so that one reading lists everything to correct.
-    let mut bad: Vec<String> = Vec::new();
-    for (i, ((props, geom), ids)) in raw.features.into_iter().zip(ids).enumerate() {
-        if !wanted[i] {
-            // Left out below; a placeholder keeps features[number - 1].
-            features.push(Feature::placeholder(ids.1, i + 1));
-            continue;
-        }
-        match reading.feature(i + 1, &props, ids, geom, &mut repaired)? {
-            Ok(f) => features.push(f),
-            Err(why) => bad.push(why),
-        }
-    }
-    unusable_error(name, &bad)?;
-    if !raw.closed.is_empty() {
-        warnings.push(
-                crate::error::WarningCode::UnclosedRing,
-            format!(
-                "{name}: {} features had unclosed rings, closed by repeating the first position: features {}",
-                raw.closed.len(),
-                examples(&raw.closed, 5)
-            ),
-        );
-    }
-    if !repaired.is_empty() {
-        warnings.push(
-                crate::error::WarningCode::InvalidGeometry,
-            format!(
-                "{name}: {} features had invalid polygons (self-intersections or overlapping parts), repaired by resolving them under the non-zero rule: {}",
-                repaired.len(),
-                examples(&repaired, 5)
-            ),
-        );
-    }
+    let (mut features, repaired, keep) = reading.features(raw.features, keep)?;
+    geometry_warnings(name, &raw.closed, &repaired, &mut warnings);
     let suggestions = apply_orphan_fixes(name, &mut features, opts, &mut warnings);
     drop_duplicates(name, &mut features, opts, &suggestions, &mut warnings);
     if let Some(prefix) = keep {
@@ -1214,6 +1153,46 @@ fn finish_layer(
         },
         warnings,
     ))
+}
+
+/// The property that holds the features' ids: given, or found among the
+/// usual names; an error naming the properties there are otherwise.
+fn layer_id_field(name: &str, features: &[RawFeature], opts: &LayerOptions) -> Result<String> {
+    choose_field(name, features, opts.id_field.as_deref(), ID_FIELDS, "id")?.ok_or_else(|| {
+        let mut keys: Vec<&String> = features.iter().flat_map(|(p, _)| p.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        input_error(format!(
+            "{name}: no id property found; the features have: {}. Name it with {}",
+            examples(&keys, 30),
+            opts.flag("id-field")
+        ))
+    })
+}
+
+/// Warnings about geometry repaired while reading: unclosed rings closed
+/// (`closed`: feature numbers) and invalid polygons resolved (`repaired`).
+fn geometry_warnings(name: &str, closed: &[usize], repaired: &[String], warnings: &mut Warnings) {
+    if !closed.is_empty() {
+        warnings.push(
+                crate::error::WarningCode::UnclosedRing,
+            format!(
+                "{name}: {} features had unclosed rings, closed by repeating the first position: features {}",
+                closed.len(),
+                examples(closed, 5)
+            ),
+        );
+    }
+    if !repaired.is_empty() {
+        warnings.push(
+                crate::error::WarningCode::InvalidGeometry,
+            format!(
+                "{name}: {} features had invalid polygons (self-intersections or overlapping parts), repaired by resolving them under the non-zero rule: {}",
+                repaired.len(),
+                examples(repaired, 5)
+            ),
+        );
+    }
 }
 
 /// One error naming every feature with unusable geometry (at most
@@ -1346,6 +1325,43 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
+    /// Every feature read, in file order, with the ids of the features
+    /// whose polygons were repaired, and `keep` if it applies (the ids are
+    /// of one LOR level). Features outside `keep` are placeholders (so that
+    /// `features[number - 1]` stays the feature numbered so in messages).
+    /// Features whose geometry cannot be used: all of them are named in
+    /// one error, not only the first, so that one reading lists everything
+    /// to correct.
+    fn features<'k>(
+        &self,
+        raw: Vec<RawFeature>,
+        keep: Option<&'k str>,
+    ) -> Result<(Vec<Feature>, Vec<String>, Option<&'k str>)> {
+        // Ids first, so that units outside `keep` are passed over before
+        // the geometry work.
+        let ids = raw
+            .iter()
+            .enumerate()
+            .map(|(i, (props, _))| self.ids(i + 1, props))
+            .collect::<Result<Vec<_>>>()?;
+        let keep = keep.filter(|_| one_lor_level(ids.iter().map(|(_, id)| id.as_str())));
+        let wanted = wanted_units(&ids, keep);
+        let mut features = Vec::with_capacity(raw.len());
+        let mut repaired = Vec::new();
+        let mut bad: Vec<String> = Vec::new();
+        for (i, ((props, geom), ids)) in raw.into_iter().zip(ids).enumerate() {
+            if !wanted[i] {
+                features.push(Feature::placeholder(ids.1, i + 1));
+                continue;
+            }
+            match self.feature(i + 1, &props, ids, geom, &mut repaired)? {
+                Ok(f) => features.push(f),
+                Err(why) => bad.push(why),
+            }
+        }
+        unusable_error(self.name, &bad)?;
+        Ok((features, repaired, keep))
+    }
     /// A feature's id as stored (corrected by the fix options) and as used
     /// (a LOR key normalised); an error when it has none.
     fn ids(&self, number: usize, props: &BTreeMap<String, String>) -> Result<(String, String)> {
@@ -1544,6 +1560,33 @@ fn drop_duplicates(
 #[cfg(test)]
 mod robust_tests {
     use super::*;
+
+    #[test]
+    fn the_id_property_is_named_when_none_is_found() {
+        let props = |k: &str| BTreeMap::from([(k.to_string(), "1".to_string())]);
+        let raw: Vec<RawFeature> = vec![
+            (props("Name"), Err("none".into())),
+            (props("Flaeche"), Err("none".into())),
+        ];
+        let opts = LayerOptions::default();
+        let e = layer_id_field("t.geojson", &raw, &opts).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "t.geojson: no id property found; the features have: Flaeche, Name. Name it with {}",
+                opts.flag("id-field")
+            )
+        );
+        let raw: Vec<RawFeature> = vec![(props("PLR_ID"), Err("none".into()))];
+        assert_eq!(layer_id_field("t.geojson", &raw, &opts).unwrap(), "PLR_ID");
+        let mut w = Warnings::default();
+        geometry_warnings("t.geojson", &[2, 5], &[], &mut w);
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            w.0[0].message,
+            "t.geojson: 2 features had unclosed rings, closed by repeating the first position: features 2, 5"
+        );
+    }
 
     /// A star of `n` vertices around Berlin's centre (lon/lat), optionally
     /// with its last spike folded across the first (one self-intersection).

@@ -198,83 +198,21 @@ impl Locator {
                 ]
             })
             .collect();
-        let mut order: Vec<usize> = (0..layer.features.len()).collect();
-        order.sort_by(|&a, &b| layer.features[a].id.cmp(&layer.features[b].id));
-        let mut rank = vec![0; order.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r;
-        }
-        let bbox = layer.bbox().unwrap_or(geo::Rect::new(
-            Coord { x: 0.0, y: 0.0 },
-            Coord { x: 1.0, y: 1.0 },
-        ));
-        let (w, h) = (bbox.width().max(1.0), bbox.height().max(1.0));
-        let cell = ((w * h) / TARGET_CELLS).sqrt().max(1.0);
-        let nx = (w / cell).ceil() as usize + 1;
-        let ny = (h / cell).ceil() as usize + 1;
-        let min = bbox.min();
-        // A margin far above rounding errors: an edge that comes nearer to
-        // a cell than this counts as meeting it.
-        let m = cell * 1e-4 + 1e-9 * (min.x.abs() + min.y.abs());
-        let col = |x: f64| (((x - min.x) / cell).floor().max(0.0) as usize).min(nx - 1);
-        let row = |y: f64| (((y - min.y) / cell).floor().max(0.0) as usize).min(ny - 1);
-        let row_lo = |r: usize| min.y + r as f64 * cell - m;
-        let row_hi = |r: usize| min.y + (r + 1) as f64 * cell + m;
-
-        // Every edge in the rows it meets, with the columns it meets there;
-        // and the crossings of each row's centre line (for the cells' centres).
-        let mut edges: Vec<[f64; 4]> = Vec::new();
-        let mut rows: Vec<Vec<RowEdge>> = vec![Vec::new(); ny];
-        let mut crossings: Vec<Vec<(f64, u32)>> = vec![Vec::new(); ny];
-        for (i, f) in layer.features.iter().enumerate() {
-            for p in &f.geometry.0 {
-                for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-                    for l in ring.lines() {
-                        let e = [l.start.x, l.start.y, l.end.x, l.end.y];
-                        let flat = e[1] == e[3];
-                        let id = if flat {
-                            u32::MAX
-                        } else {
-                            edges.push(e);
-                            (edges.len() - 1) as u32
-                        };
-                        let (ylo, yhi) = (e[1].min(e[3]), e[1].max(e[3]));
-                        for r in row(ylo - m)..=row(yhi + m) {
-                            let (lo, hi) = (row_lo(r).max(ylo), row_hi(r).min(yhi));
-                            // The x-range of the edge within the row's band.
-                            let (xa, xb) = if flat {
-                                (e[0].min(e[2]), e[0].max(e[2]))
-                            } else {
-                                let at = |y: f64| e[0] + (y - e[1]) / (e[3] - e[1]) * (e[2] - e[0]);
-                                let (a, b) = (at(lo), at(hi));
-                                (a.min(b), a.max(b))
-                            };
-                            rows[r].push(RowEdge {
-                                poly: i as u32,
-                                edge: id,
-                                c0: col(xa - m) as u32,
-                                c1: col(xb + m) as u32,
-                            });
-                            let cy = min.y + (r as f64 + 0.5) * cell;
-                            if !flat && (e[1] > cy) != (e[3] > cy) {
-                                let xi = e[0] + (cy - e[1]) * (e[2] - e[0]) / (e[3] - e[1]);
-                                crossings[r].push((xi, i as u32));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
+        let grid = Grid::new(layer);
+        let RowEdges {
+            edges,
+            mut rows,
+            mut crossings,
+        } = RowEdges::new(layer, &grid);
         let mut loc = Locator {
             polys,
             boxes,
-            rank,
-            min,
-            inv_cell: 1.0 / cell,
-            nx,
-            ny,
-            cells: vec![OUTSIDE; nx * ny],
+            rank: ranks(layer),
+            min: grid.min,
+            inv_cell: 1.0 / grid.cell,
+            nx: grid.nx,
+            ny: grid.ny,
+            cells: vec![OUTSIDE; grid.nx * grid.ny],
             borders: Vec::new(),
             owners: Vec::new(),
             entries: Vec::new(),
@@ -282,167 +220,109 @@ impl Locator {
             edge_ids: Vec::new(),
             edges,
         };
-        // Polygons holding the current centre (odd crossings east of it).
-        let n = layer.features.len();
-        let mut odd: Vec<u32> = Vec::new();
-        let mut pos = vec![usize::MAX; n];
-        // Per cell of a row: (polygon, entry) for the polygons that meet it.
-        let mut row_entries: Vec<(u32, Entry)> = Vec::new();
-        let mut cell_first: Vec<u32> = vec![u32::MAX; nx];
-        let mut heights_tmp: Vec<f64> = Vec::new();
-        let mut touched: Vec<u32> = Vec::new();
-        for r in 0..ny {
-            let (ylo, yhi) = (row_lo(r), row_hi(r));
-            let mut re = std::mem::take(&mut rows[r]);
-            re.sort_by_key(|e| e.poly);
-            row_entries.clear();
-            // For each polygon meeting this row: an entry per cell it meets.
-            for g in re.chunk_by(|a, b| a.poly == b.poly) {
-                let poly = g[0].poly;
-                touched.clear();
-                for e in g {
-                    touched.extend(e.c0..=e.c1);
-                }
-                touched.sort_unstable();
-                touched.dedup();
-                for &c in &touched {
-                    let k0 = loc.edge_ids.len() as u32;
-                    let mut flip = false;
-                    heights_tmp.clear();
-                    for e in g.iter().filter(|e| e.edge != u32::MAX) {
-                        if e.c0 <= c && c <= e.c1 {
-                            loc.edge_ids.push(e.edge);
-                        } else if e.c0 > c {
-                            // East of the cell: crossed by every ray from the
-                            // cell whose height it spans; the parity of the
-                            // edge is that of its ends above the point.
-                            let ed = &loc.edges[e.edge as usize];
-                            for vy in [ed[1], ed[3]] {
-                                if vy > yhi {
-                                    flip = !flip;
-                                } else if vy >= ylo {
-                                    heights_tmp.push(vy);
-                                }
-                            }
-                        }
-                    }
-                    // A height listed twice adds nothing.
-                    heights_tmp.sort_by(f64::total_cmp);
-                    let h0 = loc.heights.len() as u32;
-                    let mut k = 0;
-                    while k < heights_tmp.len() {
-                        let mut j = k;
-                        while j < heights_tmp.len() && heights_tmp[j] == heights_tmp[k] {
-                            j += 1;
-                        }
-                        if (j - k) % 2 == 1 {
-                            loc.heights.push(heights_tmp[k]);
-                        }
-                        k = j;
-                    }
-                    row_entries.push((
-                        c,
-                        Entry {
-                            poly,
-                            flip,
-                            h0,
-                            h1: loc.heights.len() as u32,
-                            k0,
-                            k1: loc.edge_ids.len() as u32,
-                        },
-                    ));
-                }
-            }
-            row_entries.sort_by_key(|e| e.0);
-            cell_first.iter_mut().for_each(|c| *c = u32::MAX);
-            for (k, e) in row_entries.iter().enumerate().rev() {
-                cell_first[e.0 as usize] = k as u32;
-            }
-            // Sweep the row from east to west: the polygons holding each centre.
-            for &p in &odd {
-                pos[p as usize] = usize::MAX;
-            }
-            odd.clear();
-            let mut cr = std::mem::take(&mut crossings[r]);
-            cr.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let mut next = 0;
-            let cy = min.y + (r as f64 + 0.5) * cell;
-            for c in (0..nx).rev() {
-                let cx = min.x + (c as f64 + 0.5) * cell;
-                while next < cr.len() && cx < cr[next].0 {
-                    let p = cr[next].1 as usize;
-                    if pos[p] == usize::MAX {
-                        pos[p] = odd.len();
-                        odd.push(p as u32);
-                    } else {
-                        let k = pos[p];
-                        odd.swap_remove(k);
-                        if k < odd.len() {
-                            pos[odd[k] as usize] = k;
-                        }
-                        pos[p] = usize::MAX;
-                    }
-                    next += 1;
-                }
-                let cell_index = r * nx + c;
-                if cell_first[c] == u32::MAX {
-                    // No border in the cell (most cells): its owner at once.
-                    let inside = |p: u32| {
-                        let b = &loc.boxes[p as usize];
-                        !(cx < b[0] || cx > b[2] || cy < b[1] || cy > b[3])
-                    };
-                    match odd.as_slice() {
-                        [] => continue,
-                        [p] => {
-                            if inside(*p) {
-                                loc.cells[cell_index] = *p;
-                            }
-                            continue;
-                        }
-                        _ => {}
-                    }
-                }
-                let meets = match cell_first[c] {
-                    u32::MAX => &row_entries[0..0],
-                    k => {
-                        let k = k as usize;
-                        let end = row_entries[k..]
-                            .iter()
-                            .position(|e| e.0 as usize != c)
-                            .map_or(row_entries.len(), |j| k + j);
-                        &row_entries[k..end]
-                    }
-                };
-                let o0 = loc.owners.len() as u32;
-                for &p in &odd {
-                    let b = &loc.boxes[p as usize];
-                    let in_box = !(cx < b[0] || cx > b[2] || cy < b[1] || cy > b[3]);
-                    if in_box && !meets.iter().any(|e| e.1.poly == p) {
-                        loc.owners.push(p);
-                    }
-                }
-                let o1 = loc.owners.len() as u32;
-                if meets.is_empty() && o1 - o0 <= 1 {
-                    if o1 > o0 {
-                        loc.cells[cell_index] = loc.owners[o0 as usize];
-                    }
-                    loc.owners.truncate(o0 as usize);
-                    continue;
-                }
-                // Owners sorted so that the cell does not depend on the sweep.
-                loc.owners[o0 as usize..].sort_unstable();
-                let e0 = loc.entries.len() as u32;
-                loc.entries.extend(meets.iter().map(|e| e.1));
-                loc.cells[cell_index] = MIXED | loc.borders.len() as u32;
-                loc.borders.push(Border {
-                    o0,
-                    o1,
-                    e0,
-                    e1: loc.entries.len() as u32,
-                });
-            }
+        let mut sweep = RowSweep::new(layer.features.len(), grid.nx);
+        for r in 0..grid.ny {
+            sweep.entries(&mut loc, &grid, r, std::mem::take(&mut rows[r]));
+            sweep.cells(&mut loc, &grid, r, std::mem::take(&mut crossings[r]));
         }
         loc
+    }
+
+    /// The entry of the polygon whose edges in a row are `grp` (sorted by
+    /// polygon, all of one) for cell `c` of the row `ylo..yhi`: the edges
+    /// that meet the cell, and what the edges east of it add to a crossing
+    /// count from inside it. `heights` is a buffer.
+    #[inline]
+    fn cell_entry(
+        &mut self,
+        grp: &[RowEdge],
+        c: u32,
+        (ylo, yhi): (f64, f64),
+        heights: &mut Vec<f64>,
+    ) -> Entry {
+        let k0 = self.edge_ids.len() as u32;
+        let mut flip = false;
+        heights.clear();
+        for e in grp.iter().filter(|e| e.edge != u32::MAX) {
+            if e.c0 <= c && c <= e.c1 {
+                self.edge_ids.push(e.edge);
+            } else if e.c0 > c {
+                // East of the cell: crossed by every ray from the
+                // cell whose height it spans; the parity of the
+                // edge is that of its ends above the point.
+                let ed = &self.edges[e.edge as usize];
+                for vy in [ed[1], ed[3]] {
+                    if vy > yhi {
+                        flip = !flip;
+                    } else if vy >= ylo {
+                        heights.push(vy);
+                    }
+                }
+            }
+        }
+        let h0 = self.heights.len() as u32;
+        push_odd_heights(heights, &mut self.heights);
+        Entry {
+            poly: grp[0].poly,
+            flip,
+            h0,
+            h1: self.heights.len() as u32,
+            k0,
+            k1: self.edge_ids.len() as u32,
+        }
+    }
+
+    /// Fill cell `index` whose centre is `(cx, cy)`: `odd` are the
+    /// polygons holding the centre, `meets` those whose border enters the
+    /// cell. A cell that one polygon holds wholly gets it; others become a
+    /// border cell.
+    #[inline]
+    fn fill_cell(
+        &mut self,
+        index: usize,
+        (cx, cy): (f64, f64),
+        odd: &[u32],
+        meets: &[(u32, Entry)],
+    ) {
+        let in_box = |b: &[f64; 4]| !(cx < b[0] || cx > b[2] || cy < b[1] || cy > b[3]);
+        if meets.is_empty() {
+            // No border in the cell (most cells): its owner at once.
+            match odd {
+                [] => return,
+                [p] => {
+                    if in_box(&self.boxes[*p as usize]) {
+                        self.cells[index] = *p;
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let o0 = self.owners.len() as u32;
+        for &p in odd {
+            if in_box(&self.boxes[p as usize]) && !meets.iter().any(|e| e.1.poly == p) {
+                self.owners.push(p);
+            }
+        }
+        let o1 = self.owners.len() as u32;
+        if meets.is_empty() && o1 - o0 <= 1 {
+            if o1 > o0 {
+                self.cells[index] = self.owners[o0 as usize];
+            }
+            self.owners.truncate(o0 as usize);
+            return;
+        }
+        // Owners sorted so that the cell does not depend on the sweep.
+        self.owners[o0 as usize..].sort_unstable();
+        let e0 = self.entries.len() as u32;
+        self.entries.extend(meets.iter().map(|e| e.1));
+        self.cells[index] = MIXED | self.borders.len() as u32;
+        self.borders.push(Border {
+            o0,
+            o1,
+            e0,
+            e1: self.entries.len() as u32,
+        });
     }
 
     /// Locate a point (in the layer's CRS).
@@ -494,6 +374,268 @@ impl Locator {
             }
         }
         found.location()
+    }
+}
+
+/// Rank of each feature by key, for the overlap tie rule.
+fn ranks(layer: &Layer) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..layer.features.len()).collect();
+    order.sort_by(|&a, &b| layer.features[a].id.cmp(&layer.features[b].id));
+    let mut rank = vec![0; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    rank
+}
+
+/// Of `heights` (sorted here), each height listed an odd number of times,
+/// onto `out`: a height listed twice adds nothing.
+fn push_odd_heights(heights: &mut [f64], out: &mut Vec<f64>) {
+    heights.sort_by(f64::total_cmp);
+    let mut k = 0;
+    while k < heights.len() {
+        let mut j = k;
+        while j < heights.len() && heights[j] == heights[k] {
+            j += 1;
+        }
+        if (j - k) % 2 == 1 {
+            out.push(heights[k]);
+        }
+        k = j;
+    }
+}
+
+/// The grid over a layer: `nx` × `ny` square cells of `cell` from `min`.
+struct Grid {
+    min: Coord<f64>,
+    cell: f64,
+    nx: usize,
+    ny: usize,
+    /// A margin far above rounding errors: an edge that comes nearer to a
+    /// cell than this counts as meeting it.
+    m: f64,
+}
+
+impl Grid {
+    /// About [`TARGET_CELLS`] cells over the layer's bounding box.
+    fn new(layer: &Layer) -> Grid {
+        let bbox = layer.bbox().unwrap_or(geo::Rect::new(
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 1.0, y: 1.0 },
+        ));
+        let (w, h) = (bbox.width().max(1.0), bbox.height().max(1.0));
+        let cell = ((w * h) / TARGET_CELLS).sqrt().max(1.0);
+        let min = bbox.min();
+        Grid {
+            min,
+            cell,
+            nx: (w / cell).ceil() as usize + 1,
+            ny: (h / cell).ceil() as usize + 1,
+            m: cell * 1e-4 + 1e-9 * (min.x.abs() + min.y.abs()),
+        }
+    }
+
+    #[inline]
+    fn col(&self, x: f64) -> usize {
+        (((x - self.min.x) / self.cell).floor().max(0.0) as usize).min(self.nx - 1)
+    }
+
+    #[inline]
+    fn row(&self, y: f64) -> usize {
+        (((y - self.min.y) / self.cell).floor().max(0.0) as usize).min(self.ny - 1)
+    }
+
+    /// The bottom of row `r`, less the margin.
+    #[inline]
+    fn row_lo(&self, r: usize) -> f64 {
+        self.min.y + r as f64 * self.cell - self.m
+    }
+
+    /// The top of row `r`, plus the margin.
+    #[inline]
+    fn row_hi(&self, r: usize) -> f64 {
+        self.min.y + (r + 1) as f64 * self.cell + self.m
+    }
+
+    /// The height of the centre line of row `r`.
+    #[inline]
+    fn centre_y(&self, r: usize) -> f64 {
+        self.min.y + (r as f64 + 0.5) * self.cell
+    }
+
+    /// The x of the centres of column `c`.
+    #[inline]
+    fn centre_x(&self, c: usize) -> f64 {
+        self.min.x + (c as f64 + 0.5) * self.cell
+    }
+}
+
+/// Every edge in the rows it meets, with the columns it meets there; and
+/// the crossings of each row's centre line (for the cells' centres).
+struct RowEdges {
+    /// The edges that are not horizontal.
+    edges: Vec<[f64; 4]>,
+    rows: Vec<Vec<RowEdge>>,
+    /// Per row: (x, polygon) where an edge crosses the centre line.
+    crossings: Vec<Vec<(f64, u32)>>,
+}
+
+impl RowEdges {
+    fn new(layer: &Layer, grid: &Grid) -> RowEdges {
+        let mut out = RowEdges {
+            edges: Vec::new(),
+            rows: vec![Vec::new(); grid.ny],
+            crossings: vec![Vec::new(); grid.ny],
+        };
+        for (i, f) in layer.features.iter().enumerate() {
+            for p in &f.geometry.0 {
+                for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                    for l in ring.lines() {
+                        out.add(grid, i as u32, [l.start.x, l.start.y, l.end.x, l.end.y]);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Edge `e` of polygon `poly`.
+    #[inline]
+    fn add(&mut self, g: &Grid, poly: u32, e: [f64; 4]) {
+        let flat = e[1] == e[3];
+        let id = if flat {
+            u32::MAX
+        } else {
+            self.edges.push(e);
+            (self.edges.len() - 1) as u32
+        };
+        let (ylo, yhi) = (e[1].min(e[3]), e[1].max(e[3]));
+        for r in g.row(ylo - g.m)..=g.row(yhi + g.m) {
+            let (lo, hi) = (g.row_lo(r).max(ylo), g.row_hi(r).min(yhi));
+            // The x-range of the edge within the row's band.
+            let (xa, xb) = if flat {
+                (e[0].min(e[2]), e[0].max(e[2]))
+            } else {
+                let at = |y: f64| e[0] + (y - e[1]) / (e[3] - e[1]) * (e[2] - e[0]);
+                let (a, b) = (at(lo), at(hi));
+                (a.min(b), a.max(b))
+            };
+            self.rows[r].push(RowEdge {
+                poly,
+                edge: id,
+                c0: g.col(xa - g.m) as u32,
+                c1: g.col(xb + g.m) as u32,
+            });
+            let cy = g.centre_y(r);
+            if !flat && (e[1] > cy) != (e[3] > cy) {
+                let xi = e[0] + (cy - e[1]) * (e[2] - e[0]) / (e[3] - e[1]);
+                self.crossings[r].push((xi, poly));
+            }
+        }
+    }
+}
+
+/// What filling the grid row by row keeps from row to row.
+struct RowSweep {
+    /// Polygons holding the current centre (odd crossings east of it).
+    odd: Vec<u32>,
+    /// Each polygon's place in `odd` (or `usize::MAX`).
+    pos: Vec<usize>,
+    /// Per cell of a row: (cell, entry) for the polygons that meet it, by cell.
+    row_entries: Vec<(u32, Entry)>,
+    /// Per cell of a row: its first place in `row_entries` (or `u32::MAX`).
+    cell_first: Vec<u32>,
+    heights: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl RowSweep {
+    fn new(polygons: usize, nx: usize) -> RowSweep {
+        RowSweep {
+            odd: Vec::new(),
+            pos: vec![usize::MAX; polygons],
+            row_entries: Vec::new(),
+            cell_first: vec![u32::MAX; nx],
+            heights: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// For each polygon meeting row `r` (its edges there `re`): an entry
+    /// per cell it meets.
+    fn entries(&mut self, loc: &mut Locator, g: &Grid, r: usize, mut re: Vec<RowEdge>) {
+        let band = (g.row_lo(r), g.row_hi(r));
+        re.sort_by_key(|e| e.poly);
+        self.row_entries.clear();
+        for grp in re.chunk_by(|a, b| a.poly == b.poly) {
+            self.touched.clear();
+            for e in grp {
+                self.touched.extend(e.c0..=e.c1);
+            }
+            self.touched.sort_unstable();
+            self.touched.dedup();
+            for &c in &self.touched {
+                let entry = loc.cell_entry(grp, c, band, &mut self.heights);
+                self.row_entries.push((c, entry));
+            }
+        }
+        self.row_entries.sort_by_key(|e| e.0);
+        self.cell_first.iter_mut().for_each(|c| *c = u32::MAX);
+        for (k, e) in self.row_entries.iter().enumerate().rev() {
+            self.cell_first[e.0 as usize] = k as u32;
+        }
+    }
+
+    /// Sweep row `r` from east to west (`cr`: the crossings of its centre
+    /// line): the polygons holding each centre, and so each cell.
+    fn cells(&mut self, loc: &mut Locator, g: &Grid, r: usize, mut cr: Vec<(f64, u32)>) {
+        for &p in &self.odd {
+            self.pos[p as usize] = usize::MAX;
+        }
+        self.odd.clear();
+        cr.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut next = 0;
+        let cy = g.centre_y(r);
+        for c in (0..g.nx).rev() {
+            let cx = g.centre_x(c);
+            while next < cr.len() && cx < cr[next].0 {
+                self.toggle(cr[next].1 as usize);
+                next += 1;
+            }
+            loc.fill_cell(r * g.nx + c, (cx, cy), &self.odd, self.meets(c));
+        }
+    }
+
+    /// A crossing of polygon `p`: in `odd` if it was not, out if it was.
+    #[inline]
+    fn toggle(&mut self, p: usize) {
+        if self.pos[p] == usize::MAX {
+            self.pos[p] = self.odd.len();
+            self.odd.push(p as u32);
+        } else {
+            let k = self.pos[p];
+            self.odd.swap_remove(k);
+            if k < self.odd.len() {
+                self.pos[self.odd[k] as usize] = k;
+            }
+            self.pos[p] = usize::MAX;
+        }
+    }
+
+    /// The entries of cell `c` of the row.
+    #[inline]
+    fn meets(&self, c: usize) -> &[(u32, Entry)] {
+        match self.cell_first[c] {
+            u32::MAX => &self.row_entries[0..0],
+            k => {
+                let k = k as usize;
+                let end = self.row_entries[k..]
+                    .iter()
+                    .position(|e| e.0 as usize != c)
+                    .map_or(self.row_entries.len(), |j| k + j);
+                &self.row_entries[k..end]
+            }
+        }
     }
 }
 
@@ -569,5 +711,47 @@ mod tests {
         assert_eq!(loc.locate(390050.0, 5810100.0), Location::Outside);
         assert_eq!(loc.locate(389999.0, 5810050.0), Location::Outside);
         assert_eq!(loc.locate(f64::NAN, 5810050.0), Location::Outside);
+    }
+
+    #[test]
+    fn the_grid_has_cells_of_a_metre_at_least() {
+        let g = Grid::new(&two_squares());
+        assert_eq!((g.cell, g.nx, g.ny), (1.0, 201, 101));
+        assert_eq!(
+            (g.col(390_000.5), g.col(390_199.9), g.col(1e9)),
+            (0, 199, 200)
+        );
+        assert_eq!((g.row(5_809_000.0), g.row(5_810_050.5)), (0, 50));
+        assert_eq!(g.centre_y(2), 5_810_002.5);
+        assert_eq!(g.centre_x(0), 390_000.5);
+        assert!((g.row_hi(0) - g.row_lo(0) - 1.0 - 2.0 * g.m).abs() < 1e-6);
+    }
+
+    #[test]
+    fn edges_are_listed_in_the_rows_they_meet() {
+        let layer = two_squares();
+        let g = Grid::new(&layer);
+        let re = RowEdges::new(&layer, &g);
+        // Four vertical edges of 100 m (two on the shared border); the
+        // horizontal ones are not kept as edges.
+        assert_eq!(re.edges.len(), 4);
+        // Row 50: both polygons' vertical edges and nothing else.
+        let mut polys: Vec<(u32, u32, u32)> =
+            re.rows[50].iter().map(|e| (e.poly, e.c0, e.c1)).collect();
+        polys.sort_unstable();
+        assert_eq!(
+            polys,
+            [(0, 0, 0), (0, 99, 100), (1, 99, 100), (1, 199, 200)]
+        );
+        let mut xs: Vec<f64> = re.crossings[50].iter().map(|c| c.0).collect();
+        xs.sort_by(f64::total_cmp);
+        assert_eq!(xs, [390_000.0, 390_100.0, 390_100.0, 390_200.0]);
+    }
+
+    #[test]
+    fn heights_listed_twice_add_nothing() {
+        let mut out = vec![9.0];
+        push_odd_heights(&mut [3.0, 1.0, 3.0, 2.0, 2.0, 2.0], &mut out);
+        assert_eq!(out, [9.0, 1.0, 2.0]);
     }
 }

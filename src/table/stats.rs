@@ -985,8 +985,48 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
             rows[0].1.len()
         )));
     }
+    let header = table_header(name, &rows, line_word)?;
+    check_row_widths(name, &rows, header.len(), dialect.format, line_word)?;
+    let key_idx = find_key_column(name, &rows, opts.key.as_deref())?;
+    let key_column = header[key_idx].clone();
+    let mut data_rows = keyed_rows(name, &rows, key_idx, &key_column, line_word, &mut warnings)?;
+    let finest = keep_finest_level(name, &mut data_rows, line_word, &mut warnings);
+    if !opts.allow_duplicate_keys {
+        check_duplicate_keys(name, &data_rows, line_word)?;
+    }
+    dialect.decimal_comma =
+        decimal_comma(name, opts, &dialect, &header, key_idx, &rows, line_word)?;
+    let read = ColumnReading {
+        name,
+        line_word,
+        decimal_comma: dialect.decimal_comma,
+        rows: &data_rows,
+    };
+    let columns = read.columns(&header, key_idx, &mut warnings)?;
+    let (lines, keys): (Vec<usize>, Vec<String>) = data_rows
+        .into_iter()
+        .map(|(line, _, _, key)| (line, key))
+        .unzip();
+    Ok((
+        StatTable {
+            source: name.to_string(),
+            dialect,
+            key_column,
+            level: finest,
+            keys,
+            lines,
+            columns,
+            line_word,
+        },
+        warnings,
+    ))
+}
+
+/// The column names of the header row (`rows[0]`), trimmed, without the
+/// unnamed empty last column that trailing delimiters (`a;b;`) make. A
+/// column without a name, or a name given twice, is an error.
+fn table_header(name: &str, rows: &[(usize, Vec<String>)], line_word: &str) -> Result<Vec<String>> {
     let mut header: Vec<String> = rows[0].1.iter().map(|h| h.trim().to_string()).collect();
-    // Trailing delimiters (`a;b;`) make an unnamed empty last column.
     while header.len() > 1
         && header.last().is_some_and(|h| h.is_empty())
         && rows[1..]
@@ -995,9 +1035,8 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     {
         header.pop();
     }
-    let width = header.len();
     // Duplicate names through a map: linear in the number of columns.
-    let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(width);
+    let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         if h.is_empty() {
             return Err(input_error(format!(
@@ -1016,14 +1055,25 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         }
         first_at.insert(h.as_str(), i);
     }
-    // Ragged rows: an error, except for empty trailing cells.
+    Ok(header)
+}
+
+/// Ragged rows: an error, except for empty trailing cells (and, in a CSV
+/// file, a short note or footer row: one filled cell that is not a key).
+fn check_row_widths(
+    name: &str,
+    rows: &[(usize, Vec<String>)],
+    width: usize,
+    format: &str,
+    line_word: &str,
+) -> Result<()> {
     for (line, cells) in &rows[1..] {
-        // A note or footer: one filled cell that is not a key (skipped below).
+        // A note or footer: one filled cell that is not a key (skipped later).
         let note = {
             let mut filled = cells.iter().filter(|c| !c.trim().is_empty());
             matches!((filled.next(), filled.next()), (Some(c), None) if normalize_key(c).is_err())
         };
-        if cells.len() < width && dialect.format == "csv" && !note {
+        if cells.len() < width && format == "csv" && !note {
             return Err(input_error(format!(
                 "{name}, {line_word} {line}: {} fields, but the header has {width} ({})",
                 cells.len(),
@@ -1041,12 +1091,24 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
             )));
         }
     }
-    let key_idx = find_key_column(name, &rows, opts.key.as_deref())?;
-    let key_column = header[key_idx].clone();
+    Ok(())
+}
 
-    // Keys. Rows without a key and without data (footnotes, notes below the
-    // table) are reported and skipped; a malformed key in a data row is an error.
-    let mut data_rows: Vec<(usize, &Vec<String>, Level, String)> = Vec::new();
+/// A data row: its line, its cells, the level and the normalised key.
+type DataRow<'r> = (usize, &'r Vec<String>, Level, String);
+
+/// The rows below the header with their keys. Rows without a key and
+/// without data (footnotes, notes below the table) are reported and
+/// skipped; a malformed key in a data row is an error.
+fn keyed_rows<'r>(
+    name: &str,
+    rows: &'r [(usize, Vec<String>)],
+    key_idx: usize,
+    key_column: &str,
+    line_word: &str,
+    warnings: &mut Warnings,
+) -> Result<Vec<DataRow<'r>>> {
+    let mut data_rows = Vec::new();
     let mut footnotes = Vec::new();
     for (line, cells) in &rows[1..] {
         let raw_key = cells.get(key_idx).map(String::as_str).unwrap_or("");
@@ -1090,7 +1152,17 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     if data_rows.is_empty() {
         return Err(input_error(format!("{name}: no data rows with a LOR key")));
     }
-    // Mixed levels (subtotal rows): keep the finest level.
+    Ok(data_rows)
+}
+
+/// Mixed levels (subtotal rows): keep the rows of the finest level, with a
+/// warning naming the others. Returns that level.
+fn keep_finest_level(
+    name: &str,
+    data_rows: &mut Vec<DataRow<'_>>,
+    line_word: &str,
+    warnings: &mut Warnings,
+) -> Level {
     let finest = data_rows.iter().map(|r| r.2).min().unwrap_or(Level::Plr);
     let coarse: Vec<String> = data_rows
         .iter()
@@ -1109,17 +1181,34 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         );
         data_rows.retain(|r| r.2 == finest);
     }
-    // Duplicate keys are an error: which row would be right?
+    finest
+}
+
+/// Duplicate keys are an error: which row would be right?
+fn check_duplicate_keys(name: &str, data_rows: &[DataRow<'_>], line_word: &str) -> Result<()> {
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(data_rows.len());
-    for (line, _, _, key) in data_rows.iter().filter(|_| !opts.allow_duplicate_keys) {
+    for (line, _, _, key) in data_rows {
         if let Some(first) = seen.insert(key.as_str(), *line) {
             return Err(input_error(format!(
                 "{name}, {line_word} {line}: duplicate key {key} (also on {line_word} {first})"
             )));
         }
     }
+    Ok(())
+}
 
-    dialect.decimal_comma = match opts.decimal {
+/// Whether numbers have a decimal comma: as given, or in a CSV file
+/// sniffed from the cells of the columns that are not labels.
+fn decimal_comma(
+    name: &str,
+    opts: &ReadOptions,
+    dialect: &Dialect,
+    header: &[String],
+    key_idx: usize,
+    rows: &[(usize, Vec<String>)],
+    line_word: &str,
+) -> Result<bool> {
+    Ok(match opts.decimal {
         Some(b',') => true,
         Some(_) => false,
         None => {
@@ -1129,131 +1218,187 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
                     .enumerate()
                     .map(|(i, h)| i == key_idx || label_header(h))
                     .collect();
-                sniff_decimal_comma(name, &rows, dialect.delimiter, &skip, line_word)?
+                sniff_decimal_comma(name, rows, dialect.delimiter, &skip, line_word)?
             }
         }
-    };
-    let decimal_comma = dialect.decimal_comma;
+    })
+}
 
-    // Columns, typed.
-    let mut columns = Vec::with_capacity(width - 1);
-    // Cells with the marker for "nothing there" (`-`), read as 0.
-    let mut zero_cells: Vec<(usize, String)> = Vec::new();
-    for (ci, cname) in header.iter().enumerate() {
-        if ci == key_idx {
-            continue;
+/// Reading the columns of the data rows into typed columns.
+struct ColumnReading<'a, 'r> {
+    name: &'a str,
+    line_word: &'static str,
+    decimal_comma: bool,
+    rows: &'a [DataRow<'r>],
+}
+
+/// The cells of one column as first read, before its type is decided.
+struct ColumnCells {
+    cells: Vec<Cell>,
+    raws: Vec<String>,
+    /// How many cells are numbers (or the zero marker).
+    n_num: usize,
+    /// (line, text) of the cells that are neither numbers nor markers.
+    bad: Vec<(usize, String)>,
+    /// Lines of the cells holding the marker for "nothing there" (`-`).
+    zero_lines: Vec<usize>,
+}
+
+impl ColumnReading<'_, '_> {
+    /// Every column but the key column, typed; a warning for the cells
+    /// read as 0 from the marker for "nothing there" in numeric columns.
+    fn columns(
+        &self,
+        header: &[String],
+        key_idx: usize,
+        warnings: &mut Warnings,
+    ) -> Result<Vec<Column>> {
+        let mut columns = Vec::with_capacity(header.len() - 1);
+        // Cells with the marker for "nothing there" (`-`), read as 0; only
+        // in columns that came out numeric (in a text column a dash is text).
+        let mut zero_cells: Vec<(usize, String)> = Vec::new();
+        for (ci, cname) in header.iter().enumerate() {
+            if ci == key_idx {
+                continue;
+            }
+            let (column, zero_lines) = self.column(ci, cname)?;
+            if column.kind == ColumnType::Numeric {
+                zero_cells.extend(zero_lines.into_iter().map(|l| (l, cname.clone())));
+            }
+            columns.push(column);
         }
-        let mut cells = Vec::with_capacity(data_rows.len());
-        let mut raws = Vec::with_capacity(data_rows.len());
-        let mut n_num = 0usize;
-        let mut bad: Vec<(usize, String)> = Vec::new();
-        for (line, row, _, _) in &data_rows {
-            let raw = row.get(ci).map(|s| s.trim()).unwrap_or("");
-            let cell = if raw.is_empty() {
-                Cell::Empty
-            } else if is_zero_marker(raw) {
-                n_num += 1;
-                zero_cells.push((*line, cname.clone()));
-                Cell::Num(0.0)
-            } else if is_missing_marker(raw) {
-                Cell::Marker(raw.to_string())
-            } else if let Some(v) = parse_number(raw, decimal_comma) {
-                n_num += 1;
-                Cell::Num(v)
-            } else {
-                bad.push((*line, raw.to_string()));
-                Cell::Text(raw.to_string())
-            };
-            cells.push(cell);
-            raws.push(raw.to_string());
+        // In file order, as if read row by row within each column.
+        if let Some((line, col)) = zero_cells.first() {
+            warnings.push(
+                crate::error::WarningCode::ZeroMarker,
+                format!(
+                    "{name}: {} cells hold '-' or '–', the statistics office's marker for \"nothing there\", read as 0 (first: {line_word} {line}, column '{col}')",
+                    zero_cells.len(),
+                    name = self.name,
+                    line_word = self.line_word,
+                ),
+            );
         }
-        // A column of figures: any cell is a number or its name says so
-        // (E_E, Anzahl, K01 …), and its name is not one of a label (ZEIT,
-        // STADTRAUM, names). Every other cell of it must then be a number
-        // or a missing marker, however many are broken. Spelled-out
-        // non-numbers (NaN, inf, 1e400) are never labels.
-        let label = label_header(cname);
-        let figures = !label && (n_num > 0 || figure_header(cname));
-        let never_label = bad
-            .iter()
-            .position(|(_, v)| !label && non_finite_number(v, decimal_comma));
-        let kind = if bad.is_empty() {
-            ColumnType::Numeric
-        } else if figures || never_label.is_some() {
-            let (line, v) = &bad[never_label.unwrap_or(0)];
-            return Err(input_error(format!(
-                "{name}, {line_word} {line}, column '{cname}': {}{}",
-                number_problem(v, decimal_comma),
-                if bad.len() > 1 {
-                    format!(
-                        " ({} more cells in this column are not numbers either)",
-                        bad.len() - 1
-                    )
-                } else {
-                    String::new()
-                }
-            )));
-        } else {
+        Ok(columns)
+    }
+
+    /// Column `ci` named `cname`, typed, with the lines of its zero markers.
+    fn column(&self, ci: usize, cname: &str) -> Result<(Column, Vec<usize>)> {
+        let ColumnCells {
+            mut cells,
+            raws,
+            n_num,
+            bad,
+            zero_lines,
+        } = self.cells(ci);
+        let kind = self.column_type(cname, n_num, &bad)?;
+        if kind == ColumnType::Text {
             // A text column: a dash is text there, not a zero.
             for (c, r) in cells.iter_mut().zip(&raws) {
                 if is_zero_marker(r) {
                     *c = Cell::Text(r.clone());
                 }
             }
-            ColumnType::Text
-        };
-        if kind == ColumnType::Numeric {
-            // Every total of the column is at most the sum of its absolute
-            // values: when that overflows, totals would come out infinite.
-            let mut total = 0.0f64;
-            for ((line, _, _, _), c) in data_rows.iter().zip(&cells) {
-                total += c.num().map_or(0.0, f64::abs);
-                if !total.is_finite() {
-                    return Err(input_error(format!(
-                        "{name}, {line_word} {line}, column '{cname}': the values up to this {line_word} add up to more than the largest number a total can hold; the figures cannot be right"
-                    )));
-                }
-            }
+        } else {
+            self.check_total(cname, &cells)?;
         }
-        columns.push(Column {
-            name: cname.clone(),
+        let column = Column {
+            name: cname.to_string(),
             kind,
             cells,
             raw: raws,
-        });
+        };
+        Ok((column, zero_lines))
     }
-    // Only in columns that came out numeric: in a text column a dash is text.
-    zero_cells.retain(|(_, c)| {
-        columns
+
+    /// The cells of column `ci` of every data row, read as numbers where
+    /// they are numbers.
+    fn cells(&self, ci: usize) -> ColumnCells {
+        let n = self.rows.len();
+        let mut out = ColumnCells {
+            cells: Vec::with_capacity(n),
+            raws: Vec::with_capacity(n),
+            n_num: 0,
+            bad: Vec::new(),
+            zero_lines: Vec::new(),
+        };
+        for (line, row, _, _) in self.rows {
+            let raw = row.get(ci).map(|s| s.trim()).unwrap_or("");
+            let cell = if raw.is_empty() {
+                Cell::Empty
+            } else if is_zero_marker(raw) {
+                out.n_num += 1;
+                out.zero_lines.push(*line);
+                Cell::Num(0.0)
+            } else if is_missing_marker(raw) {
+                Cell::Marker(raw.to_string())
+            } else if let Some(v) = parse_number(raw, self.decimal_comma) {
+                out.n_num += 1;
+                Cell::Num(v)
+            } else {
+                out.bad.push((*line, raw.to_string()));
+                Cell::Text(raw.to_string())
+            };
+            out.cells.push(cell);
+            out.raws.push(raw.to_string());
+        }
+        out
+    }
+
+    /// A column of figures: any cell is a number or its name says so
+    /// (E_E, Anzahl, K01 …), and its name is not one of a label (ZEIT,
+    /// STADTRAUM, names). Every other cell of it must then be a number or
+    /// a missing marker, however many are broken. Spelled-out non-numbers
+    /// (NaN, inf, 1e400) are never labels.
+    fn column_type(
+        &self,
+        cname: &str,
+        n_num: usize,
+        bad: &[(usize, String)],
+    ) -> Result<ColumnType> {
+        let (name, line_word, decimal_comma) = (self.name, self.line_word, self.decimal_comma);
+        let label = label_header(cname);
+        let figures = !label && (n_num > 0 || figure_header(cname));
+        let never_label = bad
             .iter()
-            .any(|col| &col.name == c && col.kind == ColumnType::Numeric)
-    });
-    if let Some((line, col)) = zero_cells.first() {
-        warnings.push(
-            crate::error::WarningCode::ZeroMarker,
-            format!(
-                "{name}: {} cells hold '-' or '–', the statistics office's marker for \"nothing there\", read as 0 (first: {line_word} {line}, column '{col}')",
-                zero_cells.len()
-            ),
-        );
+            .position(|(_, v)| !label && non_finite_number(v, decimal_comma));
+        if bad.is_empty() {
+            return Ok(ColumnType::Numeric);
+        }
+        if !(figures || never_label.is_some()) {
+            return Ok(ColumnType::Text);
+        }
+        let (line, v) = &bad[never_label.unwrap_or(0)];
+        Err(input_error(format!(
+            "{name}, {line_word} {line}, column '{cname}': {}{}",
+            number_problem(v, decimal_comma),
+            if bad.len() > 1 {
+                format!(
+                    " ({} more cells in this column are not numbers either)",
+                    bad.len() - 1
+                )
+            } else {
+                String::new()
+            }
+        )))
     }
-    let (lines, keys): (Vec<usize>, Vec<String>) = data_rows
-        .into_iter()
-        .map(|(line, _, _, key)| (line, key))
-        .unzip();
-    Ok((
-        StatTable {
-            source: name.to_string(),
-            dialect,
-            key_column,
-            level: finest,
-            keys,
-            lines,
-            columns,
-            line_word,
-        },
-        warnings,
-    ))
+
+    /// Every total of a numeric column is at most the sum of its absolute
+    /// values: when that overflows, totals would come out infinite.
+    fn check_total(&self, cname: &str, cells: &[Cell]) -> Result<()> {
+        let mut total = 0.0f64;
+        for ((line, _, _, _), c) in self.rows.iter().zip(cells) {
+            total += c.num().map_or(0.0, f64::abs);
+            if !total.is_finite() {
+                return Err(input_error(format!(
+                    "{name}, {line_word} {line}, column '{cname}': the values up to this {line_word} add up to more than the largest number a total can hold; the figures cannot be right",
+                    name = self.name,
+                    line_word = self.line_word,
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -1275,6 +1420,90 @@ mod tests {
         assert_eq!(parse_number("inf", false), None);
         assert_eq!(parse_number("abc", false), None);
         assert_eq!(parse_number("12a", false), None);
+    }
+
+    fn rows(lines: &[&str]) -> Vec<(usize, Vec<String>)> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.split(';').map(String::from).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn header_drops_the_empty_last_column_and_refuses_twice_named_columns() {
+        let r = rows(&["RAUMID; E_E ;", "01011101;5;", "01011102;7"]);
+        assert_eq!(
+            table_header("st.csv", &r, "line").unwrap(),
+            ["RAUMID", "E_E"]
+        );
+        let r = rows(&["RAUMID;E_E;E_E", "01011101;5;6"]);
+        assert_eq!(
+            table_header("st.csv", &r, "line").unwrap_err().to_string(),
+            "st.csv, line 1: column 'E_E' appears twice (columns 2 and 3)"
+        );
+        let r = rows(&["RAUMID;;E_E", "01011101;5;6"]);
+        assert_eq!(
+            table_header("st.csv", &r, "line").unwrap_err().to_string(),
+            "st.csv, line 1: column 2 has no name"
+        );
+    }
+
+    #[test]
+    fn subtotal_rows_are_left_out_and_notes_skipped() {
+        let r = rows(&[
+            "RAUMID;E_E",
+            "01011101;5",
+            "010111;12",
+            "01011102;7",
+            "Quelle: Amt für Statistik;",
+        ]);
+        let mut w = Warnings::default();
+        let mut data = keyed_rows("st.csv", &r, 0, "RAUMID", "line", &mut w).unwrap();
+        assert!(w.has("ignored-rows"), "{w:?}");
+        assert_eq!(data.len(), 3);
+        assert_eq!(
+            keep_finest_level("st.csv", &mut data, "line", &mut w),
+            Level::Plr
+        );
+        let kept: Vec<(usize, &str)> = data.iter().map(|r| (r.0, r.3.as_str())).collect();
+        assert_eq!(kept, [(2, "01011101"), (4, "01011102")]);
+        assert!(w.has("subtotal-rows"), "{w:?}");
+        data.push(data[0].clone());
+        assert_eq!(
+            check_duplicate_keys("st.csv", &data, "line")
+                .unwrap_err()
+                .to_string(),
+            "st.csv, line 2: duplicate key 01011101 (also on line 2)"
+        );
+    }
+
+    #[test]
+    fn a_dash_is_zero_in_figures_and_text_in_labels() {
+        let r = rows(&["RAUMID;E_E;NAME", "01011101;-;-", "01011102;1.234,5;Mitte"]);
+        let mut w = Warnings::default();
+        let data = keyed_rows("st.csv", &r, 0, "RAUMID", "line", &mut w).unwrap();
+        let read = ColumnReading {
+            name: "st.csv",
+            line_word: "line",
+            decimal_comma: true,
+            rows: &data,
+        };
+        let header: Vec<String> = ["RAUMID", "E_E", "NAME"].map(String::from).into();
+        let cols = read.columns(&header, 0, &mut w).unwrap();
+        assert_eq!(cols[0].kind, ColumnType::Numeric);
+        assert_eq!(cols[0].cells, [Cell::Num(0.0), Cell::Num(1234.5)]);
+        assert_eq!(cols[1].kind, ColumnType::Text);
+        assert_eq!(
+            cols[1].cells,
+            [Cell::Text("-".into()), Cell::Text("Mitte".into())]
+        );
+        assert_eq!(w.len(), 1);
+        assert!(
+            w.0[0].message.starts_with("st.csv: 1 cells hold '-'"),
+            "{w:?}"
+        );
+        assert!(w.0[0].message.ends_with("(first: line 2, column 'E_E')"));
     }
 
     #[test]

@@ -171,8 +171,36 @@ fn block(
     sums: &mut Sums,
     scratch: &mut Scratch,
 ) -> Option<Ordered> {
+    let bad_values = parse_block(sh, data, line, &mut sums.bad_count, scratch)?;
+    // Pass 2: transform, locate, count.
+    if sh.crs != sh.work && tr.coords(&mut scratch.coords).is_err() {
+        return None;
+    }
+    grow_bbox(&mut sums.bbox, &scratch.coords);
+    let mut outside_ids = vec![Vec::new(); sums.parts.len()];
+    for ((part, (_, loc)), ids) in sums.parts.iter_mut().zip(sh.layers).zip(&mut outside_ids) {
+        count_layer(part, loc, ids, data, line, sh.cols, scratch);
+    }
+    sums.total += scratch.coords.len() as u64;
+    Some(Ordered {
+        outside_ids,
+        bad_values,
+    })
+}
+
+/// Pass 1 of a block: the coordinates and `--sum` values of every line
+/// into `scratch` (and where each line starts), with the first values that
+/// are not numbers (all of them counted in `bad_count`). None: something
+/// unusual, the general reader must take the file.
+#[inline]
+fn parse_block(
+    sh: &Shared<'_, '_>,
+    data: &[u8],
+    line: u64,
+    bad_count: &mut u64,
+    scratch: &mut Scratch,
+) -> Option<Vec<String>> {
     let cols = sh.cols;
-    let n_sums = cols.sums.len();
     let Scratch {
         coords,
         values,
@@ -183,39 +211,11 @@ fn block(
     values.clear();
     starts.clear();
     let mut bad_values = Vec::new();
-    let id_of = |bounds: &[usize], l: &[u8], line: u64| match cols.id {
-        Some(i) => format!("{} (line {line})", text(&l[bounds[i]..bounds[i + 1] - 1])),
-        None => format!("line {line}"),
-    };
-    // Pass 1: the numbers of every line. One look at each byte finds the
-    // line end and the delimiters (and quotes or lone CRs: not plain).
-    let delim = cols.delimiter;
-    let mut special = [false; 256];
-    for c in [delim, b'\n', b'\r', b'"'] {
-        special[c as usize] = true;
-    }
+    let special = special_bytes(cols.delimiter);
     let mut start = 0;
     let mut k: u64 = 0;
     while start < data.len() {
-        bounds.clear();
-        bounds.push(0);
-        let mut end = data.len();
-        let mut q = start;
-        while q < data.len() {
-            let c = data[q];
-            if special[c as usize] {
-                if c == delim {
-                    bounds.push(q - start + 1);
-                } else if c == b'\n' {
-                    end = q;
-                    break;
-                } else if c == b'"' || data.get(q + 1) != Some(&b'\n') {
-                    // A quote, or a carriage return not ending a line.
-                    return None;
-                }
-            }
-            q += 1;
-        }
+        let end = scan_line(data, start, &special, cols.delimiter, bounds)?;
         let mut l = &data[start..end];
         starts.push(start);
         start = end + 1;
@@ -228,80 +228,150 @@ fn block(
             return None;
         }
         let field = |i: usize| &l[bounds[i]..bounds[i + 1] - 1];
-        let (Some(x), Some(y)) = (coordinate(field(cols.x)), coordinate(field(cols.y))) else {
-            return None;
-        };
-        let c = Coord { x, y };
-        if !x.is_finite() || !y.is_finite() || !sh.crs.plausible(c) {
-            return None;
-        }
-        coords.push(c);
+        coords.push(point(sh.crs, field(cols.x), field(cols.y))?);
         for (&i, name) in cols.sums.iter().zip(cols.sum_names) {
-            let f = field(i);
-            let v = plain_number(f).or_else(|| {
-                let raw = text(f);
-                if raw.is_empty() {
-                    return None;
+            let v = sum_value(field(i), |raw| {
+                *bad_count += 1;
+                if bad_values.len() < KEEP_IDS {
+                    let id = match cols.id {
+                        Some(i) => format!("{} (line {})", text(field(i)), line + k),
+                        None => format!("line {}", line + k),
+                    };
+                    bad_values.push(format!("{id}: {name} = '{}'", crate::error::clip(raw)));
                 }
-                let v = super::number_value(raw);
-                if v.is_none() {
-                    sums.bad_count += 1;
-                    if bad_values.len() < KEEP_IDS {
-                        bad_values.push(format!(
-                            "{}: {name} = '{}'",
-                            id_of(bounds, l, line + k),
-                            crate::error::clip(raw)
-                        ));
-                    }
-                }
-                v
             });
             values.push(v);
         }
         k += 1;
     }
-    // Pass 2: transform, locate, count.
-    if sh.crs != sh.work && tr.coords(coords).is_err() {
-        return None;
+    Some(bad_values)
+}
+
+/// The bytes that stop the scan of a line: the delimiter, line ends and
+/// quotes.
+fn special_bytes(delimiter: u8) -> [bool; 256] {
+    let mut special = [false; 256];
+    for c in [delimiter, b'\n', b'\r', b'"'] {
+        special[c as usize] = true;
     }
-    for p in coords.iter() {
-        let b = sums.bbox.get_or_insert((p.x, p.y, p.x, p.y));
+    special
+}
+
+/// One look at each byte of the line from `start`: where it ends (the
+/// `\n` or the end of the data), with `bounds` = 0 and one past every
+/// delimiter (relative to `start`). None: a quote or a carriage return not
+/// ending a line (not plain).
+#[inline]
+fn scan_line(
+    data: &[u8],
+    start: usize,
+    special: &[bool; 256],
+    delim: u8,
+    bounds: &mut Vec<usize>,
+) -> Option<usize> {
+    bounds.clear();
+    bounds.push(0);
+    let mut q = start;
+    while q < data.len() {
+        let c = data[q];
+        if special[c as usize] {
+            if c == delim {
+                bounds.push(q - start + 1);
+            } else if c == b'\n' {
+                return Some(q);
+            } else if c == b'"' || data.get(q + 1) != Some(&b'\n') {
+                // A quote, or a carriage return not ending a line.
+                return None;
+            }
+        }
+        q += 1;
+    }
+    Some(data.len())
+}
+
+/// The point of a line's x and y fields, if both are finite numbers
+/// plausible in `crs`.
+#[inline]
+fn point(crs: Crs, x: &[u8], y: &[u8]) -> Option<Coord<f64>> {
+    let (Some(x), Some(y)) = (coordinate(x), coordinate(y)) else {
+        return None;
+    };
+    let c = Coord { x, y };
+    (x.is_finite() && y.is_finite() && crs.plausible(c)).then_some(c)
+}
+
+/// A `--sum` value: a number, None for an empty field, and None with
+/// `bad(text)` called for a field that is not a number.
+#[inline]
+fn sum_value(f: &[u8], bad: impl FnOnce(&str)) -> Option<f64> {
+    plain_number(f).or_else(|| {
+        let raw = text(f);
+        if raw.is_empty() {
+            return None;
+        }
+        let v = super::number_value(raw);
+        if v.is_none() {
+            bad(raw);
+        }
+        v
+    })
+}
+
+/// Widen `bbox` to hold every point.
+#[inline]
+fn grow_bbox(bbox: &mut Option<(f64, f64, f64, f64)>, coords: &[Coord<f64>]) {
+    for p in coords {
+        let b = bbox.get_or_insert((p.x, p.y, p.x, p.y));
         *b = (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y));
     }
-    let mut outside_ids = vec![Vec::new(); sums.parts.len()];
-    for ((part, (_, loc)), ids) in sums.parts.iter_mut().zip(sh.layers).zip(&mut outside_ids) {
-        for (k, p) in coords.iter().enumerate() {
-            let i = match loc.locate(p.x, p.y) {
-                Location::In(i) => i,
-                Location::Overlap(i) => {
-                    part.overlap += 1;
-                    i
+}
+
+/// Pass 2 for one layer: locate the points of the block (`scratch`, parsed
+/// from `data`) and count them and their values into `part`; the first ids
+/// of points outside every unit into `ids`.
+#[inline]
+fn count_layer(
+    part: &mut Part,
+    loc: &crate::locate::Locator,
+    ids: &mut Vec<String>,
+    data: &[u8],
+    line: u64,
+    cols: &Columns<'_>,
+    scratch: &mut Scratch,
+) {
+    let n_sums = cols.sums.len();
+    let Scratch {
+        coords,
+        values,
+        bounds,
+        starts,
+    } = scratch;
+    for (k, p) in coords.iter().enumerate() {
+        let i = match loc.locate(p.x, p.y) {
+            Location::In(i) => i,
+            Location::Overlap(i) => {
+                part.overlap += 1;
+                i
+            }
+            Location::Outside => {
+                part.outside += 1;
+                if ids.len() < KEEP_IDS {
+                    ids.push(nth_id(data, starts[k], line + k as u64, cols, bounds));
                 }
-                Location::Outside => {
-                    part.outside += 1;
-                    if ids.len() < KEEP_IDS {
-                        ids.push(nth_id(data, starts[k], line + k as u64, cols, bounds));
-                    }
-                    continue;
-                }
-            };
-            part.count[i] += 1.0;
-            for (s, v) in part
-                .exact
-                .iter_mut()
-                .zip(&values[k * n_sums..(k + 1) * n_sums])
-            {
-                if let Some(v) = v {
-                    s[i].add(*v);
-                }
+                continue;
+            }
+        };
+        part.count[i] += 1.0;
+        for (s, v) in part
+            .exact
+            .iter_mut()
+            .zip(&values[k * n_sums..(k + 1) * n_sums])
+        {
+            if let Some(v) = v {
+                s[i].add(*v);
             }
         }
     }
-    sums.total += coords.len() as u64;
-    Some(Ordered {
-        outside_ids,
-        bad_values,
-    })
 }
 
 /// The id of the line of a block that starts at `start` (only for the few
@@ -352,47 +422,13 @@ pub(super) fn tally(
     progress: &mut dyn FnMut(u64, u64),
     size: u64,
 ) -> Result<Option<Done>> {
-    let mut input = crate::input::open(path)?;
-    // The header line: up to the first line end, without quotes.
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 4096);
-    let mut carry: Vec<u8> = Vec::new();
-    let mut done_reading = false;
-    let fill = |input: &mut dyn Read, buf: &mut Vec<u8>, want: usize| -> Result<bool> {
-        // Read until `want` bytes or the end; true at the end.
-        while buf.len() < want {
-            let n = input
-                .take((want - buf.len()) as u64)
-                .read_to_end(buf)
-                .map_err(|e| {
-                    crate::error::input_error(format!("{}: cannot read: {e}", path.display()))
-                })?;
-            if n == 0 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+    let mut blocks = Blocks {
+        input: crate::input::open(path)?,
+        carry: Vec::new(),
+        done: false,
+        path,
     };
-    done_reading |= fill(&mut input, &mut carry, BLOCK)?;
-    let Some(header_end) = memchr::memchr(b'\n', &carry) else {
-        return Ok(None);
-    };
-    if memchr::memchr(b'"', &carry[..header_end]).is_some() {
-        return Ok(None);
-    }
-    carry.drain(..=header_end);
-    // The first point decides the CRS.
-    let first_end = memchr::memchr(b'\n', &carry).unwrap_or(carry.len());
-    let first = carry[..first_end]
-        .strip_suffix(b"\r")
-        .unwrap_or(&carry[..first_end]);
-    let fields: Vec<&[u8]> = first.split(|&b| b == cols.delimiter).collect();
-    if fields.len() != cols.n_fields || first.contains(&b'"') {
-        return Ok(None);
-    }
-    let (Some(x), Some(y)) = (coordinate(fields[cols.x]), coordinate(fields[cols.y])) else {
-        return Ok(None);
-    };
-    let Ok((crs, crs_note)) = decide(x, y) else {
+    let Some((crs, crs_note)) = blocks.head(cols, decide)? else {
         return Ok(None);
     };
     let sh = Shared {
@@ -401,144 +437,266 @@ pub(super) fn tally(
         crs,
         work,
     };
-    let n_sums = cols.sums.len();
-    let new_sums = || Sums {
-        parts: sh
-            .layers
-            .iter()
-            .map(|(l, _)| Part {
-                count: vec![0.0; l.features.len()],
-                exact: vec![vec![ExactSum::default(); l.features.len()]; n_sums],
-                outside: 0,
-                overlap: 0,
-            })
-            .collect(),
-        total: 0,
-        bbox: None,
-        bad_count: 0,
+    let Some((results, ordered)) = run_workers(&sh, &mut blocks, progress, size)? else {
+        return Ok(None);
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 8);
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, u64, Vec<u8>)>(workers + 1);
-    let job_rx = Arc::new(Mutex::new(job_rx));
-    let (out_tx, out_rx) = mpsc::channel::<(u64, BlockOut)>();
-    let mut ordered: Vec<Ordered> = Vec::new();
-    let mut failed = false;
-    let results: Vec<Sums> = std::thread::scope(|s| -> Result<Vec<Sums>> {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let job_rx = Arc::clone(&job_rx);
-                let out_tx = out_tx.clone();
-                let sh = &sh;
-                let new_sums = &new_sums;
-                s.spawn(move || {
-                    let tr = Transformer::new(sh.crs, sh.work);
-                    let mut sums = new_sums();
-                    let mut scratch = Scratch::default();
-                    loop {
-                        let job = job_rx.lock().map(|r| r.recv());
-                        let Ok(Ok((seq, line, buf))) = job else {
-                            break;
-                        };
-                        let ok = block(sh, &buf, line, &tr, &mut sums, &mut scratch);
-                        if out_tx.send((seq, BlockOut { ok, buf })).is_err() {
-                            break;
-                        }
-                    }
-                    sums
-                })
-            })
-            .collect();
-        drop(out_tx);
-        let mut pending: BTreeMap<u64, Option<Ordered>> = BTreeMap::new();
-        let mut next_out: u64 = 0;
-        let mut pool: Vec<Vec<u8>> = Vec::new();
-        let mut collect =
-            |(seq, out): (u64, BlockOut), pool: &mut Vec<Vec<u8>>, failed: &mut bool| {
-                pool.push(out.buf);
-                pending.insert(seq, out.ok);
-                while let Some(o) = pending.remove(&next_out) {
-                    match o {
-                        Some(o) => ordered.push(o),
-                        None => *failed = true,
-                    }
-                    next_out += 1;
-                }
-            };
-        let mut seq: u64 = 0;
-        let mut line: u64 = 2;
-        let mut read: u64 = 0;
+    acc.crs = crs;
+    merge(acc, results, ordered);
+    Ok(Some(Done { crs_note }))
+}
+
+/// The file cut into blocks of whole lines.
+struct Blocks<'p> {
+    input: Box<dyn Read + Send>,
+    /// Read and not yet handed out.
+    carry: Vec<u8>,
+    /// The input is read to its end.
+    done: bool,
+    path: &'p Path,
+}
+
+impl Blocks<'_> {
+    /// Read until `carry` holds `want` bytes or the end; true at the end.
+    fn fill(&mut self, want: usize) -> Result<bool> {
+        while self.carry.len() < want {
+            let n = (&mut self.input)
+                .take((want - self.carry.len()) as u64)
+                .read_to_end(&mut self.carry)
+                .map_err(|e| {
+                    crate::error::input_error(format!("{}: cannot read: {e}", self.path.display()))
+                })?;
+            if n == 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Past the header line (up to the first line end, without quotes);
+    /// the CRS that `decide` gives from the first point's coordinates.
+    /// None: not a plain file.
+    fn head(
+        &mut self,
+        cols: &Columns<'_>,
+        decide: &dyn Fn(f64, f64) -> Result<(Crs, Option<String>)>,
+    ) -> Result<Option<(Crs, Option<String>)>> {
+        self.done |= self.fill(BLOCK)?;
+        let carry = &mut self.carry;
+        let Some(header_end) = memchr::memchr(b'\n', carry) else {
+            return Ok(None);
+        };
+        if memchr::memchr(b'"', &carry[..header_end]).is_some() {
+            return Ok(None);
+        }
+        carry.drain(..=header_end);
+        let first_end = memchr::memchr(b'\n', carry).unwrap_or(carry.len());
+        let first = carry[..first_end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&carry[..first_end]);
+        let fields: Vec<&[u8]> = first.split(|&b| b == cols.delimiter).collect();
+        if fields.len() != cols.n_fields || first.contains(&b'"') {
+            return Ok(None);
+        }
+        let (Some(x), Some(y)) = (coordinate(fields[cols.x]), coordinate(fields[cols.y])) else {
+            return Ok(None);
+        };
+        Ok(decide(x, y).ok())
+    }
+
+    /// The next block of whole lines (all that is left at the end), in a
+    /// buffer from `pool` if there is one. None at the end, or at once when
+    /// `stop`.
+    fn next(&mut self, pool: &mut Vec<Vec<u8>>, stop: bool) -> Result<Option<Vec<u8>>> {
         loop {
-            if !done_reading {
-                done_reading = fill(&mut input, &mut carry, BLOCK)?;
+            if !self.done {
+                self.done = self.fill(BLOCK)?;
             }
-            if carry.is_empty() || failed {
-                break;
+            if self.carry.is_empty() || stop {
+                return Ok(None);
             }
-            // A block of whole lines (all that is left at the end).
-            let cut = if done_reading {
-                carry.len()
+            let cut = if self.done {
+                self.carry.len()
             } else {
-                match memchr::memrchr(b'\n', &carry) {
+                match memchr::memrchr(b'\n', &self.carry) {
                     Some(p) => p + 1,
                     None => {
                         // A line longer than a block: read on.
-                        let want = carry.len() * 2;
-                        done_reading = fill(&mut input, &mut carry, want)?;
+                        let want = self.carry.len() * 2;
+                        self.done = self.fill(want)?;
                         continue;
                     }
                 }
             };
             // The block goes as it is; the part line after it starts the next.
-            buf = pool.pop().unwrap_or_default();
+            let mut buf = pool.pop().unwrap_or_default();
             buf.clear();
             buf.reserve(BLOCK + 4096);
-            buf.extend_from_slice(&carry[cut..]);
-            carry.truncate(cut);
-            std::mem::swap(&mut buf, &mut carry);
-            read += cut as u64;
-            let lines = memchr::memchr_iter(b'\n', &buf).count() as u64
-                + u64::from(buf.last() != Some(&b'\n'));
-            let l0 = line;
-            line += lines;
-            let job = (seq, l0, std::mem::take(&mut buf));
-            seq += 1;
-            // Wait for room, taking results meanwhile.
-            let mut job = Some(job);
-            while let Some(j) = job.take() {
-                match job_tx.try_send(j) {
-                    Ok(()) => {}
-                    Err(mpsc::TrySendError::Full(j)) => {
-                        job = Some(j);
-                        if let Ok(r) = out_rx.recv() {
-                            collect(r, &mut pool, &mut failed);
-                        }
-                    }
-                    Err(mpsc::TrySendError::Disconnected(_)) => {
-                        failed = true;
-                    }
-                }
-            }
-            while let Ok(r) = out_rx.try_recv() {
-                collect(r, &mut pool, &mut failed);
-            }
-            progress(read, size);
+            buf.extend_from_slice(&self.carry[cut..]);
+            self.carry.truncate(cut);
+            std::mem::swap(&mut buf, &mut self.carry);
+            return Ok(Some(buf));
         }
+    }
+}
+
+/// A block for a worker: its number, its first line and its bytes.
+type Job = (u64, u64, Vec<u8>);
+
+/// The blocks a worker has done, put back in file order.
+#[derive(Default)]
+struct Results {
+    /// Done blocks waiting for an earlier one.
+    pending: BTreeMap<u64, Option<Ordered>>,
+    next_out: u64,
+    ordered: Vec<Ordered>,
+    /// A block needs the general reader.
+    failed: bool,
+    /// Buffers of done blocks, for reuse.
+    pool: Vec<Vec<u8>>,
+}
+
+impl Results {
+    fn take(&mut self, (seq, out): (u64, BlockOut)) {
+        self.pool.push(out.buf);
+        self.pending.insert(seq, out.ok);
+        while let Some(o) = self.pending.remove(&self.next_out) {
+            match o {
+                Some(o) => self.ordered.push(o),
+                None => self.failed = true,
+            }
+            self.next_out += 1;
+        }
+    }
+}
+
+/// Read the blocks and count them on up to 8 worker threads: what each
+/// worker counted, and what depends on the order in file order. None: the
+/// file needs the general reader.
+fn run_workers(
+    sh: &Shared<'_, '_>,
+    blocks: &mut Blocks<'_>,
+    progress: &mut dyn FnMut(u64, u64),
+    size: u64,
+) -> Result<Option<(Vec<Sums>, Vec<Ordered>)>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(workers + 1);
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let (out_tx, out_rx) = mpsc::channel::<(u64, BlockOut)>();
+    let mut results = Results::default();
+    let sums: Vec<Sums> = std::thread::scope(|s| -> Result<Vec<Sums>> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let job_rx = Arc::clone(&job_rx);
+                let out_tx = out_tx.clone();
+                s.spawn(move || worker(sh, &job_rx, &out_tx))
+            })
+            .collect();
+        drop(out_tx);
+        feed(blocks, &job_tx, &out_rx, &mut results, progress, size)?;
         drop(job_tx);
         for r in out_rx.iter() {
-            collect(r, &mut pool, &mut failed);
+            results.take(r);
         }
         Ok(handles
             .into_iter()
             .map(|h| h.join().expect("a point worker panicked"))
             .collect())
     })?;
-    if failed {
-        return Ok(None);
+    Ok((!results.failed).then_some((sums, results.ordered)))
+}
+
+/// A worker: blocks from `job_rx` until there are no more, each sent back
+/// with what depends on the order; returns its counts.
+fn worker(
+    sh: &Shared<'_, '_>,
+    job_rx: &Mutex<mpsc::Receiver<Job>>,
+    out_tx: &mpsc::Sender<(u64, BlockOut)>,
+) -> Sums {
+    let tr = Transformer::new(sh.crs, sh.work);
+    let mut sums = Sums::new(sh.layers, sh.cols.sums.len());
+    let mut scratch = Scratch::default();
+    loop {
+        let job = job_rx.lock().map(|r| r.recv());
+        let Ok(Ok((seq, line, buf))) = job else {
+            break;
+        };
+        let ok = block(sh, &buf, line, &tr, &mut sums, &mut scratch);
+        if out_tx.send((seq, BlockOut { ok, buf })).is_err() {
+            break;
+        }
     }
-    // Merge: counts and exact sums in any order; ids in file order.
-    acc.crs = crs;
+    sums
+}
+
+/// Hand every block to the workers (taking their results meanwhile) until
+/// the end of the file or a block that needs the general reader.
+fn feed(
+    blocks: &mut Blocks<'_>,
+    job_tx: &mpsc::SyncSender<Job>,
+    out_rx: &mpsc::Receiver<(u64, BlockOut)>,
+    results: &mut Results,
+    progress: &mut dyn FnMut(u64, u64),
+    size: u64,
+) -> Result<()> {
+    let mut seq: u64 = 0;
+    let mut line: u64 = 2;
+    let mut read: u64 = 0;
+    while let Some(buf) = blocks.next(&mut results.pool, results.failed)? {
+        read += buf.len() as u64;
+        let lines =
+            memchr::memchr_iter(b'\n', &buf).count() as u64 + u64::from(buf.last() != Some(&b'\n'));
+        let job = (seq, line, buf);
+        line += lines;
+        seq += 1;
+        // Wait for room, taking results meanwhile.
+        let mut job = Some(job);
+        while let Some(j) = job.take() {
+            match job_tx.try_send(j) {
+                Ok(()) => {}
+                Err(mpsc::TrySendError::Full(j)) => {
+                    job = Some(j);
+                    if let Ok(r) = out_rx.recv() {
+                        results.take(r);
+                    }
+                }
+                Err(mpsc::TrySendError::Disconnected(_)) => {
+                    results.failed = true;
+                }
+            }
+        }
+        while let Ok(r) = out_rx.try_recv() {
+            results.take(r);
+        }
+        progress(read, size);
+    }
+    Ok(())
+}
+
+impl Sums {
+    /// Nothing counted yet, for `layers` and `n_sums` values per point.
+    fn new(layers: &[(&crate::geometry::Layer, crate::locate::Locator)], n_sums: usize) -> Sums {
+        Sums {
+            parts: layers
+                .iter()
+                .map(|(l, _)| Part {
+                    count: vec![0.0; l.features.len()],
+                    exact: vec![vec![ExactSum::default(); l.features.len()]; n_sums],
+                    outside: 0,
+                    overlap: 0,
+                })
+                .collect(),
+            total: 0,
+            bbox: None,
+            bad_count: 0,
+        }
+    }
+}
+
+/// Merge the workers' counts into `acc`: counts and exact sums in any
+/// order; ids in file order.
+fn merge(acc: &mut Accumulator<'_>, results: Vec<Sums>, ordered: Vec<Ordered>) {
     for sums in results {
         acc.total += sums.total;
         acc.bad_count += sums.bad_count;
@@ -572,5 +730,51 @@ pub(super) fn tally(
         let room = KEEP_IDS.saturating_sub(acc.bad_values.len());
         acc.bad_values.extend(o.bad_values.into_iter().take(room));
     }
-    Ok(Some(Done { crs_note }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_scanned_for_its_fields_and_end() {
+        let special = special_bytes(b';');
+        let mut bounds = Vec::new();
+        let data = b"h;x\nK1;12.5;3\r\nK2";
+        assert_eq!(scan_line(data, 4, &special, b';', &mut bounds), Some(14));
+        assert_eq!(bounds, [0, 3, 8]);
+        assert_eq!(scan_line(data, 15, &special, b';', &mut bounds), Some(17));
+        assert_eq!(bounds, [0]);
+        assert_eq!(scan_line(b"\"K1\";1", 0, &special, b';', &mut bounds), None);
+        assert_eq!(scan_line(b"K1\r;1\n", 0, &special, b';', &mut bounds), None);
+    }
+
+    #[test]
+    fn sum_values_are_numbers_or_reported() {
+        let mut bad = Vec::new();
+        assert_eq!(
+            sum_value(b" 12.5 ", |r| bad.push(r.to_string())),
+            Some(12.5)
+        );
+        assert_eq!(sum_value(b"1e3", |r| bad.push(r.to_string())), Some(1000.0));
+        assert_eq!(sum_value(b"  ", |r| bad.push(r.to_string())), None);
+        assert_eq!(sum_value(b"viele", |r| bad.push(r.to_string())), None);
+        assert_eq!(bad, ["viele"]);
+        let utm = Crs::Utm33;
+        assert_eq!(
+            point(utm, b"390000.5", b" 5810000"),
+            Some(Coord {
+                x: 390_000.5,
+                y: 5_810_000.0
+            })
+        );
+        assert_eq!(point(utm, b"13.4", b"52.5"), None);
+        assert_eq!(point(utm, b"x", b"5810000"), None);
+        let mut bbox = None;
+        grow_bbox(
+            &mut bbox,
+            &[Coord { x: 2.0, y: 1.0 }, Coord { x: -1.0, y: 5.0 }],
+        );
+        assert_eq!(bbox, Some((-1.0, 1.0, 2.0, 5.0)));
+    }
 }
