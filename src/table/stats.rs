@@ -158,6 +158,11 @@ pub fn read_stats(path: &Path, opts: &ReadOptions) -> Result<(StatTable, Warning
             "{name}: is a directory, not a statistics file"
         )));
     }
+    if matches!(ext.as_str(), "geojson" | "json" | "shp" | "dbf" | "shx") {
+        return Err(usage_error(format!(
+            "{name}: this is a geometry layer, not a statistics table (figures per PLR as CSV or Excel); a command that reads both takes the statistics first and the layer with its own flag or argument (in lor check: '-' for no statistics, then the layers)"
+        )));
+    }
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
         let raw = read_workbook(path, opts.sheet.as_deref())?;
         return build_table(&name, raw, opts);
@@ -1404,6 +1409,23 @@ impl ColumnReading<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_layer_given_as_statistics_is_named_as_such() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for layer in [
+            "data/berlin/lor-2021/pgr.geojson.gz",
+            "data/sample/sozialraeume.geojson",
+        ] {
+            let e = read_stats(&root.join(layer), &ReadOptions::default()).unwrap_err();
+            assert_eq!(crate::error::exit_code_of(&e), 2);
+            assert!(
+                e.to_string()
+                    .contains("this is a geometry layer, not a statistics table"),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn numbers() {
