@@ -136,7 +136,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let series = if args.series.is_empty() {
         Vec::new()
     } else {
-        super::series::expand_inputs(&args.series, &mut warnings)?
+        lor::series::expand_inputs(&args.series, &mut warnings)?
     };
     let inputs = Inputs {
         stats: args.stats.clone(),
