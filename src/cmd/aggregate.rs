@@ -383,24 +383,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut tables, w) =
         aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
-    let mut sr_polygons = None;
-    if let Some(sr) = &plan.sozialraum {
-        let source = read_sozialraum(&plan, sr, units.as_ref(), &mut warnings)?;
-        let how = (sr.1.unwrap_or(Assign::Largest), &plan.tolerance);
-        let (t, w) = sozialraum::aggregate_sozialraum(
-            &table,
-            &rules,
-            units.as_ref(),
-            &source,
-            how,
-            plan.missing,
-        )?;
-        warnings.extend(w);
-        tables.push(t);
-        if let sozialraum::Source::Polygons(layer) = source {
-            sr_polygons = Some(layer);
+    let sr_polygons = match &plan.sozialraum {
+        Some(sr) => {
+            let (t, polygons) =
+                sozialraum_level(&plan, sr, (&table, &rules), units.as_ref(), &mut warnings)?;
+            tables.push(t);
+            polygons
         }
-    }
+        None => None,
+    };
     let codes = finish_tables(&plan, &mut tables, &rules, &mut warnings)?;
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
@@ -424,6 +415,24 @@ fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Option<Layer>> {
         b.filter_layer(&mut layer);
     }
     Ok(Some(layer))
+}
+
+/// The Sozialraum level, with the Sozialraum polygons (if they are polygons).
+fn sozialraum_level(
+    plan: &Plan,
+    sr: &(PathBuf, Option<Assign>),
+    (table, rules): (&StatTable, &[lor::rules::ColumnRule]),
+    units: Option<&Layer>,
+    warnings: &mut Warnings,
+) -> Result<(LevelTable, Option<Layer>)> {
+    let source = read_sozialraum(plan, sr, units, warnings)?;
+    let how = (sr.1.unwrap_or(Assign::Largest), &plan.tolerance);
+    let (t, w) = sozialraum::aggregate_sozialraum(table, rules, units, &source, how, plan.missing)?;
+    warnings.extend(w);
+    match source {
+        sozialraum::Source::Polygons(layer) => Ok((t, Some(layer))),
+        sozialraum::Source::List(_) => Ok((t, None)),
+    }
 }
 
 /// The Sozialräume (a list, or polygons checked against the units), cut to the Bezirk.

@@ -65,7 +65,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let parquet = parquet_output(args.output.as_deref())?;
     let mut warnings = Warnings::default();
     let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
-    let cw = args.overlay.from_polygons(
+    let cw = args.overlay.build_from_polygons(
         (&args.from, &from_opts),
         (&args.to, &to_opts),
         &mut warnings,

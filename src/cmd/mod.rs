@@ -284,7 +284,7 @@ impl CrosswalkArgs {
 
     /// Read the FROM and TO polygons, check that they overlap and build the
     /// crosswalk into TO's LOR level (`target` when its ids are no LOR keys).
-    pub fn from_polygons(
+    pub fn build_from_polygons(
         &self,
         from: (&std::path::Path, &lor::geometry::LayerOptions),
         to: (&std::path::Path, &lor::geometry::LayerOptions),

@@ -237,7 +237,7 @@ fn translation(
         let to_opts = LayerOptions::default();
         let cw = args
             .overlay
-            .from_polygons((&from, &fix), (&to, &to_opts), warnings)?;
+            .build_from_polygons((&from, &fix), (&to, &to_opts), warnings)?;
         if !ctx.quiet {
             ctx.info(&format!("crosswalk {} → {}:", from.display(), to.display()));
             for l in cw.summary.lines() {

@@ -150,7 +150,7 @@ fn weight_chain(args: &Args, ctx: &Context, warnings: &mut Warnings) -> Result<W
         let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
         let cw = args
             .overlay
-            .from_polygons((from, &from_opts), (to, &to_opts), warnings)?;
+            .build_from_polygons((from, &from_opts), (to, &to_opts), warnings)?;
         for l in cw.summary.lines() {
             ctx.info(&l);
         }
