@@ -5,12 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
 use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::geometry::LayerOptions;
 use crate::key::{Level, Vintage};
 use crate::names::Names;
 use crate::rules::{plan_rules, plan_table, Rule, RuleFlags};
@@ -963,6 +964,359 @@ impl Series {
     }
 }
 
+// ---- The series' inputs: files, dates, translation, Sozialräume ----
+
+/// A statistics file by its name: CSV, XLSX or text.
+fn is_table(p: &Path) -> bool {
+    let n = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    [".csv", ".csv.gz", ".xlsx", ".xls", ".txt"]
+        .iter()
+        .any(|e| n.ends_with(e))
+}
+
+/// The files of a folder, sorted.
+fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| input_error(format!("{}: cannot read the folder: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Statistics files named by the arguments: files, folders (their CSV and
+/// XLSX files with a date in the name) and globs.
+pub fn expand_inputs(inputs: &[String], warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for arg in inputs {
+        let p = Path::new(arg);
+        if p.is_dir() {
+            out.extend(dated_files_in(arg, warnings)?);
+        } else if arg.contains(['*', '?']) && !p.exists() {
+            out.extend(glob_files(arg)?);
+        } else {
+            out.push(p.to_path_buf());
+        }
+    }
+    Ok(out)
+}
+
+/// The statistics files of folder `arg` with a date in their name; the
+/// others are reported.
+fn dated_files_in(arg: &str, warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
+    let (dated, other): (Vec<PathBuf>, Vec<PathBuf>) = list_dir(Path::new(arg))?
+        .into_iter()
+        .filter(|f| is_table(f))
+        .partition(|f| {
+            f.file_name()
+                .and_then(|n| Date::in_name(&n.to_string_lossy()))
+                .is_some()
+        });
+    if !other.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::SkippedFiles,
+            format!(
+                "{arg}: {} files without a date in their name are not part of the series: {} (give them as files, with --date FILE=YYYY-MM)",
+                other.len(),
+                examples(
+                    &other.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+                    5
+                )
+            ),
+        );
+    }
+    if dated.is_empty() {
+        return Err(input_error(format!(
+            "{arg}: no statistics files with a date in their name (e.g. EWR202312E_Matrix.csv)"
+        )));
+    }
+    Ok(dated)
+}
+
+/// The files matched by glob `arg` (the pattern only in the file name).
+fn glob_files(arg: &str) -> Result<Vec<PathBuf>> {
+    let p = Path::new(arg);
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pattern = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if dir.to_string_lossy().contains(['*', '?']) {
+        return Err(usage_error(format!(
+            "'{arg}': a glob may only match file names, not folders"
+        )));
+    }
+    let hits: Vec<PathBuf> = list_dir(dir)?
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| crate::rules::glob_match(&pattern, &n.to_string_lossy()))
+        })
+        .collect();
+    if hits.is_empty() {
+        return Err(input_error(format!("'{arg}': no file matches")));
+    }
+    Ok(hits)
+}
+
+/// The same file, by name or by canonical path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+}
+
+/// Read the files of a series with their dates (`given`: FILE=DATE for
+/// files that do not say it), each checked against its own totals, in
+/// date order.
+pub fn read_dated(
+    files: &[PathBuf],
+    read: &crate::stats::ReadOptions,
+    given: &[(PathBuf, Date)],
+) -> Result<(Vec<Dated>, Warnings)> {
+    for (f, _) in given {
+        if !files.iter().any(|p| same_file(p, f)) {
+            return Err(usage_error(format!(
+                "--date {}: that file is not one of the series' files",
+                f.display()
+            )));
+        }
+    }
+    let mut warnings = Warnings::default();
+    let mut dated = Vec::with_capacity(files.len());
+    for path in files {
+        let (table, w) = crate::stats::read_stats(path, read)?;
+        warnings.extend(w);
+        warnings.extend(crate::check::check_totals(&table));
+        let g = given
+            .iter()
+            .find(|(f, _)| same_file(path, f))
+            .map(|(_, d)| *d);
+        let (date, _, w) = date_of(&table, path, g)?;
+        warnings.extend(w);
+        dated.push(Dated { date, table });
+    }
+    let (dated, w) = order(dated)?;
+    warnings.extend(w);
+    Ok((dated, warnings))
+}
+
+/// Coverage against the names (of the series' vintage): the dates in that
+/// vintage (every date without one).
+pub fn check_coverage(dated: &[Dated], names: &Names, vintage: Option<Vintage>) -> Warnings {
+    let mut warnings = Warnings::default();
+    for d in dated {
+        let own = d.table.vintage().map(|(v, _)| v);
+        if vintage.is_none() || own.is_none() || own == vintage {
+            warnings.extend(crate::check::check_coverage(&d.table, Some(names)));
+        }
+    }
+    warnings
+}
+
+/// Whether some date is in another vintage than `vintage`.
+pub fn needs_translation(dated: &[Dated], vintage: Option<Vintage>) -> bool {
+    vintage.is_some_and(|v| {
+        dated
+            .iter()
+            .any(|d| d.table.vintage().is_some_and(|(tv, _)| tv != v))
+    })
+}
+
+/// A bundled data file: beside the working folder, else in the source tree.
+fn bundled(rel: &str) -> Result<PathBuf> {
+    let here = Path::new(rel);
+    if here.exists() {
+        return Ok(here.to_path_buf());
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    if src.exists() {
+        return Ok(src);
+    }
+    Err(input_error(format!(
+        "the bundled LOR geometry {rel} is not found: run lor in its project folder, or give --crosswalk FILE or --from/--to polygons"
+    )))
+}
+
+/// The bundled polygons of the other vintage and of `want` (PLR 2006 →
+/// PGR 2021, or PGR 2021 → PGR 2006), with the options of the first.
+pub fn bundled_polygons(want: Vintage) -> Result<(PathBuf, PathBuf, LayerOptions)> {
+    Ok(match want {
+        // Feature 124 of the 2006 PLR file carries the id 06010102 a second
+        // time; its area and place are PLR 04030417. Feature 124 is
+        // recognised by the built-in catalogue (name and area of 04030417)
+        // and corrected, reported.
+        Vintage::Lor2021 => (
+            bundled("data/berlin/lor-2006/plr.geojson.gz")?,
+            bundled("data/berlin/lor-2021/pgr.geojson.gz")?,
+            LayerOptions {
+                auto_fix: true,
+                flag_prefix: "--from-".into(),
+                ..LayerOptions::default()
+            },
+        ),
+        Vintage::Lor2006 => (
+            bundled("data/berlin/lor-2021/pgr.geojson.gz")?,
+            bundled("data/berlin/lor-2006/pgr.geojson.gz")?,
+            LayerOptions::default(),
+        ),
+    })
+}
+
+impl Translation {
+    /// The translation into `want` through `chain`, whose sources must be
+    /// keys of the other vintage; sources whose weights do not add up to 1
+    /// are reported (and used as given).
+    pub fn new(chain: WeightTable, want: Vintage) -> Result<(Translation, Warnings)> {
+        let from = Vintage::detect(chain.sources())
+            .map(|(v, _)| v)
+            .ok_or_else(|| {
+                input_error("the crosswalk's source keys are not LOR keys of 2006 or 2021")
+            })?;
+        if from == want {
+            return Err(usage_error(format!(
+                "--vintage {}: the crosswalk's source keys are already {}; give a crosswalk from the other vintage",
+                want.label(),
+                want.label()
+            )));
+        }
+        let mut warnings = Warnings::default();
+        let off = chain.incomplete_sources(1e-6);
+        if !off.is_empty() {
+            let list: Vec<String> = off.iter().map(|(k, w)| format!("{k} (Σ {w:.4})")).collect();
+            warnings.push(
+                crate::error::WarningCode::Weights,
+                format!(
+                    "the weights of {} units of the crosswalk do not add up to 1 (used as given): {}",
+                    off.len(),
+                    examples(&list, 5)
+                ),
+            );
+        }
+        Ok((Translation { from, chain }, warnings))
+    }
+}
+
+/// Where the Sozialräume of a series come from.
+pub enum SozialraumInput<'a> {
+    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum".
+    List(&'a Path),
+    /// Polygons, with how PLR go to them and the PLR polygons (if given).
+    Polygons(&'a Path, crate::weights::Assign, Option<&'a Path>),
+}
+
+/// The PLR → Sozialraum assignment for the units of the series' vintage (the
+/// keys of its latest date in that vintage), the same for every date.
+pub fn sozialraum_weights(
+    dated: &[Dated],
+    vintage: Option<Vintage>,
+    input: SozialraumInput,
+) -> Result<(SozialraumWeights, Warnings)> {
+    use crate::sozialraum;
+    let base = dated
+        .iter()
+        .rev()
+        .find(|d| match vintage {
+            Some(v) => d.table.vintage().is_none_or(|(tv, _)| tv == v),
+            None => true,
+        })
+        .ok_or_else(|| {
+            usage_error("--sozialraum: no date of the series is in the vintage of the series to assign its PLR")
+        })?;
+    let mut warnings = Warnings::default();
+    let (source, how, units) = sozialraum_source(input, &mut warnings)?;
+    let tolerance = crate::overlay::Tolerance::default();
+    let (a, w) = sozialraum::assign(&base.table, units.as_ref(), &source, how, &tolerance)?;
+    warnings.extend(w);
+    let people = base
+        .table
+        .column("E_E")
+        .or_else(|| base.table.column("inhabitants"))
+        .map(|c| c.name.as_str());
+    warnings.extend(sozialraum::report_unassigned(&base.table, &a, people));
+    let weights = SozialraumWeights {
+        weights: a.weights,
+        names: a.names,
+    };
+    Ok((weights, warnings))
+}
+
+/// Read the Sozialräume (and the PLR polygons for polygons).
+fn sozialraum_source(
+    input: SozialraumInput,
+    warnings: &mut Warnings,
+) -> Result<(
+    crate::sozialraum::Source,
+    crate::weights::Assign,
+    Option<crate::geometry::Layer>,
+)> {
+    use crate::geometry::read_layer;
+    match input {
+        SozialraumInput::List(path) => {
+            let (l, w) = crate::weights::read_list(path, crate::sozialraum::LEVEL)?;
+            warnings.extend(w);
+            let source = crate::sozialraum::Source::List(l);
+            Ok((source, crate::weights::Assign::Largest, None))
+        }
+        SozialraumInput::Polygons(path, how, units) => {
+            let (layer, w) = read_layer(path, &LayerOptions::default())?;
+            warnings.extend(w);
+            let units = match units {
+                Some(u) => {
+                    let u_opts = LayerOptions::default();
+                    let (ul, w) = read_layer(u, &u_opts)?;
+                    warnings.extend(w);
+                    let sr = (&layer, &LayerOptions::default());
+                    crate::mismatch::check_overlap((&ul, &u_opts), sr)?;
+                    Some(ul)
+                }
+                None => None,
+            };
+            Ok((crate::sozialraum::Source::Polygons(layer), how, units))
+        }
+    }
+}
+
+/// How the tables of a series are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One row per unit and date (with the column `translated_from` when
+    /// the series has one vintage).
+    Long { with_translated: bool },
+    /// The dates side by side.
+    Wide,
+    /// Wide, with the changes in sheets of their own (XLSX).
+    Sheets,
+}
+
+impl Series {
+    /// The tables of the series in `shape`.
+    pub fn tables(&self, changes: &Changes, shape: Shape) -> Vec<LevelTable> {
+        match shape {
+            Shape::Sheets => {
+                // Sheet names as the value sheets have them: PGR, Bezirk, …
+                let mut t = self.wide_values(None);
+                if !changes.against.is_empty() {
+                    let named = |l: &str| format!("{} – Veränderung", crate::output::sheet_name(l));
+                    t.extend(self.wide_changes(changes, Some(&named)));
+                }
+                t
+            }
+            Shape::Wide => self.wide(changes),
+            Shape::Long { with_translated } => self.long(changes, with_translated),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1170,5 +1524,127 @@ mod tests {
         // 30 / 100 and 40 / 100 of the summed parts, not a sum of shares.
         assert_eq!(n(0, "R"), Some(30.0));
         assert_eq!(n(1, "R"), Some(40.0));
+    }
+
+    /// A fresh folder under the system's temporary folder.
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("lor-series-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn inputs_from_folders_globs_and_files() {
+        let d = scratch("inputs");
+        for f in [
+            "EWR201812E_Matrix.csv",
+            "bestand-2020-12.csv",
+            "notes.csv",
+            "readme.md",
+        ] {
+            std::fs::write(d.join(f), "RAUMID;E_E\n04030417;5\n").unwrap();
+        }
+        let mut w = Warnings::default();
+        let dir = d.display().to_string();
+        let files = expand_inputs(std::slice::from_ref(&dir), &mut w).unwrap();
+        assert_eq!(
+            files,
+            vec![
+                d.join("EWR201812E_Matrix.csv"),
+                d.join("bestand-2020-12.csv")
+            ]
+        );
+        assert!(w.has("skipped-files"), "{w:?}");
+        assert!(w
+            .iter()
+            .any(|x| x.message.contains("1 files without a date")));
+        let glob = format!("{dir}/EWR*.csv");
+        let files = expand_inputs(&[glob, "x.csv".into()], &mut Warnings::default()).unwrap();
+        assert_eq!(
+            files,
+            vec![d.join("EWR201812E_Matrix.csv"), PathBuf::from("x.csv")]
+        );
+        let e = expand_inputs(&[format!("{dir}/*.xlsx")], &mut w).unwrap_err();
+        assert!(e.to_string().ends_with("': no file matches"), "{e}");
+        let e = expand_inputs(&[format!("{dir}/*/x.csv")], &mut w).unwrap_err();
+        assert!(e.to_string().contains("not folders"), "{e}");
+        // Dates given for files of the series, in date order.
+        let undated = d.join("notes.csv");
+        let given = [(undated.clone(), Date::new(2019, 6).unwrap())];
+        let files = [d.join("bestand-2020-12.csv"), undated];
+        let (v, _) = read_dated(&files, &Default::default(), &given).unwrap();
+        let dates: Vec<String> = v.iter().map(|x| x.date.to_string()).collect();
+        assert_eq!(dates, vec!["2019-06", "2020-12"]);
+        let other = [(d.join("readme.md"), Date::new(2019, 6).unwrap())];
+        let e = read_dated(&files, &Default::default(), &other).unwrap_err();
+        assert!(
+            e.to_string().contains("is not one of the series' files"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn translation_needs_the_other_vintage_and_reports_weights() {
+        let w = |s: &str, t: &str, x: f64| Weight {
+            source: s.into(),
+            target: t.into(),
+            weight: x,
+        };
+        // 2006 PLR → 2021 PLR; 04030418 goes only 0.9 anywhere.
+        let chain = WeightTable::new(
+            "plr",
+            vec![
+                w("04030417", "04100101", 1.0),
+                w("04030418", "04100101", 0.5),
+                w("04030418", "04100102", 0.4),
+            ],
+        );
+        let (t, warnings) = Translation::new(chain.clone(), Vintage::Lor2021).unwrap();
+        assert_eq!(t.from, Vintage::Lor2006);
+        assert!(warnings.iter().any(|x| x.message
+            == "the weights of 1 units of the crosswalk do not add up to 1 (used as given): 04030418 (Σ 0.9000)"));
+        let e = Translation::new(chain, Vintage::Lor2006).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "--vintage LOR 2006: the crosswalk's source keys are already LOR 2006"
+            ),
+            "{e}"
+        );
+        let d = dated(&[(2020, 12, "RAUMID;E_E\n04030417;5\n")]);
+        assert!(needs_translation(&d, Some(Vintage::Lor2021)));
+        assert!(!needs_translation(&d, Some(Vintage::Lor2006)));
+        assert!(!needs_translation(&d, None));
+    }
+
+    #[test]
+    fn tables_by_shape() {
+        let d = dated(&[
+            (2023, 6, "RAUMID;E_E\n13101101;100\n13101102;300\n"),
+            (2023, 12, "RAUMID;E_E\n13101101;110\n13101102;330\n"),
+        ]);
+        let (s, _) = build(&d, &bzr_plan(RuleFlags::default())).unwrap();
+        let changes = Changes {
+            against: vec![Against::Previous],
+            columns: change_columns(&s, &[]).unwrap(),
+        };
+        let long = s.tables(
+            &changes,
+            Shape::Long {
+                with_translated: false,
+            },
+        );
+        assert_eq!(long.len(), 1);
+        assert_eq!(long[0].keys.len(), 2, "one row per BZR and date");
+        let wide = s.tables(&changes, Shape::Wide);
+        assert_eq!(wide[0].keys.len(), 1, "one row per BZR");
+        let sheets = s.tables(&changes, Shape::Sheets);
+        assert_eq!(sheets.len(), 2, "values and changes");
+        assert!(
+            sheets[1].level.ends_with(" – Veränderung"),
+            "{}",
+            sheets[1].level
+        );
     }
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
 use lor::check::check_statistics;
 use lor::error::{usage_error, Warnings};
-use lor::geometry::{read_layer, LayerOptions};
+use lor::geometry::{read_layer, Layer, LayerOptions};
 use lor::key::{Level, Vintage};
 use lor::names::Names;
 use lor::output::{render_with, write_all_atomic, write_atomic, Format};
@@ -212,31 +212,27 @@ fn parse_delimiter(s: &str) -> Result<u8> {
     }
 }
 
-fn plan(args: Args) -> Result<Plan> {
-    let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
-    let decimal = match args.decimal.as_deref() {
-        None => None,
-        Some(",") => Some(b','),
-        Some(".") => Some(b'.'),
-        Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
-    };
-    let vintage = match args.lor.as_deref() {
-        None => None,
-        Some(v) => Some(
-            Vintage::parse(v)
-                .ok_or_else(|| usage_error(format!("--lor '{v}': use 2006 or 2021")))?,
-        ),
-    };
-    let missing = args.rules.missing_policy();
-    let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
-    if args.levels.1 && args.sr.sozialraum.is_none() {
-        return Err(usage_error(
-            "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
-        ));
+fn parse_decimal(d: Option<&str>) -> Result<Option<u8>> {
+    match d {
+        None => Ok(None),
+        Some(",") => Ok(Some(b',')),
+        Some(".") => Ok(Some(b'.')),
+        Some(d) => Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
     }
-    let target = match (args.output, args.output_dir) {
-        (Some(f), _) => Target::File(f),
-        (None, Some(d)) => Target::Dir(d),
+}
+
+fn parse_vintage(lor: Option<&str>) -> Result<Option<Vintage>> {
+    lor.map(|v| {
+        Vintage::parse(v).ok_or_else(|| usage_error(format!("--lor '{v}': use 2006 or 2021")))
+    })
+    .transpose()
+}
+
+/// Where the output goes and in which format; GeoJSON needs the polygons.
+fn output_plan(args: &Args) -> Result<(Target, Format)> {
+    let target = match (&args.output, &args.output_dir) {
+        (Some(f), _) => Target::File(f.clone()),
+        (None, Some(d)) => Target::Dir(d.clone()),
         (None, None) => Target::Stdout,
     };
     let format = match &target {
@@ -250,22 +246,39 @@ fn plan(args: Args) -> Result<Plan> {
             "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
         ));
     }
-    let sozialraum = match &args.sr.sozialraum {
-        None => None,
-        Some(p) => {
-            let list = lor::weights::is_list_path(p);
-            let how =
-                match (args.sr.assign, list) {
-                    (_, true) => None,
-                    (AssignArg::List, false) => return Err(usage_error(
-                        "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
-                    )),
-                    (AssignArg::Largest, false) => Some(Assign::Largest),
-                    (AssignArg::Area, false) => Some(Assign::Area),
-                };
-            Some((p.clone(), how))
-        }
+    Ok((target, format))
+}
+
+/// --sozialraum with how its polygons are assigned (`None` for a list).
+fn sozialraum_plan(sr: &SozialraumArgs) -> Result<Option<(PathBuf, Option<Assign>)>> {
+    let Some(p) = &sr.sozialraum else {
+        return Ok(None);
     };
+    let how = match (sr.assign, lor::weights::is_list_path(p)) {
+        (_, true) => None,
+        (AssignArg::List, false) => {
+            return Err(usage_error(
+                "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
+            ))
+        }
+        (AssignArg::Largest, false) => Some(Assign::Largest),
+        (AssignArg::Area, false) => Some(Assign::Area),
+    };
+    Ok(Some((p.clone(), how)))
+}
+
+fn plan(args: Args) -> Result<Plan> {
+    let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+    let decimal = parse_decimal(args.decimal.as_deref())?;
+    let vintage = parse_vintage(args.lor.as_deref())?;
+    let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
+    if args.levels.1 && args.sr.sozialraum.is_none() {
+        return Err(usage_error(
+            "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
+        ));
+    }
+    let (target, format) = output_plan(&args)?;
+    let sozialraum = sozialraum_plan(&args.sr)?;
     let tolerance = Tolerance::new(args.sr.min_share, args.sr.min_area)?;
     let input = match args.stats {
         Some(f) => Input::File(f),
@@ -285,7 +298,7 @@ fn plan(args: Args) -> Result<Plan> {
         names: args.names,
         vintage,
         rules: args.rules.flags(),
-        missing,
+        missing: args.rules.missing_policy(),
         levels,
         format,
         target,
@@ -357,38 +370,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         b.filter_table(&mut table)?;
     }
     // PLR polygons: names for the PLR, and the base of a polygon overlay.
-    let units = match &plan.units {
-        Some((p, opts)) => {
-            let (mut layer, w) = read_layer(p, opts)?;
-            warnings.extend(w);
-            if let Some(b) = &plan.bezirk {
-                b.filter_layer(&mut layer);
-            }
-            Some(layer)
-        }
-        None => None,
-    };
+    let units = read_units(&plan, &mut warnings)?;
     let names = lor::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
-
     if let Some(v) = plan.vintage {
-        let wrong: Vec<&str> = table
-            .keys
-            .iter()
-            .map(String::as_str)
-            .filter(|k| Vintage::of_key(k).is_some_and(|kv| kv != v))
-            .collect();
-        if !wrong.is_empty() {
-            warnings.push(
-                lor::error::WarningCode::Vintage,
-                format!(
-                    "{}: --lor {} but {} keys look like keys of the other vintage: {}",
-                    table.source,
-                    v.label(),
-                    wrong.len(),
-                    lor::error::examples(&wrong, 5)
-                ),
-            );
-        }
+        warnings.extend(lor::check::check_vintage(&table, v, "--lor"));
     }
     warnings.extend(check_statistics(&table, names.as_ref()));
 
@@ -397,97 +382,125 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut tables, w) =
         aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
-    let mut sr_polygons: Option<lor::geometry::Layer> = None;
-    if let Some((path, how)) = &plan.sozialraum {
-        let source = match how {
-            None => {
-                let (mut list, w) = read_list(path, sozialraum::LEVEL)?;
-                warnings.extend(w);
-                if let Some(b) = &plan.bezirk {
-                    b.filter_list(&mut list);
-                }
-                sozialraum::Source::List(list)
-            }
-            Some(_) => {
-                let (mut layer, w) = read_layer(path, &plan.sozialraum_layer)?;
-                warnings.extend(w);
-                if let Some(b) = &plan.bezirk {
-                    b.filter_layer(&mut layer);
-                }
-                if let (Some(u), Some((_, u_opts))) = (&units, &plan.units) {
-                    lor::mismatch::check_overlap((u, u_opts), (&layer, &plan.sozialraum_layer))?;
-                }
-                sr_polygons = Some(layer.clone());
-                sozialraum::Source::Polygons(layer)
-            }
-        };
-        let (assignment, w) = sozialraum::assign(
-            &table,
-            units.as_ref(),
-            &source,
-            how.unwrap_or(Assign::Largest),
-            &plan.tolerance,
-        )?;
-        warnings.extend(w);
-        let people = rules
-            .iter()
-            .find(|r| r.rule == lor::rules::Rule::Sum)
-            .map(|r| r.column.as_str());
-        warnings.extend(sozialraum::report_unassigned(&table, &assignment, people));
-        let (t, w) = sozialraum::aggregate_complete(&table, &rules, &assignment, plan.missing);
-        warnings.extend(w);
-        tables.push(t);
-    }
-
-    for f in &plan.check_against {
-        let (_, w) =
-            lor::reconcile::check_against(&tables, &rules, f, &plan.map, plan.check_tolerance)?;
-        warnings.extend(w);
-    }
-    lor::rounding::round_tables(&mut tables, &rules, plan.round, plan.decimals);
-    let codes = if plan.codebook.is_empty() {
-        None
-    } else {
-        Some(plan.codebook.apply(&mut tables)?)
+    let sr_polygons = match &plan.sozialraum {
+        Some(sr) => {
+            let (t, polygons) =
+                sozialraum_level(&plan, sr, (&table, &rules), units.as_ref(), &mut warnings)?;
+            tables.push(t);
+            polygons
+        }
+        None => None,
     };
+    let codes = finish_tables(&plan, &mut tables, &rules, &mut warnings)?;
     ctx.warn(&warnings);
     ctx.check_strict(plan.strict, &warnings)?;
-    let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
-        let mut shapes = std::collections::BTreeMap::new();
-        for t in &tables {
-            let by_key = match (Level::parse(&t.level), &sr_polygons) {
-                (Some(Level::Plr), _) => lor::map::shapes_of(units)?,
-                (Some(l), _) => lor::map::dissolve(units, l)?,
-                (None, Some(sr)) => lor::map::shapes_of(sr)?,
-                (None, None) => Default::default(),
-            };
-            for (k, g) in by_key {
-                shapes.insert((t.level.clone(), k), g);
-            }
-        }
-        return match &plan.target {
-            Target::Dir(dir) => {
-                let files: Vec<(PathBuf, Vec<u8>)> = tables
-                    .iter()
-                    .map(|t| {
-                        (
-                            dir.join(format!("{}.geojson", t.level)),
-                            lor::output::render_geojson(std::slice::from_ref(t), &shapes),
-                        )
-                    })
-                    .collect();
-                write_all_atomic(&files)
-            }
-            Target::File(p) => write_atomic(p, &lor::output::render_geojson(&tables, &shapes)),
-            Target::Stdout => {
-                lor::write::write_stdout(&lor::output::render_geojson(&tables, &shapes))
-            }
-        };
+        let shapes = lor::map::level_shapes(&tables, units, sr_polygons.as_ref())?;
+        return write_geojson(&tables, &shapes, &plan.target);
     }
+    let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);
     write_output(&tables, plan.format, &plan.target, &presentation)
 }
+
+/// The PLR polygons (--units), cut to the Bezirk.
+fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Option<Layer>> {
+    let Some((p, opts)) = &plan.units else {
+        return Ok(None);
+    };
+    let (mut layer, w) = read_layer(p, opts)?;
+    warnings.extend(w);
+    if let Some(b) = &plan.bezirk {
+        b.filter_layer(&mut layer);
+    }
+    Ok(Some(layer))
+}
+
+/// The Sozialraum level, with the Sozialraum polygons (if they are polygons).
+fn sozialraum_level(
+    plan: &Plan,
+    sr: &(PathBuf, Option<Assign>),
+    (table, rules): (&StatTable, &[lor::rules::ColumnRule]),
+    units: Option<&Layer>,
+    warnings: &mut Warnings,
+) -> Result<(LevelTable, Option<Layer>)> {
+    let source = read_sozialraum(plan, sr, units, warnings)?;
+    let how = (sr.1.unwrap_or(Assign::Largest), &plan.tolerance);
+    let (t, w) = sozialraum::aggregate_sozialraum(table, rules, units, &source, how, plan.missing)?;
+    warnings.extend(w);
+    match source {
+        sozialraum::Source::Polygons(layer) => Ok((t, Some(layer))),
+        sozialraum::Source::List(_) => Ok((t, None)),
+    }
+}
+
+/// The Sozialräume (a list, or polygons checked against the units), cut to the Bezirk.
+fn read_sozialraum(
+    plan: &Plan,
+    (path, how): &(PathBuf, Option<Assign>),
+    units: Option<&Layer>,
+    warnings: &mut Warnings,
+) -> Result<sozialraum::Source> {
+    if how.is_none() {
+        let (mut list, w) = read_list(path, sozialraum::LEVEL)?;
+        warnings.extend(w);
+        if let Some(b) = &plan.bezirk {
+            b.filter_list(&mut list);
+        }
+        return Ok(sozialraum::Source::List(list));
+    }
+    let (mut layer, w) = read_layer(path, &plan.sozialraum_layer)?;
+    warnings.extend(w);
+    if let Some(b) = &plan.bezirk {
+        b.filter_layer(&mut layer);
+    }
+    if let (Some(u), Some((_, u_opts))) = (units, &plan.units) {
+        lor::mismatch::check_overlap((u, u_opts), (&layer, &plan.sozialraum_layer))?;
+    }
+    Ok(sozialraum::Source::Polygons(layer))
+}
+
+/// Compare with published tables, round, and label the columns (the
+/// label codes, when the codebook renamed some).
+fn finish_tables(
+    plan: &Plan,
+    tables: &mut [LevelTable],
+    rules: &[lor::rules::ColumnRule],
+    warnings: &mut Warnings,
+) -> Result<Option<Vec<String>>> {
+    for f in &plan.check_against {
+        let (_, w) =
+            lor::reconcile::check_against(tables, rules, f, &plan.map, plan.check_tolerance)?;
+        warnings.extend(w);
+    }
+    lor::rounding::round_tables(tables, rules, plan.round, plan.decimals);
+    if plan.codebook.is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(plan.codebook.apply(tables)?))
+    }
+}
+
+/// GeoJSON: one collection, or one file per level in --output-dir.
+fn write_geojson(tables: &[LevelTable], shapes: &Shapes, target: &Target) -> Result<()> {
+    use lor::output::render_geojson;
+    match target {
+        Target::Dir(dir) => {
+            let files: Vec<(PathBuf, Vec<u8>)> = tables
+                .iter()
+                .map(|t| {
+                    let path = dir.join(format!("{}.geojson", t.level));
+                    (path, render_geojson(std::slice::from_ref(t), shapes))
+                })
+                .collect();
+            write_all_atomic(&files)
+        }
+        Target::File(p) => write_atomic(p, &render_geojson(tables, shapes)),
+        Target::Stdout => lor::write::write_stdout(&render_geojson(tables, shapes)),
+    }
+}
+
+type Shapes = std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64>>;
 
 /// Title, label codes, hidden key-part columns and notes for XLSX.
 fn presentation(

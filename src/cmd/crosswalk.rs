@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::Warnings;
-use lor::geometry::read_two_layers;
 use lor::output::write_atomic;
 
 use super::args::{FromLayer, ToLayer};
@@ -46,55 +45,37 @@ pub struct Args {
     text: super::TextArgs,
 }
 
+/// Whether --output names a Parquet file (CSV otherwise; other names are refused).
+fn parquet_output(output: Option<&std::path::Path>) -> Result<bool> {
+    let Some(o) = output else {
+        return Ok(false);
+    };
+    match lor::output::Format::from_path(o) {
+        Some(lor::output::Format::Parquet) => Ok(true),
+        Some(lor::output::Format::Csv) => Ok(false),
+        _ => Err(lor::error::usage_error(format!(
+            "{}: a crosswalk is written as .csv or .parquet; name the file so",
+            o.display()
+        ))),
+    }
+}
+
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.text.apply();
+    let parquet = parquet_output(args.output.as_deref())?;
     let mut warnings = Warnings::default();
     let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
-    let (from, to) = read_two_layers((&args.from, &from_opts, None), (&args.to, &to_opts, None));
-    let (from, w) = from?;
-    warnings.extend(w);
-    let (to, w) = to?;
-    warnings.extend(w);
-    lor::mismatch::check_overlap((&from, &from_opts), (&to, &to_opts))?;
-    let level = to
-        .lor_level()
-        .map(|l| l.code().to_string())
-        .unwrap_or_else(|| "target".into());
-    let (cw, w) = args.overlay.build(&from, &to, &level, &mut warnings)?;
-    warnings.extend(w);
-    if !cw.unassigned.is_empty() {
-        let list: Vec<String> = cw
-            .unassigned
-            .iter()
-            .map(|(k, s)| format!("{k} ({:.1} %)", s * 100.0))
-            .collect();
-        warnings.push(
-            lor::error::WarningCode::Unassigned,
-            format!(
-                "{} source units lie wholly or partly outside every target: {}",
-                list.len(),
-                lor::error::examples(&list, 5)
-            ),
-        );
-    }
+    let cw = args.overlay.build_from_polygons(
+        (&args.from, &from_opts),
+        (&args.to, &to_opts),
+        &mut warnings,
+    )?;
+    warnings.extend(lor::crosswalk::unassigned_warnings(&cw.unassigned));
     ctx.warn(&warnings);
     for l in cw.summary.lines() {
         ctx.info(&l);
     }
     ctx.check_strict(args.strict, &warnings)?;
-    let parquet = match &args.output {
-        Some(o) => match lor::output::Format::from_path(o) {
-            Some(lor::output::Format::Parquet) => true,
-            Some(lor::output::Format::Csv) => false,
-            _ => {
-                return Err(lor::error::usage_error(format!(
-                    "{}: a crosswalk is written as .csv or .parquet; name the file so",
-                    o.display()
-                )))
-            }
-        },
-        None => false,
-    };
     let bytes = if parquet {
         cw.to_parquet()?
     } else {

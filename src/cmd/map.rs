@@ -78,7 +78,15 @@ pub struct Args {
     strict: bool,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+/// The checked flags of a map.
+struct Plan {
+    spec: ChoroSpec,
+    assign: Assign,
+    /// PNG (else SVG) by --output's extension.
+    png: bool,
+}
+
+fn plan(args: &Args) -> Result<Plan> {
     let indicator = Indicator::parse(&args.column)?;
     let level = MapLevel::parse(&args.level)?;
     let method = Method::parse(&args.classes)?;
@@ -95,35 +103,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "--level sozialraum needs the Sozialraum polygons: add --sozialraum FILE",
         ));
     }
-    let png = match args
-        .output
-        .as_ref()
-        .and_then(|o| o.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None if args.output.is_none() => false,
-        Some("svg") => false,
-        Some("png") => true,
-        _ => {
-            return Err(usage_error(format!(
-                "--output '{}': name a .svg or .png file",
-                args.output.as_ref().expect("given").display()
-            )))
-        }
-    };
-    let inputs = Inputs {
-        stats: args.file.clone(),
-        units: args.units.clone(),
-        units_opts: args.units_layer.options(),
-        sozialraum_opts: args.sozialraum_layer.options(),
-        sozialraum: args.sozialraum.clone(),
-        assign: Some(assign),
-        names: args.names.clone(),
-        bezirk: args.bezirk.clone(),
-        ..Inputs::default()
-    };
     let spec = ChoroSpec {
         indicator,
         level,
@@ -133,9 +112,45 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         source: args.source.clone(),
         id: String::new(),
     };
+    let png = is_png(args.output.as_deref())?;
+    Ok(Plan { spec, assign, png })
+}
 
+/// Whether --output names a PNG file (SVG otherwise; other names are refused).
+fn is_png(output: Option<&std::path::Path>) -> Result<bool> {
+    let Some(o) = output else {
+        return Ok(false);
+    };
+    match o
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => Ok(false),
+        Some("png") => Ok(true),
+        _ => Err(usage_error(format!(
+            "--output '{}': name a .svg or .png file",
+            o.display()
+        ))),
+    }
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(&args)?;
+    let inputs = Inputs {
+        stats: args.file.clone(),
+        units: args.units.clone(),
+        units_opts: args.units_layer.options(),
+        sozialraum_opts: args.sozialraum_layer.options(),
+        sozialraum: args.sozialraum.clone(),
+        assign: Some(plan.assign),
+        names: args.names.clone(),
+        bezirk: args.bezirk.clone(),
+        ..Inputs::default()
+    };
     let fig = Figures::load(&inputs)?;
-    let (map, w) = choropleth(&fig, &spec)?;
+    let (map, w) = choropleth(&fig, &plan.spec)?;
     let mut warnings = Warnings::default();
     warnings.extend(fig.warnings.clone());
     warnings.extend(w);
@@ -143,7 +158,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
     match &args.output {
-        Some(p) if png => write_atomic(p, &lor::map::png(&svg, 2.0)?),
+        Some(p) if plan.png => write_atomic(p, &lor::map::png(&svg, 2.0)?),
         Some(p) => write_atomic(p, svg.as_bytes()),
         None => {
             let mut out = std::io::stdout().lock();

@@ -281,6 +281,29 @@ impl CrosswalkArgs {
             pop.as_ref(),
         ))
     }
+
+    /// Read the FROM and TO polygons, check that they overlap and build the
+    /// crosswalk into TO's LOR level (`target` when its ids are no LOR keys).
+    pub fn build_from_polygons(
+        &self,
+        from: (&std::path::Path, &lor::geometry::LayerOptions),
+        to: (&std::path::Path, &lor::geometry::LayerOptions),
+        warnings: &mut Warnings,
+    ) -> Result<lor::crosswalk::Crosswalk> {
+        let (fl, tl) = lor::geometry::read_two_layers((from.0, from.1, None), (to.0, to.1, None));
+        let (fl, w) = fl?;
+        warnings.extend(w);
+        let (tl, w) = tl?;
+        warnings.extend(w);
+        lor::mismatch::check_overlap((&fl, from.1), (&tl, to.1))?;
+        let level = tl
+            .lor_level()
+            .map(|l| l.code().to_string())
+            .unwrap_or_else(|| "target".into());
+        let (cw, w) = self.build(&fl, &tl, &level, warnings)?;
+        warnings.extend(w);
+        Ok(cw)
+    }
 }
 
 /// The flags of the --population points in messages (`crosswalk`,

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::atlas::{Figures, Indicator, Inputs};
+use lor::atlas::{one_bezirk, Figures, Indicator, Inputs};
 use lor::board::{report, ReportSpec};
 use lor::classify::Method;
 use lor::error::{usage_error, Warnings};
@@ -114,7 +114,16 @@ pub struct Args {
     strict: bool,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+/// The checked flags of a report.
+struct Plan {
+    method: Method,
+    assign: Assign,
+    tolerance: Tolerance,
+    maps: Vec<Indicator>,
+    change_maps: Vec<Indicator>,
+}
+
+fn plan(args: &Args) -> Result<Plan> {
     lor::output::require_extension(&args.output, "--output", "an HTML report", &["html", "htm"])?;
     if let Some(b) = &args.bezirk {
         lor::scope::Bezirk::parse(b)?;
@@ -132,21 +141,28 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             Indicator::parse("Anteil_u6=E_EU1+E_E1U6/E_E*100")?,
         ]
     } else {
-        args.map
-            .iter()
-            .map(|m| Indicator::parse(m))
-            .collect::<Result<_>>()?
+        indicators(&args.map)?
     };
-    let change_maps: Vec<Indicator> = args
-        .change_map
-        .iter()
-        .map(|m| Indicator::parse(m))
-        .collect::<Result<_>>()?;
+    Ok(Plan {
+        method,
+        assign,
+        tolerance,
+        maps,
+        change_maps: indicators(&args.change_map)?,
+    })
+}
+
+fn indicators(given: &[String]) -> Result<Vec<Indicator>> {
+    given.iter().map(|m| Indicator::parse(m)).collect()
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(&args)?;
     let mut warnings = Warnings::default();
     let series = if args.series.is_empty() {
         Vec::new()
     } else {
-        super::series::expand_inputs(&args.series, &mut warnings)?
+        lor::series::expand_inputs(&args.series, &mut warnings)?
     };
     let inputs = Inputs {
         stats: args.stats.clone(),
@@ -154,8 +170,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         units_opts: args.units_layer.options(),
         sozialraum_opts: args.sozialraum_layer.options(),
         sozialraum: Some(args.sozialraum.clone()),
-        assign: Some(assign),
-        tolerance: Some(tolerance),
+        assign: Some(plan.assign),
+        tolerance: Some(plan.tolerance),
         names: args.names.clone(),
         bezirk: args.bezirk.clone(),
         ..Inputs::default()
@@ -163,49 +179,38 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let fig = Figures::load(&inputs)?;
     let bezirk = match &args.bezirk {
         Some(b) => b.clone(),
-        None => {
-            let all: std::collections::BTreeSet<&str> =
-                fig.table.keys.iter().map(|k| &k[..2]).collect();
-            if all.len() != 1 {
-                return Err(usage_error(format!(
-                    "{}: the file has {} Bezirke ({}); a report is for one: give it with --bezirk",
-                    fig.table.source,
-                    all.len(),
-                    lor::error::examples(&all.into_iter().collect::<Vec<_>>(), 12)
-                )));
-            }
-            all.into_iter().next().expect("one").to_string()
-        }
+        None => one_bezirk(&fig.table)?,
     };
     let spec = ReportSpec {
         bezirk,
-        maps,
-        method,
+        maps: plan.maps,
+        method: plan.method,
         k: args.k,
-        points: args
-            .points
-            .clone()
-            .zip(args.points_sum.clone())
-            .map(|(p, sum)| {
-                let options = lor::points::PointOptions {
-                    sum: vec![sum],
-                    crs: args.points_crs,
-                    x: args.points_x.clone(),
-                    y: args.points_y.clone(),
-                    flags: lor::points::PointFlags::prefixed("points-"),
-                    ..Default::default()
-                };
-                (p, options)
-            }),
+        points: points(&args),
         source: args.source.clone(),
-        tolerance,
-        assign,
+        tolerance: plan.tolerance,
+        assign: plan.assign,
         series,
-        change_maps,
+        change_maps: plan.change_maps,
     };
     let (html, w) = report(&fig, &spec)?;
     warnings.extend(w);
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
     write_atomic(&args.output, html.as_bytes())
+}
+
+/// The facilities of the report with how to read them; messages name the
+/// report's `--points-…` flags.
+fn points(args: &Args) -> Option<(std::path::PathBuf, lor::points::PointOptions)> {
+    let (path, sum) = args.points.clone().zip(args.points_sum.clone())?;
+    let options = lor::points::PointOptions {
+        sum: vec![sum],
+        crs: args.points_crs,
+        x: args.points_x.clone(),
+        y: args.points_y.clone(),
+        flags: lor::points::PointFlags::prefixed("points-"),
+        ..Default::default()
+    };
+    Some((path, options))
 }

@@ -1,18 +1,16 @@
 //! `lor series`: statistics of many dates, one table per level over time.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::error::{input_error, usage_error, Warnings};
-use lor::geometry::{read_layer, LayerOptions};
+use lor::error::{usage_error, Warnings};
+use lor::geometry::LayerOptions;
 use lor::key::Vintage;
 use lor::names::Names;
 use lor::output::Format;
-use lor::overlay::Tolerance;
-use lor::series::{self, Against, Changes, Date, Dated, SozialraumWeights, Translation};
-use lor::sozialraum;
-use lor::stats::{read_stats, ReadOptions};
-use lor::weights::{read_list, Assign};
+use lor::series::{self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation};
+use lor::stats::ReadOptions;
+use lor::weights::Assign;
 
 use super::{Context, RuleArgs};
 
@@ -135,196 +133,25 @@ pub struct Args {
     strict: bool,
 }
 
-/// Statistics files named by the arguments: files, folders (their CSV and
-/// XLSX files with a date in the name) and globs.
-pub(super) fn expand_inputs(inputs: &[String], warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
-    let is_table = |p: &Path| {
-        let n = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        [".csv", ".csv.gz", ".xlsx", ".xls", ".txt"]
-            .iter()
-            .any(|e| n.ends_with(e))
-    };
-    let list = |dir: &Path| -> Result<Vec<PathBuf>> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| input_error(format!("{}: cannot read the folder: {e}", dir.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        v.sort();
-        Ok(v)
-    };
-    let mut out = Vec::new();
-    for arg in inputs {
-        let p = Path::new(arg);
-        if p.is_dir() {
-            let (dated, other): (Vec<PathBuf>, Vec<PathBuf>) =
-                list(p)?.into_iter().filter(|f| is_table(f)).partition(|f| {
-                    f.file_name()
-                        .and_then(|n| Date::in_name(&n.to_string_lossy()))
-                        .is_some()
-                });
-            if !other.is_empty() {
-                warnings.push(
-                    lor::error::WarningCode::SkippedFiles,
-                    format!(
-                        "{arg}: {} files without a date in their name are not part of the series: {} (give them as files, with --date FILE=YYYY-MM)",
-                        other.len(),
-                        lor::error::examples(
-                            &other.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-                            5
-                        )
-                    ),
-                );
-            }
-            if dated.is_empty() {
-                return Err(input_error(format!(
-                    "{arg}: no statistics files with a date in their name (e.g. EWR202312E_Matrix.csv)"
-                )));
-            }
-            out.extend(dated);
-        } else if arg.contains(['*', '?']) && !p.exists() {
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let pattern = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if dir.to_string_lossy().contains(['*', '?']) {
-                return Err(usage_error(format!(
-                    "'{arg}': a glob may only match file names, not folders"
-                )));
-            }
-            let hits: Vec<PathBuf> = list(dir)?
-                .into_iter()
-                .filter(|f| {
-                    f.file_name()
-                        .is_some_and(|n| lor::rules::glob_match(&pattern, &n.to_string_lossy()))
-                })
-                .collect();
-            if hits.is_empty() {
-                return Err(input_error(format!("'{arg}': no file matches")));
-            }
-            out.extend(hits);
-        } else {
-            out.push(p.to_path_buf());
-        }
-    }
-    Ok(out)
+/// The checked flags of a series (all validated before a file is read).
+struct Plan {
+    format: Format,
+    levels: Vec<lor::key::Level>,
+    vintage: Option<Vintage>,
+    against: Vec<Against>,
+    /// --date FILE=YYYY-MM.
+    given: Vec<(PathBuf, Date)>,
+    /// How PLR go to Sozialraum polygons (`None` for a list or without --sozialraum).
+    assign: Option<Assign>,
 }
 
-/// A bundled data file: beside the working folder, else in the source tree.
-fn bundled(rel: &str) -> Result<PathBuf> {
-    let here = Path::new(rel);
-    if here.exists() {
-        return Ok(here.to_path_buf());
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-    if src.exists() {
-        return Ok(src);
-    }
-    Err(input_error(format!(
-        "the bundled LOR geometry {rel} is not found: run lor in its project folder, or give --crosswalk FILE or --from/--to polygons"
-    )))
-}
-
-/// The crosswalk other vintage → `want`: built from polygons (the bundled
-/// ones by default), then chained with --crosswalk tables.
-fn translation(
-    args: &Args,
-    want: Vintage,
-    ctx: &Context,
-    warnings: &mut Warnings,
-) -> Result<Translation> {
-    let mut start = None;
-    if args.crosswalk.is_empty() || args.from.is_some() {
-        let (from, to, fix) = match (&args.from, &args.to) {
-            (Some(f), Some(t)) => (f.clone(), t.clone(), args.from_layer.options()),
-            _ => match want {
-                Vintage::Lor2021 => {
-                    // Feature 124 of the 2006 PLR file carries the id 06010102
-                    // a second time; its area and place are PLR 04030417.
-                    // Feature 124 is recognised by the built-in catalogue
-                    // (name and area of 04030417) and corrected, reported.
-                    (
-                        bundled("data/berlin/lor-2006/plr.geojson.gz")?,
-                        bundled("data/berlin/lor-2021/pgr.geojson.gz")?,
-                        LayerOptions {
-                            auto_fix: true,
-                            flag_prefix: "--from-".into(),
-                            ..LayerOptions::default()
-                        },
-                    )
-                }
-                Vintage::Lor2006 => (
-                    bundled("data/berlin/lor-2021/pgr.geojson.gz")?,
-                    bundled("data/berlin/lor-2006/pgr.geojson.gz")?,
-                    LayerOptions::default(),
-                ),
-            },
-        };
-        let (fl, w) = read_layer(&from, &fix)?;
-        warnings.extend(w);
-        let to_opts = LayerOptions::default();
-        let (tl, w) = read_layer(&to, &to_opts)?;
-        warnings.extend(w);
-        lor::mismatch::check_overlap((&fl, &fix), (&tl, &to_opts))?;
-        let level = tl
-            .lor_level()
-            .map(|l| l.code().to_string())
-            .unwrap_or_else(|| "target".into());
-        let (cw, w) = args.overlay.build(&fl, &tl, &level, warnings)?;
-        warnings.extend(w);
-        if !ctx.quiet {
-            ctx.info(&format!("crosswalk {} → {}:", from.display(), to.display()));
-            for l in cw.summary.lines() {
-                ctx.info(&format!("  {l}"));
-            }
-        }
-        start = Some(cw.table);
-    }
-    let (chain, w) = lor::crosswalk::read_chain(start, &args.crosswalk)?;
-    warnings.extend(w);
-    let chain = chain.expect("a crosswalk or polygons");
-    let from = Vintage::detect(chain.sources())
-        .map(|(v, _)| v)
-        .ok_or_else(|| {
-            input_error("the crosswalk's source keys are not LOR keys of 2006 or 2021")
-        })?;
-    if from == want {
-        return Err(usage_error(format!(
-            "--vintage {}: the crosswalk's source keys are already {}; give a crosswalk from the other vintage",
-            want.label(),
-            want.label()
-        )));
-    }
-    let off = chain.incomplete_sources(1e-6);
-    if !off.is_empty() {
-        let list: Vec<String> = off.iter().map(|(k, w)| format!("{k} (Σ {w:.4})")).collect();
-        warnings.push(
-            lor::error::WarningCode::Weights,
-            format!(
-                "the weights of {} units of the crosswalk do not add up to 1 (used as given): {}",
-                off.len(),
-                lor::error::examples(&list, 5)
-            ),
-        );
-    }
-    Ok(Translation { from, chain })
-}
-
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+fn plan(args: &Args) -> Result<Plan> {
     let format = super::table_format(args.format, args.output.as_deref(), true)?;
     if format == Format::GeoJson {
         return Err(usage_error(
             "lor series writes tables: use csv, excel-csv, json, parquet, xlsx or table",
         ));
     }
-    let missing = args.rules.missing_policy();
     let levels = super::args::parse_levels(&args.levels)?.0;
     let vintage = args
         .vintage
@@ -339,8 +166,32 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "--crosswalk and --from/--to translate into one vintage: say which with --vintage 2021 (or 2006)",
         ));
     }
-    let against: Vec<Against> = args
-        .change
+    let against = parse_changes(&args.change)?;
+    if against.is_empty() && !args.change_columns.is_empty() {
+        return Err(usage_error("--change-columns needs --change previous,year"));
+    }
+    let given = parse_dates(&args.date)?;
+    let assign = match &args.sozialraum {
+        Some(p) if !lor::weights::is_list_path(p) => {
+            Some(Assign::parse(&args.assign).ok_or_else(|| {
+                usage_error(format!("--assign '{}': use largest or area", args.assign))
+            })?)
+        }
+        _ => None,
+    };
+    Ok(Plan {
+        format,
+        levels,
+        vintage,
+        against,
+        given,
+        assign,
+    })
+}
+
+/// --change previous,year.
+fn parse_changes(change: &[String]) -> Result<Vec<Against>> {
+    change
         .iter()
         .map(|c| {
             Against::parse(c).ok_or_else(|| {
@@ -349,12 +200,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 ))
             })
         })
-        .collect::<Result<_>>()?;
-    if against.is_empty() && !args.change_columns.is_empty() {
-        return Err(usage_error("--change-columns needs --change previous,year"));
-    }
-    let mut given: Vec<(PathBuf, Date)> = Vec::new();
-    for d in &args.date {
+        .collect()
+}
+
+/// --date FILE=YYYY-MM, repeated.
+fn parse_dates(dates: &[String]) -> Result<Vec<(PathBuf, Date)>> {
+    let mut given = Vec::new();
+    for d in dates {
         let (f, v) = d.split_once('=').ok_or_else(|| {
             usage_error(format!(
                 "--date '{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"
@@ -365,173 +217,127 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         })?;
         given.push((PathBuf::from(f), date));
     }
+    Ok(given)
+}
 
-    let mut warnings = Warnings::default();
-    let files = expand_inputs(&args.inputs, &mut warnings)?;
-    for (f, _) in &given {
-        if !files.iter().any(|p| same_file(p, f)) {
-            return Err(usage_error(format!(
-                "--date {}: that file is not one of the series' files",
-                f.display()
-            )));
+/// The crosswalk other vintage → `want`: built from polygons (the bundled
+/// ones by default), then chained with --crosswalk tables.
+fn translation(
+    args: &Args,
+    want: Vintage,
+    ctx: &Context,
+    warnings: &mut Warnings,
+) -> Result<Translation> {
+    let mut start = None;
+    if args.crosswalk.is_empty() || args.from.is_some() {
+        let (from, to, fix) = match (&args.from, &args.to) {
+            (Some(f), Some(t)) => (f.clone(), t.clone(), args.from_layer.options()),
+            _ => series::bundled_polygons(want)?,
+        };
+        let to_opts = LayerOptions::default();
+        let cw = args
+            .overlay
+            .build_from_polygons((&from, &fix), (&to, &to_opts), warnings)?;
+        if !ctx.quiet {
+            ctx.info(&format!("crosswalk {} → {}:", from.display(), to.display()));
+            for l in cw.summary.lines() {
+                ctx.info(&format!("  {l}"));
+            }
         }
+        start = Some(cw.table);
     }
+    let (chain, w) = lor::crosswalk::read_chain(start, &args.crosswalk)?;
+    warnings.extend(w);
+    let chain = chain.expect("a crosswalk or polygons");
+    let (t, w) = Translation::new(chain, want)?;
+    warnings.extend(w);
+    Ok(t)
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(&args)?;
+    let mut warnings = Warnings::default();
+    let files = series::expand_inputs(&args.inputs, &mut warnings)?;
     let read = ReadOptions {
         key: args.key.clone(),
         sheet: args.sheet.clone(),
         ..ReadOptions::default()
     };
-    let mut dated = Vec::with_capacity(files.len());
-    for path in &files {
-        let (table, w) = read_stats(path, &read)?;
-        warnings.extend(w);
-        warnings.extend(lor::check::check_totals(&table));
-        let g = given
-            .iter()
-            .find(|(f, _)| same_file(path, f))
-            .map(|(_, d)| *d);
-        let (date, _, w) = series::date_of(&table, path, g)?;
-        warnings.extend(w);
-        dated.push(Dated { date, table });
-    }
-    let (dated, w) = series::order(dated)?;
+    let (dated, w) = series::read_dated(&files, &read, &plan.given)?;
     warnings.extend(w);
     let names = match &args.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
             warnings.extend(w);
+            warnings.extend(series::check_coverage(&dated, &n, plan.vintage));
             Some(n)
         }
         None => None,
     };
-    // Coverage against the names (of the series' vintage): dates in that vintage.
-    if let Some(n) = &names {
-        for d in &dated {
-            let own = d.table.vintage().map(|(v, _)| v);
-            if vintage.is_none() || own.is_none() || own == vintage {
-                warnings.extend(lor::check::check_coverage(&d.table, Some(n)));
-            }
-        }
-    }
+    let (s, w) = series::build(
+        &dated,
+        &build_plan(&args, &plan, &dated, names.as_ref(), ctx, &mut warnings)?,
+    )?;
+    warnings.extend(w);
+    let changes = Changes {
+        columns: if plan.against.is_empty() {
+            Vec::new()
+        } else {
+            series::change_columns(&s, &args.change_columns)?
+        },
+        against: plan.against,
+    };
+    ctx.warn(&warnings);
+    ctx.check_strict(args.strict, &warnings)?;
+    let shape = match plan.format {
+        Format::Xlsx => Shape::Sheets,
+        _ if args.wide => Shape::Wide,
+        _ => Shape::Long {
+            with_translated: plan.vintage.is_some(),
+        },
+    };
+    super::aggregate::write_tables(
+        &s.tables(&changes, shape),
+        plan.format,
+        args.output.as_deref(),
+    )
+}
 
-    let translation = match vintage {
-        Some(v)
-            if dated
-                .iter()
-                .any(|d| d.table.vintage().is_some_and(|(tv, _)| tv != v)) =>
-        {
-            Some(translation(&args, v, ctx, &mut warnings)?)
+/// The library's plan: rules, levels, names, and the translation and
+/// Sozialräume (read here: they need the dates).
+fn build_plan<'a>(
+    args: &Args,
+    plan: &Plan,
+    dated: &[Dated],
+    names: Option<&'a Names>,
+    ctx: &Context,
+    warnings: &mut Warnings,
+) -> Result<series::Plan<'a>> {
+    let translation = match plan.vintage {
+        Some(v) if series::needs_translation(dated, plan.vintage) => {
+            Some(translation(args, v, ctx, warnings)?)
         }
         _ => None,
     };
     let sozialraum = match &args.sozialraum {
         None => None,
-        Some(p) => Some(assign_sozialraum(&args, p, &dated, vintage, &mut warnings)?),
+        Some(p) => {
+            let input = match plan.assign {
+                None => SozialraumInput::List(p),
+                Some(how) => SozialraumInput::Polygons(p, how, args.units.as_deref()),
+            };
+            let (sr, w) = series::sozialraum_weights(dated, plan.vintage, input)?;
+            warnings.extend(w);
+            Some(sr)
+        }
     };
-    let plan = series::Plan {
+    Ok(series::Plan {
         rules: args.rules.flags(),
-        missing,
-        levels,
-        names: names.as_ref(),
-        vintage,
+        missing: args.rules.missing_policy(),
+        levels: plan.levels.clone(),
+        names,
+        vintage: plan.vintage,
         translation,
         sozialraum,
-    };
-    let (s, w) = series::build(&dated, &plan)?;
-    warnings.extend(w);
-    let changes = Changes {
-        columns: if against.is_empty() {
-            Vec::new()
-        } else {
-            series::change_columns(&s, &args.change_columns)?
-        },
-        against,
-    };
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
-
-    let tables = if format == Format::Xlsx {
-        // Sheet names as the value sheets have them: PGR, Bezirk, …
-        let mut t = s.wide_values(None);
-        if !changes.against.is_empty() {
-            let named = |l: &str| format!("{} – Veränderung", lor::output::sheet_name(l));
-            t.extend(s.wide_changes(&changes, Some(&named)));
-        }
-        t
-    } else if args.wide {
-        s.wide(&changes)
-    } else {
-        s.long(&changes, vintage.is_some())
-    };
-    super::aggregate::write_tables(&tables, format, args.output.as_deref())
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || match (a.canonicalize(), b.canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        }
-}
-
-/// The PLR → Sozialraum assignment for the units of the series' vintage (the
-/// keys of its latest date in that vintage), the same for every date.
-fn assign_sozialraum(
-    args: &Args,
-    path: &Path,
-    dated: &[Dated],
-    vintage: Option<Vintage>,
-    warnings: &mut Warnings,
-) -> Result<SozialraumWeights> {
-    let base = dated
-        .iter()
-        .rev()
-        .find(|d| match vintage {
-            Some(v) => d.table.vintage().is_none_or(|(tv, _)| tv == v),
-            None => true,
-        })
-        .ok_or_else(|| {
-            usage_error("--sozialraum: no date of the series is in the vintage of the series to assign its PLR")
-        })?;
-    let list = lor::weights::is_list_path(path);
-    let (source, how, units) = if list {
-        let (l, w) = read_list(path, sozialraum::LEVEL)?;
-        warnings.extend(w);
-        (sozialraum::Source::List(l), Assign::Largest, None)
-    } else {
-        let how = Assign::parse(&args.assign).ok_or_else(|| {
-            usage_error(format!("--assign '{}': use largest or area", args.assign))
-        })?;
-        let (layer, w) = read_layer(path, &LayerOptions::default())?;
-        warnings.extend(w);
-        let units = match &args.units {
-            Some(u) => {
-                let u_opts = LayerOptions::default();
-                let (ul, w) = read_layer(u, &u_opts)?;
-                warnings.extend(w);
-                lor::mismatch::check_overlap((&ul, &u_opts), (&layer, &LayerOptions::default()))?;
-                Some(ul)
-            }
-            None => None,
-        };
-        (sozialraum::Source::Polygons(layer), how, units)
-    };
-    let (a, w) = sozialraum::assign(
-        &base.table,
-        units.as_ref(),
-        &source,
-        how,
-        &Tolerance::default(),
-    )?;
-    warnings.extend(w);
-    let people = base
-        .table
-        .column("E_E")
-        .or_else(|| base.table.column("inhabitants"))
-        .map(|c| c.name.as_str());
-    warnings.extend(sozialraum::report_unassigned(&base.table, &a, people));
-    Ok(SozialraumWeights {
-        weights: a.weights,
-        names: a.names,
     })
 }

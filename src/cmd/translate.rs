@@ -4,10 +4,8 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::aggregate::{aggregate, name_units};
-use lor::error::{examples, usage_error, Warnings};
-use lor::geometry::read_two_layers;
-use lor::key::Level;
+use lor::chain::{translate_levels, translate_to_sozialraum, Translate};
+use lor::error::{usage_error, Warnings};
 use lor::names::Names;
 use lor::rules::plan_table;
 use lor::stats::{read_stats, ReadOptions};
@@ -83,8 +81,13 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
+/// The checked flags of a translation.
+struct Plan {
+    format: lor::output::Format,
+    read: ReadOptions,
+}
+
+fn plan(args: &Args) -> Result<Plan> {
     let format = super::table_format(args.format, args.output.as_deref(), false)?;
     if format == lor::output::Format::GeoJson {
         return Err(usage_error(
@@ -96,33 +99,58 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "give --crosswalk FILE, or --from and --to polygons",
         ));
     }
-    let missing_policy = args.rules.missing_policy();
-    let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
-    let mut warnings = Warnings::default();
     let read = ReadOptions {
         key: args.key.clone(),
         decimal: args.decimal,
         header_row: args.header_row,
         ..ReadOptions::default()
     };
-    let (mut table, w) = read_stats(&args.stats, &read)?;
-    warnings.extend(w);
+    Ok(Plan { format, read })
+}
 
-    // The weight table: built from polygons, or read and chained.
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    args.text.apply();
+    let plan = plan(&args)?;
+    let missing = args.rules.missing_policy();
+    let mut warnings = Warnings::default();
+    let (mut table, w) = read_stats(&args.stats, &plan.read)?;
+    warnings.extend(w);
+    let chain = weight_chain(&args, ctx, &mut warnings)?;
+    warnings.extend(lor::chain::check_coverage(&table, &chain));
+    let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing)?;
+    warnings.extend(w);
+    // The source units' key parts do not describe the target units.
+    lor::rules::drop_key_parts(&table, &mut rules);
+    let names = target_names(&args, &chain, &mut warnings)?;
+    let how = Translate {
+        rules: &rules,
+        missing,
+        names: names.as_ref(),
+    };
+    let wanted = args.levels.as_ref().map(|l| l.0.as_slice());
+    let (mut tables, w) = translate_levels(&table, &chain, wanted, &how);
+    warnings.extend(w);
+    if let Some(path) = &args.sozialraum {
+        let (list, w) = read_list(path, lor::sozialraum::LEVEL)?;
+        warnings.extend(w);
+        let source = path.display().to_string();
+        let (t, w) = translate_to_sozialraum(&table, &chain, &list, &source, &how);
+        warnings.extend(w);
+        tables.push(t);
+    }
+    ctx.warn(&warnings);
+    ctx.check_strict(args.strict, &warnings)?;
+    super::aggregate::write_tables(&tables, plan.format, args.output.as_deref())
+}
+
+/// The weight table: built from polygons, or read and chained.
+fn weight_chain(args: &Args, ctx: &Context, warnings: &mut Warnings) -> Result<WeightTable> {
     let mut chain: Option<WeightTable> = None;
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
-        let (fl, tl) = read_two_layers((from, &from_opts, None), (to, &to_opts, None));
-        let (fl, w) = fl?;
-        warnings.extend(w);
-        let (tl, w) = tl?;
-        warnings.extend(w);
-        lor::mismatch::check_overlap((&fl, &from_opts), (&tl, &to_opts))?;
-        let level = tl
-            .lor_level()
-            .map(|l| l.code().to_string())
-            .unwrap_or_else(|| "target".into());
-        let (cw, w) = args.overlay.build(&fl, &tl, &level, &mut warnings)?;
-        warnings.extend(w);
+        let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
+        let cw = args
+            .overlay
+            .build_from_polygons((from, &from_opts), (to, &to_opts), warnings)?;
         for l in cw.summary.lines() {
             ctx.info(&l);
         }
@@ -130,100 +158,24 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let (chain, w) = lor::crosswalk::read_chain(chain, &args.crosswalk)?;
     warnings.extend(w);
-    let mut chain = chain.expect("checked above");
-    warnings.extend(lor::chain::check_coverage(&table, &chain));
+    Ok(chain.expect("checked in the plan"))
+}
 
-    let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing_policy)?;
-    warnings.extend(w);
-    // The source units' key parts do not describe the target units.
-    lor::rules::drop_key_parts(&table, &mut rules);
-    let names = match &args.names {
+/// --names, else the built-in catalogue of the target units' vintage.
+fn target_names(
+    args: &Args,
+    chain: &WeightTable,
+    warnings: &mut Warnings,
+) -> Result<Option<Names>> {
+    Ok(match &args.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
             warnings.extend(w);
             Some(n)
         }
-        // The built-in catalogue of the target units' vintage.
         None => lor::catalogue::names_for("the target units", chain.targets()).map(|(n, w)| {
             warnings.extend(w);
             n
         }),
-    };
-    // Target level and the coarser LOR levels above it.
-    let targets: Vec<String> = chain.targets().into_iter().map(str::to_string).collect();
-    let target_level = lor::chain::target_level(&chain);
-    let wanted: Vec<Level> = match (&args.levels, target_level) {
-        (Some(l), _) => l.0.clone(),
-        (None, Some(tl)) => Level::ALL.iter().copied().filter(|l| *l >= tl).collect(),
-        (None, None) => Vec::new(),
-    };
-    let mut tables = Vec::new();
-    match target_level {
-        Some(tl) => {
-            chain.level = tl.code().to_string();
-            for l in wanted {
-                if l < tl {
-                    warnings.push(
-                        lor::error::WarningCode::Level,
-                        format!(
-                            "the targets are {}; {} cannot be made",
-                            tl.german_plural(),
-                            l.german_plural()
-                        ),
-                    );
-                    continue;
-                }
-                let weights = if l == tl {
-                    chain.clone()
-                } else {
-                    chain.then(&WeightTable::hierarchy(
-                        targets.iter().map(String::as_str),
-                        l,
-                    ))
-                };
-                let (mut t, w) = aggregate(&table, &rules, &weights, missing_policy);
-                warnings.extend(w);
-                name_units(&mut t, names.as_ref());
-                tables.push(t);
-            }
-        }
-        None => {
-            let (mut t, w) = aggregate(&table, &rules, &chain, missing_policy);
-            warnings.extend(w);
-            name_units(&mut t, names.as_ref());
-            tables.push(t);
-        }
-    }
-    if let Some(path) = &args.sozialraum {
-        let (list, w) = read_list(path, lor::sozialraum::LEVEL)?;
-        warnings.extend(w);
-        let to_sr = lor::weights::expand_to(&list.table, targets.iter().map(String::as_str));
-        let missing: Vec<&str> = targets
-            .iter()
-            .map(String::as_str)
-            .filter(|k| !to_sr.sources().contains(k))
-            .collect();
-        if !missing.is_empty() {
-            warnings.push(
-                lor::error::WarningCode::Unassigned,
-                format!(
-                    "{}: {} target units are in no Sozialraum: {}",
-                    path.display(),
-                    missing.len(),
-                    examples(&missing, 5)
-                ),
-            );
-        }
-        let (mut t, w) = aggregate(&table, &rules, &chain.then(&to_sr), missing_policy);
-        warnings.extend(w);
-        t.names = t
-            .keys
-            .iter()
-            .map(|k| list.target_names.get(k).cloned().unwrap_or_default())
-            .collect();
-        tables.push(t);
-    }
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&tables, format, args.output.as_deref())
+    })
 }

@@ -2,10 +2,13 @@
 //! linking them with their checks, the coverage of a statistics table, and
 //! the LOR level of the targets.
 
+use crate::aggregate::{aggregate, name_units, LevelTable, MissingPolicy};
 use crate::error::{examples, WarningCode, Warnings};
 use crate::key::Level;
+use crate::names::Names;
+use crate::rules::ColumnRule;
 use crate::stats::StatTable;
-use crate::weights::WeightTable;
+use crate::weights::{ListTable, WeightTable};
 
 /// Append `next` to a chain; `source` names its file and `position` its
 /// place in the chain (first = 1). Reports keys that are both renamed and
@@ -113,6 +116,101 @@ pub fn target_level(chain: &WeightTable) -> Option<Level> {
         .then_some(level)
 }
 
+/// How a statistics table is translated through a chain.
+pub struct Translate<'a> {
+    pub rules: &'a [ColumnRule],
+    pub missing: MissingPolicy,
+    /// Names of the target units.
+    pub names: Option<&'a Names>,
+}
+
+/// A statistics table translated through `chain`: one table for the
+/// chain's LOR target level and each coarser level of `wanted` (default:
+/// all coarser levels); a finer level cannot be made (reported). Targets
+/// that are no LOR keys give one table.
+pub fn translate_levels(
+    table: &StatTable,
+    chain: &WeightTable,
+    wanted: Option<&[Level]>,
+    how: &Translate,
+) -> (Vec<LevelTable>, Warnings) {
+    let mut warnings = Warnings::default();
+    let mut tables = Vec::new();
+    let mut through = |weights: &WeightTable, warnings: &mut Warnings| {
+        let (mut t, w) = aggregate(table, how.rules, weights, how.missing);
+        warnings.extend(w);
+        name_units(&mut t, how.names);
+        tables.push(t);
+    };
+    let Some(tl) = target_level(chain) else {
+        through(chain, &mut warnings);
+        return (tables, warnings);
+    };
+    let mut chain = chain.clone();
+    chain.level = tl.code().to_string();
+    let targets: Vec<String> = chain.targets().into_iter().map(str::to_string).collect();
+    let wanted: Vec<Level> = match wanted {
+        Some(l) => l.to_vec(),
+        None => Level::ALL.iter().copied().filter(|l| *l >= tl).collect(),
+    };
+    for l in wanted {
+        if l < tl {
+            warnings.push(
+                WarningCode::Level,
+                format!(
+                    "the targets are {}; {} cannot be made",
+                    tl.german_plural(),
+                    l.german_plural()
+                ),
+            );
+        } else if l == tl {
+            through(&chain, &mut warnings);
+        } else {
+            let up = WeightTable::hierarchy(targets.iter().map(String::as_str), l);
+            through(&chain.then(&up), &mut warnings);
+        }
+    }
+    (tables, warnings)
+}
+
+/// A statistics table translated through `chain` into the Sozialräume of
+/// `list` (read from `source`), which may list the targets or coarser LOR
+/// units; targets in no Sozialraum are reported.
+pub fn translate_to_sozialraum(
+    table: &StatTable,
+    chain: &WeightTable,
+    list: &ListTable,
+    source: &str,
+    how: &Translate,
+) -> (LevelTable, Warnings) {
+    let mut warnings = Warnings::default();
+    let targets = chain.targets();
+    let to_sr = crate::weights::expand_to(&list.table, targets.iter().copied());
+    let missing: Vec<&str> = targets
+        .iter()
+        .copied()
+        .filter(|k| !to_sr.sources().contains(k))
+        .collect();
+    if !missing.is_empty() {
+        warnings.push(
+            WarningCode::Unassigned,
+            format!(
+                "{source}: {} target units are in no Sozialraum: {}",
+                missing.len(),
+                examples(&missing, 5)
+            ),
+        );
+    }
+    let (mut t, w) = aggregate(table, how.rules, &chain.then(&to_sr), how.missing);
+    warnings.extend(w);
+    t.names = t
+        .keys
+        .iter()
+        .map(|k| list.target_names.get(k).cloned().unwrap_or_default())
+        .collect();
+    (t, warnings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +271,88 @@ mod tests {
         );
         let w = check_coverage(&t, &chain);
         assert!(w.has("unknown-key") && w.has("weights"), "{w:?}");
+    }
+
+    /// 150 people in two 2006 PLR, with their rules.
+    fn people() -> (StatTable, Vec<ColumnRule>) {
+        let text = "RAUMID;E_E\n04030417;100\n04030418;50\n";
+        let opts = crate::stats::ReadOptions::default();
+        let (mut t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        let flags = crate::rules::RuleFlags::default();
+        let (rules, _) =
+            crate::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate).unwrap();
+        (t, rules)
+    }
+
+    /// The E_E value of each row.
+    fn counts(t: &LevelTable) -> Vec<(String, f64)> {
+        let c = t.columns.iter().position(|c| c == "E_E").unwrap();
+        t.keys
+            .iter()
+            .zip(&t.rows)
+            .map(|(k, r)| match r[c] {
+                crate::aggregate::Value::Num(x) => (k.clone(), x),
+                ref v => panic!("{k}: {v:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn translated_into_the_target_level_and_coarser() {
+        let (st, rules) = people();
+        let how = Translate {
+            rules: &rules,
+            missing: MissingPolicy::Propagate,
+            names: None,
+        };
+        let chain = table(&[
+            ("04030417", "04100101", 1.0),
+            ("04030418", "04100101", 0.6),
+            ("04030418", "04100202", 0.4),
+        ]);
+        let (tables, w) = translate_levels(&st, &chain, None, &how);
+        assert!(w.is_empty());
+        let levels: Vec<&str> = tables.iter().map(|t| t.level.as_str()).collect();
+        assert_eq!(levels, vec!["plr", "bzr", "pgr", "bez", "berlin"]);
+        assert_eq!(
+            counts(&tables[0]),
+            vec![("04100101".into(), 130.0), ("04100202".into(), 20.0)]
+        );
+        assert_eq!(
+            counts(&tables[1]),
+            vec![("041001".into(), 130.0), ("041002".into(), 20.0)]
+        );
+        assert_eq!(counts(&tables[4])[0].1, 150.0);
+        // Targets are PGR: PLR cannot be made.
+        let pgr = table(&[("04030417", "0410", 1.0), ("04030418", "0410", 1.0)]);
+        let (tables, w) = translate_levels(&st, &pgr, Some(&[Level::Plr, Level::Bezirk]), &how);
+        assert!(w.has("level"), "{w:?}");
+        assert_eq!(tables.len(), 1);
+        assert_eq!(counts(&tables[0]), vec![("04".into(), 150.0)]);
+        // Other targets: one table, the chain's own level.
+        let other = table(&[("04030417", "Nord", 1.0), ("04030418", "Nord", 1.0)]);
+        let (tables, _) = translate_levels(&st, &other, None, &how);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(counts(&tables[0]), vec![("Nord".into(), 150.0)]);
+
+        // Sozialräume listed by BZR: 041002 is in none.
+        let list = ListTable {
+            table: WeightTable::new(
+                "sozialraum",
+                vec![crate::weights::Weight {
+                    source: "041001".into(),
+                    target: "SR1".into(),
+                    weight: 1.0,
+                }],
+            ),
+            key_level: Level::Bzr,
+            target_names: [("SR1".to_string(), "Nord".to_string())].into(),
+        };
+        let (t, w) = translate_to_sozialraum(&st, &chain, &list, "sr.csv", &how);
+        assert!(w
+            .iter()
+            .any(|x| x.message == "sr.csv: 1 target units are in no Sozialraum: 04100202"));
+        assert_eq!(counts(&t), vec![("SR1".into(), 130.0)]);
+        assert_eq!(t.names, vec!["Nord".to_string()]);
     }
 }

@@ -74,6 +74,27 @@ pub struct Crosswalk {
     pub unassigned: Vec<(String, f64)>,
 }
 
+/// The warning for source units (partly) in no target, with the share of
+/// each that goes nowhere.
+pub fn unassigned_warnings(unassigned: &[(String, f64)]) -> crate::error::Warnings {
+    let mut warnings = crate::error::Warnings::default();
+    if !unassigned.is_empty() {
+        let list: Vec<String> = unassigned
+            .iter()
+            .map(|(k, s)| format!("{k} ({:.1} %)", s * 100.0))
+            .collect();
+        warnings.push(
+            crate::error::WarningCode::Unassigned,
+            format!(
+                "{} source units lie wholly or partly outside every target: {}",
+                list.len(),
+                crate::error::examples(&list, 5)
+            ),
+        );
+    }
+    warnings
+}
+
 /// Population per (from, to) part, from points with counts located in the
 /// intersection pieces.
 pub type PartPopulation = BTreeMap<(String, String), f64>;
@@ -363,4 +384,21 @@ pub fn read_chain(
         chain = Some(linked);
     }
     Ok((chain, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_outside_every_target_are_one_warning() {
+        assert!(unassigned_warnings(&[]).is_empty());
+        let w = unassigned_warnings(&[("04030417".into(), 1.0), ("04030418".into(), 0.125)]);
+        let m: Vec<&str> = w.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            m,
+            vec!["2 source units lie wholly or partly outside every target: 04030417 (100.0 %), 04030418 (12.5 %)"]
+        );
+        assert!(w.has("unassigned"));
+    }
 }

@@ -3,5 +3,6 @@
 pub mod chain;
 pub mod crosswalk;
 pub mod layout;
+pub mod layout_report;
 pub mod sozialraum;
 pub mod weights;

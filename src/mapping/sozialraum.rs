@@ -326,3 +326,80 @@ pub fn complete(
     }
     (t, warnings)
 }
+
+/// The Sozialraum level of a statistics table: its units assigned to the
+/// Sozialräume of `source` ([`assign`]), every unit accounted for
+/// ([`aggregate_complete`]), and the unassigned ones reported with the
+/// people of the first summed column ([`report_unassigned`]).
+pub fn aggregate_sozialraum(
+    table: &StatTable,
+    rules: &[ColumnRule],
+    units: Option<&Layer>,
+    source: &Source,
+    how: (Assign, &Tolerance),
+    missing: MissingPolicy,
+) -> Result<(LevelTable, Warnings)> {
+    let (assignment, mut warnings) = assign(table, units, source, how.0, how.1)?;
+    let people = rules
+        .iter()
+        .find(|r| r.rule == Rule::Sum)
+        .map(|r| r.column.as_str());
+    warnings.extend(report_unassigned(table, &assignment, people));
+    let (t, w) = aggregate_complete(table, rules, &assignment, missing);
+    warnings.extend(w);
+    Ok((t, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::Level;
+
+    #[test]
+    fn a_listed_sozialraum_level_with_the_unassigned_row() {
+        let text = "RAUMID;E_E\n04010101;100\n04010102;50\n04020201;30\n";
+        let opts = crate::stats::ReadOptions::default();
+        let (mut t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        let flags = crate::rules::RuleFlags::default();
+        let (rules, _) =
+            crate::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate).unwrap();
+        // BZR 040101 → Nord; 04020201 is in no Sozialraum.
+        let list = ListTable {
+            table: WeightTable::new(
+                LEVEL,
+                vec![Weight {
+                    source: "040101".into(),
+                    target: "SR1".into(),
+                    weight: 1.0,
+                }],
+            ),
+            key_level: Level::Bzr,
+            target_names: [("SR1".to_string(), "Nord".to_string())].into(),
+        };
+        let tol = Tolerance::default();
+        let (sr, w) = aggregate_sozialraum(
+            &t,
+            &rules,
+            None,
+            &Source::List(list),
+            (Assign::Largest, &tol),
+            MissingPolicy::Propagate,
+        )
+        .unwrap();
+        assert!(w.has("unassigned"), "{w:?}");
+        let c = sr.columns.iter().position(|c| c == "E_E").unwrap();
+        let rows: Vec<(&str, &Value)> = sr
+            .keys
+            .iter()
+            .map(String::as_str)
+            .zip(sr.rows.iter().map(|r| &r[c]))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("SR1", &Value::Num(150.0)),
+                (crate::series::UNASSIGNED_KEY, &Value::Num(30.0))
+            ]
+        );
+    }
+}

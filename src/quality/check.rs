@@ -399,6 +399,31 @@ pub fn check_nesting(
     w
 }
 
+/// Keys that look like keys of the other vintage than `expected` (given
+/// with `flag`, e.g. `--lor`).
+pub fn check_vintage(table: &StatTable, expected: crate::key::Vintage, flag: &str) -> Warnings {
+    let mut warnings = Warnings::default();
+    let wrong: Vec<&str> = table
+        .keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| crate::key::Vintage::of_key(k).is_some_and(|kv| kv != expected))
+        .collect();
+    if !wrong.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::Vintage,
+            format!(
+                "{}: {flag} {} but {} keys look like keys of the other vintage: {}",
+                table.source,
+                expected.label(),
+                wrong.len(),
+                examples(&wrong, 5)
+            ),
+        );
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,5 +437,20 @@ mod tests {
         assert_eq!(age_column("E_E80U110"), Some(false));
         assert_eq!(age_column("E_EM"), None);
         assert_eq!(age_column("E_E"), None);
+    }
+
+    #[test]
+    fn keys_of_the_other_vintage() {
+        let text = "RAUMID;E_E\n04030417;1\n04100101;2\n04100102;3\n";
+        let opts = crate::stats::ReadOptions::default();
+        let (t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        // The flag is named by the command (`lor aggregate --lor`).
+        let w = check_vintage(&t, crate::key::Vintage::Lor2006, "FLAG");
+        let m: Vec<&str> = w.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            m,
+            vec!["st.csv: FLAG LOR 2006 but 2 keys look like keys of the other vintage: 04100101, 04100102"]
+        );
+        assert!(check_vintage(&t, crate::key::Vintage::Lor2021, "FLAG").has("vintage"));
     }
 }

@@ -594,6 +594,21 @@ pub fn draw_choropleth(
     })
 }
 
+/// The one Bezirk of a statistics table (a report is for one; an error
+/// naming them when the table holds several).
+pub fn one_bezirk(table: &StatTable) -> Result<String> {
+    let all: std::collections::BTreeSet<&str> = table.keys.iter().map(|k| &k[..2]).collect();
+    if all.len() != 1 {
+        return Err(crate::error::usage_error(format!(
+            "{}: the file has {} Bezirke ({}); a report is for one: give it with --bezirk",
+            table.source,
+            all.len(),
+            crate::error::examples(&all.into_iter().collect::<Vec<_>>(), 12)
+        )));
+    }
+    Ok(all.into_iter().next().expect("one").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -627,5 +642,22 @@ mod tests {
         assert_eq!(Indicator::parse("e_platz").unwrap().label(), "e_platz");
         assert!(MapLevel::parse("bez").is_err());
         assert_eq!(MapLevel::parse("pgr").unwrap(), MapLevel::Lor(Level::Pgr));
+    }
+
+    #[test]
+    fn the_one_bezirk_of_a_table() {
+        let read = |text: &str| {
+            let opts = ReadOptions::default();
+            crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts)
+                .unwrap()
+                .0
+        };
+        let one = read("RAUMID;E_E\n04030417;1\n04030418;2\n");
+        assert_eq!(one_bezirk(&one).unwrap(), "04");
+        let two = read("RAUMID;E_E\n04030417;1\n05030418;2\n");
+        assert_eq!(
+            one_bezirk(&two).unwrap_err().to_string(),
+            "st.csv: the file has 2 Bezirke (04, 05); a report is for one: give it with --bezirk"
+        );
     }
 }

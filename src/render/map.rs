@@ -1161,6 +1161,29 @@ pub fn dissolve(
     Ok(out)
 }
 
+/// The shapes of the rows of `tables` in WGS84, by (level, key): PLR from
+/// `units`, coarser LOR levels dissolved from them, the Sozialraum level
+/// from its polygons (when it has some).
+pub fn level_shapes(
+    tables: &[crate::aggregate::LevelTable],
+    units: &Layer,
+    sozialraum: Option<&Layer>,
+) -> Result<BTreeMap<(String, String), MultiPolygon<f64>>> {
+    let mut shapes = BTreeMap::new();
+    for t in tables {
+        let by_key = match (crate::key::Level::parse(&t.level), sozialraum) {
+            (Some(crate::key::Level::Plr), _) => shapes_of(units)?,
+            (Some(l), _) => dissolve(units, l)?,
+            (None, Some(sr)) => shapes_of(sr)?,
+            (None, None) => Default::default(),
+        };
+        for (k, g) in by_key {
+            shapes.insert((t.level.clone(), k), g);
+        }
+    }
+    Ok(shapes)
+}
+
 /// A layer's own polygons in WGS84, by id.
 pub fn shapes_of(layer: &Layer) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
     let to_wgs = Transformer::new(layer.crs, Crs::Wgs84);
@@ -1315,5 +1338,32 @@ mod tests {
         assert_eq!(nice_length(120.0), 100.0);
         assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
         assert_eq!(decimal(-0.04, 1), "0.0");
+    }
+
+    #[test]
+    fn level_shapes_by_level_and_key() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        let opts = crate::geometry::LayerOptions::default();
+        let (units, _) = crate::geometry::read_layer(&dir.join("plr.geojson"), &opts).unwrap();
+        let (sr, _) =
+            crate::geometry::read_layer(&dir.join("sozialraeume.geojson"), &opts).unwrap();
+        let table = |level: &str| crate::aggregate::LevelTable {
+            level: level.into(),
+            keys: Vec::new(),
+            names: Vec::new(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+        };
+        let tables = [table("plr"), table("bzr"), table("sozialraum")];
+        let shapes = level_shapes(&tables, &units, Some(&sr)).unwrap();
+        let count = |l: &str| shapes.keys().filter(|(level, _)| level == l).count();
+        assert_eq!(count("plr"), units.features.len());
+        let bzr: std::collections::BTreeSet<&str> =
+            units.features.iter().map(|f| &f.id[..6]).collect();
+        assert_eq!(count("bzr"), bzr.len());
+        assert_eq!(count("sozialraum"), sr.features.len());
+        assert!(shapes.contains_key(&("plr".to_string(), units.features[0].id.clone())));
+        // Without Sozialraum polygons (a list), that level has no shapes.
+        assert_eq!(level_shapes(&tables[2..], &units, None).unwrap().len(), 0);
     }
 }
