@@ -370,7 +370,7 @@ fn job_step_writes_the_report() {
 fn earlier(name: &str, edit: impl Fn(&str) -> Option<String>) -> PathBuf {
     let dir = scratch(name);
     let text = std::fs::read_to_string(root("data/sample/series/EWR202406E_Matrix.csv")).unwrap();
-    let out: String = text.split_inclusive('\n').filter_map(|l| edit(l)).collect();
+    let out: String = text.split_inclusive('\n').filter_map(edit).collect();
     std::fs::write(dir.join("EWR202406E_Matrix.csv"), out).unwrap();
     dir
 }
