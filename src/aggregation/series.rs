@@ -511,6 +511,22 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
     ))
 }
 
+/// Unit names for a series without a names file: the built-in catalogue of
+/// the series' vintage (`--vintage`), or of the vintage its keys are in, as
+/// `lor aggregate` names its units. None when the keys are no LOR keys.
+pub fn catalogue_names(dated: &[Dated], vintage: Option<Vintage>) -> Option<(Names, Warnings)> {
+    let source = "the series";
+    match vintage {
+        Some(v) => crate::catalogue::names_for(source, crate::catalogue::get(v).plr()),
+        None => crate::catalogue::names_for(
+            source,
+            dated
+                .iter()
+                .flat_map(|d| d.table.keys.iter().map(String::as_str)),
+        ),
+    }
+}
+
 /// Units that have a row at some dates of a series and none at others of
 /// the same LOR vintage and level: their people would show as a change
 /// that is none (a row left out of a file, not people moving), so each

@@ -272,7 +272,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             warnings.extend(series::check_coverage(&dated, &n, plan.vintage));
             Some(n)
         }
-        None => None,
+        None => series::catalogue_names(&dated, plan.vintage).map(|(n, w)| {
+            warnings.extend(w);
+            n
+        }),
     };
     let (s, w) = series::build(
         &dated,
