@@ -462,8 +462,11 @@ impl Columns {
     }
 }
 
+/// Per date: the values of the series' columns for one unit (None: no row).
+type UnitValues = Vec<Option<Vec<Value>>>;
+
 /// Per unit, per date: the values of the series' columns.
-type ByUnit = BTreeMap<String, Vec<Option<Vec<Value>>>>;
+type ByUnit = BTreeMap<String, UnitValues>;
 
 /// The dates with their translations and rules, ready to be made into levels.
 struct Build<'a, 'p> {
@@ -593,7 +596,7 @@ impl Build<'_, '_> {
 fn unassigned_last(
     by_unit: ByUnit,
     mut names: BTreeMap<String, String>,
-) -> (Vec<(String, String)>, Vec<Vec<Option<Vec<Value>>>>) {
+) -> (Vec<(String, String)>, Vec<UnitValues>) {
     let mut units: Vec<(String, String)> = Vec::with_capacity(by_unit.len());
     let mut values = Vec::with_capacity(by_unit.len());
     let mut tail = None;
