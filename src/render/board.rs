@@ -121,6 +121,50 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     let own = &fig.paths[0];
     let (current, w) = date_of(&fig.table, own)?;
     warnings.extend(w);
+    let (prev, path, w) = latest_before(files, own, current, bezirk, &fig.table.source)?;
+    warnings.extend(w);
+    let plan = crate::series::Plan {
+        rules: crate::rules::RuleFlags::default(),
+        missing: MissingPolicy::Propagate,
+        levels: vec![Level::Plr, Level::Bezirk],
+        names: Some(&fig.names),
+        vintage: fig.table.vintage().map(|(v, _)| v),
+        translation: None,
+        sozialraum: Some(SozialraumWeights {
+            weights: assignment.weights.clone(),
+            names: assignment.names.clone(),
+        }),
+    };
+    let dated = [
+        prev,
+        Dated {
+            date: current,
+            table: fig.table.clone(),
+        },
+    ];
+    let (series, w) = crate::series::build(&dated, &plan)?;
+    warnings.extend(w);
+    Ok((
+        Change {
+            series,
+            previous: path,
+        },
+        warnings,
+    ))
+}
+
+/// The statistics of the latest date before `current` among `files`
+/// (`own`, the report's file, left out), cut to Bezirk `bezirk`, with its
+/// path and the warnings of reading it. Two files of that date, or none
+/// before `current` (the error names `source`, the report's statistics),
+/// are errors.
+fn latest_before(
+    files: &[PathBuf],
+    own: &std::path::Path,
+    current: Date,
+    bezirk: &str,
+    source: &str,
+) -> Result<(Dated, PathBuf, Warnings)> {
     let mut seen: Vec<String> = Vec::new();
     let mut before: Option<(Dated, PathBuf, Warnings)> = None;
     for p in files {
@@ -156,48 +200,18 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
         }
         before = Some((Dated { date, table }, p.clone(), w));
     }
-    let Some((prev, path, w)) = before else {
+    before.ok_or_else(|| {
         seen.sort();
         seen.dedup();
-        return Err(usage_error(format!(
-            "the series has no date before {current}, the date of {}{}",
-            fig.table.source,
+        usage_error(format!(
+            "the series has no date before {current}, the date of {source}{}",
             if seen.is_empty() {
                 String::new()
             } else {
                 format!(" (its dates: {})", examples(&seen, 8))
             }
-        )));
-    };
-    warnings.extend(w);
-    let plan = crate::series::Plan {
-        rules: crate::rules::RuleFlags::default(),
-        missing: MissingPolicy::Propagate,
-        levels: vec![Level::Plr, Level::Bezirk],
-        names: Some(&fig.names),
-        vintage: fig.table.vintage().map(|(v, _)| v),
-        translation: None,
-        sozialraum: Some(SozialraumWeights {
-            weights: assignment.weights.clone(),
-            names: assignment.names.clone(),
-        }),
-    };
-    let dated = [
-        prev,
-        Dated {
-            date: current,
-            table: fig.table.clone(),
-        },
-    ];
-    let (series, w) = crate::series::build(&dated, &plan)?;
-    warnings.extend(w);
-    Ok((
-        Change {
-            series,
-            previous: path,
-        },
-        warnings,
-    ))
+        ))
+    })
 }
 
 /// The key figures of the report: counts and shares of the population
@@ -989,6 +1003,38 @@ mod tests {
         ), "{h}");
         assert!(h.contains(r#"data-col="Anteil E_u6 change previous pp""#));
         assert!(h.ends_with("</tr>\n"));
+    }
+
+    #[test]
+    fn the_latest_date_before_the_reports_is_the_previous_one() {
+        let series: Vec<PathBuf> = std::fs::read_dir(sample("series"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        let own = sample("EWR202412E_Matrix.csv");
+        let at = |y, m| Date::new(y, m).unwrap();
+        let (prev, path, _) = latest_before(&series, &own, at(2024, 12), "13", "s.csv").unwrap();
+        assert_eq!(prev.date, at(2024, 6));
+        assert_eq!(path, sample("series").join("EWR202406E_Matrix.csv"));
+        assert!(prev.table.keys.iter().all(|k| k.starts_with("13")));
+        let (prev, _, _) = latest_before(&series, &own, at(2023, 1), "13", "s.csv").unwrap();
+        assert_eq!(prev.date, at(2022, 12));
+        let Err(e) = latest_before(&series, &own, at(2022, 6), "13", "s.csv") else {
+            panic!("a date before the first was found");
+        };
+        assert_eq!(
+            e.to_string(),
+            "the series has no date before 2022-06, the date of s.csv (its dates: 2022-06, 2022-12, 2023-06, 2023-12, 2024-06, 2024-12)"
+        );
+        let twice = [series[0].clone(), series[0].clone()];
+        let Err(e) = latest_before(&twice, &own, at(2030, 1), "13", "s.csv") else {
+            panic!("two files of one date were accepted");
+        };
+        assert!(
+            e.to_string()
+                .ends_with(": a series takes one file per date"),
+            "{e}"
+        );
     }
 
     #[test]
