@@ -112,6 +112,41 @@ pub enum DateSource {
     Given,
 }
 
+/// The one date in the `ZEIT` column (None without the column or values);
+/// several dates or a value that is no date are errors.
+fn zeit_date(table: &StatTable) -> Result<Option<Date>> {
+    let Some(c) = table.column("ZEIT") else {
+        return Ok(None);
+    };
+    let values: BTreeSet<&str> = c
+        .raw
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match values.len() {
+        0 => Ok(None),
+        1 => {
+            let v = values.into_iter().next().expect("one");
+            Ok(Some(Date::parse(v).ok_or_else(|| {
+                input_error(format!(
+                    "{}: column ZEIT: '{v}' is not a date such as 201812",
+                    table.source
+                ))
+            })?))
+        }
+        _ => {
+            let v: Vec<&str> = values.into_iter().collect();
+            Err(input_error(format!(
+                "{}: column ZEIT has {} different dates ({}); a series takes one file per date",
+                table.source,
+                v.len(),
+                examples(&v, 5)
+            )))
+        }
+    }
+}
+
 /// The date of a statistics file: `given` (from `--date`), else its `ZEIT`
 /// column (one value for all rows), else its file name, else its folder's
 /// name. Disagreements are warned about; no date at all is an error.
@@ -121,38 +156,7 @@ pub fn date_of(
     given: Option<Date>,
 ) -> Result<(Date, DateSource, Warnings)> {
     let mut warnings = Warnings::default();
-    let zeit = match table.column("ZEIT") {
-        Some(c) => {
-            let values: BTreeSet<&str> = c
-                .raw
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .collect();
-            match values.len() {
-                0 => None,
-                1 => {
-                    let v = values.into_iter().next().expect("one");
-                    Some(Date::parse(v).ok_or_else(|| {
-                        input_error(format!(
-                            "{}: column ZEIT: '{v}' is not a date such as 201812",
-                            table.source
-                        ))
-                    })?)
-                }
-                _ => {
-                    let v: Vec<&str> = values.into_iter().collect();
-                    return Err(input_error(format!(
-                        "{}: column ZEIT has {} different dates ({}); a series takes one file per date",
-                        table.source,
-                        v.len(),
-                        examples(&v, 5)
-                    )));
-                }
-            }
-        }
-        None => None,
-    };
+    let zeit = zeit_date(table)?;
     let from_name = path
         .file_name()
         .and_then(|n| Date::in_name(&n.to_string_lossy()));
@@ -1083,6 +1087,30 @@ mod tests {
         assert_eq!(
             (d.to_string(), s),
             ("2019-06".to_string(), DateSource::Given)
+        );
+    }
+
+    #[test]
+    fn zeit_has_one_date_or_none() {
+        let t = table(
+            "a.csv",
+            "ZEIT;RAUMID;E_E\n201812;13101101;5\n 201812 ;13101102;7\n",
+        );
+        assert_eq!(zeit_date(&t).unwrap(), Date::new(2018, 12));
+        let t = table("b.csv", "RAUMID;E_E\n13101101;5\n");
+        assert_eq!(zeit_date(&t).unwrap(), None);
+        let t = table(
+            "c.csv",
+            "ZEIT;RAUMID;E_E\n201812;13101101;5\n201912;13101102;7\n",
+        );
+        assert_eq!(
+            zeit_date(&t).unwrap_err().to_string(),
+            "c.csv: column ZEIT has 2 different dates (201812, 201912); a series takes one file per date"
+        );
+        let t = table("d.csv", "ZEIT;RAUMID;E_E\nQ4;13101101;5\n");
+        assert_eq!(
+            zeit_date(&t).unwrap_err().to_string(),
+            "d.csv: column ZEIT: 'Q4' is not a date such as 201812"
         );
     }
 
