@@ -94,31 +94,11 @@ pub fn round_tables(
 ) {
     let kind = |col: &str| rules.iter().find(|r| r.column == col).map(|r| &r.rule);
     if let Some(d) = decimals {
-        let scale = 10f64.powi(d as i32);
-        for t in tables.iter_mut() {
-            for (j, c) in t.columns.clone().iter().enumerate() {
-                if matches!(kind(c), Some(Rule::Mean { .. } | Rule::Ratio { .. })) {
-                    for row in &mut t.rows {
-                        if let Value::Num(x) = row[j] {
-                            row[j] = Value::Num(round_to(x, scale));
-                        }
-                    }
-                }
-            }
-        }
+        round_shares(tables, &kind, 10f64.powi(d as i32));
     }
     let Some(n) = round else { return };
     let scale = 10f64.powi(n as i32);
-    // LOR levels present, coarse to fine; other levels after them.
-    let mut order: Vec<(usize, Option<Level>)> = tables
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (i, Level::parse(&t.level)))
-        .collect();
-    order.sort_by_key(|(i, l)| match l {
-        Some(l) => (0, std::cmp::Reverse(*l), *i),
-        None => (1, std::cmp::Reverse(Level::Plr), *i),
-    });
+    let order = coarse_to_fine(tables);
     let count_cols: Vec<String> = tables
         .first()
         .map(|t| {
@@ -130,86 +110,14 @@ pub fn round_tables(
         })
         .unwrap_or_default();
     for col in &count_cols {
-        // The rounded values of the levels done so far: (table, key) → value.
+        // The levels done so far (their values in `tables` rounded).
         let mut done: Vec<(usize, Option<Level>)> = Vec::new();
         for &(ti, level) in &order {
             let Some(j) = tables[ti].column_index(col) else {
                 continue;
             };
-            let raw: Vec<Option<f64>> = tables[ti].rows.iter().map(|r| r[j].num()).collect();
-            // Group the units by their parent: (parent table, parent key).
-            let mut groups: Vec<(Parent, Vec<usize>)> = Vec::new();
-            let mut group_of: HashMap<Parent, usize> = HashMap::new();
-            let parent_table = match level {
-                Some(l) => done
-                    .iter()
-                    .rev()
-                    .find(|(_, pl)| pl.is_some_and(|pl| pl > l))
-                    .map(|&(pi, pl)| (pi, pl.expect("LOR level"))),
-                None => {
-                    // Sozialräume: within the city (or the one Bezirk) when
-                    // they add up to it.
-                    let top = done
-                        .iter()
-                        .find(|(pi, pl)| pl.is_some() && tables[*pi].keys.len() == 1)
-                        .map(|&(pi, pl)| (pi, pl.expect("LOR level")));
-                    top.filter(|&(pi, _)| {
-                        let pj = tables[pi].column_index(col);
-                        let parent_raw = pj.and_then(|pj| tables[pi].rows[0][pj].num());
-                        let sum: Option<f64> = raw.iter().copied().sum();
-                        match (parent_raw, sum) {
-                            (Some(p), Some(s)) => (p - s).abs() <= 1e-6 * p.abs().max(1.0),
-                            _ => false,
-                        }
-                    })
-                }
-            };
-            for (i, key) in tables[ti].keys.iter().enumerate() {
-                let parent = parent_table.map(|(pi, pl)| {
-                    let pk = match level {
-                        Some(_) => pl.parent_of(key).to_string(),
-                        None => tables[pi].keys[0].clone(),
-                    };
-                    (pi, pk)
-                });
-                let g = *group_of.entry(parent.clone()).or_insert_with(|| {
-                    groups.push((parent.clone(), Vec::new()));
-                    groups.len() - 1
-                });
-                groups[g].1.push(i);
-            }
-            let mut new: Vec<Option<f64>> = raw.clone();
-            for (parent, members) in &groups {
-                let known: Vec<(&str, f64)> = members
-                    .iter()
-                    .filter_map(|&i| raw[i].map(|v| (tables[ti].keys[i].as_str(), v)))
-                    .collect();
-                let all_known = known.len() == members.len();
-                let parent_value = parent.as_ref().and_then(|(pi, pk)| {
-                    let pt = &tables[*pi];
-                    let pj = pt.column_index(col)?;
-                    let r = pt.keys.iter().position(|k| k == pk)?;
-                    pt.rows[r][pj].num()
-                });
-                let target = match (parent, parent_value) {
-                    // The top level: each unit rounded on its own.
-                    (None, _) if level.is_some() => {
-                        for &i in members {
-                            new[i] = raw[i].map(|x| round_to(scaled(x, scale) / scale, scale));
-                        }
-                        continue;
-                    }
-                    (Some(_), Some(p)) if all_known => p,
-                    _ => round_to(known.iter().map(|(_, v)| v).sum::<f64>(), scale),
-                };
-                let vals = allocate(&known, target, scale);
-                let mut it = vals.into_iter();
-                for &i in members {
-                    if raw[i].is_some() {
-                        new[i] = it.next();
-                    }
-                }
-            }
+            let c = CountColumn { tables, col, scale };
+            let new = c.round_level(ti, level, j, &done);
             for (r, v) in tables[ti].rows.iter_mut().zip(new) {
                 if let Some(v) = v {
                     // -0 is shown as 0.
@@ -218,6 +126,172 @@ pub fn round_tables(
             }
             done.push((ti, level));
         }
+    }
+}
+
+/// Shares, ratios and means (by `kind` of their column), each value on its
+/// own to `1/scale`.
+fn round_shares<'r>(
+    tables: &mut [LevelTable],
+    kind: &dyn Fn(&str) -> Option<&'r Rule>,
+    scale: f64,
+) {
+    for t in tables.iter_mut() {
+        for (j, c) in t.columns.clone().iter().enumerate() {
+            if matches!(kind(c), Some(Rule::Mean { .. } | Rule::Ratio { .. })) {
+                for row in &mut t.rows {
+                    if let Value::Num(x) = row[j] {
+                        row[j] = Value::Num(round_to(x, scale));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The tables in rounding order (index and LOR level): LOR levels coarse to
+/// fine, other levels (Sozialräume) after them, ties in table order.
+fn coarse_to_fine(tables: &[LevelTable]) -> Vec<(usize, Option<Level>)> {
+    let mut order: Vec<(usize, Option<Level>)> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, Level::parse(&t.level)))
+        .collect();
+    order.sort_by_key(|(i, l)| match l {
+        Some(l) => (0, std::cmp::Reverse(*l), *i),
+        None => (1, std::cmp::Reverse(Level::Plr), *i),
+    });
+    order
+}
+
+/// Units of one level grouped by their parent, in order of first member.
+type Groups = Vec<(Parent, Vec<usize>)>;
+
+/// One count column being rounded, level by level.
+struct CountColumn<'a> {
+    tables: &'a [LevelTable],
+    col: &'a str,
+    scale: f64,
+}
+
+impl CountColumn<'_> {
+    /// The rounded values of column `j` of table `ti` (at `level`, None for
+    /// Sozialräume), given the levels `done` before it.
+    fn round_level(
+        &self,
+        ti: usize,
+        level: Option<Level>,
+        j: usize,
+        done: &[(usize, Option<Level>)],
+    ) -> Vec<Option<f64>> {
+        let raw: Vec<Option<f64>> = self.tables[ti].rows.iter().map(|r| r[j].num()).collect();
+        let parent_table = match level {
+            Some(l) => done
+                .iter()
+                .rev()
+                .find(|(_, pl)| pl.is_some_and(|pl| pl > l))
+                .map(|&(pi, pl)| (pi, pl.expect("LOR level"))),
+            None => self.sozialraum_parent(done, &raw),
+        };
+        let groups = self.groups(ti, level, parent_table);
+        self.allocate_groups(ti, level, &raw, &groups)
+    }
+
+    /// Sozialräume: within the city (or the one Bezirk) when they add up to
+    /// it, else None (within their own sum).
+    fn sozialraum_parent(
+        &self,
+        done: &[(usize, Option<Level>)],
+        raw: &[Option<f64>],
+    ) -> Option<(usize, Level)> {
+        let top = done
+            .iter()
+            .find(|(pi, pl)| pl.is_some() && self.tables[*pi].keys.len() == 1)
+            .map(|&(pi, pl)| (pi, pl.expect("LOR level")));
+        top.filter(|&(pi, _)| {
+            let pj = self.tables[pi].column_index(self.col);
+            let parent_raw = pj.and_then(|pj| self.tables[pi].rows[0][pj].num());
+            let sum: Option<f64> = raw.iter().copied().sum();
+            match (parent_raw, sum) {
+                (Some(p), Some(s)) => (p - s).abs() <= 1e-6 * p.abs().max(1.0),
+                _ => false,
+            }
+        })
+    }
+
+    /// The units of table `ti` grouped by their parent unit in
+    /// `parent_table` (key prefix; Sozialräume: its one unit).
+    fn groups(
+        &self,
+        ti: usize,
+        level: Option<Level>,
+        parent_table: Option<(usize, Level)>,
+    ) -> Groups {
+        let mut groups: Groups = Vec::new();
+        let mut group_of: HashMap<Parent, usize> = HashMap::new();
+        for (i, key) in self.tables[ti].keys.iter().enumerate() {
+            let parent = parent_table.map(|(pi, pl)| {
+                let pk = match level {
+                    Some(_) => pl.parent_of(key).to_string(),
+                    None => self.tables[pi].keys[0].clone(),
+                };
+                (pi, pk)
+            });
+            let g = *group_of.entry(parent.clone()).or_insert_with(|| {
+                groups.push((parent.clone(), Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+        }
+        groups
+    }
+
+    /// The (rounded) value of unit `key` of table `ti`.
+    fn value(&self, ti: usize, key: &str) -> Option<f64> {
+        let pt = &self.tables[ti];
+        let pj = pt.column_index(self.col)?;
+        let r = pt.keys.iter().position(|k| k == key)?;
+        pt.rows[r][pj].num()
+    }
+
+    /// Each group allocated within its parent's rounded value (or, with a
+    /// missing value or without parent, within the rounded sum of its known
+    /// values); the top LOR level rounded unit by unit.
+    fn allocate_groups(
+        &self,
+        ti: usize,
+        level: Option<Level>,
+        raw: &[Option<f64>],
+        groups: &Groups,
+    ) -> Vec<Option<f64>> {
+        let scale = self.scale;
+        let mut new: Vec<Option<f64>> = raw.to_vec();
+        for (parent, members) in groups {
+            let known: Vec<(&str, f64)> = members
+                .iter()
+                .filter_map(|&i| raw[i].map(|v| (self.tables[ti].keys[i].as_str(), v)))
+                .collect();
+            let all_known = known.len() == members.len();
+            let parent_value = parent.as_ref().and_then(|(pi, pk)| self.value(*pi, pk));
+            let target = match (parent, parent_value) {
+                // The top level: each unit rounded on its own.
+                (None, _) if level.is_some() => {
+                    for &i in members {
+                        new[i] = raw[i].map(|x| round_to(scaled(x, scale) / scale, scale));
+                    }
+                    continue;
+                }
+                (Some(_), Some(p)) if all_known => p,
+                _ => round_to(known.iter().map(|(_, v)| v).sum::<f64>(), scale),
+            };
+            let mut it = allocate(&known, target, scale).into_iter();
+            for &i in members {
+                if raw[i].is_some() {
+                    new[i] = it.next();
+                }
+            }
+        }
+        new
     }
 }
 
@@ -267,5 +341,86 @@ mod tests {
         assert_eq!(v(&tables[2]), vec![3.0, 2.0]);
         // 0101 = 3 = 1.5 + 1.5: one goes up (the smaller key), one down.
         assert_eq!(v(&tables[0]), vec![2.0, 1.0, 2.0]);
+    }
+
+    fn table(level: &str, keys: &[&str], vals: &[f64]) -> LevelTable {
+        LevelTable {
+            level: level.into(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            names: vec![String::new(); keys.len()],
+            columns: vec!["E".into()],
+            rows: vals.iter().map(|v| vec![Value::Num(*v)]).collect(),
+        }
+    }
+
+    #[test]
+    fn levels_are_rounded_coarse_to_fine_sozialraeume_last() {
+        let tables = [
+            table("sozialraum", &["S1"], &[1.0]),
+            table("bzr", &["010101"], &[1.0]),
+            table("berlin", &["BE"], &[1.0]),
+            table("bez", &["01"], &[1.0]),
+        ];
+        assert_eq!(
+            coarse_to_fine(&tables),
+            [
+                (2, Some(Level::Berlin)),
+                (3, Some(Level::Bezirk)),
+                (1, Some(Level::Bzr)),
+                (0, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn sozialraeume_are_rounded_within_the_city_only_when_they_add_up_to_it() {
+        let mut tables = vec![
+            table("berlin", &["BE"], &[10.0]),
+            table("sozialraum", &["S1", "S2", "S3"], &[3.4, 3.3, 3.3]),
+        ];
+        let done = [(0, Some(Level::Berlin))];
+        let c = CountColumn {
+            tables: &tables,
+            col: "E",
+            scale: 1.0,
+        };
+        let raw = [Some(3.4), Some(3.3), Some(3.3)];
+        assert_eq!(c.sozialraum_parent(&done, &raw), Some((0, Level::Berlin)));
+        let groups = c.groups(1, None, Some((0, Level::Berlin)));
+        assert_eq!(groups, [(Some((0, "BE".to_string())), vec![0, 1, 2])]);
+        // 3 + 3 + 3 = 9: the one unit left goes to the largest remainder.
+        assert_eq!(
+            c.allocate_groups(1, None, &raw, &groups),
+            [Some(4.0), Some(3.0), Some(3.0)]
+        );
+        // Part of the city is in no Sozialraum: within their own sum (10.0
+        // rounded), one group without parent.
+        let raw = [Some(3.4), Some(3.3), Some(2.3)];
+        assert_eq!(c.sozialraum_parent(&done, &raw), None);
+        tables[1].rows[2][0] = Value::Num(2.3);
+        let c = CountColumn {
+            tables: &tables,
+            col: "E",
+            scale: 1.0,
+        };
+        let groups = c.groups(1, None, None);
+        assert_eq!(groups, [(None, vec![0, 1, 2])]);
+        assert_eq!(
+            c.allocate_groups(1, None, &raw, &groups),
+            [Some(4.0), Some(3.0), Some(2.0)]
+        );
+    }
+
+    #[test]
+    fn shares_are_rounded_each_on_its_own() {
+        let mut tables = vec![table("bez", &["01", "02"], &[12.345, -0.04])];
+        let rules = vec![ColumnRule {
+            column: "E".into(),
+            rule: Rule::Mean { weight: "W".into() },
+            origin: crate::rules::Origin::Explicit,
+        }];
+        round_tables(&mut tables, &rules, Some(0), Some(1));
+        let v: Vec<f64> = tables[0].rows.iter().map(|r| r[0].num().unwrap()).collect();
+        assert_eq!(v, [12.3, -0.0]);
     }
 }

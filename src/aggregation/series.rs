@@ -14,7 +14,7 @@ use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::geometry::LayerOptions;
 use crate::key::{Level, Vintage};
 use crate::names::Names;
-use crate::rules::{plan_rules, plan_table, Rule, RuleFlags};
+use crate::rules::{plan_rules, plan_table, ColumnRule, Rule, RuleFlags};
 use crate::stats::StatTable;
 use crate::weights::{Weight, WeightTable};
 
@@ -113,6 +113,41 @@ pub enum DateSource {
     Given,
 }
 
+/// The one date in the `ZEIT` column (None without the column or values);
+/// several dates or a value that is no date are errors.
+fn zeit_date(table: &StatTable) -> Result<Option<Date>> {
+    let Some(c) = table.column("ZEIT") else {
+        return Ok(None);
+    };
+    let values: BTreeSet<&str> = c
+        .raw
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match values.len() {
+        0 => Ok(None),
+        1 => {
+            let v = values.into_iter().next().expect("one");
+            Ok(Some(Date::parse(v).ok_or_else(|| {
+                input_error(format!(
+                    "{}: column ZEIT: '{v}' is not a date such as 201812",
+                    table.source
+                ))
+            })?))
+        }
+        _ => {
+            let v: Vec<&str> = values.into_iter().collect();
+            Err(input_error(format!(
+                "{}: column ZEIT has {} different dates ({}); a series takes one file per date",
+                table.source,
+                v.len(),
+                examples(&v, 5)
+            )))
+        }
+    }
+}
+
 /// The date of a statistics file: `given` (from `--date`), else its `ZEIT`
 /// column (one value for all rows), else its file name, else its folder's
 /// name. Disagreements are warned about; no date at all is an error.
@@ -122,38 +157,7 @@ pub fn date_of(
     given: Option<Date>,
 ) -> Result<(Date, DateSource, Warnings)> {
     let mut warnings = Warnings::default();
-    let zeit = match table.column("ZEIT") {
-        Some(c) => {
-            let values: BTreeSet<&str> = c
-                .raw
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .collect();
-            match values.len() {
-                0 => None,
-                1 => {
-                    let v = values.into_iter().next().expect("one");
-                    Some(Date::parse(v).ok_or_else(|| {
-                        input_error(format!(
-                            "{}: column ZEIT: '{v}' is not a date such as 201812",
-                            table.source
-                        ))
-                    })?)
-                }
-                _ => {
-                    let v: Vec<&str> = values.into_iter().collect();
-                    return Err(input_error(format!(
-                        "{}: column ZEIT has {} different dates ({}); a series takes one file per date",
-                        table.source,
-                        v.len(),
-                        examples(&v, 5)
-                    )));
-                }
-            }
-        }
-        None => None,
-    };
+    let zeit = zeit_date(table)?;
     let from_name = path
         .file_name()
         .and_then(|n| Date::in_name(&n.to_string_lossy()));
@@ -306,7 +310,42 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
     }
     let dates: Vec<Date> = dated.iter().map(|d| d.date).collect();
     warnings.extend(rows_missing_at_dates(dated));
-    // Per date: the vintage it is translated from (None: as it is).
+    let translated = translations(dated, plan)?;
+    if plan.vintage.is_none() {
+        warn_mixed_vintages(dated, &mut warnings);
+    }
+    let columns = Columns::of(dated, plan, &mut warnings)?;
+    columns.warn_absent(dated, &mut warnings);
+    let mut level_names: Vec<String> = plan.levels.iter().map(|l| l.code().to_string()).collect();
+    if plan.sozialraum.is_some() {
+        level_names.push(crate::sozialraum::LEVEL.to_string());
+    }
+    let b = Build {
+        dated,
+        plan,
+        translated,
+        columns,
+    };
+    let levels = level_names
+        .iter()
+        .enumerate()
+        .map(|(li, name)| b.level(name, plan.levels.get(li).copied(), &mut warnings))
+        .collect();
+    Ok((
+        Series {
+            dates,
+            translated: b.translated,
+            columns: b.columns.names,
+            kinds: b.columns.kinds,
+            levels,
+        },
+        warnings,
+    ))
+}
+
+/// Per date: the vintage it is translated from (None: as it is). A date in
+/// the other vintage without a crosswalk from it is an error.
+fn translations(dated: &[Dated], plan: &Plan) -> Result<Vec<Option<Vintage>>> {
     let mut translated = Vec::with_capacity(dated.len());
     for d in dated {
         let own = d.table.vintage().map(|(v, _)| v);
@@ -329,144 +368,139 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
         };
         translated.push(t);
     }
-    if plan.vintage.is_none() {
-        let vs: BTreeSet<&str> = dated
-            .iter()
-            .filter_map(|d| d.table.vintage().map(|(v, _)| v.label()))
-            .collect();
-        if vs.len() > 1 {
+    Ok(translated)
+}
+
+/// A warning when the dates (in their own keys) are in both LOR vintages.
+fn warn_mixed_vintages(dated: &[Dated], warnings: &mut Warnings) {
+    let vs: BTreeSet<&str> = dated
+        .iter()
+        .filter_map(|d| d.table.vintage().map(|(v, _)| v.label()))
+        .collect();
+    if vs.len() > 1 {
+        warnings.push(
+            crate::error::WarningCode::Vintage,
+            "the dates are in different LOR vintages (LOR 2006 and LOR 2021), so units do not match across 1 January 2021; translate them into one with --vintage 2021 (or 2006)".to_string(),
+        );
+    }
+}
+
+/// The rules of every date (the same flags) and the series' columns: the
+/// union over the dates, in the order they first appear.
+struct Columns {
+    per_date: Vec<Vec<ColumnRule>>,
+    /// Per date: its table with the derived columns (`--add`, `--ratio` of
+    /// expressions), None when there are none and the table is read as it is.
+    prepared: Vec<Option<StatTable>>,
+    names: Vec<String>,
+    kinds: Vec<Kind>,
+}
+
+impl Columns {
+    fn of(dated: &[Dated], plan: &Plan, warnings: &mut Warnings) -> Result<Columns> {
+        let mut c = Columns {
+            per_date: Vec::with_capacity(dated.len()),
+            prepared: Vec::with_capacity(dated.len()),
+            names: Vec::new(),
+            kinds: Vec::new(),
+        };
+        let derives = !plan.rules.add.is_empty() || !plan.rules.ratio.is_empty();
+        for d in dated {
+            let (rules, w) = if derives {
+                let mut t = d.table.clone();
+                let planned = plan_table(&mut t, &plan.rules, plan.missing)?;
+                c.prepared.push(Some(t));
+                planned
+            } else {
+                c.prepared.push(None);
+                plan_rules(&d.table, &plan.rules)?
+            };
+            warnings.extend(w);
+            for r in rules.iter().filter(|r| r.rule != Rule::Drop) {
+                if !c.names.contains(&r.column) {
+                    c.names.push(r.column.clone());
+                    c.kinds.push(match r.rule {
+                        Rule::Mean { .. } | Rule::Ratio { .. } => Kind::Share,
+                        Rule::Label => Kind::Label,
+                        _ => Kind::Count,
+                    });
+                }
+            }
+            c.per_date.push(rules);
+        }
+        Ok(c)
+    }
+
+    /// One warning naming, per date, the columns it does not have (they
+    /// are left empty at that date).
+    fn warn_absent(&self, dated: &[Dated], warnings: &mut Warnings) {
+        let mut absent: Vec<String> = Vec::new();
+        for (d, rules) in dated.iter().zip(&self.per_date) {
+            let have: BTreeSet<&str> = rules
+                .iter()
+                .filter(|r| r.rule != Rule::Drop)
+                .map(|r| r.column.as_str())
+                .collect();
+            let missing: Vec<&str> = self
+                .names
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !have.contains(c))
+                .collect();
+            if !missing.is_empty() {
+                absent.push(format!(
+                    "{} ({}): {}",
+                    d.date,
+                    d.table.source,
+                    examples(&missing, 8)
+                ));
+            }
+        }
+        if !absent.is_empty() {
             warnings.push(
-                crate::error::WarningCode::Vintage,
-                "the dates are in different LOR vintages (LOR 2006 and LOR 2021), so units do not match across 1 January 2021; translate them into one with --vintage 2021 (or 2006)".to_string(),
+                crate::error::WarningCode::Columns,
+                format!(
+                    "the files do not all have the same columns; these are left empty at these dates: {}",
+                    absent.join("; ")
+                ),
             );
         }
     }
+}
 
-    // Rules per date (the same flags), and the union of the columns.
-    let mut per_date_rules = Vec::with_capacity(dated.len());
-    let mut columns: Vec<String> = Vec::new();
-    let mut kinds: Vec<Kind> = Vec::new();
-    // Derived columns (`--add`, `--ratio` of expressions) are computed per
-    // date on a copy of its table; plain rules read the table as it is.
-    let derives = !plan.rules.add.is_empty() || !plan.rules.ratio.is_empty();
-    let mut prepared: Vec<Option<StatTable>> = Vec::with_capacity(dated.len());
-    for d in dated {
-        let (rules, w) = if derives {
-            let mut t = d.table.clone();
-            let planned = plan_table(&mut t, &plan.rules, plan.missing)?;
-            prepared.push(Some(t));
-            planned
-        } else {
-            prepared.push(None);
-            plan_rules(&d.table, &plan.rules)?
-        };
-        warnings.extend(w);
-        for r in rules.iter().filter(|r| r.rule != Rule::Drop) {
-            if !columns.contains(&r.column) {
-                columns.push(r.column.clone());
-                kinds.push(match r.rule {
-                    Rule::Mean { .. } | Rule::Ratio { .. } => Kind::Share,
-                    Rule::Label => Kind::Label,
-                    _ => Kind::Count,
-                });
-            }
-        }
-        per_date_rules.push(rules);
-    }
-    // Columns some dates do not have.
-    let mut absent: Vec<String> = Vec::new();
-    for (d, rules) in dated.iter().zip(&per_date_rules) {
-        let have: BTreeSet<&str> = rules
-            .iter()
-            .filter(|r| r.rule != Rule::Drop)
-            .map(|r| r.column.as_str())
-            .collect();
-        let missing: Vec<&str> = columns
-            .iter()
-            .map(String::as_str)
-            .filter(|c| !have.contains(c))
-            .collect();
-        if !missing.is_empty() {
-            absent.push(format!(
-                "{} ({}): {}",
-                d.date,
-                d.table.source,
-                examples(&missing, 8)
-            ));
-        }
-    }
-    if !absent.is_empty() {
-        warnings.push(
-            crate::error::WarningCode::Columns,
-            format!(
-                "the files do not all have the same columns; these are left empty at these dates: {}",
-                absent.join("; ")
-            ),
-        );
-    }
+/// Per date: the values of the series' columns for one unit (None: no row).
+type UnitValues = Vec<Option<Vec<Value>>>;
 
-    // Level by level.
-    let mut level_names: Vec<String> = plan.levels.iter().map(|l| l.code().to_string()).collect();
-    if plan.sozialraum.is_some() {
-        level_names.push(crate::sozialraum::LEVEL.to_string());
-    }
-    let mut levels = Vec::with_capacity(level_names.len());
-    for (li, level_name) in level_names.iter().enumerate() {
-        let level = plan.levels.get(li).copied();
-        let mut by_unit: BTreeMap<String, Vec<Option<Vec<Value>>>> = BTreeMap::new();
+/// Per unit, per date: the values of the series' columns.
+type ByUnit = BTreeMap<String, UnitValues>;
+
+/// The dates with their translations and rules, ready to be made into levels.
+struct Build<'a, 'p> {
+    dated: &'a [Dated],
+    plan: &'a Plan<'p>,
+    translated: Vec<Option<Vintage>>,
+    columns: Columns,
+}
+
+impl Build<'_, '_> {
+    /// One level (`level` None: the Sozialräume) over all dates; dates that
+    /// cannot be made at it are left empty, with a warning.
+    fn level(
+        &self,
+        level_name: &str,
+        level: Option<Level>,
+        warnings: &mut Warnings,
+    ) -> LevelSeries {
+        let mut by_unit = ByUnit::new();
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         let mut skipped: Vec<String> = Vec::new();
-        for (di, d) in dated.iter().enumerate() {
-            let Some(weights) = weights_for(d, translated[di], level, plan) else {
+        for (di, d) in self.dated.iter().enumerate() {
+            let Some(weights) = weights_for(d, self.translated[di], level, self.plan) else {
                 skipped.push(d.date.to_string());
                 continue;
             };
-            let rules = &per_date_rules[di];
-            let table = prepared[di].as_ref().unwrap_or(&d.table);
-            let (mut t, w) = aggregate(table, rules, &weights, plan.missing);
-            warnings.extend(w);
-            if level.is_none() {
-                // Sozialraum: the part of the people in no Sozialraum, per date.
-                if let Some(un) = unassigned_weights(table, &weights) {
-                    let (u, w) = aggregate(table, rules, &un, plan.missing);
-                    warnings.extend(w);
-                    t.keys.extend(u.keys);
-                    t.rows.extend(u.rows);
-                }
-            }
-            // Where each series column is in this date's table (None: absent,
-            // or a key part of a translated date, which names its old units).
-            let at: Vec<Option<usize>> = columns
-                .iter()
-                .map(|c| {
-                    t.column_index(c)
-                        .filter(|_| translated[di].is_none() || !is_key_part(c))
-                })
-                .collect();
-            for (i, key) in t.keys.iter().enumerate() {
-                let row: Vec<Value> = at
-                    .iter()
-                    .map(|j| match j {
-                        Some(j) => t.rows[i][*j].clone(),
-                        None => Value::Missing,
-                    })
-                    .collect();
-                by_unit
-                    .entry(key.clone())
-                    .or_insert_with(|| vec![None; dated.len()])[di] = Some(row);
-                if !names.contains_key(key) {
-                    let name = match (level, &plan.sozialraum) {
-                        _ if key == UNASSIGNED_KEY => UNASSIGNED_NAME.to_string(),
-                        (None, Some(sr)) => sr.names.get(key).cloned().unwrap_or_default(),
-                        _ => plan
-                            .names
-                            .and_then(|n| n.name(key))
-                            .unwrap_or_default()
-                            .to_string(),
-                    };
-                    names.insert(key.clone(), name);
-                }
-            }
+            let t = self.aggregate_date(di, level, &weights, warnings);
+            self.add_rows(&t, di, level, &mut by_unit, &mut names);
         }
         if !skipped.is_empty() {
             warnings.push(
@@ -477,38 +511,114 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
                 ),
             );
         }
-        // The unassigned row last.
-        let mut units: Vec<(String, String)> = Vec::with_capacity(by_unit.len());
-        let mut values = Vec::with_capacity(by_unit.len());
-        let mut tail = None;
-        for (k, v) in by_unit {
-            if k == UNASSIGNED_KEY {
-                tail = Some((k, v));
-                continue;
-            }
-            units.push((k.clone(), names.remove(&k).unwrap_or_default()));
-            values.push(v);
-        }
-        if let Some((k, v)) = tail {
-            units.push((k, UNASSIGNED_NAME.to_string()));
-            values.push(v);
-        }
-        levels.push(LevelSeries {
-            level: level_name.clone(),
+        let (units, values) = unassigned_last(by_unit, names);
+        LevelSeries {
+            level: level_name.to_string(),
             units,
             values,
-        });
+        }
     }
-    Ok((
-        Series {
-            dates,
-            translated,
-            columns,
-            kinds,
-            levels,
-        },
-        warnings,
-    ))
+
+    /// Date `di` aggregated by `weights`; for the Sozialräume with the row
+    /// of the people in no Sozialraum.
+    fn aggregate_date(
+        &self,
+        di: usize,
+        level: Option<Level>,
+        weights: &WeightTable,
+        warnings: &mut Warnings,
+    ) -> LevelTable {
+        let (missing, rules) = (self.plan.missing, &self.columns.per_date[di]);
+        let table = self.columns.prepared[di]
+            .as_ref()
+            .unwrap_or(&self.dated[di].table);
+        let (mut t, w) = aggregate(table, rules, weights, missing);
+        warnings.extend(w);
+        if level.is_none() {
+            if let Some(un) = unassigned_weights(table, weights) {
+                let (u, w) = aggregate(table, rules, &un, missing);
+                warnings.extend(w);
+                t.keys.extend(u.keys);
+                t.rows.extend(u.rows);
+            }
+        }
+        t
+    }
+
+    /// The rows of date `di` into the series' columns, and the names of
+    /// units not seen before.
+    fn add_rows(
+        &self,
+        t: &LevelTable,
+        di: usize,
+        level: Option<Level>,
+        by_unit: &mut ByUnit,
+        names: &mut BTreeMap<String, String>,
+    ) {
+        // Where each series column is in this date's table (None: absent,
+        // or a key part of a translated date, which names its old units).
+        let at: Vec<Option<usize>> = self
+            .columns
+            .names
+            .iter()
+            .map(|c| {
+                t.column_index(c)
+                    .filter(|_| self.translated[di].is_none() || !is_key_part(c))
+            })
+            .collect();
+        for (i, key) in t.keys.iter().enumerate() {
+            let row: Vec<Value> = at
+                .iter()
+                .map(|j| match j {
+                    Some(j) => t.rows[i][*j].clone(),
+                    None => Value::Missing,
+                })
+                .collect();
+            by_unit
+                .entry(key.clone())
+                .or_insert_with(|| vec![None; self.dated.len()])[di] = Some(row);
+            if !names.contains_key(key) {
+                names.insert(key.clone(), self.unit_name(key, level));
+            }
+        }
+    }
+
+    /// The name of a unit: of the Sozialraum, or from the names table.
+    fn unit_name(&self, key: &str, level: Option<Level>) -> String {
+        match (level, &self.plan.sozialraum) {
+            _ if key == UNASSIGNED_KEY => UNASSIGNED_NAME.to_string(),
+            (None, Some(sr)) => sr.names.get(key).cloned().unwrap_or_default(),
+            _ => self
+                .plan
+                .names
+                .and_then(|n| n.name(key))
+                .unwrap_or_default()
+                .to_string(),
+        }
+    }
+}
+
+/// Units in key order with their names and values, the unassigned row last.
+fn unassigned_last(
+    by_unit: ByUnit,
+    mut names: BTreeMap<String, String>,
+) -> (Vec<(String, String)>, Vec<UnitValues>) {
+    let mut units: Vec<(String, String)> = Vec::with_capacity(by_unit.len());
+    let mut values = Vec::with_capacity(by_unit.len());
+    let mut tail = None;
+    for (k, v) in by_unit {
+        if k == UNASSIGNED_KEY {
+            tail = Some((k, v));
+            continue;
+        }
+        units.push((k.clone(), names.remove(&k).unwrap_or_default()));
+        values.push(v);
+    }
+    if let Some((k, v)) = tail {
+        units.push((k, UNASSIGNED_NAME.to_string()));
+        values.push(v);
+    }
+    (units, values)
 }
 
 /// Unit names for a series without a names file: the built-in catalogue of
@@ -1412,6 +1522,30 @@ mod tests {
     }
 
     #[test]
+    fn zeit_has_one_date_or_none() {
+        let t = table(
+            "a.csv",
+            "ZEIT;RAUMID;E_E\n201812;13101101;5\n 201812 ;13101102;7\n",
+        );
+        assert_eq!(zeit_date(&t).unwrap(), Date::new(2018, 12));
+        let t = table("b.csv", "RAUMID;E_E\n13101101;5\n");
+        assert_eq!(zeit_date(&t).unwrap(), None);
+        let t = table(
+            "c.csv",
+            "ZEIT;RAUMID;E_E\n201812;13101101;5\n201912;13101102;7\n",
+        );
+        assert_eq!(
+            zeit_date(&t).unwrap_err().to_string(),
+            "c.csv: column ZEIT has 2 different dates (201812, 201912); a series takes one file per date"
+        );
+        let t = table("d.csv", "ZEIT;RAUMID;E_E\nQ4;13101101;5\n");
+        assert_eq!(
+            zeit_date(&t).unwrap_err().to_string(),
+            "d.csv: column ZEIT: 'Q4' is not a date such as 201812"
+        );
+    }
+
+    #[test]
     fn order_sorts_and_refuses_duplicates() {
         let mk = |y, m, n: &str| Dated {
             date: Date::new(y, m).unwrap(),
@@ -1512,6 +1646,72 @@ mod tests {
         assert_eq!(wide.columns[0], "E_E 2023-06");
         assert_eq!(wide.num("131011", "E_E 2024-06"), Some(450.0));
         assert_eq!(wide.num("131011", "E_E change year 2024-06"), Some(50.0));
+    }
+
+    #[test]
+    fn columns_are_the_union_with_absent_ones_named_per_date() {
+        let dated = dated(&[
+            (2023, 6, "RAUMID;E_E;X;Q\n13101101;100;40;10\n"),
+            (2023, 12, "RAUMID;E_E;Q;BEZ\n13101101;110;20;13\n"),
+        ]);
+        let plan = bzr_plan(RuleFlags {
+            weighted: vec!["Q=E_E".into()],
+            ..Default::default()
+        });
+        let mut w = Warnings::default();
+        let c = Columns::of(&dated, &plan, &mut w).unwrap();
+        assert_eq!(c.names, ["E_E", "X", "Q", "BEZ"]);
+        assert_eq!(
+            c.kinds,
+            [Kind::Count, Kind::Count, Kind::Share, Kind::Label]
+        );
+        assert_eq!(c.prepared.len(), 2);
+        assert!(c.prepared.iter().all(Option::is_none));
+        c.warn_absent(&dated, &mut w);
+        let absent = w.iter().find(|w| w.code == "columns").unwrap();
+        assert_eq!(
+            absent.message,
+            "the files do not all have the same columns; these are left empty at these dates: 2023-06 (2023-6): BEZ; 2023-12 (2023-12): X"
+        );
+    }
+
+    #[test]
+    fn translations_need_a_crosswalk_from_the_other_vintage() {
+        // 2021 keys (PLR 13100101) in a series in LOR 2006.
+        let dated = dated(&[(2024, 6, "RAUMID;E_E\n13100101;5\n")]);
+        let mut plan = bzr_plan(RuleFlags::default());
+        assert_eq!(translations(&dated, &plan).unwrap(), [None]);
+        plan.vintage = Some(Vintage::Lor2006);
+        let e = translations(&dated, &plan).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "2024-6 (2024-06) has LOR 2021 keys and the series is in LOR 2006: give a crosswalk LOR 2021 → LOR 2006"
+        );
+    }
+
+    #[test]
+    fn the_unassigned_row_comes_last_with_its_name() {
+        let row = |v: f64| vec![Some(vec![Value::Num(v)])];
+        let by_unit: ByUnit = [
+            ("-".to_string(), row(3.0)),
+            ("SR1".to_string(), row(1.0)),
+            ("SR2".to_string(), row(2.0)),
+        ]
+        .into_iter()
+        .collect();
+        let names = [("SR1".to_string(), "Nord".to_string())]
+            .into_iter()
+            .collect();
+        let (units, values) = unassigned_last(by_unit, names);
+        assert_eq!(
+            units,
+            [
+                ("SR1".to_string(), "Nord".to_string()),
+                ("SR2".to_string(), String::new()),
+                ("-".to_string(), "nicht zugeordnet".to_string())
+            ]
+        );
+        assert_eq!(values, [row(1.0), row(2.0), row(3.0)]);
     }
 
     #[test]

@@ -17,10 +17,11 @@ use crate::atlas::{
 };
 use crate::classify::Method;
 use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::geometry::Layer;
 use crate::key::Level;
 use crate::map::{escape, mismatch_map, MismatchText};
-use crate::overlay::{overlay, unit_parts, PartClass, Tolerance};
-use crate::report::{thousands, Mismatch, MismatchInput};
+use crate::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
+use crate::report::{thousands, LevelReport, Mismatch, MismatchInput};
 use crate::series::{Date, Dated, Series, SozialraumWeights};
 
 /// What goes into the report.
@@ -145,6 +146,73 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     let own = &fig.paths[0];
     let (current, w) = date_of(&fig.table, own)?;
     warnings.extend(w);
+    let (prev, path, w) = latest_before(files, own, current, bezirk, &fig.table.source)?;
+    warnings.extend(w);
+    same_vintage(&prev, &path, &fig.table, current)?;
+    let plan = crate::series::Plan {
+        rules: crate::rules::RuleFlags::default(),
+        missing: MissingPolicy::Propagate,
+        levels: vec![Level::Plr, Level::Bezirk],
+        names: Some(&fig.names),
+        vintage: fig.table.vintage().map(|(v, _)| v),
+        translation: None,
+        sozialraum: Some(SozialraumWeights {
+            weights: assignment.weights.clone(),
+            names: assignment.names.clone(),
+        }),
+    };
+    let dated = [
+        prev,
+        Dated {
+            date: current,
+            table: fig.table.clone(),
+        },
+    ];
+    let (series, w) = crate::series::build(&dated, &plan)?;
+    warnings.extend(w);
+    Ok((
+        Change {
+            series,
+            previous: path,
+        },
+        warnings,
+    ))
+}
+
+/// The report has no crosswalk: both dates must be of one LOR vintage.
+fn same_vintage(
+    prev: &Dated,
+    path: &std::path::Path,
+    now_table: &crate::stats::StatTable,
+    current: Date,
+) -> Result<()> {
+    let vintage = |t: &crate::stats::StatTable| t.vintage().map(|(v, _)| v);
+    match (vintage(&prev.table), vintage(now_table)) {
+        (Some(before), Some(now)) if before != now => Err(input_error(format!(
+            "{} ({}) has {} keys and {} ({current}) {} keys: for a change across the LOR reform, translate the earlier file into {} first (with lor translate)",
+            path.display(),
+            prev.date,
+            before.label(),
+            now_table.source,
+            now.label(),
+            now.label()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The statistics of the latest date before `current` among `files`
+/// (`own`, the report's file, left out), cut to Bezirk `bezirk`, with its
+/// path and the warnings of reading it. Two files of that date, or none
+/// before `current` (the error names `source`, the report's statistics),
+/// are errors.
+fn latest_before(
+    files: &[PathBuf],
+    own: &std::path::Path,
+    current: Date,
+    bezirk: &str,
+    source: &str,
+) -> Result<(Dated, PathBuf, Warnings)> {
     let mut seen: Vec<String> = Vec::new();
     let mut before: Option<(Dated, PathBuf, Warnings)> = None;
     for p in files {
@@ -180,63 +248,18 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
         }
         before = Some((Dated { date, table }, p.clone(), w));
     }
-    let Some((prev, path, w)) = before else {
+    before.ok_or_else(|| {
         seen.sort();
         seen.dedup();
-        return Err(input_error(format!(
-            "the series has no date before {current}, the date of {}{}",
-            fig.table.source,
+        input_error(format!(
+            "the series has no date before {current}, the date of {source}{}",
             if seen.is_empty() {
                 String::new()
             } else {
                 format!(" (its dates: {})", examples(&seen, 8))
             }
-        )));
-    };
-    warnings.extend(w);
-    // The report has no crosswalk: both dates must be of one LOR vintage.
-    let vintage = |t: &crate::stats::StatTable| t.vintage().map(|(v, _)| v);
-    if let (Some(before), Some(now)) = (vintage(&prev.table), vintage(&fig.table)) {
-        if before != now {
-            return Err(input_error(format!(
-                "{} ({}) has {} keys and {} ({current}) {} keys: for a change across the LOR reform, translate the earlier file into {} first (with lor translate)",
-                path.display(),
-                prev.date,
-                before.label(),
-                fig.table.source,
-                now.label(),
-                now.label()
-            )));
-        }
-    }
-    let plan = crate::series::Plan {
-        rules: crate::rules::RuleFlags::default(),
-        missing: MissingPolicy::Propagate,
-        levels: vec![Level::Plr, Level::Bezirk],
-        names: Some(&fig.names),
-        vintage: fig.table.vintage().map(|(v, _)| v),
-        translation: None,
-        sozialraum: Some(SozialraumWeights {
-            weights: assignment.weights.clone(),
-            names: assignment.names.clone(),
-        }),
-    };
-    let dated = [
-        prev,
-        Dated {
-            date: current,
-            table: fig.table.clone(),
-        },
-    ];
-    let (series, w) = crate::series::build(&dated, &plan)?;
-    warnings.extend(w);
-    Ok((
-        Change {
-            series,
-            previous: path,
-        },
-        warnings,
-    ))
+        ))
+    })
 }
 
 /// The key figures of the report: counts and shares of the population
@@ -364,7 +387,6 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     let (sr_layer, _) = fig.sozialraum.as_ref().ok_or_else(|| {
         input_error("the report is for the Sozialräume of a Bezirk: give their polygons")
     })?;
-    let place = fig.place(Some(&spec.bezirk));
     let date = fig
         .date
         .clone()
@@ -373,24 +395,67 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     warnings.extend(w);
     let (bez_table, w) = fig.level_table(MapLevel::Lor(Level::Bezirk))?;
     warnings.extend(w);
-    let change = if spec.series.is_empty() {
-        if !spec.change_maps.is_empty() {
-            return Err(usage_error(
-                "a map of changes needs the statistics of an earlier date (a series)",
-            ));
-        }
-        None
-    } else {
-        let (c, w) = previous_date(fig, &spec.series, &spec.bezirk)?;
-        warnings.extend(w);
-        Some(c)
-    };
+    let change = change_of(fig, spec, &mut warnings)?;
     for ind in &spec.change_maps {
         fig.check_indicator(ind)?;
         if let Some(c) = &change {
             c.check_indicator(ind)?;
         }
     }
+    let figures = figures_in(fig)?;
+    let places = match &spec.points {
+        Some((path, opts)) => Some(places_by_sozialraum(
+            fig,
+            sr_layer,
+            path,
+            opts,
+            &mut warnings,
+        )?),
+        None => None,
+    };
+    let page = Page {
+        fig,
+        spec,
+        sr_layer,
+        place: fig.place(Some(&spec.bezirk)),
+        date,
+        change,
+        figures,
+        places,
+    };
+    let sozialraeume = sr_table
+        .keys
+        .iter()
+        .filter(|k| *k != crate::sozialraum::UNASSIGNED_KEY)
+        .count();
+    let mut h = page.head(sozialraeume);
+    page.key_figures(&mut h, &sr_table, &bez_table);
+    page.maps(&mut h, &mut warnings)?;
+    page.change_maps(&mut h)?;
+    page.mismatch(&mut h);
+    warnings_section(&mut h, &warnings);
+    page.sources(&mut h);
+    Ok((h, warnings))
+}
+
+/// The change against the previous date when the report has a series;
+/// change maps without one are a usage error.
+fn change_of(fig: &Figures, spec: &ReportSpec, warnings: &mut Warnings) -> Result<Option<Change>> {
+    if spec.series.is_empty() {
+        if !spec.change_maps.is_empty() {
+            return Err(usage_error(
+                "a map of changes needs the statistics of an earlier date (a series)",
+            ));
+        }
+        return Ok(None);
+    }
+    let (c, w) = previous_date(fig, &spec.series, &spec.bezirk)?;
+    warnings.extend(w);
+    Ok(Some(c))
+}
+
+/// The key figures whose columns are all in the statistics; none is an error.
+fn figures_in(fig: &Figures) -> Result<Vec<(Indicator, String)>> {
     let figures: Vec<(Indicator, String)> = key_figures()
         .into_iter()
         .filter(|(i, _)| i.columns().all(|c| fig.table.column(c).is_some()))
@@ -401,107 +466,166 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             fig.table.source
         )));
     }
-    // Kita places per child: each facility in its PLR, then to the
-    // Sozialräume by the same weights as the children (as `lor points`), so
-    // that places and children of a PLR always land in the same Sozialraum.
-    let mut places: Option<(String, BTreeMap<String, f64>)> = None;
-    if let Some((path, opts)) = &spec.points {
-        let attr = opts.sum.first().cloned().unwrap_or_default();
-        let (run, w) = crate::points::tally_points(path, opts, &[&fig.units], |_, _| {})?;
-        warnings.extend(w);
-        let t = &run.tallies[0];
-        let per_plr: BTreeMap<&str, f64> = fig
-            .units
-            .features
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), t.sums[0][i]))
-            .collect();
-        let mut by_sr: BTreeMap<String, f64> = sr_layer
-            .features
-            .iter()
-            .map(|f| (f.id.clone(), 0.0))
-            .collect();
-        if let Some((_, a)) = &fig.sozialraum {
-            for w in a.weights.rows() {
-                if let Some(v) = per_plr.get(w.source.as_str()) {
-                    *by_sr.entry(w.target.clone()).or_default() += w.weight * v;
-                }
-            }
-            // Places in PLR (or parts) outside every Sozialraum: the row
-            // "nicht zugeordnet", so that the rows add up to the Bezirk.
-            for (k, share) in &a.unassigned {
-                if let Some(v) = per_plr.get(k.as_str()) {
-                    *by_sr
-                        .entry(crate::sozialraum::UNASSIGNED_KEY.to_string())
-                        .or_default() += share * v;
-                }
+    Ok(figures)
+}
+
+/// Facility places (the `--sum` attribute of the points, e.g. Kita places)
+/// per Sozialraum: each facility in its PLR, then to the Sozialräume by the
+/// same weights as the children (as `lor points`), so that places and
+/// children of a PLR always land in the same Sozialraum.
+fn places_by_sozialraum(
+    fig: &Figures,
+    sr_layer: &Layer,
+    path: &std::path::Path,
+    opts: &crate::points::PointOptions,
+    warnings: &mut Warnings,
+) -> Result<Places> {
+    let attr = opts.sum.first().cloned().unwrap_or_default();
+    let (run, w) = crate::points::tally_points(path, opts, &[&fig.units], |_, _| {})?;
+    warnings.extend(w);
+    let t = &run.tallies[0];
+    let per_plr: BTreeMap<&str, f64> = fig
+        .units
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), t.sums[0][i]))
+        .collect();
+    Ok((attr, spread(&per_plr, sr_layer, fig)))
+}
+
+/// Values per PLR to the Sozialräume of `sr_layer` by the weights of the
+/// figures' assignment; every Sozialraum has a value (0 without PLR).
+fn spread(per_plr: &BTreeMap<&str, f64>, sr_layer: &Layer, fig: &Figures) -> BTreeMap<String, f64> {
+    let mut by_sr: BTreeMap<String, f64> = sr_layer
+        .features
+        .iter()
+        .map(|f| (f.id.clone(), 0.0))
+        .collect();
+    if let Some((_, a)) = &fig.sozialraum {
+        for w in a.weights.rows() {
+            if let Some(v) = per_plr.get(w.source.as_str()) {
+                *by_sr.entry(w.target.clone()).or_default() += w.weight * v;
             }
         }
-        places = Some((attr.clone(), by_sr));
+        // Places in PLR (or parts) outside every Sozialraum: the row
+        // "nicht zugeordnet", so that the rows add up to the Bezirk.
+        for (k, share) in &a.unassigned {
+            if let Some(v) = per_plr.get(k.as_str()) {
+                *by_sr
+                    .entry(crate::sozialraum::UNASSIGNED_KEY.to_string())
+                    .or_default() += share * v;
+            }
+        }
     }
+    by_sr
+}
 
-    let mut h = String::new();
-    let title = format!("Sozialraum report · {place} · {date}");
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        escape(&title)
-    );
-    let _ = writeln!(
-        h,
-        "<section class=\"first\" id=\"figures\">\n<h1>{}</h1>\n<p class=\"meta\">{} Sozialräume · figures of {} · {}</p>",
-        escape(&format!("Sozialräume of {place}")),
-        sr_table
-            .keys
-            .iter()
-            .filter(|k| *k != crate::sozialraum::UNASSIGNED_KEY)
-            .count(),
-        escape(&date),
-        escape(&fig.table.source)
-    );
+/// Facility places: the summed attribute and its sum per Sozialraum.
+type Places = (String, BTreeMap<String, f64>);
 
-    // Key figures per Sozialraum, and the Bezirk.
-    let _ = writeln!(h, "<h2>Key figures per Sozialraum</h2>");
-    let _ = writeln!(
-        h,
-        "<table id=\"key-figures\">\n<thead><tr><th class=\"key\">Sozialraum</th><th class=\"name\">Name</th>"
-    );
-    for (ind, label) in &figures {
-        let _ = write!(
-            h,
-            "<th title=\"{}\">{}</th>",
-            escape(&if ind.is_share() || ind.numerator == [ind.name.clone()] {
-                ind.definition()
-            } else {
-                format!("{} = {}", ind.name, ind.numerator.join(" + "))
-            }),
-            escape(label)
-        );
-    }
-    if let Some((attr, _)) = &places {
-        let _ = write!(
-            h,
-            "<th>{}</th><th>per child under 6</th>",
-            escape(&label_for(attr))
-        );
-    }
-    let _ = writeln!(h, "</tr></thead>\n<tbody>");
-    let u6 = Indicator {
+/// Children under 6 (for places per child).
+fn under_6() -> Indicator {
+    Indicator {
         name: "E_u6".into(),
         numerator: vec!["E_EU1".into(), "E_E1U6".into()],
         denominator: Vec::new(),
         factor: 1.0,
-    };
-    let mut rows: Vec<(&crate::aggregate::LevelTable, String, String, bool)> = sr_table
-        .keys
-        .iter()
-        .zip(&sr_table.names)
-        .map(|(k, n)| (&sr_table, k.clone(), n.clone(), false))
-        .collect();
-    rows.push((&bez_table, spec.bezirk.clone(), place.clone(), true));
-    for (t, key, name, total) in rows {
-        let class = match (total, change.is_some()) {
+    }
+}
+
+/// Everything the sections of the report are drawn from.
+struct Page<'a> {
+    fig: &'a Figures,
+    spec: &'a ReportSpec,
+    sr_layer: &'a Layer,
+    place: String,
+    date: String,
+    change: Option<Change>,
+    figures: Vec<(Indicator, String)>,
+    places: Option<Places>,
+}
+
+impl Page<'_> {
+    /// The HTML head, the title and the line under it.
+    fn head(&self, sozialraeume: usize) -> String {
+        let mut h = String::new();
+        let title = format!("Sozialraum report · {} · {}", self.place, self.date);
+        let _ = write!(
+            h,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+            escape(&title)
+        );
+        let _ = writeln!(
+            h,
+            "<section class=\"first\" id=\"figures\">\n<h1>{}</h1>\n<p class=\"meta\">{} Sozialräume · figures of {} · {}</p>",
+            escape(&format!("Sozialräume of {}", self.place)),
+            sozialraeume,
+            escape(&self.date),
+            escape(&self.fig.table.source)
+        );
+        h
+    }
+
+    /// Key figures per Sozialraum, and the Bezirk, with the notes under them.
+    fn key_figures(&self, h: &mut String, sr_table: &LevelTable, bez_table: &LevelTable) {
+        let _ = writeln!(h, "<h2>Key figures per Sozialraum</h2>");
+        self.key_figures_header(h);
+        let mut rows: Vec<(&LevelTable, String, String, bool)> = sr_table
+            .keys
+            .iter()
+            .zip(&sr_table.names)
+            .map(|(k, n)| (sr_table, k.clone(), n.clone(), false))
+            .collect();
+        rows.push((
+            bez_table,
+            self.spec.bezirk.clone(),
+            self.place.clone(),
+            true,
+        ));
+        for (t, key, name, total) in rows {
+            self.figures_row(h, t, &key, &name, total);
+            if let Some(c) = &self.change {
+                self.change_row(h, c, &key, total);
+            }
+        }
+        let _ = writeln!(h, "</tbody>\n</table>");
+        self.key_figures_notes(h);
+        let _ = writeln!(h, "</section>");
+    }
+
+    /// The table's head: one column per key figure (with its definition as
+    /// title), the places and places per child.
+    fn key_figures_header(&self, h: &mut String) {
+        let _ = writeln!(
+            h,
+            "<table id=\"key-figures\">\n<thead><tr><th class=\"key\">Sozialraum</th><th class=\"name\">Name</th>"
+        );
+        for (ind, label) in &self.figures {
+            let _ = write!(
+                h,
+                "<th title=\"{}\">{}</th>",
+                escape(&if ind.is_share() || ind.numerator == [ind.name.clone()] {
+                    ind.definition()
+                } else {
+                    format!("{} = {}", ind.name, ind.numerator.join(" + "))
+                }),
+                escape(label)
+            );
+        }
+        if let Some((attr, _)) = &self.places {
+            let _ = write!(
+                h,
+                "<th>{}</th><th>per child under 6</th>",
+                escape(&label_for(attr))
+            );
+        }
+        let _ = writeln!(h, "</tr></thead>\n<tbody>");
+    }
+
+    /// One row of key figures: a Sozialraum, or the Bezirk (`total`).
+    fn figures_row(&self, h: &mut String, t: &LevelTable, key: &str, name: &str, total: bool) {
+        let class = match (total, self.change.is_some()) {
             (true, true) => " class=\"total has-change\"",
             (true, false) => " class=\"total\"",
             (false, true) => " class=\"has-change\"",
@@ -510,135 +634,218 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         let _ = write!(
             h,
             "<tr{class}><td class=\"key\">{}</td><td class=\"name\">{}</td>",
-            escape(&key),
-            escape(&name)
+            escape(key),
+            escape(name)
         );
-        for (ind, _) in &figures {
+        for (ind, _) in &self.figures {
             let d = if ind.is_share() { 1 } else { 0 };
-            h.push_str(&cell(&key, &ind.name, ind.value(t, &key), d));
+            h.push_str(&cell(key, &ind.name, ind.value(t, key), d));
         }
-        if let Some((attr, by_sr)) = &places {
+        if let Some((attr, by_sr)) = &self.places {
             let p = if total {
                 Some(by_sr.values().sum::<f64>())
             } else {
-                by_sr.get(&key).copied()
+                by_sr.get(key).copied()
             };
-            let kids = u6.value(t, &key);
-            h.push_str(&cell(&key, attr, p, 0));
+            let kids = under_6().value(t, key);
+            h.push_str(&cell(key, attr, p, 0));
             let per = match (p, kids) {
                 (Some(p), Some(k)) if k > 0.0 => Some(p / k),
                 _ => None,
             };
-            h.push_str(&cell(&key, &format!("{attr} per E_u6"), per, 2));
+            h.push_str(&cell(key, &format!("{attr} per E_u6"), per, 2));
         }
         let _ = writeln!(h, "</tr>");
-        // The change against the previous date, under the figures.
-        if let Some(c) = &change {
-            let level = if total { BEZIRK } else { SOZIALRAUM };
-            let _ = write!(
-                h,
-                "<tr class=\"change\"><td class=\"key\"></td><td class=\"name\">change since {}</td>",
-                c.since()
-            );
-            for (ind, _) in &figures {
-                h.push_str(&change_cell(
-                    &key,
-                    &change_column(ind),
-                    c.of(ind, level, &key),
-                    ind.is_share(),
-                ));
-            }
-            if places.is_some() {
-                h.push_str("<td></td><td></td>");
-            }
-            let _ = writeln!(h, "</tr>");
-        }
     }
-    let _ = writeln!(h, "</tbody>\n</table>");
-    let _ = writeln!(
-        h,
-        "<p class=\"note\">Counts summed from the Planungsräume as <code>lor aggregate</code> does; shares are ratios of the summed counts. {} The last row is the whole Bezirk, including Planungsräume in no Sozialraum.</p>",
-        match spec.assign {
-            crate::weights::Assign::Largest =>
-                "Each Planungsraum goes wholly to the Sozialraum holding its largest part.",
-            _ => "Planungsräume split between Sozialräume are apportioned by area share.",
-        }
-    );
-    if let Some(c) = &change {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">Change since {} ({}): the same aggregation of both dates as the change against the previous date of <code>lor series</code>; counts in people, shares in percentage points (pp).</p>",
-            c.since(),
-            escape(&c.previous.display().to_string())
-        );
-    }
-    let _ = writeln!(h, "</section>");
 
-    // Maps.
-    for (i, ind) in spec.maps.iter().enumerate() {
-        let cs = ChoroSpec {
-            indicator: ind.clone(),
-            level: MapLevel::Lor(Level::Plr),
-            method: spec.method.clone(),
-            k: spec.k,
-            bezirk: Some(spec.bezirk.clone()),
-            source: spec.source.clone(),
-            id: format!("m{}-", i + 1),
-        };
-        let (map, w) = choropleth(fig, &cs)?;
-        warnings.extend(w);
+    /// The change against the previous date, under a row of figures.
+    fn change_row(&self, h: &mut String, c: &Change, key: &str, total: bool) {
+        let level = if total { BEZIRK } else { SOZIALRAUM };
+        let _ = write!(
+            h,
+            "<tr class=\"change\"><td class=\"key\"></td><td class=\"name\">change since {}</td>",
+            c.since()
+        );
+        for (ind, _) in &self.figures {
+            h.push_str(&change_cell(
+                key,
+                &change_column(ind),
+                c.of(ind, level, key),
+                ind.is_share(),
+            ));
+        }
+        if self.places.is_some() {
+            h.push_str("<td></td><td></td>");
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+
+    /// How the figures were made: aggregation, assignment, the change.
+    fn key_figures_notes(&self, h: &mut String) {
         let _ = writeln!(
             h,
-            "<section class=\"map\" id=\"map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>",
-            i + 1,
-            escape(&ind.label()),
-            map.doc.svg()
+            "<p class=\"note\">Counts summed from the Planungsräume as <code>lor aggregate</code> does; shares are ratios of the summed counts. {} The last row is the whole Bezirk, including Planungsräume in no Sozialraum.</p>",
+            match self.spec.assign {
+                crate::weights::Assign::Largest =>
+                    "Each Planungsraum goes wholly to the Sozialraum holding its largest part.",
+                _ => "Planungsräume split between Sozialräume are apportioned by area share.",
+            }
         );
+        if let Some(c) = &self.change {
+            let _ = writeln!(
+                h,
+                "<p class=\"note\">Change since {} ({}): the same aggregation of both dates as the change against the previous date of <code>lor series</code>; counts in people, shares in percentage points (pp).</p>",
+                c.since(),
+                escape(&c.previous.display().to_string())
+            );
+        }
     }
-    // Maps of changes, in diverging colours around zero.
-    if let Some(c) = &change {
-        let plr = &c.series.levels[PLR];
-        for (i, ind) in spec.change_maps.iter().enumerate() {
-            let values: Vec<(String, String, Option<f64>)> = plr
-                .units
-                .iter()
-                .map(|(k, n)| (k.clone(), n.clone(), c.of(ind, PLR, k)))
-                .collect();
-            let shown: Vec<f64> = values.iter().filter_map(|v| v.2).collect();
+
+    /// The choropleths per PLR (`--map`), one section each.
+    fn maps(&self, h: &mut String, warnings: &mut Warnings) -> Result<()> {
+        let spec = self.spec;
+        for (i, ind) in spec.maps.iter().enumerate() {
             let cs = ChoroSpec {
                 indicator: ind.clone(),
                 level: MapLevel::Lor(Level::Plr),
-                method: crate::classify::around_zero(&shown, spec.k)
-                    .unwrap_or_else(|| spec.method.clone()),
+                method: spec.method.clone(),
                 k: spec.k,
                 bezirk: Some(spec.bezirk.clone()),
                 source: spec.source.clone(),
-                id: format!("c{}-", i + 1),
+                id: format!("m{}-", i + 1),
             };
-            let title = format!("{}: change since {}", ind.label(), c.since());
-            let legend = if ind.is_share() {
-                format!("change since {} (pp)", c.since())
-            } else {
-                format!("change since {}", c.since())
-            };
-            let method = match &cs.method {
-                Method::Breaks(_) if cs.method != spec.method => "equal widths either side of zero",
-                m => m.label(),
-            };
-            let map = draw_choropleth(fig, &cs, &values, &title, &legend, method)?;
+            let (map, w) = choropleth(self.fig, &cs)?;
+            warnings.extend(w);
             let _ = writeln!(
                 h,
-                "<section class=\"map\" id=\"change-map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>",
+                "<section class=\"map\" id=\"map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>",
                 i + 1,
-                escape(&title),
+                escape(&ind.label()),
                 map.doc.svg()
             );
         }
+        Ok(())
     }
 
-    // Mismatch.
-    let ov = overlay(&fig.units, sr_layer, true);
-    let units = unit_parts(&ov, &fig.units, sr_layer, &spec.tolerance);
+    /// Maps of changes (`--change-map`), in diverging colours around zero.
+    fn change_maps(&self, h: &mut String) -> Result<()> {
+        if let Some(c) = &self.change {
+            for (i, ind) in self.spec.change_maps.iter().enumerate() {
+                h.push_str(&self.change_map(c, i, ind)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// The section of the `i`-th change map: `ind` per PLR since the
+    /// previous date, classes of equal width either side of zero.
+    fn change_map(&self, c: &Change, i: usize, ind: &Indicator) -> Result<String> {
+        let spec = self.spec;
+        let values: Vec<(String, String, Option<f64>)> = c.series.levels[PLR]
+            .units
+            .iter()
+            .map(|(k, n)| (k.clone(), n.clone(), c.of(ind, PLR, k)))
+            .collect();
+        let shown: Vec<f64> = values.iter().filter_map(|v| v.2).collect();
+        let cs = ChoroSpec {
+            indicator: ind.clone(),
+            level: MapLevel::Lor(Level::Plr),
+            method: crate::classify::around_zero(&shown, spec.k)
+                .unwrap_or_else(|| spec.method.clone()),
+            k: spec.k,
+            bezirk: Some(spec.bezirk.clone()),
+            source: spec.source.clone(),
+            id: format!("c{}-", i + 1),
+        };
+        let title = format!("{}: change since {}", ind.label(), c.since());
+        let legend = if ind.is_share() {
+            format!("change since {} (pp)", c.since())
+        } else {
+            format!("change since {}", c.since())
+        };
+        let method = match &cs.method {
+            Method::Breaks(_) if cs.method != spec.method => "equal widths either side of zero",
+            m => m.label(),
+        };
+        let map = draw_choropleth(self.fig, &cs, &values, &title, &legend, method)?;
+        Ok(format!(
+            "<section class=\"map\" id=\"change-map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>\n",
+            i + 1,
+            escape(&title),
+            map.doc.svg()
+        ))
+    }
+
+    /// Where the LOR units do not fit the Sozialräume: the summary, the
+    /// split units of each level (coarsest first) and the map.
+    fn mismatch(&self, h: &mut String) {
+        let (fig, sr_layer) = (self.fig, self.sr_layer);
+        let ov = overlay(&fig.units, sr_layer, true);
+        let mm = mismatch_of(fig, sr_layer, &ov, self.spec.tolerance);
+        let _ = writeln!(
+            h,
+            "<section id=\"mismatch\">\n<h2>Where the LOR units do not fit the Sozialräume</h2>\n<ul>"
+        );
+        for line in mm.summary() {
+            let _ = writeln!(h, "<li>{}</li>", escape(&line));
+        }
+        let _ = writeln!(h, "</ul>");
+        for l in mm.levels.iter().rev() {
+            split_table(h, &mm, l);
+        }
+        let text = MismatchText {
+            id: "mm-".into(),
+            title: format!("Planungsräume of {} against the Sozialräume", self.place),
+            subtitle: mm.summary().join(" · "),
+            source: fig.source(self.spec.source.as_deref()),
+            a_title: "Planungsräume".into(),
+            b_title: "Sozialräume".into(),
+            no_geometry: fig.without_polygon(),
+        };
+        let _ = writeln!(
+            h,
+            "<figure>\n{}</figure>\n</section>",
+            mismatch_map(&ov, &fig.units, sr_layer, &mm.levels[0].units, &text).svg()
+        );
+    }
+
+    /// Sources and date: every input file with its attribution, `--source`.
+    fn sources(&self, h: &mut String) {
+        let _ = writeln!(
+            h,
+            "<h2>Sources and date</h2>\n<p>Figures of {}.</p>\n<ul>",
+            escape(&self.date)
+        );
+        let mut paths: Vec<&std::path::Path> = self.fig.paths.iter().map(|p| p.as_path()).collect();
+        if let Some((p, _)) = &self.spec.points {
+            paths.push(p);
+        }
+        if let Some(c) = &self.change {
+            paths.push(&c.previous);
+        }
+        for p in &paths {
+            let _ = writeln!(
+                h,
+                "<li><code>{}</code>: {}</li>",
+                escape(&p.display().to_string()),
+                escape(crate::map::source_line(&[p], None).trim_start_matches("Source: "))
+            );
+        }
+        if let Some(s) = &self.spec.source {
+            let _ = writeln!(h, "<li>{}</li>", escape(s));
+        }
+        let _ = writeln!(
+            h,
+            "</ul>\n<p class=\"note\">Made with lor {}.</p>\n</section>\n</body>\n</html>",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+}
+
+/// The PLR of the figures against the Sozialräume: PLR, BZR and PGR, with
+/// the people (`E_E`) in each part when the statistics have them.
+fn mismatch_of(fig: &Figures, sr_layer: &Layer, ov: &Overlay, tol: Tolerance) -> Mismatch {
+    let units = unit_parts(ov, &fig.units, sr_layer, &tol);
     let people: BTreeMap<String, f64> = match fig.table.column("E_E") {
         Some(c) => fig
             .table
@@ -654,7 +861,7 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         .iter()
         .map(|f| (f.id.clone(), (f.name.clone(), f.area)))
         .collect();
-    let mm = Mismatch::new(MismatchInput {
+    Mismatch::new(MismatchInput {
         a_source: &fig.units.source,
         b_source: &sr_layer.source,
         units,
@@ -663,75 +870,62 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         name_of: &|k: &str| fig.names.name(k).unwrap_or_default().to_string(),
         b_units,
         people: (!people.is_empty()).then_some(("E_E", &people)),
-        tol: spec.tolerance,
-    });
+        tol,
+    })
+}
+
+/// The table of the split units of one level (nothing when none is split):
+/// each part with its Sozialraum, area share and people.
+fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
+    let split: Vec<_> = l.split().collect();
+    if split.is_empty() {
+        return;
+    }
     let _ = writeln!(
         h,
-        "<section id=\"mismatch\">\n<h2>Where the LOR units do not fit the Sozialräume</h2>\n<ul>"
+        "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>{} (E_E, by area)</th></tr></thead>\n<tbody>",
+        l.title,
+        l.level,
+        escape(&label_for("E_E"))
     );
-    for line in mm.summary() {
-        let _ = writeln!(h, "<li>{}</li>", escape(&line));
-    }
-    let _ = writeln!(h, "</ul>");
-    for l in mm.levels.iter().rev() {
-        let split: Vec<_> = l.split().collect();
-        if split.is_empty() {
-            continue;
+    for u in split {
+        for (j, p) in u
+            .parts
+            .iter()
+            .filter(|p| p.class != PartClass::Noise)
+            .enumerate()
+        {
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"key\">{}</td><td class=\"name\">{}</td><td class=\"key\">{}</td><td>{}</td>{}</tr>",
+                if j == 0 { escape(&u.key) } else { String::new() },
+                if j == 0 { escape(&u.name) } else { String::new() },
+                escape(&part_target(mm, &p.target)),
+                crate::map::decimal(p.share * 100.0, 1),
+                cell(&u.key, "E_E", l.people_in(&u.key, &p.target), 0)
+            );
         }
-        let _ = writeln!(
-            h,
-            "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>{} (E_E, by area)</th></tr></thead>\n<tbody>",
-            l.title,
-            l.level,
-            escape(&label_for("E_E"))
-        );
-        for u in split {
-            for (j, p) in u
-                .parts
-                .iter()
-                .filter(|p| p.class != PartClass::Noise)
-                .enumerate()
-            {
-                let target = match &p.target {
-                    Some(t) => {
-                        let n = mm.b_units.get(t).map(|(n, _)| n.as_str()).unwrap_or("");
-                        if n.is_empty() {
-                            t.clone()
-                        } else {
-                            format!("{t} {n}")
-                        }
-                    }
-                    None => "(in no Sozialraum)".into(),
-                };
-                let _ = writeln!(
-                    h,
-                    "<tr><td class=\"key\">{}</td><td class=\"name\">{}</td><td class=\"key\">{}</td><td>{}</td>{}</tr>",
-                    if j == 0 { escape(&u.key) } else { String::new() },
-                    if j == 0 { escape(&u.name) } else { String::new() },
-                    escape(&target),
-                    crate::map::decimal(p.share * 100.0, 1),
-                    cell(&u.key, "E_E", l.people_in(&u.key, &p.target), 0)
-                );
+    }
+    let _ = writeln!(h, "</tbody>\n</table>");
+}
+
+/// The Sozialraum a part lies in, as key and name.
+fn part_target(mm: &Mismatch, target: &Option<String>) -> String {
+    match target {
+        Some(t) => {
+            let n = mm.b_units.get(t).map(|(n, _)| n.as_str()).unwrap_or("");
+            if n.is_empty() {
+                t.clone()
+            } else {
+                format!("{t} {n}")
             }
         }
-        let _ = writeln!(h, "</tbody>\n</table>");
+        None => "(in no Sozialraum)".into(),
     }
-    let text = MismatchText {
-        id: "mm-".into(),
-        title: format!("Planungsräume of {place} against the Sozialräume"),
-        subtitle: mm.summary().join(" · "),
-        source: fig.source(spec.source.as_deref()),
-        a_title: "Planungsräume".into(),
-        b_title: "Sozialräume".into(),
-        no_geometry: fig.without_polygon(),
-    };
-    let _ = writeln!(
-        h,
-        "<figure>\n{}</figure>\n</section>",
-        mismatch_map(&ov, &fig.units, sr_layer, &mm.levels[0].units, &text).svg()
-    );
+}
 
-    // Warnings, sources.
+/// The warnings of the run, each with its code.
+fn warnings_section(h: &mut String, warnings: &Warnings) {
     let _ = writeln!(
         h,
         "<section id=\"warnings\">\n<h2>Warnings of this run</h2>"
@@ -750,33 +944,242 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         }
         let _ = writeln!(h, "</ul>");
     }
-    let _ = writeln!(
-        h,
-        "<h2>Sources and date</h2>\n<p>Figures of {}.</p>\n<ul>",
-        escape(&date)
-    );
-    let mut paths: Vec<&std::path::Path> = fig.paths.iter().map(|p| p.as_path()).collect();
-    if let Some((p, _)) = &spec.points {
-        paths.push(p);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlas::Inputs;
+    use crate::error::WarningCode;
+    use crate::weights::Assign;
+
+    fn sample(name: &str) -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample")).join(name)
     }
-    if let Some(c) = &change {
-        paths.push(&c.previous);
+
+    /// The sample district (Bezirk 13) with its five Sozialräume, each PLR
+    /// wholly in the Sozialraum of its largest part.
+    fn sample_figures() -> Figures {
+        Figures::load(&Inputs {
+            stats: sample("EWR202412E_Matrix.csv"),
+            units: sample("plr.geojson"),
+            sozialraum: Some(sample("sozialraeume.geojson")),
+            assign: Some(Assign::Largest),
+            names: Some(sample("plr.csv")),
+            ..Inputs::default()
+        })
+        .unwrap()
     }
-    for p in &paths {
-        let _ = writeln!(
-            h,
-            "<li><code>{}</code>: {}</li>",
-            escape(&p.display().to_string()),
-            escape(crate::map::source_line(&[p], None).trim_start_matches("Source: "))
+
+    fn spec(series: Vec<PathBuf>) -> ReportSpec {
+        ReportSpec {
+            bezirk: "13".into(),
+            maps: Vec::new(),
+            method: Method::Quantiles,
+            k: 5,
+            points: None,
+            source: None,
+            tolerance: Tolerance::default(),
+            assign: Assign::Largest,
+            series,
+            change_maps: Vec::new(),
+        }
+    }
+
+    fn page<'a>(fig: &'a Figures, spec: &'a ReportSpec, change: Option<Change>) -> Page<'a> {
+        Page {
+            fig,
+            spec,
+            sr_layer: &fig.sozialraum.as_ref().unwrap().0,
+            place: fig.place(Some(&spec.bezirk)),
+            date: "12/2024".into(),
+            change,
+            figures: figures_in(fig).unwrap(),
+            places: None,
+        }
+    }
+
+    /// The sum of column `col` over the rows of `table`.
+    fn column_sum(table: &crate::stats::StatTable, col: &str) -> f64 {
+        table
+            .column(col)
+            .unwrap()
+            .cells
+            .iter()
+            .filter_map(|c| c.num())
+            .sum()
+    }
+
+    #[test]
+    fn key_figures_rows_add_up_to_the_bezirk() {
+        let fig = sample_figures();
+        let spec = spec(Vec::new());
+        let (sr, _) = fig.level_table(MapLevel::Sozialraum).unwrap();
+        let (bez, _) = fig.level_table(MapLevel::Lor(Level::Bezirk)).unwrap();
+        let mut h = String::new();
+        page(&fig, &spec, None).key_figures(&mut h, &sr, &bez);
+        let people = [
+            ("SR1", 37713),
+            ("SR2", 77129),
+            ("SR3", 25341),
+            ("SR4", 44217),
+            ("SR5", 32909),
+        ];
+        for (key, n) in people {
+            let td = format!(r#"<td data-key="{key}" data-col="E_E" data-value="{n}">"#);
+            assert!(h.contains(&td), "{td} not in {h}");
+        }
+        // Every PLR is in one Sozialraum: they add up to the Bezirk row,
+        // which is the sum over the statistics' PLR.
+        let total: i64 = people.iter().map(|p| p.1).sum();
+        assert_eq!(total as f64, column_sum(&fig.table, "E_E"));
+        assert!(h.contains(&format!(
+            r#"<tr class="total"><td class="key">13</td><td class="name">Bezirk 13</td><td data-key="13" data-col="E_E" data-value="{total}">217,309</td>"#
+        )));
+        assert!(
+            h.contains("Each Planungsraum goes wholly to the Sozialraum holding its largest part.")
+        );
+        assert!(!h.contains("change since"));
+        assert_eq!(h.matches("<tr").count(), 1 + 5 + 1);
+    }
+
+    #[test]
+    fn change_row_is_the_difference_of_the_two_dates() {
+        let fig = sample_figures();
+        let files: Vec<PathBuf> = ["EWR202306E_Matrix.csv", "EWR202406E_Matrix.csv"]
+            .iter()
+            .map(|f| sample("series").join(f))
+            .collect();
+        let spec = spec(files.clone());
+        let (change, _) = previous_date(&fig, &spec.series, "13").unwrap();
+        assert_eq!(change.since().to_string(), "2024-06");
+        assert_eq!(change.previous, files[1]);
+        let (before, _) = crate::stats::read_stats(&files[1], &Default::default()).unwrap();
+        let diff = column_sum(&fig.table, "E_E") - column_sum(&before, "E_E");
+        assert_eq!(diff, 1176.0);
+        let p = page(&fig, &spec, None);
+        let mut h = String::new();
+        p.change_row(&mut h, &change, "13", true);
+        assert!(h.starts_with(
+            r#"<tr class="change"><td class="key"></td><td class="name">change since 2024-06</td><td data-key="13" data-col="E_E change previous" data-value="1176">+1,176</td>"#
+        ), "{h}");
+        assert!(h.contains(r#"data-col="Anteil E_u6 change previous pp""#));
+        assert!(h.ends_with("</tr>\n"));
+    }
+
+    #[test]
+    fn the_latest_date_before_the_reports_is_the_previous_one() {
+        let series: Vec<PathBuf> = std::fs::read_dir(sample("series"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        let own = sample("EWR202412E_Matrix.csv");
+        let at = |y, m| Date::new(y, m).unwrap();
+        let (prev, path, _) = latest_before(&series, &own, at(2024, 12), "13", "s.csv").unwrap();
+        assert_eq!(prev.date, at(2024, 6));
+        assert_eq!(path, sample("series").join("EWR202406E_Matrix.csv"));
+        assert!(prev.table.keys.iter().all(|k| k.starts_with("13")));
+        let (prev, _, _) = latest_before(&series, &own, at(2023, 1), "13", "s.csv").unwrap();
+        assert_eq!(prev.date, at(2022, 12));
+        let Err(e) = latest_before(&series, &own, at(2022, 6), "13", "s.csv") else {
+            panic!("a date before the first was found");
+        };
+        assert_eq!(
+            e.to_string(),
+            "the series has no date before 2022-06, the date of s.csv (its dates: 2022-06, 2022-12, 2023-06, 2023-12, 2024-06, 2024-12)"
+        );
+        let twice = [series[0].clone(), series[0].clone()];
+        let Err(e) = latest_before(&twice, &own, at(2030, 1), "13", "s.csv") else {
+            panic!("two files of one date were accepted");
+        };
+        assert!(
+            e.to_string()
+                .ends_with(": a series takes one file per date"),
+            "{e}"
         );
     }
-    if let Some(s) = &spec.source {
-        let _ = writeln!(h, "<li>{}</li>", escape(s));
+
+    #[test]
+    fn split_table_lists_parts_with_their_people() {
+        let fig = sample_figures();
+        let sr_layer = &fig.sozialraum.as_ref().unwrap().0;
+        let ov = overlay(&fig.units, sr_layer, true);
+        let mm = mismatch_of(&fig, sr_layer, &ov, Tolerance::default());
+        let pgr = mm.levels.iter().find(|l| l.level == "pgr").unwrap();
+        let mut h = String::new();
+        split_table(&mut h, &mm, pgr);
+        assert!(h.starts_with(
+            "<h3>Split Prognoseräume</h3>\n<table class=\"split\" data-level=\"pgr\">"
+        ));
+        let rows: Vec<&str> = h.lines().filter(|l| l.starts_with("<tr><td")).collect();
+        assert_eq!(
+            rows[0],
+            r#"<tr><td class="key">1310</td><td class="name">Altstadt</td><td class="key">SR2 Südwest</td><td>60.0</td><td data-key="1310" data-col="E_E" data-value="50277.653407028105">50,278</td></tr>"#
+        );
+        // The second part of the same PGR leaves key and name empty.
+        assert!(rows[1].starts_with(
+            r#"<tr><td class="key"></td><td class="name"></td><td class="key">SR1 Nordwest</td><td>40.0</td>"#
+        ));
+        assert_eq!(part_target(&mm, &None), "(in no Sozialraum)");
+        assert_eq!(part_target(&mm, &Some("SR3".into())), "SR3 Mitte");
+        assert_eq!(part_target(&mm, &Some("SR9".into())), "SR9");
     }
-    let _ = writeln!(
-        h,
-        "</ul>\n<p class=\"note\">Made with lor {}.</p>\n</section>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION")
-    );
-    Ok((h, warnings))
+
+    #[test]
+    fn places_go_to_the_sozialraum_of_their_plr() {
+        let fig = sample_figures();
+        let sr_layer = &fig.sozialraum.as_ref().unwrap().0;
+        // One place in every PLR: each Sozialraum gets one per PLR it holds.
+        let per_plr: BTreeMap<&str, f64> = fig
+            .units
+            .features
+            .iter()
+            .map(|f| (f.id.as_str(), 1.0))
+            .collect();
+        let by_sr = spread(&per_plr, sr_layer, &fig);
+        assert_eq!(
+            by_sr.keys().collect::<Vec<_>>(),
+            ["SR1", "SR2", "SR3", "SR4", "SR5"]
+        );
+        let weights = fig.sozialraum.as_ref().unwrap().1.weights.rows();
+        for (sr, n) in &by_sr {
+            let plr = weights.iter().filter(|w| &w.target == sr).count();
+            assert_eq!(*n, plr as f64, "{sr}");
+            assert!(*n >= 1.0);
+        }
+        assert_eq!(by_sr.values().sum::<f64>(), per_plr.len() as f64);
+    }
+
+    #[test]
+    fn warnings_section_escapes_and_says_none() {
+        let mut h = String::new();
+        warnings_section(&mut h, &Warnings::default());
+        assert_eq!(
+            h,
+            "<section id=\"warnings\">\n<h2>Warnings of this run</h2>\n<p>None.</p>\n"
+        );
+        let mut w = Warnings::default();
+        w.push(WarningCode::MissingPlr, "PLR 13100101 <missing>");
+        let mut h = String::new();
+        warnings_section(&mut h, &w);
+        assert!(h.ends_with(
+            "<ul class=\"warnings\">\n<li><code>missing-plr</code> PLR 13100101 &lt;missing&gt;</li>\n</ul>\n"
+        ));
+    }
+
+    #[test]
+    fn change_maps_need_a_series() {
+        let fig = sample_figures();
+        let mut spec = spec(Vec::new());
+        let mut w = Warnings::default();
+        assert!(change_of(&fig, &spec, &mut w).unwrap().is_none());
+        spec.change_maps = vec![Indicator::parse("E_E").unwrap()];
+        let Err(e) = change_of(&fig, &spec, &mut w) else {
+            panic!("change maps without a series were accepted");
+        };
+        assert_eq!(
+            e.to_string(),
+            "a map of changes needs the statistics of an earlier date (a series)"
+        );
+    }
 }

@@ -648,6 +648,17 @@ fn svg_footer(s: &mut String, fy: f64, map_w: f64, scale: f64, source_lines: &[S
     }
 }
 
+/// An empty map with its title, subtitle, source and id prefix.
+fn titled(id: &str, title: &str, subtitle: &str, source: &str) -> MapDoc {
+    MapDoc {
+        id: id.to_string(),
+        title: title.to_string(),
+        subtitle: subtitle.to_string(),
+        source: source.to_string(),
+        ..MapDoc::default()
+    }
+}
+
 /// The mismatch map: A's borders thin, B's borders thick, the split parts of
 /// A coloured by the unit of B they fall in (legend: only those units),
 /// areas of B without a unit of A and parts of A outside B hatched.
@@ -658,26 +669,69 @@ pub fn mismatch_map(
     units: &[UnitParts],
     text: &MismatchText,
 ) -> MapDoc {
-    let cls = classes(units);
     let colour_of: BTreeMap<&str, &str> = b
         .features
         .iter()
         .enumerate()
         .map(|(i, f)| (f.id.as_str(), PALETTE[i % PALETTE.len()]))
         .collect();
-    let mut doc = MapDoc {
-        id: text.id.clone(),
-        title: text.title.clone(),
-        subtitle: text.subtitle.clone(),
-        source: text.source.clone(),
-        ..MapDoc::default()
-    };
-    let mut shown: BTreeMap<&str, ()> = BTreeMap::new();
+    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source);
+    let shown = split_pieces(&mut doc, ov, (a, b), units, &colour_of);
+    let gaps = Gaps::of(a, b, text);
+    for (g, t) in [
+        (&gaps.hole, &gaps.hole_text),
+        (&gaps.outside, &gaps.outside_text),
+    ] {
+        if !g.0.is_empty() {
+            doc.shapes.push(Shape {
+                geometry: g.clone(),
+                paint: Paint::Hatch,
+                tooltip: t.clone(),
+            });
+        }
+    }
+    feature_lines(&mut doc, a, "#666", 0.6, true);
+    feature_lines(&mut doc, b, "#111", 2.5, false);
+    mismatch_labels(&mut doc, (a, b), units, &gaps);
+    doc.legend = mismatch_legend(b, text, &shown, &colour_of, &gaps);
+    doc
+}
+
+/// The border of every feature of `layer` as a line; `named`: with the
+/// feature's key and name as tooltip.
+fn feature_lines(doc: &mut MapDoc, layer: &Layer, colour: &str, width: f64, named: bool) {
+    for f in &layer.features {
+        doc.shapes.push(Shape {
+            geometry: f.geometry.clone(),
+            paint: Paint::Line {
+                colour: colour.into(),
+                width,
+            },
+            tooltip: if named {
+                name_of(&f.id, &f.name)
+            } else {
+                String::new()
+            },
+        });
+    }
+}
+
+/// The pieces of split units of A, filled by the colour of the unit of B
+/// they lie in; returns the units of B that hold such a piece.
+fn split_pieces<'b>(
+    doc: &mut MapDoc,
+    ov: &Overlay,
+    (a, b): (&Layer, &'b Layer),
+    units: &[UnitParts],
+    colour_of: &BTreeMap<&str, &str>,
+) -> BTreeSet<&'b str> {
+    let cls = classes(units);
+    let mut shown = BTreeSet::new();
     for p in &ov.pieces {
         let Some(g) = &p.geometry else { continue };
         let (fa, fb) = (&a.features[p.a], &b.features[p.b]);
         if let Some((PartClass::Split, _)) = cls.get(&(fa.id.as_str(), fb.id.as_str())) {
-            shown.insert(fb.id.as_str(), ());
+            shown.insert(fb.id.as_str());
             doc.shapes.push(Shape {
                 geometry: g.clone(),
                 paint: Paint::Fill {
@@ -692,58 +746,54 @@ pub fn mismatch_map(
             });
         }
     }
-    // Where B has no unit of A (a PLR without polygon), and A outside B.
-    let hole = uncovered(
-        b.features.iter().map(|f| &f.geometry),
-        a.features.iter().map(|f| &f.geometry),
-    );
-    let hole_text = if text.no_geometry.is_empty() {
-        format!("no {} polygon", text.a_title)
-    } else {
-        format!("no polygon: {}", text.no_geometry.join(", "))
-    };
-    let outside = uncovered(
-        a.features.iter().map(|f| &f.geometry),
-        b.features.iter().map(|f| &f.geometry),
-    );
-    let outside_text = format!("in no {}", text.b_title);
-    for (g, t) in [(&hole, &hole_text), (&outside, &outside_text)] {
-        if !g.0.is_empty() {
-            doc.shapes.push(Shape {
-                geometry: g.clone(),
-                paint: Paint::Hatch,
-                tooltip: t.clone(),
-            });
+    shown
+}
+
+/// Where B has no unit of A (e.g. a PLR without polygon) and where A lies
+/// outside B, with their legend texts.
+struct Gaps {
+    hole: MultiPolygon<f64>,
+    hole_text: String,
+    outside: MultiPolygon<f64>,
+    outside_text: String,
+}
+
+impl Gaps {
+    fn of(a: &Layer, b: &Layer, text: &MismatchText) -> Gaps {
+        Gaps {
+            hole: uncovered(
+                b.features.iter().map(|f| &f.geometry),
+                a.features.iter().map(|f| &f.geometry),
+            ),
+            hole_text: if text.no_geometry.is_empty() {
+                format!("no {} polygon", text.a_title)
+            } else {
+                format!("no polygon: {}", text.no_geometry.join(", "))
+            },
+            outside: uncovered(
+                a.features.iter().map(|f| &f.geometry),
+                b.features.iter().map(|f| &f.geometry),
+            ),
+            outside_text: format!("in no {}", text.b_title),
         }
     }
-    for f in &a.features {
-        doc.shapes.push(Shape {
-            geometry: f.geometry.clone(),
-            paint: Paint::Line {
-                colour: "#666".into(),
-                width: 0.6,
-            },
-            tooltip: name_of(&f.id, &f.name),
-        });
-    }
-    for f in &b.features {
-        doc.shapes.push(Shape {
-            geometry: f.geometry.clone(),
-            paint: Paint::Line {
-                colour: "#111".into(),
-                width: 2.5,
-            },
-            tooltip: String::new(),
-        });
-    }
-    // Labels: B units first (large), then the hatched areas, then split units of A.
+}
+
+/// Labels: B units first (large), then the hatched area without A, then the
+/// split units of A.
+fn mismatch_labels(doc: &mut MapDoc, (a, b): (&Layer, &Layer), units: &[UnitParts], gaps: &Gaps) {
     for f in &b.features {
         if let Some(mut l) = Label::at(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 15.0) {
             l.bold = true;
             doc.labels.push(l);
         }
     }
-    if let Some(mut l) = Label::at(&hole, hole_text.clone(), "no polygon".into(), 11.0) {
+    if let Some(mut l) = Label::at(
+        &gaps.hole,
+        gaps.hole_text.clone(),
+        "no polygon".into(),
+        11.0,
+    ) {
         l.colour = "#333".into();
         doc.labels.push(l);
     }
@@ -758,44 +808,52 @@ pub fn mismatch_map(
             }
         }
     }
-    doc.legend.push(LegendItem::Heading("Legend".into()));
-    doc.legend.push(LegendItem::Line {
-        colour: "#111".into(),
-        width: 2.5,
-        text: format!("{} borders", text.b_title),
-    });
-    doc.legend.push(LegendItem::Line {
-        colour: "#666".into(),
-        width: 0.6,
-        text: format!("{} borders", text.a_title),
-    });
+}
+
+/// The legend of the mismatch map: both borders, the units of B that hold
+/// split parts (`shown`, in B's order), the hatched gaps.
+fn mismatch_legend(
+    b: &Layer,
+    text: &MismatchText,
+    shown: &BTreeSet<&str>,
+    colour_of: &BTreeMap<&str, &str>,
+    gaps: &Gaps,
+) -> Vec<LegendItem> {
+    let mut legend = vec![
+        LegendItem::Heading("Legend".into()),
+        LegendItem::Line {
+            colour: "#111".into(),
+            width: 2.5,
+            text: format!("{} borders", text.b_title),
+        },
+        LegendItem::Line {
+            colour: "#666".into(),
+            width: 0.6,
+            text: format!("{} borders", text.a_title),
+        },
+    ];
     if !shown.is_empty() {
-        doc.legend.push(LegendItem::Heading(format!(
+        legend.push(LegendItem::Heading(format!(
             "split {}, parts in",
             text.a_title
         )));
-        for f in b
-            .features
-            .iter()
-            .filter(|f| shown.contains_key(f.id.as_str()))
-        {
-            doc.legend.push(LegendItem::Swatch {
+        for f in b.features.iter().filter(|f| shown.contains(f.id.as_str())) {
+            legend.push(LegendItem::Swatch {
                 colour: colour_of[f.id.as_str()].to_string(),
                 opacity: 0.75,
                 text: name_of(&f.id, &f.name),
             });
         }
     } else {
-        doc.legend
-            .push(LegendItem::Note(format!("no {} is split", text.a_title)));
+        legend.push(LegendItem::Note(format!("no {} is split", text.a_title)));
     }
-    if !hole.0.is_empty() {
-        doc.legend.push(LegendItem::Hatch(hole_text));
+    if !gaps.hole.0.is_empty() {
+        legend.push(LegendItem::Hatch(gaps.hole_text.clone()));
     }
-    if !outside.0.is_empty() {
-        doc.legend.push(LegendItem::Hatch(outside_text));
+    if !gaps.outside.0.is_empty() {
+        legend.push(LegendItem::Hatch(gaps.outside_text.clone()));
     }
-    doc
+    legend
 }
 
 /// What a layout map says.
@@ -877,13 +935,7 @@ pub fn layout_map(
     text: &LayoutText,
 ) -> MapDoc {
     let colours = region_colours(neighbours);
-    let mut doc = MapDoc {
-        id: text.id.clone(),
-        title: text.title.clone(),
-        subtitle: text.subtitle.clone(),
-        source: text.source.clone(),
-        ..MapDoc::default()
-    };
+    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source);
     let mut parts: Vec<Vec<geo::Polygon<f64>>> = vec![Vec::new(); regions.len()];
     for u in units {
         parts[u.region].extend(u.geometry.0.iter().cloned());
@@ -896,47 +948,17 @@ pub fn layout_map(
             tooltip: format!("{} → {}", u.key, regions[u.region].0),
         });
     }
-    let moved: Vec<&LayoutUnit> = units.iter().filter(|u| u.moved).collect();
-    for u in &moved {
+    let mut moved = 0;
+    for u in units.iter().filter(|u| u.moved) {
+        moved += 1;
         doc.shapes.push(Shape {
             geometry: u.geometry.clone(),
             paint: Paint::Stripes,
             tooltip: format!("{} → {} (moves)", u.key, regions[u.region].0),
         });
     }
-    for u in units {
-        doc.shapes.push(Shape {
-            geometry: u.geometry.clone(),
-            paint: Paint::Line {
-                colour: "#fff".into(),
-                width: 0.5,
-            },
-            tooltip: String::new(),
-        });
-    }
-    let outlines: Vec<MultiPolygon<f64>> = parts
-        .iter()
-        .map(|p| {
-            if p.is_empty() {
-                MultiPolygon(Vec::new())
-            } else {
-                geo::unary_union(p.iter())
-            }
-        })
-        .collect();
-    for (r, g) in outlines.iter().enumerate() {
-        if g.0.is_empty() {
-            continue;
-        }
-        doc.shapes.push(Shape {
-            geometry: g.clone(),
-            paint: Paint::Line {
-                colour: "#444".into(),
-                width: 1.2,
-            },
-            tooltip: format!("{} ({:.0} people)", regions[r].0, regions[r].1),
-        });
-    }
+    white_lines(&mut doc, units.iter().map(|u| &u.geometry));
+    region_borders(&mut doc, &parts, regions);
     for (id, g) in reference {
         doc.shapes.push(Shape {
             geometry: g.clone(),
@@ -954,34 +976,81 @@ pub fn layout_map(
             doc.labels.push(l);
         }
     }
-    doc.legend
-        .push(LegendItem::Heading(text.regions_title.clone()));
+    doc.legend = layout_legend(regions, &colours, !reference.is_empty(), text, moved);
+    doc
+}
+
+/// Thin white lines between the units (over their fills).
+fn white_lines<'a>(doc: &mut MapDoc, geometries: impl Iterator<Item = &'a MultiPolygon<f64>>) {
+    for g in geometries {
+        doc.shapes.push(Shape {
+            geometry: g.clone(),
+            paint: Paint::Line {
+                colour: "#fff".into(),
+                width: 0.5,
+            },
+            tooltip: String::new(),
+        });
+    }
+}
+
+/// The outline of each region (the union of its units' `parts`) in dark
+/// grey, with its people as tooltip; regions without units are left out.
+fn region_borders(doc: &mut MapDoc, parts: &[Vec<geo::Polygon<f64>>], regions: &[(String, f64)]) {
+    for (r, p) in parts.iter().enumerate() {
+        if p.is_empty() {
+            continue;
+        }
+        let g = geo::unary_union(p.iter());
+        if g.0.is_empty() {
+            continue;
+        }
+        doc.shapes.push(Shape {
+            geometry: g,
+            paint: Paint::Line {
+                colour: "#444".into(),
+                width: 1.2,
+            },
+            tooltip: format!("{} ({:.0} people)", regions[r].0, regions[r].1),
+        });
+    }
+}
+
+/// The legend of a layout map: each region with its colour and people,
+/// the borders, and how many units move (striped).
+fn layout_legend(
+    regions: &[(String, f64)],
+    colours: &[&str],
+    has_reference: bool,
+    text: &LayoutText,
+    moved: usize,
+) -> Vec<LegendItem> {
+    let mut legend = vec![LegendItem::Heading(text.regions_title.clone())];
     for (r, (id, people)) in regions.iter().enumerate() {
-        doc.legend.push(LegendItem::Swatch {
+        legend.push(LegendItem::Swatch {
             colour: colours[r].to_string(),
             opacity: 0.6,
             text: format!("{id} ({})", crate::report::thousands(people.round())),
         });
     }
-    doc.legend.push(LegendItem::Line {
+    legend.push(LegendItem::Line {
         colour: "#444".into(),
         width: 1.2,
         text: "region borders".into(),
     });
-    if !reference.is_empty() {
-        doc.legend.push(LegendItem::Line {
+    if has_reference {
+        legend.push(LegendItem::Line {
             colour: "#111".into(),
             width: 2.6,
             text: text.reference_title.clone(),
         });
     }
-    if !moved.is_empty() {
-        doc.legend.push(LegendItem::Stripes(format!(
-            "PLR outside their reference region ({})",
-            moved.len()
+    if moved > 0 {
+        legend.push(LegendItem::Stripes(format!(
+            "PLR outside their reference region ({moved})"
         )));
     }
-    doc
+    legend
 }
 
 /// One unit of a choropleth: key, name, polygon (metric CRS), value.
@@ -1017,58 +1086,17 @@ pub fn choropleth(
     missing: Option<(&MultiPolygon<f64>, String)>,
     text: &ChoroText,
 ) -> MapDoc {
-    let colours = classes.colours();
-    let mut doc = MapDoc {
-        id: text.id.clone(),
-        title: text.title.clone(),
-        subtitle: text.subtitle.clone(),
-        source: text.source.clone(),
-        ..MapDoc::default()
-    };
-    let fmt = |v: f64| decimal(v, text.decimals);
-    let mut without_value = Vec::new();
-    for u in units {
-        let (paint, tip) = match u.value {
-            Some(v) => (
-                Paint::Fill {
-                    colour: colours[classes.class(v)].to_string(),
-                    opacity: 1.0,
-                },
-                format!("{}: {}", name_of(&u.key, &u.name), fmt(v)),
-            ),
-            None => {
-                without_value.push(u.key.clone());
-                (
-                    Paint::Hatch,
-                    format!("{}: no value", name_of(&u.key, &u.name)),
-                )
-            }
-        };
-        doc.shapes.push(Shape {
-            geometry: u.geometry.clone(),
-            paint,
-            tooltip: tip,
-        });
-    }
+    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source);
+    let without_value = class_fills(&mut doc, units, classes, text.decimals);
+    let missing = missing.filter(|(g, _)| !g.0.is_empty());
     if let Some((g, t)) = &missing {
-        if !g.0.is_empty() {
-            doc.shapes.push(Shape {
-                geometry: (*g).clone(),
-                paint: Paint::Hatch,
-                tooltip: t.clone(),
-            });
-        }
-    }
-    for u in units {
         doc.shapes.push(Shape {
-            geometry: u.geometry.clone(),
-            paint: Paint::Line {
-                colour: "#fff".into(),
-                width: 0.5,
-            },
-            tooltip: String::new(),
+            geometry: (*g).clone(),
+            paint: Paint::Hatch,
+            tooltip: t.clone(),
         });
     }
+    white_lines(&mut doc, units.iter().map(|u| &u.geometry));
     if let Some(b) = borders {
         for f in &b.features {
             doc.shapes.push(Shape {
@@ -1092,9 +1120,65 @@ pub fn choropleth(
             doc.labels.push(l);
         }
     }
-    doc.legend
-        .push(LegendItem::Heading(clip(&text.indicator, 42)));
-    for (i, c) in colours.iter().enumerate() {
+    doc.legend = choropleth_legend(
+        classes,
+        text,
+        without_value,
+        missing.map(|m| m.1),
+        borders.is_some(),
+    );
+    doc
+}
+
+/// Each unit filled by the colour of its class, or hatched without a
+/// value; returns how many have no value.
+fn class_fills(
+    doc: &mut MapDoc,
+    units: &[ChoroUnit],
+    classes: &crate::classify::Classes,
+    decimals: usize,
+) -> usize {
+    let colours = classes.colours();
+    let mut without_value = 0;
+    for u in units {
+        let (paint, tip) = match u.value {
+            Some(v) => (
+                Paint::Fill {
+                    colour: colours[classes.class(v)].to_string(),
+                    opacity: 1.0,
+                },
+                format!("{}: {}", name_of(&u.key, &u.name), decimal(v, decimals)),
+            ),
+            None => {
+                without_value += 1;
+                (
+                    Paint::Hatch,
+                    format!("{}: no value", name_of(&u.key, &u.name)),
+                )
+            }
+        };
+        doc.shapes.push(Shape {
+            geometry: u.geometry.clone(),
+            paint,
+            tooltip: tip,
+        });
+    }
+    without_value
+}
+
+/// The legend of a choropleth: the indicator, each class with its bounds
+/// and units, the hatched units without a value and areas without polygon
+/// (`missing`: its text), the Sozialraum borders, the method.
+fn choropleth_legend(
+    classes: &crate::classify::Classes,
+    text: &ChoroText,
+    without_value: usize,
+    missing: Option<String>,
+    borders: bool,
+) -> Vec<LegendItem> {
+    let fmt = |v: f64| decimal(v, text.decimals);
+    let mut legend = vec![LegendItem::Heading(clip(&text.indicator, 42))];
+    for (i, c) in classes.colours().iter().enumerate() {
         let lo = classes.lower(i);
         let hi = classes.breaks[i];
         let range = if i == 0 {
@@ -1102,38 +1186,33 @@ pub fn choropleth(
         } else {
             format!("> {} – {}", fmt(lo), fmt(hi))
         };
-        doc.legend.push(LegendItem::Swatch {
+        legend.push(LegendItem::Swatch {
             colour: c.to_string(),
             opacity: 1.0,
             text: format!("{range}   ({})", classes.counts[i]),
         });
     }
-    if !without_value.is_empty() {
-        doc.legend.push(LegendItem::Hatch(format!(
-            "no value ({})",
-            without_value.len()
-        )));
+    if without_value > 0 {
+        legend.push(LegendItem::Hatch(format!("no value ({without_value})")));
     }
-    if let Some((g, t)) = &missing {
-        if !g.0.is_empty() {
-            doc.legend.push(LegendItem::Hatch(t.clone()));
-        }
+    if let Some(t) = missing {
+        legend.push(LegendItem::Hatch(t));
     }
-    if let Some(b) = borders {
-        let _ = b;
-        doc.legend.push(LegendItem::Line {
+    if borders {
+        legend.push(LegendItem::Line {
             colour: "#111".into(),
             width: 2.2,
             text: "Sozialraum borders".into(),
         });
     }
-    doc.legend.push(LegendItem::Note(format!(
+    legend.push(LegendItem::Note(format!(
         "{} classes, {}; (n) = units per class",
         classes.len(),
         text.method
     )));
-    doc
+    legend
 }
+
 /// The polygons of every unit at `level`, dissolved from a PLR layer by the
 /// key digits, in WGS84 (for GeoJSON output).
 pub fn dissolve(
@@ -1292,6 +1371,161 @@ pub fn png(svg: &str, zoom: f32) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rectangles (x0, x1) × (5820000, 5820100) in EPSG:25833, named `N{id}`.
+    fn layer(rects: &[(&str, f64, f64)]) -> Layer {
+        let features: Vec<String> = rects
+            .iter()
+            .map(|(id, x0, x1)| {
+                format!(
+                    r#"{{"type":"Feature","properties":{{"id":"{id}","name":"N{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},5820000],[{x1},5820000],[{x1},5820100],[{x0},5820100],[{x0},5820000]]]}}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:25833"}}}},"features":[{}]}}"#,
+            features.join(",")
+        );
+        crate::geometry::read_geojson_str("t.geojson", &text, &Default::default())
+            .unwrap()
+            .0
+    }
+
+    fn texts(legend: &[LegendItem]) -> Vec<String> {
+        legend
+            .iter()
+            .map(|i| match i {
+                LegendItem::Heading(t)
+                | LegendItem::Hatch(t)
+                | LegendItem::Stripes(t)
+                | LegendItem::Note(t) => t.clone(),
+                LegendItem::Swatch { colour, text, .. } => format!("{colour} {text}"),
+                LegendItem::Line { width, text, .. } => format!("{width} {text}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn choropleth_legend_has_classes_counts_and_what_is_hatched() {
+        let classes = crate::classify::Classes::new(
+            &[1.0, 2.0, 3.0, 4.0],
+            &crate::classify::Method::Breaks(vec![2.5]),
+            2,
+        )
+        .unwrap();
+        let text = ChoroText {
+            indicator: "Anteil 65 Jahre und älter in %".into(),
+            method: "given breaks".into(),
+            decimals: 1,
+            ..ChoroText::default()
+        };
+        let colours = classes.colours();
+        let legend = choropleth_legend(
+            &classes,
+            &text,
+            2,
+            Some("no polygon: 04030417".into()),
+            true,
+        );
+        assert_eq!(
+            texts(&legend),
+            [
+                "Anteil 65 Jahre und älter in %".to_string(),
+                format!("{} 1.0 – 2.5   (2)", colours[0]),
+                format!("{} > 2.5 – 4.0   (2)", colours[1]),
+                "no value (2)".into(),
+                "no polygon: 04030417".into(),
+                "2.2 Sozialraum borders".into(),
+                "2 classes, given breaks; (n) = units per class".into(),
+            ]
+        );
+        // Nothing hatched, no borders: only classes and the method.
+        assert_eq!(choropleth_legend(&classes, &text, 0, None, false).len(), 4);
+    }
+
+    #[test]
+    fn choropleth_hatches_units_without_value() {
+        let l = layer(&[
+            ("04010101", 390000.0, 390100.0),
+            ("04010102", 390100.0, 390200.0),
+        ]);
+        let units: Vec<ChoroUnit> = l
+            .features
+            .iter()
+            .zip([Some(7.25), None])
+            .map(|(f, value)| ChoroUnit {
+                key: f.id.clone(),
+                name: f.name.clone(),
+                geometry: f.geometry.clone(),
+                value,
+            })
+            .collect();
+        let classes =
+            crate::classify::Classes::new(&[7.25], &crate::classify::Method::Quantiles, 1).unwrap();
+        let mut doc = MapDoc::default();
+        assert_eq!(class_fills(&mut doc, &units, &classes, 1), 1);
+        let tips: Vec<&str> = doc.shapes.iter().map(|s| s.tooltip.as_str()).collect();
+        assert_eq!(
+            tips,
+            ["04010101 N04010101: 7.2", "04010102 N04010102: no value"]
+        );
+        assert_eq!(doc.shapes[1].paint, Paint::Hatch);
+    }
+
+    #[test]
+    fn mismatch_legend_names_only_sozialraeume_with_split_parts() {
+        let b = layer(&[("S1", 390000.0, 390100.0), ("S2", 390100.0, 390200.0)]);
+        let colour_of: BTreeMap<&str, &str> = [("S1", PALETTE[0]), ("S2", PALETTE[1])].into();
+        let text = MismatchText {
+            a_title: "Planungsräume".into(),
+            b_title: "Sozialräume".into(),
+            ..MismatchText::default()
+        };
+        let mut gaps = Gaps::of(&b, &b, &text);
+        assert!(gaps.hole.0.is_empty() && gaps.outside.0.is_empty());
+        assert_eq!(gaps.hole_text, "no Planungsräume polygon");
+        let shown: BTreeSet<&str> = ["S2"].into();
+        assert_eq!(
+            texts(&mismatch_legend(&b, &text, &shown, &colour_of, &gaps)),
+            [
+                "Legend".to_string(),
+                "2.5 Sozialräume borders".into(),
+                "0.6 Planungsräume borders".into(),
+                "split Planungsräume, parts in".into(),
+                format!("{} S2 NS2", PALETTE[1]),
+            ]
+        );
+        // Nothing split; PLR hang out of the Sozialräume.
+        gaps.outside = b.features[0].geometry.clone();
+        let legend = mismatch_legend(&b, &text, &BTreeSet::new(), &colour_of, &gaps);
+        assert_eq!(
+            texts(&legend)[3..],
+            ["no Planungsräume is split", "in no Sozialräume"]
+        );
+    }
+
+    #[test]
+    fn layout_legend_counts_people_and_moved_units() {
+        let regions = [("R1".to_string(), 12345.4), ("R2".to_string(), 999.6)];
+        let text = LayoutText {
+            regions_title: "Proposed regions (people)".into(),
+            reference_title: "Reference: pgr.geojson".into(),
+            ..LayoutText::default()
+        };
+        let colours = region_colours(&[BTreeSet::from([1]), BTreeSet::from([0])]);
+        assert_eq!(
+            texts(&layout_legend(&regions, &colours, true, &text, 3)),
+            [
+                "Proposed regions (people)".to_string(),
+                format!("{} R1 (12,345)", PALETTE[0]),
+                format!("{} R2 (1,000)", PALETTE[1]),
+                "1.2 region borders".into(),
+                "2.6 Reference: pgr.geojson".into(),
+                "PLR outside their reference region (3)".into(),
+            ]
+        );
+        assert_eq!(layout_legend(&regions, &colours, false, &text, 0).len(), 4);
+    }
 
     fn label(x: f64, y: f64, text: &str, short: &str) -> Label {
         Label {
