@@ -1115,13 +1115,18 @@ fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Statistics files named by the arguments: files, folders (their CSV and
-/// XLSX files with a date in the name) and globs.
-pub fn expand_inputs(inputs: &[String], warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
+/// XLSX files with a date in the name) and globs. `date_flag` is the
+/// caller's flag that dates a file (`--date` of `lor series`), if it has one.
+pub fn expand_inputs(
+    inputs: &[String],
+    date_flag: Option<&str>,
+    warnings: &mut Warnings,
+) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for arg in inputs {
         let p = Path::new(arg);
         if p.is_dir() {
-            out.extend(dated_files_in(arg, warnings)?);
+            out.extend(dated_files_in(arg, date_flag, warnings)?);
         } else if arg.contains(['*', '?']) && !p.exists() {
             out.extend(glob_files(arg)?);
         } else {
@@ -1133,7 +1138,11 @@ pub fn expand_inputs(inputs: &[String], warnings: &mut Warnings) -> Result<Vec<P
 
 /// The statistics files of folder `arg` with a date in their name; the
 /// others are reported.
-fn dated_files_in(arg: &str, warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
+fn dated_files_in(
+    arg: &str,
+    date_flag: Option<&str>,
+    warnings: &mut Warnings,
+) -> Result<Vec<PathBuf>> {
     let (dated, other): (Vec<PathBuf>, Vec<PathBuf>) = list_dir(Path::new(arg))?
         .into_iter()
         .filter(|f| is_table(f))
@@ -1146,12 +1155,19 @@ fn dated_files_in(arg: &str, warnings: &mut Warnings) -> Result<Vec<PathBuf>> {
         warnings.push(
             crate::error::WarningCode::SkippedFiles,
             format!(
-                "{arg}: {} files without a date in their name are not part of the series: {} (give them as files, with --date FILE=YYYY-MM)",
+                "{arg}: {} files without a date in their name are not part of the series: {} ({})",
                 other.len(),
                 examples(
-                    &other.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+                    &other
+                        .iter()
+                        .map(|f| f.display().to_string())
+                        .collect::<Vec<_>>(),
                     5
-                )
+                ),
+                match date_flag {
+                    Some(flag) => format!("give them as files, with {flag} FILE=YYYY-MM"),
+                    None => "name them with their date, e.g. EWR202406E_Matrix.csv".to_string(),
+                }
             ),
         );
     }
@@ -1763,7 +1779,7 @@ mod tests {
         }
         let mut w = Warnings::default();
         let dir = d.display().to_string();
-        let files = expand_inputs(std::slice::from_ref(&dir), &mut w).unwrap();
+        let files = expand_inputs(std::slice::from_ref(&dir), Some("--date"), &mut w).unwrap();
         assert_eq!(
             files,
             vec![
@@ -1776,14 +1792,14 @@ mod tests {
             .iter()
             .any(|x| x.message.contains("1 files without a date")));
         let glob = format!("{dir}/EWR*.csv");
-        let files = expand_inputs(&[glob, "x.csv".into()], &mut Warnings::default()).unwrap();
+        let files = expand_inputs(&[glob, "x.csv".into()], None, &mut Warnings::default()).unwrap();
         assert_eq!(
             files,
             vec![d.join("EWR201812E_Matrix.csv"), PathBuf::from("x.csv")]
         );
-        let e = expand_inputs(&[format!("{dir}/*.xlsx")], &mut w).unwrap_err();
+        let e = expand_inputs(&[format!("{dir}/*.xlsx")], None, &mut w).unwrap_err();
         assert!(e.to_string().ends_with("': no file matches"), "{e}");
-        let e = expand_inputs(&[format!("{dir}/*/x.csv")], &mut w).unwrap_err();
+        let e = expand_inputs(&[format!("{dir}/*/x.csv")], None, &mut w).unwrap_err();
         assert!(e.to_string().contains("not folders"), "{e}");
         // Dates given for files of the series, in date order.
         let undated = d.join("notes.csv");

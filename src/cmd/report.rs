@@ -162,7 +162,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let series = if args.series.is_empty() {
         Vec::new()
     } else {
-        lor::series::expand_inputs(&args.series, &mut warnings)?
+        lor::series::expand_inputs(&args.series, None, &mut warnings)?
     };
     let inputs = Inputs {
         stats: args.stats.clone(),

@@ -257,7 +257,7 @@ fn translation(
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
     let mut warnings = Warnings::default();
-    let files = series::expand_inputs(&args.inputs, &mut warnings)?;
+    let files = series::expand_inputs(&args.inputs, Some("--date"), &mut warnings)?;
     let read = ReadOptions {
         key: args.key.clone(),
         sheet: args.sheet.clone(),
