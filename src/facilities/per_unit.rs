@@ -448,27 +448,11 @@ pub fn sozialraum_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::read_geojson_str;
     use crate::points::Tally;
     use std::collections::BTreeMap;
 
-    /// A GeoJSON layer of rectangles (x0, x1) × (5820000, 5820100) in EPSG:25833.
     fn layer(name: &str, rects: &[(&str, f64, f64)]) -> Layer {
-        let features: Vec<String> = rects
-            .iter()
-            .map(|(id, x0, x1)| {
-                format!(
-                    r#"{{"type":"Feature","properties":{{"id":"{id}","name":"N{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},5820000],[{x1},5820000],[{x1},5820100],[{x0},5820100],[{x0},5820000]]]}}}}"#
-                )
-            })
-            .collect();
-        let text = format!(
-            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:25833"}}}},"features":[{}]}}"#,
-            features.join(",")
-        );
-        read_geojson_str(name, &text, &LayerOptions::default())
-            .unwrap()
-            .0
+        crate::geometry::rectangles(name, rects)
     }
 
     /// Three PLR side by side, 100 m wide; the third in Bezirk 05.

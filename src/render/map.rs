@@ -1372,23 +1372,8 @@ pub fn png(svg: &str, zoom: f32) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    /// Rectangles (x0, x1) × (5820000, 5820100) in EPSG:25833, named `N{id}`.
     fn layer(rects: &[(&str, f64, f64)]) -> Layer {
-        let features: Vec<String> = rects
-            .iter()
-            .map(|(id, x0, x1)| {
-                format!(
-                    r#"{{"type":"Feature","properties":{{"id":"{id}","name":"N{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},5820000],[{x1},5820000],[{x1},5820100],[{x0},5820100],[{x0},5820000]]]}}}}"#
-                )
-            })
-            .collect();
-        let text = format!(
-            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:25833"}}}},"features":[{}]}}"#,
-            features.join(",")
-        );
-        crate::geometry::read_geojson_str("t.geojson", &text, &Default::default())
-            .unwrap()
-            .0
+        crate::geometry::rectangles("t.geojson", rects)
     }
 
     fn texts(legend: &[LegendItem]) -> Vec<String> {

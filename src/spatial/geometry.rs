@@ -1557,6 +1557,27 @@ fn drop_duplicates(
     }
 }
 
+/// Rectangles (x0, x1) × (5820000, 5820100) in EPSG:25833, with id `id`
+/// and name `N{id}`: the small layers of unit tests across the library.
+#[cfg(test)]
+pub(crate) fn rectangles(source: &str, rects: &[(&str, f64, f64)]) -> Layer {
+    let features: Vec<String> = rects
+        .iter()
+        .map(|(id, x0, x1)| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"N{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},5820000],[{x1},5820000],[{x1},5820100],[{x0},5820100],[{x0},5820000]]]}}}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:25833"}}}},"features":[{}]}}"#,
+        features.join(",")
+    );
+    read_geojson_str(source, &text, &LayerOptions::default())
+        .unwrap()
+        .0
+}
+
 #[cfg(test)]
 mod robust_tests {
     use super::*;
