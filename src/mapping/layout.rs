@@ -1262,16 +1262,7 @@ pub fn load_units(
         )));
     }
     if let Some(b) = bezirk {
-        layer.filter_prefix(b);
-    }
-    if layer.features.is_empty() {
-        return Err(input_error(format!(
-            "{}: no Planungsräume{}",
-            layer.source,
-            bezirk
-                .map(|b| format!(" in Bezirk {b}"))
-                .unwrap_or_default()
-        )));
+        crate::scope::Bezirk::parse(b)?.filter_layer_checked(&mut layer)?;
     }
     let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
     warnings.extend(w);

@@ -278,14 +278,15 @@ fn read_a(
     warnings.extend(w);
     if let Some(bz) = c.bezirk {
         bz.filter_layer(&mut a);
+        if a.features.is_empty() {
+            // The one refusal of a Bezirk the data does not have (exit 2).
+            return Err(bz.nothing_in(&a.source, "units"));
+        }
     }
     if a.features.is_empty() {
         return Err(crate::error::input_error(format!(
-            "{}: no units left to compare{}",
-            a.source,
-            c.bezirk
-                .map(|b| format!(" in Bezirk {}", b.code()))
-                .unwrap_or_default()
+            "{}: no units to compare",
+            a.source
         )));
     }
     Ok(a)

@@ -2,6 +2,7 @@
 
 mod berlin_aggregate;
 mod berlin_sozialraum;
+mod bezirk_scope;
 mod catalogue;
 mod cli;
 mod cli_layer;
