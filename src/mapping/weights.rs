@@ -267,6 +267,42 @@ pub fn read_list(
     read_list_located(path, level_name).map(|(list, _, w)| (list, w))
 }
 
+/// Units whose weights add up to more than 1 would count their people more
+/// than once: an error naming them with their lines (a unit listed twice in
+/// a list without weights, or shares that overshoot by more than 0.1 %).
+fn over_one(table: &WeightTable, at: &KeyLines, weighted: bool) -> anyhow::Result<()> {
+    let mut sums: BTreeMap<&str, f64> = BTreeMap::new();
+    for w in table.rows() {
+        *sums.entry(w.source.as_str()).or_default() += w.weight;
+    }
+    let over: Vec<String> = sums
+        .iter()
+        .filter(|(_, s)| **s > 1.001)
+        .map(|(k, s)| {
+            format!(
+                "{}: Σ {}",
+                at.describe(k),
+                crate::stats::format_f64((s * 1e6).round() / 1e6)
+            )
+        })
+        .collect();
+    if over.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::input_error(format!(
+        "{}: {} {} would count people more than once ({}): {}",
+        at.source,
+        over.len(),
+        if over.len() == 1 { "unit" } else { "units" },
+        if weighted {
+            "their weights add up to more than 1"
+        } else {
+            "listed more than once without a weight column"
+        },
+        crate::error::examples(&over, 5)
+    )))
+}
+
 /// Where the keys of a list are in its file, for messages about them.
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
@@ -341,6 +377,14 @@ pub fn read_list_located(
         .iter()
         .enumerate()
         .position(|(i, c)| i != target_idx && lower(&c.name).contains("name"));
+    // One unit for the whole file: shares (0–1), or percent when any
+    // weight is above 1 (a row of 1 among percentages is 1 %, not 100 %).
+    let percent = weight_idx.is_some_and(|w| {
+        t.columns[w]
+            .cells
+            .iter()
+            .any(|c| c.num().is_some_and(|v| v > 1.0))
+    });
     let mut rows = Vec::with_capacity(t.len());
     let mut names = BTreeMap::new();
     let mut bad = Vec::new();
@@ -352,8 +396,8 @@ pub fn read_list_located(
         }
         let weight = match weight_idx {
             Some(w) => match t.columns[w].cells[i].num() {
-                Some(v) if (0.0..=1.0).contains(&v) => v,
-                Some(v) if (0.0..=100.0).contains(&v) => v / 100.0,
+                Some(v) if !percent && (0.0..=1.0).contains(&v) => v,
+                Some(v) if percent && (0.0..=100.0).contains(&v) => v / 100.0,
                 _ => {
                     bad.push(format!(
                         "{key} ({} {}): weight '{}'",
@@ -398,6 +442,7 @@ pub fn read_list_located(
         lines,
     };
     let table = WeightTable::new(level_name, rows);
+    over_one(&table, &located, weight_idx.is_some())?;
     let off = table.incomplete_sources(1e-9);
     if !off.is_empty() {
         let list: Vec<String> = off.iter().map(|(k, w)| format!("{k} (Σ {w})")).collect();

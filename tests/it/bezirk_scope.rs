@@ -69,3 +69,70 @@ fn a_bezirk_not_in_the_data_is_refused_alike_everywhere() {
     }
     assert!(common::listing(&dir).is_empty(), "nothing written");
 }
+
+/// A PLR twice in a Sozialraum list counts its people twice: refused in
+/// aggregate and points alike, naming the lines. A weight column is read in
+/// one unit for the whole file (percent when any weight is above 1).
+#[test]
+fn a_list_that_counts_people_twice_is_refused() {
+    let dir = scratch("list_twice");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let list = std::fs::read_to_string(format!("{root}/data/sample/sozialraum-liste.csv")).unwrap();
+    let first = list.lines().nth(1).unwrap().to_string();
+    let key = first.split(';').next().unwrap().to_string();
+    let twice = dir.join("twice.csv");
+    std::fs::write(&twice, format!("{list}{key};SR5;Mitte\n")).unwrap();
+    let stats = format!("{root}/data/sample/EWR202412E_Matrix.csv");
+    let o = lor(&[
+        "aggregate",
+        &stats,
+        "--sozialraum",
+        twice.to_str().unwrap(),
+        "-o",
+        dir.join("a.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{key} (lines 2 and ")) && stderr(&o).contains("Σ 2"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("a.csv").exists());
+
+    // Percent: 99 and 1 are 0.99 and 0.01 (not 1 read as 100 %).
+    let mut pct = String::from("PLR;Sozialraum;Gewicht\n");
+    for (i, line) in list.lines().skip(1).enumerate() {
+        let f: Vec<&str> = line.split(';').collect();
+        if i == 0 {
+            pct.push_str(&format!("{};SR1;99\n{};SR2;1\n", f[0], f[0]));
+        } else {
+            pct.push_str(&format!("{};{};100\n", f[0], f[1]));
+        }
+    }
+    let pct_path = dir.join("pct.csv");
+    std::fs::write(&pct_path, pct).unwrap();
+    let out = dir.join("p.csv");
+    let o = lor(&[
+        "aggregate",
+        &stats,
+        "--sozialraum",
+        pct_path.to_str().unwrap(),
+        "--levels",
+        "bez,sozialraum",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = common::csv_rows(&std::fs::read_to_string(&out).unwrap());
+    let people = |level: &str| -> f64 {
+        rows.iter()
+            .filter(|r| r["level"] == level)
+            .map(|r| r["E_E"].parse::<f64>().unwrap())
+            .sum()
+    };
+    assert!(
+        (people("sozialraum") - people("bez")).abs() < 1e-6,
+        "{rows:?}"
+    );
+    assert_eq!(people("bez"), 217309.0);
+}

@@ -56,7 +56,11 @@ fn a_plr_listed_twice_is_an_error_naming_both_lines() {
     assert!(stdout(&o).is_empty());
     assert!(e.contains("dup.csv"), "{e}");
     assert!(e.contains("13100101 (lines 2 and 52)"), "{e}");
-    assert!(e.contains("LAYOUT lists 1 key more than once"), "{e}");
+    // The list reader refuses it for every command that reads a list.
+    assert!(
+        e.contains("1 unit would count people more than once (listed more than once without a weight column)"),
+        "{e}"
+    );
 
     // A unit split by weights that add up to 1 is not a duplicate: it goes
     // to the region of its larger share, as without the split.
