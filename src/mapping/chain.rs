@@ -62,8 +62,10 @@ pub fn link(
 }
 
 /// Keys of the statistics the chain does not know (their figures would be
-/// in no target), and sources whose weights do not add up to 1.
-pub fn check_coverage(table: &StatTable, chain: &WeightTable) -> Warnings {
+/// in no target), and sources whose weights do not add up to 1. No key
+/// known at all is an error: the crosswalk is for other units, and the
+/// table would hold nobody.
+pub fn check_coverage(table: &StatTable, chain: &WeightTable) -> anyhow::Result<Warnings> {
     let mut warnings = Warnings::default();
     let sources = chain.sources();
     let unknown: Vec<&str> = table
@@ -72,6 +74,16 @@ pub fn check_coverage(table: &StatTable, chain: &WeightTable) -> Warnings {
         .map(String::as_str)
         .filter(|k| !sources.contains(k))
         .collect();
+    if !table.keys.is_empty() && unknown.len() == table.keys.len() {
+        let known: Vec<&str> = sources.iter().copied().collect();
+        return Err(crate::error::input_error(format!(
+            "{}: none of its {} keys is in the crosswalk (e.g. {}; the crosswalk's units are e.g. {}): is it the crosswalk for these statistics?",
+            table.source,
+            table.keys.len(),
+            examples(&unknown, 3),
+            examples(&known, 3)
+        )));
+    }
     if !unknown.is_empty() {
         warnings.push(
             WarningCode::UnknownKey,
@@ -100,7 +112,7 @@ pub fn check_coverage(table: &StatTable, chain: &WeightTable) -> Warnings {
             ),
         );
     }
-    warnings
+    Ok(warnings)
 }
 
 /// The LOR level of the chain's targets, by the length of the first, when
@@ -269,8 +281,18 @@ mod tests {
             vec!["04010101".into(), "04010102".into(), "04010103".into()],
             vec![("E_E".into(), vec![Some(1.0), Some(1.0), Some(1.0)])],
         );
-        let w = check_coverage(&t, &chain);
+        let w = check_coverage(&t, &chain).unwrap();
         assert!(w.has("unknown-key") && w.has("weights"), "{w:?}");
+        let none = crate::point_tables::unit_table(
+            "s.csv",
+            vec!["13100101".into()],
+            vec![("E_E".into(), vec![Some(1.0)])],
+        );
+        let e = check_coverage(&none, &chain).unwrap_err().to_string();
+        assert!(
+            e.starts_with("s.csv: none of its 1 keys is in the crosswalk (e.g. 13100101; the crosswalk's units are e.g. 04010101, 04010102)"),
+            "{e}"
+        );
     }
 
     /// 150 people in two 2006 PLR, with their rules.
