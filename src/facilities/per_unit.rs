@@ -439,7 +439,13 @@ pub fn sozialraum_table(
 ) -> Result<(LevelTable, Warnings)> {
     let units = matches!(source, Source::Polygons(_)).then_some(units);
     let (a, mut warnings) = sozialraum::assign(plr, units, source, how.assign, &how.tolerance)?;
-    warnings.extend(sozialraum::report_unassigned(plr, &a, how.report_column));
+    // PLR without polygon were named with their people when the PLR table
+    // was made (against the statistics file); only the rest is said here.
+    for w in sozialraum::report_unassigned(plr, &a, how.report_column).iter() {
+        if w.code != crate::error::WarningCode::NoGeometry {
+            warnings.push(w.code, w.message.clone());
+        }
+    }
     let (t, w) = sozialraum::aggregate_complete(plr, rules, &a, missing);
     warnings.extend(w);
     Ok((t, warnings))

@@ -135,6 +135,8 @@ fn statistics_plr_without_polygon_keep_their_people() {
             s(&stats).into(),
             "--per".into(),
             "Kinder_u6=E_EU1+E_E1U6".into(),
+            "--sozialraum".into(),
+            s(&berlin("lor-2021/pgr.geojson.gz")).into(),
         ];
         if fix {
             args.extend(["--units-fix-id".into(), "124=04030417".into()]);
@@ -152,6 +154,13 @@ fn statistics_plr_without_polygon_keep_their_people() {
         e.contains("1 PLR have no polygon in plr.geojson.gz (578 Kinder_u6)")
             && e.contains("04030417 (578 Kinder_u6)"),
         "{e}"
+    );
+    // Said once, against the statistics file (not again as a Sozialraum
+    // warning naming the points file).
+    assert_eq!(
+        e.lines().filter(|l| l.contains("04030417")).count(),
+        2,
+        "the duplicate-id line and the no-polygon line: {e}"
     );
     let rows = csv_rows(&stdout(&o));
     let plr: Vec<&common::Row> = rows.iter().filter(|r| r["level"] == "plr").collect();
