@@ -659,9 +659,18 @@ impl CsvRead<'_> {
         let mut idbuf = String::new();
         let mut values: Vec<Option<f64>> = Vec::with_capacity(self.opts.sum.len());
         let mut rows: u64 = 0;
-        while read_record(&mut rdr, &mut record, source)? {
+        // The line where each record starts, counted from the lines each
+        // record spans (a quoted field may span several). The reader's own
+        // line lags by one after a CRLF, so only its differences are used.
+        let mut next_line = 2;
+        loop {
+            let before = rdr.position().line();
+            if !read_record(&mut rdr, &mut record, source)? {
+                break;
+            }
+            let line = next_line;
+            next_line += rdr.position().line() - before;
             rows += 1;
-            let line = record.position().map(|p| p.line()).unwrap_or(rows + 1);
             let field = |i: usize| {
                 std::str::from_utf8(record.get(i).unwrap_or(b""))
                     .unwrap_or("")

@@ -454,3 +454,34 @@ fn report_messages_name_the_report_flags() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("plaetze"), "the places are in the report");
 }
+
+/// Line numbers in messages are those of the file, in the row-by-row reader
+/// too (quoted fields over two lines, CRLF line ends).
+#[test]
+fn row_by_row_messages_name_the_right_line() {
+    let dir = scratch("points_lines");
+    for (name, end) in [("crlf.csv", "\r\n"), ("lf.csv", "\n")] {
+        let text = [
+            "id,x,y,name",
+            "P0,391000,5820000,\"a",
+            "b\"",
+            "P1,391000,5820000,c",
+            "P2,1,4,d",
+            "",
+        ]
+        .join(end);
+        let f = dir.join(name);
+        std::fs::write(&f, text).unwrap();
+        let o = lor(&[
+            "points",
+            s(&f),
+            "--units",
+            s(&berlin("lor-2006/plr.geojson.gz")),
+            "--crs",
+            "EPSG:25833",
+            "-o",
+            s(&dir.join("out.csv")),
+        ]);
+        assert!(stderr(&o).contains("P2 (line 5)"), "{name}: {}", stderr(&o));
+    }
+}
