@@ -315,11 +315,23 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     refuse_inputs(&targets)?;
     let mut moves = Vec::new();
     let mut work_dirs = Vec::new();
-    let cleanup = |dirs: &Vec<PathBuf>| {
-        for d in dirs {
-            let _ = std::fs::remove_dir_all(d);
-        }
-    };
+    // Whatever stops the staging (a target that is a folder, a disk that
+    // is full), nothing of it is left behind.
+    let staged = stage_files(files, &mut moves, &mut work_dirs);
+    let result = staged.and_then(|()| commit(&moves));
+    for d in &work_dirs {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    result
+}
+
+/// Write each file into the work folder beside its target; `moves` gets
+/// (staged, target), `work_dirs` every work folder made.
+fn stage_files(
+    files: &[(PathBuf, Vec<u8>)],
+    moves: &mut Vec<(PathBuf, PathBuf)>,
+    work_dirs: &mut Vec<PathBuf>,
+) -> Result<()> {
     for (path, bytes) in files {
         let resolved = resolve(path)?;
         kind_of(&resolved, path)?;
@@ -328,34 +340,22 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
         recover(&dir);
         let work = work_dir(&dir);
         if !work_dirs.contains(&work) {
-            if let Err(e) = std::fs::create_dir_all(&work) {
-                cleanup(&work_dirs);
-                return Err(input_error(format!(
-                    "{}: cannot create: {e}",
-                    work.display()
-                )));
-            }
+            std::fs::create_dir_all(&work)
+                .map_err(|e| input_error(format!("{}: cannot create: {e}", work.display())))?;
             work_dirs.push(work.clone());
         }
         let staged = work.join(resolved.file_name().expect("resolved to a file name"));
-        let written = std::fs::File::create(&staged).and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            set_permissions(&f, &resolved);
-            Ok(())
-        });
-        if let Err(e) = written {
-            cleanup(&work_dirs);
-            return Err(input_error(format!(
-                "{}: cannot write: {e}",
-                path.display()
-            )));
-        }
+        std::fs::File::create(&staged)
+            .and_then(|mut f| {
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                set_permissions(&f, &resolved);
+                Ok(())
+            })
+            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
         moves.push((staged, path.clone()));
     }
-    let result = commit(&moves);
-    cleanup(&work_dirs);
-    result
+    Ok(())
 }
 
 /// One move of a commit.

@@ -536,3 +536,26 @@ fn output_dir_killed_during_the_moves_is_rolled_back() {
         vec!["berlin.csv", "bez.csv", "bzr.csv", "pgr.csv"]
     );
 }
+
+/// A failed `--output-dir` (one target is a folder) leaves nothing behind:
+/// no staged files, no work folder.
+#[test]
+fn a_failed_output_dir_leaves_no_work_folder() {
+    let dir = scratch("output_dir_fails");
+    std::fs::create_dir_all(dir.join("pgr.csv")).unwrap();
+    let o = lor(&[
+        "aggregate",
+        s(&sample("EWR202412E_Matrix.csv")),
+        "--format",
+        "excel-csv",
+        "--output-dir",
+        s(&dir),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("pgr.csv: is a folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(listing(&dir), ["pgr.csv"]);
+}
