@@ -358,6 +358,37 @@ fn stage_files(
     Ok(())
 }
 
+/// The moves of a commit with their backups: every target checked (a
+/// folder where a file should go is refused) and its work folder made.
+fn plan_moves(
+    flat: &[(PathBuf, PathBuf)],
+    entries: &mut Vec<Entry>,
+    work_dirs: &mut Vec<PathBuf>,
+) -> Result<()> {
+    for (staged, shown) in flat {
+        let target = resolve(shown)?;
+        let special = matches!(kind_of(&target, shown)?, Kind::Special);
+        let dir = folder_of(&target);
+        create_folder(&dir)?;
+        let work = work_dir(&dir);
+        let backups = work.join(".old");
+        std::fs::create_dir_all(&backups)
+            .map_err(|e| input_error(format!("{}: cannot create: {e}", backups.display())))?;
+        if !work_dirs.contains(&work) {
+            work_dirs.push(work.clone());
+        }
+        entries.push(Entry {
+            staged: staged.clone(),
+            backup: backups.join(target.file_name().expect("a file name")),
+            existed: !special && target.exists(),
+            target,
+            shown: shown.clone(),
+            special,
+        });
+    }
+    Ok(())
+}
+
 /// One move of a commit.
 struct Entry {
     staged: PathBuf,
@@ -400,26 +431,14 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
     refuse_inputs(&targets)?;
     let mut entries = Vec::new();
     let mut work_dirs: Vec<PathBuf> = Vec::new();
-    for (staged, shown) in &flat {
-        let target = resolve(shown)?;
-        let special = matches!(kind_of(&target, shown)?, Kind::Special);
-        let dir = folder_of(&target);
-        create_folder(&dir)?;
-        let work = work_dir(&dir);
-        let backups = work.join(".old");
-        std::fs::create_dir_all(&backups)
-            .map_err(|e| input_error(format!("{}: cannot create: {e}", backups.display())))?;
-        if !work_dirs.contains(&work) {
-            work_dirs.push(work.clone());
+    if let Err(e) = plan_moves(&flat, &mut entries, &mut work_dirs) {
+        // Nothing was moved: the (empty) backup folders go again; a work
+        // folder that holds more (a job's staging) stays for its owner.
+        for w in &work_dirs {
+            let _ = std::fs::remove_dir(w.join(".old"));
+            let _ = std::fs::remove_dir(w);
         }
-        entries.push(Entry {
-            staged: staged.clone(),
-            backup: backups.join(target.file_name().expect("a file name")),
-            existed: !special && target.exists(),
-            target,
-            shown: shown.clone(),
-            special,
-        });
+        return Err(e);
     }
     // The journal: the same in every work folder, naming all of them and the
     // one "committed" marker (in the first).

@@ -559,3 +559,24 @@ fn a_failed_output_dir_leaves_no_work_folder() {
     );
     assert_eq!(listing(&dir), ["pgr.csv"]);
 }
+
+/// The same in a job: the refused final move leaves no work folder beside
+/// the targets.
+#[test]
+fn a_failed_job_commit_leaves_no_work_folder() {
+    let dir = scratch("job_commit_fails");
+    std::fs::create_dir_all(dir.join("out/x/pgr.csv")).unwrap();
+    let job = dir.join("fail.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "name = \"fail\"\noutput_root = \"out\"\n[[aggregate]]\nstats = \"{0}\"\noutput = \"out/a.csv\"\n[[aggregate]]\nstats = \"{0}\"\nformat = \"excel-csv\"\noutput_dir = \"out/x\"\n",
+            s(&sample("EWR202412E_Matrix.csv"))
+        ),
+    )
+    .unwrap();
+    let o = lor(&["run", s(&job), "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(listing(&dir.join("out")), ["x"]);
+    assert_eq!(listing(&dir.join("out/x")), ["pgr.csv"]);
+}
