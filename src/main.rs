@@ -163,7 +163,16 @@ mod tests {
         ("sozialraum.rs", &["aggregate", "points"]),
         (
             "stats.rs",
-            &["aggregate", "mismatch", "points", "translate", "check"],
+            &[
+                "aggregate",
+                "mismatch",
+                "points",
+                "translate",
+                "check",
+                "report",
+                "map",
+                "series",
+            ],
         ),
         (
             "weights.rs",

@@ -175,6 +175,38 @@ pub fn levels_value(s: &str) -> Result<Levels, String> {
     parse_levels(s).map_err(|e| e.to_string())
 }
 
+/// How a statistics file is read where the reader cannot tell by itself:
+/// the flags every message of the statistics reader may name.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct StatsReadArgs {
+    /// Column with the PLR keys (found by name or content otherwise).
+    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
+    pub key: Option<String>,
+    /// Sheet of an XLSX workbook (default: the first).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub sheet: Option<String>,
+    /// The row with the column names, counted from 1 (detected below title
+    /// rows otherwise).
+    #[arg(long, value_name = "N", help_heading = "Input")]
+    pub header_row: Option<usize>,
+    /// Decimal separator: ',' or '.' (detected otherwise; needed only when
+    /// the file does not tell, e.g. only `1.234`).
+    #[arg(long, value_name = "SEP", help_heading = "Input", value_parser = decimal_value)]
+    pub decimal: Option<u8>,
+}
+
+impl StatsReadArgs {
+    pub fn options(&self) -> lor::stats::ReadOptions {
+        lor::stats::ReadOptions {
+            key: self.key.clone(),
+            sheet: self.sheet.clone(),
+            header_row: self.header_row,
+            decimal: self.decimal,
+            ..Default::default()
+        }
+    }
+}
+
 /// clap's value parser for `--decimal`: ',' or '.'.
 pub fn decimal_value(s: &str) -> Result<u8, String> {
     match s {

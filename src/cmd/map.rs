@@ -70,6 +70,8 @@ pub struct Args {
     /// beside each input, as in data/berlin).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
+    #[command(flatten)]
+    read: super::args::StatsReadArgs,
     /// SVG or PNG file (by extension); SVG on stdout without it.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -147,6 +149,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         assign: Some(plan.assign),
         names: args.names.clone(),
         bezirk: args.bezirk.clone(),
+        read: args.read.options(),
         ..Inputs::default()
     };
     let fig = Figures::load(&inputs)?;

@@ -106,6 +106,8 @@ pub struct Args {
     /// beside each input).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
+    #[command(flatten)]
+    read: super::args::StatsReadArgs,
     /// Write the report to this HTML file.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: PathBuf,
@@ -174,7 +176,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         tolerance: Some(plan.tolerance),
         names: args.names.clone(),
         bezirk: args.bezirk.clone(),
-        ..Inputs::default()
+        read: args.read.options(),
     };
     let fig = Figures::load(&inputs)?;
     let bezirk = match &args.bezirk {

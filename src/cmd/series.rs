@@ -9,7 +9,6 @@ use lor::key::Vintage;
 use lor::names::Names;
 use lor::output::Format;
 use lor::series::{self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation};
-use lor::stats::ReadOptions;
 use lor::weights::Assign;
 
 use super::{Context, RuleArgs};
@@ -41,12 +40,8 @@ pub struct Args {
     /// The date of a file that does not say it: FILE=YYYY-MM (repeatable).
     #[arg(long, value_name = "FILE=DATE", help_heading = "Input")]
     date: Vec<String>,
-    /// Column with the PLR keys (found by name or content otherwise).
-    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
-    key: Option<String>,
-    /// Sheet of XLSX workbooks (default: the first).
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
-    sheet: Option<String>,
+    #[command(flatten)]
+    read: super::args::StatsReadArgs,
     /// Names table of the units (of the series' vintage).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     names: Option<PathBuf>,
@@ -258,11 +253,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
     let mut warnings = Warnings::default();
     let files = series::expand_inputs(&args.inputs, Some("--date"), &mut warnings)?;
-    let read = ReadOptions {
-        key: args.key.clone(),
-        sheet: args.sheet.clone(),
-        ..ReadOptions::default()
-    };
+    let read = args.read.options();
     let (dated, w) = series::read_dated(&files, &read, &plan.given)?;
     warnings.extend(w);
     let names = match &args.names {
