@@ -253,28 +253,83 @@ pub fn evaluate(
     let k = layout.ids.len();
     let total: f64 = people.iter().sum();
     let mean = if k > 0 { total / k as f64 } else { 0.0 };
-    let mut regions = Vec::with_capacity(k);
-    let block = graph.contract(&layout.region, k);
+    let pairs = match reference {
+        Some((shares, _)) => reference_pairs(shares, &layout.region, people),
+        None => BTreeMap::new(),
+    };
+    let ref_ids = reference.map(|(_, ids)| ids);
+    let regions = region_figures(graph, keys, people, layout, mean, &pairs, ref_ids);
+    let max = regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
+    let min = regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
+    let lor = keys
+        .iter()
+        .all(|k| Level::from_digits(k.len()) == Some(Level::Plr));
+    let cut = |digits: usize| -> Vec<String> {
+        if !lor {
+            return Vec::new();
+        }
+        cut_units(keys, &layout.region, digits)
+    };
+    let (moved, pairs) = match ref_ids {
+        Some(ref_ids) => {
+            let list = moved_pairs(&pairs, ref_ids, &layout.ids);
+            (Some(list.iter().map(|x| x.2).sum()), list)
+        }
+        None => (None, Vec::new()),
+    };
+    Evaluation {
+        regions,
+        people: total,
+        max_min_ratio: if min > 0.0 { max / min } else { f64::INFINITY },
+        cut_bzr: cut(6),
+        cut_pgr: cut(4),
+        moved,
+        pairs,
+    }
+}
+
+/// People per (reference region, layout region); `usize::MAX` as the
+/// reference region for the people outside every reference region.
+fn reference_pairs(
+    shares: &Shares,
+    region: &[usize],
+    people: &[f64],
+) -> BTreeMap<(usize, usize), f64> {
     let mut pairs: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    if let Some((shares, _)) = reference {
-        for (i, sh) in shares.iter().enumerate() {
-            let s = layout.region[i];
-            for &(r, w) in sh {
-                *pairs.entry((r, s)).or_default() += people[i] * w;
-            }
-            // People outside every reference region count as moved.
-            let inside: f64 = sh.iter().map(|x| x.1).sum();
-            if inside < 1.0 - 1e-9 {
-                *pairs.entry((usize::MAX, s)).or_default() += people[i] * (1.0 - inside);
-            }
+    for (i, sh) in shares.iter().enumerate() {
+        let s = region[i];
+        for &(r, w) in sh {
+            *pairs.entry((r, s)).or_default() += people[i] * w;
+        }
+        // People outside every reference region count as moved.
+        let inside: f64 = sh.iter().map(|x| x.1).sum();
+        if inside < 1.0 - 1e-9 {
+            *pairs.entry((usize::MAX, s)).or_default() += people[i] * (1.0 - inside);
         }
     }
+    pairs
+}
+
+/// The figures of each region of `layout`; `pairs` from [`reference_pairs`]
+/// with the reference's ids `ref_ids`.
+fn region_figures(
+    graph: &Graph,
+    keys: &[String],
+    people: &[f64],
+    layout: &Layout,
+    mean: f64,
+    pairs: &BTreeMap<(usize, usize), f64>,
+    ref_ids: Option<&[String]>,
+) -> Vec<RegionFigures> {
+    let k = layout.ids.len();
+    let mut regions = Vec::with_capacity(k);
+    let block = graph.contract(&layout.region, k);
     for (r, id) in layout.ids.iter().enumerate() {
         let members: Vec<usize> = (0..keys.len()).filter(|&i| layout.region[i] == r).collect();
         let p: f64 = members.iter().map(|&i| people[i]).sum();
         let parts = graph.components(|i| layout.region[i] == r).len();
         let (a, per) = (block.area[r], block.perimeter[r]);
-        let moved_in = reference.map(|(_, ref_ids)| {
+        let moved_in = ref_ids.map(|ref_ids| {
             pairs
                 .iter()
                 .filter(|((rr, s), _)| *s == r && (*rr == usize::MAX || ref_ids[*rr] != *id))
@@ -296,55 +351,41 @@ pub fn evaluate(
             moved_in,
         });
     }
-    let max = regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
-    let min = regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
-    let lor = keys
-        .iter()
-        .all(|k| Level::from_digits(k.len()) == Some(Level::Plr));
-    let cut = |digits: usize| -> Vec<String> {
-        if !lor {
-            return Vec::new();
-        }
-        let mut seen: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-        for (i, key) in keys.iter().enumerate() {
-            seen.entry(&key[..digits])
-                .or_default()
-                .insert(layout.region[i]);
-        }
-        seen.into_iter()
-            .filter(|(_, s)| s.len() > 1)
-            .map(|(k, _)| k.to_string())
-            .collect()
-    };
-    let (moved, pairs) = match reference {
-        Some((_, ref_ids)) => {
-            let name = |r: usize| {
-                if r == usize::MAX {
-                    NO_REGION.to_string()
-                } else {
-                    ref_ids[r].clone()
-                }
-            };
-            let list: Vec<(String, String, f64)> = pairs
-                .iter()
-                .filter(|((r, s), v)| {
-                    **v > 0.0 && (*r == usize::MAX || ref_ids[*r] != layout.ids[*s])
-                })
-                .map(|((r, s), v)| (name(*r), layout.ids[*s].clone(), *v))
-                .collect();
-            (Some(list.iter().map(|x| x.2).sum()), list)
-        }
-        None => (None, Vec::new()),
-    };
-    Evaluation {
-        regions,
-        people: total,
-        max_min_ratio: if min > 0.0 { max / min } else { f64::INFINITY },
-        cut_bzr: cut(6),
-        cut_pgr: cut(4),
-        moved,
-        pairs,
+    regions
+}
+
+/// The units of the first `digits` digits of the keys (BZR: 6, PGR: 4)
+/// whose keys lie in more than one region.
+fn cut_units(keys: &[String], region: &[usize], digits: usize) -> Vec<String> {
+    let mut seen: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        seen.entry(&key[..digits]).or_default().insert(region[i]);
     }
+    seen.into_iter()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(k, _)| k.to_string())
+        .collect()
+}
+
+/// The (reference region, layout region, people) of `pairs` whose people
+/// are in another region than their reference region.
+fn moved_pairs(
+    pairs: &BTreeMap<(usize, usize), f64>,
+    ref_ids: &[String],
+    ids: &[String],
+) -> Vec<(String, String, f64)> {
+    let name = |r: usize| {
+        if r == usize::MAX {
+            NO_REGION.to_string()
+        } else {
+            ref_ids[r].clone()
+        }
+    };
+    pairs
+        .iter()
+        .filter(|((r, s), v)| **v > 0.0 && (*r == usize::MAX || ref_ids[*r] != ids[*s]))
+        .map(|((r, s), v)| (name(*r), ids[*s].clone(), *v))
+        .collect()
 }
 
 /// A proposal problem over blocks.
@@ -957,6 +998,10 @@ pub fn root_bound(p: &Problem) -> f64 {
 
 const NONE: usize = usize::MAX;
 
+/// An unassigned block in branch and bound: (block, its cheapest reachable
+/// region, that cost, the least extra cost of any other region).
+type Cheapest = (usize, usize, f64, f64);
+
 struct BranchAndBound<'a> {
     p: &'a Problem,
     order: Vec<usize>,
@@ -1062,18 +1107,46 @@ impl<'a> BranchAndBound<'a> {
         Some(out)
     }
 
-    #[allow(clippy::needless_range_loop)]
     fn search(&mut self, depth: usize, cost: f64) {
         self.nodes += 1;
         if self.nodes >= self.max_nodes {
             return;
         }
-        let p = self.p;
         let Some(reach) = self.reach() else { return };
+        let Some((mut bound, cheapest)) = self.cheapest(&reach, cost) else {
+            return;
+        };
+        if let Some((lo, hi)) = self.p.band {
+            bound += self.band_bound(&reach, &cheapest, lo, hi);
+        }
+        if depth == 0 {
+            self.root_bound = bound;
+        }
+        if bound >= self.best_cost - 1e-6 {
+            return;
+        }
+        if depth == self.order.len() {
+            // All assigned; reach() checked contiguity, the band's lower end
+            // and non-empty regions (an empty region has no unassigned block).
+            self.best_cost = cost;
+            self.best = Some(self.region.clone());
+            if self.first_only {
+                self.nodes = self.max_nodes;
+            }
+            return;
+        }
+        self.branch(depth, cost, &reach);
+    }
+
+    /// Per unassigned block: (block, cheapest reachable region, its cost,
+    /// what leaving it costs at least: second cheapest − cheapest), and
+    /// `cost` plus every such cheapest cost. `None` when a block can reach
+    /// no region.
+    #[allow(clippy::needless_range_loop)]
+    fn cheapest(&self, reach: &[Vec<bool>], cost: f64) -> Option<(f64, Vec<Cheapest>)> {
+        let p = self.p;
         let mut bound = cost;
-        // Per unassigned block: cheapest reachable region and what leaving
-        // it costs at least (second cheapest − cheapest).
-        let mut cheapest: Vec<(usize, usize, f64, f64)> = Vec::new();
+        let mut cheapest: Vec<Cheapest> = Vec::new();
         for b in 0..p.graph.len() {
             if self.region[b] != NONE {
                 continue;
@@ -1093,54 +1166,47 @@ impl<'a> BranchAndBound<'a> {
                 }
             }
             if r_m == NONE {
-                return;
+                return None;
             }
             bound += m;
             cheapest.push((b, r_m, m, second - m));
         }
-        if let Some((lo, hi)) = p.band {
-            // People who must leave an overfull region, and who must join an
-            // underfull one: each at least at their increment (fractional
-            // knapsack per region). The same blocks may do both: the larger
-            // of the two sums is a valid addition.
-            let mut out_cost = 0.0;
-            let mut in_cost = 0.0;
-            for r in 0..p.regions {
-                let group: Vec<(f64, f64)> = cheapest
+        Some((bound, cheapest))
+    }
+
+    /// With a band `lo..=hi`: people who must leave an overfull region, and
+    /// who must join an underfull one, each at least at their increment
+    /// (fractional knapsack per region). The same blocks may do both: the
+    /// larger of the two sums is a valid addition to the bound.
+    fn band_bound(&self, reach: &[Vec<bool>], cheapest: &[Cheapest], lo: f64, hi: f64) -> f64 {
+        let p = self.p;
+        let mut out_cost = 0.0;
+        let mut in_cost = 0.0;
+        for r in 0..p.regions {
+            let group: Vec<(f64, f64)> = cheapest
+                .iter()
+                .filter(|x| x.1 == r)
+                .map(|x| (p.people[x.0], x.3))
+                .collect();
+            let stay: f64 = self.pop[r] + group.iter().map(|g| g.0).sum::<f64>();
+            if stay > hi + 1e-9 {
+                out_cost += knapsack(group, stay - hi);
+            } else if stay < lo - 1e-9 {
+                let others: Vec<(f64, f64)> = cheapest
                     .iter()
-                    .filter(|x| x.1 == r)
-                    .map(|x| (p.people[x.0], x.3))
+                    .filter(|x| x.1 != r && reach[r][x.0])
+                    .map(|x| (p.people[x.0], p.cost[x.0][r] - x.2))
                     .collect();
-                let stay: f64 = self.pop[r] + group.iter().map(|g| g.0).sum::<f64>();
-                if stay > hi + 1e-9 {
-                    out_cost += knapsack(group, stay - hi);
-                } else if stay < lo - 1e-9 {
-                    let others: Vec<(f64, f64)> = cheapest
-                        .iter()
-                        .filter(|x| x.1 != r && reach[r][x.0])
-                        .map(|x| (p.people[x.0], p.cost[x.0][r] - x.2))
-                        .collect();
-                    in_cost += knapsack(others, lo - stay);
-                }
+                in_cost += knapsack(others, lo - stay);
             }
-            bound += out_cost.max(in_cost);
         }
-        if depth == 0 {
-            self.root_bound = bound;
-        }
-        if bound >= self.best_cost - 1e-6 {
-            return;
-        }
-        if depth == self.order.len() {
-            // All assigned; reach() checked contiguity, the band's lower end
-            // and non-empty regions (an empty region has no unassigned block).
-            self.best_cost = cost;
-            self.best = Some(self.region.clone());
-            if self.first_only {
-                self.nodes = self.max_nodes;
-            }
-            return;
-        }
+        out_cost.max(in_cost)
+    }
+
+    /// Try the next block of the order in each region it can still join,
+    /// cheapest first.
+    fn branch(&mut self, depth: usize, cost: f64, reach: &[Vec<bool>]) {
+        let p = self.p;
         let b = self.order[depth];
         let mut options: Vec<usize> = (0..p.regions).filter(|&r| reach[r][b]).collect();
         options.sort_by(|&x, &y| p.cost[b][x].total_cmp(&p.cost[b][y]).then(x.cmp(&y)));
@@ -1975,4 +2041,49 @@ pub fn layout_doc(
         .map(|r| (r.id.clone(), r.people))
         .collect();
     crate::map::layout_map(&list, &regions, &neighbours, outlines, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn cut_units_are_those_whose_keys_lie_in_two_regions() {
+        let keys = strings(&["04010101", "04010102", "04010201", "04020101"]);
+        // BZR 040101 is cut; PGR 0401 too, 0402 is whole.
+        let region = [0, 1, 1, 1];
+        assert_eq!(cut_units(&keys, &region, 6), vec!["040101"]);
+        assert_eq!(cut_units(&keys, &region, 4), vec!["0401"]);
+        assert!(cut_units(&keys, &[2, 2, 2, 0], 6).is_empty());
+    }
+
+    #[test]
+    fn reference_pairs_and_moved_pairs_count_people_by_share() {
+        // Unit 0 (100 people) wholly in reference A, now in layout X;
+        // unit 1 (40) half in A, a quarter in B, a quarter outside, now in Y.
+        let shares: Shares = vec![vec![(0, 1.0)], vec![(0, 0.5), (1, 0.25)]];
+        let pairs = reference_pairs(&shares, &[0, 1], &[100.0, 40.0]);
+        let expect: BTreeMap<(usize, usize), f64> = [
+            ((0, 0), 100.0),
+            ((0, 1), 20.0),
+            ((1, 1), 10.0),
+            ((usize::MAX, 1), 10.0),
+        ]
+        .into();
+        assert_eq!(pairs, expect);
+        // Layout region X is reference A, Y is B: the people of unit 1 in
+        // A and outside every region moved.
+        let moved = moved_pairs(&pairs, &strings(&["A", "B"]), &strings(&["A", "B"]));
+        assert_eq!(
+            moved,
+            vec![
+                ("A".to_string(), "B".to_string(), 20.0),
+                (NO_REGION.to_string(), "B".to_string(), 10.0),
+            ]
+        );
+    }
 }
