@@ -692,14 +692,32 @@ fn connected_without(p: &Problem, region: &[usize], r: usize, out: usize) -> boo
 }
 
 fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
+    fill_empty_regions(p, &mut region)?;
+    repair_parts(p, &mut region)?;
+    if p.band.is_some() {
+        balance(p, &mut region);
+    }
+    // Local search: single moves, then (within a band) pairs of moves.
+    for _ in 0..100_000 {
+        single_moves(p, &mut region);
+        let within = violation(p, &region_people(p, &region)) <= 1e-6;
+        if !(within && p.band.is_some() && pair_move(p, &mut region)) {
+            break;
+        }
+    }
+    Some(region)
+}
+
+/// Regions without any block (new regions, or reference regions that lost
+/// everything to the largest-share rule): split the most populous.
+/// `None` when no region has two blocks to give.
+fn fill_empty_regions(p: &Problem, region: &mut [usize]) -> Option<()> {
     let n = region.len();
-    // Regions without any block (new regions, or reference regions that
-    // lost everything to the largest-share rule): split the most populous.
     for r in 0..p.regions {
         if region.contains(&r) {
             continue;
         }
-        let pop = region_people(p, &region);
+        let pop = region_people(p, region);
         let donor = (0..p.regions)
             .filter(|&d| region.iter().filter(|&&x| x == d).count() > 1)
             .max_by(|a, b| pop[*a].total_cmp(&pop[*b]))?;
@@ -707,35 +725,51 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
         // Seed: the member that costs least to move to r (ties: fewest people).
         let seed = *members
             .iter()
-            .filter(|&&b| connected_without(p, &region, donor, b))
+            .filter(|&&b| connected_without(p, region, donor, b))
             .min_by(|&&a, &&b| {
                 (p.cost[a][r] - p.cost[a][donor])
                     .total_cmp(&(p.cost[b][r] - p.cost[b][donor]))
                     .then(p.people[a].total_cmp(&p.people[b]))
             })?;
         region[seed] = r;
-        let target = pop[donor] / 2.0;
-        let mut got = p.people[seed];
-        let mut grown = true;
-        while grown && got < target {
-            grown = false;
-            let cand: Vec<usize> = (0..n)
-                .filter(|&b| {
-                    region[b] == donor && p.graph.adj[b].iter().any(|&(v, _)| region[v] == r)
-                })
-                .collect();
-            if let Some(&b) = cand
-                .iter()
-                .filter(|&&b| got + p.people[b] <= target + p.people[b] / 2.0)
-                .find(|&&b| connected_without(p, &region, donor, b))
-            {
-                region[b] = r;
-                got += p.people[b];
-                grown = true;
-            }
+        grow_from_seed(p, region, donor, r, p.people[seed], pop[donor] / 2.0);
+    }
+    Some(())
+}
+
+/// Grow the new region `r` (holding `got` people) by neighbouring blocks
+/// of `donor` (which stays contiguous) until it holds about `target`.
+fn grow_from_seed(
+    p: &Problem,
+    region: &mut [usize],
+    donor: usize,
+    r: usize,
+    mut got: f64,
+    target: f64,
+) {
+    let n = region.len();
+    let mut grown = true;
+    while grown && got < target {
+        grown = false;
+        let cand: Vec<usize> = (0..n)
+            .filter(|&b| region[b] == donor && p.graph.adj[b].iter().any(|&(v, _)| region[v] == r))
+            .collect();
+        if let Some(&b) = cand
+            .iter()
+            .filter(|&&b| got + p.people[b] <= target + p.people[b] / 2.0)
+            .find(|&&b| connected_without(p, region, donor, b))
+        {
+            region[b] = r;
+            got += p.people[b];
+            grown = true;
         }
     }
-    // Repair: every region one part.
+}
+
+/// Repair: every region one part. Each part but the most populous goes to
+/// the neighbouring region where it costs least. `None` when such a part
+/// has no neighbouring region.
+fn repair_parts(p: &Problem, region: &mut [usize]) -> Option<()> {
     loop {
         let mut changed = false;
         for r in 0..p.regions {
@@ -769,21 +803,9 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
             }
         }
         if !changed {
-            break;
+            return Some(());
         }
     }
-    if p.band.is_some() {
-        balance(p, &mut region);
-    }
-    // Local search: single moves, then (within a band) pairs of moves.
-    for _ in 0..100_000 {
-        single_moves(p, &mut region);
-        let within = violation(p, &region_people(p, &region)) <= 1e-6;
-        if !(within && p.band.is_some() && pair_move(p, &mut region)) {
-            break;
-        }
-    }
-    Some(region)
 }
 
 /// Move one boundary block to a neighbouring region while that lowers
