@@ -1341,8 +1341,45 @@ pub fn load_units(
     stats: &std::path::Path,
     column: Option<&str>,
 ) -> anyhow::Result<(Units, crate::error::Warnings)> {
-    use crate::error::{input_error, usage_error};
-    let (mut layer, mut warnings) = crate::geometry::read_layer(units, opts)?;
+    let (layer, mut warnings) = read_plr_layer(units, opts, bezirk)?;
+    let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
+    warnings.extend(w);
+    if let Some(b) = bezirk {
+        crate::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
+    }
+    let names = crate::names::Names::from_pairs(
+        &layer.source,
+        layer
+            .features
+            .iter()
+            .map(|f| (f.id.as_str(), f.name.as_str())),
+    );
+    warnings.extend(crate::check::check_statistics(&table, Some(&names)));
+    let col = find_people_column(&table, column)?;
+    people_column(&table, col, column.is_some())?;
+    let people = unit_people(&layer, &table, col)?;
+    let graph = adjacency(&layer, BORDER_TOLERANCE);
+    let keys = layer.features.iter().map(|f| f.id.clone()).collect();
+    Ok((
+        Units {
+            layer,
+            keys,
+            people,
+            graph,
+        },
+        warnings,
+    ))
+}
+
+/// The PLR polygons of `units`, only those of `bezirk` if given; an error
+/// when they are not PLR or none are left.
+fn read_plr_layer(
+    units: &std::path::Path,
+    opts: &crate::geometry::LayerOptions,
+    bezirk: Option<&str>,
+) -> anyhow::Result<(Layer, crate::error::Warnings)> {
+    use crate::error::input_error;
+    let (mut layer, warnings) = crate::geometry::read_layer(units, opts)?;
     if layer.lor_level() != Some(Level::Plr) {
         return Err(input_error(format!(
             "{}: the units must be Planungsräume with 8-digit LOR keys",
@@ -1361,20 +1398,17 @@ pub fn load_units(
                 .unwrap_or_default()
         )));
     }
-    let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
-    warnings.extend(w);
-    if let Some(b) = bezirk {
-        crate::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
-    }
-    let names = crate::names::Names::from_pairs(
-        &layer.source,
-        layer
-            .features
-            .iter()
-            .map(|f| (f.id.as_str(), f.name.as_str())),
-    );
-    warnings.extend(crate::check::check_statistics(&table, Some(&names)));
-    let col = match column {
+    Ok((layer, warnings))
+}
+
+/// The people column: `column` if given, else the first of E_E,
+/// inhabitants, EW, Einwohner.
+fn find_people_column<'t>(
+    table: &'t crate::stats::StatTable,
+    column: Option<&str>,
+) -> anyhow::Result<&'t crate::stats::Column> {
+    use crate::error::usage_error;
+    Ok(match column {
         Some(c) => table.column(c).ok_or_else(|| {
             usage_error(format!("--column '{c}': {} has no such column", table.source))
         })?,
@@ -1387,16 +1421,25 @@ pub fn load_units(
                     table.source
                 ))
             })?,
-    };
-    people_column(&table, col, column.is_some())?;
+    })
+}
+
+/// The people of each unit of `layer` from `col`; PLR without a row have 0
+/// people (check_statistics warns about them). A negative or non-numeric
+/// cell is an error naming its line.
+fn unit_people(
+    layer: &Layer,
+    table: &crate::stats::StatTable,
+    col: &crate::stats::Column,
+) -> anyhow::Result<Vec<f64>> {
+    use crate::error::input_error;
     let by_key: BTreeMap<&str, usize> = table
         .keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    // PLR without a row have 0 people (check_statistics warns about them).
-    let people: Vec<f64> = layer
+    layer
         .features
         .iter()
         .map(|f| match by_key.get(f.id.as_str()) {
@@ -1413,18 +1456,7 @@ pub fn load_units(
             },
             None => Ok(0.0),
         })
-        .collect::<anyhow::Result<_>>()?;
-    let graph = adjacency(&layer, BORDER_TOLERANCE);
-    let keys = layer.features.iter().map(|f| f.id.clone()).collect();
-    Ok((
-        Units {
-            layer,
-            keys,
-            people,
-            graph,
-        },
-        warnings,
-    ))
+        .collect()
 }
 
 /// The people of a layout are summed over the units, so their column must
@@ -2071,6 +2103,23 @@ mod tests {
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_people_column_is_the_named_one_else_the_first_known_name() {
+        let text = "RAUMID;EW;E_E;X\n04010101;10;20;30\n";
+        let opts = crate::stats::ReadOptions::default();
+        let (t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        assert_eq!(find_people_column(&t, None).unwrap().name, "E_E");
+        assert_eq!(find_people_column(&t, Some("X")).unwrap().name, "X");
+        let e = find_people_column(&t, Some("Y")).unwrap_err();
+        assert_eq!(e.to_string(), "--column 'Y': st.csv has no such column");
+        let (t, _) =
+            crate::stats::read_stats_bytes("st.csv", b"RAUMID;X\n04010101;1\n", &opts).unwrap();
+        assert_eq!(
+            find_people_column(&t, None).unwrap_err().to_string(),
+            "st.csv: no column E_E, inhabitants, EW or Einwohner: name the people column with --column"
+        );
     }
 
     #[test]
