@@ -1921,24 +1921,7 @@ pub fn alternatives(
     limits: Limits,
 ) -> anyhow::Result<Tradeoff> {
     let solve = |band: Option<f64>| -> anyhow::Result<Alternative> {
-        let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
-        let started = std::time::Instant::now();
-        let result = propose(&bp.problem, bp.reference_regions, limits).map(|s| {
-            let prop = bp.proposal(s);
-            let ev = evaluate(
-                &units.graph,
-                &units.keys,
-                &units.people,
-                &prop.layout,
-                Some((shares, ref_ids)),
-            );
-            (prop, ev)
-        });
-        Ok(Alternative {
-            band,
-            result,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        solve_alternative(units, ref_ids, shares, regions, blocks, band, limits)
     };
     let free = solve(None)?;
     let free_deviation = match &free.result {
@@ -1952,8 +1935,65 @@ pub fn alternatives(
             return Err(bp.explain(e.clone()));
         }
     };
-    // Bisection on the grid: `hi` has a layout, `lo` has none (or is 0).
-    let mut hi = (free_deviation / BAND_STEP - 1e-9).ceil().max(1.0) as usize;
+    let first = (free_deviation / BAND_STEP - 1e-9).ceil().max(1.0) as usize;
+    let (hi, lo_proven) = tightest_band(units, ref_ids, shares, regions, blocks, first, limits)?;
+    let top = (free_deviation / BAND_STEP - 1e-9).ceil() as usize;
+    let mut rows = vec![free];
+    for st in band_steps(hi, top, levels) {
+        rows.push(solve(Some(st as f64 * BAND_STEP))?);
+    }
+    Ok(Tradeoff {
+        rows,
+        free_deviation,
+        tightest: hi as f64 * BAND_STEP,
+        tightest_proven: lo_proven,
+    })
+}
+
+/// One row of [`alternatives`]: the best layout within `band`, evaluated
+/// against the reference, and how long the search took.
+fn solve_alternative(
+    units: &Units,
+    ref_ids: &[String],
+    shares: &Shares,
+    regions: usize,
+    blocks: Level,
+    band: Option<f64>,
+    limits: Limits,
+) -> anyhow::Result<Alternative> {
+    let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
+    let started = std::time::Instant::now();
+    let result = propose(&bp.problem, bp.reference_regions, limits).map(|s| {
+        let prop = bp.proposal(s);
+        let ev = evaluate(
+            &units.graph,
+            &units.keys,
+            &units.people,
+            &prop.layout,
+            Some((shares, ref_ids)),
+        );
+        (prop, ev)
+    });
+    Ok(Alternative {
+        band,
+        result,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Bisection on the grid of [`BAND_STEP`] from step `hi` (which has a
+/// layout) down: the tightest step with a layout found, and whether the
+/// next tighter one is proven to have none.
+fn tightest_band(
+    units: &Units,
+    ref_ids: &[String],
+    shares: &Shares,
+    regions: usize,
+    blocks: Level,
+    mut hi: usize,
+    limits: Limits,
+) -> anyhow::Result<(usize, bool)> {
+    // `hi` has a layout, `lo` has none (or is 0).
     let mut lo = 0usize;
     let mut lo_proven = true;
     let probe = Limits {
@@ -1962,14 +2002,8 @@ pub fn alternatives(
     };
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        let bp = block_problem(
-            units,
-            ref_ids,
-            shares,
-            regions,
-            blocks,
-            Some(mid as f64 * BAND_STEP),
-        )?;
+        let band = Some(mid as f64 * BAND_STEP);
+        let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
         match band_feasible(&bp.problem, probe) {
             Some(true) => hi = mid,
             found => {
@@ -1978,7 +2012,12 @@ pub fn alternatives(
             }
         }
     }
-    let top = (free_deviation / BAND_STEP - 1e-9).ceil() as usize;
+    Ok((hi, lo_proven))
+}
+
+/// The band steps of the rows after the free one: `levels − 1` steps from
+/// just below `top` down to `hi`, evenly spaced, each once and below `top`.
+fn band_steps(hi: usize, top: usize, levels: usize) -> Vec<usize> {
     let mut steps: Vec<usize> = Vec::new();
     if levels >= 2 {
         for k in 1..levels {
@@ -1988,16 +2027,7 @@ pub fn alternatives(
             }
         }
     }
-    let mut rows = vec![free];
-    for st in steps {
-        rows.push(solve(Some(st as f64 * BAND_STEP))?);
-    }
-    Ok(Tradeoff {
-        rows,
-        free_deviation,
-        tightest: hi as f64 * BAND_STEP,
-        tightest_proven: lo_proven,
-    })
+    steps
 }
 
 fn band_text(p: &Problem) -> String {
@@ -2120,6 +2150,16 @@ mod tests {
             find_people_column(&t, None).unwrap_err().to_string(),
             "st.csv: no column E_E, inhabitants, EW or Einwohner: name the people column with --column"
         );
+    }
+
+    #[test]
+    fn band_steps_are_evenly_spaced_from_below_the_top_to_the_tightest() {
+        // The README's whole-BZR rows of Bezirk 04: ±55.5, 39.5, 23.5, 7.5 %.
+        assert_eq!(band_steps(15, 143, 5), vec![111, 79, 47, 15]);
+        // Steps fall together on a narrow range; none at or above the top.
+        assert_eq!(band_steps(3, 4, 5), vec![3]);
+        assert!(band_steps(4, 4, 5).is_empty());
+        assert!(band_steps(3, 40, 1).is_empty());
     }
 
     #[test]
