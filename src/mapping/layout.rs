@@ -863,7 +863,6 @@ fn pair_move(p: &Problem, region: &mut [usize]) -> bool {
     for (b, &r) in region.iter().enumerate() {
         members[r].push(b);
     }
-    let within = |x: f64| x >= lo - eps && x <= hi + eps;
     for b in 0..n {
         let r = region[b];
         if members[r].len() < 2 {
@@ -878,59 +877,110 @@ fn pair_move(p: &Problem, region: &mut [usize]) -> bool {
         targets.dedup();
         for s in targets {
             let d1 = p.cost[b][s] - p.cost[b][r];
-            let (pr, ps) = (pop[r] - p.people[b], pop[s] + p.people[b]);
-            let (r_under, s_over) = (pr < lo - eps, ps > hi + eps);
+            let first = FirstMove {
+                b,
+                r,
+                s,
+                pr: pop[r] - p.people[b],
+                ps: pop[s] + p.people[b],
+            };
+            let (r_under, s_over) = (first.pr < lo - eps, first.ps > hi + eps);
             if r_under == s_over {
                 continue;
             }
-            // Second moves (c, from, to) after b has moved.
-            let mut second: Vec<(f64, usize, usize, usize)> = Vec::new();
-            if s_over {
-                for &c in &members[s] {
-                    for &(v, _) in &p.graph.adj[c] {
-                        let t = if v == b { s } else { region[v] };
-                        if t == s {
-                            continue;
-                        }
-                        let pt = if t == r { pr } else { pop[t] };
-                        let pc = p.people[c];
-                        if within(ps - pc) && within(pt + pc) {
-                            second.push((p.cost[c][t] - p.cost[c][s], c, s, t));
-                        }
-                    }
-                }
-            } else {
-                for &m in members[r].iter().filter(|&&m| m != b) {
-                    for &(c, _) in &p.graph.adj[m] {
-                        let t = if c == b { continue } else { region[c] };
-                        if t == r {
-                            continue;
-                        }
-                        let pt = if t == s { ps } else { pop[t] };
-                        let pc = p.people[c];
-                        if within(pr + pc) && within(pt - pc) {
-                            second.push((p.cost[c][r] - p.cost[c][t], c, t, r));
-                        }
-                    }
-                }
-            }
-            second.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.3.cmp(&y.3)));
-            second.dedup();
-            for &(d2, c, from, to) in &second {
-                if d1 + d2 >= -1e-6 {
-                    break;
-                }
-                if !connected_without(p, region, r, b) {
-                    break;
-                }
-                region[b] = s;
-                if connected_without(p, region, from, c) {
-                    region[c] = to;
-                    return true;
-                }
-                region[b] = r;
+            let second = second_moves(p, region, &pop, &members, &first, (lo, hi), s_over);
+            if make_pair(p, region, &first, d1, &second) {
+                return true;
             }
         }
+    }
+    false
+}
+
+/// The first move of a pair: block `b` from region `r` to `s`, leaving `r`
+/// with `pr` people and `s` with `ps`.
+struct FirstMove {
+    b: usize,
+    r: usize,
+    s: usize,
+    pr: f64,
+    ps: f64,
+}
+
+/// The second moves (extra cost, block c, from, to) that bring both regions
+/// they touch within the band `lo..=hi` after `first`: out of `s` when
+/// `s_over`, else into `r`. Cheapest first, each once.
+fn second_moves(
+    p: &Problem,
+    region: &[usize],
+    pop: &[f64],
+    members: &[Vec<usize>],
+    first: &FirstMove,
+    (lo, hi): (f64, f64),
+    s_over: bool,
+) -> Vec<(f64, usize, usize, usize)> {
+    let eps = 1e-9;
+    let within = |x: f64| x >= lo - eps && x <= hi + eps;
+    let FirstMove { b, r, s, pr, ps } = *first;
+    let mut second: Vec<(f64, usize, usize, usize)> = Vec::new();
+    if s_over {
+        for &c in &members[s] {
+            for &(v, _) in &p.graph.adj[c] {
+                let t = if v == b { s } else { region[v] };
+                if t == s {
+                    continue;
+                }
+                let pt = if t == r { pr } else { pop[t] };
+                let pc = p.people[c];
+                if within(ps - pc) && within(pt + pc) {
+                    second.push((p.cost[c][t] - p.cost[c][s], c, s, t));
+                }
+            }
+        }
+    } else {
+        for &m in members[r].iter().filter(|&&m| m != b) {
+            for &(c, _) in &p.graph.adj[m] {
+                let t = if c == b { continue } else { region[c] };
+                if t == r {
+                    continue;
+                }
+                let pt = if t == s { ps } else { pop[t] };
+                let pc = p.people[c];
+                if within(pr + pc) && within(pt - pc) {
+                    second.push((p.cost[c][r] - p.cost[c][t], c, t, r));
+                }
+            }
+        }
+    }
+    second.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.3.cmp(&y.3)));
+    second.dedup();
+    second
+}
+
+/// Make `first` and the cheapest of `second` that lowers the people moved
+/// (`d1`: the extra cost of `first`) with every region staying contiguous;
+/// `false` (and `region` unchanged) when there is none.
+fn make_pair(
+    p: &Problem,
+    region: &mut [usize],
+    first: &FirstMove,
+    d1: f64,
+    second: &[(f64, usize, usize, usize)],
+) -> bool {
+    let FirstMove { b, r, s, .. } = *first;
+    for &(d2, c, from, to) in second {
+        if d1 + d2 >= -1e-6 {
+            break;
+        }
+        if !connected_without(p, region, r, b) {
+            break;
+        }
+        region[b] = s;
+        if connected_without(p, region, from, c) {
+            region[c] = to;
+            return true;
+        }
+        region[b] = r;
     }
     false
 }
