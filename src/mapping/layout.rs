@@ -1546,31 +1546,11 @@ pub fn read_regions(
     bezirk: Option<&str>,
     what: &str,
 ) -> anyhow::Result<(Vec<String>, Shares, crate::error::Warnings)> {
-    use crate::weights::{expand_to, from_parts, is_list_path, read_list_located, Assign};
     let mut warnings = crate::error::Warnings::default();
-    let keys = units.keys.iter().map(String::as_str);
-    let (ids, table) = if is_list_path(path) {
-        let (mut list, at, w) = read_list_located(path, "region")?;
-        warnings.extend(w);
-        if let Some(b) = bezirk {
-            crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
-        }
-        warnings.extend(check_layout_list(&list, &at, units, what)?);
-        let t = expand_to(&list.table, keys);
-        let ids: BTreeSet<String> = t.rows().iter().map(|w| w.target.clone()).collect();
-        (ids, t)
+    let (ids, table) = if crate::weights::is_list_path(path) {
+        list_regions(path, units, bezirk, what, &mut warnings)?
     } else {
-        let (mut layer, w) = crate::geometry::read_layer(path, &Default::default())?;
-        warnings.extend(w);
-        if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
-            layer.filter_prefix(b);
-        }
-        let tol = crate::overlay::Tolerance::new(0.01, 1000.0)?;
-        let ov = crate::overlay::overlay(&units.layer, &layer, false);
-        let parts = crate::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
-        let (t, _) = from_parts("region", &parts, Assign::Area);
-        let ids: BTreeSet<String> = layer.features.iter().map(|f| f.id.clone()).collect();
-        (ids, t)
+        polygon_regions(path, units, bezirk, &mut warnings)?
     };
     let ids: Vec<String> = ids.into_iter().collect();
     if ids.is_empty() {
@@ -1579,23 +1559,7 @@ pub fn read_regions(
             path.display()
         )));
     }
-    let index: BTreeMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let pos: BTreeMap<&str, usize> = units
-        .keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let mut shares: Shares = vec![Vec::new(); units.keys.len()];
-    for w in table.rows() {
-        if let (Some(&i), Some(&r)) = (pos.get(w.source.as_str()), index.get(w.target.as_str())) {
-            shares[i].push((r, w.weight));
-        }
-    }
+    let shares = unit_shares(units, &ids, &table);
     let outside: Vec<String> = shares
         .iter()
         .zip(&units.keys)
@@ -1614,6 +1578,72 @@ pub fn read_regions(
         );
     }
     Ok((ids, shares, warnings))
+}
+
+/// Regions from a list (PLR or BZR → region), checked as a layout list:
+/// their ids and the list's weights over the units.
+fn list_regions(
+    path: &std::path::Path,
+    units: &Units,
+    bezirk: Option<&str>,
+    what: &str,
+    warnings: &mut crate::error::Warnings,
+) -> anyhow::Result<(BTreeSet<String>, crate::weights::WeightTable)> {
+    use crate::weights::{expand_to, read_list_located};
+    let keys = units.keys.iter().map(String::as_str);
+    let (mut list, at, w) = read_list_located(path, "region")?;
+    warnings.extend(w);
+    if let Some(b) = bezirk {
+        crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
+    }
+    warnings.extend(check_layout_list(&list, &at, units, what)?);
+    let t = expand_to(&list.table, keys);
+    let ids: BTreeSet<String> = t.rows().iter().map(|w| w.target.clone()).collect();
+    Ok((ids, t))
+}
+
+/// Regions from polygons: their ids and the area shares of the units' real
+/// parts in them (slivers dropped).
+fn polygon_regions(
+    path: &std::path::Path,
+    units: &Units,
+    bezirk: Option<&str>,
+    warnings: &mut crate::error::Warnings,
+) -> anyhow::Result<(BTreeSet<String>, crate::weights::WeightTable)> {
+    use crate::weights::{from_parts, Assign};
+    let (mut layer, w) = crate::geometry::read_layer(path, &Default::default())?;
+    warnings.extend(w);
+    if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
+        layer.filter_prefix(b);
+    }
+    let tol = crate::overlay::Tolerance::new(0.01, 1000.0)?;
+    let ov = crate::overlay::overlay(&units.layer, &layer, false);
+    let parts = crate::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
+    let (t, _) = from_parts("region", &parts, Assign::Area);
+    let ids: BTreeSet<String> = layer.features.iter().map(|f| f.id.clone()).collect();
+    Ok((ids, t))
+}
+
+/// Each unit's (region index into `ids`, weight) from `table`.
+fn unit_shares(units: &Units, ids: &[String], table: &crate::weights::WeightTable) -> Shares {
+    let index: BTreeMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let pos: BTreeMap<&str, usize> = units
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let mut shares: Shares = vec![Vec::new(); units.keys.len()];
+    for w in table.rows() {
+        if let (Some(&i), Some(&r)) = (pos.get(w.source.as_str()), index.get(w.target.as_str())) {
+            shares[i].push((r, w.weight));
+        }
+    }
+    shares
 }
 
 /// A list used as a layout (or its reference) puts each unit in one region:
