@@ -147,7 +147,21 @@ pub fn build(
     }
 
     let rows = cross_rows(from, &units, &weights, population.map(|_| &pop_share));
-    let table = WeightTable::new(
+    let table = positive_weights(level, &rows);
+    (
+        Crosswalk {
+            rows,
+            table,
+            summary,
+            unassigned,
+        },
+        warnings,
+    )
+}
+
+/// The weight table of the rows with a positive weight.
+fn positive_weights(level: &str, rows: &[CrossRow]) -> WeightTable {
+    WeightTable::new(
         level,
         rows.iter()
             .filter(|r| r.weight > 0.0)
@@ -157,15 +171,6 @@ pub fn build(
                 weight: r.weight,
             })
             .collect(),
-    );
-    (
-        Crosswalk {
-            rows,
-            table,
-            summary,
-            unassigned,
-        },
-        warnings,
     )
 }
 
