@@ -1250,6 +1250,8 @@ impl<'a> BranchAndBound<'a> {
     /// who must join an underfull one, each at least at their increment
     /// (fractional knapsack per region). The same blocks may do both: the
     /// larger of the two sums is a valid addition to the bound.
+    // Regions index the reach and the populations here.
+    #[allow(clippy::needless_range_loop)]
     fn band_bound(&self, reach: &[Vec<bool>], cheapest: &[Cheapest], lo: f64, hi: f64) -> f64 {
         let p = self.p;
         let mut out_cost = 0.0;
