@@ -125,41 +125,15 @@ pub fn build(
 
     // Dasymetric weights: the population's shares over the real parts; a
     // source with no population in the layer keeps its area weights.
-    let mut weights: BTreeMap<(String, String), f64> = area_table
+    let mut weights: PartPopulation = area_table
         .rows()
         .iter()
         .map(|w| ((w.source.clone(), w.target.clone()), w.weight))
         .collect();
-    let mut pop_share: BTreeMap<(String, String), f64> = BTreeMap::new();
+    let mut pop_share: PartPopulation = BTreeMap::new();
     if let Some(pop) = population {
-        let mut by_source: BTreeMap<&str, f64> = BTreeMap::new();
-        for ((f, t), v) in pop {
-            if weights.contains_key(&(f.clone(), t.clone())) {
-                *by_source.entry(f.as_str()).or_default() += v;
-            }
-        }
-        let mut area_only = Vec::new();
-        for u in &units {
-            let total = by_source.get(u.key.as_str()).copied().unwrap_or(0.0);
-            let real: Vec<&str> = u
-                .parts
-                .iter()
-                .filter(|p| p.class != PartClass::Noise)
-                .filter_map(|p| p.target.as_deref())
-                .collect();
-            if total <= 0.0 {
-                if real.len() > 1 {
-                    area_only.push(u.key.clone());
-                }
-                continue;
-            }
-            for t in real {
-                let k = (u.key.clone(), t.to_string());
-                let v = pop.get(&k).copied().unwrap_or(0.0) / total;
-                pop_share.insert(k.clone(), v);
-                weights.insert(k, v);
-            }
-        }
+        let area_only;
+        (pop_share, area_only) = population_shares(&units, pop, &mut weights);
         if !area_only.is_empty() {
             warnings.push(
                 crate::error::WarningCode::AreaFallback,
@@ -172,39 +146,8 @@ pub fn build(
         }
     }
 
-    let area_of = |f: &Feature| f.area;
-    let from_area: BTreeMap<&str, f64> = from
-        .features
-        .iter()
-        .map(|f| (f.id.as_str(), area_of(f)))
-        .collect();
-    let mut rows = Vec::new();
-    for u in &units {
-        for p in &u.parts {
-            let Some(t) = &p.target else { continue };
-            let k = (u.key.clone(), t.clone());
-            rows.push(CrossRow {
-                from: u.key.clone(),
-                to: t.clone(),
-                area: p.area,
-                area_share: p.area / from_area.get(u.key.as_str()).copied().unwrap_or(u.area),
-                population_share: population.map(|_| pop_share.get(&k).copied().unwrap_or(0.0)),
-                weight: weights.get(&k).copied().unwrap_or(0.0),
-            });
-        }
-    }
-    rows.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-    let table = WeightTable::new(
-        level,
-        rows.iter()
-            .filter(|r| r.weight > 0.0)
-            .map(|r| Weight {
-                source: r.from.clone(),
-                target: r.to.clone(),
-                weight: r.weight,
-            })
-            .collect(),
-    );
+    let rows = cross_rows(from, &units, &weights, population.map(|_| &pop_share));
+    let table = positive_weights(level, &rows);
     (
         Crosswalk {
             rows,
@@ -214,6 +157,94 @@ pub fn build(
         },
         warnings,
     )
+}
+
+/// The weight table of the rows with a positive weight.
+fn positive_weights(level: &str, rows: &[CrossRow]) -> WeightTable {
+    WeightTable::new(
+        level,
+        rows.iter()
+            .filter(|r| r.weight > 0.0)
+            .map(|r| Weight {
+                source: r.from.clone(),
+                target: r.to.clone(),
+                weight: r.weight,
+            })
+            .collect(),
+    )
+}
+
+/// The population's share of each (source, target) over the real parts of
+/// the source, also written into `weights`; and the split sources with no
+/// population, which keep their area weights.
+fn population_shares(
+    units: &[UnitParts],
+    pop: &PartPopulation,
+    weights: &mut PartPopulation,
+) -> (PartPopulation, Vec<String>) {
+    let mut pop_share: PartPopulation = BTreeMap::new();
+    let mut by_source: BTreeMap<&str, f64> = BTreeMap::new();
+    for ((f, t), v) in pop {
+        if weights.contains_key(&(f.clone(), t.clone())) {
+            *by_source.entry(f.as_str()).or_default() += v;
+        }
+    }
+    let mut area_only = Vec::new();
+    for u in units {
+        let total = by_source.get(u.key.as_str()).copied().unwrap_or(0.0);
+        let real: Vec<&str> = u
+            .parts
+            .iter()
+            .filter(|p| p.class != PartClass::Noise)
+            .filter_map(|p| p.target.as_deref())
+            .collect();
+        if total <= 0.0 {
+            if real.len() > 1 {
+                area_only.push(u.key.clone());
+            }
+            continue;
+        }
+        for t in real {
+            let k = (u.key.clone(), t.to_string());
+            let v = pop.get(&k).copied().unwrap_or(0.0) / total;
+            pop_share.insert(k.clone(), v);
+            weights.insert(k, v);
+        }
+    }
+    (pop_share, area_only)
+}
+
+/// One row per part with a target, sorted by (from, to). `pop_share` is
+/// given when a population layer was.
+fn cross_rows(
+    from: &Layer,
+    units: &[UnitParts],
+    weights: &PartPopulation,
+    pop_share: Option<&PartPopulation>,
+) -> Vec<CrossRow> {
+    let area_of = |f: &Feature| f.area;
+    let from_area: BTreeMap<&str, f64> = from
+        .features
+        .iter()
+        .map(|f| (f.id.as_str(), area_of(f)))
+        .collect();
+    let mut rows = Vec::new();
+    for u in units {
+        for p in &u.parts {
+            let Some(t) = &p.target else { continue };
+            let k = (u.key.clone(), t.clone());
+            rows.push(CrossRow {
+                from: u.key.clone(),
+                to: t.clone(),
+                area: p.area,
+                area_share: p.area / from_area.get(u.key.as_str()).copied().unwrap_or(u.area),
+                population_share: pop_share.map(|s| s.get(&k).copied().unwrap_or(0.0)),
+                weight: weights.get(&k).copied().unwrap_or(0.0),
+            });
+        }
+    }
+    rows.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    rows
 }
 
 fn summarise(units: &[UnitParts]) -> Summary {
@@ -389,6 +420,70 @@ pub fn read_chain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unit(key: &str, parts: &[(&str, f64, PartClass)]) -> UnitParts {
+        UnitParts {
+            key: key.into(),
+            name: String::new(),
+            area: 100.0,
+            parts: parts
+                .iter()
+                .map(|(t, share, class)| crate::overlay::Part {
+                    target: Some(t.to_string()),
+                    area: share * 100.0,
+                    share: *share,
+                    class: *class,
+                })
+                .collect(),
+            status: UnitStatus::Split,
+        }
+    }
+
+    fn pair(f: &str, t: &str) -> (String, String) {
+        (f.to_string(), t.to_string())
+    }
+
+    #[test]
+    fn population_shares_follow_the_people_over_the_real_parts() {
+        let units = vec![
+            unit(
+                "A",
+                &[
+                    ("X", 0.6, PartClass::Split),
+                    ("Y", 0.375, PartClass::Split),
+                    ("Z", 0.025, PartClass::Noise),
+                ],
+            ),
+            unit(
+                "B",
+                &[("X", 0.5, PartClass::Split), ("Y", 0.5, PartClass::Split)],
+            ),
+            unit("C", &[("X", 1.0, PartClass::Inside)]),
+        ];
+        let mut weights: PartPopulation = [
+            (pair("A", "X"), 0.6),
+            (pair("A", "Y"), 0.4),
+            (pair("B", "X"), 0.5),
+            (pair("B", "Y"), 0.5),
+            (pair("C", "X"), 1.0),
+        ]
+        .into();
+        // People in the noise part (not a weight) do not count.
+        let pop: PartPopulation = [
+            (pair("A", "X"), 30.0),
+            (pair("A", "Y"), 10.0),
+            (pair("A", "Z"), 5.0),
+        ]
+        .into();
+        let (share, area_only) = population_shares(&units, &pop, &mut weights);
+        let expect: PartPopulation = [(pair("A", "X"), 0.75), (pair("A", "Y"), 0.25)].into();
+        assert_eq!(share, expect);
+        assert_eq!(area_only, vec!["B".to_string()]);
+        assert_eq!(weights[&pair("A", "X")], 0.75);
+        assert_eq!(weights[&pair("A", "Y")], 0.25);
+        assert_eq!(weights[&pair("B", "X")], 0.5);
+        assert_eq!(weights[&pair("C", "X")], 1.0);
+    }
 
     #[test]
     fn sources_outside_every_target_are_one_warning() {

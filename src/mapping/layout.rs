@@ -253,28 +253,83 @@ pub fn evaluate(
     let k = layout.ids.len();
     let total: f64 = people.iter().sum();
     let mean = if k > 0 { total / k as f64 } else { 0.0 };
-    let mut regions = Vec::with_capacity(k);
-    let block = graph.contract(&layout.region, k);
+    let pairs = match reference {
+        Some((shares, _)) => reference_pairs(shares, &layout.region, people),
+        None => BTreeMap::new(),
+    };
+    let ref_ids = reference.map(|(_, ids)| ids);
+    let regions = region_figures(graph, keys, people, layout, mean, &pairs, ref_ids);
+    let max = regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
+    let min = regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
+    let lor = keys
+        .iter()
+        .all(|k| Level::from_digits(k.len()) == Some(Level::Plr));
+    let cut = |digits: usize| -> Vec<String> {
+        if !lor {
+            return Vec::new();
+        }
+        cut_units(keys, &layout.region, digits)
+    };
+    let (moved, pairs) = match ref_ids {
+        Some(ref_ids) => {
+            let list = moved_pairs(&pairs, ref_ids, &layout.ids);
+            (Some(list.iter().map(|x| x.2).sum()), list)
+        }
+        None => (None, Vec::new()),
+    };
+    Evaluation {
+        regions,
+        people: total,
+        max_min_ratio: if min > 0.0 { max / min } else { f64::INFINITY },
+        cut_bzr: cut(6),
+        cut_pgr: cut(4),
+        moved,
+        pairs,
+    }
+}
+
+/// People per (reference region, layout region); `usize::MAX` as the
+/// reference region for the people outside every reference region.
+fn reference_pairs(
+    shares: &Shares,
+    region: &[usize],
+    people: &[f64],
+) -> BTreeMap<(usize, usize), f64> {
     let mut pairs: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    if let Some((shares, _)) = reference {
-        for (i, sh) in shares.iter().enumerate() {
-            let s = layout.region[i];
-            for &(r, w) in sh {
-                *pairs.entry((r, s)).or_default() += people[i] * w;
-            }
-            // People outside every reference region count as moved.
-            let inside: f64 = sh.iter().map(|x| x.1).sum();
-            if inside < 1.0 - 1e-9 {
-                *pairs.entry((usize::MAX, s)).or_default() += people[i] * (1.0 - inside);
-            }
+    for (i, sh) in shares.iter().enumerate() {
+        let s = region[i];
+        for &(r, w) in sh {
+            *pairs.entry((r, s)).or_default() += people[i] * w;
+        }
+        // People outside every reference region count as moved.
+        let inside: f64 = sh.iter().map(|x| x.1).sum();
+        if inside < 1.0 - 1e-9 {
+            *pairs.entry((usize::MAX, s)).or_default() += people[i] * (1.0 - inside);
         }
     }
+    pairs
+}
+
+/// The figures of each region of `layout`; `pairs` from [`reference_pairs`]
+/// with the reference's ids `ref_ids`.
+fn region_figures(
+    graph: &Graph,
+    keys: &[String],
+    people: &[f64],
+    layout: &Layout,
+    mean: f64,
+    pairs: &BTreeMap<(usize, usize), f64>,
+    ref_ids: Option<&[String]>,
+) -> Vec<RegionFigures> {
+    let k = layout.ids.len();
+    let mut regions = Vec::with_capacity(k);
+    let block = graph.contract(&layout.region, k);
     for (r, id) in layout.ids.iter().enumerate() {
         let members: Vec<usize> = (0..keys.len()).filter(|&i| layout.region[i] == r).collect();
         let p: f64 = members.iter().map(|&i| people[i]).sum();
         let parts = graph.components(|i| layout.region[i] == r).len();
         let (a, per) = (block.area[r], block.perimeter[r]);
-        let moved_in = reference.map(|(_, ref_ids)| {
+        let moved_in = ref_ids.map(|ref_ids| {
             pairs
                 .iter()
                 .filter(|((rr, s), _)| *s == r && (*rr == usize::MAX || ref_ids[*rr] != *id))
@@ -296,55 +351,41 @@ pub fn evaluate(
             moved_in,
         });
     }
-    let max = regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
-    let min = regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
-    let lor = keys
-        .iter()
-        .all(|k| Level::from_digits(k.len()) == Some(Level::Plr));
-    let cut = |digits: usize| -> Vec<String> {
-        if !lor {
-            return Vec::new();
-        }
-        let mut seen: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-        for (i, key) in keys.iter().enumerate() {
-            seen.entry(&key[..digits])
-                .or_default()
-                .insert(layout.region[i]);
-        }
-        seen.into_iter()
-            .filter(|(_, s)| s.len() > 1)
-            .map(|(k, _)| k.to_string())
-            .collect()
-    };
-    let (moved, pairs) = match reference {
-        Some((_, ref_ids)) => {
-            let name = |r: usize| {
-                if r == usize::MAX {
-                    NO_REGION.to_string()
-                } else {
-                    ref_ids[r].clone()
-                }
-            };
-            let list: Vec<(String, String, f64)> = pairs
-                .iter()
-                .filter(|((r, s), v)| {
-                    **v > 0.0 && (*r == usize::MAX || ref_ids[*r] != layout.ids[*s])
-                })
-                .map(|((r, s), v)| (name(*r), layout.ids[*s].clone(), *v))
-                .collect();
-            (Some(list.iter().map(|x| x.2).sum()), list)
-        }
-        None => (None, Vec::new()),
-    };
-    Evaluation {
-        regions,
-        people: total,
-        max_min_ratio: if min > 0.0 { max / min } else { f64::INFINITY },
-        cut_bzr: cut(6),
-        cut_pgr: cut(4),
-        moved,
-        pairs,
+    regions
+}
+
+/// The units of the first `digits` digits of the keys (BZR: 6, PGR: 4)
+/// whose keys lie in more than one region.
+fn cut_units(keys: &[String], region: &[usize], digits: usize) -> Vec<String> {
+    let mut seen: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        seen.entry(&key[..digits]).or_default().insert(region[i]);
     }
+    seen.into_iter()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(k, _)| k.to_string())
+        .collect()
+}
+
+/// The (reference region, layout region, people) of `pairs` whose people
+/// are in another region than their reference region.
+fn moved_pairs(
+    pairs: &BTreeMap<(usize, usize), f64>,
+    ref_ids: &[String],
+    ids: &[String],
+) -> Vec<(String, String, f64)> {
+    let name = |r: usize| {
+        if r == usize::MAX {
+            NO_REGION.to_string()
+        } else {
+            ref_ids[r].clone()
+        }
+    };
+    pairs
+        .iter()
+        .filter(|((r, s), v)| **v > 0.0 && (*r == usize::MAX || ref_ids[*r] != ids[*s]))
+        .map(|((r, s), v)| (name(*r), ids[*s].clone(), *v))
+        .collect()
 }
 
 /// A proposal problem over blocks.
@@ -651,14 +692,32 @@ fn connected_without(p: &Problem, region: &[usize], r: usize, out: usize) -> boo
 }
 
 fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
+    fill_empty_regions(p, &mut region)?;
+    repair_parts(p, &mut region)?;
+    if p.band.is_some() {
+        balance(p, &mut region);
+    }
+    // Local search: single moves, then (within a band) pairs of moves.
+    for _ in 0..100_000 {
+        single_moves(p, &mut region);
+        let within = violation(p, &region_people(p, &region)) <= 1e-6;
+        if !(within && p.band.is_some() && pair_move(p, &mut region)) {
+            break;
+        }
+    }
+    Some(region)
+}
+
+/// Regions without any block (new regions, or reference regions that lost
+/// everything to the largest-share rule): split the most populous.
+/// `None` when no region has two blocks to give.
+fn fill_empty_regions(p: &Problem, region: &mut [usize]) -> Option<()> {
     let n = region.len();
-    // Regions without any block (new regions, or reference regions that
-    // lost everything to the largest-share rule): split the most populous.
     for r in 0..p.regions {
         if region.contains(&r) {
             continue;
         }
-        let pop = region_people(p, &region);
+        let pop = region_people(p, region);
         let donor = (0..p.regions)
             .filter(|&d| region.iter().filter(|&&x| x == d).count() > 1)
             .max_by(|a, b| pop[*a].total_cmp(&pop[*b]))?;
@@ -666,35 +725,51 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
         // Seed: the member that costs least to move to r (ties: fewest people).
         let seed = *members
             .iter()
-            .filter(|&&b| connected_without(p, &region, donor, b))
+            .filter(|&&b| connected_without(p, region, donor, b))
             .min_by(|&&a, &&b| {
                 (p.cost[a][r] - p.cost[a][donor])
                     .total_cmp(&(p.cost[b][r] - p.cost[b][donor]))
                     .then(p.people[a].total_cmp(&p.people[b]))
             })?;
         region[seed] = r;
-        let target = pop[donor] / 2.0;
-        let mut got = p.people[seed];
-        let mut grown = true;
-        while grown && got < target {
-            grown = false;
-            let cand: Vec<usize> = (0..n)
-                .filter(|&b| {
-                    region[b] == donor && p.graph.adj[b].iter().any(|&(v, _)| region[v] == r)
-                })
-                .collect();
-            if let Some(&b) = cand
-                .iter()
-                .filter(|&&b| got + p.people[b] <= target + p.people[b] / 2.0)
-                .find(|&&b| connected_without(p, &region, donor, b))
-            {
-                region[b] = r;
-                got += p.people[b];
-                grown = true;
-            }
+        grow_from_seed(p, region, donor, r, p.people[seed], pop[donor] / 2.0);
+    }
+    Some(())
+}
+
+/// Grow the new region `r` (holding `got` people) by neighbouring blocks
+/// of `donor` (which stays contiguous) until it holds about `target`.
+fn grow_from_seed(
+    p: &Problem,
+    region: &mut [usize],
+    donor: usize,
+    r: usize,
+    mut got: f64,
+    target: f64,
+) {
+    let n = region.len();
+    let mut grown = true;
+    while grown && got < target {
+        grown = false;
+        let cand: Vec<usize> = (0..n)
+            .filter(|&b| region[b] == donor && p.graph.adj[b].iter().any(|&(v, _)| region[v] == r))
+            .collect();
+        if let Some(&b) = cand
+            .iter()
+            .filter(|&&b| got + p.people[b] <= target + p.people[b] / 2.0)
+            .find(|&&b| connected_without(p, region, donor, b))
+        {
+            region[b] = r;
+            got += p.people[b];
+            grown = true;
         }
     }
-    // Repair: every region one part.
+}
+
+/// Repair: every region one part. Each part but the most populous goes to
+/// the neighbouring region where it costs least. `None` when such a part
+/// has no neighbouring region.
+fn repair_parts(p: &Problem, region: &mut [usize]) -> Option<()> {
     loop {
         let mut changed = false;
         for r in 0..p.regions {
@@ -728,21 +803,9 @@ fn heuristic(p: &Problem, mut region: Vec<usize>) -> Option<Vec<usize>> {
             }
         }
         if !changed {
-            break;
+            return Some(());
         }
     }
-    if p.band.is_some() {
-        balance(p, &mut region);
-    }
-    // Local search: single moves, then (within a band) pairs of moves.
-    for _ in 0..100_000 {
-        single_moves(p, &mut region);
-        let within = violation(p, &region_people(p, &region)) <= 1e-6;
-        if !(within && p.band.is_some() && pair_move(p, &mut region)) {
-            break;
-        }
-    }
-    Some(region)
 }
 
 /// Move one boundary block to a neighbouring region while that lowers
@@ -800,7 +863,6 @@ fn pair_move(p: &Problem, region: &mut [usize]) -> bool {
     for (b, &r) in region.iter().enumerate() {
         members[r].push(b);
     }
-    let within = |x: f64| x >= lo - eps && x <= hi + eps;
     for b in 0..n {
         let r = region[b];
         if members[r].len() < 2 {
@@ -815,59 +877,110 @@ fn pair_move(p: &Problem, region: &mut [usize]) -> bool {
         targets.dedup();
         for s in targets {
             let d1 = p.cost[b][s] - p.cost[b][r];
-            let (pr, ps) = (pop[r] - p.people[b], pop[s] + p.people[b]);
-            let (r_under, s_over) = (pr < lo - eps, ps > hi + eps);
+            let first = FirstMove {
+                b,
+                r,
+                s,
+                pr: pop[r] - p.people[b],
+                ps: pop[s] + p.people[b],
+            };
+            let (r_under, s_over) = (first.pr < lo - eps, first.ps > hi + eps);
             if r_under == s_over {
                 continue;
             }
-            // Second moves (c, from, to) after b has moved.
-            let mut second: Vec<(f64, usize, usize, usize)> = Vec::new();
-            if s_over {
-                for &c in &members[s] {
-                    for &(v, _) in &p.graph.adj[c] {
-                        let t = if v == b { s } else { region[v] };
-                        if t == s {
-                            continue;
-                        }
-                        let pt = if t == r { pr } else { pop[t] };
-                        let pc = p.people[c];
-                        if within(ps - pc) && within(pt + pc) {
-                            second.push((p.cost[c][t] - p.cost[c][s], c, s, t));
-                        }
-                    }
-                }
-            } else {
-                for &m in members[r].iter().filter(|&&m| m != b) {
-                    for &(c, _) in &p.graph.adj[m] {
-                        let t = if c == b { continue } else { region[c] };
-                        if t == r {
-                            continue;
-                        }
-                        let pt = if t == s { ps } else { pop[t] };
-                        let pc = p.people[c];
-                        if within(pr + pc) && within(pt - pc) {
-                            second.push((p.cost[c][r] - p.cost[c][t], c, t, r));
-                        }
-                    }
-                }
-            }
-            second.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.3.cmp(&y.3)));
-            second.dedup();
-            for &(d2, c, from, to) in &second {
-                if d1 + d2 >= -1e-6 {
-                    break;
-                }
-                if !connected_without(p, region, r, b) {
-                    break;
-                }
-                region[b] = s;
-                if connected_without(p, region, from, c) {
-                    region[c] = to;
-                    return true;
-                }
-                region[b] = r;
+            let second = second_moves(p, region, &pop, &members, &first, (lo, hi), s_over);
+            if make_pair(p, region, &first, d1, &second) {
+                return true;
             }
         }
+    }
+    false
+}
+
+/// The first move of a pair: block `b` from region `r` to `s`, leaving `r`
+/// with `pr` people and `s` with `ps`.
+struct FirstMove {
+    b: usize,
+    r: usize,
+    s: usize,
+    pr: f64,
+    ps: f64,
+}
+
+/// The second moves (extra cost, block c, from, to) that bring both regions
+/// they touch within the band `lo..=hi` after `first`: out of `s` when
+/// `s_over`, else into `r`. Cheapest first, each once.
+fn second_moves(
+    p: &Problem,
+    region: &[usize],
+    pop: &[f64],
+    members: &[Vec<usize>],
+    first: &FirstMove,
+    (lo, hi): (f64, f64),
+    s_over: bool,
+) -> Vec<(f64, usize, usize, usize)> {
+    let eps = 1e-9;
+    let within = |x: f64| x >= lo - eps && x <= hi + eps;
+    let FirstMove { b, r, s, pr, ps } = *first;
+    let mut second: Vec<(f64, usize, usize, usize)> = Vec::new();
+    if s_over {
+        for &c in &members[s] {
+            for &(v, _) in &p.graph.adj[c] {
+                let t = if v == b { s } else { region[v] };
+                if t == s {
+                    continue;
+                }
+                let pt = if t == r { pr } else { pop[t] };
+                let pc = p.people[c];
+                if within(ps - pc) && within(pt + pc) {
+                    second.push((p.cost[c][t] - p.cost[c][s], c, s, t));
+                }
+            }
+        }
+    } else {
+        for &m in members[r].iter().filter(|&&m| m != b) {
+            for &(c, _) in &p.graph.adj[m] {
+                let t = if c == b { continue } else { region[c] };
+                if t == r {
+                    continue;
+                }
+                let pt = if t == s { ps } else { pop[t] };
+                let pc = p.people[c];
+                if within(pr + pc) && within(pt - pc) {
+                    second.push((p.cost[c][r] - p.cost[c][t], c, t, r));
+                }
+            }
+        }
+    }
+    second.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.3.cmp(&y.3)));
+    second.dedup();
+    second
+}
+
+/// Make `first` and the cheapest of `second` that lowers the people moved
+/// (`d1`: the extra cost of `first`) with every region staying contiguous;
+/// `false` (and `region` unchanged) when there is none.
+fn make_pair(
+    p: &Problem,
+    region: &mut [usize],
+    first: &FirstMove,
+    d1: f64,
+    second: &[(f64, usize, usize, usize)],
+) -> bool {
+    let FirstMove { b, r, s, .. } = *first;
+    for &(d2, c, from, to) in second {
+        if d1 + d2 >= -1e-6 {
+            break;
+        }
+        if !connected_without(p, region, r, b) {
+            break;
+        }
+        region[b] = s;
+        if connected_without(p, region, from, c) {
+            region[c] = to;
+            return true;
+        }
+        region[b] = r;
     }
     false
 }
@@ -956,6 +1069,10 @@ pub fn root_bound(p: &Problem) -> f64 {
 }
 
 const NONE: usize = usize::MAX;
+
+/// An unassigned block in branch and bound: (block, its cheapest reachable
+/// region, that cost, the least extra cost of any other region).
+type Cheapest = (usize, usize, f64, f64);
 
 struct BranchAndBound<'a> {
     p: &'a Problem,
@@ -1062,18 +1179,46 @@ impl<'a> BranchAndBound<'a> {
         Some(out)
     }
 
-    #[allow(clippy::needless_range_loop)]
     fn search(&mut self, depth: usize, cost: f64) {
         self.nodes += 1;
         if self.nodes >= self.max_nodes {
             return;
         }
-        let p = self.p;
         let Some(reach) = self.reach() else { return };
+        let Some((mut bound, cheapest)) = self.cheapest(&reach, cost) else {
+            return;
+        };
+        if let Some((lo, hi)) = self.p.band {
+            bound += self.band_bound(&reach, &cheapest, lo, hi);
+        }
+        if depth == 0 {
+            self.root_bound = bound;
+        }
+        if bound >= self.best_cost - 1e-6 {
+            return;
+        }
+        if depth == self.order.len() {
+            // All assigned; reach() checked contiguity, the band's lower end
+            // and non-empty regions (an empty region has no unassigned block).
+            self.best_cost = cost;
+            self.best = Some(self.region.clone());
+            if self.first_only {
+                self.nodes = self.max_nodes;
+            }
+            return;
+        }
+        self.branch(depth, cost, &reach);
+    }
+
+    /// Per unassigned block: (block, cheapest reachable region, its cost,
+    /// what leaving it costs at least: second cheapest − cheapest), and
+    /// `cost` plus every such cheapest cost. `None` when a block can reach
+    /// no region.
+    #[allow(clippy::needless_range_loop)]
+    fn cheapest(&self, reach: &[Vec<bool>], cost: f64) -> Option<(f64, Vec<Cheapest>)> {
+        let p = self.p;
         let mut bound = cost;
-        // Per unassigned block: cheapest reachable region and what leaving
-        // it costs at least (second cheapest − cheapest).
-        let mut cheapest: Vec<(usize, usize, f64, f64)> = Vec::new();
+        let mut cheapest: Vec<Cheapest> = Vec::new();
         for b in 0..p.graph.len() {
             if self.region[b] != NONE {
                 continue;
@@ -1093,54 +1238,49 @@ impl<'a> BranchAndBound<'a> {
                 }
             }
             if r_m == NONE {
-                return;
+                return None;
             }
             bound += m;
             cheapest.push((b, r_m, m, second - m));
         }
-        if let Some((lo, hi)) = p.band {
-            // People who must leave an overfull region, and who must join an
-            // underfull one: each at least at their increment (fractional
-            // knapsack per region). The same blocks may do both: the larger
-            // of the two sums is a valid addition.
-            let mut out_cost = 0.0;
-            let mut in_cost = 0.0;
-            for r in 0..p.regions {
-                let group: Vec<(f64, f64)> = cheapest
+        Some((bound, cheapest))
+    }
+
+    /// With a band `lo..=hi`: people who must leave an overfull region, and
+    /// who must join an underfull one, each at least at their increment
+    /// (fractional knapsack per region). The same blocks may do both: the
+    /// larger of the two sums is a valid addition to the bound.
+    // Regions index the reach and the populations here.
+    #[allow(clippy::needless_range_loop)]
+    fn band_bound(&self, reach: &[Vec<bool>], cheapest: &[Cheapest], lo: f64, hi: f64) -> f64 {
+        let p = self.p;
+        let mut out_cost = 0.0;
+        let mut in_cost = 0.0;
+        for r in 0..p.regions {
+            let group: Vec<(f64, f64)> = cheapest
+                .iter()
+                .filter(|x| x.1 == r)
+                .map(|x| (p.people[x.0], x.3))
+                .collect();
+            let stay: f64 = self.pop[r] + group.iter().map(|g| g.0).sum::<f64>();
+            if stay > hi + 1e-9 {
+                out_cost += knapsack(group, stay - hi);
+            } else if stay < lo - 1e-9 {
+                let others: Vec<(f64, f64)> = cheapest
                     .iter()
-                    .filter(|x| x.1 == r)
-                    .map(|x| (p.people[x.0], x.3))
+                    .filter(|x| x.1 != r && reach[r][x.0])
+                    .map(|x| (p.people[x.0], p.cost[x.0][r] - x.2))
                     .collect();
-                let stay: f64 = self.pop[r] + group.iter().map(|g| g.0).sum::<f64>();
-                if stay > hi + 1e-9 {
-                    out_cost += knapsack(group, stay - hi);
-                } else if stay < lo - 1e-9 {
-                    let others: Vec<(f64, f64)> = cheapest
-                        .iter()
-                        .filter(|x| x.1 != r && reach[r][x.0])
-                        .map(|x| (p.people[x.0], p.cost[x.0][r] - x.2))
-                        .collect();
-                    in_cost += knapsack(others, lo - stay);
-                }
+                in_cost += knapsack(others, lo - stay);
             }
-            bound += out_cost.max(in_cost);
         }
-        if depth == 0 {
-            self.root_bound = bound;
-        }
-        if bound >= self.best_cost - 1e-6 {
-            return;
-        }
-        if depth == self.order.len() {
-            // All assigned; reach() checked contiguity, the band's lower end
-            // and non-empty regions (an empty region has no unassigned block).
-            self.best_cost = cost;
-            self.best = Some(self.region.clone());
-            if self.first_only {
-                self.nodes = self.max_nodes;
-            }
-            return;
-        }
+        out_cost.max(in_cost)
+    }
+
+    /// Try the next block of the order in each region it can still join,
+    /// cheapest first.
+    fn branch(&mut self, depth: usize, cost: f64, reach: &[Vec<bool>]) {
+        let p = self.p;
         let b = self.order[depth];
         let mut options: Vec<usize> = (0..p.regions).filter(|&r| reach[r][b]).collect();
         options.sort_by(|&x, &y| p.cost[b][x].total_cmp(&p.cost[b][y]).then(x.cmp(&y)));
@@ -1253,17 +1393,7 @@ pub fn load_units(
     stats: &std::path::Path,
     column: Option<&str>,
 ) -> anyhow::Result<(Units, crate::error::Warnings)> {
-    use crate::error::{input_error, usage_error};
-    let (mut layer, mut warnings) = crate::geometry::read_layer(units, opts)?;
-    if layer.lor_level() != Some(Level::Plr) {
-        return Err(input_error(format!(
-            "{}: the units must be Planungsräume with 8-digit LOR keys",
-            layer.source
-        )));
-    }
-    if let Some(b) = bezirk {
-        crate::scope::Bezirk::parse(b)?.filter_layer_checked(&mut layer)?;
-    }
+    let (layer, mut warnings) = read_plr_layer(units, opts, bezirk)?;
     let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
     warnings.extend(w);
     if let Some(b) = bezirk {
@@ -1277,7 +1407,51 @@ pub fn load_units(
             .map(|f| (f.id.as_str(), f.name.as_str())),
     );
     warnings.extend(crate::check::check_statistics(&table, Some(&names)));
-    let col = match column {
+    let col = find_people_column(&table, column)?;
+    people_column(&table, col, column.is_some())?;
+    let people = unit_people(&layer, &table, col)?;
+    let graph = adjacency(&layer, BORDER_TOLERANCE);
+    let keys = layer.features.iter().map(|f| f.id.clone()).collect();
+    Ok((
+        Units {
+            layer,
+            keys,
+            people,
+            graph,
+        },
+        warnings,
+    ))
+}
+
+/// The PLR polygons of `units`, only those of `bezirk` if given; an error
+/// when they are not PLR or none are left.
+fn read_plr_layer(
+    units: &std::path::Path,
+    opts: &crate::geometry::LayerOptions,
+    bezirk: Option<&str>,
+) -> anyhow::Result<(Layer, crate::error::Warnings)> {
+    use crate::error::input_error;
+    let (mut layer, warnings) = crate::geometry::read_layer(units, opts)?;
+    if layer.lor_level() != Some(Level::Plr) {
+        return Err(input_error(format!(
+            "{}: the units must be Planungsräume with 8-digit LOR keys",
+            layer.source
+        )));
+    }
+    if let Some(b) = bezirk {
+        crate::scope::Bezirk::parse(b)?.filter_layer_checked(&mut layer)?;
+    }
+    Ok((layer, warnings))
+}
+
+/// The people column: `column` if given, else the first of E_E,
+/// inhabitants, EW, Einwohner.
+fn find_people_column<'t>(
+    table: &'t crate::stats::StatTable,
+    column: Option<&str>,
+) -> anyhow::Result<&'t crate::stats::Column> {
+    use crate::error::usage_error;
+    Ok(match column {
         Some(c) => table.column(c).ok_or_else(|| {
             usage_error(format!("--column '{c}': {} has no such column", table.source))
         })?,
@@ -1290,16 +1464,25 @@ pub fn load_units(
                     table.source
                 ))
             })?,
-    };
-    people_column(&table, col, column.is_some())?;
+    })
+}
+
+/// The people of each unit of `layer` from `col`; PLR without a row have 0
+/// people (check_statistics warns about them). A negative or non-numeric
+/// cell is an error naming its line.
+fn unit_people(
+    layer: &Layer,
+    table: &crate::stats::StatTable,
+    col: &crate::stats::Column,
+) -> anyhow::Result<Vec<f64>> {
+    use crate::error::input_error;
     let by_key: BTreeMap<&str, usize> = table
         .keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    // PLR without a row have 0 people (check_statistics warns about them).
-    let people: Vec<f64> = layer
+    layer
         .features
         .iter()
         .map(|f| match by_key.get(f.id.as_str()) {
@@ -1316,18 +1499,7 @@ pub fn load_units(
             },
             None => Ok(0.0),
         })
-        .collect::<anyhow::Result<_>>()?;
-    let graph = adjacency(&layer, BORDER_TOLERANCE);
-    let keys = layer.features.iter().map(|f| f.id.clone()).collect();
-    Ok((
-        Units {
-            layer,
-            keys,
-            people,
-            graph,
-        },
-        warnings,
-    ))
+        .collect()
 }
 
 /// The people of a layout are summed over the units, so their column must
@@ -1367,31 +1539,11 @@ pub fn read_regions(
     bezirk: Option<&str>,
     what: &str,
 ) -> anyhow::Result<(Vec<String>, Shares, crate::error::Warnings)> {
-    use crate::weights::{expand_to, from_parts, is_list_path, read_list_located, Assign};
     let mut warnings = crate::error::Warnings::default();
-    let keys = units.keys.iter().map(String::as_str);
-    let (ids, table) = if is_list_path(path) {
-        let (mut list, at, w) = read_list_located(path, "region")?;
-        warnings.extend(w);
-        if let Some(b) = bezirk {
-            crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
-        }
-        warnings.extend(check_layout_list(&list, &at, units, what)?);
-        let t = expand_to(&list.table, keys);
-        let ids: BTreeSet<String> = t.rows().iter().map(|w| w.target.clone()).collect();
-        (ids, t)
+    let (ids, table) = if crate::weights::is_list_path(path) {
+        list_regions(path, units, bezirk, what, &mut warnings)?
     } else {
-        let (mut layer, w) = crate::geometry::read_layer(path, &Default::default())?;
-        warnings.extend(w);
-        if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
-            layer.filter_prefix(b);
-        }
-        let tol = crate::overlay::Tolerance::new(0.01, 1000.0)?;
-        let ov = crate::overlay::overlay(&units.layer, &layer, false);
-        let parts = crate::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
-        let (t, _) = from_parts("region", &parts, Assign::Area);
-        let ids: BTreeSet<String> = layer.features.iter().map(|f| f.id.clone()).collect();
-        (ids, t)
+        polygon_regions(path, units, bezirk, &mut warnings)?
     };
     let ids: Vec<String> = ids.into_iter().collect();
     if ids.is_empty() {
@@ -1400,23 +1552,7 @@ pub fn read_regions(
             path.display()
         )));
     }
-    let index: BTreeMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let pos: BTreeMap<&str, usize> = units
-        .keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let mut shares: Shares = vec![Vec::new(); units.keys.len()];
-    for w in table.rows() {
-        if let (Some(&i), Some(&r)) = (pos.get(w.source.as_str()), index.get(w.target.as_str())) {
-            shares[i].push((r, w.weight));
-        }
-    }
+    let shares = unit_shares(units, &ids, &table);
     let outside: Vec<String> = shares
         .iter()
         .zip(&units.keys)
@@ -1435,6 +1571,72 @@ pub fn read_regions(
         );
     }
     Ok((ids, shares, warnings))
+}
+
+/// Regions from a list (PLR or BZR → region), checked as a layout list:
+/// their ids and the list's weights over the units.
+fn list_regions(
+    path: &std::path::Path,
+    units: &Units,
+    bezirk: Option<&str>,
+    what: &str,
+    warnings: &mut crate::error::Warnings,
+) -> anyhow::Result<(BTreeSet<String>, crate::weights::WeightTable)> {
+    use crate::weights::{expand_to, read_list_located};
+    let keys = units.keys.iter().map(String::as_str);
+    let (mut list, at, w) = read_list_located(path, "region")?;
+    warnings.extend(w);
+    if let Some(b) = bezirk {
+        crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
+    }
+    warnings.extend(check_layout_list(&list, &at, units, what)?);
+    let t = expand_to(&list.table, keys);
+    let ids: BTreeSet<String> = t.rows().iter().map(|w| w.target.clone()).collect();
+    Ok((ids, t))
+}
+
+/// Regions from polygons: their ids and the area shares of the units' real
+/// parts in them (slivers dropped).
+fn polygon_regions(
+    path: &std::path::Path,
+    units: &Units,
+    bezirk: Option<&str>,
+    warnings: &mut crate::error::Warnings,
+) -> anyhow::Result<(BTreeSet<String>, crate::weights::WeightTable)> {
+    use crate::weights::{from_parts, Assign};
+    let (mut layer, w) = crate::geometry::read_layer(path, &Default::default())?;
+    warnings.extend(w);
+    if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
+        layer.filter_prefix(b);
+    }
+    let tol = crate::overlay::Tolerance::new(0.01, 1000.0)?;
+    let ov = crate::overlay::overlay(&units.layer, &layer, false);
+    let parts = crate::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
+    let (t, _) = from_parts("region", &parts, Assign::Area);
+    let ids: BTreeSet<String> = layer.features.iter().map(|f| f.id.clone()).collect();
+    Ok((ids, t))
+}
+
+/// Each unit's (region index into `ids`, weight) from `table`.
+fn unit_shares(units: &Units, ids: &[String], table: &crate::weights::WeightTable) -> Shares {
+    let index: BTreeMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let pos: BTreeMap<&str, usize> = units
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let mut shares: Shares = vec![Vec::new(); units.keys.len()];
+    for w in table.rows() {
+        if let (Some(&i), Some(&r)) = (pos.get(w.source.as_str()), index.get(w.target.as_str())) {
+            shares[i].push((r, w.weight));
+        }
+    }
+    shares
 }
 
 /// A list used as a layout (or its reference) puts each unit in one region:
@@ -1792,24 +1994,7 @@ pub fn alternatives(
     limits: Limits,
 ) -> anyhow::Result<Tradeoff> {
     let solve = |band: Option<f64>| -> anyhow::Result<Alternative> {
-        let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
-        let started = std::time::Instant::now();
-        let result = propose(&bp.problem, bp.reference_regions, limits).map(|s| {
-            let prop = bp.proposal(s);
-            let ev = evaluate(
-                &units.graph,
-                &units.keys,
-                &units.people,
-                &prop.layout,
-                Some((shares, ref_ids)),
-            );
-            (prop, ev)
-        });
-        Ok(Alternative {
-            band,
-            result,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        solve_alternative(units, ref_ids, shares, regions, blocks, band, limits)
     };
     let free = solve(None)?;
     let free_deviation = match &free.result {
@@ -1823,8 +2008,65 @@ pub fn alternatives(
             return Err(bp.explain(e.clone()));
         }
     };
-    // Bisection on the grid: `hi` has a layout, `lo` has none (or is 0).
-    let mut hi = (free_deviation / BAND_STEP - 1e-9).ceil().max(1.0) as usize;
+    let first = (free_deviation / BAND_STEP - 1e-9).ceil().max(1.0) as usize;
+    let (hi, lo_proven) = tightest_band(units, ref_ids, shares, regions, blocks, first, limits)?;
+    let top = (free_deviation / BAND_STEP - 1e-9).ceil() as usize;
+    let mut rows = vec![free];
+    for st in band_steps(hi, top, levels) {
+        rows.push(solve(Some(st as f64 * BAND_STEP))?);
+    }
+    Ok(Tradeoff {
+        rows,
+        free_deviation,
+        tightest: hi as f64 * BAND_STEP,
+        tightest_proven: lo_proven,
+    })
+}
+
+/// One row of [`alternatives`]: the best layout within `band`, evaluated
+/// against the reference, and how long the search took.
+fn solve_alternative(
+    units: &Units,
+    ref_ids: &[String],
+    shares: &Shares,
+    regions: usize,
+    blocks: Level,
+    band: Option<f64>,
+    limits: Limits,
+) -> anyhow::Result<Alternative> {
+    let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
+    let started = std::time::Instant::now();
+    let result = propose(&bp.problem, bp.reference_regions, limits).map(|s| {
+        let prop = bp.proposal(s);
+        let ev = evaluate(
+            &units.graph,
+            &units.keys,
+            &units.people,
+            &prop.layout,
+            Some((shares, ref_ids)),
+        );
+        (prop, ev)
+    });
+    Ok(Alternative {
+        band,
+        result,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Bisection on the grid of [`BAND_STEP`] from step `hi` (which has a
+/// layout) down: the tightest step with a layout found, and whether the
+/// next tighter one is proven to have none.
+fn tightest_band(
+    units: &Units,
+    ref_ids: &[String],
+    shares: &Shares,
+    regions: usize,
+    blocks: Level,
+    mut hi: usize,
+    limits: Limits,
+) -> anyhow::Result<(usize, bool)> {
+    // `hi` has a layout, `lo` has none (or is 0).
     let mut lo = 0usize;
     let mut lo_proven = true;
     let probe = Limits {
@@ -1833,14 +2075,8 @@ pub fn alternatives(
     };
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        let bp = block_problem(
-            units,
-            ref_ids,
-            shares,
-            regions,
-            blocks,
-            Some(mid as f64 * BAND_STEP),
-        )?;
+        let band = Some(mid as f64 * BAND_STEP);
+        let bp = block_problem(units, ref_ids, shares, regions, blocks, band)?;
         match band_feasible(&bp.problem, probe) {
             Some(true) => hi = mid,
             found => {
@@ -1849,7 +2085,12 @@ pub fn alternatives(
             }
         }
     }
-    let top = (free_deviation / BAND_STEP - 1e-9).ceil() as usize;
+    Ok((hi, lo_proven))
+}
+
+/// The band steps of the rows after the free one: `levels − 1` steps from
+/// just below `top` down to `hi`, evenly spaced, each once and below `top`.
+fn band_steps(hi: usize, top: usize, levels: usize) -> Vec<usize> {
     let mut steps: Vec<usize> = Vec::new();
     if levels >= 2 {
         for k in 1..levels {
@@ -1859,16 +2100,7 @@ pub fn alternatives(
             }
         }
     }
-    let mut rows = vec![free];
-    for st in steps {
-        rows.push(solve(Some(st as f64 * BAND_STEP))?);
-    }
-    Ok(Tradeoff {
-        rows,
-        free_deviation,
-        tightest: hi as f64 * BAND_STEP,
-        tightest_proven: lo_proven,
-    })
+    steps
 }
 
 fn band_text(p: &Problem) -> String {
@@ -1966,4 +2198,76 @@ pub fn layout_doc(
         .map(|r| (r.id.clone(), r.people))
         .collect();
     crate::map::layout_map(&list, &regions, &neighbours, outlines, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_people_column_is_the_named_one_else_the_first_known_name() {
+        let text = "RAUMID;EW;E_E;X\n04010101;10;20;30\n";
+        let opts = crate::stats::ReadOptions::default();
+        let (t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        assert_eq!(find_people_column(&t, None).unwrap().name, "E_E");
+        assert_eq!(find_people_column(&t, Some("X")).unwrap().name, "X");
+        let e = find_people_column(&t, Some("Y")).unwrap_err();
+        assert_eq!(e.to_string(), "--column 'Y': st.csv has no such column");
+        let (t, _) =
+            crate::stats::read_stats_bytes("st.csv", b"RAUMID;X\n04010101;1\n", &opts).unwrap();
+        assert_eq!(
+            find_people_column(&t, None).unwrap_err().to_string(),
+            "st.csv: no column E_E, inhabitants, EW or Einwohner: name the people column with --column"
+        );
+    }
+
+    #[test]
+    fn band_steps_are_evenly_spaced_from_below_the_top_to_the_tightest() {
+        // The README's whole-BZR rows of Bezirk 04: ±55.5, 39.5, 23.5, 7.5 %.
+        assert_eq!(band_steps(15, 143, 5), vec![111, 79, 47, 15]);
+        // Steps fall together on a narrow range; none at or above the top.
+        assert_eq!(band_steps(3, 4, 5), vec![3]);
+        assert!(band_steps(4, 4, 5).is_empty());
+        assert!(band_steps(3, 40, 1).is_empty());
+    }
+
+    #[test]
+    fn cut_units_are_those_whose_keys_lie_in_two_regions() {
+        let keys = strings(&["04010101", "04010102", "04010201", "04020101"]);
+        // BZR 040101 is cut; PGR 0401 too, 0402 is whole.
+        let region = [0, 1, 1, 1];
+        assert_eq!(cut_units(&keys, &region, 6), vec!["040101"]);
+        assert_eq!(cut_units(&keys, &region, 4), vec!["0401"]);
+        assert!(cut_units(&keys, &[2, 2, 2, 0], 6).is_empty());
+    }
+
+    #[test]
+    fn reference_pairs_and_moved_pairs_count_people_by_share() {
+        // Unit 0 (100 people) wholly in reference A, now in layout X;
+        // unit 1 (40) half in A, a quarter in B, a quarter outside, now in Y.
+        let shares: Shares = vec![vec![(0, 1.0)], vec![(0, 0.5), (1, 0.25)]];
+        let pairs = reference_pairs(&shares, &[0, 1], &[100.0, 40.0]);
+        let expect: BTreeMap<(usize, usize), f64> = [
+            ((0, 0), 100.0),
+            ((0, 1), 20.0),
+            ((1, 1), 10.0),
+            ((usize::MAX, 1), 10.0),
+        ]
+        .into();
+        assert_eq!(pairs, expect);
+        // Layout region X is reference A, Y is B: the people of unit 1 in
+        // A and outside every region moved.
+        let moved = moved_pairs(&pairs, &strings(&["A", "B"]), &strings(&["A", "B"]));
+        assert_eq!(
+            moved,
+            vec![
+                ("A".to_string(), "B".to_string(), 20.0),
+                (NO_REGION.to_string(), "B".to_string(), 10.0),
+            ]
+        );
+    }
 }

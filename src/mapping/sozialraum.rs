@@ -51,7 +51,6 @@ pub fn assign(
     how: Assign,
     tol: &Tolerance,
 ) -> Result<(Assignment, Warnings)> {
-    let mut warnings = Warnings::default();
     let keys: BTreeSet<&str> = table.keys.iter().map(String::as_str).collect();
     match source {
         Source::Polygons(sr) => {
@@ -60,113 +59,157 @@ pub fn assign(
                     "Sozialraum polygons need the PLR polygons too: add --units PLR_GEOMETRY",
                 )
             })?;
-            let ov = overlay(units, sr, false);
-            let parts = unit_parts(&ov, units, sr, tol);
-            let (all, unassigned_all) = from_parts(LEVEL, &parts, how);
-            let have: BTreeSet<&str> = units.features.iter().map(|f| f.id.as_str()).collect();
-            let without_geometry: Vec<String> = keys
-                .iter()
-                .filter(|k| !have.contains(*k))
-                .map(|k| k.to_string())
-                .collect();
-            let weights = WeightTable::new(
-                LEVEL,
-                all.rows()
-                    .iter()
-                    .filter(|w| keys.contains(w.source.as_str()))
-                    .cloned()
-                    .collect(),
-            );
-            let mut unassigned: Vec<(String, f64)> = unassigned_all
-                .into_iter()
-                .filter(|(k, _)| keys.contains(k.as_str()))
-                .collect();
-            unassigned.extend(without_geometry.iter().map(|k| (k.clone(), 1.0)));
-            unassigned.sort_by(|a, b| a.0.cmp(&b.0));
-            let noise: usize = parts
-                .iter()
-                .filter(|u| keys.contains(u.key.as_str()))
-                .map(|u| {
-                    u.parts
-                        .iter()
-                        .filter(|p| p.class == crate::overlay::PartClass::Noise)
-                        .count()
-                })
-                .sum();
-            if noise > 0 && how == Assign::Area {
-                warnings.push(
-                crate::error::WarningCode::Slivers,
-                    format!(
-                        "{noise} slivers below the tolerance (under {} % of their PLR or under {} m²) were dropped as digitising noise; the rest of each PLR was renormalised",
-                        tol.min_share * 100.0,
-                        tol.min_area
-                    ),
-                );
-            }
-            let names = sr
-                .features
-                .iter()
-                .filter(|f| !f.name.is_empty())
-                .map(|f| (f.id.clone(), f.name.clone()))
-                .collect();
-            Ok((
-                Assignment {
-                    weights,
-                    names,
-                    unassigned,
-                    without_geometry,
-                    parts: Some(parts),
-                    targets: sr.features.iter().map(|f| f.id.clone()).collect(),
-                },
-                warnings,
-            ))
+            Ok(assign_polygons(&keys, units, sr, how, tol))
         }
-        Source::List(list) => {
-            if list.key_level < table.level {
-                return Err(usage_error(format!(
-                    "the list assigns {} but the statistics are per {}: a finer list cannot be applied to coarser figures",
-                    list.key_level.german_plural(),
-                    table.level.german()
-                )));
-            }
-            let weights = expand_to(&list.table, keys.iter().copied());
-            let totals = weights.source_totals();
-            let mut unassigned: Vec<(String, f64)> = Vec::new();
-            for k in &keys {
-                let t = totals.get(k).copied().unwrap_or(0.0);
-                if t < 1.0 - 1e-9 {
-                    unassigned.push((k.to_string(), 1.0 - t));
-                }
-            }
-            let listed: BTreeSet<&str> = list.table.sources();
-            let unknown: Vec<&str> = listed
+        Source::List(list) => assign_list(table, &keys, list),
+    }
+}
+
+/// [`assign`] for Sozialraum polygons: overlay the PLR polygons of `keys`
+/// with them.
+fn assign_polygons(
+    keys: &BTreeSet<&str>,
+    units: &Layer,
+    sr: &Layer,
+    how: Assign,
+    tol: &Tolerance,
+) -> (Assignment, Warnings) {
+    let mut warnings = Warnings::default();
+    let ov = overlay(units, sr, false);
+    let parts = unit_parts(&ov, units, sr, tol);
+    let (all, unassigned_all) = from_parts(LEVEL, &parts, how);
+    let have: BTreeSet<&str> = units.features.iter().map(|f| f.id.as_str()).collect();
+    let without_geometry: Vec<String> = keys
+        .iter()
+        .filter(|k| !have.contains(*k))
+        .map(|k| k.to_string())
+        .collect();
+    let weights = WeightTable::new(
+        LEVEL,
+        all.rows()
+            .iter()
+            .filter(|w| keys.contains(w.source.as_str()))
+            .cloned()
+            .collect(),
+    );
+    let unassigned = polygon_unassigned(keys, unassigned_all, &without_geometry);
+    let noise = noise_parts(keys, &parts);
+    if noise > 0 && how == Assign::Area {
+        warnings.push(
+        crate::error::WarningCode::Slivers,
+            format!(
+                "{noise} slivers below the tolerance (under {} % of their PLR or under {} m²) were dropped as digitising noise; the rest of each PLR was renormalised",
+                tol.min_share * 100.0,
+                tol.min_area
+            ),
+        );
+    }
+    let names = sr
+        .features
+        .iter()
+        .filter(|f| !f.name.is_empty())
+        .map(|f| (f.id.clone(), f.name.clone()))
+        .collect();
+    let assignment = Assignment {
+        weights,
+        names,
+        unassigned,
+        without_geometry,
+        parts: Some(parts),
+        targets: sr.features.iter().map(|f| f.id.clone()).collect(),
+    };
+    (assignment, warnings)
+}
+
+/// The unassigned shares of the PLR in `keys` (those without a geometry
+/// count whole), sorted by key.
+fn polygon_unassigned(
+    keys: &BTreeSet<&str>,
+    unassigned_all: Vec<(String, f64)>,
+    without_geometry: &[String],
+) -> Vec<(String, f64)> {
+    let mut unassigned: Vec<(String, f64)> = unassigned_all
+        .into_iter()
+        .filter(|(k, _)| keys.contains(k.as_str()))
+        .collect();
+    unassigned.extend(without_geometry.iter().map(|k| (k.clone(), 1.0)));
+    unassigned.sort_by(|a, b| a.0.cmp(&b.0));
+    unassigned
+}
+
+/// How many overlay parts of the PLR in `keys` are slivers dropped as noise.
+fn noise_parts(keys: &BTreeSet<&str>, parts: &[UnitParts]) -> usize {
+    parts
+        .iter()
+        .filter(|u| keys.contains(u.key.as_str()))
+        .map(|u| {
+            u.parts
                 .iter()
-                .filter(|l| !keys.iter().any(|k| k.starts_with(*l)))
-                .copied()
-                .collect();
-            if !unknown.is_empty() {
-                warnings.push(
-                    crate::error::WarningCode::UnknownKey,
-                    format!(
-                        "{} units of the list have no rows in the statistics: {}",
-                        unknown.len(),
-                        examples(&unknown, 5)
-                    ),
-                );
-            }
-            Ok((
-                Assignment {
-                    weights,
-                    names: list.target_names.clone(),
-                    unassigned,
-                    without_geometry: Vec::new(),
-                    parts: None,
-                    targets: list.table.targets().iter().map(|t| t.to_string()).collect(),
-                },
-                warnings,
-            ))
+                .filter(|p| p.class == crate::overlay::PartClass::Noise)
+                .count()
+        })
+        .sum()
+}
+
+/// [`assign`] for a Sozialraum list: expand it to the keys of `table`.
+fn assign_list(
+    table: &StatTable,
+    keys: &BTreeSet<&str>,
+    list: &ListTable,
+) -> Result<(Assignment, Warnings)> {
+    let mut warnings = Warnings::default();
+    if list.key_level < table.level {
+        return Err(usage_error(format!(
+            "the list assigns {} but the statistics are per {}: a finer list cannot be applied to coarser figures",
+            list.key_level.german_plural(),
+            table.level.german()
+        )));
+    }
+    let weights = expand_to(&list.table, keys.iter().copied());
+    let unassigned = list_unassigned(keys, &weights);
+    let unknown = unknown_list_units(keys, list);
+    if !unknown.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::UnknownKey,
+            format!(
+                "{} units of the list have no rows in the statistics: {}",
+                unknown.len(),
+                examples(&unknown, 5)
+            ),
+        );
+    }
+    let assignment = Assignment {
+        weights,
+        names: list.target_names.clone(),
+        unassigned,
+        without_geometry: Vec::new(),
+        parts: None,
+        targets: list.table.targets().iter().map(|t| t.to_string()).collect(),
+    };
+    Ok((assignment, warnings))
+}
+
+/// The keys whose list weights sum to less than 1, with the missing share.
+fn list_unassigned(keys: &BTreeSet<&str>, weights: &WeightTable) -> Vec<(String, f64)> {
+    let totals = weights.source_totals();
+    let mut unassigned: Vec<(String, f64)> = Vec::new();
+    for k in keys {
+        let t = totals.get(k).copied().unwrap_or(0.0);
+        if t < 1.0 - 1e-9 {
+            unassigned.push((k.to_string(), 1.0 - t));
         }
     }
+    unassigned
+}
+
+/// Units of the list that no key of the statistics starts with.
+fn unknown_list_units<'a>(keys: &BTreeSet<&str>, list: &'a ListTable) -> Vec<&'a str> {
+    let listed: BTreeSet<&str> = list.table.sources();
+    listed
+        .iter()
+        .filter(|l| !keys.iter().any(|k| k.starts_with(*l)))
+        .copied()
+        .collect()
 }
 
 /// Warnings about PLR that are not (fully) in any Sozialraum, with how much
@@ -354,6 +397,68 @@ pub fn aggregate_sozialraum(
 mod tests {
     use super::*;
     use crate::key::Level;
+
+    fn w(source: &str, target: &str, weight: f64) -> Weight {
+        Weight {
+            source: source.into(),
+            target: target.into(),
+            weight,
+        }
+    }
+
+    #[test]
+    fn list_unassigned_names_each_key_with_its_missing_share() {
+        let keys: BTreeSet<&str> = ["04010101", "04010102", "04020201"].into();
+        let weights = WeightTable::new(
+            LEVEL,
+            vec![
+                w("04010101", "SR1", 1.0),
+                w("04010102", "SR1", 0.25),
+                w("04010102", "SR2", 0.5),
+            ],
+        );
+        let un = list_unassigned(&keys, &weights);
+        assert_eq!(
+            un,
+            vec![
+                ("04010102".to_string(), 0.25),
+                ("04020201".to_string(), 1.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_list_units_are_those_no_key_starts_with() {
+        let keys: BTreeSet<&str> = ["04010101", "04010102"].into();
+        let list = ListTable {
+            table: WeightTable::new(
+                LEVEL,
+                vec![w("040101", "SR1", 1.0), w("040202", "SR2", 1.0)],
+            ),
+            key_level: Level::Bzr,
+            target_names: BTreeMap::new(),
+        };
+        assert_eq!(unknown_list_units(&keys, &list), vec!["040202"]);
+    }
+
+    #[test]
+    fn polygon_unassigned_keeps_the_keys_and_counts_missing_geometry_whole() {
+        let keys: BTreeSet<&str> = ["04010101", "04010102", "04010103"].into();
+        let all = vec![
+            ("04010103".to_string(), 0.125),
+            ("09999999".to_string(), 0.5),
+            ("04010101".to_string(), 0.0625),
+        ];
+        let un = polygon_unassigned(&keys, all, &["04010102".to_string()]);
+        assert_eq!(
+            un,
+            vec![
+                ("04010101".to_string(), 0.0625),
+                ("04010102".to_string(), 1.0),
+                ("04010103".to_string(), 0.125),
+            ]
+        );
+    }
 
     #[test]
     fn a_listed_sozialraum_level_with_the_unassigned_row() {

@@ -128,6 +128,61 @@ impl WeightTable {
 mod tests {
     use super::*;
 
+    fn list_table(text: &str) -> crate::stats::StatTable {
+        let opts = crate::stats::ReadOptions {
+            allow_duplicate_keys: true,
+            ..crate::stats::ReadOptions::default()
+        };
+        crate::stats::read_stats_bytes("list.csv", text.as_bytes(), &opts)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn list_columns_rows_and_lines() {
+        let t = list_table(
+            "PLR;Name;Anteil;SR\n04010101;Nord;60;SR1\n04010101;Süd;40;SR2\n04010102;;2;SR1\n04010103;x;1;\n",
+        );
+        let cols = list_columns(&t).unwrap();
+        let name = |i: Option<usize>| i.map(|i| t.columns[i].name.clone());
+        assert_eq!(t.columns[cols.target].name, "SR");
+        assert_eq!(name(cols.weight).as_deref(), Some("Anteil"));
+        assert_eq!(name(cols.name).as_deref(), Some("Name"));
+        // Percent for the whole file (60 is above 1): 40 is 0.4, 1 is 0.01.
+        assert!(cols.percent);
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 0, true), Some(0.6));
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 1, true), Some(0.4));
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 1, false), None);
+        let (rows, names, bad) = list_rows(&t, &cols);
+        let got: Vec<(&str, &str, f64)> = rows
+            .iter()
+            .map(|w| (w.source.as_str(), w.target.as_str(), w.weight))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("04010101", "SR1", 0.6),
+                ("04010101", "SR2", 0.4),
+                ("04010102", "SR1", 0.02),
+            ]
+        );
+        assert_eq!(names.get("SR1").map(String::as_str), Some("Nord"));
+        assert_eq!(names.get("SR2").map(String::as_str), Some("Süd"));
+        assert_eq!(bad, vec!["04010103 (line 5): no target"]);
+        let lines = key_lines(&t);
+        assert_eq!(lines.describe("04010101"), "04010101 (lines 2 and 3)");
+    }
+
+    #[test]
+    fn a_list_without_a_target_column_name_uses_the_first_other_column() {
+        let t = list_table("PLR;Gewicht;Ziel2\n04010101;150;SR1\n");
+        let cols = list_columns(&t).unwrap();
+        assert_eq!(t.columns[cols.target].name, "Ziel2");
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 0, cols.percent), None);
+        let (_, _, bad) = list_rows(&t, &cols);
+        assert_eq!(bad, vec!["04010101 (line 2): weight '150'"]);
+    }
+
     #[test]
     fn hierarchy_and_chain() {
         let keys = ["04030417", "04030418", "04020101"];
@@ -341,89 +396,8 @@ pub fn read_list_located(
         ..ReadOptions::default()
     };
     let (t, mut warnings) = read_stats(path, &opts)?;
-    let lower = |s: &str| s.to_lowercase();
-    let target_names = [
-        "sozialraum",
-        "sr",
-        "sozialraum_id",
-        "sr_id",
-        "sozialraum (nummer)",
-        "target",
-        "ziel",
-        "to",
-    ];
-    let weight_names = ["weight", "gewicht", "anteil", "share"];
-    let target_idx = t
-        .columns
-        .iter()
-        .position(|c| target_names.contains(&lower(&c.name).as_str()))
-        .or_else(|| {
-            t.columns
-                .iter()
-                .position(|c| !weight_names.contains(&lower(&c.name).as_str()))
-        })
-        .ok_or_else(|| {
-            input_error(format!(
-                "{}: no column with the target units (e.g. 'Sozialraum')",
-                t.source
-            ))
-        })?;
-    let weight_idx = t
-        .columns
-        .iter()
-        .position(|c| weight_names.contains(&lower(&c.name).as_str()));
-    let name_idx = t
-        .columns
-        .iter()
-        .enumerate()
-        .position(|(i, c)| i != target_idx && lower(&c.name).contains("name"));
-    // One unit for the whole file: shares (0–1), or percent when any
-    // weight is above 1 (a row of 1 among percentages is 1 %, not 100 %).
-    let percent = weight_idx.is_some_and(|w| {
-        t.columns[w]
-            .cells
-            .iter()
-            .any(|c| c.num().is_some_and(|v| v > 1.0))
-    });
-    let mut rows = Vec::with_capacity(t.len());
-    let mut names = BTreeMap::new();
-    let mut bad = Vec::new();
-    for (i, key) in t.keys.iter().enumerate() {
-        let target = t.columns[target_idx].raw[i].trim().to_string();
-        if target.is_empty() {
-            bad.push(format!("{key} ({} {}): no target", t.line_word, t.lines[i]));
-            continue;
-        }
-        let weight = match weight_idx {
-            Some(w) => match t.columns[w].cells[i].num() {
-                Some(v) if !percent && (0.0..=1.0).contains(&v) => v,
-                Some(v) if percent && (0.0..=100.0).contains(&v) => v / 100.0,
-                _ => {
-                    bad.push(format!(
-                        "{key} ({} {}): weight '{}'",
-                        t.line_word,
-                        t.lines[i],
-                        crate::error::clip(&t.columns[w].raw[i])
-                    ));
-                    continue;
-                }
-            },
-            None => 1.0,
-        };
-        if let Some(n) = name_idx {
-            let name = t.columns[n].raw[i].trim();
-            if !name.is_empty() {
-                names
-                    .entry(target.clone())
-                    .or_insert_with(|| name.to_string());
-            }
-        }
-        rows.push(Weight {
-            source: key.clone(),
-            target,
-            weight,
-        });
-    }
+    let cols = list_columns(&t)?;
+    let (rows, names, bad) = list_rows(&t, &cols);
     if !bad.is_empty() {
         return Err(input_error(format!(
             "{}: {} rows cannot be used: {}",
@@ -432,17 +406,9 @@ pub fn read_list_located(
             examples(&bad, 5)
         )));
     }
-    let mut lines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (key, line) in t.keys.iter().zip(&t.lines) {
-        lines.entry(key.clone()).or_default().push(*line);
-    }
-    let located = KeyLines {
-        source: t.source.clone(),
-        line_word: t.line_word,
-        lines,
-    };
+    let located = key_lines(&t);
     let table = WeightTable::new(level_name, rows);
-    over_one(&table, &located, weight_idx.is_some())?;
+    over_one(&table, &located, cols.weight.is_some())?;
     let off = table.incomplete_sources(1e-9);
     if !off.is_empty() {
         let list: Vec<String> = off.iter().map(|(k, w)| format!("{k} (Σ {w})")).collect();
@@ -465,4 +431,139 @@ pub fn read_list_located(
         located,
         warnings,
     ))
+}
+
+/// The columns of a list: its targets, weights and target names.
+struct ListColumns {
+    target: usize,
+    weight: Option<usize>,
+    /// The weights are percentages: one unit for the whole file, percent
+    /// when any weight is above 1 (a row of 1 among percentages is 1 %).
+    percent: bool,
+    name: Option<usize>,
+}
+
+/// Find the columns of a list: the target column by name (`Sozialraum`,
+/// `SR`, `target`, …) or else the first that is no weight column; the
+/// weight column (`weight`, `Gewicht`, `Anteil`, `share`); a name column
+/// (other than the target column, its name containing `name`).
+fn list_columns(t: &crate::stats::StatTable) -> anyhow::Result<ListColumns> {
+    let lower = |s: &str| s.to_lowercase();
+    let target_names = [
+        "sozialraum",
+        "sr",
+        "sozialraum_id",
+        "sr_id",
+        "sozialraum (nummer)",
+        "target",
+        "ziel",
+        "to",
+    ];
+    let weight_names = ["weight", "gewicht", "anteil", "share"];
+    let target = t
+        .columns
+        .iter()
+        .position(|c| target_names.contains(&lower(&c.name).as_str()))
+        .or_else(|| {
+            t.columns
+                .iter()
+                .position(|c| !weight_names.contains(&lower(&c.name).as_str()))
+        })
+        .ok_or_else(|| {
+            crate::error::input_error(format!(
+                "{}: no column with the target units (e.g. 'Sozialraum')",
+                t.source
+            ))
+        })?;
+    let weight = t
+        .columns
+        .iter()
+        .position(|c| weight_names.contains(&lower(&c.name).as_str()));
+    let name = t
+        .columns
+        .iter()
+        .enumerate()
+        .position(|(i, c)| i != target && lower(&c.name).contains("name"));
+    let percent = weight.is_some_and(|w| {
+        t.columns[w]
+            .cells
+            .iter()
+            .any(|c| c.num().is_some_and(|v| v > 1.0))
+    });
+    Ok(ListColumns {
+        target,
+        weight,
+        percent,
+        name,
+    })
+}
+
+/// The weight rows of a list, the target names (first given per target)
+/// and a description of every row that cannot be used.
+fn list_rows(
+    t: &crate::stats::StatTable,
+    cols: &ListColumns,
+) -> (Vec<Weight>, BTreeMap<String, String>, Vec<String>) {
+    let mut rows = Vec::with_capacity(t.len());
+    let mut names = BTreeMap::new();
+    let mut bad = Vec::new();
+    for (i, key) in t.keys.iter().enumerate() {
+        let target = t.columns[cols.target].raw[i].trim().to_string();
+        if target.is_empty() {
+            bad.push(format!("{key} ({} {}): no target", t.line_word, t.lines[i]));
+            continue;
+        }
+        let weight = match cols.weight {
+            Some(w) => match row_weight(t, w, i, cols.percent) {
+                Some(v) => v,
+                None => {
+                    bad.push(format!(
+                        "{key} ({} {}): weight '{}'",
+                        t.line_word,
+                        t.lines[i],
+                        crate::error::clip(&t.columns[w].raw[i])
+                    ));
+                    continue;
+                }
+            },
+            None => 1.0,
+        };
+        if let Some(n) = cols.name {
+            let name = t.columns[n].raw[i].trim();
+            if !name.is_empty() {
+                names
+                    .entry(target.clone())
+                    .or_insert_with(|| name.to_string());
+            }
+        }
+        rows.push(Weight {
+            source: key.clone(),
+            target,
+            weight,
+        });
+    }
+    (rows, names, bad)
+}
+
+/// The weight in column `w` of row `i`: a share (0–1), or with `percent`
+/// a percentage (up to 100, as a share); `None` for anything else.
+fn row_weight(t: &crate::stats::StatTable, w: usize, i: usize, percent: bool) -> Option<f64> {
+    match t.columns[w].cells[i].num() {
+        Some(v) if !percent && (0.0..=1.0).contains(&v) => Some(v),
+        Some(v) if percent && (0.0..=100.0).contains(&v) => Some(v / 100.0),
+        _ => None,
+    }
+}
+
+/// The lines (rows) of every key of the list.
+fn key_lines(t: &crate::stats::StatTable) -> KeyLines {
+    let mut lines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (key, line) in t.keys.iter().zip(&t.lines) {
+        lines.entry(key.clone()).or_default().push(*line);
+    }
+    KeyLines {
+        source: t.source.clone(),
+        line_word: t.line_word,
+        lines,
+    }
 }
