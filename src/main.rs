@@ -172,6 +172,7 @@ mod tests {
                 "report",
                 "map",
                 "series",
+                "layout",
             ],
         ),
         (

@@ -66,6 +66,8 @@ struct Common {
     bezirk: Option<String>,
     #[command(flatten)]
     units_layer: super::args::UnitsLayer,
+    #[command(flatten)]
+    read: super::args::StatsReadArgs,
     /// Output format: table, csv, json. Default: a table on a terminal, else csv.
     #[arg(long, short, value_name = "FORMAT")]
     format: Option<super::args::FormatArg>,
@@ -146,7 +148,7 @@ fn load(c: &Common, warnings: &mut Warnings) -> Result<Units> {
         &c.units,
         &c.units_layer.options(),
         c.bezirk.as_deref(),
-        &c.stats,
+        (&c.stats, &c.read.options()),
         c.column.as_deref(),
     )?;
     warnings.extend(w);

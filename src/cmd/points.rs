@@ -169,6 +169,7 @@ fn plan(args: &Args) -> Result<Plan> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    lor::point_tables::check_sums(&sum)?;
     let denominator = match (&args.per, &args.stats) {
         (Some(per), Some(stats)) => Some(Denominator {
             stats: stats.clone(),

@@ -286,6 +286,19 @@ pub fn some_ids(ids: &[String], total: u64) -> String {
     }
 }
 
+/// The `--sum` attributes become output columns: each once (an attribute
+/// named like a column of the table itself, e.g. `count`, gets `_2`).
+pub fn check_sums(sums: &[String]) -> Result<()> {
+    for (i, s) in sums.iter().enumerate() {
+        if sums[..i].iter().any(|t| t.eq_ignore_ascii_case(s)) {
+            return Err(usage_error(format!(
+                "--sum {s} is given twice: each attribute is summed once"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +313,18 @@ mod tests {
             outside_ids: Vec::new(),
             overlap: 0,
         }
+    }
+
+    #[test]
+    fn a_sum_is_given_once_and_not_as_a_table_column() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(check_sums(&v(&["plaetze", "e_platz"])).is_ok());
+        let e = check_sums(&v(&["plaetze", "Plaetze"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--sum Plaetze is given twice: each attribute is summed once"
+        );
+        assert!(check_sums(&v(&["count"])).is_ok());
     }
 
     #[test]

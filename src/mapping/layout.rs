@@ -1385,16 +1385,16 @@ pub struct Units {
 pub const BORDER_TOLERANCE: f64 = 1.0;
 
 /// Read the units (PLR polygons), keep those of `bezirk`, and give each its
-/// people from `column` of the statistics.
+/// people from `column` of the statistics (read with its options).
 pub fn load_units(
     units: &std::path::Path,
     opts: &crate::geometry::LayerOptions,
     bezirk: Option<&str>,
-    stats: &std::path::Path,
+    stats: (&std::path::Path, &crate::stats::ReadOptions),
     column: Option<&str>,
 ) -> anyhow::Result<(Units, crate::error::Warnings)> {
     let (layer, mut warnings) = read_plr_layer(units, opts, bezirk)?;
-    let (mut table, w) = crate::stats::read_stats(stats, &crate::stats::ReadOptions::default())?;
+    let (mut table, w) = crate::stats::read_stats(stats.0, stats.1)?;
     warnings.extend(w);
     if let Some(b) = bezirk {
         crate::scope::Bezirk::parse(b)?.filter_table(&mut table)?;

@@ -19,7 +19,7 @@ fn bezirk04() -> (Units, Vec<String>, Shares) {
             ..Default::default()
         },
         Some("04"),
-        &berlin("stats/EWR201812E_Matrix.csv"),
+        (&berlin("stats/EWR201812E_Matrix.csv"), &Default::default()),
         None,
     )
     .unwrap();

@@ -16,7 +16,7 @@ fn load(bezirk: Option<&str>) -> (Units, Vec<String>, Shares) {
             ..Default::default()
         },
         bezirk,
-        &berlin("stats/EWR201812E_Matrix.csv"),
+        (&berlin("stats/EWR201812E_Matrix.csv"), &Default::default()),
         None,
     )
     .unwrap();
