@@ -380,24 +380,16 @@ impl Compared {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::read_geojson_str;
 
     /// Two 100 m × 100 m squares with PLR keys, in EPSG:25833.
     fn squares() -> Layer {
-        let sq = |id: &str, x: f64| {
-            format!(
-                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"P{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},5820000],[{x1},5820000],[{x1},5820100],[{x},5820100],[{x},5820000]]]}}}}"#,
-                x1 = x + 100.0
-            )
-        };
-        let text = format!(
-            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:25833"}}}},"features":[{},{}]}}"#,
-            sq("04010101", 390000.0),
-            sq("04010102", 390100.0)
-        );
-        read_geojson_str("t.geojson", &text, &LayerOptions::default())
-            .unwrap()
-            .0
+        crate::geometry::rectangles(
+            "t.geojson",
+            &[
+                ("04010101", 390000.0, 390100.0),
+                ("04010102", 390100.0, 390200.0),
+            ],
+        )
     }
 
     #[test]
