@@ -53,6 +53,24 @@ pub fn csv_rows(text: &str) -> Vec<Row> {
         .collect()
 }
 
+/// The numeric cells of a CSV file, row by row (column → value), with the
+/// raw row for the caller's key.
+pub fn numeric_rows(path: &Path) -> Vec<(csv::StringRecord, BTreeMap<String, f64>)> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            let m = headers
+                .iter()
+                .zip(r.iter())
+                .filter_map(|(h, v)| v.parse::<f64>().ok().map(|x| (h.to_string(), x)))
+                .collect();
+            (r, m)
+        })
+        .collect()
+}
+
 /// Run the `lor` binary.
 pub fn lor(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lor"))

@@ -86,20 +86,10 @@ fn aggregate_rows(fix: bool) -> BTreeMap<String, BTreeMap<String, f64>> {
         s(&out),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut rdr = csv::Reader::from_path(&out).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    let mut rows = BTreeMap::new();
-    for r in rdr.records() {
-        let r = r.unwrap();
-        let mut m = BTreeMap::new();
-        for (h, v) in headers.iter().zip(r.iter()) {
-            if let Ok(x) = v.parse::<f64>() {
-                m.insert(h.to_string(), x);
-            }
-        }
-        rows.insert(r[1].to_string(), m);
-    }
-    rows
+    common::numeric_rows(&out)
+        .into_iter()
+        .map(|(r, m)| (r[1].to_string(), m))
+        .collect()
 }
 
 #[test]
