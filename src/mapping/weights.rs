@@ -326,11 +326,8 @@ pub fn read_list(
 /// than once: an error naming them with their lines (a unit listed twice in
 /// a list without weights, or shares that overshoot by more than 0.1 %).
 fn over_one(table: &WeightTable, at: &KeyLines, weighted: bool) -> anyhow::Result<()> {
-    let mut sums: BTreeMap<&str, f64> = BTreeMap::new();
-    for w in table.rows() {
-        *sums.entry(w.source.as_str()).or_default() += w.weight;
-    }
-    let over: Vec<String> = sums
+    let over: Vec<String> = table
+        .source_totals()
         .iter()
         .filter(|(_, s)| **s > 1.001)
         .map(|(k, s)| {
