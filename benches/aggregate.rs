@@ -5,13 +5,13 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::aggregate::{aggregate_levels, MissingPolicy};
-use lor::check::{check_coverage, check_totals};
-use lor::key::Level;
-use lor::names::Names;
-use lor::output::{render, Format};
-use lor::rules::{plan_rules, RuleFlags};
-use lor::stats::{read_stats_bytes, ReadOptions};
+use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::quality::check::{check_coverage, check_totals};
+use lor::render::output::{render, Format};
+use lor::table::key::Level;
+use lor::table::names::Names;
+use lor::table::stats::{read_stats_bytes, ReadOptions};
 
 const LEVELS: [Level; 4] = [Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin];
 

@@ -10,9 +10,9 @@ mod common;
 use common::densify;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::crosswalk::{build, Assign};
-use lor::geometry::{read_layer, read_two_layers, LayerOptions};
-use lor::overlay::Tolerance;
+use lor::mapping::crosswalk::{build, Assign};
+use lor::spatial::geometry::{read_layer, read_two_layers, LayerOptions};
+use lor::spatial::overlay::Tolerance;
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");

@@ -10,10 +10,10 @@ mod common;
 use common::densify;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::geometry::{read_layer, read_two_layers, LayerOptions};
-use lor::key::Level;
-use lor::overlay::{overlay, unit_parts, Tolerance};
-use lor::report::{Mismatch, MismatchInput};
+use lor::quality::report::{Mismatch, MismatchInput};
+use lor::spatial::geometry::{read_layer, read_two_layers, LayerOptions};
+use lor::spatial::overlay::{overlay, unit_parts, Tolerance};
+use lor::table::key::Level;
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/berlin");
@@ -96,11 +96,15 @@ fn star_bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("star_20000_read_validate", |b| {
         b.iter(|| {
-            lor::geometry::read_geojson_str("star.geojson", &text, &LayerOptions::default())
-                .unwrap()
-                .0
-                .features
-                .len()
+            lor::spatial::geometry::read_geojson_str(
+                "star.geojson",
+                &text,
+                &LayerOptions::default(),
+            )
+            .unwrap()
+            .0
+            .features
+            .len()
         })
     });
     g.finish();

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use lor::geometry::{read_layer, LayerOptions};
-use lor::locate::{Location, Locator};
-use lor::points::{tally_points, PointOptions};
+use lor::facilities::points::{tally_points, PointOptions};
+use lor::spatial::geometry::{read_layer, LayerOptions};
+use lor::spatial::locate::{Location, Locator};
 
 fn points_file(dir: &Path, n: u64) -> PathBuf {
     let csv = dir.join(format!("points-{n}.csv"));
@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-points");
     std::fs::create_dir_all(&dir).unwrap();
     let opts = PointOptions {
-        crs: Some(lor::crs::Crs::Utm33),
+        crs: Some(lor::spatial::crs::Crs::Utm33),
         sum: vec!["plaetze".into()],
         ..Default::default()
     };

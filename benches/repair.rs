@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use geo::{LineString, MultiPolygon, Polygon};
-use lor::repair::{repair, Repair};
+use lor::spatial::repair::{repair, Repair};
 
 fn poly(mut pts: Vec<(f64, f64)>) -> MultiPolygon<f64> {
     pts.push(pts[0]);

@@ -97,7 +97,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // The one broken-pipe handler: a reader that stopped early
         // (`lor run --dry-run | head`) is a normal end.
-        Err(e) if lor::write::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if lor::render::write::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let code = lor::error::exit_code_of(&e);
             if log_json {

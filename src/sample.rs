@@ -575,7 +575,10 @@ impl Sample {
     /// no `crs` member), straight borders with vertices every half cell,
     /// each a metre or two off the PLR borders (digitising noise).
     pub fn sozialraum_geojson(&self) -> String {
-        let to_wgs = crate::crs::Transformer::new(crate::crs::Crs::Utm33, crate::crs::Crs::Wgs84);
+        let to_wgs = crate::spatial::crs::Transformer::new(
+            crate::spatial::crs::Crs::Utm33,
+            crate::spatial::crs::Crs::Wgs84,
+        );
         // Shared jitter per grid point so that neighbouring Sozialräume meet.
         let jitter = |gx: f64, gy: f64, axis: u64| -> f64 {
             if (axis == 0 && (gx == 0.0 || gx == COLS as f64))

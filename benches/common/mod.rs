@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use geo::{Coord, LineString};
-use lor::geometry::Layer;
+use lor::spatial::geometry::Layer;
 
 /// The layer with every edge cut into `n` equal parts (same shapes and
 /// areas, `n` times the vertices).

@@ -4,12 +4,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let s = String::from_utf8_lossy(data);
-    if let Ok((level, key)) = lor::key::normalize_key(&s) {
+    if let Ok((level, key)) = lor::table::key::normalize_key(&s) {
         assert_eq!(key.len(), level.digits());
-        assert_eq!(lor::key::normalize_key(&key).unwrap(), (level, key.clone()));
-        let _ = lor::key::Vintage::of_key(&key);
+        assert_eq!(lor::table::key::normalize_key(&key).unwrap(), (level, key.clone()));
+        let _ = lor::table::key::Vintage::of_key(&key);
     }
-    let _ = lor::stats::parse_number(&s, true);
-    let _ = lor::stats::parse_number(&s, false);
-    let _ = lor::rules::glob_match(&s, "inhabitants_percentage");
+    let _ = lor::table::stats::parse_number(&s, true);
+    let _ = lor::table::stats::parse_number(&s, false);
+    let _ = lor::aggregation::rules::glob_match(&s, "inhabitants_percentage");
 });

@@ -7,11 +7,11 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn layer() -> &'static lor::geometry::Layer {
-    static L: OnceLock<lor::geometry::Layer> = OnceLock::new();
+fn layer() -> &'static lor::spatial::geometry::Layer {
+    static L: OnceLock<lor::spatial::geometry::Layer> = OnceLock::new();
     L.get_or_init(|| {
         let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25833"}},"features":[{"type":"Feature","properties":{"id":"01011101"},"geometry":{"type":"Polygon","coordinates":[[[390000,5810000],[390050,5810000],[390050,5810050],[390000,5810050],[390000,5810000]]]}}]}"#;
-        lor::geometry::read_geojson_str("units.geojson", text, &Default::default())
+        lor::spatial::geometry::read_geojson_str("units.geojson", text, &Default::default())
             .unwrap()
             .0
     })
@@ -24,13 +24,13 @@ fuzz_target!(|data: &[u8]| {
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("p.{ext}"));
     std::fs::write(&path, rest).unwrap();
-    let opts = lor::points::PointOptions {
+    let opts = lor::facilities::points::PointOptions {
         sum: vec!["v".into()],
         by: Some("c".into()),
-        crs: (first & 2 == 2).then_some(lor::crs::Crs::Utm33),
+        crs: (first & 2 == 2).then_some(lor::spatial::crs::Crs::Utm33),
         ..Default::default()
     };
-    if let Ok((run, _)) = lor::points::tally_points(&path, &opts, &[layer()], |_, _| {}) {
+    if let Ok((run, _)) = lor::facilities::points::tally_points(&path, &opts, &[layer()], |_, _| {}) {
         let t = &run.tallies[0];
         let inside: f64 = t.count.iter().sum();
         assert_eq!(inside as u64 + t.outside, run.total);

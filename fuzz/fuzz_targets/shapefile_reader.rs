@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(dir.join("u.shx"), shx).unwrap();
     std::fs::write(dir.join("u.dbf"), dbf).unwrap();
     std::fs::write(dir.join("u.prj"), PRJ).unwrap();
-    if let Ok((layer, _)) = lor::geometry::read_layer(&path, &Default::default()) {
+    if let Ok((layer, _)) = lor::spatial::geometry::read_layer(&path, &Default::default()) {
         for f in &layer.features {
             assert!(f.area.is_finite() && f.area > 0.0);
         }

@@ -34,5 +34,5 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     }
-    let _ = lor::stats::read_stats(&path, &Default::default());
+    let _ = lor::table::stats::read_stats(&path, &Default::default());
 });

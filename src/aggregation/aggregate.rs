@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, Warnings};
-use crate::rules::{ColumnRule, Rule};
-use crate::stats::{Cell, StatTable};
-use crate::weights::WeightTable;
+use crate::mapping::weights::WeightTable;
+use crate::table::stats::{Cell, StatTable};
 
 /// A cell of an aggregated table.
 #[derive(Debug, Clone, PartialEq)]
@@ -301,8 +301,8 @@ fn finish_sum(
 pub fn aggregate_levels(
     table: &StatTable,
     rules: &[ColumnRule],
-    levels: &[crate::key::Level],
-    names: Option<&crate::names::Names>,
+    levels: &[crate::table::key::Level],
+    names: Option<&crate::table::names::Names>,
     missing: MissingPolicy,
 ) -> (Vec<LevelTable>, Warnings) {
     let mut warnings = Warnings::default();
@@ -331,8 +331,8 @@ pub fn aggregate_levels(
 }
 
 /// Fill in the names of the units of `t`.
-pub fn name_units(t: &mut LevelTable, names: Option<&crate::names::Names>) {
-    let fallback = crate::names::Names::default();
+pub fn name_units(t: &mut LevelTable, names: Option<&crate::table::names::Names>) {
+    let fallback = crate::table::names::Names::default();
     let names = names.unwrap_or(&fallback);
     t.names = t
         .keys
@@ -344,9 +344,9 @@ pub fn name_units(t: &mut LevelTable, names: Option<&crate::names::Names>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::Level;
-    use crate::rules::{plan_rules, RuleFlags};
-    use crate::stats::{read_stats_bytes, ReadOptions};
+    use crate::aggregation::rules::{plan_rules, RuleFlags};
+    use crate::table::key::Level;
+    use crate::table::stats::{read_stats_bytes, ReadOptions};
 
     /// A statistics table from CSV text.
     fn table(text: &str) -> StatTable {

@@ -33,9 +33,9 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use crate::aggregate::MissingPolicy;
+use crate::aggregation::aggregate::MissingPolicy;
 use crate::error::{examples, usage_error, Warnings};
-use crate::stats::{format_f64, Cell, Column, ColumnType, StatTable};
+use crate::table::stats::{format_f64, Cell, Column, ColumnType, StatTable};
 
 /// A parsed expression; columns are resolved names of the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -493,7 +493,7 @@ pub fn add_column(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::{read_stats_bytes, ReadOptions};
+    use crate::table::stats::{read_stats_bytes, ReadOptions};
 
     fn table() -> StatTable {
         let csv = "PLR;A;B;EW 31.12.2020;T\n01011101;1;2;10;x\n01011102;3;;0;y\n";

@@ -22,9 +22,9 @@
 
 use std::collections::HashMap;
 
-use crate::aggregate::{LevelTable, Value};
-use crate::key::Level;
-use crate::rules::{ColumnRule, Rule};
+use crate::aggregation::aggregate::{LevelTable, Value};
+use crate::aggregation::rules::{ColumnRule, Rule};
+use crate::table::key::Level;
 
 fn round_to(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
@@ -332,7 +332,7 @@ mod tests {
         let rules = vec![ColumnRule {
             column: "E".into(),
             rule: Rule::Sum,
-            origin: crate::rules::Origin::Count,
+            origin: crate::aggregation::rules::Origin::Count,
         }];
         round_tables(&mut tables, &rules, Some(0), None);
         let v =
@@ -417,7 +417,7 @@ mod tests {
         let rules = vec![ColumnRule {
             column: "E".into(),
             rule: Rule::Mean { weight: "W".into() },
-            origin: crate::rules::Origin::Explicit,
+            origin: crate::aggregation::rules::Origin::Explicit,
         }];
         round_tables(&mut tables, &rules, Some(0), Some(1));
         let v: Vec<f64> = tables[0].rows.iter().map(|r| r[0].num().unwrap()).collect();

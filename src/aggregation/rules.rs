@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::stats::{Cell, ColumnType, StatTable};
+use crate::table::stats::{Cell, ColumnType, StatTable};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
@@ -93,7 +93,7 @@ pub struct RuleFlags {
     /// Carry as a label (kept where constant).
     pub carry: Vec<String>,
     pub drop: Vec<String>,
-    /// `NAME=EXPR`: a new column computed per row (see [`crate::expr`]),
+    /// `NAME=EXPR`: a new column computed per row (see [`crate::aggregation::expr`]),
     /// then aggregated by its own rule like any column.
     pub add: Vec<String>,
 }
@@ -386,7 +386,7 @@ fn ratio_helpers(flags: &RuleFlags) -> Vec<String> {
 
 /// `COL=NUM/DEN[*F]` of `--ratio` → (column, numerator column, denominator
 /// column, factor). Plain column names (which may contain spaces) are read
-/// as before; anything else is an expression (see [`crate::expr`]) whose
+/// as before; anything else is an expression (see [`crate::aggregation::expr`]) whose
 /// numerator and denominator, when not a single column, are the helper
 /// columns added by [`plan_table`].
 fn resolve_ratio(table: &StatTable, v: &str) -> Result<(String, String, String, f64)> {
@@ -400,8 +400,8 @@ fn resolve_ratio(table: &StatTable, v: &str) -> Result<(String, String, String, 
             }
         }
     }
-    let r = crate::expr::parse_ratio("--ratio", v, table)?;
-    let side = |e: &crate::expr::Expr, part: &str| -> Result<String> {
+    let r = crate::aggregation::expr::parse_ratio("--ratio", v, table)?;
+    let side = |e: &crate::aggregation::expr::Expr, part: &str| -> Result<String> {
         match e.as_column() {
             Some(c) => Ok(c.to_string()),
             None => {
@@ -432,13 +432,15 @@ fn resolve_ratio(table: &StatTable, v: &str) -> Result<(String, String, String, 
 pub fn plan_table(
     table: &mut StatTable,
     flags: &RuleFlags,
-    missing: crate::aggregate::MissingPolicy,
+    missing: crate::aggregation::aggregate::MissingPolicy,
 ) -> Result<(Vec<ColumnRule>, Warnings)> {
     let mut warnings = Warnings::default();
     let mut dividing: Vec<(String, String)> = Vec::new();
     for v in &flags.add {
-        let (name, e) = crate::expr::parse("--add", v, table)?;
-        warnings.extend(crate::expr::add_column(table, &name, &e, missing, "--add")?);
+        let (name, e) = crate::aggregation::expr::parse("--add", v, table)?;
+        warnings.extend(crate::aggregation::expr::add_column(
+            table, &name, &e, missing, "--add",
+        )?);
         if e.divides() {
             dividing.push((name, v.clone()));
         }
@@ -454,11 +456,13 @@ pub fn plan_table(
         if simple {
             continue;
         }
-        let r = crate::expr::parse_ratio("--ratio", v, table)?;
+        let r = crate::aggregation::expr::parse_ratio("--ratio", v, table)?;
         for (e, part) in [(&r.numerator, "numerator"), (&r.denominator, "denominator")] {
             let h = ratio_helper(&r.name, part);
             if e.as_column().is_none() && table.column(&h).is_none() {
-                warnings.extend(crate::expr::add_column(table, &h, e, missing, "--ratio")?);
+                warnings.extend(crate::aggregation::expr::add_column(
+                    table, &h, e, missing, "--ratio",
+                )?);
             }
         }
     }
@@ -583,7 +587,7 @@ impl<'t> Explicit<'t> {
                                     self.table.source,
                                     self.table.line_word,
                                     self.table.lines[i],
-                                    crate::stats::number_problem(&c.raw[i], self.table.dialect.decimal_comma)
+                                    crate::table::stats::number_problem(&c.raw[i], self.table.dialect.decimal_comma)
                                 ),
                                 None => format!("--weighted '{v}': column '{col}' holds text, not numbers"),
                             }));

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::aggregation::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::aggregation::rules::{plan_rules, plan_table, ColumnRule, Rule, RuleFlags};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::geometry::LayerOptions;
-use crate::key::{Level, Vintage};
-use crate::names::Names;
-use crate::rules::{plan_rules, plan_table, ColumnRule, Rule, RuleFlags};
-use crate::stats::StatTable;
-use crate::weights::{Weight, WeightTable};
+use crate::mapping::weights::{Weight, WeightTable};
+use crate::spatial::geometry::LayerOptions;
+use crate::table::key::{Level, Vintage};
+use crate::table::names::Names;
+use crate::table::stats::StatTable;
 
 /// Key and name of the row that holds what is in no Sozialraum.
 pub const UNASSIGNED_KEY: &str = "-";
@@ -318,7 +318,7 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
     columns.warn_absent(dated, &mut warnings);
     let mut level_names: Vec<String> = plan.levels.iter().map(|l| l.code().to_string()).collect();
     if plan.sozialraum.is_some() {
-        level_names.push(crate::sozialraum::LEVEL.to_string());
+        level_names.push(crate::mapping::sozialraum::LEVEL.to_string());
     }
     let b = Build {
         dated,
@@ -627,8 +627,10 @@ fn unassigned_last(
 pub fn catalogue_names(dated: &[Dated], vintage: Option<Vintage>) -> Option<(Names, Warnings)> {
     let source = "the series";
     match vintage {
-        Some(v) => crate::catalogue::names_for(source, crate::catalogue::get(v).plr()),
-        None => crate::catalogue::names_for(
+        Some(v) => {
+            crate::table::catalogue::names_for(source, crate::table::catalogue::get(v).plr())
+        }
+        None => crate::table::catalogue::names_for(
             source,
             dated
                 .iter()
@@ -848,7 +850,7 @@ pub fn change_columns(series: &Series, wanted: &[String]) -> Result<Vec<usize>> 
     let mut out = Vec::new();
     for w in wanted {
         let hits: Vec<usize> = (0..series.columns.len())
-            .filter(|&j| crate::rules::glob_match(w, &series.columns[j]))
+            .filter(|&j| crate::aggregation::rules::glob_match(w, &series.columns[j]))
             .collect();
         if hits.is_empty() {
             return Err(usage_error(format!(
@@ -1198,8 +1200,9 @@ fn glob_files(arg: &str) -> Result<Vec<PathBuf>> {
     let hits: Vec<PathBuf> = list_dir(dir)?
         .into_iter()
         .filter(|f| {
-            f.file_name()
-                .is_some_and(|n| crate::rules::glob_match(&pattern, &n.to_string_lossy()))
+            f.file_name().is_some_and(|n| {
+                crate::aggregation::rules::glob_match(&pattern, &n.to_string_lossy())
+            })
         })
         .collect();
     if hits.is_empty() {
@@ -1222,7 +1225,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// date order.
 pub fn read_dated(
     files: &[PathBuf],
-    read: &crate::stats::ReadOptions,
+    read: &crate::table::stats::ReadOptions,
     given: &[(PathBuf, Date)],
 ) -> Result<(Vec<Dated>, Warnings)> {
     for (f, _) in given {
@@ -1236,9 +1239,9 @@ pub fn read_dated(
     let mut warnings = Warnings::default();
     let mut dated = Vec::with_capacity(files.len());
     for path in files {
-        let (table, w) = crate::stats::read_stats(path, read)?;
+        let (table, w) = crate::table::stats::read_stats(path, read)?;
         warnings.extend(w);
-        warnings.extend(crate::check::check_totals(&table));
+        warnings.extend(crate::quality::check::check_totals(&table));
         let g = given
             .iter()
             .find(|(f, _)| same_file(path, f))
@@ -1259,7 +1262,7 @@ pub fn check_coverage(dated: &[Dated], names: &Names, vintage: Option<Vintage>) 
     for d in dated {
         let own = d.table.vintage().map(|(v, _)| v);
         if vintage.is_none() || own.is_none() || own == vintage {
-            warnings.extend(crate::check::check_coverage(&d.table, Some(names)));
+            warnings.extend(crate::quality::check::check_coverage(&d.table, Some(names)));
         }
     }
     warnings
@@ -1353,7 +1356,7 @@ pub enum SozialraumInput<'a> {
     /// A CSV/XLSX list "PLR (or BZR) → Sozialraum".
     List(&'a Path),
     /// Polygons, with how PLR go to them and the PLR polygons (if given).
-    Polygons(&'a Path, crate::weights::Assign, Option<&'a Path>),
+    Polygons(&'a Path, crate::mapping::weights::Assign, Option<&'a Path>),
 }
 
 /// The PLR → Sozialraum assignment for the units of the series' vintage (the
@@ -1363,7 +1366,7 @@ pub fn sozialraum_weights(
     vintage: Option<Vintage>,
     input: SozialraumInput,
 ) -> Result<(SozialraumWeights, Warnings)> {
-    use crate::sozialraum;
+    use crate::mapping::sozialraum;
     let base = dated
         .iter()
         .rev()
@@ -1376,7 +1379,7 @@ pub fn sozialraum_weights(
         })?;
     let mut warnings = Warnings::default();
     let (source, how, units) = sozialraum_source(input, &mut warnings)?;
-    let tolerance = crate::overlay::Tolerance::default();
+    let tolerance = crate::spatial::overlay::Tolerance::default();
     let (a, w) = sozialraum::assign(&base.table, units.as_ref(), &source, how, &tolerance)?;
     warnings.extend(w);
     let people = base
@@ -1397,17 +1400,18 @@ fn sozialraum_source(
     input: SozialraumInput,
     warnings: &mut Warnings,
 ) -> Result<(
-    crate::sozialraum::Source,
-    crate::weights::Assign,
-    Option<crate::geometry::Layer>,
+    crate::mapping::sozialraum::Source,
+    crate::mapping::weights::Assign,
+    Option<crate::spatial::geometry::Layer>,
 )> {
-    use crate::geometry::read_layer;
+    use crate::spatial::geometry::read_layer;
     match input {
         SozialraumInput::List(path) => {
-            let (l, w) = crate::weights::read_list(path, crate::sozialraum::LEVEL)?;
+            let (l, w) =
+                crate::mapping::weights::read_list(path, crate::mapping::sozialraum::LEVEL)?;
             warnings.extend(w);
-            let source = crate::sozialraum::Source::List(l);
-            Ok((source, crate::weights::Assign::Largest, None))
+            let source = crate::mapping::sozialraum::Source::List(l);
+            Ok((source, crate::mapping::weights::Assign::Largest, None))
         }
         SozialraumInput::Polygons(path, how, units) => {
             let (layer, w) = read_layer(path, &LayerOptions::default())?;
@@ -1418,12 +1422,16 @@ fn sozialraum_source(
                     let (ul, w) = read_layer(u, &u_opts)?;
                     warnings.extend(w);
                     let sr = (&layer, &LayerOptions::default());
-                    crate::mismatch::check_overlap((&ul, &u_opts), sr)?;
+                    crate::quality::mismatch::check_overlap((&ul, &u_opts), sr)?;
                     Some(ul)
                 }
                 None => None,
             };
-            Ok((crate::sozialraum::Source::Polygons(layer), how, units))
+            Ok((
+                crate::mapping::sozialraum::Source::Polygons(layer),
+                how,
+                units,
+            ))
         }
     }
 }
@@ -1448,7 +1456,8 @@ impl Series {
                 // Sheet names as the value sheets have them: PGR, Bezirk, …
                 let mut t = self.wide_values(None);
                 if !changes.against.is_empty() {
-                    let named = |l: &str| format!("{} – Veränderung", crate::output::sheet_name(l));
+                    let named =
+                        |l: &str| format!("{} – Veränderung", crate::render::output::sheet_name(l));
                     t.extend(self.wide_changes(changes, Some(&named)));
                 }
                 t
@@ -1462,7 +1471,7 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::{read_stats_bytes, ReadOptions};
+    use crate::table::stats::{read_stats_bytes, ReadOptions};
 
     #[test]
     fn dates_from_values_and_names() {

@@ -3,25 +3,25 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
-use lor::check::check_statistics;
+use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregation::rules::{plan_table, RuleFlags};
 use lor::error::{usage_error, Warnings};
-use lor::geometry::{read_layer, Layer, LayerOptions};
-use lor::key::{Level, Vintage};
-use lor::names::Names;
-use lor::output::{render_with, write_all_atomic, write_atomic, Format};
-use lor::overlay::Tolerance;
-use lor::rules::{plan_table, RuleFlags};
+use lor::mapping::sozialraum;
+use lor::mapping::weights::{read_list, Assign};
+use lor::quality::check::check_statistics;
+use lor::render::output::{render_with, write_all_atomic, write_atomic, Format};
 use lor::sample::Sample;
-use lor::sozialraum;
-use lor::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
-use lor::weights::{read_list, Assign};
+use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
+use lor::spatial::overlay::Tolerance;
+use lor::table::key::{Level, Vintage};
+use lor::table::names::Names;
+use lor::table::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
 
 use super::args::{
     bezirk_value, levels_value, AssignArg, FormatArg, Levels, SozialraumArgs, UnitsLayer,
 };
 use super::{Context, RuleArgs};
-use lor::scope::Bezirk;
+use lor::table::scope::Bezirk;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -198,7 +198,7 @@ struct Plan {
     check_against: Vec<PathBuf>,
     map: Vec<(String, String)>,
     check_tolerance: f64,
-    codebook: lor::labels::Codebook,
+    codebook: lor::render::labels::Codebook,
     keep_labels: bool,
 }
 
@@ -254,7 +254,7 @@ fn sozialraum_plan(sr: &SozialraumArgs) -> Result<Option<(PathBuf, Option<Assign
     let Some(p) = &sr.sozialraum else {
         return Ok(None);
     };
-    let how = match (sr.assign, lor::weights::is_list_path(p)) {
+    let how = match (sr.assign, lor::mapping::weights::is_list_path(p)) {
         (_, true) => None,
         (AssignArg::List, false) => {
             return Err(usage_error(
@@ -271,7 +271,7 @@ fn plan(args: Args) -> Result<Plan> {
     let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
     let decimal = parse_decimal(args.decimal.as_deref())?;
     let vintage = parse_vintage(args.lor.as_deref())?;
-    let levels = lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
+    let levels = lor::table::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
     if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
@@ -310,10 +310,10 @@ fn plan(args: Args) -> Result<Plan> {
         bezirk: args.bezirk,
         round: args.round,
         decimals: args.decimals,
-        map: lor::reconcile::parse_map(&args.map)?,
+        map: lor::quality::reconcile::parse_map(&args.map)?,
         check_against: args.check_against,
         check_tolerance: args.check_tolerance,
-        codebook: lor::labels::Codebook::from_flags(args.labels.as_deref(), &args.rename)?,
+        codebook: lor::render::labels::Codebook::from_flags(args.labels.as_deref(), &args.rename)?,
         keep_labels: args.keep_labels,
     })
 }
@@ -331,13 +331,14 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
                     Some(n)
                 }
                 // The built-in catalogue of the keys' vintage.
-                None => {
-                    lor::catalogue::names_for(&table.source, table.keys.iter().map(String::as_str))
-                        .map(|(n, w)| {
-                            warnings.extend(w);
-                            n
-                        })
-                }
+                None => lor::table::catalogue::names_for(
+                    &table.source,
+                    table.keys.iter().map(String::as_str),
+                )
+                .map(|(n, w)| {
+                    warnings.extend(w);
+                    n
+                }),
             };
             Ok((table, names))
         }
@@ -371,9 +372,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     // PLR polygons: names for the PLR, and the base of a polygon overlay.
     let units = read_units(&plan, &mut warnings)?;
-    let names = lor::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
+    let names = lor::table::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
     if let Some(v) = plan.vintage {
-        warnings.extend(lor::check::check_vintage(&table, v, "--lor"));
+        warnings.extend(lor::quality::check::check_vintage(&table, v, "--lor"));
     }
     warnings.extend(check_statistics(&table, names.as_ref()));
 
@@ -396,7 +397,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(plan.strict, &warnings)?;
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
-        let shapes = lor::map::level_shapes(&tables, units, sr_polygons.as_ref())?;
+        let shapes = lor::render::map::level_shapes(&tables, units, sr_polygons.as_ref())?;
         return write_geojson(&tables, &shapes, &plan.target);
     }
     let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);
@@ -420,7 +421,7 @@ fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Option<Layer>> {
 fn sozialraum_level(
     plan: &Plan,
     sr: &(PathBuf, Option<Assign>),
-    (table, rules): (&StatTable, &[lor::rules::ColumnRule]),
+    (table, rules): (&StatTable, &[lor::aggregation::rules::ColumnRule]),
     units: Option<&Layer>,
     warnings: &mut Warnings,
 ) -> Result<(LevelTable, Option<Layer>)> {
@@ -455,7 +456,7 @@ fn read_sozialraum(
         b.filter_layer(&mut layer);
     }
     if let (Some(u), Some((_, u_opts))) = (units, &plan.units) {
-        lor::mismatch::check_overlap((u, u_opts), (&layer, &plan.sozialraum_layer))?;
+        lor::quality::mismatch::check_overlap((u, u_opts), (&layer, &plan.sozialraum_layer))?;
     }
     Ok(sozialraum::Source::Polygons(layer))
 }
@@ -465,15 +466,20 @@ fn read_sozialraum(
 fn finish_tables(
     plan: &Plan,
     tables: &mut [LevelTable],
-    rules: &[lor::rules::ColumnRule],
+    rules: &[lor::aggregation::rules::ColumnRule],
     warnings: &mut Warnings,
 ) -> Result<Option<Vec<String>>> {
     for f in &plan.check_against {
-        let (_, w) =
-            lor::reconcile::check_against(tables, rules, f, &plan.map, plan.check_tolerance)?;
+        let (_, w) = lor::quality::reconcile::check_against(
+            tables,
+            rules,
+            f,
+            &plan.map,
+            plan.check_tolerance,
+        )?;
         warnings.extend(w);
     }
-    lor::rounding::round_tables(tables, rules, plan.round, plan.decimals);
+    lor::aggregation::rounding::round_tables(tables, rules, plan.round, plan.decimals);
     if plan.codebook.is_empty() {
         Ok(None)
     } else {
@@ -483,7 +489,7 @@ fn finish_tables(
 
 /// GeoJSON: one collection, or one file per level in --output-dir.
 fn write_geojson(tables: &[LevelTable], shapes: &Shapes, target: &Target) -> Result<()> {
-    use lor::output::render_geojson;
+    use lor::render::output::render_geojson;
     match target {
         Target::Dir(dir) => {
             let files: Vec<(PathBuf, Vec<u8>)> = tables
@@ -496,7 +502,7 @@ fn write_geojson(tables: &[LevelTable], shapes: &Shapes, target: &Target) -> Res
             write_all_atomic(&files)
         }
         Target::File(p) => write_atomic(p, &render_geojson(tables, shapes)),
-        Target::Stdout => lor::write::write_stdout(&render_geojson(tables, shapes)),
+        Target::Stdout => lor::render::write::write_stdout(&render_geojson(tables, shapes)),
     }
 }
 
@@ -505,11 +511,11 @@ type Shapes = std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64
 /// Title, label codes, hidden key-part columns and notes for XLSX.
 fn presentation(
     table: &StatTable,
-    rules: &[lor::rules::ColumnRule],
+    rules: &[lor::aggregation::rules::ColumnRule],
     codes: Option<Vec<String>>,
     warnings: &Warnings,
     keep_labels: bool,
-) -> lor::output::Presentation {
+) -> lor::render::output::Presentation {
     let mut title = format!("Quelle: {}", table.source);
     let zeit = table
         .columns
@@ -528,12 +534,13 @@ fn presentation(
         rules
             .iter()
             .filter(|r| {
-                r.rule == lor::rules::Rule::Label && lor::labels::is_key_part_name(&r.column)
+                r.rule == lor::aggregation::rules::Rule::Label
+                    && lor::render::labels::is_key_part_name(&r.column)
             })
             .map(|r| r.column.clone())
             .collect()
     };
-    lor::output::Presentation {
+    lor::render::output::Presentation {
         title: Some(title),
         codes,
         hidden,
@@ -558,10 +565,10 @@ fn write_output(
     tables: &[LevelTable],
     format: Format,
     target: &Target,
-    p: &lor::output::Presentation,
+    p: &lor::render::output::Presentation,
 ) -> Result<()> {
     match target {
-        Target::Stdout => lor::write::write_stdout(&render_with(tables, format, p)?),
+        Target::Stdout => lor::render::write::write_stdout(&render_with(tables, format, p)?),
         Target::File(path) => write_atomic(path, &render_with(tables, format, p)?),
         Target::Dir(dir) => {
             let files = per_level_files(tables, format, dir, p)?;
@@ -574,7 +581,7 @@ fn per_level_files(
     tables: &[LevelTable],
     format: Format,
     dir: &Path,
-    p: &lor::output::Presentation,
+    p: &lor::render::output::Presentation,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     tables
         .iter()

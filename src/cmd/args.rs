@@ -11,10 +11,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::ValueEnum;
-use lor::aggregate::MissingPolicy;
+use lor::aggregation::aggregate::MissingPolicy;
 use lor::error::usage_error;
-use lor::geometry::{FixId, LayerOptions};
-use lor::key::Level;
+use lor::spatial::geometry::{FixId, LayerOptions};
+use lor::table::key::Level;
 
 /// Warnings and errors on stderr: text lines or one JSON object a line.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,11 +52,11 @@ pub enum Method {
     Area,
 }
 
-impl From<Method> for lor::weights::Assign {
-    fn from(m: Method) -> lor::weights::Assign {
+impl From<Method> for lor::mapping::weights::Assign {
+    fn from(m: Method) -> lor::mapping::weights::Assign {
         match m {
-            Method::Largest => lor::weights::Assign::Largest,
-            Method::Area => lor::weights::Assign::Area,
+            Method::Largest => lor::mapping::weights::Assign::Largest,
+            Method::Area => lor::mapping::weights::Assign::Area,
         }
     }
 }
@@ -95,9 +95,9 @@ pub enum FormatArg {
     Geojson,
 }
 
-impl From<FormatArg> for lor::output::Format {
-    fn from(f: FormatArg) -> lor::output::Format {
-        use lor::output::Format;
+impl From<FormatArg> for lor::render::output::Format {
+    fn from(f: FormatArg) -> lor::render::output::Format {
+        use lor::render::output::Format;
         match f {
             FormatArg::Csv => Format::Csv,
             FormatArg::ExcelCsv => Format::ExcelCsv,
@@ -136,7 +136,7 @@ pub struct Levels(pub Vec<Level>, pub bool);
 /// Does one part of a `--levels` value name the Sozialraum level?
 fn names_sozialraum(part: &str) -> bool {
     let p = part.trim().to_lowercase();
-    p == lor::sozialraum::LEVEL || p == "sr" || p == "sozialräume"
+    p == lor::mapping::sozialraum::LEVEL || p == "sr" || p == "sozialräume"
 }
 
 /// Parse `--levels`: plr, bzr, pgr, bez, berlin (German names too),
@@ -196,8 +196,8 @@ pub struct StatsReadArgs {
 }
 
 impl StatsReadArgs {
-    pub fn options(&self) -> lor::stats::ReadOptions {
-        lor::stats::ReadOptions {
+    pub fn options(&self) -> lor::table::stats::ReadOptions {
+        lor::table::stats::ReadOptions {
             key: self.key.clone(),
             sheet: self.sheet.clone(),
             header_row: self.header_row,
@@ -217,8 +217,8 @@ pub fn decimal_value(s: &str) -> Result<u8, String> {
 }
 
 /// clap's value parser for `--bezirk`.
-pub fn bezirk_value(s: &str) -> Result<lor::scope::Bezirk, String> {
-    lor::scope::Bezirk::parse(s).map_err(|e| e.to_string())
+pub fn bezirk_value(s: &str) -> Result<lor::table::scope::Bezirk, String> {
+    lor::table::scope::Bezirk::parse(s).map_err(|e| e.to_string())
 }
 
 /// clap's value parser for the `-fix-id` flags.
@@ -227,8 +227,8 @@ pub fn fix_id_value(s: &str) -> Result<FixId, String> {
 }
 
 /// clap's value parser for the `-crs` flags.
-pub fn crs_value(s: &str) -> Result<lor::crs::Crs, String> {
-    lor::crs::parse_crs_flag("CRS", s).map_err(|e| e.to_string())
+pub fn crs_value(s: &str) -> Result<lor::spatial::crs::Crs, String> {
+    lor::spatial::crs::parse_crs_flag("CRS", s).map_err(|e| e.to_string())
 }
 
 /// The options of one polygon layer, for the library.
@@ -236,7 +236,7 @@ pub fn layer_options(
     prefix: &str,
     id_field: &Option<String>,
     name_field: &Option<String>,
-    crs: Option<lor::crs::Crs>,
+    crs: Option<lor::spatial::crs::Crs>,
     fixes: &[FixId],
 ) -> LayerOptions {
     let mut opts = LayerOptions {
@@ -273,7 +273,7 @@ macro_rules! layer_args {
             pub $nm: Option<String>,
             #[arg(long, value_name = "EPSG", help_heading = $heading, value_parser = crs_value,
                 help = concat!("CRS of ", $what, " when the file does not declare it, or declares it wrongly (EPSG:25833, EPSG:4326, EPSG:25832, EPSG:3068)."))]
-            pub $crs: Option<lor::crs::Crs>,
+            pub $crs: Option<lor::spatial::crs::Crs>,
             #[arg(long, value_name = "N=KEY", help_heading = $heading, value_parser = fix_id_value,
                 $(visible_alias = $alias,)?
                 help = concat!("Correct a wrong id in ", $what, ": FEATURE=KEY (feature number counted from 1, e.g. 124=04030417) or WRONG=KEY (the one feature with id WRONG). Repeatable."))]

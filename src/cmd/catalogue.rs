@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::usage_error;
-use lor::key::{Level, Vintage};
+use lor::table::key::{Level, Vintage};
 
 use super::Context;
 
@@ -64,6 +64,6 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     // Coarse to fine, as the hierarchy reads.
     levels.sort_by(|a, b| b.cmp(a));
     let format = super::table_format(args.format, args.output.as_deref(), true)?;
-    let tables = lor::catalogue::get(vintage).tables(&levels);
+    let tables = lor::table::catalogue::get(vintage).tables(&levels);
     super::aggregate::write_tables(&tables, format, args.output.as_deref())
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error, Warning};
 use lor::quality::delivery::{check_delivery, Delivery};
-use lor::scope::Bezirk;
-use lor::stats::ReadOptions;
+use lor::table::scope::Bezirk;
+use lor::table::stats::ReadOptions;
 
 use super::args::{bezirk_value, CheckFormat, GeometryLayer};
 use super::Context;
@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         CheckFormat::Json => report.to_json(&|w| !counted.iter().any(|c| std::ptr::eq(*c, w)))?,
         CheckFormat::Text => report.to_text().into_bytes(),
     };
-    lor::write::write_stdout(&bytes)?;
+    lor::render::write::write_stdout(&bytes)?;
     if counted.len() > args.max_findings {
         return Err(quality_error(format!(
             "{} findings (more than --max-findings {})",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::Warnings;
-use lor::output::write_atomic;
+use lor::render::output::write_atomic;
 
 use super::args::{FromLayer, ToLayer};
 use super::Context;
@@ -50,9 +50,9 @@ fn parquet_output(output: Option<&std::path::Path>) -> Result<bool> {
     let Some(o) = output else {
         return Ok(false);
     };
-    match lor::output::Format::from_path(o) {
-        Some(lor::output::Format::Parquet) => Ok(true),
-        Some(lor::output::Format::Csv) => Ok(false),
+    match lor::render::output::Format::from_path(o) {
+        Some(lor::render::output::Format::Parquet) => Ok(true),
+        Some(lor::render::output::Format::Csv) => Ok(false),
         _ => Err(lor::error::usage_error(format!(
             "{}: a crosswalk is written as .csv or .parquet; name the file so",
             o.display()
@@ -70,7 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         (&args.to, &to_opts),
         &mut warnings,
     )?;
-    warnings.extend(lor::crosswalk::unassigned_warnings(&cw.unassigned));
+    warnings.extend(lor::mapping::crosswalk::unassigned_warnings(&cw.unassigned));
     ctx.warn(&warnings);
     for l in cw.summary.lines() {
         ctx.info(&l);
@@ -83,6 +83,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     match &args.output {
         Some(p) => write_atomic(p, &bytes),
-        None => lor::write::write_stdout(&bytes),
+        None => lor::render::write::write_stdout(&bytes),
     }
 }

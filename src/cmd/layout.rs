@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
-use lor::key::Level;
-use lor::layout::{
+use lor::mapping::layout::{
     alternatives, evaluate, layout_doc, load_units, propose_layout, read_regions,
     reference_outlines, whole_layout, Evaluation, Layout, Limits, Proposal, Shares, Units,
 };
@@ -14,7 +13,8 @@ use lor::mapping::layout_report::{
     key_csv, layout_list, map_text, proposal_summary, proposal_title, render_evaluation,
     render_tradeoff, tradeoff_summary,
 };
-use lor::output::{require_extension, write_atomic, Format};
+use lor::render::output::{require_extension, write_atomic, Format};
+use lor::table::key::Level;
 
 use super::Context;
 
@@ -142,7 +142,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 fn load(c: &Common, warnings: &mut Warnings) -> Result<Units> {
     if let Some(b) = &c.bezirk {
-        lor::scope::Bezirk::parse(b)?;
+        lor::table::scope::Bezirk::parse(b)?;
     }
     let (units, w) = load_units(
         &c.units,
@@ -218,10 +218,10 @@ fn write_outputs(
     match output {
         Some(o) => {
             files.push((o.clone(), bytes));
-            lor::output::write_all_atomic(&files)
+            lor::render::output::write_all_atomic(&files)
         }
         None => {
-            lor::output::write_all_atomic(&files)?;
+            lor::render::output::write_all_atomic(&files)?;
             emit(None, &bytes)
         }
     }

@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::atlas::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
-use lor::classify::Method;
 use lor::error::{usage_error, Warnings};
-use lor::output::write_atomic;
-use lor::weights::Assign;
+use lor::mapping::weights::Assign;
+use lor::render::atlas::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
+use lor::render::classify::Method;
+use lor::render::output::write_atomic;
 
 use super::Context;
 
@@ -96,7 +96,7 @@ fn plan(args: &Args) -> Result<Plan> {
         return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
     }
     if let Some(b) = &args.bezirk {
-        lor::scope::Bezirk::parse(b)?;
+        lor::table::scope::Bezirk::parse(b)?;
     }
     let assign = Assign::parse(&args.assign)
         .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
@@ -161,7 +161,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
     match &args.output {
-        Some(p) if plan.png => write_atomic(p, &lor::map::png(&svg, 2.0)?),
+        Some(p) if plan.png => write_atomic(p, &lor::render::map::png(&svg, 2.0)?),
         Some(p) => write_atomic(p, svg.as_bytes()),
         None => {
             let mut out = std::io::stdout().lock();

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{quality_error, usage_error};
-use lor::mismatch::{compare, Compared, Comparison};
-use lor::output::write_all_atomic;
-use lor::overlay::Tolerance;
-use lor::stats::ReadOptions;
+use lor::quality::mismatch::{compare, Compared, Comparison};
+use lor::render::output::write_all_atomic;
+use lor::spatial::overlay::Tolerance;
+use lor::table::stats::ReadOptions;
 
 use super::args::{bezirk_value, levels_value, ALayer, BLayer, Levels, ReportFormat};
 use super::Context;
-use lor::scope::Bezirk;
+use lor::table::scope::Bezirk;
 
 type Fmt = ReportFormat;
 
@@ -115,9 +115,9 @@ fn report_format(args: &Args) -> Result<Fmt> {
         None if args.output.is_none() && std::io::stdout().is_terminal() => Fmt::Table,
         None => match &args.output {
             None => Fmt::Csv,
-            Some(o) => match lor::output::Format::for_output(o)? {
-                lor::output::Format::Json => Fmt::Json,
-                lor::output::Format::Csv => Fmt::Csv,
+            Some(o) => match lor::render::output::Format::for_output(o)? {
+                lor::render::output::Format::Json => Fmt::Json,
+                lor::render::output::Format::Csv => Fmt::Csv,
                 _ => {
                     return Err(usage_error(format!(
                         "{}: the report is written as .csv or .json (or give --format table)",
@@ -195,7 +195,7 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
     }
     write_all_atomic(&files)?;
     if args.output.is_none() {
-        lor::write::write_stdout(&text)?;
+        lor::render::write::write_stdout(&text)?;
     }
     if fmt != Fmt::Table {
         for line in report.summary() {

@@ -14,9 +14,9 @@ pub mod series;
 pub mod translate;
 
 use anyhow::Result;
-use lor::aggregate::MissingPolicy;
+use lor::aggregation::aggregate::MissingPolicy;
+use lor::aggregation::rules::RuleFlags;
 use lor::error::{usage_error, WarningCode, Warnings};
-use lor::rules::RuleFlags;
 
 pub mod check;
 pub mod run;
@@ -114,7 +114,7 @@ pub struct TextArgs {
 impl TextArgs {
     /// Set the formula guard for this command's output.
     pub fn apply(&self) {
-        lor::output::set_formula_guard(!self.no_formula_guard);
+        lor::render::output::set_formula_guard(!self.no_formula_guard);
     }
 }
 
@@ -237,13 +237,13 @@ pub struct CrosswalkArgs {
 
 impl CrosswalkArgs {
     /// How the --population points are read, and the flags messages name.
-    fn population_points(&self) -> Result<lor::points::PointOptions> {
+    fn population_points(&self) -> Result<lor::facilities::points::PointOptions> {
         let crs = self
             .population_crs
             .as_deref()
-            .map(|c| lor::crs::parse_crs_flag("--population-crs", c))
+            .map(|c| lor::spatial::crs::parse_crs_flag("--population-crs", c))
             .transpose()?;
-        Ok(lor::points::PointOptions {
+        Ok(lor::facilities::points::PointOptions {
             sum: self.population_attr.iter().cloned().collect(),
             crs,
             x: self.population_x.clone(),
@@ -256,23 +256,27 @@ impl CrosswalkArgs {
     /// Build the crosswalk FROM → TO with these options.
     pub fn build(
         &self,
-        from: &lor::geometry::Layer,
-        to: &lor::geometry::Layer,
+        from: &lor::spatial::geometry::Layer,
+        to: &lor::spatial::geometry::Layer,
         level: &str,
         warnings: &mut Warnings,
-    ) -> Result<(lor::crosswalk::Crosswalk, Warnings)> {
+    ) -> Result<(lor::mapping::crosswalk::Crosswalk, Warnings)> {
         let method = self.method.into();
-        let tol = lor::overlay::Tolerance::new(self.min_share, self.min_area)?;
+        let tol = lor::spatial::overlay::Tolerance::new(self.min_share, self.min_area)?;
         let pop = match &self.population {
             Some(p) => {
-                let (pop, w) =
-                    lor::crosswalk::part_population(from, to, p, &self.population_points()?)?;
+                let (pop, w) = lor::mapping::crosswalk::part_population(
+                    from,
+                    to,
+                    p,
+                    &self.population_points()?,
+                )?;
                 warnings.extend(w);
                 Some(pop)
             }
             None => None,
         };
-        Ok(lor::crosswalk::build(
+        Ok(lor::mapping::crosswalk::build(
             from,
             to,
             &tol,
@@ -286,16 +290,17 @@ impl CrosswalkArgs {
     /// crosswalk into TO's LOR level (`target` when its ids are no LOR keys).
     pub fn build_from_polygons(
         &self,
-        from: (&std::path::Path, &lor::geometry::LayerOptions),
-        to: (&std::path::Path, &lor::geometry::LayerOptions),
+        from: (&std::path::Path, &lor::spatial::geometry::LayerOptions),
+        to: (&std::path::Path, &lor::spatial::geometry::LayerOptions),
         warnings: &mut Warnings,
-    ) -> Result<lor::crosswalk::Crosswalk> {
-        let (fl, tl) = lor::geometry::read_two_layers((from.0, from.1, None), (to.0, to.1, None));
+    ) -> Result<lor::mapping::crosswalk::Crosswalk> {
+        let (fl, tl) =
+            lor::spatial::geometry::read_two_layers((from.0, from.1, None), (to.0, to.1, None));
         let (fl, w) = fl?;
         warnings.extend(w);
         let (tl, w) = tl?;
         warnings.extend(w);
-        lor::mismatch::check_overlap((&fl, from.1), (&tl, to.1))?;
+        lor::quality::mismatch::check_overlap((&fl, from.1), (&tl, to.1))?;
         let level = tl
             .lor_level()
             .map(|l| l.code().to_string())
@@ -309,10 +314,10 @@ impl CrosswalkArgs {
 /// The flags of the --population points in messages (`crosswalk`,
 /// `translate`). They have no category or id attribute, so those two are
 /// never named.
-fn population_flags() -> lor::points::PointFlags {
-    lor::points::PointFlags {
+fn population_flags() -> lor::facilities::points::PointFlags {
+    lor::facilities::points::PointFlags {
         sum: "--population-attr".into(),
-        ..lor::points::PointFlags::prefixed("population-")
+        ..lor::facilities::points::PointFlags::prefixed("population-")
     }
 }
 
@@ -323,8 +328,8 @@ pub fn table_format(
     format: Option<args::FormatArg>,
     output: Option<&std::path::Path>,
     table_on_terminal: bool,
-) -> Result<lor::output::Format> {
-    use lor::output::Format;
+) -> Result<lor::render::output::Format> {
+    use lor::render::output::Format;
     use std::io::IsTerminal;
     let f = match (format, output) {
         (Some(f), _) => f.into(),
@@ -361,7 +366,7 @@ mod tests {
             }
         }
         // `lor points` names its own flags.
-        let f = lor::points::PointFlags::default();
+        let f = lor::facilities::points::PointFlags::default();
         let sub = root.find_subcommand("points").unwrap();
         for flag in [&f.x, &f.y, &f.crs, &f.sum, &f.by, &f.id_field] {
             let long = flag.trim_start_matches("--");

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::error::usage_error;
 use lor::facilities::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
-use lor::overlay::Tolerance;
-use lor::point_tables::Per;
-use lor::points::PointOptions;
-use lor::scope::Bezirk;
-use lor::stats::ReadOptions;
-use lor::weights::{is_list_path, Assign};
+use lor::facilities::point_tables::Per;
+use lor::facilities::points::PointOptions;
+use lor::mapping::weights::{is_list_path, Assign};
+use lor::spatial::overlay::Tolerance;
+use lor::table::scope::Bezirk;
+use lor::table::stats::ReadOptions;
 
 use super::args::{
     bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumArgs, UnitsLayer,
@@ -70,7 +70,7 @@ pub struct Args {
     y: Option<String>,
     /// CRS of the points, e.g. EPSG:25833 (GeoJSON declares it; lon/lat means EPSG:4326).
     #[arg(long, value_name = "EPSG", help_heading = "Input", value_parser = super::args::crs_value)]
-    crs: Option<lor::crs::Crs>,
+    crs: Option<lor::spatial::crs::Crs>,
     /// The attribute that names a point in messages (id, e_nr, … detected).
     #[arg(long, value_name = "ATTR", help_heading = "Input")]
     id_field: Option<String>,
@@ -169,7 +169,7 @@ fn plan(args: &Args) -> Result<Plan> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    lor::point_tables::check_sums(&sum)?;
+    lor::facilities::point_tables::check_sums(&sum)?;
     let denominator = match (&args.per, &args.stats) {
         (Some(per), Some(stats)) => Some(Denominator {
             stats: stats.clone(),
@@ -205,7 +205,7 @@ fn plan(args: &Args) -> Result<Plan> {
         denominator,
         missing: args.missing.into(),
         bezirk: args.bezirk.clone(),
-        levels: lor::scope::levels_in(args.bezirk.as_ref(), &args.levels.0),
+        levels: lor::table::scope::levels_in(args.bezirk.as_ref(), &args.levels.0),
     })
 }
 

@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::atlas::{one_bezirk, Figures, Indicator, Inputs};
-use lor::board::{report, ReportSpec};
-use lor::classify::Method;
 use lor::error::{usage_error, Warnings};
-use lor::output::write_atomic;
-use lor::overlay::Tolerance;
-use lor::weights::Assign;
+use lor::mapping::weights::Assign;
+use lor::render::atlas::{one_bezirk, Figures, Indicator, Inputs};
+use lor::render::board::{report, ReportSpec};
+use lor::render::classify::Method;
+use lor::render::output::write_atomic;
+use lor::spatial::overlay::Tolerance;
 
 use super::Context;
 
@@ -79,7 +79,7 @@ pub struct Args {
     points_sum: Option<String>,
     /// CRS of --points, e.g. EPSG:25833 (GeoJSON declares it; lon/lat means EPSG:4326).
     #[arg(long, value_name = "EPSG", requires = "points", value_parser = super::args::crs_value)]
-    points_crs: Option<lor::crs::Crs>,
+    points_crs: Option<lor::spatial::crs::Crs>,
     /// CSV --points: the x / longitude column (detected otherwise).
     #[arg(long, value_name = "COLUMN", requires = "points")]
     points_x: Option<String>,
@@ -126,9 +126,14 @@ struct Plan {
 }
 
 fn plan(args: &Args) -> Result<Plan> {
-    lor::output::require_extension(&args.output, "--output", "an HTML report", &["html", "htm"])?;
+    lor::render::output::require_extension(
+        &args.output,
+        "--output",
+        "an HTML report",
+        &["html", "htm"],
+    )?;
     if let Some(b) = &args.bezirk {
-        lor::scope::Bezirk::parse(b)?;
+        lor::table::scope::Bezirk::parse(b)?;
     }
     let method = Method::parse(&args.classes)?;
     if !(1..=9).contains(&args.k) {
@@ -164,7 +169,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let series = if args.series.is_empty() {
         Vec::new()
     } else {
-        lor::series::expand_inputs(&args.series, None, &mut warnings)?
+        lor::aggregation::series::expand_inputs(&args.series, None, &mut warnings)?
     };
     let inputs = Inputs {
         stats: args.stats.clone(),
@@ -204,14 +209,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 /// The facilities of the report with how to read them; messages name the
 /// report's `--points-…` flags.
-fn points(args: &Args) -> Option<(std::path::PathBuf, lor::points::PointOptions)> {
+fn points(args: &Args) -> Option<(std::path::PathBuf, lor::facilities::points::PointOptions)> {
     let (path, sum) = args.points.clone().zip(args.points_sum.clone())?;
-    let options = lor::points::PointOptions {
+    let options = lor::facilities::points::PointOptions {
         sum: vec![sum],
         crs: args.points_crs,
         x: args.points_x.clone(),
         y: args.points_y.clone(),
-        flags: lor::points::PointFlags::prefixed("points-"),
+        flags: lor::facilities::points::PointFlags::prefixed("points-"),
         ..Default::default()
     };
     Some((path, options))

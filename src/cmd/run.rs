@@ -99,7 +99,7 @@ pub const OUTPUT_HEADING: &str = "Output";
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = lor::jobs::plan_file(&args.job, &step_specs(), args.strict)?;
     if args.dry_run {
-        return lor::write::write_stdout(plan.commands().as_bytes());
+        return lor::render::write::write_stdout(plan.commands().as_bytes());
     }
     let staging = lor::jobs::Staging::prepare(&plan)?;
     let n = plan.steps.len();

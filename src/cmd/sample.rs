@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::output::write_all_atomic;
+use lor::render::output::write_all_atomic;
 use lor::sample::Sample;
 
 use super::Context;
@@ -50,7 +50,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         // Streamed into the file: memory stays flat for any N.
         let path = args.output_dir.join("points.csv");
         std::fs::create_dir_all(&args.output_dir)?;
-        lor::output::write_atomic_with(&path, |f| {
+        lor::render::output::write_atomic_with(&path, |f| {
             lor::sample::write_random_points(f, n, extent, 42)
         })?;
         ctx.info(&format!("wrote {} ({n} points)", path.display()));

@@ -3,13 +3,15 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use lor::aggregation::series::{
+    self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation,
+};
 use lor::error::{usage_error, Warnings};
-use lor::geometry::LayerOptions;
-use lor::key::Vintage;
-use lor::names::Names;
-use lor::output::Format;
-use lor::series::{self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation};
-use lor::weights::Assign;
+use lor::mapping::weights::Assign;
+use lor::render::output::Format;
+use lor::spatial::geometry::LayerOptions;
+use lor::table::key::Vintage;
+use lor::table::names::Names;
 
 use super::{Context, RuleArgs};
 
@@ -131,7 +133,7 @@ pub struct Args {
 /// The checked flags of a series (all validated before a file is read).
 struct Plan {
     format: Format,
-    levels: Vec<lor::key::Level>,
+    levels: Vec<lor::table::key::Level>,
     vintage: Option<Vintage>,
     against: Vec<Against>,
     /// --date FILE=YYYY-MM.
@@ -167,7 +169,7 @@ fn plan(args: &Args) -> Result<Plan> {
     }
     let given = parse_dates(&args.date)?;
     let assign = match &args.sozialraum {
-        Some(p) if !lor::weights::is_list_path(p) => {
+        Some(p) if !lor::mapping::weights::is_list_path(p) => {
             Some(Assign::parse(&args.assign).ok_or_else(|| {
                 usage_error(format!("--assign '{}': use largest or area", args.assign))
             })?)
@@ -241,7 +243,7 @@ fn translation(
         }
         start = Some(cw.table);
     }
-    let (chain, w) = lor::crosswalk::read_chain(start, &args.crosswalk)?;
+    let (chain, w) = lor::mapping::crosswalk::read_chain(start, &args.crosswalk)?;
     warnings.extend(w);
     let chain = chain.expect("a crosswalk or polygons");
     let (t, w) = Translation::new(chain, want)?;

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::chain::{translate_levels, translate_to_sozialraum, Translate};
+use lor::aggregation::rules::plan_table;
 use lor::error::{usage_error, Warnings};
-use lor::names::Names;
-use lor::rules::plan_table;
-use lor::stats::{read_stats, ReadOptions};
-use lor::weights::{read_list, WeightTable};
+use lor::mapping::chain::{translate_levels, translate_to_sozialraum, Translate};
+use lor::mapping::weights::{read_list, WeightTable};
+use lor::table::names::Names;
+use lor::table::stats::{read_stats, ReadOptions};
 
 use super::args::{levels_value, FormatArg, FromLayer, Levels, ToLayer};
 use super::{Context, RuleArgs};
@@ -83,13 +83,13 @@ pub struct Args {
 
 /// The checked flags of a translation.
 struct Plan {
-    format: lor::output::Format,
+    format: lor::render::output::Format,
     read: ReadOptions,
 }
 
 fn plan(args: &Args) -> Result<Plan> {
     let format = super::table_format(args.format, args.output.as_deref(), false)?;
-    if format == lor::output::Format::GeoJson {
+    if format == lor::render::output::Format::GeoJson {
         return Err(usage_error(
             "translate writes tables (csv, excel-csv, json, parquet, xlsx, table); GeoJSON maps are made by aggregate with --units",
         ));
@@ -116,11 +116,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut table, w) = read_stats(&args.stats, &plan.read)?;
     warnings.extend(w);
     let chain = weight_chain(&args, ctx, &mut warnings)?;
-    warnings.extend(lor::chain::check_coverage(&table, &chain)?);
+    warnings.extend(lor::mapping::chain::check_coverage(&table, &chain)?);
     let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing)?;
     warnings.extend(w);
     // The source units' key parts do not describe the target units.
-    lor::rules::drop_key_parts(&table, &mut rules);
+    lor::aggregation::rules::drop_key_parts(&table, &mut rules);
     let names = target_names(&args, &chain, &mut warnings)?;
     let how = Translate {
         rules: &rules,
@@ -131,7 +131,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut tables, w) = translate_levels(&table, &chain, wanted, &how);
     warnings.extend(w);
     if let Some(path) = &args.sozialraum {
-        let (list, w) = read_list(path, lor::sozialraum::LEVEL)?;
+        let (list, w) = read_list(path, lor::mapping::sozialraum::LEVEL)?;
         warnings.extend(w);
         let source = path.display().to_string();
         let (t, w) = translate_to_sozialraum(&table, &chain, &list, &source, &how);
@@ -156,7 +156,7 @@ fn weight_chain(args: &Args, ctx: &Context, warnings: &mut Warnings) -> Result<W
         }
         chain = Some(cw.table);
     }
-    let (chain, w) = lor::crosswalk::read_chain(chain, &args.crosswalk)?;
+    let (chain, w) = lor::mapping::crosswalk::read_chain(chain, &args.crosswalk)?;
     warnings.extend(w);
     Ok(chain.expect("checked in the plan"))
 }
@@ -173,9 +173,11 @@ fn target_names(
             warnings.extend(w);
             Some(n)
         }
-        None => lor::catalogue::names_for("the target units", chain.targets()).map(|(n, w)| {
-            warnings.extend(w);
-            n
-        }),
+        None => {
+            lor::table::catalogue::names_for("the target units", chain.targets()).map(|(n, w)| {
+                warnings.extend(w);
+                n
+            })
+        }
     })
 }

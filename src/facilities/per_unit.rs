@@ -32,21 +32,21 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use crate::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use crate::aggregation::rules::ColumnRule;
 use crate::error::{usage_error, WarningCode, Warnings};
-use crate::geometry::{read_layer, Layer, LayerOptions};
-use crate::key::Level;
-use crate::overlay::Tolerance;
-use crate::point_tables::{
+use crate::facilities::point_tables::{
     counted_outside_of, point_rules, scoped_order, some_ids, tally_columns, unit_table, Per,
 };
-use crate::points::{tally_points, PointOptions, PointRun};
-use crate::report::{short, thousands};
-use crate::rules::ColumnRule;
-use crate::scope::Bezirk;
-use crate::sozialraum::{self, Source};
-use crate::stats::{read_stats, ReadOptions, StatTable};
-use crate::weights::{is_list_path, read_list, Assign};
+use crate::facilities::points::{tally_points, PointOptions, PointRun};
+use crate::mapping::sozialraum::{self, Source};
+use crate::mapping::weights::{is_list_path, read_list, Assign};
+use crate::quality::report::{short, thousands};
+use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
+use crate::spatial::overlay::Tolerance;
+use crate::table::key::Level;
+use crate::table::scope::Bezirk;
+use crate::table::stats::{read_stats, ReadOptions, StatTable};
 
 /// Sozialräume as polygons or as a list, and how PLR are given to them.
 #[derive(Debug, Clone)]
@@ -217,7 +217,7 @@ fn read_sozialraum(plan: &Plan, units: &Layer, warnings: &mut Warnings) -> Resul
     if let Some(b) = &plan.bezirk {
         b.filter_layer(&mut layer);
     }
-    crate::mismatch::check_overlap((units, &plan.units_layer), (&layer, &input.layer))?;
+    crate::quality::mismatch::check_overlap((units, &plan.units_layer), (&layer, &input.layer))?;
     Ok(Some(Source::Polygons(layer)))
 }
 
@@ -409,7 +409,7 @@ fn level_tables(
     warnings: &mut Warnings,
 ) -> Result<Vec<LevelTable>> {
     let (names, w) =
-        crate::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
+        crate::table::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
     warnings.extend(w);
     let (tables, w) = aggregate_levels(plr, rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
@@ -454,11 +454,11 @@ pub fn sozialraum_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::points::Tally;
+    use crate::facilities::points::Tally;
     use std::collections::BTreeMap;
 
     fn layer(name: &str, rects: &[(&str, f64, f64)]) -> Layer {
-        crate::geometry::rectangles(name, rects)
+        crate::spatial::geometry::rectangles(name, rects)
     }
 
     /// Three PLR side by side, 100 m wide; the third in Bezirk 05.
@@ -477,7 +477,7 @@ mod tests {
     fn run(counts: &[f64], places: &[f64]) -> PointRun {
         PointRun {
             source: "kitas.geojson".into(),
-            crs: crate::crs::Crs::Utm33,
+            crs: crate::spatial::crs::Crs::Utm33,
             total: counts.iter().sum::<f64>() as u64 + 1,
             tallies: vec![Tally {
                 count: counts.to_vec(),
@@ -635,16 +635,16 @@ mod tests {
     #[test]
     fn what_is_in_no_sozialraum_is_a_row_so_the_rows_add_up() {
         // A list that names only the first PLR, and a Sozialraum with none.
-        let list = crate::weights::ListTable {
-            table: crate::weights::WeightTable::new(
+        let list = crate::mapping::weights::ListTable {
+            table: crate::mapping::weights::WeightTable::new(
                 sozialraum::LEVEL,
                 vec![
-                    crate::weights::Weight {
+                    crate::mapping::weights::Weight {
                         source: "04010101".into(),
                         target: "S1".into(),
                         weight: 1.0,
                     },
-                    crate::weights::Weight {
+                    crate::mapping::weights::Weight {
                         source: "04019999".into(),
                         target: "S3".into(),
                         weight: 1.0,

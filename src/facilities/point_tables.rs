@@ -1,16 +1,16 @@
 //! From point tallies to unit tables: the counts and sums of
-//! [`crate::points::tally_points`] as a statistics-shaped table per unit,
+//! [`crate::facilities::points::tally_points`] as a statistics-shaped table per unit,
 //! so that the aggregation machinery (levels, Sozialräume, ratios) applies
 //! unchanged; and the denominators (`--per`) from a statistics file.
 
 use anyhow::Result;
 
+use crate::aggregation::rules::{ColumnRule, Origin, Rule};
 use crate::error::{examples, usage_error, Warnings};
-use crate::geometry::Layer;
-use crate::points::Tally;
-use crate::rules::{ColumnRule, Origin, Rule};
-use crate::stats::{Cell, Column, ColumnType, Dialect, StatTable};
-use crate::weights::{Weight, WeightTable};
+use crate::facilities::points::Tally;
+use crate::mapping::weights::{Weight, WeightTable};
+use crate::spatial::geometry::Layer;
+use crate::table::stats::{Cell, Column, ColumnType, Dialect, StatTable};
 
 /// A statistics-shaped table from per-unit values.
 pub fn unit_table(
@@ -30,7 +30,7 @@ pub fn unit_table(
         },
         key_column: "key".into(),
         line_word: "unit",
-        level: crate::key::Level::Plr,
+        level: crate::table::key::Level::Plr,
         lines: (1..=n).collect(),
         columns: columns
             .into_iter()
@@ -68,7 +68,8 @@ pub fn tally_columns(
     }
     // `--sum count` must not replace the real count.
     let names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
-    let safe = crate::output::safe_column_names(&names[1..], &["level", "key", "name", "count"]);
+    let safe =
+        crate::render::output::safe_column_names(&names[1..], &["level", "key", "name", "count"]);
     for (c, n) in cols[1..].iter_mut().zip(safe) {
         c.0 = n;
     }
@@ -279,7 +280,7 @@ pub fn some_ids(ids: &[String], total: u64) -> String {
         format!(
             "{} and {} more",
             shown.join(", "),
-            crate::report::thousands(rest as f64)
+            crate::quality::report::thousands(rest as f64)
         )
     } else {
         shown.join(", ")

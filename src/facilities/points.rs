@@ -14,11 +14,11 @@ use std::path::Path;
 use anyhow::Result;
 use geo::Coord;
 
-use crate::crs::{Crs, Transformer};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::geometry::Layer;
-use crate::locate::{Location, Locator};
-use crate::stats::parse_number;
+use crate::spatial::crs::{Crs, Transformer};
+use crate::spatial::geometry::Layer;
+use crate::spatial::locate::{Location, Locator};
+use crate::table::stats::parse_number;
 
 mod csv_fast;
 
@@ -423,9 +423,9 @@ pub fn tally_points(
         return Err(input_error(format!("{source}: file not found")));
     }
     let work = layers.first().map(|l| l.crs).unwrap_or(Crs::Utm33);
-    let ext = crate::input::format_extension(path);
+    let ext = crate::table::input::format_extension(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let file = crate::input::open(path)?;
+    let file = crate::table::input::open(path)?;
     let mut acc = Accumulator::new(layers, opts, work, &source);
     let mut warnings = Warnings::default();
     let mut presence = Presence::new(opts);
@@ -481,7 +481,7 @@ fn csv_headers(rdr: &mut CsvReader, source: &str) -> Result<Vec<String>> {
 /// comma (`;` unless another delimiter is plain).
 fn sniffed(opts: &PointOptions, headers: &[String]) -> PointOptions {
     PointOptions {
-        delimiter: Some(crate::stats::sniff_delimiter(&headers.join(",")))
+        delimiter: Some(crate::table::stats::sniff_delimiter(&headers.join(",")))
             .filter(|d| *d != b',')
             .or(Some(b';')),
         ..opts.clone()
@@ -920,7 +920,7 @@ fn declared_crs(
     later: Option<&str>,
 ) -> Result<Crs> {
     let mut head = vec![0u8; 65_536];
-    let n = crate::input::open(path)?
+    let n = crate::table::input::open(path)?
         .read(&mut head)
         .map_err(|e| input_error(format!("{source}: cannot read: {e}")))?;
     let head = String::from_utf8_lossy(&head[..n]);
@@ -1016,7 +1016,7 @@ impl<'de> serde::Deserialize<'de> for Top {
 /// features; None when it is not valid JSON (the feature reader then says
 /// where).
 fn scan_top(path: &Path) -> Option<Top> {
-    let file = crate::input::open(path).ok()?;
+    let file = crate::table::input::open(path).ok()?;
     serde_json::from_reader(BufReader::with_capacity(1 << 16, file)).ok()
 }
 

@@ -123,7 +123,9 @@ pub fn plan_text(
     });
     safe_value("name", &name, &source)?;
     let vars = BTreeMap::from([("date", date.to_string()), ("name", name)]);
-    let stage = crate::write::work_dir(Path::new("")).display().to_string();
+    let stage = crate::render::write::work_dir(Path::new(""))
+        .display()
+        .to_string();
     let allow = job
         .allow
         .iter()
@@ -169,7 +171,7 @@ fn output_root(base: &Path, output_root: Option<&str>) -> Result<PathBuf> {
         Some(r) => base.join(r),
         None => base.to_path_buf(),
     };
-    Ok(crate::write::resolve(&dir.join("x"))?
+    Ok(crate::render::write::resolve(&dir.join("x"))?
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default())
@@ -209,7 +211,8 @@ fn civil_date(days: i64) -> String {
 
 /// `ZEIT` of a statistics file: the one value of its `ZEIT` column.
 fn zeit_of(path: &Path) -> Result<String> {
-    let (t, _) = crate::stats::read_stats(path, &crate::stats::ReadOptions::default())?;
+    let (t, _) =
+        crate::table::stats::read_stats(path, &crate::table::stats::ReadOptions::default())?;
     let col = t.column("ZEIT").ok_or_else(|| {
         usage_error(format!(
             "{{ZEIT}} is used, but {} has no ZEIT column",
@@ -521,7 +524,7 @@ fn check_outputs(
         .flat_map(|p| p.outputs.iter().map(|o| o.target.clone()))
         .collect();
     for t in &targets {
-        let r = crate::write::resolve(t)?;
+        let r = crate::render::write::resolve(t)?;
         if !r.starts_with(root) {
             return Err(usage_error(format!(
                 "{source}: the output {} lies outside {} ({}); {}",
@@ -539,9 +542,9 @@ fn check_outputs(
     let inputs: Vec<PathBuf> = planned
         .iter()
         .flat_map(|p| p.inputs.iter())
-        .filter_map(|i| crate::write::resolve(i).ok())
+        .filter_map(|i| crate::render::write::resolve(i).ok())
         .collect();
-    crate::write::refuse_inputs_of(&targets, &inputs).map_err(|e| {
+    crate::render::write::refuse_inputs_of(&targets, &inputs).map_err(|e| {
         let msg = e.to_string().replace("the same run", "the job");
         let msg = msg.replace(
             "two outputs cannot share one file",
@@ -599,7 +602,9 @@ mod tests {
         .unwrap();
         assert_eq!(p.steps.len(), 1);
         let s = &p.steps[0];
-        let stage = crate::write::work_dir(Path::new("")).display().to_string();
+        let stage = crate::render::write::work_dir(Path::new(""))
+            .display()
+            .to_string();
         let staged = dir
             .path()
             .join("out")

@@ -43,7 +43,7 @@ impl Staging {
         let staging = Staging { dirs, created };
         for d in &staging.dirs {
             if let Some(parent) = d.parent() {
-                crate::write::recover(parent);
+                crate::render::write::recover(parent);
             }
         }
         for d in &staging.dirs {
@@ -65,7 +65,7 @@ impl Staging {
 
     /// Every step succeeded: move the staged outputs into place, all or none.
     pub fn commit(self, plan: &JobPlan) -> Result<()> {
-        let result = crate::write::commit(&plan.moves());
+        let result = crate::render::write::commit(&plan.moves());
         if result.is_err() {
             self.abandon();
         } else {

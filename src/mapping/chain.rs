@@ -2,13 +2,13 @@
 //! linking them with their checks, the coverage of a statistics table, and
 //! the LOR level of the targets.
 
-use crate::aggregate::{aggregate, name_units, LevelTable, MissingPolicy};
+use crate::aggregation::aggregate::{aggregate, name_units, LevelTable, MissingPolicy};
+use crate::aggregation::rules::ColumnRule;
 use crate::error::{examples, WarningCode, Warnings};
-use crate::key::Level;
-use crate::names::Names;
-use crate::rules::ColumnRule;
-use crate::stats::StatTable;
-use crate::weights::{ListTable, WeightTable};
+use crate::mapping::weights::{ListTable, WeightTable};
+use crate::table::key::Level;
+use crate::table::names::Names;
+use crate::table::stats::StatTable;
 
 /// Append `next` to a chain; `source` names its file and `position` its
 /// place in the chain (first = 1). Reports keys that are both renamed and
@@ -197,7 +197,7 @@ pub fn translate_to_sozialraum(
 ) -> (LevelTable, Warnings) {
     let mut warnings = Warnings::default();
     let targets = chain.targets();
-    let to_sr = crate::weights::expand_to(&list.table, targets.iter().copied());
+    let to_sr = crate::mapping::weights::expand_to(&list.table, targets.iter().copied());
     let missing: Vec<&str> = targets
         .iter()
         .copied()
@@ -226,7 +226,7 @@ pub fn translate_to_sozialraum(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::weights::Weight;
+    use crate::mapping::weights::Weight;
 
     fn table(rows: &[(&str, &str, f64)]) -> WeightTable {
         WeightTable::new(
@@ -276,14 +276,14 @@ mod tests {
     #[test]
     fn coverage_finds_unknown_keys_and_bad_weights() {
         let chain = table(&[("04010101", "0410", 0.5), ("04010102", "0410", 1.0)]);
-        let t = crate::point_tables::unit_table(
+        let t = crate::facilities::point_tables::unit_table(
             "s.csv",
             vec!["04010101".into(), "04010102".into(), "04010103".into()],
             vec![("E_E".into(), vec![Some(1.0), Some(1.0), Some(1.0)])],
         );
         let w = check_coverage(&t, &chain).unwrap();
         assert!(w.has("unknown-key") && w.has("weights"), "{w:?}");
-        let none = crate::point_tables::unit_table(
+        let none = crate::facilities::point_tables::unit_table(
             "s.csv",
             vec!["13100101".into()],
             vec![("E_E".into(), vec![Some(1.0)])],
@@ -298,11 +298,13 @@ mod tests {
     /// 150 people in two 2006 PLR, with their rules.
     fn people() -> (StatTable, Vec<ColumnRule>) {
         let text = "RAUMID;E_E\n04030417;100\n04030418;50\n";
-        let opts = crate::stats::ReadOptions::default();
-        let (mut t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
-        let flags = crate::rules::RuleFlags::default();
+        let opts = crate::table::stats::ReadOptions::default();
+        let (mut t, _) =
+            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        let flags = crate::aggregation::rules::RuleFlags::default();
         let (rules, _) =
-            crate::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate).unwrap();
+            crate::aggregation::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate)
+                .unwrap();
         (t, rules)
     }
 
@@ -313,7 +315,7 @@ mod tests {
             .iter()
             .zip(&t.rows)
             .map(|(k, r)| match r[c] {
-                crate::aggregate::Value::Num(x) => (k.clone(), x),
+                crate::aggregation::aggregate::Value::Num(x) => (k.clone(), x),
                 ref v => panic!("{k}: {v:?}"),
             })
             .collect()
@@ -361,7 +363,7 @@ mod tests {
         let list = ListTable {
             table: WeightTable::new(
                 "sozialraum",
-                vec![crate::weights::Weight {
+                vec![crate::mapping::weights::Weight {
                     source: "041001".into(),
                     target: "SR1".into(),
                     weight: 1.0,

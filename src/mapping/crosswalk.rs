@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 
 use crate::error::{examples, Warnings};
-use crate::geometry::{Feature, Layer};
-use crate::overlay::{overlay, unit_parts, PartClass, Tolerance, UnitParts, UnitStatus};
-pub use crate::weights::Assign;
-use crate::weights::{from_parts, Weight, WeightTable};
+pub use crate::mapping::weights::Assign;
+use crate::mapping::weights::{from_parts, Weight, WeightTable};
+use crate::spatial::geometry::{Feature, Layer};
+use crate::spatial::overlay::{overlay, unit_parts, PartClass, Tolerance, UnitParts, UnitStatus};
 
 /// One row of a crosswalk.
 #[derive(Debug, Clone, PartialEq)]
@@ -291,7 +291,7 @@ fn summarise(units: &[UnitParts]) -> Summary {
 impl Crosswalk {
     /// The crosswalk as Parquet, with the same columns as [`Crosswalk::to_csv`].
     pub fn to_parquet(&self) -> anyhow::Result<Vec<u8>> {
-        use crate::output::{parquet_of, ParquetColumn as C};
+        use crate::render::output::{parquet_of, ParquetColumn as C};
         let text = |f: &dyn Fn(&CrossRow) -> String| {
             C::Text(self.rows.iter().map(|r| Some(f(r))).collect())
         };
@@ -321,8 +321,8 @@ impl Crosswalk {
         w.write_record(&h).expect("memory");
         for r in &self.rows {
             let mut rec = vec![
-                crate::output::guard_cell(&r.from).into_owned(),
-                crate::output::guard_cell(&r.to).into_owned(),
+                crate::render::output::guard_cell(&r.from).into_owned(),
+                crate::render::output::guard_cell(&r.to).into_owned(),
                 format!("{:.1}", r.area),
                 format!("{:.9}", r.area_share),
             ];
@@ -344,7 +344,7 @@ pub fn part_population(
     from: &Layer,
     to: &Layer,
     points: &std::path::Path,
-    opts: &crate::points::PointOptions,
+    opts: &crate::facilities::points::PointOptions,
 ) -> anyhow::Result<(PartPopulation, Warnings)> {
     use geo::{Area, BoundingRect};
     let ov = overlay(from, to, true);
@@ -372,7 +372,8 @@ pub fn part_population(
         id_field: "id".into(),
         features,
     };
-    let (run, mut warnings) = crate::points::tally_points(points, opts, &[&pieces], |_, _| {})?;
+    let (run, mut warnings) =
+        crate::facilities::points::tally_points(points, opts, &[&pieces], |_, _| {})?;
     let t = &run.tallies[0];
     let mut pop = PartPopulation::new();
     for (i, pair) in pairs.into_iter().enumerate() {
@@ -408,9 +409,10 @@ pub fn read_chain(
     let mut warnings = Warnings::default();
     let mut chain = start;
     for (i, path) in paths.iter().enumerate() {
-        let (list, w) = crate::weights::read_list(path, "target")?;
+        let (list, w) = crate::mapping::weights::read_list(path, "target")?;
         warnings.extend(w);
-        let (linked, w) = crate::chain::link(chain, list.table, &path.display().to_string(), i + 1);
+        let (linked, w) =
+            crate::mapping::chain::link(chain, list.table, &path.display().to_string(), i + 1);
         warnings.extend(w);
         chain = Some(linked);
     }
@@ -428,7 +430,7 @@ mod tests {
             area: 100.0,
             parts: parts
                 .iter()
-                .map(|(t, share, class)| crate::overlay::Part {
+                .map(|(t, share, class)| crate::spatial::overlay::Part {
                     target: Some(t.to_string()),
                     area: share * 100.0,
                     share: *share,

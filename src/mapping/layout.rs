@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{RTree, AABB};
 
-use crate::geometry::Layer;
-use crate::key::Level;
+use crate::spatial::geometry::Layer;
+use crate::table::key::Level;
 
 /// Rook adjacency of a set of units (or blocks), with shared border lengths.
 #[derive(Debug, Clone, PartialEq)]
@@ -1388,25 +1388,28 @@ pub const BORDER_TOLERANCE: f64 = 1.0;
 /// people from `column` of the statistics (read with its options).
 pub fn load_units(
     units: &std::path::Path,
-    opts: &crate::geometry::LayerOptions,
+    opts: &crate::spatial::geometry::LayerOptions,
     bezirk: Option<&str>,
-    stats: (&std::path::Path, &crate::stats::ReadOptions),
+    stats: (&std::path::Path, &crate::table::stats::ReadOptions),
     column: Option<&str>,
 ) -> anyhow::Result<(Units, crate::error::Warnings)> {
     let (layer, mut warnings) = read_plr_layer(units, opts, bezirk)?;
-    let (mut table, w) = crate::stats::read_stats(stats.0, stats.1)?;
+    let (mut table, w) = crate::table::stats::read_stats(stats.0, stats.1)?;
     warnings.extend(w);
     if let Some(b) = bezirk {
-        crate::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
+        crate::table::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
     }
-    let names = crate::names::Names::from_pairs(
+    let names = crate::table::names::Names::from_pairs(
         &layer.source,
         layer
             .features
             .iter()
             .map(|f| (f.id.as_str(), f.name.as_str())),
     );
-    warnings.extend(crate::check::check_statistics(&table, Some(&names)));
+    warnings.extend(crate::quality::check::check_statistics(
+        &table,
+        Some(&names),
+    ));
     let col = find_people_column(&table, column)?;
     people_column(&table, col, column.is_some())?;
     let people = unit_people(&layer, &table, col)?;
@@ -1427,11 +1430,11 @@ pub fn load_units(
 /// when they are not PLR or none are left.
 fn read_plr_layer(
     units: &std::path::Path,
-    opts: &crate::geometry::LayerOptions,
+    opts: &crate::spatial::geometry::LayerOptions,
     bezirk: Option<&str>,
 ) -> anyhow::Result<(Layer, crate::error::Warnings)> {
     use crate::error::input_error;
-    let (mut layer, warnings) = crate::geometry::read_layer(units, opts)?;
+    let (mut layer, warnings) = crate::spatial::geometry::read_layer(units, opts)?;
     if layer.lor_level() != Some(Level::Plr) {
         return Err(input_error(format!(
             "{}: the units must be Planungsräume with 8-digit LOR keys",
@@ -1439,7 +1442,7 @@ fn read_plr_layer(
         )));
     }
     if let Some(b) = bezirk {
-        crate::scope::Bezirk::parse(b)?.filter_layer_checked(&mut layer)?;
+        crate::table::scope::Bezirk::parse(b)?.filter_layer_checked(&mut layer)?;
     }
     Ok((layer, warnings))
 }
@@ -1447,9 +1450,9 @@ fn read_plr_layer(
 /// The people column: `column` if given, else the first of E_E,
 /// inhabitants, EW, Einwohner.
 fn find_people_column<'t>(
-    table: &'t crate::stats::StatTable,
+    table: &'t crate::table::stats::StatTable,
     column: Option<&str>,
-) -> anyhow::Result<&'t crate::stats::Column> {
+) -> anyhow::Result<&'t crate::table::stats::Column> {
     use crate::error::usage_error;
     Ok(match column {
         Some(c) => table.column(c).ok_or_else(|| {
@@ -1472,8 +1475,8 @@ fn find_people_column<'t>(
 /// cell is an error naming its line.
 fn unit_people(
     layer: &Layer,
-    table: &crate::stats::StatTable,
-    col: &crate::stats::Column,
+    table: &crate::table::stats::StatTable,
+    col: &crate::table::stats::Column,
 ) -> anyhow::Result<Vec<f64>> {
     use crate::error::input_error;
     let by_key: BTreeMap<&str, usize> = table
@@ -1506,11 +1509,11 @@ fn unit_people(
 /// be a count by the aggregation rules: not a date, a key part, text or a
 /// share (`given`: named by `--column`).
 fn people_column(
-    table: &crate::stats::StatTable,
-    col: &crate::stats::Column,
+    table: &crate::table::stats::StatTable,
+    col: &crate::table::stats::Column,
     given: bool,
 ) -> anyhow::Result<()> {
-    use crate::rules::{default_rule, Rule};
+    use crate::aggregation::rules::{default_rule, Rule};
     let i = table
         .column_index(&col.name)
         .expect("a column of the table");
@@ -1540,7 +1543,7 @@ pub fn read_regions(
     what: &str,
 ) -> anyhow::Result<(Vec<String>, Shares, crate::error::Warnings)> {
     let mut warnings = crate::error::Warnings::default();
-    let (ids, table) = if crate::weights::is_list_path(path) {
+    let (ids, table) = if crate::mapping::weights::is_list_path(path) {
         list_regions(path, units, bezirk, what, &mut warnings)?
     } else {
         polygon_regions(path, units, bezirk, &mut warnings)?
@@ -1581,13 +1584,13 @@ fn list_regions(
     bezirk: Option<&str>,
     what: &str,
     warnings: &mut crate::error::Warnings,
-) -> anyhow::Result<(BTreeSet<String>, crate::weights::WeightTable)> {
-    use crate::weights::{expand_to, read_list_located};
+) -> anyhow::Result<(BTreeSet<String>, crate::mapping::weights::WeightTable)> {
+    use crate::mapping::weights::{expand_to, read_list_located};
     let keys = units.keys.iter().map(String::as_str);
     let (mut list, at, w) = read_list_located(path, "region")?;
     warnings.extend(w);
     if let Some(b) = bezirk {
-        crate::scope::Bezirk::parse(b)?.filter_list(&mut list);
+        crate::table::scope::Bezirk::parse(b)?.filter_list(&mut list);
     }
     warnings.extend(check_layout_list(&list, &at, units, what)?);
     let t = expand_to(&list.table, keys);
@@ -1602,23 +1605,27 @@ fn polygon_regions(
     units: &Units,
     bezirk: Option<&str>,
     warnings: &mut crate::error::Warnings,
-) -> anyhow::Result<(BTreeSet<String>, crate::weights::WeightTable)> {
-    use crate::weights::{from_parts, Assign};
-    let (mut layer, w) = crate::geometry::read_layer(path, &Default::default())?;
+) -> anyhow::Result<(BTreeSet<String>, crate::mapping::weights::WeightTable)> {
+    use crate::mapping::weights::{from_parts, Assign};
+    let (mut layer, w) = crate::spatial::geometry::read_layer(path, &Default::default())?;
     warnings.extend(w);
     if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
         layer.filter_prefix(b);
     }
-    let tol = crate::overlay::Tolerance::new(0.01, 1000.0)?;
-    let ov = crate::overlay::overlay(&units.layer, &layer, false);
-    let parts = crate::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
+    let tol = crate::spatial::overlay::Tolerance::new(0.01, 1000.0)?;
+    let ov = crate::spatial::overlay::overlay(&units.layer, &layer, false);
+    let parts = crate::spatial::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
     let (t, _) = from_parts("region", &parts, Assign::Area);
     let ids: BTreeSet<String> = layer.features.iter().map(|f| f.id.clone()).collect();
     Ok((ids, t))
 }
 
 /// Each unit's (region index into `ids`, weight) from `table`.
-fn unit_shares(units: &Units, ids: &[String], table: &crate::weights::WeightTable) -> Shares {
+fn unit_shares(
+    units: &Units,
+    ids: &[String],
+    table: &crate::mapping::weights::WeightTable,
+) -> Shares {
     let index: BTreeMap<&str, usize> = ids
         .iter()
         .enumerate()
@@ -1645,8 +1652,8 @@ fn unit_shares(units: &Units, ids: &[String], table: &crate::weights::WeightTabl
 /// the units (nor a prefix of one) assign nothing and are warned about, as
 /// `aggregate --sozialraum` does.
 pub fn check_layout_list(
-    list: &crate::weights::ListTable,
-    at: &crate::weights::KeyLines,
+    list: &crate::mapping::weights::ListTable,
+    at: &crate::mapping::weights::KeyLines,
     units: &Units,
     what: &str,
 ) -> anyhow::Result<crate::error::Warnings> {
@@ -2120,7 +2127,7 @@ pub fn reference_outlines(
     ids: &[String],
     shares: &Shares,
 ) -> anyhow::Result<Vec<(String, geo::MultiPolygon<f64>)>> {
-    if crate::weights::is_list_path(path) {
+    if crate::mapping::weights::is_list_path(path) {
         let mut parts: Vec<Vec<geo::Polygon<f64>>> = vec![Vec::new(); ids.len()];
         for (i, s) in shares.iter().enumerate() {
             if let Some(&(r, _)) = s
@@ -2137,7 +2144,7 @@ pub fn reference_outlines(
             .map(|(id, p)| (id.clone(), geo::unary_union(p.iter())))
             .collect())
     } else {
-        let (mut layer, _) = crate::geometry::read_layer(path, &Default::default())?;
+        let (mut layer, _) = crate::spatial::geometry::read_layer(path, &Default::default())?;
         if let (Some(b), Some(_)) = (bezirk, layer.lor_level()) {
             layer.filter_prefix(b);
         }
@@ -2150,7 +2157,7 @@ pub fn reference_outlines(
 }
 
 /// The map of a layout against its reference (see
-/// [`crate::map::layout_map`]): units filled by their region, units whose
+/// [`crate::render::map::layout_map`]): units filled by their region, units whose
 /// region differs from their reference region (largest share) striped,
 /// the reference's borders (`outlines`) on top.
 pub fn layout_doc(
@@ -2159,8 +2166,8 @@ pub fn layout_doc(
     ev: &Evaluation,
     reference: Option<(&Shares, &[String])>,
     outlines: &[(String, geo::MultiPolygon<f64>)],
-    text: &crate::map::LayoutText,
-) -> crate::map::MapDoc {
+    text: &crate::render::map::LayoutText,
+) -> crate::render::map::MapDoc {
     let k = layout.ids.len();
     let mut neighbours: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); k];
     for (i, a) in units.graph.adj.iter().enumerate() {
@@ -2171,7 +2178,7 @@ pub fn layout_doc(
             }
         }
     }
-    let list: Vec<crate::map::LayoutUnit> = units
+    let list: Vec<crate::render::map::LayoutUnit> = units
         .layer
         .features
         .iter()
@@ -2184,7 +2191,7 @@ pub fn layout_doc(
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                     .is_none_or(|&(q, _)| ref_ids[q] != layout.ids[r])
             });
-            crate::map::LayoutUnit {
+            crate::render::map::LayoutUnit {
                 key: units.keys[i].clone(),
                 geometry: f.geometry.clone(),
                 region: r,
@@ -2197,7 +2204,7 @@ pub fn layout_doc(
         .iter()
         .map(|r| (r.id.clone(), r.people))
         .collect();
-    crate::map::layout_map(&list, &regions, &neighbours, outlines, text)
+    crate::render::map::layout_map(&list, &regions, &neighbours, outlines, text)
 }
 
 #[cfg(test)]
@@ -2211,14 +2218,16 @@ mod tests {
     #[test]
     fn the_people_column_is_the_named_one_else_the_first_known_name() {
         let text = "RAUMID;EW;E_E;X\n04010101;10;20;30\n";
-        let opts = crate::stats::ReadOptions::default();
-        let (t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        let opts = crate::table::stats::ReadOptions::default();
+        let (t, _) =
+            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
         assert_eq!(find_people_column(&t, None).unwrap().name, "E_E");
         assert_eq!(find_people_column(&t, Some("X")).unwrap().name, "X");
         let e = find_people_column(&t, Some("Y")).unwrap_err();
         assert_eq!(e.to_string(), "--column 'Y': st.csv has no such column");
         let (t, _) =
-            crate::stats::read_stats_bytes("st.csv", b"RAUMID;X\n04010101;1\n", &opts).unwrap();
+            crate::table::stats::read_stats_bytes("st.csv", b"RAUMID;X\n04010101;1\n", &opts)
+                .unwrap();
         assert_eq!(
             find_people_column(&t, None).unwrap_err().to_string(),
             "st.csv: no column E_E, inhabitants, EW or Einwohner: name the people column with --column"

@@ -1,20 +1,20 @@
 //! Sozialräume: units that do not follow LOR, as polygons or as a list.
 //!
 //! Either way the result is a weight table PLR → Sozialraum that
-//! [`crate::aggregate::aggregate`] applies like the LOR hierarchy, plus an
+//! [`crate::aggregation::aggregate::aggregate`] applies like the LOR hierarchy, plus an
 //! account of every PLR that is not (fully) assigned.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
-use crate::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::aggregation::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, usage_error, Warnings};
-use crate::geometry::Layer;
-use crate::overlay::{overlay, unit_parts, Tolerance, UnitParts};
-use crate::rules::{ColumnRule, Rule};
-use crate::stats::StatTable;
-use crate::weights::{expand_to, from_parts, Assign, ListTable, Weight, WeightTable};
+use crate::mapping::weights::{expand_to, from_parts, Assign, ListTable, Weight, WeightTable};
+use crate::spatial::geometry::Layer;
+use crate::spatial::overlay::{overlay, unit_parts, Tolerance, UnitParts};
+use crate::table::stats::StatTable;
 
 /// Where the Sozialräume come from.
 pub enum Source {
@@ -145,7 +145,7 @@ fn noise_parts(keys: &BTreeSet<&str>, parts: &[UnitParts]) -> usize {
         .map(|u| {
             u.parts
                 .iter()
-                .filter(|p| p.class == crate::overlay::PartClass::Noise)
+                .filter(|p| p.class == crate::spatial::overlay::PartClass::Noise)
                 .count()
         })
         .sum()
@@ -228,7 +228,7 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
                     .iter()
                     .filter_map(|(k, share)| value(k).map(|v| v * share))
                     .sum();
-                format!(" ({} {name})", crate::report::thousands(s))
+                format!(" ({} {name})", crate::quality::report::thousands(s))
             }
             _ => String::new(),
         }
@@ -396,7 +396,7 @@ pub fn aggregate_sozialraum(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::Level;
+    use crate::table::key::Level;
 
     fn w(source: &str, target: &str, weight: f64) -> Weight {
         Weight {
@@ -463,11 +463,13 @@ mod tests {
     #[test]
     fn a_listed_sozialraum_level_with_the_unassigned_row() {
         let text = "RAUMID;E_E\n04010101;100\n04010102;50\n04020201;30\n";
-        let opts = crate::stats::ReadOptions::default();
-        let (mut t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
-        let flags = crate::rules::RuleFlags::default();
+        let opts = crate::table::stats::ReadOptions::default();
+        let (mut t, _) =
+            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        let flags = crate::aggregation::rules::RuleFlags::default();
         let (rules, _) =
-            crate::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate).unwrap();
+            crate::aggregation::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate)
+                .unwrap();
         // BZR 040101 → Nord; 04020201 is in no Sozialraum.
         let list = ListTable {
             table: WeightTable::new(
@@ -503,7 +505,10 @@ mod tests {
             rows,
             vec![
                 ("SR1", &Value::Num(150.0)),
-                (crate::series::UNASSIGNED_KEY, &Value::Num(30.0))
+                (
+                    crate::aggregation::series::UNASSIGNED_KEY,
+                    &Value::Num(30.0)
+                )
             ]
         );
     }

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::key::Level;
+use crate::table::key::Level;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weight {
@@ -128,12 +128,12 @@ impl WeightTable {
 mod tests {
     use super::*;
 
-    fn list_table(text: &str) -> crate::stats::StatTable {
-        let opts = crate::stats::ReadOptions {
+    fn list_table(text: &str) -> crate::table::stats::StatTable {
+        let opts = crate::table::stats::ReadOptions {
             allow_duplicate_keys: true,
-            ..crate::stats::ReadOptions::default()
+            ..crate::table::stats::ReadOptions::default()
         };
-        crate::stats::read_stats_bytes("list.csv", text.as_bytes(), &opts)
+        crate::table::stats::read_stats_bytes("list.csv", text.as_bytes(), &opts)
             .unwrap()
             .0
     }
@@ -220,10 +220,10 @@ impl Assign {
 /// that goes nowhere (units outside every target, or with a real part outside).
 pub fn from_parts(
     level: &str,
-    units: &[crate::overlay::UnitParts],
+    units: &[crate::spatial::overlay::UnitParts],
     assign: Assign,
 ) -> (WeightTable, Vec<(String, f64)>) {
-    use crate::overlay::PartClass;
+    use crate::spatial::overlay::PartClass;
     let mut rows = Vec::new();
     let mut unassigned = Vec::new();
     for u in units {
@@ -237,7 +237,7 @@ pub fn from_parts(
                 _ => unassigned.push((u.key.clone(), 1.0)),
             },
             Assign::Area => {
-                let real: Vec<&crate::overlay::Part> = u
+                let real: Vec<&crate::spatial::overlay::Part> = u
                     .parts
                     .iter()
                     .filter(|p| p.class != PartClass::Noise)
@@ -297,7 +297,7 @@ pub fn expand_to<'a>(table: &WeightTable, keys: impl IntoIterator<Item = &'a str
 /// Is this file a list (CSV/XLSX) rather than polygons?
 pub fn is_list_path(path: &std::path::Path) -> bool {
     matches!(
-        crate::input::format_extension(path).as_str(),
+        crate::table::input::format_extension(path).as_str(),
         "csv" | "txt" | "tsv" | "xlsx" | "xls" | "ods"
     )
 }
@@ -334,7 +334,7 @@ fn over_one(table: &WeightTable, at: &KeyLines, weighted: bool) -> anyhow::Resul
             format!(
                 "{}: Σ {}",
                 at.describe(k),
-                crate::stats::format_f64((s * 1e6).round() / 1e6)
+                crate::table::stats::format_f64((s * 1e6).round() / 1e6)
             )
         })
         .collect();
@@ -387,7 +387,7 @@ pub fn read_list_located(
     level_name: &str,
 ) -> anyhow::Result<(ListTable, KeyLines, crate::error::Warnings)> {
     use crate::error::{examples, input_error};
-    use crate::stats::{read_stats, ReadOptions};
+    use crate::table::stats::{read_stats, ReadOptions};
     let opts = ReadOptions {
         allow_duplicate_keys: true,
         ..ReadOptions::default()
@@ -444,7 +444,7 @@ struct ListColumns {
 /// `SR`, `target`, …) or else the first that is no weight column; the
 /// weight column (`weight`, `Gewicht`, `Anteil`, `share`); a name column
 /// (other than the target column, its name containing `name`).
-fn list_columns(t: &crate::stats::StatTable) -> anyhow::Result<ListColumns> {
+fn list_columns(t: &crate::table::stats::StatTable) -> anyhow::Result<ListColumns> {
     let lower = |s: &str| s.to_lowercase();
     let target_names = [
         "sozialraum",
@@ -498,7 +498,7 @@ fn list_columns(t: &crate::stats::StatTable) -> anyhow::Result<ListColumns> {
 /// The weight rows of a list, the target names (first given per target)
 /// and a description of every row that cannot be used.
 fn list_rows(
-    t: &crate::stats::StatTable,
+    t: &crate::table::stats::StatTable,
     cols: &ListColumns,
 ) -> (Vec<Weight>, BTreeMap<String, String>, Vec<String>) {
     let mut rows = Vec::with_capacity(t.len());
@@ -544,7 +544,12 @@ fn list_rows(
 
 /// The weight in column `w` of row `i`: a share (0–1), or with `percent`
 /// a percentage (up to 100, as a share); `None` for anything else.
-fn row_weight(t: &crate::stats::StatTable, w: usize, i: usize, percent: bool) -> Option<f64> {
+fn row_weight(
+    t: &crate::table::stats::StatTable,
+    w: usize,
+    i: usize,
+    percent: bool,
+) -> Option<f64> {
     match t.columns[w].cells[i].num() {
         Some(v) if !percent && (0.0..=1.0).contains(&v) => Some(v),
         Some(v) if percent && (0.0..=100.0).contains(&v) => Some(v / 100.0),
@@ -553,7 +558,7 @@ fn row_weight(t: &crate::stats::StatTable, w: usize, i: usize, percent: bool) ->
 }
 
 /// The lines (rows) of every key of the list.
-fn key_lines(t: &crate::stats::StatTable) -> KeyLines {
+fn key_lines(t: &crate::table::stats::StatTable) -> KeyLines {
     let mut lines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (key, line) in t.keys.iter().zip(&t.lines) {
         lines.entry(key.clone()).or_default().push(*line);

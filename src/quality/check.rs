@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use crate::error::{examples, Warnings};
-use crate::key::Level;
-use crate::names::Names;
-use crate::stats::{ColumnType, StatTable};
+use crate::table::key::Level;
+use crate::table::names::Names;
+use crate::table::stats::{ColumnType, StatTable};
 
 /// An identity the figures of one row must satisfy: `total = Σ parts`.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,7 +218,7 @@ pub fn check_statistics(table: &StatTable, reference: Option<&Names>) -> Warning
 
 /// Count columns with negative values, and share columns outside 0–100.
 pub fn check_values(table: &StatTable) -> Warnings {
-    use crate::rules::{count_like_name, share_like_name, share_like_values};
+    use crate::aggregation::rules::{count_like_name, share_like_name, share_like_values};
     let mut w = Warnings::default();
     for (i, c) in table.columns.iter().enumerate() {
         if c.kind != ColumnType::Numeric {
@@ -277,8 +277,8 @@ pub fn check_values(table: &StatTable) -> Warnings {
 
 /// Geometry of a PLR layer: overlaps between units and gaps inside the
 /// covered area larger than `tol_m2`.
-pub fn check_layer(layer: &crate::geometry::Layer, tol_m2: f64) -> Warnings {
-    use crate::overlay::SpatialIndex;
+pub fn check_layer(layer: &crate::spatial::geometry::Layer, tol_m2: f64) -> Warnings {
+    use crate::spatial::overlay::SpatialIndex;
     use geo::{Area, BooleanOps};
     let mut w = Warnings::default();
     let index = SpatialIndex::new(layer);
@@ -349,8 +349,8 @@ pub fn check_layer(layer: &crate::geometry::Layer, tol_m2: f64) -> Warnings {
 /// (BZR or PGR, by the key digits) by more than `tol_m2`, or whose parent
 /// has no polygon.
 pub fn check_nesting(
-    fine: &crate::geometry::Layer,
-    coarse: &crate::geometry::Layer,
+    fine: &crate::spatial::geometry::Layer,
+    coarse: &crate::spatial::geometry::Layer,
     level: Level,
     tol_m2: f64,
 ) -> Warnings {
@@ -401,13 +401,17 @@ pub fn check_nesting(
 
 /// Keys that look like keys of the other vintage than `expected` (given
 /// with `flag`, e.g. `--lor`).
-pub fn check_vintage(table: &StatTable, expected: crate::key::Vintage, flag: &str) -> Warnings {
+pub fn check_vintage(
+    table: &StatTable,
+    expected: crate::table::key::Vintage,
+    flag: &str,
+) -> Warnings {
     let mut warnings = Warnings::default();
     let wrong: Vec<&str> = table
         .keys
         .iter()
         .map(String::as_str)
-        .filter(|k| crate::key::Vintage::of_key(k).is_some_and(|kv| kv != expected))
+        .filter(|k| crate::table::key::Vintage::of_key(k).is_some_and(|kv| kv != expected))
         .collect();
     if !wrong.is_empty() {
         warnings.push(
@@ -442,15 +446,16 @@ mod tests {
     #[test]
     fn keys_of_the_other_vintage() {
         let text = "RAUMID;E_E\n04030417;1\n04100101;2\n04100102;3\n";
-        let opts = crate::stats::ReadOptions::default();
-        let (t, _) = crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+        let opts = crate::table::stats::ReadOptions::default();
+        let (t, _) =
+            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
         // The flag is named by the command (`lor aggregate --lor`).
-        let w = check_vintage(&t, crate::key::Vintage::Lor2006, "FLAG");
+        let w = check_vintage(&t, crate::table::key::Vintage::Lor2006, "FLAG");
         let m: Vec<&str> = w.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(
             m,
             vec!["st.csv: FLAG LOR 2006 but 2 keys look like keys of the other vintage: 04100101, 04100102"]
         );
-        assert!(check_vintage(&t, crate::key::Vintage::Lor2021, "FLAG").has("vintage"));
+        assert!(check_vintage(&t, crate::table::key::Vintage::Lor2021, "FLAG").has("vintage"));
     }
 }

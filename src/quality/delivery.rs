@@ -1,5 +1,5 @@
 //! Checking a delivery (`lor check`): a statistics file, its polygon layers
-//! and a names table, with every check of [`crate::check`] that applies,
+//! and a names table, with every check of [`crate::quality::check`] that applies,
 //! before anything is computed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::check::{check_coverage, check_layer, check_nesting, check_totals, check_values};
 use crate::error::{Warning, WarningCode, Warnings};
-use crate::geometry::{read_layer, Layer, LayerOptions};
-use crate::key::Level;
-use crate::names::Names;
-use crate::scope::Bezirk;
-use crate::stats::{read_stats, ReadOptions, StatTable};
+use crate::quality::check::{
+    check_coverage, check_layer, check_nesting, check_totals, check_values,
+};
+use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
+use crate::table::key::Level;
+use crate::table::names::Names;
+use crate::table::scope::Bezirk;
+use crate::table::stats::{read_stats, ReadOptions, StatTable};
 
 /// What a delivery consists of.
 pub struct Delivery<'a> {
@@ -283,8 +285,8 @@ mod tests {
         let reference = Names::read(&names).unwrap().0;
         let layer = Layer {
             source: "plr.geojson".into(),
-            file_crs: crate::crs::Crs::Utm33,
-            crs: crate::crs::Crs::Utm33,
+            file_crs: crate::spatial::crs::Crs::Utm33,
+            crs: crate::spatial::crs::Crs::Utm33,
             id_field: "id".into(),
             features: Vec::new(),
         };

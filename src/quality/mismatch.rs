@@ -1,20 +1,20 @@
 //! Comparing two boundary systems: the checks and building blocks behind
-//! `lor mismatch` (the report itself is [`crate::report::Mismatch`]).
+//! `lor mismatch` (the report itself is [`crate::quality::report::Mismatch`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
 use crate::error::{examples, usage_error, WarningCode, Warnings};
-use crate::geometry::{Layer, LayerOptions};
-use crate::key::Level;
-use crate::names::Names;
-use crate::overlay::{Overlay, Tolerance, UnitParts};
-use crate::report::{thousands, Mismatch, MismatchInput};
-use crate::scope::Bezirk;
-use crate::stats::ReadOptions;
-use crate::stats::StatTable;
-use crate::weights::{expand_to, ListTable};
+use crate::mapping::weights::{expand_to, ListTable};
+use crate::quality::report::{thousands, Mismatch, MismatchInput};
+use crate::spatial::geometry::{Layer, LayerOptions};
+use crate::spatial::overlay::{Overlay, Tolerance, UnitParts};
+use crate::table::key::Level;
+use crate::table::names::Names;
+use crate::table::scope::Bezirk;
+use crate::table::stats::ReadOptions;
+use crate::table::stats::StatTable;
 use std::path::Path;
 
 /// Layers that do not overlap at all are in different CRS, or not of one
@@ -201,12 +201,17 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
     // Both polygon layers are read at once; units outside the Bezirk are
     // passed over before they are checked and projected.
     let keep = c.bezirk.map(|b| b.code());
-    let b_is_list = crate::weights::is_list_path(c.b);
+    let b_is_list = crate::mapping::weights::is_list_path(c.b);
     let (a_read, b_read) = if b_is_list {
-        (crate::geometry::read_layer_in(c.a, c.a_options, keep), None)
+        (
+            crate::spatial::geometry::read_layer_in(c.a, c.a_options, keep),
+            None,
+        )
     } else {
-        let (a, b) =
-            crate::geometry::read_two_layers((c.a, c.a_options, keep), (c.b, c.b_options, keep));
+        let (a, b) = crate::spatial::geometry::read_two_layers(
+            (c.a, c.a_options, keep),
+            (c.b, c.b_options, keep),
+        );
         (a, Some(b))
     };
     let a = read_a(c, a_read, &mut warnings)?;
@@ -219,7 +224,7 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
             .collect();
         (units, b_units, Some((b, ov)))
     } else {
-        let (mut list, w) = crate::weights::read_list(c.b, "b")?;
+        let (mut list, w) = crate::mapping::weights::read_list(c.b, "b")?;
         warnings.extend(w);
         if let Some(bz) = c.bezirk {
             bz.filter_list(&mut list);
@@ -229,7 +234,7 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
     };
     let (people, no_geometry) = match c.stats {
         Some((path, read, column)) => {
-            let (t, w) = crate::stats::read_stats(path, read)?;
+            let (t, w) = crate::table::stats::read_stats(path, read)?;
             warnings.extend(w);
             let (p, w) = people_per_unit(&t, column, c.bezirk, &a)?;
             warnings.extend(w);
@@ -240,10 +245,10 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
         }
         None => (None, Vec::new()),
     };
-    let (names, w) = crate::scope::load_names(c.names, None, c.bezirk)?;
+    let (names, w) = crate::table::scope::load_names(c.names, None, c.bezirk)?;
     warnings.extend(w);
     let names = names.unwrap_or_default();
-    let rollups: Vec<Level> = crate::scope::levels_in(c.bezirk, c.levels)
+    let rollups: Vec<Level> = crate::table::scope::levels_in(c.bezirk, c.levels)
         .into_iter()
         .filter(|l| *l != Level::Plr)
         .collect();
@@ -305,8 +310,8 @@ fn overlay_b(
         bz.filter_layer(&mut b);
     }
     check_overlap((a, c.a_options), (&b, c.b_options))?;
-    let ov = crate::overlay::overlay(a, &b, c.keep_pieces);
-    let units = crate::overlay::unit_parts(&ov, a, &b, &c.tol);
+    let ov = crate::spatial::overlay::overlay(a, &b, c.keep_pieces);
+    let units = crate::spatial::overlay::unit_parts(&ov, a, &b, &c.tol);
     Ok((b, ov, units))
 }
 
@@ -319,7 +324,7 @@ impl Compared {
         bezirk: Option<&Bezirk>,
         inputs: &[&Path],
         source: Option<&str>,
-    ) -> crate::map::MismatchText {
+    ) -> crate::render::map::MismatchText {
         let title_of = |l: &Layer, other: &str| match l.lor_level() {
             Some(l) => l.german_plural().to_string(),
             None => other.to_string(),
@@ -334,17 +339,17 @@ impl Compared {
             .map(|b| {
                 format!(
                     " of Bezirk {b}{}",
-                    crate::key::bezirk_name(b)
+                    crate::table::key::bezirk_name(b)
                         .map(|n| format!(" {n}"))
                         .unwrap_or_default()
                 )
             })
             .unwrap_or_default();
-        crate::map::MismatchText {
+        crate::render::map::MismatchText {
             id: String::new(),
             title: format!("{a_title}{of_bezirk} against the {b_title}"),
             subtitle: self.report.summary().join(" · "),
-            source: crate::map::source_line(inputs, source),
+            source: crate::render::map::source_line(inputs, source),
             a_title,
             b_title,
             no_geometry: self
@@ -361,7 +366,7 @@ impl Compared {
     /// The intersection pieces as GeoJSON (none when B is a list).
     pub fn pieces_geojson(&self) -> Option<Result<Vec<u8>>> {
         let (b, ov) = self.polygons.as_ref()?;
-        Some(crate::map::pieces_geojson(
+        Some(crate::render::map::pieces_geojson(
             ov,
             &self.a,
             b,
@@ -371,9 +376,12 @@ impl Compared {
 
     /// The SVG map of both systems with the split parts coloured (none
     /// when B is a list).
-    pub fn svg(&self, text: &crate::map::MismatchText) -> Option<String> {
+    pub fn svg(&self, text: &crate::render::map::MismatchText) -> Option<String> {
         let (b, ov) = self.polygons.as_ref()?;
-        Some(crate::map::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text).svg())
+        Some(
+            crate::render::map::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text)
+                .svg(),
+        )
     }
 }
 
@@ -383,7 +391,7 @@ mod tests {
 
     /// Two 100 m × 100 m squares with PLR keys, in EPSG:25833.
     fn squares() -> Layer {
-        crate::geometry::rectangles(
+        crate::spatial::geometry::rectangles(
             "t.geojson",
             &[
                 ("04010101", 390000.0, 390100.0),
@@ -396,27 +404,27 @@ mod tests {
     fn list_parts_split_units_by_the_listed_weights() {
         let a = squares();
         let list = ListTable {
-            table: crate::weights::WeightTable::new(
+            table: crate::mapping::weights::WeightTable::new(
                 "b",
                 vec![
-                    crate::weights::Weight {
+                    crate::mapping::weights::Weight {
                         source: "04010101".into(),
                         target: "S1".into(),
                         weight: 1.0,
                     },
-                    crate::weights::Weight {
+                    crate::mapping::weights::Weight {
                         source: "04010102".into(),
                         target: "S1".into(),
                         weight: 0.5,
                     },
-                    crate::weights::Weight {
+                    crate::mapping::weights::Weight {
                         source: "04010102".into(),
                         target: "S2".into(),
                         weight: 0.5,
                     },
                 ],
             ),
-            key_level: crate::key::Level::Plr,
+            key_level: crate::table::key::Level::Plr,
             target_names: [("S1".to_string(), "Nord".to_string())].into(),
         };
         let (units, b) = list_parts(&a, &list, &Tolerance::default());
@@ -431,7 +439,7 @@ mod tests {
     #[test]
     fn people_per_unit_in_scope_and_keys_without_polygon() {
         let a = squares();
-        let t = crate::point_tables::unit_table(
+        let t = crate::facilities::point_tables::unit_table(
             "s.csv",
             vec!["04010101".into(), "04010103".into(), "05010101".into()],
             vec![("E_E".into(), vec![Some(10.0), Some(7.0), Some(3.0)])],

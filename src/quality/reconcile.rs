@@ -15,11 +15,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::aggregate::{LevelTable, Value};
+use crate::aggregation::aggregate::{LevelTable, Value};
+use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::key::Level;
-use crate::rules::{ColumnRule, Rule};
-use crate::stats::{format_f64, parse_number, sniff_delimiter};
+use crate::table::key::Level;
+use crate::table::stats::{format_f64, parse_number, sniff_delimiter};
 
 /// One difference between a computed and a published value.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +136,7 @@ pub fn check_against(
 
 /// The published file as UTF-8 text (a byte-order mark dropped).
 fn read_text(path: &Path, file: &str) -> Result<String> {
-    let bytes = crate::input::read_bytes(path)?;
+    let bytes = crate::table::input::read_bytes(path)?;
     String::from_utf8(
         bytes
             .strip_prefix(b"\xef\xbb\xbf")
@@ -290,7 +290,7 @@ impl Published {
             let published = parse_number(raw, self.decimal_comma);
             if published.is_none()
                 && !raw.trim().is_empty()
-                && !crate::stats::is_missing_marker(raw)
+                && !crate::table::stats::is_missing_marker(raw)
             {
                 return Err(input_error(format!(
                     "{}, line {line}, column '{}': '{raw}' is not a number",
@@ -354,7 +354,7 @@ mod tests {
         ColumnRule {
             column: column.into(),
             rule,
-            origin: crate::rules::Origin::Explicit,
+            origin: crate::aggregation::rules::Origin::Explicit,
         }
     }
 

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::key::Level;
-use crate::overlay::{PartClass, Tolerance, UnitParts, UnitStatus};
+use crate::spatial::overlay::{PartClass, Tolerance, UnitParts, UnitStatus};
+use crate::table::key::Level;
 
 /// `12345.6` → `12,346` (English thousands separators, as planners quote).
 pub fn thousands(v: f64) -> String {
@@ -160,7 +160,7 @@ impl Mismatch {
         }];
         if let Some(al) = a_level {
             for &l in rollups.iter().filter(|l| **l > al && **l != Level::Berlin) {
-                let rolled = crate::overlay::roll_up(&units, l, name_of, &tol);
+                let rolled = crate::spatial::overlay::roll_up(&units, l, name_of, &tol);
                 let mut ppl: BTreeMap<String, BTreeMap<Option<String>, f64>> = BTreeMap::new();
                 for (k, m) in &base_people {
                     let e = ppl.entry(l.parent_of(k).to_string()).or_default();
@@ -293,7 +293,7 @@ impl Mismatch {
                     self.b_name(&p.target)
                 );
             }
-            let noise: Vec<&crate::overlay::Part> = u
+            let noise: Vec<&crate::spatial::overlay::Part> = u
                 .parts
                 .iter()
                 .filter(|p| p.class == PartClass::Noise)
@@ -426,10 +426,10 @@ impl Mismatch {
         }
         let header: Vec<String> = header
             .iter()
-            .map(|h| crate::output::guard_cell(h).into_owned())
+            .map(|h| crate::render::output::guard_cell(h).into_owned())
             .collect();
         w.write_record(&header).expect("memory");
-        let g = |s: String| crate::output::guard_cell(&s).into_owned();
+        let g = |s: String| crate::render::output::guard_cell(&s).into_owned();
         for r in self.rows() {
             let mut rec = vec![
                 r.level,

@@ -9,18 +9,18 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use geo::MultiPolygon;
 
-use crate::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
-use crate::classify::{Classes, Method};
+use crate::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use crate::aggregation::rules::{plan_rules, RuleFlags};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::geometry::{read_layer, Layer, LayerOptions};
-use crate::key::Level;
-use crate::map::{ChoroText, ChoroUnit, MapDoc};
-use crate::names::Names;
-use crate::overlay::Tolerance;
-use crate::rules::{plan_rules, RuleFlags};
-use crate::sozialraum::{self, Assignment};
-use crate::stats::{read_stats, ReadOptions, StatTable};
-use crate::weights::Assign;
+use crate::mapping::sozialraum::{self, Assignment};
+use crate::mapping::weights::Assign;
+use crate::render::classify::{Classes, Method};
+use crate::render::map::{ChoroText, ChoroUnit, MapDoc};
+use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
+use crate::spatial::overlay::Tolerance;
+use crate::table::key::Level;
+use crate::table::names::Names;
+use crate::table::stats::{read_stats, ReadOptions, StatTable};
 
 /// The level a map or a table shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,12 +156,12 @@ impl Indicator {
     }
 
     /// Its German label for titles, legends and table headers, from the
-    /// codebook (`crate::labels`): a column by its label, a sum of EWR age
+    /// codebook (`crate::render::labels`): a column by its label, a sum of EWR age
     /// groups by its ages ("Einwohnerinnen und Einwohner unter 6 Jahre"), a
     /// share of them in all people (`…/E_E*100`) as "Anteil 65 Jahre und
     /// älter in %". Else its name.
     pub fn label(&self) -> String {
-        use crate::labels::{age_range_de, builtin_de};
+        use crate::render::labels::{age_range_de, builtin_de};
         let de = || -> Option<String> {
             let ages = age_range_de(&self.numerator);
             if self.denominator.is_empty() {
@@ -184,9 +184,9 @@ impl Indicator {
 }
 
 /// The label of a column in maps and tables: its German label in the
-/// built-in codebook (`crate::labels`, as `--labels de`), else the code.
+/// built-in codebook (`crate::render::labels`, as `--labels de`), else the code.
 pub fn label_for(code: &str) -> String {
-    crate::labels::builtin_de(code).unwrap_or_else(|| code.to_string())
+    crate::render::labels::builtin_de(code).unwrap_or_else(|| code.to_string())
 }
 
 /// What to read.
@@ -261,7 +261,7 @@ impl Figures {
         ));
         // The names list all of Berlin: coverage against it only for all of Berlin.
         if inp.bezirk.is_none() {
-            warnings.extend(crate::check::check_coverage(
+            warnings.extend(crate::quality::check::check_coverage(
                 &table,
                 (!names.is_empty()).then_some(&names),
             ));
@@ -419,7 +419,7 @@ impl Figures {
     pub fn missing_area(&self) -> Option<(MultiPolygon<f64>, String)> {
         let missing = self.without_polygon();
         let (sr, _) = self.sozialraum.as_ref()?;
-        let hole = crate::map::uncovered(
+        let hole = crate::render::map::uncovered(
             sr.features.iter().map(|f| &f.geometry),
             self.units.features.iter().map(|f| &f.geometry),
         );
@@ -437,7 +437,7 @@ impl Figures {
     /// Where the figures are for: "Bezirk 04 Charlottenburg-Wilmersdorf" or "Berlin".
     pub fn place(&self, bezirk: Option<&str>) -> String {
         match bezirk {
-            Some(b) => match crate::key::bezirk_name(b) {
+            Some(b) => match crate::table::key::bezirk_name(b) {
                 Some(n) => format!("Bezirk {b} {n}"),
                 None => format!("Bezirk {b}"),
             },
@@ -448,7 +448,7 @@ impl Figures {
     /// The source line of maps of these figures.
     pub fn source(&self, given: Option<&str>) -> String {
         let paths: Vec<&Path> = self.paths.iter().map(PathBuf::as_path).collect();
-        crate::map::source_line(&paths, given)
+        crate::render::map::source_line(&paths, given)
     }
 }
 
@@ -580,7 +580,7 @@ pub fn draw_choropleth(
         MapLevel::Sozialraum => None,
         _ => fig.sozialraum.as_ref().map(|(l, _)| l),
     };
-    let doc = crate::map::choropleth(
+    let doc = crate::render::map::choropleth(
         &units,
         &classes,
         borders,
@@ -648,7 +648,7 @@ mod tests {
     fn the_one_bezirk_of_a_table() {
         let read = |text: &str| {
             let opts = ReadOptions::default();
-            crate::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts)
+            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts)
                 .unwrap()
                 .0
         };

@@ -11,18 +11,18 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::aggregate::{LevelTable, MissingPolicy, Value};
-use crate::atlas::{
+use crate::aggregation::aggregate::{LevelTable, MissingPolicy, Value};
+use crate::aggregation::series::{Date, Dated, Series, SozialraumWeights};
+use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::quality::report::{thousands, LevelReport, Mismatch, MismatchInput};
+use crate::render::atlas::{
     choropleth, draw_choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel,
 };
-use crate::classify::Method;
-use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::geometry::Layer;
-use crate::key::Level;
-use crate::map::{escape, mismatch_map, MismatchText};
-use crate::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
-use crate::report::{thousands, LevelReport, Mismatch, MismatchInput};
-use crate::series::{Date, Dated, Series, SozialraumWeights};
+use crate::render::classify::Method;
+use crate::render::map::{escape, mismatch_map, MismatchText};
+use crate::spatial::geometry::Layer;
+use crate::spatial::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
+use crate::table::key::Level;
 
 /// What goes into the report.
 #[derive(Debug, Clone)]
@@ -34,11 +34,11 @@ pub struct ReportSpec {
     pub k: usize,
     /// Facilities (e.g. Kitas), and how they are read: the one attribute
     /// to sum (e.g. places), the CRS, and the flags messages name.
-    pub points: Option<(PathBuf, crate::points::PointOptions)>,
+    pub points: Option<(PathBuf, crate::facilities::points::PointOptions)>,
     pub source: Option<String>,
     pub tolerance: Tolerance,
     /// How PLR went to the Sozialräume (for the note under the figures).
-    pub assign: crate::weights::Assign,
+    pub assign: crate::mapping::weights::Assign,
     /// Statistics of other dates (a series): the key figures get their
     /// change against the latest date before the report's.
     pub series: Vec<PathBuf>,
@@ -48,7 +48,7 @@ pub struct ReportSpec {
 }
 
 /// The change against the previous date: the report's date and the one
-/// before it as a series (`crate::series`, aggregated with the same rules
+/// before it as a series (`crate::aggregation::series`, aggregated with the same rules
 /// and Sozialraum weights), levels PLR, Bezirk and Sozialraum.
 pub struct Change {
     pub series: Series,
@@ -120,8 +120,11 @@ fn at_date(s: &Series, l: usize, d: usize) -> LevelTable {
 
 /// The date of a statistics file as `lor series` finds it; the report has
 /// no flag to give a date, so a file without one must say it in its name.
-fn date_of(table: &crate::stats::StatTable, path: &std::path::Path) -> Result<(Date, Warnings)> {
-    match crate::series::date_of(table, path, None) {
+fn date_of(
+    table: &crate::table::stats::StatTable,
+    path: &std::path::Path,
+) -> Result<(Date, Warnings)> {
+    match crate::aggregation::series::date_of(table, path, None) {
         Ok((d, _, w)) => Ok((d, w)),
         Err(e) if e.to_string().contains("no date found") => Err(usage_error(format!(
             "{}: no date found (no ZEIT column, no date such as 201812 or 2020-12 in the file or folder name); for a report with changes, name the file with its date, e.g. EWR202406E_Matrix.csv",
@@ -149,8 +152,8 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     let (prev, path, w) = latest_before(files, own, current, bezirk, &fig.table.source)?;
     warnings.extend(w);
     same_vintage(&prev, &path, &fig.table, current)?;
-    let plan = crate::series::Plan {
-        rules: crate::rules::RuleFlags::default(),
+    let plan = crate::aggregation::series::Plan {
+        rules: crate::aggregation::rules::RuleFlags::default(),
         missing: MissingPolicy::Propagate,
         levels: vec![Level::Plr, Level::Bezirk],
         names: Some(&fig.names),
@@ -168,7 +171,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
             table: fig.table.clone(),
         },
     ];
-    let (series, w) = crate::series::build(&dated, &plan)?;
+    let (series, w) = crate::aggregation::series::build(&dated, &plan)?;
     warnings.extend(w);
     Ok((
         Change {
@@ -183,10 +186,10 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
 fn same_vintage(
     prev: &Dated,
     path: &std::path::Path,
-    now_table: &crate::stats::StatTable,
+    now_table: &crate::table::stats::StatTable,
     current: Date,
 ) -> Result<()> {
-    let vintage = |t: &crate::stats::StatTable| t.vintage().map(|(v, _)| v);
+    let vintage = |t: &crate::table::stats::StatTable| t.vintage().map(|(v, _)| v);
     match (vintage(&prev.table), vintage(now_table)) {
         (Some(before), Some(now)) if before != now => Err(input_error(format!(
             "{} ({}) has {} keys and {} ({current}) {} keys: for a change across the LOR reform, translate the earlier file into {} first (with lor translate)",
@@ -220,7 +223,7 @@ fn latest_before(
             continue;
         }
         let (mut table, mut w) =
-            crate::stats::read_stats(p, &crate::stats::ReadOptions::default())?;
+            crate::table::stats::read_stats(p, &crate::table::stats::ReadOptions::default())?;
         let (date, w2) = date_of(&table, p)?;
         w.extend(w2);
         seen.push(date.to_string());
@@ -264,7 +267,7 @@ fn latest_before(
 
 /// The key figures of the report: counts and shares of the population
 /// register (EWR) columns, with their German column headers from the
-/// codebook (`crate::labels`).
+/// codebook (`crate::render::labels`).
 pub fn key_figures() -> Vec<(Indicator, String)> {
     let people = Indicator::parse("E_E").expect("valid");
     let head = people.label();
@@ -282,8 +285,8 @@ pub fn key_figures() -> Vec<(Indicator, String)> {
                 denominator: vec!["E_E".into()],
                 factor: 100.0,
             };
-            let ages =
-                crate::labels::age_range_de(&count.numerator).unwrap_or_else(|| name.to_string());
+            let ages = crate::render::labels::age_range_de(&count.numerator)
+                .unwrap_or_else(|| name.to_string());
             [(count, ages), (share, "Anteil %".to_string())]
         }))
         .collect()
@@ -325,11 +328,11 @@ fn cell(key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
             r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
             escape(key),
             escape(col),
-            crate::stats::format_f64(v),
+            crate::table::stats::format_f64(v),
             if decimals == 0 {
                 thousands(v)
             } else {
-                crate::map::decimal(v, decimals)
+                crate::render::map::decimal(v, decimals)
             }
         ),
         None => format!(
@@ -352,7 +355,7 @@ fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
                 "±"
             };
             let text = if share {
-                format!("{sign}{} pp", crate::map::decimal(v.abs(), 2))
+                format!("{sign}{} pp", crate::render::map::decimal(v.abs(), 2))
             } else {
                 format!("{sign}{}", thousands(v.abs()))
             };
@@ -360,7 +363,7 @@ fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
                 r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
                 escape(key),
                 escape(col),
-                crate::stats::format_f64(v),
+                crate::table::stats::format_f64(v),
                 text
             )
         }
@@ -426,7 +429,7 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     let sozialraeume = sr_table
         .keys
         .iter()
-        .filter(|k| *k != crate::sozialraum::UNASSIGNED_KEY)
+        .filter(|k| *k != crate::mapping::sozialraum::UNASSIGNED_KEY)
         .count();
     let mut h = page.head(sozialraeume);
     page.key_figures(&mut h, &sr_table, &bez_table);
@@ -477,11 +480,11 @@ fn places_by_sozialraum(
     fig: &Figures,
     sr_layer: &Layer,
     path: &std::path::Path,
-    opts: &crate::points::PointOptions,
+    opts: &crate::facilities::points::PointOptions,
     warnings: &mut Warnings,
 ) -> Result<Places> {
     let attr = opts.sum.first().cloned().unwrap_or_default();
-    let (run, w) = crate::points::tally_points(path, opts, &[&fig.units], |_, _| {})?;
+    let (run, w) = crate::facilities::points::tally_points(path, opts, &[&fig.units], |_, _| {})?;
     warnings.extend(w);
     let t = &run.tallies[0];
     let per_plr: BTreeMap<&str, f64> = fig
@@ -513,7 +516,7 @@ fn spread(per_plr: &BTreeMap<&str, f64>, sr_layer: &Layer, fig: &Figures) -> BTr
         for (k, share) in &a.unassigned {
             if let Some(v) = per_plr.get(k.as_str()) {
                 *by_sr
-                    .entry(crate::sozialraum::UNASSIGNED_KEY.to_string())
+                    .entry(crate::mapping::sozialraum::UNASSIGNED_KEY.to_string())
                     .or_default() += share * v;
             }
         }
@@ -686,7 +689,7 @@ impl Page<'_> {
             h,
             "<p class=\"note\">Counts summed from the Planungsräume as <code>lor aggregate</code> does; shares are ratios of the summed counts. {} The last row is the whole Bezirk, including Planungsräume in no Sozialraum.</p>",
             match self.spec.assign {
-                crate::weights::Assign::Largest =>
+                crate::mapping::weights::Assign::Largest =>
                     "Each Planungsraum goes wholly to the Sozialraum holding its largest part.",
                 _ => "Planungsräume split between Sozialräume are apportioned by area share.",
             }
@@ -750,7 +753,7 @@ impl Page<'_> {
         let cs = ChoroSpec {
             indicator: ind.clone(),
             level: MapLevel::Lor(Level::Plr),
-            method: crate::classify::around_zero(&shown, spec.k)
+            method: crate::render::classify::around_zero(&shown, spec.k)
                 .unwrap_or_else(|| spec.method.clone()),
             k: spec.k,
             bezirk: Some(spec.bezirk.clone()),
@@ -828,7 +831,7 @@ impl Page<'_> {
                 h,
                 "<li><code>{}</code>: {}</li>",
                 escape(&p.display().to_string()),
-                escape(crate::map::source_line(&[p], None).trim_start_matches("Source: "))
+                escape(crate::render::map::source_line(&[p], None).trim_start_matches("Source: "))
             );
         }
         if let Some(s) = &self.spec.source {
@@ -901,7 +904,7 @@ fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
                 if j == 0 { escape(&u.key) } else { String::new() },
                 if j == 0 { escape(&u.name) } else { String::new() },
                 escape(&part_target(mm, &p.target)),
-                crate::map::decimal(p.share * 100.0, 1),
+                crate::render::map::decimal(p.share * 100.0, 1),
                 cell(&u.key, "E_E", l.people_in(&u.key, &p.target), 0)
             );
         }
@@ -949,9 +952,9 @@ fn warnings_section(h: &mut String, warnings: &Warnings) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::Inputs;
     use crate::error::WarningCode;
-    use crate::weights::Assign;
+    use crate::mapping::weights::Assign;
+    use crate::render::atlas::Inputs;
 
     fn sample(name: &str) -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample")).join(name)
@@ -1000,7 +1003,7 @@ mod tests {
     }
 
     /// The sum of column `col` over the rows of `table`.
-    fn column_sum(table: &crate::stats::StatTable, col: &str) -> f64 {
+    fn column_sum(table: &crate::table::stats::StatTable, col: &str) -> f64 {
         table
             .column(col)
             .unwrap()
@@ -1054,7 +1057,7 @@ mod tests {
         let (change, _) = previous_date(&fig, &spec.series, "13").unwrap();
         assert_eq!(change.since().to_string(), "2024-06");
         assert_eq!(change.previous, files[1]);
-        let (before, _) = crate::stats::read_stats(&files[1], &Default::default()).unwrap();
+        let (before, _) = crate::table::stats::read_stats(&files[1], &Default::default()).unwrap();
         let diff = column_sum(&fig.table, "E_E") - column_sum(&before, "E_E");
         assert_eq!(diff, 1176.0);
         let p = page(&fig, &spec, None);

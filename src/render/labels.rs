@@ -21,7 +21,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::aggregate::LevelTable;
+use crate::aggregation::aggregate::LevelTable;
 use crate::error::{input_error, usage_error};
 
 /// German label of an EWR age code such as `00_01`, `1U6`, `95_110`, `U1`.
@@ -255,7 +255,7 @@ pub fn read_codebook(path: &Path) -> Result<BTreeMap<String, String>> {
             "{name}: file not found (--labels takes 'de' or a CSV file code;label)"
         )));
     }
-    let bytes = crate::input::read_bytes(path)?;
+    let bytes = crate::table::input::read_bytes(path)?;
     let text = String::from_utf8(
         bytes
             .strip_prefix(b"\xef\xbb\xbf")
@@ -263,7 +263,7 @@ pub fn read_codebook(path: &Path) -> Result<BTreeMap<String, String>> {
             .to_vec(),
     )
     .map_err(|_| input_error(format!("{name}: the codebook is not UTF-8 text")))?;
-    let delimiter = crate::stats::sniff_delimiter(&text);
+    let delimiter = crate::table::stats::sniff_delimiter(&text);
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)

@@ -13,9 +13,9 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use geo::{BoundingRect, Centroid, MultiPolygon};
 
-use crate::crs::{Crs, Transformer};
-use crate::geometry::Layer;
-use crate::overlay::{Overlay, PartClass, UnitParts};
+use crate::spatial::crs::{Crs, Transformer};
+use crate::spatial::geometry::Layer;
+use crate::spatial::overlay::{Overlay, PartClass, UnitParts};
 
 /// Class of each (A key, B key) piece, from the classified units.
 fn classes(units: &[UnitParts]) -> BTreeMap<(&str, &str), (PartClass, f64)> {
@@ -58,7 +58,7 @@ pub fn pieces_geojson(ov: &Overlay, a: &Layer, b: &Layer, units: &[UnitParts]) -
     let cls = classes(units);
     let to_wgs = Transformer::new(a.crs, Crs::Wgs84);
     let mut feats = Vec::new();
-    let mut order: Vec<&crate::overlay::Piece> = ov.pieces.iter().collect();
+    let mut order: Vec<&crate::spatial::overlay::Piece> = ov.pieces.iter().collect();
     order.sort_by(|p, q| {
         (&a.features[p.a].id, &b.features[p.b].id).cmp(&(&a.features[q.a].id, &b.features[q.b].id))
     });
@@ -799,7 +799,7 @@ fn mismatch_labels(doc: &mut MapDoc, (a, b): (&Layer, &Layer), units: &[UnitPart
     }
     for u in units
         .iter()
-        .filter(|u| u.status == crate::overlay::UnitStatus::Split)
+        .filter(|u| u.status == crate::spatial::overlay::UnitStatus::Split)
     {
         if let Some(f) = a.features.iter().find(|f| f.id == u.key) {
             if let Some(mut l) = Label::at(&f.geometry, u.key.clone(), String::new(), 10.0) {
@@ -1030,7 +1030,10 @@ fn layout_legend(
         legend.push(LegendItem::Swatch {
             colour: colours[r].to_string(),
             opacity: 0.6,
-            text: format!("{id} ({})", crate::report::thousands(people.round())),
+            text: format!(
+                "{id} ({})",
+                crate::quality::report::thousands(people.round())
+            ),
         });
     }
     legend.push(LegendItem::Line {
@@ -1081,7 +1084,7 @@ pub struct ChoroText {
 /// `missing` (areas where units have no polygon) hatched and named.
 pub fn choropleth(
     units: &[ChoroUnit],
-    classes: &crate::classify::Classes,
+    classes: &crate::render::classify::Classes,
     borders: Option<&Layer>,
     missing: Option<(&MultiPolygon<f64>, String)>,
     text: &ChoroText,
@@ -1135,7 +1138,7 @@ pub fn choropleth(
 fn class_fills(
     doc: &mut MapDoc,
     units: &[ChoroUnit],
-    classes: &crate::classify::Classes,
+    classes: &crate::render::classify::Classes,
     decimals: usize,
 ) -> usize {
     let colours = classes.colours();
@@ -1170,7 +1173,7 @@ fn class_fills(
 /// and units, the hatched units without a value and areas without polygon
 /// (`missing`: its text), the Sozialraum borders, the method.
 fn choropleth_legend(
-    classes: &crate::classify::Classes,
+    classes: &crate::render::classify::Classes,
     text: &ChoroText,
     without_value: usize,
     missing: Option<String>,
@@ -1217,7 +1220,7 @@ fn choropleth_legend(
 /// key digits, in WGS84 (for GeoJSON output).
 pub fn dissolve(
     layer: &Layer,
-    level: crate::key::Level,
+    level: crate::table::key::Level,
 ) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
     let mut groups: BTreeMap<String, Vec<&MultiPolygon<f64>>> = BTreeMap::new();
     for f in &layer.features {
@@ -1244,14 +1247,14 @@ pub fn dissolve(
 /// `units`, coarser LOR levels dissolved from them, the Sozialraum level
 /// from its polygons (when it has some).
 pub fn level_shapes(
-    tables: &[crate::aggregate::LevelTable],
+    tables: &[crate::aggregation::aggregate::LevelTable],
     units: &Layer,
     sozialraum: Option<&Layer>,
 ) -> Result<BTreeMap<(String, String), MultiPolygon<f64>>> {
     let mut shapes = BTreeMap::new();
     for t in tables {
-        let by_key = match (crate::key::Level::parse(&t.level), sozialraum) {
-            (Some(crate::key::Level::Plr), _) => shapes_of(units)?,
+        let by_key = match (crate::table::key::Level::parse(&t.level), sozialraum) {
+            (Some(crate::table::key::Level::Plr), _) => shapes_of(units)?,
             (Some(l), _) => dissolve(units, l)?,
             (None, Some(sr)) => shapes_of(sr)?,
             (None, None) => Default::default(),
@@ -1373,7 +1376,7 @@ mod tests {
     use super::*;
 
     fn layer(rects: &[(&str, f64, f64)]) -> Layer {
-        crate::geometry::rectangles("t.geojson", rects)
+        crate::spatial::geometry::rectangles("t.geojson", rects)
     }
 
     fn texts(legend: &[LegendItem]) -> Vec<String> {
@@ -1392,9 +1395,9 @@ mod tests {
 
     #[test]
     fn choropleth_legend_has_classes_counts_and_what_is_hatched() {
-        let classes = crate::classify::Classes::new(
+        let classes = crate::render::classify::Classes::new(
             &[1.0, 2.0, 3.0, 4.0],
-            &crate::classify::Method::Breaks(vec![2.5]),
+            &crate::render::classify::Method::Breaks(vec![2.5]),
             2,
         )
         .unwrap();
@@ -1445,8 +1448,12 @@ mod tests {
                 value,
             })
             .collect();
-        let classes =
-            crate::classify::Classes::new(&[7.25], &crate::classify::Method::Quantiles, 1).unwrap();
+        let classes = crate::render::classify::Classes::new(
+            &[7.25],
+            &crate::render::classify::Method::Quantiles,
+            1,
+        )
+        .unwrap();
         let mut doc = MapDoc::default();
         assert_eq!(class_fills(&mut doc, &units, &classes, 1), 1);
         let tips: Vec<&str> = doc.shapes.iter().map(|s| s.tooltip.as_str()).collect();
@@ -1562,11 +1569,12 @@ mod tests {
     #[test]
     fn level_shapes_by_level_and_key() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-        let opts = crate::geometry::LayerOptions::default();
-        let (units, _) = crate::geometry::read_layer(&dir.join("plr.geojson"), &opts).unwrap();
+        let opts = crate::spatial::geometry::LayerOptions::default();
+        let (units, _) =
+            crate::spatial::geometry::read_layer(&dir.join("plr.geojson"), &opts).unwrap();
         let (sr, _) =
-            crate::geometry::read_layer(&dir.join("sozialraeume.geojson"), &opts).unwrap();
-        let table = |level: &str| crate::aggregate::LevelTable {
+            crate::spatial::geometry::read_layer(&dir.join("sozialraeume.geojson"), &opts).unwrap();
+        let table = |level: &str| crate::aggregation::aggregate::LevelTable {
             level: level.into(),
             keys: Vec::new(),
             names: Vec::new(),

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 
-use crate::aggregate::{LevelTable, Value};
+use crate::aggregation::aggregate::{LevelTable, Value};
 use crate::error::usage_error;
-use crate::stats::format_f64;
+use crate::table::stats::format_f64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -356,7 +356,7 @@ pub fn render_geojson(
             feats.push(serde_json::json!({
                 "type": "Feature",
                 "properties": props,
-                "geometry": crate::map::multipolygon_json(g),
+                "geometry": crate::render::map::multipolygon_json(g),
             }));
         }
     }
@@ -705,10 +705,10 @@ fn level_title(level: &str) -> String {
 }
 
 /// Write `bytes` to `path` through the one output path
-/// ([`crate::write::write_file`]): atomically for a regular file, in place
+/// ([`crate::render::write::write_file`]): atomically for a regular file, in place
 /// for a device or FIFO, never onto an input.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::write::write_file(path, bytes)
+    crate::render::write::write_file(path, bytes)
 }
 
 /// [`write_atomic`] for output written piece by piece (streamed into the
@@ -717,13 +717,13 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<()> {
-    crate::write::write_file_with(path, fill)
+    crate::render::write::write_file_with(path, fill)
 }
 
 /// Write several files so that either all of them are replaced or none
-/// ([`crate::write::write_files`]).
+/// ([`crate::render::write::write_files`]).
 pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    crate::write::write_files(files)
+    crate::render::write::write_files(files)
 }
 
 #[cfg(test)]

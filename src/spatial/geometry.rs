@@ -12,9 +12,9 @@ use anyhow::Result;
 use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::Value as Json;
 
-use crate::crs::{Crs, Transformer};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::key::{normalize_key, Level};
+use crate::spatial::crs::{Crs, Transformer};
+use crate::table::key::{normalize_key, Level};
 
 /// One polygon unit of a layer.
 #[derive(Debug, Clone)]
@@ -215,7 +215,7 @@ impl FixId {
 /// Read a polygon layer: GeoJSON (`.geojson`, `.json`) or Shapefile (`.shp`).
 ///
 /// `path` may also be a short name of the bundled geometry (`lor2006:plr`,
-/// `bezirke`, …, see [`crate::catalogue::SHORT_NAMES`]).
+/// `bezirke`, …, see [`crate::table::catalogue::SHORT_NAMES`]).
 pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)> {
     read_layer_in(path, opts, None)
 }
@@ -224,29 +224,29 @@ pub fn read_layer(path: &Path, opts: &LayerOptions) -> Result<(Layer, Warnings)>
 /// `keep` (a Bezirk, e.g. `04`) when all ids are LOR keys of one level:
 /// the other units are neither validated nor projected (warnings about
 /// duplicate ids still cover the whole file). Ids that are not LOR keys
-/// are kept whole, as [`crate::scope::Bezirk::filter_layer`] does.
+/// are kept whole, as [`crate::table::scope::Bezirk::filter_layer`] does.
 pub fn read_layer_in(
     path: &Path,
     opts: &LayerOptions,
     keep: Option<&str>,
 ) -> Result<(Layer, Warnings)> {
-    let resolved = crate::catalogue::resolve_layer_path(path)?;
+    let resolved = crate::table::catalogue::resolve_layer_path(path)?;
     // Messages name a short name as given, not the folder it resolved to.
     let name = path.display().to_string();
     let path = resolved.as_path();
     if !path.exists() {
         return Err(input_error(format!("{name}: file not found")));
     }
-    let ext = crate::input::format_extension(path);
+    let ext = crate::table::input::format_extension(path);
     let raw = match ext.as_str() {
-        "shp" if crate::input::is_gzip(path) => {
+        "shp" if crate::table::input::is_gzip(path) => {
             return Err(usage_error(format!(
                 "{name}: a compressed Shapefile cannot be read; unpack it (.shp, .dbf, .shx, .prj side by side)"
             )))
         }
         "shp" => read_shapefile(path, opts)?,
         "geojson" | "json" => {
-            let text = crate::input::read_text(path)?;
+            let text = crate::table::input::read_text(path)?;
             parse_geojson(&name, &text, opts)?
         }
         "dbf" | "shx" | "prj" => {
@@ -458,7 +458,7 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
         path.with_extension("shx"),
         prj.clone(),
     ] {
-        crate::write::note_input(&p);
+        crate::render::write::note_input(&p);
     }
     let (crs, crs_declared) = match (&opts.crs, prj.exists()) {
         (Some(c), _) => (Some(*c), None),
@@ -1765,7 +1765,7 @@ pub struct OrphanFix {
     pub key: String,
     pub area: f64,
     pub catalogue_area: f64,
-    pub vintage: crate::key::Vintage,
+    pub vintage: crate::table::key::Vintage,
 }
 
 /// Relative difference of areas that still counts as the same unit
@@ -1800,7 +1800,8 @@ pub fn orphan_fixes(features: &[Feature]) -> Vec<OrphanFix> {
     if by_id.values().all(|v| v.len() < 2) {
         return Vec::new();
     }
-    let Some((cat, _, _)) = crate::catalogue::for_keys(features.iter().map(|f| f.id.as_str()))
+    let Some((cat, _, _)) =
+        crate::table::catalogue::for_keys(features.iter().map(|f| f.id.as_str()))
     else {
         return Vec::new();
     };

@@ -27,7 +27,7 @@
 
 use geo::{Coord, MultiPolygon};
 
-use crate::geometry::Layer;
+use crate::spatial::geometry::Layer;
 
 /// A polygon's edges, bucketed by horizontal band: the exact test over all
 /// of a polygon's edges, used to check the grid.
@@ -673,7 +673,7 @@ impl Found {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::{read_geojson_str, LayerOptions};
+    use crate::spatial::geometry::{read_geojson_str, LayerOptions};
 
     fn two_squares() -> Layer {
         // Two unit squares side by side (UTM metres), sharing the border x = 390100.

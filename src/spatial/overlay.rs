@@ -14,7 +14,7 @@ use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use crate::geometry::Layer;
+use crate::spatial::geometry::Layer;
 
 /// The intersection of unit `a` of layer A with unit `b` of layer B.
 #[derive(Debug, Clone)]
@@ -159,8 +159,8 @@ pub fn overlay(a: &Layer, b: &Layer, keep_geometry: bool) -> Overlay {
 /// result is the same; BooleanOps then sees only the edges near the other
 /// unit). `None` when the envelopes only touch.
 fn clipped_intersection(
-    (fa, ka): (&crate::geometry::Feature, &RingChunks),
-    (fb, kb): (&crate::geometry::Feature, &RingChunks),
+    (fa, ka): (&crate::spatial::geometry::Feature, &RingChunks),
+    (fb, kb): (&crate::spatial::geometry::Feature, &RingChunks),
 ) -> Option<MultiPolygon<f64>> {
     let (ra, rb) = (fa.bbox, fb.bbox);
     let min = Coord {
@@ -582,7 +582,7 @@ pub type Pieces = Vec<(Option<String>, f64)>;
 /// unit's area.
 pub fn roll_up(
     units: &[UnitParts],
-    level: crate::key::Level,
+    level: crate::table::key::Level,
     name_of: impl Fn(&str) -> String,
     tol: &Tolerance,
 ) -> Vec<UnitParts> {

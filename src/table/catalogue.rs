@@ -12,11 +12,11 @@ use std::sync::OnceLock;
 
 use anyhow::Result;
 
-use crate::aggregate::{LevelTable, Value};
+use crate::aggregation::aggregate::{LevelTable, Value};
 use crate::error::{input_error, Warnings};
-use crate::key::{Level, Vintage};
-use crate::names::Names;
-use crate::stats::{read_stats_bytes, ReadOptions};
+use crate::table::key::{Level, Vintage};
+use crate::table::names::Names;
+use crate::table::stats::{read_stats_bytes, ReadOptions};
 
 const LOR_2006_CSV: &str = include_str!("../../data/berlin/lor-2006/plr-names.csv");
 const LOR_2021_CSV: &str = include_str!("../../data/berlin/lor-2021/lor-2021.csv");

@@ -37,7 +37,7 @@ pub fn format_extension(path: &Path) -> String {
 
 /// Open a file for reading, decompressing `.gz` on the fly.
 pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
-    crate::write::note_input(path);
+    crate::render::write::note_input(path);
     let file = std::fs::File::open(path)
         .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
     let buffered = BufReader::with_capacity(1 << 16, file);

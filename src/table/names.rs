@@ -11,8 +11,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::error::{examples, input_error, Warnings};
-use crate::key::{bezirk_name, normalize_key, Level, BERLIN_KEY};
-use crate::stats::{read_stats, Cell, ColumnType, ReadOptions, StatTable};
+use crate::table::key::{bezirk_name, normalize_key, Level, BERLIN_KEY};
+use crate::table::stats::{read_stats, Cell, ColumnType, ReadOptions, StatTable};
 
 #[derive(Debug, Clone, Default)]
 pub struct Names {

@@ -15,11 +15,11 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::error::{usage_error, Warnings};
-use crate::geometry::Layer;
-use crate::key::Level;
-use crate::names::Names;
-use crate::stats::StatTable;
-use crate::weights::{ListTable, WeightTable};
+use crate::mapping::weights::{ListTable, WeightTable};
+use crate::spatial::geometry::Layer;
+use crate::table::key::Level;
+use crate::table::names::Names;
+use crate::table::stats::StatTable;
 
 /// A Bezirk: its two-digit number (01 Mitte … 12 Reinickendorf).
 #[derive(Debug, Clone, PartialEq, Eq)]

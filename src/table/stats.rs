@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::key::{normalize_key, Level, Vintage};
+use crate::table::key::{normalize_key, Level, Vintage};
 
 /// One cell of a statistics table.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +149,7 @@ pub struct ReadOptions {
 /// Read a statistics file (CSV or XLSX).
 pub fn read_stats(path: &Path, opts: &ReadOptions) -> Result<(StatTable, Warnings)> {
     let name = path.display().to_string();
-    let ext = crate::input::format_extension(path);
+    let ext = crate::table::input::format_extension(path);
     if !path.exists() {
         return Err(input_error(format!("{name}: file not found")));
     }
@@ -167,7 +167,7 @@ pub fn read_stats(path: &Path, opts: &ReadOptions) -> Result<(StatTable, Warning
         let raw = read_workbook(path, opts.sheet.as_deref())?;
         return build_table(&name, raw, opts);
     }
-    let bytes = crate::input::read_bytes(path)?;
+    let bytes = crate::table::input::read_bytes(path)?;
     read_stats_bytes(&name, &bytes, opts)
 }
 
@@ -365,7 +365,7 @@ fn parse_csv(
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Data, Reader};
     let name = path.display().to_string();
-    crate::write::note_input(path);
+    crate::render::write::note_input(path);
     let wb = open_workbook_auto(path)
         .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
@@ -385,7 +385,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
             .ok_or_else(|| input_error(format!("{name}: the workbook has no sheets")))?,
     };
     drop(wb);
-    let ext = crate::input::format_extension(path);
+    let ext = crate::table::input::format_extension(path);
     let rows = if matches!(ext.as_str(), "xlsx" | "xlsm") {
         read_xlsx_sparse(path, &sheet_name)?
     } else {
@@ -723,7 +723,7 @@ fn sniff_decimal_comma(
 /// a remark)? Such a column is never forced to be numeric.
 pub fn label_header(name: &str) -> bool {
     let l = name.trim().to_lowercase();
-    crate::rules::label_name(name)
+    crate::aggregation::rules::label_name(name)
         || l.contains("name")
         || [
             "bezeichnung",
@@ -762,8 +762,8 @@ pub fn figure_header(name: &str) -> bool {
     let t = name.trim();
     let u = t.to_uppercase();
     (u.starts_with("E_") && u.len() > 2)
-        || crate::rules::count_like_name(t)
-        || crate::rules::share_like_name(t)
+        || crate::aggregation::rules::count_like_name(t)
+        || crate::aggregation::rules::share_like_name(t)
 }
 
 /// A value written as a number that is no finite number: `NaN`, `inf`,

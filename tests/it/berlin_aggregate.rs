@@ -6,12 +6,12 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use common::{berlin, published};
-use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
-use lor::check::{check_coverage, check_totals};
-use lor::key::Level;
-use lor::names::Names;
-use lor::rules::{plan_rules, RuleFlags};
-use lor::stats::{read_stats, ReadOptions};
+use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::quality::check::{check_coverage, check_totals};
+use lor::table::key::Level;
+use lor::table::names::Names;
+use lor::table::stats::{read_stats, ReadOptions};
 
 const LEVELS: [Level; 4] = [Level::Bzr, Level::Pgr, Level::Bezirk, Level::Berlin];
 
@@ -108,7 +108,7 @@ fn ewr_labels_are_carried_not_summed() {
     let tables = ewr_tables();
     let bzr = &tables[0];
     let v = |col: &str| bzr.get("040304", col).cloned();
-    use lor::aggregate::Value;
+    use lor::aggregation::aggregate::Value;
     assert_eq!(v("ZEIT"), Some(Value::Text("201812".into())));
     assert_eq!(v("BEZ"), Some(Value::Text("04".into())));
     assert_eq!(v("PGR"), Some(Value::Text("03".into())));
@@ -204,7 +204,10 @@ fn mss_2021_indicators_weighted_by_inhabitants() {
     assert_eq!(table.len(), 542);
     assert!(table.dialect.bom);
     assert_eq!(table.dialect.delimiter, b';');
-    assert_eq!(table.vintage().unwrap().0, lor::key::Vintage::Lor2021);
+    assert_eq!(
+        table.vintage().unwrap().0,
+        lor::table::key::Vintage::Lor2021
+    );
     // K-indicators are shares: never summed without a rule.
     let err = plan_rules(&table, &RuleFlags::default())
         .unwrap_err()

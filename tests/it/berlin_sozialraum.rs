@@ -9,14 +9,16 @@
 use crate::common;
 
 use common::berlin;
-use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
-use lor::geometry::{read_layer, Layer, LayerOptions};
-use lor::key::Level;
-use lor::overlay::{overlay, roll_up, unit_parts, PartClass, Tolerance, UnitParts, UnitStatus};
-use lor::rules::{plan_rules, RuleFlags};
-use lor::sozialraum::{assign, report_unassigned, Source};
-use lor::stats::{read_stats, ReadOptions, StatTable};
-use lor::weights::Assign;
+use lor::aggregation::aggregate::{aggregate, aggregate_levels, MissingPolicy};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::mapping::sozialraum::{assign, report_unassigned, Source};
+use lor::mapping::weights::Assign;
+use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
+use lor::spatial::overlay::{
+    overlay, roll_up, unit_parts, PartClass, Tolerance, UnitParts, UnitStatus,
+};
+use lor::table::key::Level;
+use lor::table::stats::{read_stats, ReadOptions, StatTable};
 
 fn layer(rel: &str, bezirk: &str) -> (Layer, lor::error::Warnings) {
     let (mut l, w) = read_layer(&berlin(rel), &LayerOptions::default()).unwrap();
@@ -155,7 +157,7 @@ fn ewr_b04() -> StatTable {
     t
 }
 
-fn total(t: &lor::aggregate::LevelTable, col: &str) -> f64 {
+fn total(t: &lor::aggregation::aggregate::LevelTable, col: &str) -> f64 {
     t.keys.iter().map(|k| t.num(k, col).unwrap()).sum()
 }
 
@@ -222,9 +224,9 @@ fn sample_sozialraeume_polygons_and_list_agree_where_nothing_is_halved() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
     let (plr, w) = read_layer(&dir.join("plr.geojson"), &LayerOptions::default()).unwrap();
     assert!(w.is_empty(), "{w:?}");
-    assert_eq!(plr.file_crs, lor::crs::Crs::Utm33);
+    assert_eq!(plr.file_crs, lor::spatial::crs::Crs::Utm33);
     let (sr, _) = read_layer(&dir.join("sozialraeume.geojson"), &LayerOptions::default()).unwrap();
-    assert_eq!(sr.file_crs, lor::crs::Crs::Wgs84);
+    assert_eq!(sr.file_crs, lor::spatial::crs::Crs::Wgs84);
     // The PLR tile the district: 10 × 5 cells of 600 m × 500 m.
     let area: f64 = plr.features.iter().map(|f| f.area).sum();
     assert!((area - 15_000_000.0).abs() < 1.0, "{area}");
@@ -240,7 +242,7 @@ fn sample_sozialraeume_polygons_and_list_agree_where_nothing_is_halved() {
     )
     .unwrap();
     let (list, _) =
-        lor::weights::read_list(&dir.join("sozialraum-liste.csv"), "sozialraum").unwrap();
+        lor::mapping::weights::read_list(&dir.join("sozialraum-liste.csv"), "sozialraum").unwrap();
     let (by_list, _) = assign(
         &table,
         None,

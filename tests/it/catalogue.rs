@@ -8,15 +8,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, lor, scratch, stderr, stdout};
-use lor::aggregate::{aggregate_levels, LevelTable, MissingPolicy, Value};
-use lor::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
-use lor::key::{Level, Vintage};
-use lor::names::Names;
-use lor::overlay::Tolerance;
-use lor::rules::{plan_rules, RuleFlags};
-use lor::sozialraum::{aggregate_complete, assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME};
-use lor::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
-use lor::weights::Assign;
+use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy, Value};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::mapping::sozialraum::{
+    aggregate_complete, assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME,
+};
+use lor::mapping::weights::Assign;
+use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
+use lor::spatial::overlay::Tolerance;
+use lor::table::key::{Level, Vintage};
+use lor::table::names::Names;
+use lor::table::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
 
 #[test]
 fn ewr_2018_without_flags_has_the_catalogue_names() {
@@ -101,9 +103,9 @@ fn the_vintage_of_the_keys_decides() {
 
 #[test]
 fn catalogue_lists_both_vintages() {
-    let c = lor::catalogue::get(Vintage::Lor2006);
+    let c = lor::table::catalogue::get(Vintage::Lor2006);
     assert_eq!(c.plr().count(), 448);
-    let c21 = lor::catalogue::get(Vintage::Lor2021);
+    let c21 = lor::table::catalogue::get(Vintage::Lor2021);
     assert_eq!(c21.plr().count(), 542);
     // Every BZR, PGR and Bezirk name of the built-in 2006 list is the one
     // of the published file.
@@ -199,7 +201,7 @@ fn the_orphaned_feature_is_recognised_and_named() {
     );
     // Only the orphan: the Schloßstraße of Steglitz (also under 06010102,
     // with its own area) is not offered as a fix.
-    assert_eq!(lor::geometry::orphan_fixes(&[]).len(), 0);
+    assert_eq!(lor::spatial::geometry::orphan_fixes(&[]).len(), 0);
 
     let opts = LayerOptions {
         auto_fix: true,
@@ -427,10 +429,12 @@ fn non_lor_keys_are_kept_as_written() {
     let ids: Vec<&str> = l.features.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, vec!["10115", "10117"]);
     // LOR keys with a lost leading zero beside full ones are still restored.
-    assert!(lor::geometry::ids_look_like_lor_keys([
+    assert!(lor::spatial::geometry::ids_look_like_lor_keys([
         "1011101", "01011102"
     ]));
-    assert!(!lor::geometry::ids_look_like_lor_keys(["10115", "10117"]));
+    assert!(!lor::spatial::geometry::ids_look_like_lor_keys([
+        "10115", "10117"
+    ]));
 }
 
 #[test]

@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, lor, scratch, stderr, stdout};
-use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
-use lor::crosswalk::{build, Assign};
-use lor::geometry::{read_layer, LayerOptions};
-use lor::key::Level;
-use lor::overlay::Tolerance;
-use lor::rules::{plan_rules, RuleFlags};
-use lor::stats::{read_stats, ReadOptions};
-use lor::weights::WeightTable;
+use lor::aggregation::aggregate::{aggregate, aggregate_levels, MissingPolicy};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::mapping::crosswalk::{build, Assign};
+use lor::mapping::weights::WeightTable;
+use lor::spatial::geometry::{read_layer, LayerOptions};
+use lor::spatial::overlay::Tolerance;
+use lor::table::key::Level;
+use lor::table::stats::{read_stats, ReadOptions};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

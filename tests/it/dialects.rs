@@ -2,10 +2,10 @@
 
 use crate::common;
 
-use lor::aggregate::{aggregate_levels, MissingPolicy, Value};
-use lor::key::Level;
-use lor::rules::{plan_rules, RuleFlags};
-use lor::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
+use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy, Value};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::table::key::Level;
+use lor::table::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
 
 fn read(text: &[u8]) -> StatTable {
     read_stats_bytes("fixture.csv", text, &ReadOptions::default())

@@ -49,7 +49,7 @@ fn shapefile_records_claiming_gigabytes_are_damaged_files() {
     for case in cases {
         let data = std::fs::read(&case).unwrap();
         let shp = shapefile_from(&data, &dir);
-        let e = lor::geometry::read_layer(&shp, &Default::default())
+        let e = lor::spatial::geometry::read_layer(&shp, &Default::default())
             .unwrap_err()
             .to_string();
         assert!(

@@ -5,7 +5,7 @@ use crate::common;
 use std::path::Path;
 
 use common::{berlin, listing, lor, scratch, stderr, stdout};
-use lor::geometry::{read_layer, LayerOptions};
+use lor::spatial::geometry::{read_layer, LayerOptions};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

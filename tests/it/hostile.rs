@@ -315,7 +315,9 @@ fn as_strs(v: &[String]) -> Vec<&str> {
 
 /// A point inside the first sample unit (its centroid-ish: mean of vertices).
 fn first_unit_point(units: &Path) -> (f64, f64) {
-    let (l, _) = lor::geometry::read_layer(units, &lor::geometry::LayerOptions::default()).unwrap();
+    let (l, _) =
+        lor::spatial::geometry::read_layer(units, &lor::spatial::geometry::LayerOptions::default())
+            .unwrap();
     use geo::Centroid;
     let c = l.features[0].geometry.centroid().unwrap();
     (c.x(), c.y())

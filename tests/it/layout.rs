@@ -5,16 +5,16 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::key::Level;
-use lor::layout::{
+use lor::mapping::layout::{
     adjacency, evaluate, load_units, propose, propose_layout, read_regions, whole_layout, Graph,
     Limits, Problem, Shares, Units,
 };
+use lor::table::key::Level;
 
 fn bezirk04() -> (Units, Vec<String>, Shares) {
     let (units, _) = load_units(
         &berlin("lor-2006/plr.geojson.gz"),
-        &lor::geometry::LayerOptions {
+        &lor::spatial::geometry::LayerOptions {
             fix_ids: vec![(124, "04030417".into())],
             ..Default::default()
         },
@@ -57,7 +57,8 @@ fn adjacency_ignores_corners() {
       {"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Polygon","coordinates":[[[390100,5820000],[390200,5820000],[390200,5820100],[390100,5820100],[390100,5820000]]]}},
       {"type":"Feature","properties":{"id":"C"},"geometry":{"type":"Polygon","coordinates":[[[390000,5820100],[390100,5820100],[390100,5820200],[390000,5820200],[390000,5820100]]]}},
       {"type":"Feature","properties":{"id":"D"},"geometry":{"type":"Polygon","coordinates":[[[390100,5.8201e+06],[390200,5820100],[390200,5820200],[390100,5820200],[390100,5.8201e+06]]]}}]}"#;
-    let (layer, _) = lor::geometry::read_geojson_str("grid", text, &Default::default()).unwrap();
+    let (layer, _) =
+        lor::spatial::geometry::read_geojson_str("grid", text, &Default::default()).unwrap();
     let g = adjacency(&layer, 1.0);
     let n = |i: usize| g.adj[i].iter().map(|x| x.0).collect::<Vec<_>>();
     assert_eq!(n(0), [1, 2]); // A: B and C, not D (corner)
@@ -308,7 +309,7 @@ fn branch_and_bound_matches_exhaustive_search() {
                 }
             })
             .collect();
-        let cost = lor::layout::unit_costs(&people, &shares, 3);
+        let cost = lor::mapping::layout::unit_costs(&people, &shares, 3);
         let band = [None, Some(0.25), Some(0.1), Some(0.4)][case % 4];
         let p = Problem::new(g, people, cost, 3, band);
         let want = exhaustive(&p);
@@ -320,7 +321,7 @@ fn branch_and_bound_matches_exhaustive_search() {
                 assert!((s.cost - w).abs() < 1e-6, "case {case}: {} vs {w}", s.cost);
                 checked += 1;
             }
-            (None, Err(e)) => assert_eq!(e, lor::layout::ProposeError::Infeasible),
+            (None, Err(e)) => assert_eq!(e, lor::mapping::layout::ProposeError::Infeasible),
             (w, g) => panic!("case {case}: exhaustive {w:?}, proposal {g:?}"),
         }
     }

@@ -5,13 +5,15 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::key::Level;
-use lor::layout::{alternatives, load_units, propose_layout, read_regions, Limits, Shares, Units};
+use lor::mapping::layout::{
+    alternatives, load_units, propose_layout, read_regions, Limits, Shares, Units,
+};
+use lor::table::key::Level;
 
 fn load(bezirk: Option<&str>) -> (Units, Vec<String>, Shares) {
     let (units, _) = load_units(
         &berlin("lor-2006/plr.geojson.gz"),
-        &lor::geometry::LayerOptions {
+        &lor::spatial::geometry::LayerOptions {
             fix_ids: vec![(124, "04030417".into())],
             ..Default::default()
         },
@@ -227,7 +229,7 @@ fn berlin_with_a_band_finds_a_layout() {
     )
     .unwrap();
     assert_eq!(p.solution.method, "heuristic");
-    let ev = lor::layout::evaluate(
+    let ev = lor::mapping::layout::evaluate(
         &units.graph,
         &units.keys,
         &units.people,

@@ -7,8 +7,8 @@
 use crate::common;
 
 use geo::{Area, BooleanOps};
-use lor::geometry::{read_layer, Layer, LayerOptions};
-use lor::overlay::{overlay, unit_parts, SpatialIndex, Tolerance};
+use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
+use lor::spatial::overlay::{overlay, unit_parts, SpatialIndex, Tolerance};
 
 fn layers() -> (Layer, Layer) {
     let opts = LayerOptions::default();
@@ -85,7 +85,7 @@ fn clipped_overlay_equals_whole_polygon_overlay_on_berlin() {
         assert_eq!(n.key, o.key);
         assert_eq!(n.status, o.status, "{}", n.key);
         // Every part in a target: same order, same class.
-        let named = |u: &lor::overlay::UnitParts| -> Vec<_> {
+        let named = |u: &lor::spatial::overlay::UnitParts| -> Vec<_> {
             u.parts
                 .iter()
                 .filter(|p| p.target.is_some())
@@ -97,7 +97,7 @@ fn clipped_overlay_equals_whole_polygon_overlay_on_berlin() {
         // class and area; where only one has it, it is rounding residue
         // (a few mm², noise). The whole-polygon run leaves such a residue
         // in 67 PLR, the clipped run in 3.
-        let rest = |u: &lor::overlay::UnitParts| {
+        let rest = |u: &lor::spatial::overlay::UnitParts| {
             u.parts
                 .iter()
                 .find(|p| p.target.is_none())
@@ -109,7 +109,7 @@ fn clipped_overlay_equals_whole_polygon_overlay_on_berlin() {
                 assert!((x.0 - y.0).abs() <= (1e-6 * y.0).max(0.02), "{}", n.key);
             }
             (Some((area, class)), None) | (None, Some((area, class))) => {
-                assert_eq!(class, lor::overlay::PartClass::Noise, "{}", n.key);
+                assert_eq!(class, lor::spatial::overlay::PartClass::Noise, "{}", n.key);
                 assert!(area < 0.01, "{}: {area} m² outside", n.key);
             }
             (None, None) => {}
@@ -120,7 +120,7 @@ fn clipped_overlay_equals_whole_polygon_overlay_on_berlin() {
 #[test]
 fn clip_to_rect_keeps_the_area_inside_with_holes_and_concave_rings() {
     use geo::{polygon, MultiPolygon, Rect};
-    use lor::overlay::clip_to_rect;
+    use lor::spatial::overlay::clip_to_rect;
     // A 10 × 10 square with a 4 × 4 hole (3..7), and a U opening upwards.
     let square = polygon!(
         exterior: [(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)],

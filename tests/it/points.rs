@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, listing, lor, scratch, stderr, stdout};
-use lor::geometry::{read_layer, LayerOptions};
-use lor::points::{tally_points, PointOptions};
+use lor::facilities::points::{tally_points, PointOptions};
+use lor::spatial::geometry::{read_layer, LayerOptions};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -68,7 +68,7 @@ fn kitas_and_youth_facilities_per_plr_equal_independent_computation() {
         let (run, w) = tally_points(&berlin(file), &opts, &[&plr], |_, _| {}).unwrap();
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(run.total, n_points);
-        assert_eq!(run.crs, lor::crs::Crs::Utm33);
+        assert_eq!(run.crs, lor::spatial::crs::Crs::Utm33);
         let t = &run.tallies[0];
         let e = expected(exp);
         let mut ours = BTreeMap::new();

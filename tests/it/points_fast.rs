@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, scratch};
-use lor::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
-use lor::locate::{Location, Locator};
-use lor::points::{tally_points, PointOptions, PointRun};
+use lor::facilities::points::{tally_points, PointOptions, PointRun};
+use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
+use lor::spatial::locate::{Location, Locator};
 use proptest::prelude::*;
 
 /// A small deterministic generator (xorshift).
@@ -291,7 +291,7 @@ fn fast_csv_reader_equals_the_general_reader() {
         lines.push(format!("K{k},{x:?},{y:?},{v}"));
     }
     let opts = PointOptions {
-        crs: Some(lor::crs::Crs::Utm33),
+        crs: Some(lor::spatial::crs::Crs::Utm33),
         sum: vec!["plaetze".into()],
         ..Default::default()
     };
@@ -363,7 +363,7 @@ fn a_million_random_points_give_the_figures_from_before() {
     let (plr, _) =
         read_layer(&berlin("lor-2006/plr.geojson.gz"), &LayerOptions::default()).unwrap();
     let opts = PointOptions {
-        crs: Some(lor::crs::Crs::Utm33),
+        crs: Some(lor::spatial::crs::Crs::Utm33),
         sum: vec!["plaetze".into()],
         ..Default::default()
     };

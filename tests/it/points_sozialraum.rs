@@ -79,7 +79,7 @@ fn assert_rows_add_up(rows: &[Row], exact: bool) {
 /// PLR → Sozialraum by the largest part, computed with the library from
 /// the same layers.
 fn largest_assignment() -> BTreeMap<String, String> {
-    use lor::geometry::{read_layer, LayerOptions};
+    use lor::spatial::geometry::{read_layer, LayerOptions};
     let (mut plr, _) = read_layer(
         &berlin("lor-2006/plr.geojson.gz"),
         &LayerOptions {
@@ -93,13 +93,13 @@ fn largest_assignment() -> BTreeMap<String, String> {
         read_layer(&berlin("lor-2021/pgr.geojson.gz"), &LayerOptions::default()).unwrap();
     pgr.filter_prefix("04");
     let keys: Vec<String> = plr.features.iter().map(|f| f.id.clone()).collect();
-    let table = lor::point_tables::unit_table("plr", keys, Vec::new());
-    let (a, _) = lor::sozialraum::assign(
+    let table = lor::facilities::point_tables::unit_table("plr", keys, Vec::new());
+    let (a, _) = lor::mapping::sozialraum::assign(
         &table,
         Some(&plr),
-        &lor::sozialraum::Source::Polygons(pgr),
-        lor::weights::Assign::Largest,
-        &lor::overlay::Tolerance::default(),
+        &lor::mapping::sozialraum::Source::Polygons(pgr),
+        lor::mapping::weights::Assign::Largest,
+        &lor::spatial::overlay::Tolerance::default(),
     )
     .unwrap();
     assert!(a.unassigned.is_empty());

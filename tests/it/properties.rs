@@ -2,11 +2,11 @@
 //! weights per source add up to 1, and the order of the input rows never
 //! changes a result.
 
-use lor::aggregate::{aggregate, aggregate_levels, MissingPolicy};
-use lor::key::Level;
-use lor::rules::{plan_rules, RuleFlags};
-use lor::stats::{read_stats_bytes, ReadOptions, StatTable};
-use lor::weights::{Weight, WeightTable};
+use lor::aggregation::aggregate::{aggregate, aggregate_levels, MissingPolicy};
+use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::mapping::weights::{Weight, WeightTable};
+use lor::table::key::Level;
+use lor::table::stats::{read_stats_bytes, ReadOptions, StatTable};
 use proptest::prelude::*;
 
 /// A statistics CSV with distinct PLR keys and counts.
@@ -80,15 +80,15 @@ proptest! {
             let t = table(&csv_of(rows));
             let (rules, _) = plan_rules(&t, &flags).unwrap();
             let (tables, _) = aggregate_levels(&t, &rules, &levels, None, MissingPolicy::Propagate);
-            lor::output::render(&tables, lor::output::Format::Csv).unwrap()
+            lor::render::output::render(&tables, lor::render::output::Format::Csv).unwrap()
         };
         prop_assert_eq!(run(&rows), run(&shuffled));
     }
 
     #[test]
     fn key_normalisation_never_panics_and_is_idempotent(s in "\\PC{0,12}") {
-        if let Ok((level, key)) = lor::key::normalize_key(&s) {
-            prop_assert_eq!(lor::key::normalize_key(&key).unwrap(), (level, key.clone()));
+        if let Ok((level, key)) = lor::table::key::normalize_key(&s) {
+            prop_assert_eq!(lor::table::key::normalize_key(&key).unwrap(), (level, key.clone()));
             prop_assert_eq!(key.len(), level.digits());
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use lor::geometry::{read_layer, read_layer_in, read_two_layers, Layer, LayerOptions};
+use lor::spatial::geometry::{read_layer, read_layer_in, read_two_layers, Layer, LayerOptions};
 
 /// (id, name, number, area, bbox, vertex count) of every feature.
 fn summary(l: &Layer) -> Vec<(String, String, usize, f64, [f64; 4], usize)> {

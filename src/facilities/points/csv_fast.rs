@@ -24,8 +24,8 @@ use anyhow::Result;
 use geo::Coord;
 
 use super::{Accumulator, ExactSum, KEEP_IDS};
-use crate::crs::{Crs, Transformer};
-use crate::locate::Location;
+use crate::spatial::crs::{Crs, Transformer};
+use crate::spatial::locate::Location;
 
 /// Bytes per block handed to a worker.
 const BLOCK: usize = 1 << 19;
@@ -123,7 +123,7 @@ fn coordinate(b: &[u8]) -> Option<f64> {
         let s = text(b);
         s.parse::<f64>()
             .ok()
-            .or_else(|| crate::stats::parse_number(s, true))
+            .or_else(|| crate::table::stats::parse_number(s, true))
     })
 }
 
@@ -156,7 +156,10 @@ struct Ordered {
 }
 
 struct Shared<'a, 'l> {
-    layers: &'a [(&'l crate::geometry::Layer, crate::locate::Locator)],
+    layers: &'a [(
+        &'l crate::spatial::geometry::Layer,
+        crate::spatial::locate::Locator,
+    )],
     cols: &'a Columns<'a>,
     crs: Crs,
     work: Crs,
@@ -332,7 +335,7 @@ fn grow_bbox(bbox: &mut Option<(f64, f64, f64, f64)>, coords: &[Coord<f64>]) {
 #[inline]
 fn count_layer(
     part: &mut Part,
-    loc: &crate::locate::Locator,
+    loc: &crate::spatial::locate::Locator,
     ids: &mut Vec<String>,
     data: &[u8],
     line: u64,
@@ -423,7 +426,7 @@ pub(super) fn tally(
     size: u64,
 ) -> Result<Option<Done>> {
     let mut blocks = Blocks {
-        input: crate::input::open(path)?,
+        input: crate::table::input::open(path)?,
         carry: Vec::new(),
         done: false,
         path,
@@ -676,7 +679,13 @@ fn feed(
 
 impl Sums {
     /// Nothing counted yet, for `layers` and `n_sums` values per point.
-    fn new(layers: &[(&crate::geometry::Layer, crate::locate::Locator)], n_sums: usize) -> Sums {
+    fn new(
+        layers: &[(
+            &crate::spatial::geometry::Layer,
+            crate::spatial::locate::Locator,
+        )],
+        n_sums: usize,
+    ) -> Sums {
         Sums {
             parts: layers
                 .iter()
