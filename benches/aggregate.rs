@@ -7,7 +7,7 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, Criterion};
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
 use lor::aggregation::rules::{plan_rules, RuleFlags};
-use lor::quality::check::{check_coverage, check_totals};
+use lor::quality::checks::{check_coverage, check_totals};
 use lor::render::output::{render, Format};
 use lor::table::key::Level;
 use lor::table::names::Names;

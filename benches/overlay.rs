@@ -10,7 +10,7 @@ mod common;
 use common::densify;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::quality::report::{Mismatch, MismatchInput};
+use lor::quality::mismatch::report::{Mismatch, MismatchInput};
 use lor::spatial::geometry::{read_layer, read_two_layers, LayerOptions};
 use lor::spatial::overlay::{overlay, unit_parts, Tolerance};
 use lor::table::key::Level;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use lor::facilities::points::{tally_points, PointOptions};
+use lor::points::read::{tally_points, PointOptions};
 use lor::spatial::geometry::{read_layer, LayerOptions};
 use lor::spatial::locate::{Location, Locator};
 

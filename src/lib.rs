@@ -19,11 +19,13 @@
 
 pub mod aggregation;
 pub mod error;
-pub mod facilities;
 pub mod jobs;
+pub mod layout;
 pub mod mapping;
+pub mod points;
 pub mod quality;
 pub mod render;
 pub mod sample;
+pub mod series;
 pub mod spatial;
 pub mod table;

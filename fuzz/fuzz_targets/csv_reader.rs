@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
             let levels = [lor::table::key::Level::Bzr, lor::table::key::Level::Berlin];
             let _ = lor::aggregation::aggregate::aggregate_levels(&table, &rules, &levels, None, Default::default());
         }
-        let _ = lor::quality::check::check_totals(&table);
-        let _ = lor::quality::check::check_values(&table);
+        let _ = lor::quality::checks::check_totals(&table);
+        let _ = lor::quality::checks::check_values(&table);
     }
 });

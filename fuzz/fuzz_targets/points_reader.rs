@@ -24,13 +24,13 @@ fuzz_target!(|data: &[u8]| {
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("p.{ext}"));
     std::fs::write(&path, rest).unwrap();
-    let opts = lor::facilities::points::PointOptions {
+    let opts = lor::points::read::PointOptions {
         sum: vec!["v".into()],
         by: Some("c".into()),
         crs: (first & 2 == 2).then_some(lor::spatial::crs::Crs::Utm33),
         ..Default::default()
     };
-    if let Ok((run, _)) = lor::facilities::points::tally_points(&path, &opts, &[layer()], |_, _| {}) {
+    if let Ok((run, _)) = lor::points::read::tally_points(&path, &opts, &[layer()], |_, _| {}) {
         let t = &run.tallies[0];
         let inside: f64 = t.count.iter().sum();
         assert_eq!(inside as u64 + t.outside, run.total);

@@ -4,4 +4,4 @@ pub mod aggregate;
 pub mod expr;
 pub mod rounding;
 pub mod rules;
-pub mod series;
+pub mod translate;

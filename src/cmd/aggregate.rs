@@ -8,7 +8,7 @@ use lor::aggregation::rules::{plan_table, RuleFlags};
 use lor::error::{usage_error, Warnings};
 use lor::mapping::sozialraum;
 use lor::mapping::weights::{read_list, Assign};
-use lor::quality::check::check_statistics;
+use lor::quality::checks::check_statistics;
 use lor::render::output::{render_with, write_all_atomic, write_atomic, Format};
 use lor::sample::Sample;
 use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
@@ -374,7 +374,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let units = read_units(&plan, &mut warnings)?;
     let names = lor::table::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
     if let Some(v) = plan.vintage {
-        warnings.extend(lor::quality::check::check_vintage(&table, v, "--lor"));
+        warnings.extend(lor::quality::checks::check_vintage(&table, v, "--lor"));
     }
     warnings.extend(check_statistics(&table, names.as_ref()));
 
@@ -397,7 +397,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(plan.strict, &warnings)?;
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
-        let shapes = lor::render::map::level_shapes(&tables, units, sr_polygons.as_ref())?;
+        let shapes = lor::render::draw::level_shapes(&tables, units, sr_polygons.as_ref())?;
         return write_geojson(&tables, &shapes, &plan.target);
     }
     let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{quality_error, usage_error, Warning};
-use lor::quality::delivery::{check_delivery, Delivery};
+use lor::quality::check::{check_delivery, Delivery};
 use lor::table::scope::Bezirk;
 use lor::table::stats::ReadOptions;
 

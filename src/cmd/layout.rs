@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
-use lor::mapping::layout::{
+use lor::layout::{
     alternatives, evaluate, layout_doc, load_units, propose_layout, read_regions,
     reference_outlines, whole_layout, Evaluation, Layout, Limits, Proposal, Shares, Units,
 };
-use lor::mapping::layout_report::{
+use lor::render::layout::{
     key_csv, layout_list, map_text, proposal_summary, proposal_title, render_evaluation,
     render_tradeoff, tradeoff_summary,
 };

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
 use lor::mapping::weights::Assign;
-use lor::render::atlas::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
 use lor::render::classify::Method;
+use lor::render::map::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
 use lor::render::output::write_atomic;
 
 use super::Context;
@@ -161,7 +161,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
     match &args.output {
-        Some(p) if plan.png => write_atomic(p, &lor::render::map::png(&svg, 2.0)?),
+        Some(p) if plan.png => write_atomic(p, &lor::render::draw::png(&svg, 2.0)?),
         Some(p) => write_atomic(p, svg.as_bytes()),
         None => {
             let mut out = std::io::stdout().lock();

@@ -237,13 +237,13 @@ pub struct CrosswalkArgs {
 
 impl CrosswalkArgs {
     /// How the --population points are read, and the flags messages name.
-    fn population_points(&self) -> Result<lor::facilities::points::PointOptions> {
+    fn population_points(&self) -> Result<lor::points::read::PointOptions> {
         let crs = self
             .population_crs
             .as_deref()
             .map(|c| lor::spatial::crs::parse_crs_flag("--population-crs", c))
             .transpose()?;
-        Ok(lor::facilities::points::PointOptions {
+        Ok(lor::points::read::PointOptions {
             sum: self.population_attr.iter().cloned().collect(),
             crs,
             x: self.population_x.clone(),
@@ -314,10 +314,10 @@ impl CrosswalkArgs {
 /// The flags of the --population points in messages (`crosswalk`,
 /// `translate`). They have no category or id attribute, so those two are
 /// never named.
-fn population_flags() -> lor::facilities::points::PointFlags {
-    lor::facilities::points::PointFlags {
+fn population_flags() -> lor::points::read::PointFlags {
+    lor::points::read::PointFlags {
         sum: "--population-attr".into(),
-        ..lor::facilities::points::PointFlags::prefixed("population-")
+        ..lor::points::read::PointFlags::prefixed("population-")
     }
 }
 
@@ -366,7 +366,7 @@ mod tests {
             }
         }
         // `lor points` names its own flags.
-        let f = lor::facilities::points::PointFlags::default();
+        let f = lor::points::read::PointFlags::default();
         let sub = root.find_subcommand("points").unwrap();
         for flag in [&f.x, &f.y, &f.crs, &f.sum, &f.by, &f.id_field] {
             let long = flag.trim_start_matches("--");

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::usage_error;
-use lor::facilities::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
-use lor::facilities::point_tables::Per;
-use lor::facilities::points::PointOptions;
 use lor::mapping::weights::{is_list_path, Assign};
+use lor::points::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
+use lor::points::read::PointOptions;
+use lor::points::tables::Per;
 use lor::spatial::overlay::Tolerance;
 use lor::table::scope::Bezirk;
 use lor::table::stats::ReadOptions;
@@ -169,7 +169,7 @@ fn plan(args: &Args) -> Result<Plan> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    lor::facilities::point_tables::check_sums(&sum)?;
+    lor::points::tables::check_sums(&sum)?;
     let denominator = match (&args.per, &args.stats) {
         (Some(per), Some(stats)) => Some(Denominator {
             stats: stats.clone(),

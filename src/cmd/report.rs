@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
 use lor::mapping::weights::Assign;
-use lor::render::atlas::{one_bezirk, Figures, Indicator, Inputs};
-use lor::render::board::{report, ReportSpec};
 use lor::render::classify::Method;
+use lor::render::map::{one_bezirk, Figures, Indicator, Inputs};
 use lor::render::output::write_atomic;
+use lor::render::report::{report, ReportSpec};
 use lor::spatial::overlay::Tolerance;
 
 use super::Context;
@@ -169,7 +169,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let series = if args.series.is_empty() {
         Vec::new()
     } else {
-        lor::aggregation::series::expand_inputs(&args.series, None, &mut warnings)?
+        lor::series::expand_inputs(&args.series, None, &mut warnings)?
     };
     let inputs = Inputs {
         stats: args.stats.clone(),
@@ -209,14 +209,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 /// The facilities of the report with how to read them; messages name the
 /// report's `--points-…` flags.
-fn points(args: &Args) -> Option<(std::path::PathBuf, lor::facilities::points::PointOptions)> {
+fn points(args: &Args) -> Option<(std::path::PathBuf, lor::points::read::PointOptions)> {
     let (path, sum) = args.points.clone().zip(args.points_sum.clone())?;
-    let options = lor::facilities::points::PointOptions {
+    let options = lor::points::read::PointOptions {
         sum: vec![sum],
         crs: args.points_crs,
         x: args.points_x.clone(),
         y: args.points_y.clone(),
-        flags: lor::facilities::points::PointFlags::prefixed("points-"),
+        flags: lor::points::read::PointFlags::prefixed("points-"),
         ..Default::default()
     };
     Some((path, options))

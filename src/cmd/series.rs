@@ -3,12 +3,10 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::aggregation::series::{
-    self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation,
-};
 use lor::error::{usage_error, Warnings};
 use lor::mapping::weights::Assign;
 use lor::render::output::Format;
+use lor::series::{self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation};
 use lor::spatial::geometry::LayerOptions;
 use lor::table::key::Vintage;
 use lor::table::names::Names;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::aggregation::rules::plan_table;
+use lor::aggregation::translate::{translate_levels, translate_to_sozialraum, Translate};
 use lor::error::{usage_error, Warnings};
-use lor::mapping::chain::{translate_levels, translate_to_sozialraum, Translate};
 use lor::mapping::weights::{read_list, WeightTable};
 use lor::table::names::Names;
 use lor::table::stats::{read_stats, ReadOptions};
@@ -116,7 +116,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut table, w) = read_stats(&args.stats, &plan.read)?;
     warnings.extend(w);
     let chain = weight_chain(&args, ctx, &mut warnings)?;
-    warnings.extend(lor::mapping::chain::check_coverage(&table, &chain)?);
+    warnings.extend(lor::aggregation::translate::check_coverage(&table, &chain)?);
     let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing)?;
     warnings.extend(w);
     // The source units' key parts do not describe the target units.

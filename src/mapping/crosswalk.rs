@@ -344,7 +344,7 @@ pub fn part_population(
     from: &Layer,
     to: &Layer,
     points: &std::path::Path,
-    opts: &crate::facilities::points::PointOptions,
+    opts: &crate::points::read::PointOptions,
 ) -> anyhow::Result<(PartPopulation, Warnings)> {
     use geo::{Area, BoundingRect};
     let ov = overlay(from, to, true);
@@ -373,7 +373,7 @@ pub fn part_population(
         features,
     };
     let (run, mut warnings) =
-        crate::facilities::points::tally_points(points, opts, &[&pieces], |_, _| {})?;
+        crate::points::read::tally_points(points, opts, &[&pieces], |_, _| {})?;
     let t = &run.tallies[0];
     let mut pop = PartPopulation::new();
     for (i, pair) in pairs.into_iter().enumerate() {
@@ -411,8 +411,12 @@ pub fn read_chain(
     for (i, path) in paths.iter().enumerate() {
         let (list, w) = crate::mapping::weights::read_list(path, "target")?;
         warnings.extend(w);
-        let (linked, w) =
-            crate::mapping::chain::link(chain, list.table, &path.display().to_string(), i + 1);
+        let (linked, w) = crate::aggregation::translate::link(
+            chain,
+            list.table,
+            &path.display().to_string(),
+            i + 1,
+        );
         warnings.extend(w);
         chain = Some(linked);
     }

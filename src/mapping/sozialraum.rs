@@ -228,7 +228,10 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
                     .iter()
                     .filter_map(|(k, share)| value(k).map(|v| v * share))
                     .sum();
-                format!(" ({} {name})", crate::quality::report::thousands(s))
+                format!(
+                    " ({} {name})",
+                    crate::quality::mismatch::report::thousands(s)
+                )
             }
             _ => String::new(),
         }
@@ -505,10 +508,7 @@ mod tests {
             rows,
             vec![
                 ("SR1", &Value::Num(150.0)),
-                (
-                    crate::aggregation::series::UNASSIGNED_KEY,
-                    &Value::Num(30.0)
-                )
+                (crate::series::UNASSIGNED_KEY, &Value::Num(30.0))
             ]
         );
     }

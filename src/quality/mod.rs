@@ -1,7 +1,6 @@
-//! Findings about the data: coverage, totals, values, layer topology, and where two boundary systems disagree.
+//! Findings about the data: coverage, totals, values, layer topology (`checks`), what `lor check` reads and checks (`check`), where two boundary systems disagree (`mismatch`), and published tables (`reconcile`).
 
 pub mod check;
-pub mod delivery;
+pub mod checks;
 pub mod mismatch;
 pub mod reconcile;
-pub mod report;

@@ -1,9 +1,10 @@
-//! Writing results: tables in every format, GeoJSON and SVG maps.
+//! Writing results: tables in every format, the one output path, SVG/PNG maps and the HTML report.
 
-pub mod atlas;
-pub mod board;
 pub mod classify;
+pub mod draw;
 pub mod labels;
+pub mod layout;
 pub mod map;
 pub mod output;
+pub mod report;
 pub mod write;

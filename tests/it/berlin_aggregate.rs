@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use common::{berlin, published};
 use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
 use lor::aggregation::rules::{plan_rules, RuleFlags};
-use lor::quality::check::{check_coverage, check_totals};
+use lor::quality::checks::{check_coverage, check_totals};
 use lor::table::key::Level;
 use lor::table::names::Names;
 use lor::table::stats::{read_stats, ReadOptions};

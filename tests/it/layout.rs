@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::mapping::layout::{
+use lor::layout::{
     adjacency, evaluate, load_units, propose, propose_layout, read_regions, whole_layout, Graph,
     Limits, Problem, Shares, Units,
 };
@@ -309,7 +309,7 @@ fn branch_and_bound_matches_exhaustive_search() {
                 }
             })
             .collect();
-        let cost = lor::mapping::layout::unit_costs(&people, &shares, 3);
+        let cost = lor::layout::unit_costs(&people, &shares, 3);
         let band = [None, Some(0.25), Some(0.1), Some(0.4)][case % 4];
         let p = Problem::new(g, people, cost, 3, band);
         let want = exhaustive(&p);
@@ -321,7 +321,7 @@ fn branch_and_bound_matches_exhaustive_search() {
                 assert!((s.cost - w).abs() < 1e-6, "case {case}: {} vs {w}", s.cost);
                 checked += 1;
             }
-            (None, Err(e)) => assert_eq!(e, lor::mapping::layout::ProposeError::Infeasible),
+            (None, Err(e)) => assert_eq!(e, lor::layout::ProposeError::Infeasible),
             (w, g) => panic!("case {case}: exhaustive {w:?}, proposal {g:?}"),
         }
     }

@@ -5,9 +5,7 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::mapping::layout::{
-    alternatives, load_units, propose_layout, read_regions, Limits, Shares, Units,
-};
+use lor::layout::{alternatives, load_units, propose_layout, read_regions, Limits, Shares, Units};
 use lor::table::key::Level;
 
 fn load(bezirk: Option<&str>) -> (Units, Vec<String>, Shares) {
@@ -229,7 +227,7 @@ fn berlin_with_a_band_finds_a_layout() {
     )
     .unwrap();
     assert_eq!(p.solution.method, "heuristic");
-    let ev = lor::mapping::layout::evaluate(
+    let ev = lor::layout::evaluate(
         &units.graph,
         &units.keys,
         &units.people,

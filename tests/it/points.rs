@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, listing, lor, scratch, stderr, stdout};
-use lor::facilities::points::{tally_points, PointOptions};
+use lor::points::read::{tally_points, PointOptions};
 use lor::spatial::geometry::{read_layer, LayerOptions};
 
 fn s(p: &Path) -> &str {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, scratch};
-use lor::facilities::points::{tally_points, PointOptions, PointRun};
+use lor::points::read::{tally_points, PointOptions, PointRun};
 use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
 use lor::spatial::locate::{Location, Locator};
 use proptest::prelude::*;

@@ -93,7 +93,7 @@ fn largest_assignment() -> BTreeMap<String, String> {
         read_layer(&berlin("lor-2021/pgr.geojson.gz"), &LayerOptions::default()).unwrap();
     pgr.filter_prefix("04");
     let keys: Vec<String> = plr.features.iter().map(|f| f.id.clone()).collect();
-    let table = lor::facilities::point_tables::unit_table("plr", keys, Vec::new());
+    let table = lor::points::tables::unit_table("plr", keys, Vec::new());
     let (a, _) = lor::mapping::sozialraum::assign(
         &table,
         Some(&plr),

@@ -1406,7 +1406,7 @@ pub fn load_units(
             .iter()
             .map(|f| (f.id.as_str(), f.name.as_str())),
     );
-    warnings.extend(crate::quality::check::check_statistics(
+    warnings.extend(crate::quality::checks::check_statistics(
         &table,
         Some(&names),
     ));
@@ -2157,7 +2157,7 @@ pub fn reference_outlines(
 }
 
 /// The map of a layout against its reference (see
-/// [`crate::render::map::layout_map`]): units filled by their region, units whose
+/// [`crate::render::draw::layout_map`]): units filled by their region, units whose
 /// region differs from their reference region (largest share) striped,
 /// the reference's borders (`outlines`) on top.
 pub fn layout_doc(
@@ -2166,8 +2166,8 @@ pub fn layout_doc(
     ev: &Evaluation,
     reference: Option<(&Shares, &[String])>,
     outlines: &[(String, geo::MultiPolygon<f64>)],
-    text: &crate::render::map::LayoutText,
-) -> crate::render::map::MapDoc {
+    text: &crate::render::draw::LayoutText,
+) -> crate::render::draw::MapDoc {
     let k = layout.ids.len();
     let mut neighbours: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); k];
     for (i, a) in units.graph.adj.iter().enumerate() {
@@ -2178,7 +2178,7 @@ pub fn layout_doc(
             }
         }
     }
-    let list: Vec<crate::render::map::LayoutUnit> = units
+    let list: Vec<crate::render::draw::LayoutUnit> = units
         .layer
         .features
         .iter()
@@ -2191,7 +2191,7 @@ pub fn layout_doc(
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                     .is_none_or(|&(q, _)| ref_ids[q] != layout.ids[r])
             });
-            crate::render::map::LayoutUnit {
+            crate::render::draw::LayoutUnit {
                 key: units.keys[i].clone(),
                 geometry: f.geometry.clone(),
                 region: r,
@@ -2204,7 +2204,7 @@ pub fn layout_doc(
         .iter()
         .map(|r| (r.id.clone(), r.people))
         .collect();
-    crate::render::map::layout_map(&list, &regions, &neighbours, outlines, text)
+    crate::render::draw::layout_map(&list, &regions, &neighbours, outlines, text)
 }
 
 #[cfg(test)]

@@ -12,14 +12,14 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::aggregation::aggregate::{LevelTable, MissingPolicy, Value};
-use crate::aggregation::series::{Date, Dated, Series, SozialraumWeights};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::quality::report::{thousands, LevelReport, Mismatch, MismatchInput};
-use crate::render::atlas::{
+use crate::quality::mismatch::report::{thousands, LevelReport, Mismatch, MismatchInput};
+use crate::render::classify::Method;
+use crate::render::draw::{escape, mismatch_map, MismatchText};
+use crate::render::map::{
     choropleth, draw_choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel,
 };
-use crate::render::classify::Method;
-use crate::render::map::{escape, mismatch_map, MismatchText};
+use crate::series::{Date, Dated, Series, SozialraumWeights};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
 use crate::table::key::Level;
@@ -34,7 +34,7 @@ pub struct ReportSpec {
     pub k: usize,
     /// Facilities (e.g. Kitas), and how they are read: the one attribute
     /// to sum (e.g. places), the CRS, and the flags messages name.
-    pub points: Option<(PathBuf, crate::facilities::points::PointOptions)>,
+    pub points: Option<(PathBuf, crate::points::read::PointOptions)>,
     pub source: Option<String>,
     pub tolerance: Tolerance,
     /// How PLR went to the Sozialräume (for the note under the figures).
@@ -48,7 +48,7 @@ pub struct ReportSpec {
 }
 
 /// The change against the previous date: the report's date and the one
-/// before it as a series (`crate::aggregation::series`, aggregated with the same rules
+/// before it as a series (`crate::series`, aggregated with the same rules
 /// and Sozialraum weights), levels PLR, Bezirk and Sozialraum.
 pub struct Change {
     pub series: Series,
@@ -124,7 +124,7 @@ fn date_of(
     table: &crate::table::stats::StatTable,
     path: &std::path::Path,
 ) -> Result<(Date, Warnings)> {
-    match crate::aggregation::series::date_of(table, path, None) {
+    match crate::series::date_of(table, path, None) {
         Ok((d, _, w)) => Ok((d, w)),
         Err(e) if e.to_string().contains("no date found") => Err(usage_error(format!(
             "{}: no date found (no ZEIT column, no date such as 201812 or 2020-12 in the file or folder name); for a report with changes, name the file with its date, e.g. EWR202406E_Matrix.csv",
@@ -152,7 +152,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     let (prev, path, w) = latest_before(files, own, current, bezirk, &fig.table.source)?;
     warnings.extend(w);
     same_vintage(&prev, &path, &fig.table, current)?;
-    let plan = crate::aggregation::series::Plan {
+    let plan = crate::series::Plan {
         rules: crate::aggregation::rules::RuleFlags::default(),
         missing: MissingPolicy::Propagate,
         levels: vec![Level::Plr, Level::Bezirk],
@@ -171,7 +171,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
             table: fig.table.clone(),
         },
     ];
-    let (series, w) = crate::aggregation::series::build(&dated, &plan)?;
+    let (series, w) = crate::series::build(&dated, &plan)?;
     warnings.extend(w);
     Ok((
         Change {
@@ -332,7 +332,7 @@ fn cell(key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
             if decimals == 0 {
                 thousands(v)
             } else {
-                crate::render::map::decimal(v, decimals)
+                crate::render::draw::decimal(v, decimals)
             }
         ),
         None => format!(
@@ -355,7 +355,7 @@ fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
                 "±"
             };
             let text = if share {
-                format!("{sign}{} pp", crate::render::map::decimal(v.abs(), 2))
+                format!("{sign}{} pp", crate::render::draw::decimal(v.abs(), 2))
             } else {
                 format!("{sign}{}", thousands(v.abs()))
             };
@@ -480,11 +480,11 @@ fn places_by_sozialraum(
     fig: &Figures,
     sr_layer: &Layer,
     path: &std::path::Path,
-    opts: &crate::facilities::points::PointOptions,
+    opts: &crate::points::read::PointOptions,
     warnings: &mut Warnings,
 ) -> Result<Places> {
     let attr = opts.sum.first().cloned().unwrap_or_default();
-    let (run, w) = crate::facilities::points::tally_points(path, opts, &[&fig.units], |_, _| {})?;
+    let (run, w) = crate::points::read::tally_points(path, opts, &[&fig.units], |_, _| {})?;
     warnings.extend(w);
     let t = &run.tallies[0];
     let per_plr: BTreeMap<&str, f64> = fig
@@ -831,7 +831,7 @@ impl Page<'_> {
                 h,
                 "<li><code>{}</code>: {}</li>",
                 escape(&p.display().to_string()),
-                escape(crate::render::map::source_line(&[p], None).trim_start_matches("Source: "))
+                escape(crate::render::draw::source_line(&[p], None).trim_start_matches("Source: "))
             );
         }
         if let Some(s) = &self.spec.source {
@@ -904,7 +904,7 @@ fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
                 if j == 0 { escape(&u.key) } else { String::new() },
                 if j == 0 { escape(&u.name) } else { String::new() },
                 escape(&part_target(mm, &p.target)),
-                crate::render::map::decimal(p.share * 100.0, 1),
+                crate::render::draw::decimal(p.share * 100.0, 1),
                 cell(&u.key, "E_E", l.people_in(&u.key, &p.target), 0)
             );
         }
@@ -954,7 +954,7 @@ mod tests {
     use super::*;
     use crate::error::WarningCode;
     use crate::mapping::weights::Assign;
-    use crate::render::atlas::Inputs;
+    use crate::render::map::Inputs;
 
     fn sample(name: &str) -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample")).join(name)

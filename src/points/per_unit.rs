@@ -35,13 +35,13 @@ use anyhow::Result;
 use crate::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{usage_error, WarningCode, Warnings};
-use crate::facilities::point_tables::{
-    counted_outside_of, point_rules, scoped_order, some_ids, tally_columns, unit_table, Per,
-};
-use crate::facilities::points::{tally_points, PointOptions, PointRun};
 use crate::mapping::sozialraum::{self, Source};
 use crate::mapping::weights::{is_list_path, read_list, Assign};
-use crate::quality::report::{short, thousands};
+use crate::points::read::{tally_points, PointOptions, PointRun};
+use crate::points::tables::{
+    counted_outside_of, point_rules, scoped_order, some_ids, tally_columns, unit_table, Per,
+};
+use crate::quality::mismatch::report::{short, thousands};
 use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
@@ -454,7 +454,7 @@ pub fn sozialraum_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facilities::points::Tally;
+    use crate::points::read::Tally;
     use std::collections::BTreeMap;
 
     fn layer(name: &str, rects: &[(&str, f64, f64)]) -> Layer {

@@ -276,14 +276,14 @@ mod tests {
     #[test]
     fn coverage_finds_unknown_keys_and_bad_weights() {
         let chain = table(&[("04010101", "0410", 0.5), ("04010102", "0410", 1.0)]);
-        let t = crate::facilities::point_tables::unit_table(
+        let t = crate::points::tables::unit_table(
             "s.csv",
             vec!["04010101".into(), "04010102".into(), "04010103".into()],
             vec![("E_E".into(), vec![Some(1.0), Some(1.0), Some(1.0)])],
         );
         let w = check_coverage(&t, &chain).unwrap();
         assert!(w.has("unknown-key") && w.has("weights"), "{w:?}");
-        let none = crate::facilities::point_tables::unit_table(
+        let none = crate::points::tables::unit_table(
             "s.csv",
             vec!["13100101".into()],
             vec![("E_E".into(), vec![Some(1.0)])],

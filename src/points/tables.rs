@@ -1,5 +1,5 @@
 //! From point tallies to unit tables: the counts and sums of
-//! [`crate::facilities::points::tally_points`] as a statistics-shaped table per unit,
+//! [`crate::points::read::tally_points`] as a statistics-shaped table per unit,
 //! so that the aggregation machinery (levels, Sozialräume, ratios) applies
 //! unchanged; and the denominators (`--per`) from a statistics file.
 
@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use crate::aggregation::rules::{ColumnRule, Origin, Rule};
 use crate::error::{examples, usage_error, Warnings};
-use crate::facilities::points::Tally;
 use crate::mapping::weights::{Weight, WeightTable};
+use crate::points::read::Tally;
 use crate::spatial::geometry::Layer;
 use crate::table::stats::{Cell, Column, ColumnType, Dialect, StatTable};
 
@@ -280,7 +280,7 @@ pub fn some_ids(ids: &[String], total: u64) -> String {
         format!(
             "{} and {} more",
             shown.join(", "),
-            crate::quality::report::thousands(rest as f64)
+            crate::quality::mismatch::report::thousands(rest as f64)
         )
     } else {
         shown.join(", ")

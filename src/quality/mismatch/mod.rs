@@ -1,5 +1,7 @@
 //! Comparing two boundary systems: the checks and building blocks behind
-//! `lor mismatch` (the report itself is [`crate::quality::report::Mismatch`]).
+//! `lor mismatch` (the report itself is [`crate::quality::mismatch::report::Mismatch`]).
+
+pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,7 +9,7 @@ use anyhow::Result;
 
 use crate::error::{examples, usage_error, WarningCode, Warnings};
 use crate::mapping::weights::{expand_to, ListTable};
-use crate::quality::report::{thousands, Mismatch, MismatchInput};
+use crate::quality::mismatch::report::{thousands, Mismatch, MismatchInput};
 use crate::spatial::geometry::{Layer, LayerOptions};
 use crate::spatial::overlay::{Overlay, Tolerance, UnitParts};
 use crate::table::key::Level;
@@ -324,7 +326,7 @@ impl Compared {
         bezirk: Option<&Bezirk>,
         inputs: &[&Path],
         source: Option<&str>,
-    ) -> crate::render::map::MismatchText {
+    ) -> crate::render::draw::MismatchText {
         let title_of = |l: &Layer, other: &str| match l.lor_level() {
             Some(l) => l.german_plural().to_string(),
             None => other.to_string(),
@@ -345,11 +347,11 @@ impl Compared {
                 )
             })
             .unwrap_or_default();
-        crate::render::map::MismatchText {
+        crate::render::draw::MismatchText {
             id: String::new(),
             title: format!("{a_title}{of_bezirk} against the {b_title}"),
             subtitle: self.report.summary().join(" · "),
-            source: crate::render::map::source_line(inputs, source),
+            source: crate::render::draw::source_line(inputs, source),
             a_title,
             b_title,
             no_geometry: self
@@ -366,7 +368,7 @@ impl Compared {
     /// The intersection pieces as GeoJSON (none when B is a list).
     pub fn pieces_geojson(&self) -> Option<Result<Vec<u8>>> {
         let (b, ov) = self.polygons.as_ref()?;
-        Some(crate::render::map::pieces_geojson(
+        Some(crate::render::draw::pieces_geojson(
             ov,
             &self.a,
             b,
@@ -376,10 +378,10 @@ impl Compared {
 
     /// The SVG map of both systems with the split parts coloured (none
     /// when B is a list).
-    pub fn svg(&self, text: &crate::render::map::MismatchText) -> Option<String> {
+    pub fn svg(&self, text: &crate::render::draw::MismatchText) -> Option<String> {
         let (b, ov) = self.polygons.as_ref()?;
         Some(
-            crate::render::map::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text)
+            crate::render::draw::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text)
                 .svg(),
         )
     }
@@ -439,7 +441,7 @@ mod tests {
     #[test]
     fn people_per_unit_in_scope_and_keys_without_polygon() {
         let a = squares();
-        let t = crate::facilities::point_tables::unit_table(
+        let t = crate::points::tables::unit_table(
             "s.csv",
             vec!["04010101".into(), "04010103".into(), "05010101".into()],
             vec![("E_E".into(), vec![Some(10.0), Some(7.0), Some(3.0)])],

@@ -1,18 +1,16 @@
 //! What `lor layout` reports: the evaluation and trade-off tables in every
 //! output format, the proposed list and keys, the map's title and figures,
 //! and the summary lines of a proposal. The computation is in
-//! [`crate::mapping::layout`]; this module only turns its results into text.
+//! [`crate::layout`]; this module only turns its results into text.
 
 use std::path::Path;
 
 use anyhow::Result;
 
 use crate::aggregation::aggregate::{LevelTable, Value};
-use crate::mapping::layout::{
-    key_table, Evaluation, Layout, Proposal, ProposeError, Tradeoff, BAND_STEP,
-};
-use crate::quality::report::thousands;
-use crate::render::map::{source_line, LayoutText};
+use crate::layout::{key_table, Evaluation, Layout, Proposal, ProposeError, Tradeoff, BAND_STEP};
+use crate::quality::mismatch::report::thousands;
+use crate::render::draw::{source_line, LayoutText};
 use crate::render::output::{render, Format};
 use crate::table::key::Level;
 
@@ -228,7 +226,7 @@ pub fn tradeoff_summary(t: &Tradeoff, regions: usize, blocks: Level, seconds: f6
 /// The key of a band row: the share with up to 3 decimals, or `none`.
 pub fn band_key(band: Option<f64>) -> String {
     match band {
-        Some(b) => crate::render::map::decimal(b, 3),
+        Some(b) => crate::render::draw::decimal(b, 3),
         None => "none".into(),
     }
 }
@@ -496,7 +494,7 @@ fn evaluation_text(ev: &Evaluation) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::layout::{Alternative, RegionFigures, Solution};
+    use crate::layout::{Alternative, RegionFigures, Solution};
 
     fn region(id: &str, people: f64, deviation: f64, moved_in: Option<f64>) -> RegionFigures {
         RegionFigures {

@@ -1241,7 +1241,7 @@ pub fn read_dated(
     for path in files {
         let (table, w) = crate::table::stats::read_stats(path, read)?;
         warnings.extend(w);
-        warnings.extend(crate::quality::check::check_totals(&table));
+        warnings.extend(crate::quality::checks::check_totals(&table));
         let g = given
             .iter()
             .find(|(f, _)| same_file(path, f))
@@ -1262,7 +1262,10 @@ pub fn check_coverage(dated: &[Dated], names: &Names, vintage: Option<Vintage>) 
     for d in dated {
         let own = d.table.vintage().map(|(v, _)| v);
         if vintage.is_none() || own.is_none() || own == vintage {
-            warnings.extend(crate::quality::check::check_coverage(&d.table, Some(names)));
+            warnings.extend(crate::quality::checks::check_coverage(
+                &d.table,
+                Some(names),
+            ));
         }
     }
     warnings
