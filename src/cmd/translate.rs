@@ -116,7 +116,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (mut table, w) = read_stats(&args.stats, &plan.read)?;
     warnings.extend(w);
     let chain = weight_chain(&args, ctx, &mut warnings)?;
-    warnings.extend(lor::aggregation::translate::check_coverage(&table, &chain)?);
+    warnings.extend(lor::mapping::chain::check_coverage(&table, &chain)?);
     let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing)?;
     warnings.extend(w);
     // The source units' key parts do not describe the target units.

@@ -411,7 +411,7 @@ pub fn read_chain(
     for (i, path) in paths.iter().enumerate() {
         let (list, w) = crate::mapping::weights::read_list(path, "target")?;
         warnings.extend(w);
-        let (linked, w) = crate::aggregation::translate::link(
+        let (linked, w) = crate::mapping::chain::link(
             chain,
             list.table,
             &path.display().to_string(),
