@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
                     people: None,
                     tol,
                 });
-                report.to_csv().len()
+                report.to_csv(Default::default()).len()
             })
         });
     }

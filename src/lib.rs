@@ -7,7 +7,7 @@
 //!
 //! The folders are layers, from the bottom up (a module never imports from
 //! a folder above its own; `tests/it/layers.rs` checks it):
-//! - [`error`]: errors, exit codes and warning codes;
+//! - [`error`] and [`text`]: errors, exit codes and warning codes; numbers and names as written;
 //! - [`table`]: LOR keys, statistics input, names, scope, the built-in catalogue;
 //! - [`spatial`]: layers, CRS, repair, overlay, point location;
 //! - [`mapping`]: weight tables, Sozialräume, crosswalks;
@@ -29,3 +29,4 @@ pub mod sample;
 pub mod series;
 pub mod spatial;
 pub mod table;
+pub mod text;

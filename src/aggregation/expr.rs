@@ -35,7 +35,8 @@ use anyhow::Result;
 
 use crate::aggregation::aggregate::MissingPolicy;
 use crate::error::{examples, usage_error, Warnings};
-use crate::table::stats::{format_f64, Cell, Column, ColumnType, StatTable};
+use crate::table::stats::{Cell, Column, ColumnType, StatTable};
+use crate::text::format_f64;
 
 /// A parsed expression; columns are resolved names of the table.
 #[derive(Debug, Clone, PartialEq)]

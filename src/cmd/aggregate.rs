@@ -200,6 +200,7 @@ struct Plan {
     check_tolerance: f64,
     codebook: lor::render::labels::Codebook,
     keep_labels: bool,
+    guard: lor::text::FormulaGuard,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -315,6 +316,7 @@ fn plan(args: Args) -> Result<Plan> {
         check_tolerance: args.check_tolerance,
         codebook: lor::render::labels::Codebook::from_flags(args.labels.as_deref(), &args.rename)?,
         keep_labels: args.keep_labels,
+        guard: args.text.guard(),
     })
 }
 
@@ -363,7 +365,6 @@ fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
     let plan = plan(args)?;
     let mut warnings = Warnings::default();
     let (mut table, names_table) = load(&plan, &mut warnings)?;
@@ -400,7 +401,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let shapes = lor::render::draw::level_shapes(&tables, units, sr_polygons.as_ref())?;
         return write_geojson(&tables, &shapes, &plan.target);
     }
-    let presentation = presentation(&table, &rules, codes, &warnings, plan.keep_labels);
+    let presentation = presentation(&table, &rules, codes, &warnings, &plan);
     write_output(&tables, plan.format, &plan.target, &presentation)
 }
 
@@ -514,7 +515,7 @@ fn presentation(
     rules: &[lor::aggregation::rules::ColumnRule],
     codes: Option<Vec<String>>,
     warnings: &Warnings,
-    keep_labels: bool,
+    plan: &Plan,
 ) -> lor::render::output::Presentation {
     let mut title = format!("Quelle: {}", table.source);
     let zeit = table
@@ -528,7 +529,7 @@ fn presentation(
     if let Some((v, _)) = table.vintage() {
         title.push_str(&format!(" · LOR {}", v.label()));
     }
-    let hidden = if keep_labels {
+    let hidden = if plan.keep_labels {
         Vec::new()
     } else {
         rules
@@ -545,19 +546,25 @@ fn presentation(
         codes,
         hidden,
         notes: warnings.iter().map(|w| w.message.clone()).collect(),
+        guard: plan.guard,
     }
 }
 
-/// Write tables to a file (atomically) or to stdout.
-pub fn write_tables(tables: &[LevelTable], format: Format, output: Option<&Path>) -> Result<()> {
+/// Write tables to a file (atomically) or to stdout, text cells through
+/// the formula guard.
+pub fn write_tables(
+    tables: &[LevelTable],
+    format: Format,
+    output: Option<&Path>,
+    guard: lor::text::FormulaGuard,
+) -> Result<()> {
+    let p = lor::render::output::Presentation {
+        guard,
+        ..Default::default()
+    };
     match output {
-        Some(p) => write_output(
-            tables,
-            format,
-            &Target::File(p.to_path_buf()),
-            &Default::default(),
-        ),
-        None => write_output(tables, format, &Target::Stdout, &Default::default()),
+        Some(path) => write_output(tables, format, &Target::File(path.to_path_buf()), &p),
+        None => write_output(tables, format, &Target::Stdout, &p),
     }
 }
 

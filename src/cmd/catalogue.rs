@@ -65,5 +65,5 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     levels.sort_by(|a, b| b.cmp(a));
     let format = super::table_format(args.format, args.output.as_deref(), true)?;
     let tables = lor::table::catalogue::get(vintage).tables(&levels);
-    super::aggregate::write_tables(&tables, format, args.output.as_deref())
+    super::aggregate::write_tables(&tables, format, args.output.as_deref(), Default::default())
 }

@@ -61,7 +61,6 @@ fn parquet_output(output: Option<&std::path::Path>) -> Result<bool> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
     let parquet = parquet_output(args.output.as_deref())?;
     let mut warnings = Warnings::default();
     let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
@@ -79,7 +78,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let bytes = if parquet {
         cw.to_parquet()?
     } else {
-        cw.to_csv()
+        cw.to_csv(args.text.guard())
     };
     match &args.output {
         Some(p) => write_atomic(p, &bytes),

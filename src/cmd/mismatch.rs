@@ -130,7 +130,6 @@ fn report_format(args: &Args) -> Result<Fmt> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
     // The plan: every flag checked before any file is read.
     let fmt = report_format(&args)?;
     let (a_options, b_options) = (args.a_layer.options(), args.b_layer.options());
@@ -172,7 +171,7 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
     let report = &compared.report;
     let text = match fmt {
         Fmt::Table => report.to_text().into_bytes(),
-        Fmt::Csv => report.to_csv(),
+        Fmt::Csv => report.to_csv(args.text.guard()),
         Fmt::Json => report.to_json(),
     };
     let mut files = Vec::new();

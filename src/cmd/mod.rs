@@ -112,9 +112,10 @@ pub struct TextArgs {
 }
 
 impl TextArgs {
-    /// Set the formula guard for this command's output.
-    pub fn apply(&self) {
-        lor::render::output::set_formula_guard(!self.no_formula_guard);
+    /// The formula guard of this command's output: a value that travels
+    /// with the output, never a process-wide setting.
+    pub fn guard(&self) -> lor::text::FormulaGuard {
+        lor::text::FormulaGuard(!self.no_formula_guard)
     }
 }
 
@@ -265,7 +266,7 @@ impl CrosswalkArgs {
         let tol = lor::spatial::overlay::Tolerance::new(self.min_share, self.min_area)?;
         let pop = match &self.population {
             Some(p) => {
-                let (pop, w) = lor::mapping::crosswalk::part_population(
+                let (pop, w) = lor::points::population::part_population(
                     from,
                     to,
                     p,

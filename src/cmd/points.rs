@@ -143,7 +143,6 @@ fn scale_value(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
     let format = super::table_format(args.format, args.output.as_deref(), true)?;
     let plan = plan(&args)?;
     let bar = ProgressBar::new(ctx);
@@ -152,7 +151,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.warn(&warnings);
     ctx.info(&counted.summary());
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&counted.tables, format, args.output.as_deref())
+    super::aggregate::write_tables(
+        &counted.tables,
+        format,
+        args.output.as_deref(),
+        args.text.guard(),
+    )
 }
 
 /// Every flag checked, no file read.

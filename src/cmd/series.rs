@@ -294,6 +294,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         &s.tables(&changes, shape),
         plan.format,
         args.output.as_deref(),
+        Default::default(),
     )
 }
 

@@ -109,7 +109,6 @@ fn plan(args: &Args) -> Result<Plan> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    args.text.apply();
     let plan = plan(&args)?;
     let missing = args.rules.missing_policy();
     let mut warnings = Warnings::default();
@@ -140,7 +139,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&tables, plan.format, args.output.as_deref())
+    super::aggregate::write_tables(
+        &tables,
+        plan.format,
+        args.output.as_deref(),
+        args.text.guard(),
+    )
 }
 
 /// The weight table: built from polygons, or read and chained.

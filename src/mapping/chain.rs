@@ -124,4 +124,3 @@ pub fn target_level(chain: &WeightTable) -> Option<Level> {
         .all(|k| k.bytes().all(|b| b.is_ascii_digit()))
         .then_some(level)
 }
-

@@ -288,116 +288,6 @@ fn summarise(units: &[UnitParts]) -> Summary {
     s
 }
 
-impl Crosswalk {
-    /// The crosswalk as Parquet, with the same columns as [`Crosswalk::to_csv`].
-    pub fn to_parquet(&self) -> anyhow::Result<Vec<u8>> {
-        use crate::render::output::{parquet_of, ParquetColumn as C};
-        let text = |f: &dyn Fn(&CrossRow) -> String| {
-            C::Text(self.rows.iter().map(|r| Some(f(r))).collect())
-        };
-        let num = |f: &dyn Fn(&CrossRow) -> Option<f64>| C::Num(self.rows.iter().map(f).collect());
-        let mut cols = vec![
-            ("from".to_string(), text(&|r| r.from.clone())),
-            ("to".to_string(), text(&|r| r.to.clone())),
-            ("area_m2".to_string(), num(&|r| Some(r.area))),
-            ("area_share".to_string(), num(&|r| Some(r.area_share))),
-        ];
-        if self.rows.iter().any(|r| r.population_share.is_some()) {
-            cols.push(("population_share".to_string(), num(&|r| r.population_share)));
-        }
-        cols.push(("weight".to_string(), num(&|r| Some(r.weight))));
-        parquet_of(cols)
-    }
-
-    /// The crosswalk as CSV: `from,to,area_m2,area_share[,population_share],weight`.
-    pub fn to_csv(&self) -> Vec<u8> {
-        let pop = self.rows.iter().any(|r| r.population_share.is_some());
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut h = vec!["from", "to", "area_m2", "area_share"];
-        if pop {
-            h.push("population_share");
-        }
-        h.push("weight");
-        w.write_record(&h).expect("memory");
-        for r in &self.rows {
-            let mut rec = vec![
-                crate::render::output::guard_cell(&r.from).into_owned(),
-                crate::render::output::guard_cell(&r.to).into_owned(),
-                format!("{:.1}", r.area),
-                format!("{:.9}", r.area_share),
-            ];
-            if pop {
-                rec.push(format!("{:.9}", r.population_share.unwrap_or(0.0)));
-            }
-            rec.push(format!("{}", r.weight));
-            w.write_record(&rec).expect("memory");
-        }
-        w.into_inner().expect("memory")
-    }
-}
-
-/// People per (from, to) part from points with counts (addresses, buildings;
-/// the first `opts.sum` attribute, each point counts 1 without one): the
-/// points are located in the intersection pieces of the two layers.
-/// Messages name the flags in `opts.flags`.
-pub fn part_population(
-    from: &Layer,
-    to: &Layer,
-    points: &std::path::Path,
-    opts: &crate::points::read::PointOptions,
-) -> anyhow::Result<(PartPopulation, Warnings)> {
-    use geo::{Area, BoundingRect};
-    let ov = overlay(from, to, true);
-    let mut pairs = Vec::with_capacity(ov.pieces.len());
-    let mut features = Vec::with_capacity(ov.pieces.len());
-    for (n, p) in ov.pieces.iter().enumerate() {
-        let Some(g) = &p.geometry else { continue };
-        let Some(bbox) = g.bounding_rect() else {
-            continue;
-        };
-        pairs.push((from.features[p.a].id.clone(), to.features[p.b].id.clone()));
-        features.push(Feature {
-            id: format!("{n}"),
-            name: String::new(),
-            number: n + 1,
-            geometry: g.clone(),
-            bbox,
-            area: g.unsigned_area(),
-        });
-    }
-    let pieces = Layer {
-        source: "pieces".into(),
-        file_crs: from.crs,
-        crs: from.crs,
-        id_field: "id".into(),
-        features,
-    };
-    let (run, mut warnings) =
-        crate::points::read::tally_points(points, opts, &[&pieces], |_, _| {})?;
-    let t = &run.tallies[0];
-    let mut pop = PartPopulation::new();
-    for (i, pair) in pairs.into_iter().enumerate() {
-        let v = if !opts.sum.is_empty() {
-            t.sums[0][i]
-        } else {
-            t.count[i]
-        };
-        if v > 0.0 {
-            *pop.entry(pair).or_default() += v;
-        }
-    }
-    if t.outside > 0 {
-        warnings.push(
-            crate::error::WarningCode::Outside,
-            format!(
-                "{}: {} population points lie in no part of the two layers",
-                run.source, t.outside
-            ),
-        );
-    }
-    Ok((pop, warnings))
-}
-
 /// Chain crosswalk or key tables (from, to[, weight]) read from `paths`
 /// after `start` (e.g. a crosswalk built from polygons): A → B, B → C, … gives
 /// A → C. Warns about keys that are both renamed and rename targets (a
@@ -411,12 +301,8 @@ pub fn read_chain(
     for (i, path) in paths.iter().enumerate() {
         let (list, w) = crate::mapping::weights::read_list(path, "target")?;
         warnings.extend(w);
-        let (linked, w) = crate::mapping::chain::link(
-            chain,
-            list.table,
-            &path.display().to_string(),
-            i + 1,
-        );
+        let (linked, w) =
+            crate::mapping::chain::link(chain, list.table, &path.display().to_string(), i + 1);
         warnings.extend(w);
         chain = Some(linked);
     }

@@ -228,10 +228,7 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
                     .iter()
                     .filter_map(|(k, share)| value(k).map(|v| v * share))
                     .sum();
-                format!(
-                    " ({} {name})",
-                    crate::quality::mismatch::report::thousands(s)
-                )
+                format!(" ({} {name})", crate::text::thousands(s))
             }
             _ => String::new(),
         }

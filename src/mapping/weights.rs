@@ -334,7 +334,7 @@ fn over_one(table: &WeightTable, at: &KeyLines, weighted: bool) -> anyhow::Resul
             format!(
                 "{}: Σ {}",
                 at.describe(k),
-                crate::table::stats::format_f64((s * 1e6).round() / 1e6)
+                crate::text::format_f64((s * 1e6).round() / 1e6)
             )
         })
         .collect();

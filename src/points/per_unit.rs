@@ -41,12 +41,13 @@ use crate::points::read::{tally_points, PointOptions, PointRun};
 use crate::points::tables::{
     counted_outside_of, point_rules, scoped_order, some_ids, tally_columns, unit_table, Per,
 };
-use crate::quality::mismatch::report::{short, thousands};
 use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
 use crate::table::scope::Bezirk;
 use crate::table::stats::{read_stats, ReadOptions, StatTable};
+use crate::text::short;
+use crate::text::thousands;
 
 /// Sozialräume as polygons or as a list, and how PLR are given to them.
 #[derive(Debug, Clone)]

@@ -68,8 +68,7 @@ pub fn tally_columns(
     }
     // `--sum count` must not replace the real count.
     let names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
-    let safe =
-        crate::render::output::safe_column_names(&names[1..], &["level", "key", "name", "count"]);
+    let safe = crate::text::safe_column_names(&names[1..], &["level", "key", "name", "count"]);
     for (c, n) in cols[1..].iter_mut().zip(safe) {
         c.0 = n;
     }
@@ -280,7 +279,7 @@ pub fn some_ids(ids: &[String], total: u64) -> String {
         format!(
             "{} and {} more",
             shown.join(", "),
-            crate::quality::mismatch::report::thousands(rest as f64)
+            crate::text::thousands(rest as f64)
         )
     } else {
         shown.join(", ")

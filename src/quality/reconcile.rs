@@ -19,7 +19,8 @@ use crate::aggregation::aggregate::{LevelTable, Value};
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::table::key::Level;
-use crate::table::stats::{format_f64, parse_number, sniff_delimiter};
+use crate::table::stats::{parse_number, sniff_delimiter};
+use crate::text::format_f64;
 
 /// One difference between a computed and a published value.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,7 @@ use geo::{BoundingRect, Centroid, MultiPolygon};
 use crate::spatial::crs::{Crs, Transformer};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{Overlay, PartClass, UnitParts};
+use crate::text::decimal;
 
 /// Class of each (A key, B key) piece, from the classified units.
 fn classes(units: &[UnitParts]) -> BTreeMap<(&str, &str), (PartClass, f64)> {
@@ -101,16 +102,6 @@ pub const FONT_FAMILY: &str = "DejaVu Sans, Helvetica, Arial, sans-serif";
 /// Areas without units smaller than this (m²) are digitising noise, not
 /// hatched.
 pub const MIN_HATCH_AREA: f64 = 20_000.0;
-
-/// A number with `d` decimals (a dot, as in the tables of `lor`).
-pub fn decimal(v: f64, d: usize) -> String {
-    let s = format!("{v:.d$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
 
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -1030,10 +1021,7 @@ fn layout_legend(
         legend.push(LegendItem::Swatch {
             colour: colours[r].to_string(),
             opacity: 0.6,
-            text: format!(
-                "{id} ({})",
-                crate::quality::mismatch::report::thousands(people.round())
-            ),
+            text: format!("{id} ({})", crate::text::thousands(people.round())),
         });
     }
     legend.push(LegendItem::Line {

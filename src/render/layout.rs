@@ -9,10 +9,10 @@ use anyhow::Result;
 
 use crate::aggregation::aggregate::{LevelTable, Value};
 use crate::layout::{key_table, Evaluation, Layout, Proposal, ProposeError, Tradeoff, BAND_STEP};
-use crate::quality::mismatch::report::thousands;
 use crate::render::draw::{source_line, LayoutText};
 use crate::render::output::{render, Format};
 use crate::table::key::Level;
+use crate::text::thousands;
 
 fn round(x: f64, d: i32) -> f64 {
     (x * 10f64.powi(d)).round() / 10f64.powi(d)
@@ -226,7 +226,7 @@ pub fn tradeoff_summary(t: &Tradeoff, regions: usize, blocks: Level, seconds: f6
 /// The key of a band row: the share with up to 3 decimals, or `none`.
 pub fn band_key(band: Option<f64>) -> String {
     match band {
-        Some(b) => crate::render::draw::decimal(b, 3),
+        Some(b) => crate::text::decimal(b, 3),
         None => "none".into(),
     }
 }

@@ -5,13 +5,13 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 
 use crate::aggregation::aggregate::{LevelTable, Value};
 use crate::error::usage_error;
-use crate::table::stats::format_f64;
+use crate::text::format_f64;
+use crate::text::{guard_cell, safe_column_names, sheet_name, table_number, FormulaGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -126,6 +126,8 @@ pub struct Presentation {
     pub hidden: Vec<String>,
     /// The warnings of the run, for a `Hinweise` sheet.
     pub notes: Vec<String>,
+    /// The formula guard of CSV text cells (on unless `--no-formula-guard`).
+    pub guard: FormulaGuard,
 }
 
 /// Render tables as one long table (`level`, `key`, `name`, columns…); XLSX
@@ -140,8 +142,8 @@ pub fn render_with(tables: &[LevelTable], format: Format, p: &Presentation) -> R
         return render_xlsx(tables, p);
     }
     match format {
-        Format::Csv => Ok(render_csv(tables, b',', false)),
-        Format::ExcelCsv => Ok(render_csv(tables, b';', true)),
+        Format::Csv => Ok(render_csv(tables, b',', false, p.guard)),
+        Format::ExcelCsv => Ok(render_csv(tables, b';', true, p.guard)),
         Format::Json => Ok(render_json(tables)),
         Format::Parquet => render_parquet(tables),
         Format::Xlsx => render_xlsx(tables, p),
@@ -155,27 +157,6 @@ pub fn render_with(tables: &[LevelTable], format: Format, p: &Presentation) -> R
 /// The identity fields every output row has.
 pub const IDENTITY_FIELDS: &[&str] = &["level", "key", "name"];
 
-/// Output names for data columns: a column whose name collides with an
-/// identity field (`reserved`, compared case-insensitively) or with an
-/// earlier column gets `_2`, `_3`, … appended, so that a data column called
-/// `key` or `name` never overwrites the unit's key or name.
-pub fn safe_column_names(columns: &[String], reserved: &[&str]) -> Vec<String> {
-    let mut taken: std::collections::HashSet<String> =
-        reserved.iter().map(|r| r.to_lowercase()).collect();
-    let mut out = Vec::with_capacity(columns.len());
-    for c in columns {
-        let mut name = c.clone();
-        let mut n = 2;
-        while taken.contains(&name.to_lowercase()) {
-            name = format!("{c}_{n}");
-            n += 1;
-        }
-        taken.insert(name.to_lowercase());
-        out.push(name);
-    }
-    out
-}
-
 fn columns(tables: &[LevelTable]) -> Vec<String> {
     safe_column_names(
         tables.first().map(|t| t.columns.as_slice()).unwrap_or(&[]),
@@ -183,53 +164,15 @@ fn columns(tables: &[LevelTable]) -> Vec<String> {
     )
 }
 
-static FORMULA_GUARD: AtomicBool = AtomicBool::new(true);
-
-/// Turn the formula guard of CSV output on (the default) or off
-/// (`--no-formula-guard`).
-pub fn set_formula_guard(on: bool) {
-    FORMULA_GUARD.store(on, Ordering::Relaxed);
-}
-
-/// Is the formula guard on?
-pub fn formula_guard() -> bool {
-    FORMULA_GUARD.load(Ordering::Relaxed)
-}
-
-/// Is `s` a number as a spreadsheet would read it (`-5`, `+1.5`, `-3,2`)?
-fn looks_numeric(s: &str) -> bool {
-    let t = s.trim();
-    !t.is_empty()
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b',' | b'e' | b'E'))
-        && (t.parse::<f64>().is_ok() || t.replace(',', ".").parse::<f64>().is_ok())
-}
-
-/// A text cell for CSV output: one that a spreadsheet would run as a formula
-/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a
-/// number) gets a leading `'`, which Excel and LibreOffice show as text.
-/// Off with [`set_formula_guard`]`(false)`.
-pub fn guard_cell(s: &str) -> Cow<'_, str> {
-    match s.as_bytes().first() {
-        // A lone `-` (the key of the unassigned row) is text to a spreadsheet.
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-            if formula_guard() && !looks_numeric(s) && s != "-" =>
-        {
-            Cow::Owned(format!("'{s}"))
-        }
-        _ => Cow::Borrowed(s),
-    }
-}
-
 /// A key or code of digits for Excel-CSV: written as `="04030417"` so that
 /// Excel keeps it as text with its leading zeros (a plain `04030417` would
 /// become the number 4030417). Other text goes through [`guard_cell`].
-fn excel_text(s: &str, key: bool) -> String {
+fn excel_text(s: &str, key: bool, guard: FormulaGuard) -> String {
     let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if digits && (key || s.starts_with('0') || s.len() > 15) {
         format!("=\"{s}\"")
     } else {
-        guard_cell(s).into_owned()
+        guard_cell(s, guard).into_owned()
     }
 }
 
@@ -248,7 +191,7 @@ fn cell_text(v: &Value, decimal_comma: bool) -> String {
     }
 }
 
-fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
+fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool, guard: FormulaGuard) -> Vec<u8> {
     let mut out = Vec::new();
     if excel {
         out.extend_from_slice("\u{feff}".as_bytes());
@@ -264,7 +207,7 @@ fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
             .from_writer(&mut out);
         let mut header: Vec<Cow<str>> = vec!["level".into(), "key".into(), "name".into()];
         let cols = columns(tables);
-        header.extend(cols.iter().map(|c| guard_cell(c)));
+        header.extend(cols.iter().map(|c| guard_cell(c, guard)));
         w.write_record(header.iter().map(|h| h.as_bytes()))
             .expect("write to memory");
         let mut rec: Vec<String> = Vec::new();
@@ -273,16 +216,16 @@ fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool) -> Vec<u8> {
                 rec.clear();
                 let text = |s: &str| {
                     if excel {
-                        excel_text(s, false)
+                        excel_text(s, false, guard)
                     } else {
-                        guard_cell(s).into_owned()
+                        guard_cell(s, guard).into_owned()
                     }
                 };
                 rec.push(text(&t.level));
                 rec.push(if excel {
-                    excel_text(key, true)
+                    excel_text(key, true, guard)
                 } else {
-                    guard_cell(key).into_owned()
+                    guard_cell(key, guard).into_owned()
                 });
                 rec.push(text(&t.names[i]));
                 rec.extend(t.rows[i].iter().map(|v| match v {
@@ -451,29 +394,6 @@ fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
     parquet_of(cols)
 }
 
-/// Excel sheet name for a level: `BZR`, `PGR`, `Bezirk`, `Berlin`, …
-pub fn sheet_name(level: &str) -> String {
-    let s = match level {
-        "plr" => "Planungsräume".to_string(),
-        "bzr" => "Bezirksregionen".to_string(),
-        "pgr" => "Prognoseräume".to_string(),
-        "bez" => "Bezirke".to_string(),
-        "berlin" => "Berlin".to_string(),
-        "sozialraum" => "Sozialräume".to_string(),
-        other => {
-            let mut c = other.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect(),
-                None => "Sheet".to_string(),
-            }
-        }
-    };
-    s.chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-        .take(31)
-        .collect()
-}
-
 fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format as XFormat, Workbook};
     let mut wb = Workbook::new();
@@ -597,15 +517,6 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
             .map_err(xerr)?;
     }
     wb.save_to_buffer().map_err(xerr)
-}
-
-/// Numbers for reading: integers as they are, fractions with two decimals.
-fn table_number(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format_f64(x)
-    } else {
-        format!("{x:.2}")
-    }
 }
 
 fn render_table(tables: &[LevelTable]) -> Vec<u8> {
@@ -732,23 +643,35 @@ mod tests {
 
     #[test]
     fn formula_cells_are_guarded_and_numbers_are_not() {
-        assert_eq!(guard_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(guard_cell("+49 30 1234"), "'+49 30 1234");
-        assert_eq!(guard_cell("@x"), "'@x");
-        assert_eq!(guard_cell("\tx"), "'\tx");
-        assert_eq!(guard_cell("-5"), "-5");
-        assert_eq!(guard_cell("-3,25"), "-3,25");
-        assert_eq!(guard_cell("+1.5e3"), "+1.5e3");
-        assert_eq!(guard_cell("Auenwalde-Nord"), "Auenwalde-Nord");
+        assert_eq!(guard_cell("=SUM(A1)", FormulaGuard(true)), "'=SUM(A1)");
+        assert_eq!(
+            guard_cell("+49 30 1234", FormulaGuard(true)),
+            "'+49 30 1234"
+        );
+        assert_eq!(guard_cell("@x", FormulaGuard(true)), "'@x");
+        assert_eq!(guard_cell("\tx", FormulaGuard(true)), "'\tx");
+        assert_eq!(guard_cell("-5", FormulaGuard(true)), "-5");
+        assert_eq!(guard_cell("-3,25", FormulaGuard(true)), "-3,25");
+        assert_eq!(guard_cell("+1.5e3", FormulaGuard(true)), "+1.5e3");
+        assert_eq!(
+            guard_cell("Auenwalde-Nord", FormulaGuard(true)),
+            "Auenwalde-Nord"
+        );
     }
 
     #[test]
     fn excel_keys_keep_leading_zeros() {
-        assert_eq!(excel_text("04030417", true), "=\"04030417\"");
-        assert_eq!(excel_text("10010101", true), "=\"10010101\"");
-        assert_eq!(excel_text("04", false), "=\"04\"");
-        assert_eq!(excel_text("2024", false), "2024");
-        assert_eq!(excel_text("=x", false), "'=x");
+        assert_eq!(
+            excel_text("04030417", true, FormulaGuard(true)),
+            "=\"04030417\""
+        );
+        assert_eq!(
+            excel_text("10010101", true, FormulaGuard(true)),
+            "=\"10010101\""
+        );
+        assert_eq!(excel_text("04", false, FormulaGuard(true)), "=\"04\"");
+        assert_eq!(excel_text("2024", false, FormulaGuard(true)), "2024");
+        assert_eq!(excel_text("=x", false, FormulaGuard(true)), "'=x");
     }
 
     #[test]

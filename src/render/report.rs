@@ -13,7 +13,7 @@ use anyhow::Result;
 
 use crate::aggregation::aggregate::{LevelTable, MissingPolicy, Value};
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::quality::mismatch::report::{thousands, LevelReport, Mismatch, MismatchInput};
+use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput};
 use crate::render::classify::Method;
 use crate::render::draw::{escape, mismatch_map, MismatchText};
 use crate::render::map::{
@@ -23,6 +23,7 @@ use crate::series::{Date, Dated, Series, SozialraumWeights};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
 use crate::table::key::Level;
+use crate::text::thousands;
 
 /// What goes into the report.
 #[derive(Debug, Clone)]
@@ -328,11 +329,11 @@ fn cell(key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
             r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
             escape(key),
             escape(col),
-            crate::table::stats::format_f64(v),
+            crate::text::format_f64(v),
             if decimals == 0 {
                 thousands(v)
             } else {
-                crate::render::draw::decimal(v, decimals)
+                crate::text::decimal(v, decimals)
             }
         ),
         None => format!(
@@ -355,7 +356,7 @@ fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
                 "±"
             };
             let text = if share {
-                format!("{sign}{} pp", crate::render::draw::decimal(v.abs(), 2))
+                format!("{sign}{} pp", crate::text::decimal(v.abs(), 2))
             } else {
                 format!("{sign}{}", thousands(v.abs()))
             };
@@ -363,7 +364,7 @@ fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
                 r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
                 escape(key),
                 escape(col),
-                crate::table::stats::format_f64(v),
+                crate::text::format_f64(v),
                 text
             )
         }
@@ -904,7 +905,7 @@ fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
                 if j == 0 { escape(&u.key) } else { String::new() },
                 if j == 0 { escape(&u.name) } else { String::new() },
                 escape(&part_target(mm, &p.target)),
-                crate::render::draw::decimal(p.share * 100.0, 1),
+                crate::text::decimal(p.share * 100.0, 1),
                 cell(&u.key, "E_E", l.people_in(&u.key, &p.target), 0)
             );
         }

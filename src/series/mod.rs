@@ -1459,8 +1459,7 @@ impl Series {
                 // Sheet names as the value sheets have them: PGR, Bezirk, …
                 let mut t = self.wide_values(None);
                 if !changes.against.is_empty() {
-                    let named =
-                        |l: &str| format!("{} – Veränderung", crate::render::output::sheet_name(l));
+                    let named = |l: &str| format!("{} – Veränderung", crate::text::sheet_name(l));
                     t.extend(self.wide_changes(changes, Some(&named)));
                 }
                 t

@@ -13,6 +13,7 @@ use anyhow::Result;
 
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::table::key::{normalize_key, Level, Vintage};
+use crate::text::format_f64;
 
 /// One cell of a statistics table.
 #[derive(Debug, Clone, PartialEq)]
@@ -517,14 +518,6 @@ fn cell_name(row: u32, col: u32) -> String {
     }
     letters.reverse();
     format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
-}
-
-/// Shortest round-trip text of a number (never an exponent).
-pub fn format_f64(v: f64) -> String {
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    format!("{v}")
 }
 
 /// The statistics office's marker for "nothing there" (exactly zero): `-`,

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::error::{examples, usage_error, WarningCode, Warnings};
 use crate::mapping::weights::{expand_to, ListTable};
-use crate::quality::mismatch::report::{thousands, Mismatch, MismatchInput};
+use crate::quality::mismatch::report::{Mismatch, MismatchInput};
 use crate::spatial::geometry::{Layer, LayerOptions};
 use crate::spatial::overlay::{Overlay, Tolerance, UnitParts};
 use crate::table::key::Level;
@@ -17,6 +17,7 @@ use crate::table::names::Names;
 use crate::table::scope::Bezirk;
 use crate::table::stats::ReadOptions;
 use crate::table::stats::StatTable;
+use crate::text::thousands;
 use std::path::Path;
 
 /// Layers that do not overlap at all are in different CRS, or not of one
@@ -317,75 +318,7 @@ fn overlay_b(
     Ok((b, ov, units))
 }
 
-impl Compared {
-    /// The texts of the SVG map: titles from the LOR levels of the layers
-    /// (the Bezirk named), the report's summary, the source line of
-    /// `inputs` (or `source`), the units without a polygon with their names.
-    pub fn map_text(
-        &self,
-        bezirk: Option<&Bezirk>,
-        inputs: &[&Path],
-        source: Option<&str>,
-    ) -> crate::render::draw::MismatchText {
-        let title_of = |l: &Layer, other: &str| match l.lor_level() {
-            Some(l) => l.german_plural().to_string(),
-            None => other.to_string(),
-        };
-        let a_title = title_of(&self.a, "units");
-        let b_title = match &self.polygons {
-            Some((b, _)) => title_of(b, "Sozialräume"),
-            None => "Sozialräume".to_string(),
-        };
-        let of_bezirk = bezirk
-            .map(|b| b.code())
-            .map(|b| {
-                format!(
-                    " of Bezirk {b}{}",
-                    crate::table::key::bezirk_name(b)
-                        .map(|n| format!(" {n}"))
-                        .unwrap_or_default()
-                )
-            })
-            .unwrap_or_default();
-        crate::render::draw::MismatchText {
-            id: String::new(),
-            title: format!("{a_title}{of_bezirk} against the {b_title}"),
-            subtitle: self.report.summary().join(" · "),
-            source: crate::render::draw::source_line(inputs, source),
-            a_title,
-            b_title,
-            no_geometry: self
-                .no_geometry
-                .iter()
-                .map(|k| match self.names.name(k) {
-                    Some(n) if !n.is_empty() => format!("{k} {n}"),
-                    _ => k.clone(),
-                })
-                .collect(),
-        }
-    }
-
-    /// The intersection pieces as GeoJSON (none when B is a list).
-    pub fn pieces_geojson(&self) -> Option<Result<Vec<u8>>> {
-        let (b, ov) = self.polygons.as_ref()?;
-        Some(crate::render::draw::pieces_geojson(
-            ov,
-            &self.a,
-            b,
-            &self.report.levels[0].units,
-        ))
-    }
-
-    /// The SVG map of both systems with the split parts coloured (none
-    /// when B is a list).
-    pub fn svg(&self, text: &crate::render::draw::MismatchText) -> Option<String> {
-        let (b, ov) = self.polygons.as_ref()?;
-        Some(
-            crate::render::draw::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text)
-                .svg(),
-        )
-    }
-}
+impl Compared {}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,309 @@
+//! The documents of `lor mismatch`: the report as text, CSV and JSON, and
+//! the SVG map of both boundary systems with the split parts coloured.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::quality::mismatch::report::{LevelReport, Mismatch};
+use crate::quality::mismatch::Compared;
+use crate::spatial::geometry::Layer;
+use crate::spatial::overlay::{PartClass, UnitParts, UnitStatus};
+use crate::table::scope::Bezirk;
+use crate::text::{guard_cell, short, thousands, FormulaGuard};
+
+impl Mismatch {
+    /// The readable report for a terminal: the header and summary, the
+    /// split units of every level (coarsest first), the units of A outside
+    /// B or inside up to noise, then the units of B and what composes them.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        self.text_header(&mut s);
+        for l in self.levels.iter().rev() {
+            self.text_split(&mut s, l);
+        }
+        self.text_base(&mut s);
+        self.text_b_units(&mut s);
+        s
+    }
+
+    /// The report as CSV; text cells through the formula guard.
+    pub fn to_csv(&self, guard: FormulaGuard) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![
+            "level",
+            "key",
+            "name",
+            "status",
+            "area_m2",
+            "target",
+            "target_name",
+            "part_m2",
+            "share",
+            "class",
+        ];
+        let people_col = self.people_column.clone().unwrap_or_default();
+        if self.people_column.is_some() {
+            header.push(&people_col);
+        }
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| guard_cell(h, guard).into_owned())
+            .collect();
+        w.write_record(&header).expect("memory");
+        let g = |s: String| guard_cell(&s, guard).into_owned();
+        for r in self.rows() {
+            let mut rec = vec![
+                r.level,
+                g(r.key),
+                g(r.name),
+                r.status.to_string(),
+                format!("{:.1}", r.area_m2),
+                g(r.target),
+                g(r.target_name),
+                format!("{:.1}", r.part_m2),
+                format!("{:.6}", r.share),
+                r.class.to_string(),
+            ];
+            if self.people_column.is_some() {
+                rec.push(r.people.map(|p| format!("{p:.1}")).unwrap_or_default());
+            }
+            w.write_record(&rec).expect("memory");
+        }
+        w.into_inner().expect("memory")
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        let rows: Vec<serde_json::Value> = self
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let mut m = serde_json::Map::new();
+                m.insert("level".into(), r.level.into());
+                m.insert("key".into(), r.key.into());
+                m.insert("name".into(), r.name.into());
+                m.insert("status".into(), r.status.into());
+                m.insert("area_m2".into(), round1(r.area_m2).into());
+                m.insert("target".into(), r.target.into());
+                m.insert("target_name".into(), r.target_name.into());
+                m.insert("part_m2".into(), round1(r.part_m2).into());
+                m.insert("share".into(), ((r.share * 1e6).round() / 1e6).into());
+                m.insert("class".into(), r.class.into());
+                if let Some(p) = r.people {
+                    m.insert("people".into(), round1(p).into());
+                }
+                serde_json::Value::Object(m)
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "a": self.a_source,
+            "b": self.b_source,
+            "tolerance": {"min_share": self.tolerance.min_share, "min_area_m2": self.tolerance.min_area},
+            "summary": self.summary(),
+            "rows": rows,
+        });
+        let mut out = serde_json::to_vec_pretty(&doc).expect("memory");
+        out.push(b'\n');
+        out
+    }
+
+    fn text_header(&self, s: &mut String) {
+        let _ = writeln!(
+            s,
+            "{} compared with {}\nnoise: parts under {} % of a unit or under {} m²\n",
+            self.a_source,
+            self.b_source,
+            self.tolerance.min_share * 100.0,
+            thousands(self.tolerance.min_area)
+        );
+        for line in self.summary() {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
+
+    /// The split units of one level, each with its real parts and slivers.
+    fn text_split(&self, s: &mut String, l: &LevelReport) {
+        let split: Vec<&UnitParts> = l.split().collect();
+        if split.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "\nSplit {}:", l.title);
+        for u in split {
+            let people = self.people_text(l.people_total(&u.key), |v, c| format!(", {v} {c}"));
+            let _ = writeln!(
+                s,
+                "  {} {} ({} m²{people})",
+                u.key,
+                u.name,
+                thousands(u.area)
+            );
+            for p in u.parts.iter().filter(|p| p.class != PartClass::Noise) {
+                let people = self.people_text(l.people_in(&u.key, &p.target), |v, c| {
+                    format!("  {v:>9} {c}")
+                });
+                let _ = writeln!(
+                    s,
+                    "    {:>6.2} %  {:>12} m²  {}{people}",
+                    p.share * 100.0,
+                    thousands(p.area),
+                    self.b_name(&p.target)
+                );
+            }
+            let noise: Vec<&crate::spatial::overlay::Part> = u
+                .parts
+                .iter()
+                .filter(|p| p.class == PartClass::Noise)
+                .collect();
+            if !noise.is_empty() {
+                let a: f64 = noise.iter().map(|p| p.area).sum();
+                let _ = writeln!(
+                    s,
+                    "    + {} slivers ({} m², noise)",
+                    noise.len(),
+                    thousands(a)
+                );
+            }
+        }
+    }
+
+    /// The units of A outside every unit of B, and how many lie inside one
+    /// up to noise.
+    fn text_base(&self, s: &mut String) {
+        let base = &self.levels[0];
+        let outside: Vec<String> = base
+            .units
+            .iter()
+            .filter(|u| u.status == UnitStatus::Outside)
+            .map(|u| format!("{} {}", u.key, u.name))
+            .collect();
+        if !outside.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{} outside every unit of B: {}",
+                base.title,
+                crate::error::examples(&outside, 10)
+            );
+        }
+        let noise_units = base
+            .units
+            .iter()
+            .filter(|u| {
+                u.status == UnitStatus::Inside
+                    && u.parts.iter().any(|p| p.class == PartClass::Noise)
+            })
+            .count();
+        let _ = writeln!(
+            s,
+            "\n{noise_units} {} lie inside one unit up to digitising noise.",
+            base.title
+        );
+    }
+
+    /// Units of B and the units of A's coarsest level that compose them.
+    fn text_b_units(&self, s: &mut String) {
+        let _ = writeln!(s, "\nUnits of {}:", short(&self.b_source));
+        let coarse = self.levels.last().expect("at least one level");
+        for (bk, (bn, barea)) in &self.b_units {
+            let t = Some(bk.clone());
+            let members: Vec<String> = coarse
+                .units
+                .iter()
+                .flat_map(|u| u.parts.iter().map(move |p| (u, p)))
+                .filter(|(_, p)| p.target == t && p.class != PartClass::Noise)
+                .map(|(u, p)| {
+                    let split = if p.class == PartClass::Split {
+                        ", split"
+                    } else {
+                        ""
+                    };
+                    format!("{} {} ({:.1} %{split})", u.key, u.name, p.share * 100.0)
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {bk} {bn} ({} m²): {}",
+                thousands(*barea),
+                if members.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    members.join("; ")
+                }
+            );
+        }
+    }
+}
+
+impl Compared {
+    /// The texts of the SVG map: titles from the LOR levels of the layers
+    /// (the Bezirk named), the report's summary, the source line of
+    /// `inputs` (or `source`), the units without a polygon with their names.
+    pub fn map_text(
+        &self,
+        bezirk: Option<&Bezirk>,
+        inputs: &[&Path],
+        source: Option<&str>,
+    ) -> crate::render::draw::MismatchText {
+        let title_of = |l: &Layer, other: &str| match l.lor_level() {
+            Some(l) => l.german_plural().to_string(),
+            None => other.to_string(),
+        };
+        let a_title = title_of(&self.a, "units");
+        let b_title = match &self.polygons {
+            Some((b, _)) => title_of(b, "Sozialräume"),
+            None => "Sozialräume".to_string(),
+        };
+        let of_bezirk = bezirk
+            .map(|b| b.code())
+            .map(|b| {
+                format!(
+                    " of Bezirk {b}{}",
+                    crate::table::key::bezirk_name(b)
+                        .map(|n| format!(" {n}"))
+                        .unwrap_or_default()
+                )
+            })
+            .unwrap_or_default();
+        crate::render::draw::MismatchText {
+            id: String::new(),
+            title: format!("{a_title}{of_bezirk} against the {b_title}"),
+            subtitle: self.report.summary().join(" · "),
+            source: crate::render::draw::source_line(inputs, source),
+            a_title,
+            b_title,
+            no_geometry: self
+                .no_geometry
+                .iter()
+                .map(|k| match self.names.name(k) {
+                    Some(n) if !n.is_empty() => format!("{k} {n}"),
+                    _ => k.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The intersection pieces as GeoJSON (none when B is a list).
+    pub fn pieces_geojson(&self) -> Option<Result<Vec<u8>>> {
+        let (b, ov) = self.polygons.as_ref()?;
+        Some(crate::render::draw::pieces_geojson(
+            ov,
+            &self.a,
+            b,
+            &self.report.levels[0].units,
+        ))
+    }
+
+    /// The SVG map of both systems with the split parts coloured (none
+    /// when B is a list).
+    pub fn svg(&self, text: &crate::render::draw::MismatchText) -> Option<String> {
+        let (b, ov) = self.polygons.as_ref()?;
+        Some(
+            crate::render::draw::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text)
+                .svg(),
+        )
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
