@@ -22,7 +22,8 @@
 
 use std::collections::HashMap;
 
-use crate::aggregation::aggregate::{LevelTable, Value};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::table::key::Level;
 

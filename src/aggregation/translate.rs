@@ -1,7 +1,8 @@
 //! Statistics translated through a chain of weight tables (`lor translate`):
 //! into the chain's LOR target level and the coarser levels, or into Sozialräume.
 
-use crate::aggregation::aggregate::{aggregate, name_units, LevelTable, MissingPolicy};
+use crate::aggregation::aggregate::{aggregate, name_units, MissingPolicy};
+use crate::table::level::LevelTable;
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{examples, WarningCode, Warnings};
 use crate::mapping::chain::target_level;
@@ -198,7 +199,7 @@ mod tests {
             .iter()
             .zip(&t.rows)
             .map(|(k, r)| match r[c] {
-                crate::aggregation::aggregate::Value::Num(x) => (k.clone(), x),
+                crate::table::level::Value::Num(x) => (k.clone(), x),
                 ref v => panic!("{k}: {v:?}"),
             })
             .collect()

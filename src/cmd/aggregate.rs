@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use lor::table::level::LevelTable;
 use lor::aggregation::rules::{plan_table, RuleFlags};
 use lor::error::{usage_error, Warnings};
 use lor::mapping::sozialraum;

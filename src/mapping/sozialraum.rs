@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::aggregation::aggregate::{aggregate, MissingPolicy};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, usage_error, Warnings};
 use crate::mapping::weights::{expand_to, from_parts, Assign, ListTable, Weight, WeightTable};

@@ -32,7 +32,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use crate::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use crate::table::level::LevelTable;
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{usage_error, WarningCode, Warnings};
 use crate::mapping::sozialraum::{self, Source};

@@ -15,7 +15,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{LevelTable, Value};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::table::key::Level;

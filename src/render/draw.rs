@@ -1235,7 +1235,7 @@ pub fn dissolve(
 /// `units`, coarser LOR levels dissolved from them, the Sozialraum level
 /// from its polygons (when it has some).
 pub fn level_shapes(
-    tables: &[crate::aggregation::aggregate::LevelTable],
+    tables: &[crate::table::level::LevelTable],
     units: &Layer,
     sozialraum: Option<&Layer>,
 ) -> Result<BTreeMap<(String, String), MultiPolygon<f64>>> {
@@ -1562,7 +1562,7 @@ mod tests {
             crate::spatial::geometry::read_layer(&dir.join("plr.geojson"), &opts).unwrap();
         let (sr, _) =
             crate::spatial::geometry::read_layer(&dir.join("sozialraeume.geojson"), &opts).unwrap();
-        let table = |level: &str| crate::aggregation::aggregate::LevelTable {
+        let table = |level: &str| crate::table::level::LevelTable {
             level: level.into(),
             keys: Vec::new(),
             names: Vec::new(),

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::LevelTable;
+use crate::table::level::LevelTable;
 use crate::error::{input_error, usage_error};
 
 /// German label of an EWR age code such as `00_01`, `1U6`, `95_110`, `U1`.

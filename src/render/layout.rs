@@ -7,7 +7,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{LevelTable, Value};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::layout::{key_table, Evaluation, Layout, Proposal, ProposeError, Tradeoff, BAND_STEP};
 use crate::render::draw::{source_line, LayoutText};
 use crate::render::output::{render, Format};

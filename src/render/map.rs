@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use geo::MultiPolygon;
 
-use crate::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use crate::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use crate::table::level::LevelTable;
 use crate::aggregation::rules::{plan_rules, RuleFlags};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::mapping::sozialraum::{self, Assignment};

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{LevelTable, MissingPolicy, Value};
+use crate::aggregation::aggregate::MissingPolicy;
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput};
 use crate::render::classify::Method;

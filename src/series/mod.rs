@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{aggregate, LevelTable, MissingPolicy, Value};
+use crate::aggregation::aggregate::{aggregate, MissingPolicy};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::aggregation::rules::{plan_rules, plan_table, ColumnRule, Rule, RuleFlags};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::mapping::weights::{Weight, WeightTable};

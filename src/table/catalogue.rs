@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{LevelTable, Value};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::error::{input_error, Warnings};
 use crate::table::key::{Level, Vintage};
 use crate::table::names::Names;

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod input;
 pub mod key;
+pub mod level;
 pub mod names;
 pub mod scope;
 pub mod stats;

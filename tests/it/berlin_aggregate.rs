@@ -6,7 +6,8 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use common::{berlin, published};
-use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy};
+use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use lor::table::level::LevelTable;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
 use lor::quality::checks::{check_coverage, check_totals};
 use lor::table::key::Level;
@@ -108,7 +109,7 @@ fn ewr_labels_are_carried_not_summed() {
     let tables = ewr_tables();
     let bzr = &tables[0];
     let v = |col: &str| bzr.get("040304", col).cloned();
-    use lor::aggregation::aggregate::Value;
+    use lor::table::level::Value;
     assert_eq!(v("ZEIT"), Some(Value::Text("201812".into())));
     assert_eq!(v("BEZ"), Some(Value::Text("04".into())));
     assert_eq!(v("PGR"), Some(Value::Text("03".into())));

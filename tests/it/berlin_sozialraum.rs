@@ -157,7 +157,7 @@ fn ewr_b04() -> StatTable {
     t
 }
 
-fn total(t: &lor::aggregation::aggregate::LevelTable, col: &str) -> f64 {
+fn total(t: &lor::table::level::LevelTable, col: &str) -> f64 {
     t.keys.iter().map(|k| t.num(k, col).unwrap()).sum()
 }
 

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{berlin, lor, scratch, stderr, stdout};
-use lor::aggregation::aggregate::{aggregate_levels, LevelTable, MissingPolicy, Value};
+use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use lor::table::level::LevelTable;
+use lor::table::level::Value;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
 use lor::mapping::sozialraum::{
     aggregate_complete, assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME,

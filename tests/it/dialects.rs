@@ -2,7 +2,8 @@
 
 use crate::common;
 
-use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy, Value};
+use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use lor::table::level::Value;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
 use lor::table::key::Level;
 use lor::table::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
