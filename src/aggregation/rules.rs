@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use crate::error::{examples, input_error, usage_error, Warnings};
+use crate::table::columns::{count_like_name, label_name, share_like_name};
 use crate::table::stats::{Cell, ColumnType, StatTable};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,105 +181,6 @@ fn numeric_column<'a>(table: &'a StatTable, name: &str, flag: &str) -> Result<&'
         )));
     }
     Ok(cols[0])
-}
-
-/// Does a column name say "share, rate, mean or index"?
-pub fn share_like_name(name: &str) -> bool {
-    let l = name.to_lowercase();
-    let b = l.as_bytes();
-    // MSS indicator codes: K01, S3, D12, …
-    let indicator = b.len() >= 2
-        && b.len() <= 4
-        && b[0].is_ascii_alphabetic()
-        && b[1..].iter().all(|c| c.is_ascii_digit())
-        && matches!(b[0], b'k' | b's' | b'd' | b'i');
-    // German words are compounds (Arbeitslosenquote): substrings. English
-    // words only as whole words, so that "migration" is not a "ratio".
-    let german = [
-        "prozent",
-        "anteil",
-        "quote",
-        "dichte",
-        "durchschnitt",
-        "mittelwert",
-        "je 100",
-        "pro 100",
-        "je einw",
-        "pro einw",
-    ];
-    let english = [
-        "percent",
-        "percentage",
-        "pct",
-        "share",
-        "ratio",
-        "rate",
-        "density",
-        "average",
-        "mean",
-        "median",
-        "index",
-        "per",
-    ];
-    indicator
-        || l.contains('%')
-        || german.iter().any(|w| l.contains(w))
-        || l.split(|c: char| !c.is_alphanumeric())
-            .any(|w| english.contains(&w))
-        || l.ends_with("rate")
-}
-
-/// Does a column name say "count or amount" (extensive: may be summed)?
-/// Such a column is summed even when its values lie between 0 and 100.
-pub fn count_like_name(name: &str) -> bool {
-    let l = name.to_lowercase();
-    [
-        "fläche",
-        "flaeche",
-        "area",
-        " qm",
-        "m²",
-        "anzahl",
-        "count",
-        "einwohner",
-        "inhabitants",
-        "plätze",
-        "plaetze",
-        "places",
-        "summe",
-        "total",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
-        || l.starts_with("ew ")
-        || l == "ew"
-}
-
-/// Names of columns that are labels, not figures.
-pub(crate) fn label_name(name: &str) -> bool {
-    let l = name.trim().to_lowercase();
-    matches!(
-        l.as_str(),
-        "zeit"
-            | "jahr"
-            | "year"
-            | "stichtag"
-            | "datum"
-            | "date"
-            | "stand"
-            | "quartal"
-            | "stadtraum"
-            | "bez"
-            | "pgr"
-            | "bzr"
-            | "plr"
-            | "bezirk"
-            | "prognoseraum"
-            | "bezirksregion"
-            | "planungsraum"
-    ) || l.ends_with("_id")
-        || l.ends_with("(nummer)")
-        || l.starts_with("stand ")
 }
 
 /// Does the name say the column holds (a part of) a LOR key?

@@ -218,7 +218,9 @@ pub fn check_statistics(table: &StatTable, reference: Option<&Names>) -> Warning
 
 /// Count columns with negative values, and share columns outside 0–100.
 pub fn check_values(table: &StatTable) -> Warnings {
-    use crate::aggregation::rules::{count_like_name, share_like_name, share_like_values};
+    use crate::aggregation::rules::share_like_values;
+    use crate::table::columns::count_like_name;
+    use crate::table::columns::share_like_name;
     let mut w = Warnings::default();
     for (i, c) in table.columns.iter().enumerate() {
         if c.kind != ColumnType::Numeric {

@@ -1,6 +1,7 @@
 //! Tables in: statistics (CSV dialects, XLSX), LOR keys, unit names, and the scope of a run (one Bezirk, names precedence).
 
 pub mod catalogue;
+pub mod columns;
 pub mod input;
 pub mod key;
 pub mod level;

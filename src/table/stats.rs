@@ -716,7 +716,7 @@ fn sniff_decimal_comma(
 /// a remark)? Such a column is never forced to be numeric.
 pub fn label_header(name: &str) -> bool {
     let l = name.trim().to_lowercase();
-    crate::aggregation::rules::label_name(name)
+    crate::table::columns::label_name(name)
         || l.contains("name")
         || [
             "bezeichnung",
@@ -755,8 +755,8 @@ pub fn figure_header(name: &str) -> bool {
     let t = name.trim();
     let u = t.to_uppercase();
     (u.starts_with("E_") && u.len() > 2)
-        || crate::aggregation::rules::count_like_name(t)
-        || crate::aggregation::rules::share_like_name(t)
+        || crate::table::columns::count_like_name(t)
+        || crate::table::columns::share_like_name(t)
 }
 
 /// A value written as a number that is no finite number: `NaN`, `inf`,
