@@ -374,7 +374,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     // PLR polygons: names for the PLR, and the base of a polygon overlay.
     let units = read_units(&plan, &mut warnings)?;
-    let names = lor::table::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
+    let names = lor::spatial::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
     if let Some(v) = plan.vintage {
         warnings.extend(lor::quality::checks::check_vintage(&table, v, "--lor"));
     }

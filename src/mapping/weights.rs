@@ -124,6 +124,23 @@ impl WeightTable {
     }
 }
 
+
+/// The scope of a run applied to a PLR/BZR → Sozialraum list.
+impl crate::table::scope::Bezirk {
+    /// Keep the rows of a PLR/BZR → Sozialraum list whose units lie in this Bezirk.
+    pub fn filter_list(&self, list: &mut ListTable) {
+        list.table = WeightTable::new(
+            list.table.level.clone(),
+            list.table
+                .rows()
+                .iter()
+                .filter(|w| self.contains(&w.source))
+                .cloned()
+                .collect(),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -411,7 +411,7 @@ fn level_tables(
     warnings: &mut Warnings,
 ) -> Result<Vec<LevelTable>> {
     let (names, w) =
-        crate::table::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
+        crate::spatial::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
     warnings.extend(w);
     let (tables, w) = aggregate_levels(plr, rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);

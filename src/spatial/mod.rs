@@ -5,3 +5,4 @@ pub mod geometry;
 pub mod locate;
 pub mod overlay;
 pub mod repair;
+pub mod scope;

@@ -248,7 +248,7 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
         }
         None => (None, Vec::new()),
     };
-    let (names, w) = crate::table::scope::load_names(c.names, None, c.bezirk)?;
+    let (names, w) = crate::spatial::scope::load_names(c.names, None, c.bezirk)?;
     warnings.extend(w);
     let names = names.unwrap_or_default();
     let rollups: Vec<Level> = crate::table::scope::levels_in(c.bezirk, c.levels)
