@@ -4,4 +4,5 @@ pub mod aggregate;
 pub mod expr;
 pub mod rounding;
 pub mod rules;
+pub mod sozialraum;
 pub mod translate;

@@ -429,7 +429,7 @@ fn sozialraum_level(
 ) -> Result<(LevelTable, Option<Layer>)> {
     let source = read_sozialraum(plan, sr, units, warnings)?;
     let how = (sr.1.unwrap_or(Assign::Largest), &plan.tolerance);
-    let (t, w) = sozialraum::aggregate_sozialraum(table, rules, units, &source, how, plan.missing)?;
+    let (t, w) = lor::aggregation::sozialraum::aggregate_sozialraum(table, rules, units, &source, how, plan.missing)?;
     warnings.extend(w);
     match source {
         sozialraum::Source::Polygons(layer) => Ok((t, Some(layer))),

@@ -1,19 +1,15 @@
 //! Sozialräume: units that do not follow LOR, as polygons or as a list.
 //!
 //! Either way the result is a weight table PLR → Sozialraum that
-//! [`crate::aggregation::aggregate::aggregate`] applies like the LOR hierarchy, plus an
+//! `aggregation::sozialraum` applies like the LOR hierarchy, plus an
 //! account of every PLR that is not (fully) assigned.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{aggregate, MissingPolicy};
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
-use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, usage_error, Warnings};
-use crate::mapping::weights::{expand_to, from_parts, Assign, ListTable, Weight, WeightTable};
+use crate::mapping::weights::{expand_to, from_parts, Assign, ListTable, WeightTable};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{overlay, unit_parts, Tolerance, UnitParts};
 use crate::table::stats::StatTable;
@@ -282,122 +278,10 @@ pub fn report_unassigned(table: &StatTable, a: &Assignment, column: Option<&str>
     w
 }
 
-/// Aggregate `table` into the Sozialräume of `a` so that every person is
-/// in the table: one row per Sozialraum (those that receive no PLR with 0
-/// in their sums), and a row `-` "nicht zugeordnet" with what is in no
-/// Sozialraum, so that the rows add up to the statistics' total.
-pub fn aggregate_complete(
-    table: &StatTable,
-    rules: &[ColumnRule],
-    a: &Assignment,
-    missing: MissingPolicy,
-) -> (LevelTable, Warnings) {
-    let (t, mut warnings) = aggregate(table, rules, &a.weights, missing);
-    let (mut t, w) = complete(t, table, rules, &a.targets, &a.unassigned, missing);
-    warnings.extend(w);
-    t.names = t
-        .keys
-        .iter()
-        .map(|k| match a.names.get(k) {
-            Some(n) => n.clone(),
-            None if k == UNASSIGNED_KEY => UNASSIGNED_NAME.to_string(),
-            None => String::new(),
-        })
-        .collect();
-    (t, warnings)
-}
-
-/// Complete an aggregated table of target units: a row with 0 in its sums
-/// for every target in `targets` that received nothing, in key order, and
-/// after them a row [`UNASSIGNED_KEY`] with the shares of source units in
-/// `unassigned` (none when everything is assigned).
-pub fn complete(
-    mut t: LevelTable,
-    table: &StatTable,
-    rules: &[ColumnRule],
-    targets: &[String],
-    unassigned: &[(String, f64)],
-    missing: MissingPolicy,
-) -> (LevelTable, Warnings) {
-    let kept: Vec<&ColumnRule> = rules.iter().filter(|r| r.rule != Rule::Drop).collect();
-    let have: BTreeSet<String> = t.keys.iter().cloned().collect();
-    for target in targets {
-        if have.contains(target) {
-            continue;
-        }
-        t.keys.push(target.clone());
-        t.names.push(String::new());
-        t.rows.push(
-            kept.iter()
-                .map(|r| match r.rule {
-                    Rule::Sum => Value::Num(0.0),
-                    _ => Value::Missing,
-                })
-                .collect(),
-        );
-    }
-    let mut order: Vec<usize> = (0..t.keys.len()).collect();
-    order.sort_by(|&i, &j| t.keys[i].cmp(&t.keys[j]));
-    t.keys = order.iter().map(|&i| t.keys[i].clone()).collect();
-    t.names = order.iter().map(|&i| t.names[i].clone()).collect();
-    let mut rows: Vec<Option<Vec<Value>>> = t.rows.into_iter().map(Some).collect();
-    t.rows = order
-        .iter()
-        .map(|&i| rows[i].take().expect("each row once"))
-        .collect();
-    let mut warnings = Warnings::default();
-    let rest: Vec<Weight> = unassigned
-        .iter()
-        .filter(|(_, share)| *share > 0.0)
-        .map(|(k, share)| Weight {
-            source: k.clone(),
-            target: UNASSIGNED_KEY.to_string(),
-            weight: *share,
-        })
-        .collect();
-    if !rest.is_empty() {
-        let (u, w) = aggregate(
-            table,
-            rules,
-            &WeightTable::new(t.level.clone(), rest),
-            missing,
-        );
-        warnings.extend(w);
-        for (i, key) in u.keys.into_iter().enumerate() {
-            t.keys.push(key);
-            t.names.push(UNASSIGNED_NAME.to_string());
-            t.rows.push(u.rows[i].clone());
-        }
-    }
-    (t, warnings)
-}
-
-/// The Sozialraum level of a statistics table: its units assigned to the
-/// Sozialräume of `source` ([`assign`]), every unit accounted for
-/// ([`aggregate_complete`]), and the unassigned ones reported with the
-/// people of the first summed column ([`report_unassigned`]).
-pub fn aggregate_sozialraum(
-    table: &StatTable,
-    rules: &[ColumnRule],
-    units: Option<&Layer>,
-    source: &Source,
-    how: (Assign, &Tolerance),
-    missing: MissingPolicy,
-) -> Result<(LevelTable, Warnings)> {
-    let (assignment, mut warnings) = assign(table, units, source, how.0, how.1)?;
-    let people = rules
-        .iter()
-        .find(|r| r.rule == Rule::Sum)
-        .map(|r| r.column.as_str());
-    warnings.extend(report_unassigned(table, &assignment, people));
-    let (t, w) = aggregate_complete(table, rules, &assignment, missing);
-    warnings.extend(w);
-    Ok((t, warnings))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mapping::weights::Weight;
     use crate::table::key::Level;
 
     fn w(source: &str, target: &str, weight: f64) -> Weight {
@@ -462,53 +346,4 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_listed_sozialraum_level_with_the_unassigned_row() {
-        let text = "RAUMID;E_E\n04010101;100\n04010102;50\n04020201;30\n";
-        let opts = crate::table::stats::ReadOptions::default();
-        let (mut t, _) =
-            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
-        let flags = crate::aggregation::rules::RuleFlags::default();
-        let (rules, _) =
-            crate::aggregation::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate)
-                .unwrap();
-        // BZR 040101 → Nord; 04020201 is in no Sozialraum.
-        let list = ListTable {
-            table: WeightTable::new(
-                LEVEL,
-                vec![Weight {
-                    source: "040101".into(),
-                    target: "SR1".into(),
-                    weight: 1.0,
-                }],
-            ),
-            key_level: Level::Bzr,
-            target_names: [("SR1".to_string(), "Nord".to_string())].into(),
-        };
-        let tol = Tolerance::default();
-        let (sr, w) = aggregate_sozialraum(
-            &t,
-            &rules,
-            None,
-            &Source::List(list),
-            (Assign::Largest, &tol),
-            MissingPolicy::Propagate,
-        )
-        .unwrap();
-        assert!(w.has("unassigned"), "{w:?}");
-        let c = sr.columns.iter().position(|c| c == "E_E").unwrap();
-        let rows: Vec<(&str, &Value)> = sr
-            .keys
-            .iter()
-            .map(String::as_str)
-            .zip(sr.rows.iter().map(|r| &r[c]))
-            .collect();
-        assert_eq!(
-            rows,
-            vec![
-                ("SR1", &Value::Num(150.0)),
-                (crate::series::UNASSIGNED_KEY, &Value::Num(30.0))
-            ]
-        );
-    }
 }

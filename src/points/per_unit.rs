@@ -448,7 +448,7 @@ pub fn sozialraum_table(
             warnings.push(w.code, w.message.clone());
         }
     }
-    let (t, w) = sozialraum::aggregate_complete(plr, rules, &a, missing);
+    let (t, w) = crate::aggregation::sozialraum::aggregate_complete(plr, rules, &a, missing);
     warnings.extend(w);
     Ok((t, warnings))
 }

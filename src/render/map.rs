@@ -333,7 +333,7 @@ impl Figures {
                 })?;
                 // Every person in the table: what is in no Sozialraum is
                 // the row "-" (nicht zugeordnet), as in `lor aggregate`.
-                let (t, w) = sozialraum::aggregate_complete(
+                let (t, w) = crate::aggregation::sozialraum::aggregate_complete(
                     &self.table,
                     &rules,
                     a,

@@ -12,9 +12,8 @@ use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
 use lor::table::level::LevelTable;
 use lor::table::level::Value;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
-use lor::mapping::sozialraum::{
-    aggregate_complete, assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME,
-};
+use lor::mapping::sozialraum::{assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME};
+use lor::aggregation::sozialraum::aggregate_complete;
 use lor::mapping::weights::Assign;
 use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
 use lor::spatial::overlay::Tolerance;
