@@ -29,11 +29,21 @@ pub struct StepSpec {
     pub inputs: Vec<String>,
     /// Keys whose values are output paths, and whether each is a folder.
     pub outputs: Vec<(String, bool)>,
+    /// Input keys that also take keywords (`labels = "de"`): these values
+    /// are left as they are, every other value is a path.
+    pub keywords: Vec<(String, Vec<String>)>,
 }
 
 impl StepSpec {
     fn output(&self, key: &str) -> Option<bool> {
         self.outputs.iter().find(|(k, _)| k == key).map(|o| o.1)
+    }
+
+    /// Is `value` of `key` a keyword rather than a path?
+    fn is_keyword(&self, key: &str, value: &str) -> bool {
+        self.keywords
+            .iter()
+            .any(|(k, words)| k == key && words.iter().any(|w| w == value))
     }
 }
 
@@ -482,7 +492,7 @@ fn fill_value(
             crate::error::clip(&s)
         )));
     }
-    if output.is_none() && !spec.inputs.iter().any(|i| i == key) {
+    if output.is_none() && (!spec.inputs.iter().any(|i| i == key) || spec.is_keyword(key, &s)) {
         return Ok(s);
     }
     let p = Path::new(s.as_str());
@@ -574,11 +584,19 @@ mod tests {
         vec![StepSpec {
             kind: "aggregate".into(),
             positionals: vec![("stats".into(), true)],
-            flags: ["output", "output-dir", "names", "strict", "levels"]
-                .map(String::from)
-                .to_vec(),
-            inputs: vec!["stats".into(), "names".into()],
+            flags: [
+                "output",
+                "output-dir",
+                "names",
+                "strict",
+                "levels",
+                "labels",
+            ]
+            .map(String::from)
+            .to_vec(),
+            inputs: vec!["stats".into(), "names".into(), "labels".into()],
             outputs: vec![("output".into(), false), ("output-dir".into(), true)],
+            keywords: vec![("labels".into(), vec!["de".into()])],
         }]
     }
 
@@ -636,6 +654,25 @@ mod tests {
         assert_eq!(s.inputs, vec![dir.path().join("st.csv")]);
         assert_eq!(s.allow, vec![WarningCode::MissingPlr]);
         assert_eq!(s.line, 4);
+    }
+
+    #[test]
+    fn a_keyword_stays_and_a_file_resolves_against_the_job_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let argv = |labels: &str| {
+            let text = format!("[[aggregate]]\nstats = 'st.csv'\nlabels = '{labels}'\n");
+            let p = plan(dir.path(), &text).unwrap();
+            let s = &p.steps[0];
+            let i = s.argv.iter().position(|a| *a == flag("labels")).unwrap();
+            (s.argv[i + 1].clone(), s.inputs.clone())
+        };
+        let (v, inputs) = argv("de");
+        assert_eq!(v, "de");
+        assert_eq!(inputs, vec![dir.path().join("st.csv")]);
+        let (v, inputs) = argv("labels.csv");
+        let full = dir.path().join("labels.csv");
+        assert_eq!(v, full.display().to_string());
+        assert!(inputs.contains(&full), "{inputs:?}");
     }
 
     #[test]

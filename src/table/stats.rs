@@ -144,6 +144,9 @@ pub struct ReadOptions {
     /// The row (line of a CSV, row of a sheet, counted from 1) that holds
     /// the column names; detected below title rows otherwise.
     pub header_row: Option<usize>,
+    /// The LOR vintage the keys must have (`--vintage`): keys that look
+    /// like keys of the other vintage are a warning.
+    pub vintage: Option<Vintage>,
 }
 
 /// Read a statistics file (CSV or XLSX).
@@ -1012,19 +1015,45 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         .into_iter()
         .map(|(line, _, _, key)| (line, key))
         .unzip();
-    Ok((
-        StatTable {
-            source: name.to_string(),
-            dialect,
-            key_column,
-            level: finest,
-            keys,
-            lines,
-            columns,
-            line_word,
-        },
-        warnings,
-    ))
+    let table = StatTable {
+        source: name.to_string(),
+        dialect,
+        key_column,
+        level: finest,
+        keys,
+        lines,
+        columns,
+        line_word,
+    };
+    if let Some(v) = opts.vintage {
+        warnings.extend(check_vintage(&table, v, "--vintage"));
+    }
+    Ok((table, warnings))
+}
+
+/// Keys that look like keys of the other vintage than `expected` (given
+/// with `flag`, e.g. `--vintage`).
+pub fn check_vintage(table: &StatTable, expected: Vintage, flag: &str) -> Warnings {
+    let mut warnings = Warnings::default();
+    let wrong: Vec<&str> = table
+        .keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| Vintage::of_key(k).is_some_and(|kv| kv != expected))
+        .collect();
+    if !wrong.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::Vintage,
+            format!(
+                "{}: {flag} {} but {} keys look like keys of the other vintage: {}",
+                table.source,
+                expected.label(),
+                wrong.len(),
+                examples(&wrong, 5)
+            ),
+        );
+    }
+    warnings
 }
 
 /// The column names of the header row (`rows[0]`), trimmed, without the
