@@ -284,3 +284,151 @@ fn readme_table_of_warning_codes_matches_the_enum() {
         .collect();
     assert_eq!(table, codes);
 }
+
+/// The subcommands `lor --help` lists (without `help`), with their
+/// continuation lines skipped.
+fn subcommands() -> Vec<String> {
+    let o = lor(&["--help"]);
+    let h = stdout(&o);
+    h.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every stderr line of `o` is a JSON error line with exit code 2, and the
+/// process exited with 2. Returns the messages.
+fn json_usage_error(args: &[&str], o: &std::process::Output) -> Vec<String> {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+    assert!(!e.trim().is_empty(), "{args:?}: nothing on stderr");
+    e.lines()
+        .map(|line| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|_| panic!("{args:?}: not JSON: {line}"));
+            assert_eq!(v["level"], "error", "{line}");
+            assert_eq!(v["exit_code"], 2, "{line}");
+            v["message"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn usage_errors_clap_finds_are_json_lines_with_log_format_json() {
+    // A bad value of one of its own flags, for every subcommand.
+    let bad: &[(&str, &[&str], &str)] = &[
+        ("aggregate", &["--decimal", "x"], "--decimal"),
+        (
+            "mismatch",
+            &["a.geojson", "b.geojson", "--levels", "kiez"],
+            "--levels",
+        ),
+        (
+            "points",
+            &["p.geojson", "--units", "u.geojson", "--scale", "0"],
+            "--scale",
+        ),
+        (
+            "crosswalk",
+            &["a.geojson", "b.geojson", "--method", "nearest"],
+            "--method",
+        ),
+        ("translate", &["st.csv", "--delimiter", "ab"], "--delimiter"),
+        ("sample", &["--extent", "mars"], "--extent"),
+        ("series", &["st.csv", "--vintage", "1999"], "--vintage"),
+        ("check", &["st.csv", "--decimal", ";"], "--decimal"),
+        ("catalogue", &["--vintage", "2010"], "--vintage"),
+        ("run", &["job.toml", "--strict=maybe"], "--strict"),
+        (
+            "map",
+            &[
+                "st.csv",
+                "--units",
+                "u.geojson",
+                "--column",
+                "E_E",
+                "-k",
+                "12",
+            ],
+            "-k",
+        ),
+        (
+            "report",
+            &[
+                "st.csv",
+                "--units",
+                "u.geojson",
+                "--sozialraum",
+                "s.geojson",
+                "-o",
+                "r.html",
+                "--classes",
+                "median",
+            ],
+            "--classes",
+        ),
+        (
+            "layout",
+            &[
+                "propose",
+                "--units",
+                "u.geojson",
+                "--stats",
+                "st.csv",
+                "--reference",
+                "r.csv",
+                "--regions",
+                "3",
+                "--blocks",
+                "pgr",
+            ],
+            "--blocks",
+        ),
+    ];
+    let subs = subcommands();
+    let covered: Vec<String> = bad.iter().map(|(c, _, _)| c.to_string()).collect();
+    assert_eq!(subs, covered, "a bad value for every subcommand");
+    for (sub, rest, flag) in bad {
+        let mut args = vec!["--log-format", "json", sub];
+        args.extend(rest.iter());
+        let messages = json_usage_error(&args, &lor(&args));
+        assert_eq!(messages.len(), 1, "{args:?}");
+        assert!(messages[0].contains(flag), "{args:?}: {}", messages[0]);
+        // The same with the flag after the subcommand, and an unknown flag.
+        let mut args = vec![*sub, "--log-format=json"];
+        args.extend(rest.iter());
+        json_usage_error(&args, &lor(&args));
+        let args = [*sub, "--log-format", "json", "--no-such-flag"];
+        let m = json_usage_error(&args, &lor(&args));
+        assert!(m[0].contains("--no-such-flag"), "{}", m[0]);
+    }
+    // A missing argument, and a missing subcommand.
+    let args = [
+        "--log-format",
+        "json",
+        "map",
+        "st.csv",
+        "--units",
+        "u.geojson",
+    ];
+    let m = json_usage_error(&args, &lor(&args));
+    assert!(m[0].contains("--column"), "{}", m[0]);
+    let args = ["--log-format", "json", "layout"];
+    json_usage_error(&args, &lor(&args));
+    // Text by default, as clap writes it.
+    let o = lor(&["aggregate", "--decimal", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: invalid value 'x' for '--decimal"));
+    // Help and version print as usual, on stdout.
+    let o = lor(&["--log-format", "json", "aggregate", "--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("--vintage"));
+    let o = lor(&["--log-format", "json", "--version"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("lor "));
+}
