@@ -94,6 +94,7 @@ mod tests {
             flags: vec!["output".into()],
             inputs: vec!["stats".into()],
             outputs: vec![("output".into(), false)],
+            keywords: Vec::new(),
         }]
     }
 

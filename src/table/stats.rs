@@ -1439,6 +1439,35 @@ impl ColumnReading<'_, '_> {
 mod tests {
     use super::*;
 
+    /// `--vintage` given: keys of the other vintage are a warning of the
+    /// reader, in every command that reads statistics.
+    #[test]
+    fn the_vintage_is_checked_where_it_is_given() {
+        let text = "RAUMID;E_E\n04030417;1\n04100101;2\n";
+        let read = |vintage| {
+            let opts = ReadOptions {
+                vintage,
+                ..ReadOptions::default()
+            };
+            read_stats_bytes("st.csv", text.as_bytes(), &opts)
+                .unwrap()
+                .1
+        };
+        assert!(!read(None).has("vintage"));
+        let w = read(Some(Vintage::Lor2006));
+        let m: Vec<&str> = w
+            .iter()
+            .filter(|w| w.code == crate::error::WarningCode::Vintage)
+            .map(|w| w.message.as_str())
+            .collect();
+        assert_eq!(
+            m,
+            vec!["st.csv: --vintage LOR 2006 but 1 keys look like keys of the other vintage: 04100101"]
+        );
+        let w = read(Some(Vintage::Lor2021));
+        assert_eq!(w.iter().filter(|w| w.code.as_str() == "vintage").count(), 1);
+    }
+
     #[test]
     fn a_layer_given_as_statistics_is_named_as_such() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

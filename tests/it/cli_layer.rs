@@ -432,3 +432,181 @@ fn usage_errors_clap_finds_are_json_lines_with_log_format_json() {
     assert!(o.status.success());
     assert!(stdout(&o).starts_with("lor "));
 }
+
+/// `--vintage` (and its old spelling `--lor`) is one flag of the
+/// statistics reader: every command that reads statistics warns about
+/// keys of the other vintage, naming `--vintage`.
+#[test]
+fn vintage_is_checked_by_every_statistics_command() {
+    let st = "data/sample/EWR202412E_Matrix.csv";
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "aggregate",
+            st,
+            "--vintage",
+            "2006",
+            "--levels",
+            "bez",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "aggregate",
+            st,
+            "--lor",
+            "2006",
+            "--levels",
+            "bez",
+            "--format",
+            "csv",
+        ],
+        vec!["check", st, "--vintage", "2006"],
+        vec![
+            "map",
+            st,
+            "--units",
+            "data/sample/plr.geojson",
+            "--column",
+            "E_E",
+            "--vintage",
+            "2006",
+        ],
+        vec![
+            "mismatch",
+            "data/sample/plr.geojson",
+            "data/sample/sozialraeume.geojson",
+            "--stats",
+            st,
+            "--vintage",
+            "2006",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "translate",
+            st,
+            "--from",
+            "data/sample/plr.geojson",
+            "--to",
+            "data/sample/sozialraeume.geojson",
+            "--vintage",
+            "2006",
+        ],
+    ];
+    for run in runs {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_lor"))
+            .args(&run)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let out = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            out.contains("--vintage LOR 2006 but 50 keys look like keys of the other vintage"),
+            "{run:?}: {out}"
+        );
+    }
+    // The right vintage: no such warning.
+    let o = lor(&[
+        "aggregate",
+        "--vintage",
+        "2021",
+        "--levels",
+        "bez",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("other vintage"), "{}", stderr(&o));
+}
+
+/// Closed value sets are clap's usage errors (exit 2) with the meaning
+/// they had: -k 1 to 9, --classes, --blocks plr|bzr, --assign.
+#[test]
+fn closed_value_sets_are_usage_errors() {
+    let map = |extra: &[&str]| {
+        let mut a = vec![
+            "map",
+            "data/sample/EWR202412E_Matrix.csv",
+            "--units",
+            "data/sample/plr.geojson",
+            "--column",
+            "E_E",
+        ];
+        a.extend(extra);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_lor"))
+            .args(&a)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        (o.status.code(), stderr(&o), stdout(&o))
+    };
+    for (extra, want) in [
+        (vec!["-k", "0"], "give 1 to 9 classes"),
+        (vec!["-k", "10"], "give 1 to 9 classes"),
+        (
+            vec!["--classes", "median"],
+            "use quantiles, equal, jenks or breaks:1,2,3",
+        ),
+        (vec!["--classes", "breaks:3,1"], "the breaks must increase"),
+        (
+            vec!["--assign", "nearest"],
+            "[possible values: largest, area, list]",
+        ),
+        (vec!["--level", "bez"], "use plr, bzr, pgr or sozialraum"),
+        (
+            vec!["--sozialraum", "data/sample/sozialraum-liste.csv"],
+            "needs their polygons",
+        ),
+        (
+            vec![
+                "--sozialraum",
+                "data/sample/sozialraeume.geojson",
+                "--assign",
+                "list",
+            ],
+            "--assign list needs --sozialraum to be a CSV/XLSX list",
+        ),
+    ] {
+        let (code, err, _) = map(&extra);
+        assert_eq!(code, Some(2), "{extra:?}: {err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+    }
+    // The accepted values still work: natural breaks by an alias, 9 classes,
+    // Sozialraum polygons apportioned by area.
+    let (code, err, svg) = map(&[
+        "--classes",
+        "natural",
+        "-k",
+        "3",
+        "--sozialraum",
+        "data/sample/sozialraeume.geojson",
+        "--assign",
+        "area",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..50]
+    );
+    let o = lor(&[
+        "layout",
+        "propose",
+        "--units",
+        "u.geojson",
+        "--stats",
+        "st.csv",
+        "--reference",
+        "r.csv",
+        "--regions",
+        "3",
+        "--blocks",
+        "pgr",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("[possible values: plr, bzr]"),
+        "{}",
+        stderr(&o)
+    );
+}
