@@ -458,6 +458,27 @@ mod tests {
     }
 
     #[test]
+    fn dated_files() {
+        let d = dated_file_value("data/t1.csv=2020-12").unwrap();
+        assert_eq!(d.file, PathBuf::from("data/t1.csv"));
+        assert_eq!(
+            Some(d.date),
+            lor::aggregation::series::Date::parse("2020-12")
+        );
+        // The date is after the last '='.
+        let d = dated_file_value("a=b.csv=201812").unwrap();
+        assert_eq!(d.file, PathBuf::from("a=b.csv"));
+        assert_eq!(
+            dated_file_value("t1.csv"),
+            Err("'t1.csv': write FILE=YYYY-MM, e.g. t1.csv=2020-12".into())
+        );
+        assert_eq!(
+            dated_file_value("t1.csv=later"),
+            Err("'t1.csv=later': 'later' is not a date such as 2020-12".into())
+        );
+    }
+
+    #[test]
     fn classes_and_their_number() {
         use lor::render::classify::Method;
         assert_eq!(classes_value("jenks"), Ok(Method::NaturalBreaks));
@@ -873,6 +894,33 @@ impl clap::builder::ValueParserFactory for LabelsArg {
     }
 }
 
+/// `series --date FILE=YYYY-MM`: the date of a file that does not say it.
+/// The file is an input (in a job file resolved against its folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedFile {
+    pub file: PathBuf,
+    pub date: lor::aggregation::series::Date,
+}
+
+impl DatedFile {
+    /// Between the file and the date.
+    pub const SEPARATOR: char = '=';
+}
+
+/// clap's value parser for `--date FILE=YYYY-MM`.
+pub fn dated_file_value(d: &str) -> Result<DatedFile, String> {
+    let (f, v) = d
+        .rsplit_once(DatedFile::SEPARATOR)
+        .filter(|(f, _)| !f.is_empty())
+        .ok_or_else(|| format!("'{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"))?;
+    let date = lor::aggregation::series::Date::parse(v)
+        .ok_or_else(|| format!("'{d}': '{v}' is not a date such as 2020-12"))?;
+    Ok(DatedFile {
+        file: PathBuf::from(f),
+        date,
+    })
+}
+
 /// What the value of a flag is, by its type: the one place `lor run`
 /// learns which job keys are paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -885,6 +933,8 @@ pub enum PathKind {
     Output,
     /// A folder that files are written into.
     OutputDir,
+    /// A file that is read, then the separator and a value (`FILE=DATE`).
+    InputThen(char),
 }
 
 /// The kind of path a clap argument takes, from its value parser's type
@@ -904,6 +954,8 @@ pub fn path_kind(arg: &clap::Arg) -> Option<PathKind> {
         Some(PathKind::Output)
     } else if t == TypeId::of::<OutputDir>() {
         Some(PathKind::OutputDir)
+    } else if t == TypeId::of::<DatedFile>() {
+        Some(PathKind::InputThen(DatedFile::SEPARATOR))
     } else if t == TypeId::of::<PathBuf>() {
         Some(PathKind::Input)
     } else {

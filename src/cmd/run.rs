@@ -98,6 +98,7 @@ fn step_spec(kind: &str, c: &clap::Command) -> StepSpec {
                 }
                 Some(PathKind::Output) => spec.outputs.push((k, false)),
                 Some(PathKind::OutputDir) => spec.outputs.push((k, true)),
+                Some(PathKind::InputThen(sep)) => spec.path_then.push((k, sep)),
             }
         }
     }
@@ -245,6 +246,9 @@ mod tests {
         for k in ["vintage", "lor", "delimiter", "encoding", "sheet"] {
             assert!(agg.flags.contains(&k.to_string()), "{k}");
         }
+        let series = specs.iter().find(|s| s.kind == "series").unwrap();
+        assert_eq!(series.path_then, vec![("date".to_string(), '=')]);
+        assert!(series.inputs.contains(&"inputs".to_string()));
         let report = specs.iter().find(|s| s.kind == "report").unwrap();
         for k in ["stats", "units", "sozialraum", "points", "series", "names"] {
             assert!(report.inputs.contains(&k.to_string()), "{k}");

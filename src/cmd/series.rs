@@ -50,8 +50,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE|DIR|GLOB", value_hint = clap::ValueHint::AnyPath)]
     inputs: Vec<InputPattern>,
     /// The date of a file that does not say it: FILE=YYYY-MM (repeatable).
-    #[arg(long, value_name = "FILE=DATE", help_heading = "Input")]
-    date: Vec<String>,
+    #[arg(long, value_name = "FILE=DATE", help_heading = "Input", value_parser = super::args::dated_file_value)]
+    date: Vec<super::args::DatedFile>,
     /// How the statistics are read; its --vintage is the series' vintage.
     #[command(flatten)]
     read: StatsReadArgs,
@@ -165,7 +165,7 @@ fn plan(args: &Args) -> Result<Plan> {
     if against.is_empty() && !args.change_columns.is_empty() {
         return Err(usage_error("--change-columns needs --change previous,year"));
     }
-    let given = parse_dates(&args.date)?;
+    let given: Vec<(PathBuf, Date)> = args.date.iter().map(|d| (d.file.clone(), d.date)).collect();
     // Series read no layer flags for the Sozialraum polygons.
     let sozialraum = args
         .sozialraum
@@ -194,23 +194,6 @@ fn parse_changes(change: &[String]) -> Result<Vec<Against>> {
             })
         })
         .collect()
-}
-
-/// --date FILE=YYYY-MM, repeated.
-fn parse_dates(dates: &[String]) -> Result<Vec<(PathBuf, Date)>> {
-    let mut given = Vec::new();
-    for d in dates {
-        let (f, v) = d.split_once('=').ok_or_else(|| {
-            usage_error(format!(
-                "--date '{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"
-            ))
-        })?;
-        let date = Date::parse(v).ok_or_else(|| {
-            usage_error(format!("--date '{d}': '{v}' is not a date such as 2020-12"))
-        })?;
-        given.push((PathBuf::from(f), date));
-    }
-    Ok(given)
 }
 
 /// The crosswalk other vintage → `want`: built from polygons (the bundled

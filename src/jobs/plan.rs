@@ -32,11 +32,18 @@ pub struct StepSpec {
     /// Input keys that also take keywords (`labels = "de"`): these values
     /// are left as they are, every other value is a path.
     pub keywords: Vec<(String, Vec<String>)>,
+    /// Keys whose values are an input path, a separator and a value
+    /// (`date = "t1.csv=2020-12"`): the path is resolved, the rest kept.
+    pub path_then: Vec<(String, char)>,
 }
 
 impl StepSpec {
     fn output(&self, key: &str) -> Option<bool> {
         self.outputs.iter().find(|(k, _)| k == key).map(|o| o.1)
+    }
+
+    fn path_then(&self, key: &str) -> Option<char> {
+        self.path_then.iter().find(|(k, _)| k == key).map(|p| p.1)
     }
 
     /// Is `value` of `key` a keyword rather than a path?
@@ -492,15 +499,26 @@ fn fill_value(
             crate::error::clip(&s)
         )));
     }
+    let resolve = |p: &Path| {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            job.base.join(p)
+        }
+    };
+    if let Some(sep) = spec.path_then(key) {
+        // Without the separator the command itself says what is wrong.
+        let Some((path, rest)) = s.rsplit_once(sep) else {
+            return Ok(s);
+        };
+        let full = resolve(Path::new(path));
+        b.inputs.push(full.clone());
+        return Ok(format!("{}{sep}{rest}", full.display()));
+    }
     if output.is_none() && (!spec.inputs.iter().any(|i| i == key) || spec.is_keyword(key, &s)) {
         return Ok(s);
     }
-    let p = Path::new(s.as_str());
-    let full = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        job.base.join(p)
-    };
+    let full = resolve(Path::new(s.as_str()));
     let Some(dir) = output else {
         b.inputs.push(full.clone());
         return Ok(full.display().to_string());
@@ -591,12 +609,14 @@ mod tests {
                 "strict",
                 "levels",
                 "labels",
+                "date",
             ]
             .map(String::from)
             .to_vec(),
             inputs: vec!["stats".into(), "names".into(), "labels".into()],
             outputs: vec![("output".into(), false), ("output-dir".into(), true)],
             keywords: vec![("labels".into(), vec!["de".into()])],
+            path_then: vec![("date".into(), '=')],
         }]
     }
 
@@ -673,6 +693,27 @@ mod tests {
         let full = dir.path().join("labels.csv");
         assert_eq!(v, full.display().to_string());
         assert!(inputs.contains(&full), "{inputs:?}");
+    }
+
+    #[test]
+    fn the_file_of_file_equals_value_resolves_against_the_job_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text =
+            "[[aggregate]]\nstats = 'st.csv'\ndate = ['t1.csv=2020-12', '/abs/t2.csv=2021-06']\n";
+        let p = plan(dir.path(), text).unwrap();
+        let s = &p.steps[0];
+        let t1 = dir.path().join("t1.csv");
+        assert!(
+            s.argv.contains(&format!("{}=2020-12", t1.display())),
+            "{:?}",
+            s.argv
+        );
+        assert!(
+            s.argv.contains(&"/abs/t2.csv=2021-06".to_string()),
+            "{:?}",
+            s.argv
+        );
+        assert!(s.inputs.contains(&t1));
     }
 
     #[test]

@@ -95,6 +95,7 @@ mod tests {
             inputs: vec!["stats".into()],
             outputs: vec![("output".into(), false)],
             keywords: Vec::new(),
+            path_then: Vec::new(),
         }]
     }
 
