@@ -84,9 +84,10 @@ pub struct Args {
         long,
         value_name = "AGAINST",
         value_delimiter = ',',
+        value_parser = change_value,
         help_heading = "Changes"
     )]
-    change: Vec<String>,
+    change: Vec<Against>,
     /// Columns with changes (names or globs, comma-separated); default: all
     /// count columns.
     #[arg(
@@ -161,7 +162,7 @@ fn plan(args: &Args) -> Result<Plan> {
             "--crosswalk and --from/--to translate into one vintage: say which with --vintage 2021 (or 2006)",
         ));
     }
-    let against = parse_changes(&args.change)?;
+    let against = args.change.clone();
     if against.is_empty() && !args.change_columns.is_empty() {
         return Err(usage_error("--change-columns needs --change previous,year"));
     }
@@ -182,18 +183,9 @@ fn plan(args: &Args) -> Result<Plan> {
     })
 }
 
-/// --change previous,year.
-fn parse_changes(change: &[String]) -> Result<Vec<Against>> {
-    change
-        .iter()
-        .map(|c| {
-            Against::parse(c).ok_or_else(|| {
-                usage_error(format!(
-                    "--change '{c}': use previous, year or previous,year"
-                ))
-            })
-        })
-        .collect()
+/// clap's value parser for one part of `--change`: previous (prev) or year.
+fn change_value(c: &str) -> Result<Against, String> {
+    Against::parse(c).ok_or_else(|| format!("'{c}': use previous, year or previous,year"))
 }
 
 /// The crosswalk other vintage → `want`: built from polygons (the bundled
