@@ -614,10 +614,11 @@ mod tests {
 /// layer flags, use [`SozialraumPlan::new`] and [`SozialraumPlan::list_only`].
 #[derive(clap::Args, Debug, Clone)]
 pub struct SozialraumArgs {
-    /// Sozialräume as polygons (GeoJSON, Shapefile) or as a CSV/XLSX list
-    /// "PLR (or BZR) → Sozialraum"; adds the level 'sozialraum'. Figures go
-    /// to the Sozialraum of their PLR (in `lor points` the facilities too,
-    /// by the same assignment as the denominator).
+    /// Sozialräume as polygons (GeoJSON, Shapefile) or, where a command
+    /// does not draw them (aggregate, points), as a CSV/XLSX list "PLR (or
+    /// BZR) → Sozialraum"; adds the level 'sozialraum'. Figures go to the
+    /// Sozialraum of their PLR (in `lor points` the facilities too, by the
+    /// same assignment as the denominator).
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
     pub sozialraum: Option<InputPath>,
     /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
