@@ -10,7 +10,8 @@ mod common;
 use common::densify;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::mapping::crosswalk::{build, Assign};
+use lor::mapping::crosswalk::build;
+use lor::mapping::weights::Assign;
 use lor::spatial::geometry::{read_layer, read_two_layers, LayerOptions};
 use lor::spatial::overlay::Tolerance;
 

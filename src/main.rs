@@ -85,8 +85,63 @@ pub fn run_argv(argv: &[String], ctx: &cmd::Context) -> anyhow::Result<()> {
     dispatch(cli.command, ctx)
 }
 
+/// Was `--log-format json` given? Read from the raw arguments, for the
+/// usage errors clap finds before the arguments are parsed.
+fn wants_json_log<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> bool {
+    let args: Vec<std::ffi::OsString> = args.into_iter().skip(1).collect();
+    let mut json = false;
+    for (i, a) in args.iter().enumerate() {
+        let a = a.to_string_lossy();
+        if a == "--" {
+            break;
+        }
+        if a == "--log-format" {
+            json = args.get(i + 1).is_some_and(|v| v == "json");
+        } else if let Some(v) = a.strip_prefix("--log-format=") {
+            json = v == "json";
+        }
+    }
+    json
+}
+
+/// The text of a usage error clap found: without its `error: ` prefix and
+/// the closing hint to try `--help`.
+fn clap_message(e: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        return "a subcommand is needed: see --help for the list".to_string();
+    }
+    let text = e.render().to_string();
+    let text = text.trim();
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    let text = text
+        .strip_suffix("For more information, try '--help'.")
+        .unwrap_or(text);
+    text.trim().to_string()
+}
+
+/// A usage error clap found before a command ran (unknown flag, bad
+/// value, missing argument): with `--log-format json` one JSON line and
+/// exit 2, else clap's own text; `--help` and `--version` print as usual.
+fn clap_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let shown = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if shown || !wants_json_log(std::env::args_os()) {
+        e.exit()
+    }
+    let code = lor::error::exit_code_of(&lor::error::usage_error(""));
+    cmd::print_err(
+        &serde_json::json!({"level": "error", "exit_code": code, "message": clap_message(&e)})
+            .to_string(),
+    );
+    ExitCode::from(code as u8)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
     let log_json = cli.log_format == cmd::args::LogFormat::Json;
     let ctx = cmd::Context {
         quiet: cli.quiet,
@@ -272,6 +327,29 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn log_format_json_is_found_in_the_raw_arguments() {
+        let j = |a: &[&str]| super::wants_json_log(a.iter().map(std::ffi::OsString::from));
+        assert!(j(&["lor", "--log-format", "json", "aggregate", "--bad"]));
+        assert!(j(&["lor", "aggregate", "--log-format=json", "--bad"]));
+        assert!(!j(&["lor", "aggregate", "--log-format", "text"]));
+        assert!(!j(&["lor", "aggregate", "--", "--log-format", "json"]));
+        assert!(!j(&["lor", "--log-format"]));
+    }
+
+    #[test]
+    fn clap_messages_lose_prefix_and_hint() {
+        use clap::Parser;
+        let e = match super::Cli::try_parse_from(["lor", "aggregate", "--decimal", "x"]) {
+            Err(e) => e,
+            Ok(_) => panic!("--decimal x parsed"),
+        };
+        assert_eq!(
+            super::clap_message(&e),
+            "invalid value 'x' for '--decimal <SEP>': 'x': use ',' or '.'"
+        );
     }
 
     #[test]

@@ -22,10 +22,10 @@
 
 use std::collections::HashMap;
 
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 
 fn round_to(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale

@@ -10,7 +10,9 @@ use anyhow::Result;
 use crate::aggregation::aggregate::{aggregate, MissingPolicy};
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::Warnings;
-use crate::mapping::sozialraum::{assign, report_unassigned, Assignment, Source, UNASSIGNED_KEY, UNASSIGNED_NAME};
+use crate::mapping::sozialraum::{
+    assign, report_unassigned, Assignment, Source, UNASSIGNED_KEY, UNASSIGNED_NAME,
+};
 use crate::mapping::weights::{Assign, Weight, WeightTable};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::Tolerance;

@@ -2,12 +2,12 @@
 //! into the chain's LOR target level and the coarser levels, or into Sozialräume.
 
 use crate::aggregation::aggregate::{aggregate, name_units, MissingPolicy};
-use crate::table::level::LevelTable;
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{examples, WarningCode, Warnings};
 use crate::mapping::chain::target_level;
 use crate::mapping::weights::{ListTable, WeightTable};
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
 use crate::table::names::Names;
 use crate::table::stats::StatTable;
 

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use lor::table::level::LevelTable;
 use lor::aggregation::rules::{plan_table, RuleFlags};
 use lor::error::{usage_error, Warnings};
 use lor::mapping::sozialraum;
@@ -14,12 +13,14 @@ use lor::render::output::{render_with, write_all_atomic, write_atomic, Format};
 use lor::sample::Sample;
 use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
 use lor::spatial::overlay::Tolerance;
-use lor::table::key::{Level, Vintage};
+use lor::table::key::Level;
+use lor::table::level::LevelTable;
 use lor::table::names::Names;
 use lor::table::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
 
 use super::args::{
-    bezirk_value, levels_value, AssignArg, FormatArg, Levels, SozialraumArgs, UnitsLayer,
+    bezirk_value, levels_value, InputPath, LabelsArg, Levels, OutputDir, SozialraumArgs,
+    SozialraumPlan, StatsReadArgs, TableOutputArgs, UnitsLayer,
 };
 use super::{Context, RuleArgs};
 use lor::table::scope::Bezirk;
@@ -54,35 +55,13 @@ pub struct Args {
     /// Statistics file per Planungsraum (CSV or XLSX). Without a file, the
     /// bundled sample district is used.
     #[arg(value_name = "FILE")]
-    stats: Option<PathBuf>,
-
-    /// Column with the PLR keys (found by name or content otherwise).
-    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
-    key: Option<String>,
-    /// Field delimiter: ';', ',', 'tab' or '|' (sniffed otherwise).
-    #[arg(long, value_name = "CHAR", help_heading = "Input")]
-    delimiter: Option<String>,
-    /// Decimal separator: ',' or '.' (detected otherwise).
-    #[arg(long, value_name = "CHAR", help_heading = "Input")]
-    decimal: Option<String>,
-    /// Text encoding, e.g. windows-1252 (UTF-8 with or without BOM, or
-    /// Windows-1252, are detected).
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
-    encoding: Option<String>,
-    /// Sheet of an XLSX workbook (default: the first).
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
-    sheet: Option<String>,
-    /// The row with the column names, counted from 1 (detected below title
-    /// rows otherwise).
-    #[arg(long, value_name = "N", help_heading = "Input")]
-    header_row: Option<usize>,
-    /// LOR vintage of the keys: 2006 or 2021 (detected otherwise).
-    #[arg(long, value_name = "YEAR", help_heading = "Input")]
-    lor: Option<String>,
+    stats: Option<InputPath>,
+    #[command(flatten)]
+    read: StatsReadArgs,
     /// Names table (PLR key with PLR/BZR/PGR/Bezirk names), e.g.
     /// lor-2006/plr-names.csv; also the reference list for coverage.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
 
     #[command(flatten)]
     rules: RuleArgs,
@@ -97,19 +76,8 @@ pub struct Args {
         help_heading = "Output"
     )]
     levels: Levels,
-    /// Output format. Default: from --output's extension; a table on a
-    /// terminal, else csv.
-    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
-    format: Option<FormatArg>,
-    /// Write one long table (level, key, name, columns) to FILE, atomically.
-    #[arg(
-        long,
-        short,
-        value_name = "FILE",
-        help_heading = "Output",
-        conflicts_with = "output_dir"
-    )]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: TableOutputArgs,
     /// Round counts to N decimals so that every level still adds up: the
     /// units of a level add up to their rounded parent (largest remainder).
     /// Without it, counts stay as computed (fractions after --assign area).
@@ -119,12 +87,12 @@ pub struct Args {
     #[arg(long, value_name = "N", help_heading = "Output")]
     decimals: Option<u32>,
     /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
-    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath, help_heading = "Output")]
-    output_dir: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath, help_heading = "Output", conflicts_with = "output")]
+    output_dir: Option<OutputDir>,
     /// PLR polygons (GeoJSON or Shapefile): needed for Sozialraum polygons;
     /// their names name the PLR where --names does not.
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
-    units: Option<PathBuf>,
+    units: Option<InputPath>,
     #[command(flatten)]
     units_layer: UnitsLayer,
     #[command(flatten)]
@@ -137,7 +105,7 @@ pub struct Args {
     /// statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV
     /// file 'code;label'. XLSX keeps the codes in a second header row.
     #[arg(long, value_name = "de|FILE", help_heading = "Output")]
-    labels: Option<String>,
+    labels: Option<LabelsArg>,
     /// Rename a column in the output: 'OLD=NEW'. Repeatable.
     #[arg(long, value_name = "OLD=NEW", help_heading = "Output")]
     rename: Vec<String>,
@@ -150,7 +118,7 @@ pub struct Args {
     /// each row from its key length): counts must be equal, shares within
     /// --check-tolerance. Each deviation is a warning; --strict fails.
     #[arg(long, value_name = "FILE", num_args = 1.., help_heading = "Check")]
-    check_against: Vec<PathBuf>,
+    check_against: Vec<InputPath>,
     /// Match a computed column with a published one: 'COMPUTED=PUBLISHED'.
     #[arg(long, value_name = "A=B", help_heading = "Check")]
     map: Vec<String>,
@@ -182,7 +150,6 @@ struct Plan {
     input: Input,
     read: ReadOptions,
     names: Option<PathBuf>,
-    vintage: Option<Vintage>,
     rules: RuleFlags,
     missing: MissingPolicy,
     levels: Vec<Level>,
@@ -190,8 +157,7 @@ struct Plan {
     target: Target,
     strict: bool,
     units: Option<(PathBuf, LayerOptions)>,
-    sozialraum: Option<(PathBuf, Option<Assign>)>,
-    sozialraum_layer: LayerOptions,
+    sozialraum: Option<SozialraumPlan>,
     tolerance: Tolerance,
     bezirk: Option<Bezirk>,
     round: Option<u32>,
@@ -204,44 +170,17 @@ struct Plan {
     guard: lor::text::FormulaGuard,
 }
 
-fn parse_delimiter(s: &str) -> Result<u8> {
-    match s {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err(usage_error(format!(
-            "--delimiter '{s}': give one character such as ';' or ',', or 'tab'"
-        ))),
-    }
-}
-
-fn parse_decimal(d: Option<&str>) -> Result<Option<u8>> {
-    match d {
-        None => Ok(None),
-        Some(",") => Ok(Some(b',')),
-        Some(".") => Ok(Some(b'.')),
-        Some(d) => Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
-    }
-}
-
-fn parse_vintage(lor: Option<&str>) -> Result<Option<Vintage>> {
-    lor.map(|v| {
-        Vintage::parse(v).ok_or_else(|| usage_error(format!("--lor '{v}': use 2006 or 2021")))
-    })
-    .transpose()
-}
-
 /// Where the output goes and in which format; GeoJSON needs the polygons.
 fn output_plan(args: &Args) -> Result<(Target, Format)> {
-    let target = match (&args.output, &args.output_dir) {
-        (Some(f), _) => Target::File(f.clone()),
-        (None, Some(d)) => Target::Dir(d.clone()),
+    let target = match (args.out.path(), &args.output_dir) {
+        (Some(f), _) => Target::File(f.to_path_buf()),
+        (None, Some(d)) => Target::Dir(d.to_path_buf()),
         (None, None) => Target::Stdout,
     };
     let format = match &target {
         // One file per level: CSV unless --format says otherwise.
-        Target::Dir(_) => args.format.map(Format::from).unwrap_or(Format::Csv),
-        Target::File(f) => super::table_format(args.format, Some(f), true)?,
-        Target::Stdout => super::table_format(args.format, None, true)?,
+        Target::Dir(_) => args.out.format.map(Format::from).unwrap_or(Format::Csv),
+        Target::File(_) | Target::Stdout => args.out.format(true)?,
     };
     if format == Format::GeoJson && args.units.is_none() {
         return Err(usage_error(
@@ -251,28 +190,7 @@ fn output_plan(args: &Args) -> Result<(Target, Format)> {
     Ok((target, format))
 }
 
-/// --sozialraum with how its polygons are assigned (`None` for a list).
-fn sozialraum_plan(sr: &SozialraumArgs) -> Result<Option<(PathBuf, Option<Assign>)>> {
-    let Some(p) = &sr.sozialraum else {
-        return Ok(None);
-    };
-    let how = match (sr.assign, lor::mapping::weights::is_list_path(p)) {
-        (_, true) => None,
-        (AssignArg::List, false) => {
-            return Err(usage_error(
-                "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
-            ))
-        }
-        (AssignArg::Largest, false) => Some(Assign::Largest),
-        (AssignArg::Area, false) => Some(Assign::Area),
-    };
-    Ok(Some((p.clone(), how)))
-}
-
 fn plan(args: Args) -> Result<Plan> {
-    let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
-    let decimal = parse_decimal(args.decimal.as_deref())?;
-    let vintage = parse_vintage(args.lor.as_deref())?;
     let levels = lor::table::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
     if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
@@ -280,42 +198,35 @@ fn plan(args: Args) -> Result<Plan> {
         ));
     }
     let (target, format) = output_plan(&args)?;
-    let sozialraum = sozialraum_plan(&args.sr)?;
-    let tolerance = Tolerance::new(args.sr.min_share, args.sr.min_area)?;
+    let sozialraum = args.sr.plan()?;
+    let tolerance = args.sr.tolerance()?;
     let input = match args.stats {
-        Some(f) => Input::File(f),
+        Some(f) => Input::File(f.0),
         None => Input::Sample,
     };
     Ok(Plan {
         input,
-        read: ReadOptions {
-            delimiter,
-            key: args.key,
-            sheet: args.sheet,
-            decimal,
-            encoding: args.encoding,
-            allow_duplicate_keys: false,
-            header_row: args.header_row,
-        },
-        names: args.names,
-        vintage,
+        read: args.read.options(),
+        names: args.names.map(|n| n.0),
         rules: args.rules.flags(),
         missing: args.rules.missing_policy(),
         levels,
         format,
         target,
         strict: args.strict,
-        units: args.units.map(|p| (p, args.units_layer.options())),
+        units: args.units.map(|p| (p.0, args.units_layer.options())),
         sozialraum,
-        sozialraum_layer: args.sr.sozialraum_layer.options(),
         tolerance,
         bezirk: args.bezirk,
         round: args.round,
         decimals: args.decimals,
         map: lor::quality::reconcile::parse_map(&args.map)?,
-        check_against: args.check_against,
+        check_against: args.check_against.into_iter().map(|p| p.0).collect(),
         check_tolerance: args.check_tolerance,
-        codebook: lor::render::labels::Codebook::from_flags(args.labels.as_deref(), &args.rename)?,
+        codebook: lor::render::labels::Codebook::from_flags(
+            args.labels.as_ref().map(|l| l.0.as_str()),
+            &args.rename,
+        )?,
         keep_labels: args.keep_labels,
         guard: args.text.guard(),
     })
@@ -374,10 +285,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     // PLR polygons: names for the PLR, and the base of a polygon overlay.
     let units = read_units(&plan, &mut warnings)?;
-    let names = lor::spatial::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
-    if let Some(v) = plan.vintage {
-        warnings.extend(lor::quality::checks::check_vintage(&table, v, "--lor"));
-    }
+    let names =
+        lor::spatial::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
     warnings.extend(check_statistics(&table, names.as_ref()));
 
     let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
@@ -422,14 +331,21 @@ fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Option<Layer>> {
 /// The Sozialraum level, with the Sozialraum polygons (if they are polygons).
 fn sozialraum_level(
     plan: &Plan,
-    sr: &(PathBuf, Option<Assign>),
+    sr: &SozialraumPlan,
     (table, rules): (&StatTable, &[lor::aggregation::rules::ColumnRule]),
     units: Option<&Layer>,
     warnings: &mut Warnings,
 ) -> Result<(LevelTable, Option<Layer>)> {
     let source = read_sozialraum(plan, sr, units, warnings)?;
-    let how = (sr.1.unwrap_or(Assign::Largest), &plan.tolerance);
-    let (t, w) = lor::aggregation::sozialraum::aggregate_sozialraum(table, rules, units, &source, how, plan.missing)?;
+    let how = (sr.assign().unwrap_or(Assign::Largest), &plan.tolerance);
+    let (t, w) = lor::aggregation::sozialraum::aggregate_sozialraum(
+        table,
+        rules,
+        units,
+        &source,
+        how,
+        plan.missing,
+    )?;
     warnings.extend(w);
     match source {
         sozialraum::Source::Polygons(layer) => Ok((t, Some(layer))),
@@ -440,25 +356,28 @@ fn sozialraum_level(
 /// The Sozialräume (a list, or polygons checked against the units), cut to the Bezirk.
 fn read_sozialraum(
     plan: &Plan,
-    (path, how): &(PathBuf, Option<Assign>),
+    sr: &SozialraumPlan,
     units: Option<&Layer>,
     warnings: &mut Warnings,
 ) -> Result<sozialraum::Source> {
-    if how.is_none() {
-        let (mut list, w) = read_list(path, sozialraum::LEVEL)?;
-        warnings.extend(w);
-        if let Some(b) = &plan.bezirk {
-            b.filter_list(&mut list);
+    let (path, layer_options) = match sr {
+        SozialraumPlan::List(path) => {
+            let (mut list, w) = read_list(path, sozialraum::LEVEL)?;
+            warnings.extend(w);
+            if let Some(b) = &plan.bezirk {
+                b.filter_list(&mut list);
+            }
+            return Ok(sozialraum::Source::List(list));
         }
-        return Ok(sozialraum::Source::List(list));
-    }
-    let (mut layer, w) = read_layer(path, &plan.sozialraum_layer)?;
+        SozialraumPlan::Polygons { path, layer, .. } => (path, layer),
+    };
+    let (mut layer, w) = read_layer(path, layer_options)?;
     warnings.extend(w);
     if let Some(b) = &plan.bezirk {
         b.filter_layer(&mut layer);
     }
     if let (Some(u), Some((_, u_opts))) = (units, &plan.units) {
-        lor::quality::mismatch::check_overlap((u, u_opts), (&layer, &plan.sozialraum_layer))?;
+        lor::quality::mismatch::check_overlap((u, u_opts), (&layer, layer_options))?;
     }
     Ok(sozialraum::Source::Polygons(layer))
 }
@@ -551,6 +470,7 @@ fn presentation(
     }
 }
 
+/// Write tables to a file (atomically) or to stdout.
 /// Write tables to a file (atomically) or to stdout, text cells through
 /// the formula guard.
 pub fn write_tables(

@@ -7,14 +7,15 @@
 //! `--a-id-field`, `--from-fix-id`, … Every layer a command reads has the
 //! same four: `-id-field`, `-name-field`, `-crs` and `-fix-id`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::ValueEnum;
 use lor::aggregation::aggregate::MissingPolicy;
 use lor::error::usage_error;
+use lor::mapping::weights::Assign;
 use lor::spatial::geometry::{FixId, LayerOptions};
-use lor::table::key::Level;
+use lor::table::key::{Level, Vintage};
 
 /// Warnings and errors on stderr: text lines or one JSON object a line.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -176,12 +177,25 @@ pub fn levels_value(s: &str) -> Result<Levels, String> {
 }
 
 /// How a statistics file is read where the reader cannot tell by itself:
-/// the flags every message of the statistics reader may name.
+/// the flags every message of the statistics reader may name. Every
+/// command that reads a statistics file has this group.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct StatsReadArgs {
     /// Column with the PLR keys (found by name or content otherwise).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     pub key: Option<String>,
+    /// Field delimiter: one character such as ';', ',' or '|', or 'tab'
+    /// (sniffed otherwise).
+    #[arg(long, value_name = "CHAR", help_heading = "Input", value_parser = delimiter_value)]
+    pub delimiter: Option<u8>,
+    /// Decimal separator: ',' or '.' (detected otherwise; needed only when
+    /// the file does not tell, e.g. only `1.234`).
+    #[arg(long, value_name = "SEP", help_heading = "Input", value_parser = decimal_value)]
+    pub decimal: Option<u8>,
+    /// Text encoding, e.g. windows-1252 (UTF-8 with or without BOM, or
+    /// Windows-1252, are detected).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub encoding: Option<String>,
     /// Sheet of an XLSX workbook (default: the first).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub sheet: Option<String>,
@@ -189,20 +203,23 @@ pub struct StatsReadArgs {
     /// rows otherwise).
     #[arg(long, value_name = "N", help_heading = "Input")]
     pub header_row: Option<usize>,
-    /// Decimal separator: ',' or '.' (detected otherwise; needed only when
-    /// the file does not tell, e.g. only `1.234`).
-    #[arg(long, value_name = "SEP", help_heading = "Input", value_parser = decimal_value)]
-    pub decimal: Option<u8>,
+    /// LOR vintage of the keys: 2006 or 2021 (detected otherwise); keys
+    /// that look like keys of the other vintage are a warning.
+    #[arg(long, value_name = "YEAR", help_heading = "Input", alias = "lor", value_parser = vintage_value)]
+    pub vintage: Option<Vintage>,
 }
 
 impl StatsReadArgs {
     pub fn options(&self) -> lor::table::stats::ReadOptions {
         lor::table::stats::ReadOptions {
             key: self.key.clone(),
+            delimiter: self.delimiter,
+            decimal: self.decimal,
+            encoding: self.encoding.clone(),
             sheet: self.sheet.clone(),
             header_row: self.header_row,
-            decimal: self.decimal,
-            ..Default::default()
+            vintage: self.vintage,
+            allow_duplicate_keys: false,
         }
     }
 }
@@ -214,6 +231,23 @@ pub fn decimal_value(s: &str) -> Result<u8, String> {
         "." => Ok(b'.'),
         d => Err(format!("'{d}': use ',' or '.'")),
     }
+}
+
+/// clap's value parser for `--delimiter`: one ASCII character, or 'tab'.
+pub fn delimiter_value(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "'{s}': give one character such as ';' or ',', or 'tab'"
+        )),
+    }
+}
+
+/// clap's value parser for `--vintage` (and its old spelling `--lor`):
+/// 2006 (also 2019, its last revision) or 2021.
+pub fn vintage_value(s: &str) -> Result<Vintage, String> {
+    Vintage::parse(s).ok_or_else(|| format!("'{s}': use 2006 or 2021"))
 }
 
 /// clap's value parser for `--bezirk`.
@@ -340,6 +374,217 @@ mod tests {
         assert!(parse_levels(" , ").is_err());
     }
 
+    /// Every command that reads a statistics file has the whole reading
+    /// group, with `--lor` as the hidden old spelling of `--vintage`.
+    #[test]
+    fn every_statistics_command_has_the_reading_flags() {
+        use clap::CommandFactory;
+        let mut root = crate::Cli::command();
+        root.build();
+        let commands: Vec<clap::Command> = [
+            "aggregate",
+            "check",
+            "points",
+            "map",
+            "report",
+            "series",
+            "translate",
+            "mismatch",
+        ]
+        .iter()
+        .map(|c| root.find_subcommand(c).unwrap().clone())
+        .chain(
+            root.find_subcommand("layout")
+                .unwrap()
+                .get_subcommands()
+                .filter(|s| s.get_name() != "help")
+                .cloned(),
+        )
+        .collect();
+        assert_eq!(commands.len(), 10);
+        for c in &commands {
+            for flag in [
+                "key",
+                "delimiter",
+                "decimal",
+                "encoding",
+                "sheet",
+                "header-row",
+                "vintage",
+            ] {
+                let a = c
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(flag))
+                    .unwrap_or_else(|| panic!("lor {} has no --{flag}", c.get_name()));
+                if flag == "vintage" {
+                    assert_eq!(a.get_all_aliases(), Some(vec!["lor"]));
+                    assert!(a.get_visible_aliases().unwrap_or_default().is_empty());
+                }
+            }
+        }
+    }
+
+    /// One parser per value, the same values as before.
+    #[test]
+    fn reading_values_parse_as_before() {
+        assert_eq!(decimal_value(","), Ok(b','));
+        assert_eq!(decimal_value("."), Ok(b'.'));
+        assert_eq!(decimal_value(";"), Err("';': use ',' or '.'".to_string()));
+        for tab in ["tab", "\\t", "\t"] {
+            assert_eq!(delimiter_value(tab), Ok(b'\t'), "{tab:?}");
+        }
+        assert_eq!(delimiter_value(";"), Ok(b';'));
+        assert_eq!(delimiter_value("|"), Ok(b'|'));
+        assert!(delimiter_value(";;").unwrap_err().contains("one character"));
+        assert!(delimiter_value("§").is_err());
+        assert_eq!(vintage_value("2006"), Ok(Vintage::Lor2006));
+        assert_eq!(vintage_value("2019"), Ok(Vintage::Lor2006));
+        assert_eq!(vintage_value(" 2021"), Ok(Vintage::Lor2021));
+        assert_eq!(
+            vintage_value("1999"),
+            Err("'1999': use 2006 or 2021".into())
+        );
+        let opts = StatsReadArgs {
+            delimiter: Some(b'\t'),
+            encoding: Some("windows-1252".into()),
+            vintage: Some(Vintage::Lor2021),
+            ..StatsReadArgs::default()
+        }
+        .options();
+        assert_eq!(opts.delimiter, Some(b'\t'));
+        assert_eq!(opts.encoding.as_deref(), Some("windows-1252"));
+        assert_eq!(opts.vintage, Some(Vintage::Lor2021));
+        assert!(!opts.allow_duplicate_keys);
+    }
+
+    #[test]
+    fn dated_files() {
+        let d = dated_file_value("data/t1.csv=2020-12").unwrap();
+        assert_eq!(d.file, PathBuf::from("data/t1.csv"));
+        assert_eq!(Some(d.date), lor::series::Date::parse("2020-12"));
+        // The date is after the last '='.
+        let d = dated_file_value("a=b.csv=201812").unwrap();
+        assert_eq!(d.file, PathBuf::from("a=b.csv"));
+        assert_eq!(
+            dated_file_value("t1.csv"),
+            Err("'t1.csv': write FILE=YYYY-MM, e.g. t1.csv=2020-12".into())
+        );
+        assert_eq!(
+            dated_file_value("t1.csv=later"),
+            Err("'t1.csv=later': 'later' is not a date such as 2020-12".into())
+        );
+    }
+
+    #[test]
+    fn classes_and_their_number() {
+        use lor::render::classify::Method;
+        assert_eq!(classes_value("jenks"), Ok(Method::NaturalBreaks));
+        assert_eq!(classes_value("quantile"), Ok(Method::Quantiles));
+        assert_eq!(
+            classes_value("breaks:1,2"),
+            Ok(Method::Breaks(vec![1.0, 2.0]))
+        );
+        assert!(classes_value("breaks:2,1")
+            .unwrap_err()
+            .contains("must increase"));
+        assert!(classes_value("median")
+            .unwrap_err()
+            .contains("use quantiles, equal, jenks or breaks:1,2,3"));
+        assert_eq!(class_count_value("1"), Ok(1));
+        assert_eq!(class_count_value("9"), Ok(9));
+        for bad in ["0", "10", "x", "-1"] {
+            assert_eq!(
+                class_count_value(bad),
+                Err(format!("'{bad}': give 1 to 9 classes"))
+            );
+        }
+        assert_eq!(Level::from(BlocksArg::Bzr), Level::Bzr);
+        assert!(BlocksArg::from_str("pgr", false).is_err());
+        assert_eq!(
+            map_level_value("sr"),
+            Ok(lor::render::map::MapLevel::Sozialraum)
+        );
+        assert!(map_level_value("bez").is_err());
+    }
+
+    /// The one Sozialraum plan: a list file is a list whatever --assign
+    /// says; polygons go by 'largest' or 'area'.
+    #[test]
+    fn sozialraum_plan_from_file_and_assign() {
+        let layer = || LayerOptions::default();
+        let list = Path::new("sr.csv");
+        let polygons = Path::new("sr.geojson");
+        for how in [AssignArg::Largest, AssignArg::Area, AssignArg::List] {
+            let p = SozialraumPlan::new(list, how, layer()).unwrap();
+            assert!(matches!(&p, SozialraumPlan::List(f) if f == list));
+            assert_eq!(p.assign(), None);
+        }
+        let p = SozialraumPlan::new(polygons, AssignArg::Area, layer()).unwrap();
+        assert_eq!(p.assign(), Some(Assign::Area));
+        assert_eq!(p.path(), polygons);
+        let p = SozialraumPlan::new(polygons, AssignArg::Largest, layer()).unwrap();
+        assert_eq!(p.clone().polygons("map").unwrap().1, Assign::Largest);
+        let e = SozialraumPlan::new(polygons, AssignArg::List, layer()).unwrap_err();
+        assert_eq!(lor::error::exit_code_of(&e), 2);
+        assert!(e.to_string().contains("--assign list needs"), "{e}");
+        let e = SozialraumPlan::List(list.into())
+            .polygons("map")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("lor map draws the Sozialräume"),
+            "{e}"
+        );
+        assert!(SozialraumPlan::list_only(list).is_ok());
+        let e = SozialraumPlan::list_only(polygons).unwrap_err();
+        assert_eq!(lor::error::exit_code_of(&e), 2);
+        // The group: no --sozialraum, no plan.
+        let sr = SozialraumArgs {
+            sozialraum: None,
+            assign: AssignArg::Largest,
+            min_share: 0.01,
+            min_area: 1000.0,
+            sozialraum_layer: SozialraumLayer::default(),
+        };
+        assert!(sr.plan().unwrap().is_none());
+        let sr = SozialraumArgs {
+            sozialraum: Some(InputPath(polygons.into())),
+            assign: AssignArg::Area,
+            ..sr
+        };
+        assert!(matches!(
+            sr.plan().unwrap(),
+            Some(SozialraumPlan::Polygons { assign: Assign::Area, layer, .. })
+                if layer.flag("crs") == "--sozialraum-crs"
+        ));
+    }
+
+    /// --format, else --output's extension, else CSV; binary formats only
+    /// to a file.
+    #[test]
+    fn table_output_format() {
+        use lor::render::output::Format;
+        let out = |format: Option<FormatArg>, output: Option<&str>| TableOutputArgs {
+            format,
+            output: output.map(|o| OutputPath(o.into())),
+        };
+        assert_eq!(
+            out(None, Some("a.xlsx")).format(false).unwrap(),
+            Format::Xlsx
+        );
+        assert_eq!(
+            out(Some(FormatArg::Json), Some("a.csv"))
+                .format(false)
+                .unwrap(),
+            Format::Json
+        );
+        assert_eq!(out(None, None).format(false).unwrap(), Format::Csv);
+        let e = out(Some(FormatArg::Parquet), None)
+            .format(false)
+            .unwrap_err();
+        assert!(e.to_string().contains("binary formats"), "{e}");
+        assert_eq!(out(None, Some("a.csv")).path(), Some(Path::new("a.csv")));
+    }
+
     #[test]
     fn layer_options_carry_fixes_and_flag_names() {
         let l = UnitsLayer {
@@ -359,17 +604,20 @@ mod tests {
     }
 }
 
-/// The Sozialraum flags of `aggregate` and `points`: the Sozialräume, how
-/// PLR go to them, what counts as digitising noise, and the flags of their
-/// layer.
-#[derive(clap::Args)]
+/// The Sozialraum flags: the Sozialräume, how PLR go to them, what counts
+/// as digitising noise, and the flags of their layer (`aggregate`,
+/// `points`, `map`, `report`). [`SozialraumArgs::plan`] turns them into a
+/// [`SozialraumPlan`]; `series` and `translate`, whose Sozialräume have no
+/// layer flags, use [`SozialraumPlan::new`] and [`SozialraumPlan::list_only`].
+#[derive(clap::Args, Debug, Clone)]
 pub struct SozialraumArgs {
-    /// Sozialräume as polygons (GeoJSON, Shapefile) or as a CSV/XLSX list
-    /// "PLR (or BZR) → Sozialraum"; adds the level 'sozialraum'. Figures go
-    /// to the Sozialraum of their PLR (in `lor points` the facilities too,
-    /// by the same assignment as the denominator).
+    /// Sozialräume as polygons (GeoJSON, Shapefile) or, where a command
+    /// does not draw them (aggregate, points), as a CSV/XLSX list "PLR (or
+    /// BZR) → Sozialraum"; adds the level 'sozialraum'. Figures go to the
+    /// Sozialraum of their PLR (in `lor points` the facilities too, by the
+    /// same assignment as the denominator).
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
-    pub sozialraum: Option<PathBuf>,
+    pub sozialraum: Option<InputPath>,
     /// How PLR go to Sozialraum polygons: 'largest' (whole PLR to the
     /// Sozialraum with its largest part) or 'area' (apportioned by area;
     /// counts become fractions). 'list' when --sozialraum is a list.
@@ -399,4 +647,316 @@ pub struct SozialraumArgs {
     pub min_area: f64,
     #[command(flatten)]
     pub sozialraum_layer: SozialraumLayer,
+}
+
+impl SozialraumArgs {
+    /// The checked Sozialräume (`None` without --sozialraum).
+    pub fn plan(&self) -> Result<Option<SozialraumPlan>> {
+        self.sozialraum
+            .as_deref()
+            .map(|p| SozialraumPlan::new(p, self.assign, self.sozialraum_layer.options()))
+            .transpose()
+    }
+
+    /// What counts as digitising noise when PLR are cut by the polygons.
+    pub fn tolerance(&self) -> Result<lor::spatial::overlay::Tolerance> {
+        lor::spatial::overlay::Tolerance::new(self.min_share, self.min_area)
+    }
+}
+
+/// The Sozialräume of a run, checked before a file is read: a list
+/// "PLR (or BZR) → Sozialraum", or polygons with how PLR go to them.
+#[derive(Debug, Clone)]
+pub enum SozialraumPlan {
+    /// A CSV/XLSX list (by the file's extension).
+    List(PathBuf),
+    /// Polygons, each PLR assigned by `assign`, read with `layer`.
+    Polygons {
+        path: PathBuf,
+        assign: Assign,
+        layer: LayerOptions,
+    },
+}
+
+impl SozialraumPlan {
+    /// --sozialraum FILE with --assign: a list file is a list (whatever
+    /// --assign says); polygons go by 'largest' or 'area', and '--assign
+    /// list' with polygons is a usage error.
+    pub fn new(path: &Path, assign: AssignArg, layer: LayerOptions) -> Result<SozialraumPlan> {
+        if lor::mapping::weights::is_list_path(path) {
+            return Ok(SozialraumPlan::List(path.to_path_buf()));
+        }
+        let assign = match assign {
+            AssignArg::List => {
+                return Err(usage_error(
+                    "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
+                ))
+            }
+            AssignArg::Largest => Assign::Largest,
+            AssignArg::Area => Assign::Area,
+        };
+        Ok(SozialraumPlan::Polygons {
+            path: path.to_path_buf(),
+            assign,
+            layer,
+        })
+    }
+
+    /// A command that takes only a list (`translate`): polygons are a
+    /// usage error.
+    pub fn list_only(path: &Path) -> Result<SozialraumPlan> {
+        if lor::mapping::weights::is_list_path(path) {
+            Ok(SozialraumPlan::List(path.to_path_buf()))
+        } else {
+            Err(usage_error(format!(
+                "--sozialraum {}: give a CSV/XLSX list 'unit → Sozialraum' here (polygons are read by lor aggregate)",
+                path.display()
+            )))
+        }
+    }
+
+    /// The file of the Sozialräume.
+    pub fn path(&self) -> &Path {
+        match self {
+            SozialraumPlan::List(p) | SozialraumPlan::Polygons { path: p, .. } => p,
+        }
+    }
+
+    /// How PLR go to the polygons (`None` for a list).
+    pub fn assign(&self) -> Option<Assign> {
+        match self {
+            SozialraumPlan::List(_) => None,
+            SozialraumPlan::Polygons { assign, .. } => Some(*assign),
+        }
+    }
+
+    /// The polygons of a command that draws them (`map`, `report`): a list
+    /// is a usage error.
+    pub fn polygons(self, command: &str) -> Result<(PathBuf, Assign, LayerOptions)> {
+        match self {
+            SozialraumPlan::Polygons {
+                path,
+                assign,
+                layer,
+            } => Ok((path, assign, layer)),
+            SozialraumPlan::List(p) => Err(usage_error(format!(
+                "--sozialraum {}: lor {command} draws the Sozialräume and needs their polygons (GeoJSON or Shapefile), not a list",
+                p.display()
+            ))),
+        }
+    }
+}
+
+/// A table output shared by the commands that write one table (or one
+/// table per level): `--format` and `--output`, the format decided by
+/// [`super::table_format`].
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TableOutputArgs {
+    /// Output format. Default: from --output's extension, else csv (a
+    /// readable table on a terminal).
+    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
+    pub format: Option<FormatArg>,
+    /// Write the table to FILE instead of stdout, atomically (all levels
+    /// in one long table).
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<OutputPath>,
+}
+
+impl TableOutputArgs {
+    /// The format: --format, else --output's extension, else CSV (or a
+    /// table on a terminal when `table_on_terminal`).
+    pub fn format(&self, table_on_terminal: bool) -> Result<lor::render::output::Format> {
+        super::table_format(self.format, self.path(), table_on_terminal)
+    }
+
+    /// --output.
+    pub fn path(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+}
+
+/// Blocks that `layout propose` never cuts.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlocksArg {
+    Plr,
+    Bzr,
+}
+
+impl From<BlocksArg> for Level {
+    fn from(b: BlocksArg) -> Level {
+        match b {
+            BlocksArg::Plr => Level::Plr,
+            BlocksArg::Bzr => Level::Bzr,
+        }
+    }
+}
+
+/// clap's value parser for `--classes`: quantiles, equal, jenks or
+/// breaks:1,2,3 (with their aliases).
+pub fn classes_value(s: &str) -> Result<lor::render::classify::Method, String> {
+    lor::render::classify::Method::parse(s).map_err(|e| e.to_string())
+}
+
+/// clap's value parser for `-k`: 1 to 9 classes.
+pub fn class_count_value(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(k) if (1..=9).contains(&k) => Ok(k),
+        _ => Err(format!("'{s}': give 1 to 9 classes")),
+    }
+}
+
+/// clap's value parser for `map --level`: plr, bzr, pgr or sozialraum.
+pub fn map_level_value(s: &str) -> Result<lor::render::map::MapLevel, String> {
+    lor::render::map::MapLevel::parse(s).map_err(|e| e.to_string())
+}
+
+/// Path newtypes: what a flag's value is, for `lor run` job files (which
+/// paths are inputs, resolved against the job file, and which outputs,
+/// staged and committed all or none). Every flag that names a file or a
+/// folder has one of these types (a test in `cmd/run.rs` checks it).
+macro_rules! path_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(pub PathBuf);
+
+        impl std::ops::Deref for $name {
+            type Target = Path;
+            fn deref(&self) -> &Path {
+                &self.0
+            }
+        }
+
+        impl AsRef<Path> for $name {
+            fn as_ref(&self) -> &Path {
+                &self.0
+            }
+        }
+
+        impl clap::builder::ValueParserFactory for $name {
+            type Parser = clap::builder::MapValueParser<
+                clap::builder::PathBufValueParser,
+                fn(PathBuf) -> $name,
+            >;
+            fn value_parser() -> Self::Parser {
+                use clap::builder::TypedValueParser;
+                clap::builder::PathBufValueParser::new().map($name as fn(PathBuf) -> $name)
+            }
+        }
+    };
+}
+
+path_type!(
+    /// A file (or folder) a command reads.
+    InputPath
+);
+path_type!(
+    /// A file a command writes.
+    OutputPath
+);
+path_type!(
+    /// A folder a command writes its files into.
+    OutputDir
+);
+
+/// Statistics files, a folder of them, or a glob (`series`, `report
+/// --series`): an input; in a job file resolved against its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputPattern(pub String);
+
+impl clap::builder::ValueParserFactory for InputPattern {
+    type Parser =
+        clap::builder::MapValueParser<clap::builder::StringValueParser, fn(String) -> InputPattern>;
+    fn value_parser() -> Self::Parser {
+        use clap::builder::TypedValueParser;
+        clap::builder::StringValueParser::new().map(InputPattern as fn(String) -> InputPattern)
+    }
+}
+
+/// `--labels`: the keyword 'de' or a codebook file (an input, resolved
+/// against a job file's folder; the keyword is left as it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelsArg(pub String);
+
+impl LabelsArg {
+    /// The values that are keywords, not files.
+    pub const KEYWORDS: &'static [&'static str] = &["de"];
+}
+
+impl clap::builder::ValueParserFactory for LabelsArg {
+    type Parser =
+        clap::builder::MapValueParser<clap::builder::StringValueParser, fn(String) -> LabelsArg>;
+    fn value_parser() -> Self::Parser {
+        use clap::builder::TypedValueParser;
+        clap::builder::StringValueParser::new().map(LabelsArg as fn(String) -> LabelsArg)
+    }
+}
+
+/// `series --date FILE=YYYY-MM`: the date of a file that does not say it.
+/// The file is an input (in a job file resolved against its folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedFile {
+    pub file: PathBuf,
+    pub date: lor::series::Date,
+}
+
+impl DatedFile {
+    /// Between the file and the date.
+    pub const SEPARATOR: char = '=';
+}
+
+/// clap's value parser for `--date FILE=YYYY-MM`.
+pub fn dated_file_value(d: &str) -> Result<DatedFile, String> {
+    let (f, v) = d
+        .rsplit_once(DatedFile::SEPARATOR)
+        .filter(|(f, _)| !f.is_empty())
+        .ok_or_else(|| format!("'{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"))?;
+    let date = lor::series::Date::parse(v)
+        .ok_or_else(|| format!("'{d}': '{v}' is not a date such as 2020-12"))?;
+    Ok(DatedFile {
+        file: PathBuf::from(f),
+        date,
+    })
+}
+
+/// What the value of a flag is, by its type: the one place `lor run`
+/// learns which job keys are paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// A file, folder or glob that is read.
+    Input,
+    /// A keyword (left as it is) or else a file that is read.
+    InputOrKeyword(&'static [&'static str]),
+    /// A file that is written.
+    Output,
+    /// A folder that files are written into.
+    OutputDir,
+    /// A file that is read, then the separator and a value (`FILE=DATE`).
+    InputThen(char),
+}
+
+/// The kind of path a clap argument takes, from its value parser's type
+/// (`None`: not a path). A plain `PathBuf` is `Input`, but no flag should
+/// have one (a test checks it).
+pub fn path_kind(arg: &clap::Arg) -> Option<PathKind> {
+    use std::any::TypeId;
+    if !arg.get_action().takes_values() {
+        return None;
+    }
+    let t = arg.get_value_parser().type_id();
+    if t == TypeId::of::<InputPath>() || t == TypeId::of::<InputPattern>() {
+        Some(PathKind::Input)
+    } else if t == TypeId::of::<LabelsArg>() {
+        Some(PathKind::InputOrKeyword(LabelsArg::KEYWORDS))
+    } else if t == TypeId::of::<OutputPath>() {
+        Some(PathKind::Output)
+    } else if t == TypeId::of::<OutputDir>() {
+        Some(PathKind::OutputDir)
+    } else if t == TypeId::of::<DatedFile>() {
+        Some(PathKind::InputThen(DatedFile::SEPARATOR))
+    } else if t == TypeId::of::<PathBuf>() {
+        Some(PathKind::Input)
+    } else {
+        None
+    }
 }

@@ -1,7 +1,5 @@
 //! `lor catalogue`: the built-in LOR key lists (keys, names, hierarchy).
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 use lor::error::usage_error;
 use lor::table::key::{Level, Vintage};
@@ -25,22 +23,17 @@ Bundled geometry, accepted wherever a layer file is asked for:
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// LOR vintage: 2006 or 2021.
-    #[arg(long, value_name = "YEAR", default_value = "2021")]
-    vintage: String,
+    #[arg(long, value_name = "YEAR", default_value = "2021", value_parser = super::args::vintage_value)]
+    vintage: Vintage,
     /// Levels: plr, bzr, pgr, bez (comma-separated).
     #[arg(long, value_name = "LEVELS", default_value = "bez,pgr,bzr,plr")]
     level: String,
-    /// Output format: csv, excel-csv, json, parquet, xlsx, table.
-    #[arg(long, short, value_name = "FORMAT")]
-    format: Option<super::args::FormatArg>,
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: super::args::TableOutputArgs,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> Result<()> {
-    let vintage = Vintage::parse(&args.vintage)
-        .ok_or_else(|| usage_error(format!("--vintage '{}': use 2006 or 2021", args.vintage)))?;
+    let vintage = args.vintage;
     let mut levels = Vec::new();
     for part in args
         .level
@@ -63,7 +56,7 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     }
     // Coarse to fine, as the hierarchy reads.
     levels.sort_by(|a, b| b.cmp(a));
-    let format = super::table_format(args.format, args.output.as_deref(), true)?;
+    let format = args.out.format(true)?;
     let tables = lor::table::catalogue::get(vintage).tables(&levels);
-    super::aggregate::write_tables(&tables, format, args.output.as_deref(), Default::default())
+    super::aggregate::write_tables(&tables, format, args.out.path(), Default::default())
 }

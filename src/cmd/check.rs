@@ -2,14 +2,12 @@
 
 use std::path::PathBuf;
 
+use super::args::{bezirk_value, CheckFormat, GeometryLayer, InputPath, StatsReadArgs};
+use super::Context;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error, Warning};
 use lor::quality::check::{check_delivery, Delivery};
 use lor::table::scope::Bezirk;
-use lor::table::stats::ReadOptions;
-
-use super::args::{bezirk_value, CheckFormat, GeometryLayer};
-use super::Context;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -30,15 +28,14 @@ Exit code 3 when there are findings (accept kinds with --allow CODE).";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// A statistics file per PLR (CSV or XLSX); '-' for none.
-    stats: PathBuf,
+    stats: InputPath,
     /// Polygon layers: PLR, and optionally BZR and PGR (by their key length).
-    geometry: Vec<PathBuf>,
-    /// Column with the keys of the statistics (found by name or content otherwise).
-    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
-    key: Option<String>,
+    geometry: Vec<InputPath>,
+    #[command(flatten)]
+    read: StatsReadArgs,
     /// Names table: the reference list of PLR.
     #[arg(long, value_name = "FILE")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
     /// Only this Bezirk (two digits): statistics rows, names and LOR-keyed
     /// layers (as in aggregate).
     #[arg(long, value_name = "BB", value_parser = bezirk_value)]
@@ -51,13 +48,6 @@ pub struct Args {
     format: CheckFormat,
     #[command(flatten)]
     layer: GeometryLayer,
-    /// Decimal separator of the statistics file: ',' or '.' (detected by default).
-    #[arg(long, value_name = "SEP")]
-    decimal: Option<String>,
-    /// The row (counted from 1) with the column names, when titles stand
-    /// above it (detected otherwise).
-    #[arg(long, value_name = "N")]
-    header_row: Option<usize>,
     /// Findings allowed before the exit code is 3.
     #[arg(long, value_name = "N", default_value_t = 0)]
     max_findings: usize,
@@ -71,21 +61,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "--geometry-fix-id with a feature number applies to one layer: check that layer alone, or fix by the wrong id (WRONG=KEY)",
         ));
     }
-    let decimal = match args.decimal.as_deref() {
-        None => None,
-        Some(",") => Some(b','),
-        Some(".") => Some(b'.'),
-        Some(d) => return Err(usage_error(format!("--decimal '{d}': use ',' or '.'"))),
-    };
-    let read = ReadOptions {
-        decimal,
-        header_row: args.header_row,
-        key: args.key.clone(),
-        ..ReadOptions::default()
-    };
+    let read = args.read.options();
+    let geometry: Vec<PathBuf> = args.geometry.iter().map(|g| g.to_path_buf()).collect();
     let report = check_delivery(&Delivery {
-        stats: (args.stats.as_os_str() != "-").then_some((args.stats.as_path(), &read)),
-        geometry: &args.geometry,
+        stats: (args.stats.as_os_str() != "-").then_some((args.stats.0.as_path(), &read)),
+        geometry: &geometry,
         layer_options: &layer_options,
         names: args.names.as_deref(),
         tolerance: args.tolerance,

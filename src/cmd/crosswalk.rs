@@ -1,6 +1,6 @@
 //! `lor crosswalk`: a weight table between two polygon layers.
 
-use std::path::PathBuf;
+use super::args::{InputPath, OutputPath};
 
 use anyhow::Result;
 use lor::error::Warnings;
@@ -26,9 +26,9 @@ digitising noise: weight 0, the rest renormalised.";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Source units (e.g. LOR 2006 PLR).
-    from: PathBuf,
+    from: InputPath,
     /// Target units (e.g. LOR 2021 PGR).
-    to: PathBuf,
+    to: InputPath,
     #[command(flatten)]
     from_layer: FromLayer,
     #[command(flatten)]
@@ -37,7 +37,7 @@ pub struct Args {
     overlay: super::CrosswalkArgs,
     /// Write the crosswalk here (CSV, or Parquet for a .parquet name), atomically; stdout otherwise.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
-    output: Option<PathBuf>,
+    output: Option<OutputPath>,
     /// Exit with 3 when the crosswalk leaves units (partly) unassigned or has warnings.
     #[arg(long)]
     strict: bool,
@@ -65,8 +65,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let mut warnings = Warnings::default();
     let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
     let cw = args.overlay.build_from_polygons(
-        (&args.from, &from_opts),
-        (&args.to, &to_opts),
+        (&*args.from, &from_opts),
+        (&*args.to, &to_opts),
         &mut warnings,
     )?;
     warnings.extend(lor::mapping::crosswalk::unassigned_warnings(&cw.unassigned));

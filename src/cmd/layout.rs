@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
 use lor::layout::{
-    alternatives, evaluate, layout_doc, load_units, propose_layout, read_regions,
-    reference_outlines, whole_layout, Evaluation, Layout, Limits, Proposal, Shares, Units,
+    alternatives, evaluate, load_units, propose_layout, read_regions, reference_outlines,
+    whole_layout, Evaluation, Layout, Limits, Proposal, Shares, Units,
 };
 use lor::render::layout::{
     key_csv, layout_list, map_text, proposal_summary, proposal_title, render_evaluation,
@@ -16,6 +16,7 @@ use lor::render::layout::{
 use lor::render::output::{require_extension, write_atomic, Format};
 use lor::table::key::Level;
 
+use super::args::{BlocksArg, InputPath, OutputPath};
 use super::Context;
 
 const EXAMPLES: &str = "\
@@ -54,10 +55,10 @@ enum Action {
 struct Common {
     /// PLR polygons (GeoJSON or Shapefile): the units of the layout.
     #[arg(long, value_name = "FILE")]
-    units: PathBuf,
+    units: InputPath,
     /// Statistics per PLR with the people (column E_E unless --column).
     #[arg(long, value_name = "FILE")]
-    stats: PathBuf,
+    stats: InputPath,
     /// The column of --stats with the people.
     #[arg(long, value_name = "COLUMN")]
     column: Option<String>,
@@ -80,18 +81,18 @@ struct Common {
 struct EvaluateArgs {
     /// The layout: a list (CSV/XLSX, PLR or BZR → region) or polygons
     /// (each PLR to the region with its largest share).
-    layout: PathBuf,
+    layout: InputPath,
     #[command(flatten)]
     common: Common,
     /// The reference layout (list or polygons), for the people moved.
     #[arg(long, value_name = "FILE")]
-    reference: Option<PathBuf>,
+    reference: Option<InputPath>,
     /// Write the evaluation to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Draw the layout against the reference as an SVG map to FILE.
+    output: Option<OutputPath>,
+    /// Write the layout against the reference as an SVG map to FILE.
     #[arg(long, value_name = "FILE")]
-    svg: Option<PathBuf>,
+    svg: Option<OutputPath>,
 }
 
 /// Propose regions of whole blocks (PLR or BZR), every region contiguous,
@@ -103,29 +104,29 @@ struct ProposeArgs {
     common: Common,
     /// The reference layout (list or polygons), e.g. the Sozialräume.
     #[arg(long, value_name = "FILE")]
-    reference: PathBuf,
+    reference: InputPath,
     /// Number of regions (at least the reference's).
     #[arg(long, value_name = "N")]
     regions: usize,
     /// Blocks that are never cut: plr or bzr.
-    #[arg(long, value_name = "LEVEL", default_value = "plr")]
-    blocks: String,
+    #[arg(long, value_name = "LEVEL", value_enum, default_value_t = BlocksArg::Plr)]
+    blocks: BlocksArg,
     /// Every region's people within ± this share of the mean (e.g. 0.25).
     #[arg(long, value_name = "SHARE")]
     balance: Option<f64>,
     /// Write the list 'PLR,Sozialraum' (usable as --sozialraum) to FILE
     /// instead of stdout.
     #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    output: Option<OutputPath>,
     /// Write the proposed LOR keys (new PGR, BZR, PLR per old PLR) as CSV.
     #[arg(long, value_name = "FILE")]
-    keys: Option<PathBuf>,
+    keys: Option<OutputPath>,
     /// Write the evaluation of the proposal (format by extension: .csv, .json, .txt).
     #[arg(long, value_name = "FILE")]
-    report: Option<PathBuf>,
-    /// Draw the proposal against the reference as an SVG map to FILE.
+    report: Option<OutputPath>,
+    /// Write the proposal against the reference as an SVG map to FILE.
     #[arg(long, value_name = "FILE")]
-    svg: Option<PathBuf>,
+    svg: Option<OutputPath>,
     /// Instead of one proposal, the trade-off between balance and people
     /// moved in N rows: no band, then bands down to the tightest with a
     /// layout (table, CSV or JSON by --format, to stdout or --output).
@@ -179,11 +180,11 @@ fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(path) = &a.svg {
         let svg = evaluation_svg(&a, &units, &layout, &ev, reference.as_ref())?;
-        files.push((path.clone(), svg));
+        files.push((path.to_path_buf(), svg));
     }
     ctx.warn(&warnings);
     let bytes = render_evaluation(&ev, format)?;
-    write_outputs(files, a.output.as_ref(), bytes)
+    write_outputs(files, a.output.as_deref(), bytes)
 }
 
 /// The map of an evaluated layout against its reference.
@@ -195,29 +196,29 @@ fn evaluation_svg(
     reference: Option<&(Vec<String>, Shares)>,
 ) -> Result<Vec<u8>> {
     let bezirk = a.common.bezirk.as_deref();
-    let mut inputs = vec![a.common.units.as_path(), a.common.stats.as_path()];
+    let mut inputs = vec![a.common.units.0.as_path(), a.common.stats.0.as_path()];
     let outlines = match (&a.reference, reference) {
         (Some(r), Some((ids, sh))) => {
-            inputs.push(r.as_path());
+            inputs.push(r.0.as_path());
             reference_outlines(r, units, bezirk, ids, sh)?
         }
         _ => Vec::new(),
     };
     let text = map_text(ev, bezirk, &a.layout, a.reference.as_deref(), &inputs);
     let by_ref = reference.map(|(i, s)| (s, i.as_slice()));
-    let doc = layout_doc(units, layout, ev, by_ref, &outlines, &text);
+    let doc = lor::render::layout::layout_doc(units, layout, ev, by_ref, &outlines, &text);
     Ok(doc.svg().into_bytes())
 }
 
 /// Write `files` and the main output (to --output, else stdout after the files).
 fn write_outputs(
     mut files: Vec<(PathBuf, Vec<u8>)>,
-    output: Option<&PathBuf>,
+    output: Option<&std::path::Path>,
     bytes: Vec<u8>,
 ) -> Result<()> {
     match output {
         Some(o) => {
-            files.push((o.clone(), bytes));
+            files.push((o.to_path_buf(), bytes));
             lor::render::output::write_all_atomic(&files)
         }
         None => {
@@ -227,7 +228,7 @@ fn write_outputs(
     }
 }
 
-fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
+fn emit(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     match output {
         Some(o) => write_atomic(o, bytes),
@@ -246,11 +247,7 @@ struct ProposePlan {
 }
 
 fn propose_plan(a: &ProposeArgs) -> Result<ProposePlan> {
-    let blocks = match a.blocks.as_str() {
-        "plr" => Level::Plr,
-        "bzr" => Level::Bzr,
-        b => return Err(usage_error(format!("--blocks '{b}': use plr or bzr"))),
-    };
+    let blocks = Level::from(a.blocks);
     if let Some(b) = a.balance {
         if !(b > 0.0 && b < 1.0) {
             return Err(usage_error(format!(
@@ -313,7 +310,7 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     };
     let files = proposal_files(&a, &plan, &proposed)?;
     let list = layout_list(&units.keys, &prop.layout);
-    write_outputs(files, a.output.as_ref(), list.into_bytes())?;
+    write_outputs(files, a.output.as_deref(), list.into_bytes())?;
     for line in proposal_summary(&prop, &ev, a.regions, plan.blocks, seconds) {
         ctx.info(&line);
     }
@@ -363,13 +360,13 @@ fn proposal_files(
             .clone()
             .unwrap_or_else(|| p.units.keys[0][..2].to_string());
         let csv = key_csv(&p.units.keys, &p.prop.layout, &bezirk);
-        files.push((k.clone(), csv.into_bytes()));
+        files.push((k.to_path_buf(), csv.into_bytes()));
     }
     if let (Some(r), Some(f)) = (&a.report, plan.report_format) {
-        files.push((r.clone(), render_evaluation(p.ev, f)?));
+        files.push((r.to_path_buf(), render_evaluation(p.ev, f)?));
     }
     if let Some(path) = &a.svg {
-        files.push((path.clone(), proposal_svg(a, plan.blocks, p)?));
+        files.push((path.to_path_buf(), proposal_svg(a, plan.blocks, p)?));
     }
     Ok(files)
 }
@@ -378,16 +375,17 @@ fn proposal_files(
 fn proposal_svg(a: &ProposeArgs, blocks: Level, p: &Proposed) -> Result<Vec<u8>> {
     let bezirk = a.common.bezirk.as_deref();
     let inputs = [
-        a.common.units.as_path(),
-        a.common.stats.as_path(),
-        a.reference.as_path(),
+        a.common.units.0.as_path(),
+        a.common.stats.0.as_path(),
+        a.reference.0.as_path(),
     ];
     let outlines = reference_outlines(&a.reference, p.units, bezirk, p.ids, p.shares)?;
     let proposal = std::path::Path::new("proposal");
     let mut text = map_text(p.ev, bezirk, proposal, Some(&a.reference), &inputs);
     text.title = proposal_title(a.regions, blocks, bezirk, &a.reference);
     let by_ref = Some((p.shares, p.ids));
-    let doc = layout_doc(p.units, &p.prop.layout, p.ev, by_ref, &outlines, &text);
+    let doc =
+        lor::render::layout::layout_doc(p.units, &p.prop.layout, p.ev, by_ref, &outlines, &text);
     Ok(doc.svg().into_bytes())
 }
 

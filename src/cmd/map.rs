@@ -1,14 +1,16 @@
 //! `lor map`: a choropleth of one column per PLR, BZR, PGR or Sozialraum.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
-use lor::mapping::weights::Assign;
 use lor::render::classify::Method;
 use lor::render::map::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
 use lor::render::output::write_atomic;
+
+use super::args::{
+    class_count_value, classes_value, map_level_value, InputPath, OutputPath, SozialraumArgs,
+};
 
 use super::Context;
 
@@ -34,47 +36,43 @@ are aggregated first (as `lor aggregate` does), then divided.";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Statistics file per Planungsraum (CSV or XLSX).
-    file: PathBuf,
+    file: InputPath,
     /// PLR polygons (GeoJSON or Shapefile).
     #[arg(long, value_name = "FILE")]
-    units: PathBuf,
+    units: InputPath,
     /// The column to map, or a share NAME=A+B/C*100 of aggregated counts.
     #[arg(long, value_name = "COLUMN")]
     column: String,
     /// The units of the map: plr, bzr, pgr or sozialraum.
-    #[arg(long, value_name = "LEVEL", default_value = "plr")]
-    level: String,
-    /// Sozialraum polygons: their borders drawn over (and --level sozialraum).
-    #[arg(long, value_name = "FILE")]
-    sozialraum: Option<PathBuf>,
-    /// How PLR go to Sozialräume: largest or area (as in `lor aggregate`).
-    #[arg(long, value_name = "HOW", default_value = "largest")]
-    assign: String,
+    #[arg(long, value_name = "LEVEL", default_value = "plr", value_parser = map_level_value)]
+    level: MapLevel,
+    /// Sozialraum polygons (their borders drawn over, and --level
+    /// sozialraum), how PLR go to them, and their layer's flags.
+    #[command(flatten)]
+    sr: SozialraumArgs,
     /// Classes: quantiles, equal, jenks (natural breaks) or breaks:1,2,3.
-    #[arg(long, value_name = "HOW", default_value = "quantiles")]
-    classes: String,
+    #[arg(long, value_name = "HOW", default_value = "quantiles", value_parser = classes_value)]
+    classes: Method,
     /// Number of classes (1–9).
-    #[arg(short, value_name = "K", default_value_t = 5)]
+    #[arg(short, value_name = "K", default_value = "5", value_parser = class_count_value)]
     k: usize,
     /// Only this Bezirk (two digits).
     #[arg(long, value_name = "BB")]
     bezirk: Option<String>,
     /// Names table (e.g. lor-2006/plr-names.csv) for names and coverage.
     #[arg(long, value_name = "FILE")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
     #[command(flatten)]
     units_layer: super::args::UnitsLayer,
-    #[command(flatten)]
-    sozialraum_layer: super::args::SozialraumLayer,
     /// Source and licence line (default: the attribution in the README.md
     /// beside each input, as in data/berlin).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
     #[command(flatten)]
     read: super::args::StatsReadArgs,
-    /// SVG or PNG file (by extension); SVG on stdout without it.
+    /// Write the map to FILE: SVG or PNG (by extension); SVG on stdout without it.
     #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    output: Option<OutputPath>,
     /// Treat warnings as errors: exit code 3 and no map.
     #[arg(long)]
     strict: bool,
@@ -83,24 +81,25 @@ pub struct Args {
 /// The checked flags of a map.
 struct Plan {
     spec: ChoroSpec,
-    assign: Assign,
+    /// The Sozialraum polygons, how PLR go to them, their layer options.
+    sozialraum: Option<(
+        std::path::PathBuf,
+        lor::mapping::weights::Assign,
+        lor::spatial::geometry::LayerOptions,
+    )>,
     /// PNG (else SVG) by --output's extension.
     png: bool,
 }
 
 fn plan(args: &Args) -> Result<Plan> {
     let indicator = Indicator::parse(&args.column)?;
-    let level = MapLevel::parse(&args.level)?;
-    let method = Method::parse(&args.classes)?;
-    if !(1..=9).contains(&args.k) {
-        return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
-    }
+    let level = args.level;
+    let method = args.classes.clone();
     if let Some(b) = &args.bezirk {
         lor::table::scope::Bezirk::parse(b)?;
     }
-    let assign = Assign::parse(&args.assign)
-        .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
-    if level == MapLevel::Sozialraum && args.sozialraum.is_none() {
+    let sozialraum = args.sr.plan()?.map(|p| p.polygons("map")).transpose()?;
+    if level == MapLevel::Sozialraum && sozialraum.is_none() {
         return Err(usage_error(
             "--level sozialraum needs the Sozialraum polygons: add --sozialraum FILE",
         ));
@@ -115,7 +114,11 @@ fn plan(args: &Args) -> Result<Plan> {
         id: String::new(),
     };
     let png = is_png(args.output.as_deref())?;
-    Ok(Plan { spec, assign, png })
+    Ok(Plan {
+        spec,
+        sozialraum,
+        png,
+    })
 }
 
 /// Whether --output names a PNG file (SVG otherwise; other names are refused).
@@ -140,17 +143,21 @@ fn is_png(output: Option<&std::path::Path>) -> Result<bool> {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
+    let (sozialraum, assign, sozialraum_opts) = match plan.sozialraum {
+        Some((p, a, o)) => (Some(p), Some(a), o),
+        None => (None, None, Default::default()),
+    };
     let inputs = Inputs {
-        stats: args.file.clone(),
-        units: args.units.clone(),
+        stats: args.file.to_path_buf(),
+        units: args.units.to_path_buf(),
         units_opts: args.units_layer.options(),
-        sozialraum_opts: args.sozialraum_layer.options(),
-        sozialraum: args.sozialraum.clone(),
-        assign: Some(plan.assign),
-        names: args.names.clone(),
+        sozialraum_opts,
+        sozialraum,
+        assign,
+        tolerance: Some(args.sr.tolerance()?),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
         bezirk: args.bezirk.clone(),
         read: args.read.options(),
-        ..Inputs::default()
     };
     let fig = Figures::load(&inputs)?;
     let (map, w) = choropleth(&fig, &plan.spec)?;

@@ -1,17 +1,17 @@
 //! `lor mismatch`: where two boundary systems disagree.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
+use super::args::{
+    bezirk_value, levels_value, ALayer, BLayer, InputPath, Levels, OutputPath, ReportFormat,
+    StatsReadArgs,
+};
+use super::Context;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error};
 use lor::quality::mismatch::{compare, Compared, Comparison};
 use lor::render::output::write_all_atomic;
 use lor::spatial::overlay::Tolerance;
-use lor::table::stats::ReadOptions;
-
-use super::args::{bezirk_value, levels_value, ALayer, BLayer, Levels, ReportFormat};
-use super::Context;
 use lor::table::scope::Bezirk;
 
 type Fmt = ReportFormat;
@@ -38,10 +38,10 @@ parts is split.";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Polygons of the first system (e.g. LOR PLR): GeoJSON or Shapefile.
-    a: PathBuf,
+    a: InputPath,
     /// Polygons of the second system (e.g. Sozialräume), or a CSV/XLSX list
     /// "PLR or BZR → unit".
-    b: PathBuf,
+    b: InputPath,
 
     /// Only this Bezirk (two digits): filters every layer and list whose
     /// ids are LOR keys, and the statistics.
@@ -53,20 +53,13 @@ pub struct Args {
     b_layer: BLayer,
     /// Statistics per unit of A, for the people affected.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
-    stats: Option<PathBuf>,
+    stats: Option<InputPath>,
     /// Names table (e.g. lor-2006/plr-names.csv) for the names of BZR and PGR.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
-    names: Option<PathBuf>,
-    /// Column with the keys of the statistics (found by name or content otherwise).
-    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
-    key: Option<String>,
-    /// Decimal separator of the statistics: ',' or '.' (detected by default).
-    #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
-    decimal: Option<u8>,
-    /// The row (counted from 1) with the column names, when titles stand
-    /// above it (detected otherwise).
-    #[arg(long, value_name = "N")]
-    header_row: Option<usize>,
+    names: Option<InputPath>,
+    /// How --stats is read.
+    #[command(flatten)]
+    read: StatsReadArgs,
     /// The column of --stats to count (default: E_E, inhabitants or EW if present).
     #[arg(long, value_name = "COLUMN", help_heading = "Input")]
     column: Option<String>,
@@ -86,13 +79,13 @@ pub struct Args {
     format: Option<ReportFormat>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
-    output: Option<PathBuf>,
+    output: Option<OutputPath>,
     /// Write the intersection pieces as GeoJSON (WGS84) for QGIS.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
-    geojson: Option<PathBuf>,
+    geojson: Option<OutputPath>,
     /// Write an SVG map of both systems with the split parts coloured.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
-    svg: Option<PathBuf>,
+    svg: Option<OutputPath>,
     /// Source and licence line of the map (default: the attribution in the
     /// README.md beside each input, as in data/berlin).
     #[arg(long, value_name = "TEXT", help_heading = "Output")]
@@ -133,12 +126,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     // The plan: every flag checked before any file is read.
     let fmt = report_format(&args)?;
     let (a_options, b_options) = (args.a_layer.options(), args.b_layer.options());
-    let read = ReadOptions {
-        key: args.key.clone(),
-        decimal: args.decimal,
-        header_row: args.header_row,
-        ..ReadOptions::default()
-    };
+    let read = args.read.options();
     let compared = compare(&Comparison {
         a: &args.a,
         a_options: &a_options,
@@ -176,17 +164,17 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
     };
     let mut files = Vec::new();
     if let Some(o) = &args.output {
-        files.push((o.clone(), text.clone()));
+        files.push((o.to_path_buf(), text.clone()));
     }
     if let (Some(path), Some(geojson)) = (&args.geojson, compared.pieces_geojson()) {
-        files.push((path.clone(), geojson?));
+        files.push((path.to_path_buf(), geojson?));
     }
     if let Some(path) = &args.svg {
-        let mut inputs = vec![args.a.as_path(), args.b.as_path()];
+        let mut inputs = vec![args.a.0.as_path(), args.b.0.as_path()];
         inputs.extend(args.stats.as_deref());
         let map_text = compared.map_text(args.bezirk.as_ref(), &inputs, args.source.as_deref());
         if let Some(svg) = compared.svg(&map_text) {
-            files.push((path.clone(), svg.into_bytes()));
+            files.push((path.to_path_buf(), svg.into_bytes()));
         }
     }
     if compared.polygons.is_none() && (args.geojson.is_some() || args.svg.is_some()) {

@@ -213,7 +213,7 @@ pub struct CrosswalkArgs {
     /// Dasymetric refinement: points with population (addresses, buildings)
     /// whose counts split the split units instead of their area.
     #[arg(long, value_name = "FILE")]
-    population: Option<std::path::PathBuf>,
+    population: Option<args::InputPath>,
     /// The count attribute of --population (each point counts 1 without it).
     #[arg(long, value_name = "ATTR", requires = "population")]
     population_attr: Option<String>,

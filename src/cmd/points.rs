@@ -2,20 +2,18 @@
 //! Bezirk, Berlin and Sozialraum.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::usage_error;
-use lor::mapping::weights::{is_list_path, Assign};
+use lor::mapping::weights::Assign;
 use lor::points::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
 use lor::points::read::PointOptions;
 use lor::points::tables::Per;
-use lor::spatial::overlay::Tolerance;
 use lor::table::scope::Bezirk;
-use lor::table::stats::ReadOptions;
 
 use super::args::{
-    bezirk_value, levels_value, AssignArg, FormatArg, Levels, Missing, SozialraumArgs, UnitsLayer,
+    bezirk_value, levels_value, InputPath, Levels, Missing, SozialraumArgs, SozialraumPlan,
+    StatsReadArgs, TableOutputArgs, UnitsLayer,
 };
 use super::Context;
 
@@ -48,10 +46,10 @@ east-west border.";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Points: GeoJSON, or CSV with coordinate columns.
-    points: PathBuf,
+    points: InputPath,
     /// PLR polygons (GeoJSON or Shapefile).
     #[arg(long, value_name = "FILE")]
-    units: PathBuf,
+    units: InputPath,
     #[command(flatten)]
     units_layer: UnitsLayer,
     #[command(flatten)]
@@ -77,20 +75,13 @@ pub struct Args {
     /// Names table for the names of PLR, BZR and PGR (e.g.
     /// lor-2006/plr-names.csv); it wins over the names in --units.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
     /// Statistics per PLR for a denominator (with --per).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
-    stats: Option<PathBuf>,
-    /// Column with the keys of the statistics (found by name or content otherwise).
-    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
-    key: Option<String>,
-    /// Decimal separator of the statistics: ',' or '.' (detected by default).
-    #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
-    decimal: Option<u8>,
-    /// The row (counted from 1) with the column names, when titles stand
-    /// above it (detected otherwise).
-    #[arg(long, value_name = "N")]
-    header_row: Option<usize>,
+    stats: Option<InputPath>,
+    /// How --stats is read.
+    #[command(flatten)]
+    read: StatsReadArgs,
     /// Denominator from --stats: 'NAME=COL+COL+…'; adds 'count per NAME' and
     /// '<sum> per NAME' at every level.
     #[arg(long, value_name = "NAME=COLS", requires = "stats")]
@@ -118,13 +109,8 @@ pub struct Args {
         help_heading = "Output"
     )]
     levels: Levels,
-    /// Output format. Default: from --output's extension; a table on a
-    /// terminal, else csv.
-    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
-    format: Option<FormatArg>,
-    /// Write one long table to FILE (atomically).
-    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: TableOutputArgs,
     /// Treat warnings (points outside every unit, unreadable values, …) as errors.
     #[arg(long)]
     strict: bool,
@@ -143,7 +129,7 @@ fn scale_value(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let format = super::table_format(args.format, args.output.as_deref(), true)?;
+    let format = args.out.format(true)?;
     let plan = plan(&args)?;
     let bar = ProgressBar::new(ctx);
     let (counted, warnings) = count_per_unit(&plan, |done, total| bar.show(done, total))?;
@@ -151,12 +137,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.warn(&warnings);
     ctx.info(&counted.summary());
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(
-        &counted.tables,
-        format,
-        args.output.as_deref(),
-        args.text.guard(),
-    )
+    super::aggregate::write_tables(&counted.tables, format, args.out.path(), args.text.guard())
 }
 
 /// Every flag checked, no file read.
@@ -176,13 +157,8 @@ fn plan(args: &Args) -> Result<Plan> {
     lor::points::tables::check_sums(&sum)?;
     let denominator = match (&args.per, &args.stats) {
         (Some(per), Some(stats)) => Some(Denominator {
-            stats: stats.clone(),
-            read: ReadOptions {
-                key: args.key.clone(),
-                decimal: args.decimal,
-                header_row: args.header_row,
-                ..ReadOptions::default()
-            },
+            stats: stats.to_path_buf(),
+            read: args.read.options(),
             per: {
                 let p = Per::parse(per)?;
                 p.check_name(&sum, args.by.as_deref())?;
@@ -192,7 +168,7 @@ fn plan(args: &Args) -> Result<Plan> {
         _ => None,
     };
     Ok(Plan {
-        points: args.points.clone(),
+        points: args.points.to_path_buf(),
         point_options: PointOptions {
             x: args.x.clone(),
             y: args.y.clone(),
@@ -202,10 +178,10 @@ fn plan(args: &Args) -> Result<Plan> {
             id_field: args.id_field.clone(),
             ..PointOptions::default()
         },
-        units: args.units.clone(),
+        units: args.units.to_path_buf(),
         units_layer: args.units_layer.options(),
         sozialraum: sozialraum_input(args)?,
-        names: args.names.clone(),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
         denominator,
         missing: args.missing.into(),
         bezirk: args.bezirk.clone(),
@@ -213,25 +189,30 @@ fn plan(args: &Args) -> Result<Plan> {
     })
 }
 
-/// The Sozialräume and how PLR go to them (as in `lor aggregate`).
+/// The Sozialräume and how PLR go to them (the plan of `lor aggregate`).
 fn sozialraum_input(args: &Args) -> Result<Option<SozialraumInput>> {
-    let Some(path) = &args.sr.sozialraum else {
+    let Some(sr) = args.sr.plan()? else {
         return Ok(None);
     };
-    let assign = match (args.sr.assign, is_list_path(path)) {
-        (AssignArg::Area, false) => Assign::Area,
-        (AssignArg::List, false) => {
-            return Err(usage_error(
-                "--assign list needs --sozialraum to be a CSV/XLSX list 'PLR → Sozialraum'",
-            ))
-        }
-        _ => Assign::Largest,
-    };
-    Ok(Some(SozialraumInput {
-        path: path.clone(),
-        layer: args.sr.sozialraum_layer.options(),
-        assign,
-        tolerance: Tolerance::new(args.sr.min_share, args.sr.min_area)?,
+    let tolerance = args.sr.tolerance()?;
+    Ok(Some(match sr {
+        // A list is applied as listed: its layer options and assignment are unused.
+        SozialraumPlan::List(path) => SozialraumInput {
+            path,
+            layer: Default::default(),
+            assign: Assign::Largest,
+            tolerance,
+        },
+        SozialraumPlan::Polygons {
+            path,
+            assign,
+            layer,
+        } => SozialraumInput {
+            path,
+            layer,
+            assign,
+            tolerance,
+        },
     }))
 }
 

@@ -1,16 +1,18 @@
 //! `lor report`: the quarterly Sozialraum report as one HTML file.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
-use lor::error::{usage_error, Warnings};
+use lor::error::Warnings;
 use lor::mapping::weights::Assign;
 use lor::render::classify::Method;
 use lor::render::map::{one_bezirk, Figures, Indicator, Inputs};
 use lor::render::output::write_atomic;
 use lor::render::report::{report, ReportSpec};
+use lor::spatial::geometry::LayerOptions;
 use lor::spatial::overlay::Tolerance;
 
+use super::args::{
+    class_count_value, classes_value, InputPath, InputPattern, OutputPath, SozialraumArgs,
+};
 use super::Context;
 
 const EXAMPLES: &str = "\
@@ -37,43 +39,39 @@ headed with their German labels where the codebook knows them.";
 
 /// Write the Sozialraum report of a Bezirk as one HTML file (prints to A4).
 #[derive(clap::Args)]
-#[command(after_help = EXAMPLES)]
+#[command(after_help = EXAMPLES, mut_arg("sozialraum", |a| a.required(true)))]
 pub struct Args {
     /// Statistics file per Planungsraum (population register, CSV or XLSX).
     #[arg(value_name = "FILE")]
-    stats: PathBuf,
+    stats: InputPath,
     /// The Bezirk (two digits); default: the one Bezirk of the file.
     #[arg(long, value_name = "BB")]
     bezirk: Option<String>,
     /// PLR polygons (GeoJSON or Shapefile).
     #[arg(long, value_name = "FILE")]
-    units: PathBuf,
-    /// Sozialraum polygons.
-    #[arg(long, value_name = "FILE")]
-    sozialraum: PathBuf,
-    /// How PLR go to Sozialräume: largest or area (as in `lor aggregate`).
-    #[arg(long, value_name = "HOW", default_value = "largest")]
-    assign: String,
+    units: InputPath,
+    /// The Sozialraum polygons (needed), how PLR go to them, and their
+    /// layer's flags.
+    #[command(flatten)]
+    sr: SozialraumArgs,
     #[command(flatten)]
     units_layer: super::args::UnitsLayer,
-    #[command(flatten)]
-    sozialraum_layer: super::args::SozialraumLayer,
     /// Names table (e.g. lor-2006/plr-names.csv).
     #[arg(long, value_name = "FILE")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
     /// Maps per PLR: a column or NAME=A+B/C*100. Repeatable. Default: the
     /// shares of people 65+ and of children under 6.
     #[arg(long, value_name = "COLUMN")]
     map: Vec<String>,
     /// Classes of the maps: quantiles, equal, jenks or breaks:1,2,3.
-    #[arg(long, value_name = "HOW", default_value = "quantiles")]
-    classes: String,
+    #[arg(long, value_name = "HOW", default_value = "quantiles", value_parser = classes_value)]
+    classes: Method,
     /// Number of classes (1–9).
-    #[arg(short, value_name = "K", default_value_t = 5)]
+    #[arg(short, value_name = "K", default_value = "5", value_parser = class_count_value)]
     k: usize,
     /// Facilities as points (e.g. Kitas), for places per child under 6.
     #[arg(long, value_name = "FILE", requires = "points_sum")]
-    points: Option<PathBuf>,
+    points: Option<InputPath>,
     /// The attribute of --points to sum (e.g. e_platz).
     #[arg(long, value_name = "ATTR", requires = "points")]
     points_sum: Option<String>,
@@ -86,17 +84,11 @@ pub struct Args {
     /// CSV --points: the y / latitude column (detected otherwise).
     #[arg(long, value_name = "COLUMN", requires = "points")]
     points_y: Option<String>,
-    /// Parts of a PLR smaller than this share are digitising noise.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
-    min_share: f64,
-    /// Parts of a PLR smaller than this many m² are digitising noise.
-    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
-    min_area: f64,
     /// Statistics of other dates: files, a folder or a glob, as for `lor
     /// series` (repeatable). The key figures get their change against the
     /// latest date before the report's (same LOR vintage).
     #[arg(long, value_name = "FILE|DIR|GLOB", value_hint = clap::ValueHint::AnyPath)]
-    series: Vec<String>,
+    series: Vec<InputPattern>,
     /// A map per PLR of the change of a column or NAME=A+B/C*100 against
     /// that date, in diverging colours around zero (needs --series).
     /// Repeatable.
@@ -110,7 +102,7 @@ pub struct Args {
     read: super::args::StatsReadArgs,
     /// Write the report to this HTML file.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
-    output: PathBuf,
+    output: OutputPath,
     /// Treat warnings as errors: exit code 3 and no report.
     #[arg(long)]
     strict: bool,
@@ -118,8 +110,7 @@ pub struct Args {
 
 /// The checked flags of a report.
 struct Plan {
-    method: Method,
-    assign: Assign,
+    sozialraum: (std::path::PathBuf, Assign, LayerOptions),
     tolerance: Tolerance,
     maps: Vec<Indicator>,
     change_maps: Vec<Indicator>,
@@ -135,13 +126,12 @@ fn plan(args: &Args) -> Result<Plan> {
     if let Some(b) = &args.bezirk {
         lor::table::scope::Bezirk::parse(b)?;
     }
-    let method = Method::parse(&args.classes)?;
-    if !(1..=9).contains(&args.k) {
-        return Err(usage_error(format!("-k {}: give 1 to 9 classes", args.k)));
-    }
-    let assign = Assign::parse(&args.assign)
-        .ok_or_else(|| usage_error(format!("--assign '{}': use largest or area", args.assign)))?;
-    let tolerance = Tolerance::new(args.min_share, args.min_area)?;
+    let sozialraum = args
+        .sr
+        .plan()?
+        .expect("--sozialraum is required")
+        .polygons("report")?;
+    let tolerance = args.sr.tolerance()?;
     let maps: Vec<Indicator> = if args.map.is_empty() {
         vec![
             Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100")?,
@@ -151,8 +141,7 @@ fn plan(args: &Args) -> Result<Plan> {
         indicators(&args.map)?
     };
     Ok(Plan {
-        method,
-        assign,
+        sozialraum,
         tolerance,
         maps,
         change_maps: indicators(&args.change_map)?,
@@ -169,17 +158,19 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let series = if args.series.is_empty() {
         Vec::new()
     } else {
-        lor::series::expand_inputs(&args.series, None, &mut warnings)?
+        let series: Vec<String> = args.series.iter().map(|s| s.0.clone()).collect();
+        lor::series::expand_inputs(&series, None, &mut warnings)?
     };
+    let (sozialraum, assign, sozialraum_opts) = plan.sozialraum;
     let inputs = Inputs {
-        stats: args.stats.clone(),
-        units: args.units.clone(),
+        stats: args.stats.to_path_buf(),
+        units: args.units.to_path_buf(),
         units_opts: args.units_layer.options(),
-        sozialraum_opts: args.sozialraum_layer.options(),
-        sozialraum: Some(args.sozialraum.clone()),
-        assign: Some(plan.assign),
+        sozialraum_opts,
+        sozialraum: Some(sozialraum),
+        assign: Some(assign),
         tolerance: Some(plan.tolerance),
-        names: args.names.clone(),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
         bezirk: args.bezirk.clone(),
         read: args.read.options(),
     };
@@ -191,12 +182,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let spec = ReportSpec {
         bezirk,
         maps: plan.maps,
-        method: plan.method,
+        method: args.classes.clone(),
         k: args.k,
         points: points(&args),
         source: args.source.clone(),
         tolerance: plan.tolerance,
-        assign: plan.assign,
+        assign,
         series,
         change_maps: plan.change_maps,
     };
@@ -210,7 +201,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 /// The facilities of the report with how to read them; messages name the
 /// report's `--points-…` flags.
 fn points(args: &Args) -> Option<(std::path::PathBuf, lor::points::read::PointOptions)> {
-    let (path, sum) = args.points.clone().zip(args.points_sum.clone())?;
+    let (path, sum) = args
+        .points
+        .as_deref()
+        .map(|p| p.to_path_buf())
+        .zip(args.points_sum.clone())?;
     let options = lor::points::read::PointOptions {
         sum: vec![sum],
         crs: args.points_crs,

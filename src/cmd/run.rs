@@ -5,12 +5,10 @@
 //! may say (from the subcommands' clap definitions), runs the steps in this
 //! process and commits their outputs, all or none.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 use lor::jobs::StepSpec;
 
-use super::Context;
+use super::{args, Context};
 
 /// Run all steps of a job file.
 #[derive(clap::Args)]
@@ -21,7 +19,7 @@ use super::Context;
 )]
 pub struct Args {
     /// The job file (TOML).
-    job: PathBuf,
+    job: args::InputPath,
     /// Treat findings as errors even if the job does not say strict = true.
     #[arg(long)]
     strict: bool,
@@ -32,11 +30,13 @@ pub struct Args {
 
 /// What a job file may say in a step of each kind, from the clap
 /// definition of the subcommand of that name: its positionals (needed in a
-/// job unless they take any number of values), its long flags, which take
-/// a path (a path value hint: `PathBuf` values) and which of those are
-/// outputs (the "Output" help heading; a folder with a `DirPath` hint).
+/// job unless they take any number of values), its flags (long names and
+/// their aliases), and which take a path, by the type of their value
+/// ([`args::path_kind`]): inputs (`InputPath`, and `--labels`, whose
+/// keyword 'de' is no path), outputs (`OutputPath`) and output folders
+/// (`OutputDir`).
 fn step_specs() -> Vec<StepSpec> {
-    use clap::{CommandFactory, ValueHint};
+    use clap::CommandFactory;
     let mut root = crate::Cli::command();
     root.build();
     lor::jobs::STEP_KINDS
@@ -45,56 +45,65 @@ fn step_specs() -> Vec<StepSpec> {
             let c = root
                 .find_subcommand(kind)
                 .expect("every step kind is a subcommand");
-            let key = |a: &clap::Arg| match a.get_long() {
-                Some(l) => l.to_string(),
-                None => a.get_id().as_str().to_string(),
-            };
-            let path = |a: &&clap::Arg| {
-                matches!(
-                    a.get_value_hint(),
-                    ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
-                )
-            };
-            let output = |a: &clap::Arg| a.get_help_heading() == Some(OUTPUT_HEADING);
-            StepSpec {
-                kind: kind.to_string(),
-                positionals: c
-                    .get_positionals()
-                    .map(|a| {
-                        let many = a.get_num_args().is_some_and(|n| n.max_values() > 1);
-                        (key(a), a.is_required_set() || !many)
-                    })
-                    .collect(),
-                // Long flags, and one-letter flags without a long name
-                // (`k` for `-k`); `--help` is not a step's setting.
-                flags: c
-                    .get_arguments()
-                    .filter(|a| !a.is_positional() && a.get_id() != "help")
-                    .filter_map(|a| {
-                        a.get_long()
-                            .map(str::to_string)
-                            .or_else(|| a.get_short().map(String::from))
-                    })
-                    .collect(),
-                inputs: c
-                    .get_arguments()
-                    .filter(path)
-                    .filter(|a| !output(a))
-                    .map(key)
-                    .collect(),
-                outputs: c
-                    .get_arguments()
-                    .filter(path)
-                    .filter(|a| output(a))
-                    .map(|a| (key(a), a.get_value_hint() == ValueHint::DirPath))
-                    .collect(),
-            }
+            step_spec(kind, c)
         })
         .collect()
 }
 
-/// The help heading of every flag that names a file a command writes.
-pub const OUTPUT_HEADING: &str = "Output";
+/// The job keys of an argument: a positional's name; a flag's long name
+/// and aliases, or its one-letter name (`k` for `-k`).
+fn job_keys(a: &clap::Arg) -> Vec<String> {
+    if a.is_positional() {
+        return vec![a.get_id().as_str().to_string()];
+    }
+    match a.get_long() {
+        Some(l) => std::iter::once(l)
+            .chain(a.get_all_aliases().unwrap_or_default())
+            .map(str::to_string)
+            .collect(),
+        None => a.get_short().map(String::from).into_iter().collect(),
+    }
+}
+
+fn step_spec(kind: &str, c: &clap::Command) -> StepSpec {
+    use args::PathKind;
+    let mut spec = StepSpec {
+        kind: kind.to_string(),
+        positionals: c
+            .get_positionals()
+            .map(|a| {
+                let many = a.get_num_args().is_some_and(|n| n.max_values() > 1);
+                (
+                    a.get_id().as_str().to_string(),
+                    a.is_required_set() || !many,
+                )
+            })
+            .collect(),
+        ..StepSpec::default()
+    };
+    for a in c.get_arguments() {
+        let keys = job_keys(a);
+        // `--help` is not a step's setting.
+        if !a.is_positional() && a.get_id() != "help" {
+            spec.flags.extend(keys.iter().cloned());
+        }
+        for k in keys {
+            match args::path_kind(a) {
+                None => {}
+                Some(PathKind::Input) => spec.inputs.push(k),
+                Some(PathKind::InputOrKeyword(words)) => {
+                    spec.keywords
+                        .push((k.clone(), words.iter().map(|w| w.to_string()).collect()));
+                    spec.inputs.push(k);
+                }
+                Some(PathKind::Output) => spec.outputs.push((k, false)),
+                Some(PathKind::OutputDir) => spec.outputs.push((k, true)),
+                Some(PathKind::InputThen(sep)) => spec.path_then.push((k, sep)),
+            }
+        }
+    }
+    spec
+}
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = lor::jobs::plan_file(&args.job, &step_specs(), args.strict)?;
@@ -137,31 +146,65 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// Every flag that writes a file (its help says "Write …") is an output
-    /// of its step kind, and nothing else is: a new output flag without the
-    /// "Output" heading would otherwise be read as an input and written
-    /// directly instead of staged.
-    #[test]
-    fn every_output_flag_of_every_step_kind_is_recognised() {
+    /// Every command (and `layout evaluate|propose`) with its arguments.
+    fn all_commands() -> Vec<(String, clap::Command)> {
         use clap::CommandFactory;
-        let specs = step_specs();
-        assert_eq!(specs.len(), lor::jobs::STEP_KINDS.len());
-        let root = crate::Cli::command();
-        for spec in &specs {
-            let c = root.find_subcommand(&spec.kind).unwrap();
+        let mut root = crate::Cli::command();
+        root.build();
+        let mut out = Vec::new();
+        for c in root.get_subcommands() {
+            out.push((c.get_name().to_string(), c.clone()));
+            for s in c.get_subcommands() {
+                out.push((format!("{} {}", c.get_name(), s.get_name()), s.clone()));
+            }
+        }
+        out
+    }
+
+    /// Every flag of every command that names a file or folder has a path
+    /// type (never a bare `PathBuf`), and a flag is an output exactly when
+    /// its help says it writes ("Write …"): an output typed as an input
+    /// would be written directly instead of staged.
+    #[test]
+    fn every_path_flag_of_every_command_has_a_path_type() {
+        use args::PathKind;
+        let mut wrong = Vec::new();
+        let mut outputs = 0;
+        for (name, c) in all_commands() {
             for a in c.get_arguments() {
-                let Some(long) = a.get_long() else { continue };
-                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
-                let output = spec.outputs.iter().any(|(k, _)| k == long);
-                let path = output || spec.inputs.iter().any(|k| k == long);
-                if !path {
+                if !a.get_action().takes_values() {
                     continue;
                 }
-                let writes = help.starts_with("Write");
-                assert_eq!(writes, output, "lor {} --{long}: {help}", spec.kind);
-                if output {
-                    assert!(!spec.inputs.iter().any(|k| k == long));
+                let id = a.get_id().as_str();
+                let t = a.get_value_parser().type_id();
+                if t == std::any::TypeId::of::<std::path::PathBuf>() {
+                    wrong.push(format!(
+                        "lor {name} {id}: a bare PathBuf; give it a path type"
+                    ));
                 }
+                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                let kind = args::path_kind(a);
+                let output = matches!(kind, Some(PathKind::Output | PathKind::OutputDir));
+                outputs += usize::from(output);
+                if help.starts_with("Write") != output {
+                    wrong.push(format!("lor {name} {id}: {kind:?}, help '{help}'"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // aggregate 2, points, crosswalk, translate, series, catalogue,
+        // report, map 1 each, mismatch 3, layout evaluate 2, propose 4, sample 1.
+        assert_eq!(outputs, 19);
+    }
+
+    /// The outputs of every step kind, from the types of their flags.
+    #[test]
+    fn every_output_flag_of_every_step_kind_is_recognised() {
+        let specs = step_specs();
+        assert_eq!(specs.len(), lor::jobs::STEP_KINDS.len());
+        for spec in &specs {
+            for (k, _) in &spec.outputs {
+                assert!(!spec.inputs.contains(k), "{} {k}", spec.kind);
             }
         }
         let outputs = |kind: &str| -> Vec<(String, bool)> {
@@ -187,6 +230,29 @@ mod tests {
             assert_eq!(outputs(kind), vec![o("output", false)], "{kind}");
         }
         assert_eq!(outputs("check"), vec![]);
+    }
+
+    /// `--labels` takes the keyword 'de' or a file; the old spelling
+    /// `--lor` of `--vintage` is a key of its own.
+    #[test]
+    fn keywords_and_aliases_come_from_clap() {
+        let specs = step_specs();
+        let agg = specs.iter().find(|s| s.kind == "aggregate").unwrap();
+        assert!(agg.inputs.contains(&"labels".to_string()));
+        assert_eq!(
+            agg.keywords,
+            vec![("labels".to_string(), vec!["de".to_string()])]
+        );
+        for k in ["vintage", "lor", "delimiter", "encoding", "sheet"] {
+            assert!(agg.flags.contains(&k.to_string()), "{k}");
+        }
+        let series = specs.iter().find(|s| s.kind == "series").unwrap();
+        assert_eq!(series.path_then, vec![("date".to_string(), '=')]);
+        assert!(series.inputs.contains(&"inputs".to_string()));
+        let report = specs.iter().find(|s| s.kind == "report").unwrap();
+        for k in ["stats", "units", "sozialraum", "points", "series", "names"] {
+            assert!(report.inputs.contains(&k.to_string()), "{k}");
+        }
     }
 
     #[test]

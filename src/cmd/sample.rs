@@ -15,9 +15,9 @@ use super::Context;
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  lor sample --output-dir data/sample")]
 pub struct Args {
-    /// Directory to write the files to (created if needed).
+    /// Write the files into this directory (created if needed).
     #[arg(long, short = 'd', default_value = "data/sample")]
-    output_dir: PathBuf,
+    output_dir: super::args::OutputDir,
     /// Instead: write N random points (CSV, EPSG:25833) to points.csv, for load tests.
     #[arg(long, value_name = "N")]
     points: Option<u64>,

@@ -4,13 +4,16 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
-use lor::mapping::weights::Assign;
 use lor::render::output::Format;
 use lor::series::{self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation};
 use lor::spatial::geometry::LayerOptions;
 use lor::table::key::Vintage;
 use lor::table::names::Names;
 
+use super::args::{
+    levels_value, AssignArg, InputPath, InputPattern, Levels, SozialraumPlan, StatsReadArgs,
+    TableOutputArgs,
+};
 use super::{Context, RuleArgs};
 
 const EXAMPLES: &str = "\
@@ -31,39 +34,42 @@ bestand-2020-12.csv), else the folder name, else --date FILE=YYYY-MM.";
 /// Statistics of many dates as one series: one table per level, the date
 /// as a column (or the dates side by side with --wide).
 #[derive(clap::Args)]
-#[command(after_help = EXAMPLES)]
+#[command(
+    after_help = EXAMPLES,
+    mut_arg("vintage", |a| a.help_heading("Vintage").help(
+        "One LOR vintage for the whole series: 2021 or 2006. Dates in the other \
+         vintage are translated (crosswalk from the bundled LOR geometry, or \
+         --crosswalk) and marked in the column 'translated_from'."
+    ))
+)]
 pub struct Args {
     /// Statistics files per PLR (CSV or XLSX), a folder of them, or a glob
     /// such as 'data/EWR*.csv'.
     #[arg(required = true, value_name = "FILE|DIR|GLOB", value_hint = clap::ValueHint::AnyPath)]
-    inputs: Vec<String>,
+    inputs: Vec<InputPattern>,
     /// The date of a file that does not say it: FILE=YYYY-MM (repeatable).
-    #[arg(long, value_name = "FILE=DATE", help_heading = "Input")]
-    date: Vec<String>,
+    #[arg(long, value_name = "FILE=DATE", help_heading = "Input", value_parser = super::args::dated_file_value)]
+    date: Vec<super::args::DatedFile>,
+    /// How the statistics are read; its --vintage is the series' vintage.
     #[command(flatten)]
-    read: super::args::StatsReadArgs,
+    read: StatsReadArgs,
     /// Names table of the units (of the series' vintage).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
 
     #[command(flatten)]
     rules: RuleArgs,
 
-    /// One LOR vintage for the whole series: 2021 or 2006. Dates in the other
-    /// vintage are translated (crosswalk from the bundled LOR geometry, or
-    /// --crosswalk) and marked in the column 'translated_from'.
-    #[arg(long, value_name = "YEAR", help_heading = "Vintage")]
-    vintage: Option<String>,
     /// Crosswalk or key table (from, to[, weight]) from the other vintage;
     /// repeat to chain tables.
     #[arg(long, value_name = "FILE", help_heading = "Vintage")]
-    crosswalk: Vec<PathBuf>,
+    crosswalk: Vec<InputPath>,
     /// Polygons of the other vintage (instead of the bundled ones).
     #[arg(long, value_name = "FILE", requires = "to", help_heading = "Vintage")]
-    from: Option<PathBuf>,
+    from: Option<InputPath>,
     /// Polygons of the series' vintage (instead of the bundled ones).
     #[arg(long, value_name = "FILE", requires = "from", help_heading = "Vintage")]
-    to: Option<PathBuf>,
+    to: Option<InputPath>,
     #[command(flatten)]
     from_layer: super::args::FromLayer,
     #[command(flatten)]
@@ -76,9 +82,10 @@ pub struct Args {
         long,
         value_name = "AGAINST",
         value_delimiter = ',',
+        value_parser = change_value,
         help_heading = "Changes"
     )]
-    change: Vec<String>,
+    change: Vec<Against>,
     /// Columns with changes (names or globs, comma-separated); default: all
     /// count columns.
     #[arg(
@@ -92,37 +99,36 @@ pub struct Args {
     /// Sozialräume as a CSV/XLSX list "PLR (or BZR) → Sozialraum" or as
     /// polygons (with --units); the same assignment for every date.
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
-    sozialraum: Option<PathBuf>,
+    sozialraum: Option<InputPath>,
     /// PLR polygons, for Sozialraum polygons.
     #[arg(long, value_name = "FILE", help_heading = "Sozialräume")]
-    units: Option<PathBuf>,
-    /// How PLR go to Sozialraum polygons: 'largest' or 'area'.
+    units: Option<InputPath>,
+    /// How PLR go to Sozialraum polygons: 'largest' or 'area' ('list'
+    /// when --sozialraum is a list).
     #[arg(
         long,
         value_name = "HOW",
-        default_value = "largest",
+        value_enum,
+        default_value_t = AssignArg::Largest,
         help_heading = "Sozialräume"
     )]
-    assign: String,
+    assign: AssignArg,
 
     /// Levels to compute: plr, bzr, pgr, bez, berlin (comma-separated).
     #[arg(
         long,
         value_name = "LEVELS",
         default_value = "bzr,pgr,bez,berlin",
+        value_parser = levels_value,
         help_heading = "Output"
     )]
-    levels: String,
+    levels: Levels,
     /// The dates side by side (one row per unit) instead of one row per unit
     /// and date. XLSX is always wide, with the changes in their own sheets.
     #[arg(long, help_heading = "Output")]
     wide: bool,
-    /// Output format: csv, excel-csv, json, parquet, xlsx, table.
-    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
-    format: Option<super::args::FormatArg>,
-    /// Write to FILE, atomically.
-    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: TableOutputArgs,
     /// Treat warnings as errors: exit code 3 and no output.
     #[arg(long)]
     strict: bool,
@@ -136,83 +142,48 @@ struct Plan {
     against: Vec<Against>,
     /// --date FILE=YYYY-MM.
     given: Vec<(PathBuf, Date)>,
-    /// How PLR go to Sozialraum polygons (`None` for a list or without --sozialraum).
-    assign: Option<Assign>,
+    /// The Sozialräume (a list, or polygons with how PLR go to them).
+    sozialraum: Option<SozialraumPlan>,
 }
 
 fn plan(args: &Args) -> Result<Plan> {
-    let format = super::table_format(args.format, args.output.as_deref(), true)?;
+    let format = args.out.format(true)?;
     if format == Format::GeoJson {
         return Err(usage_error(
             "lor series writes tables: use csv, excel-csv, json, parquet, xlsx or table",
         ));
     }
-    let levels = super::args::parse_levels(&args.levels)?.0;
-    let vintage = args
-        .vintage
-        .as_deref()
-        .map(|v| {
-            Vintage::parse(v)
-                .ok_or_else(|| usage_error(format!("--vintage '{v}': use 2006 or 2021")))
-        })
-        .transpose()?;
+    let levels = args.levels.0.clone();
+    let vintage = args.read.vintage;
     if vintage.is_none() && (!args.crosswalk.is_empty() || args.from.is_some()) {
         return Err(usage_error(
             "--crosswalk and --from/--to translate into one vintage: say which with --vintage 2021 (or 2006)",
         ));
     }
-    let against = parse_changes(&args.change)?;
+    let against = args.change.clone();
     if against.is_empty() && !args.change_columns.is_empty() {
         return Err(usage_error("--change-columns needs --change previous,year"));
     }
-    let given = parse_dates(&args.date)?;
-    let assign = match &args.sozialraum {
-        Some(p) if !lor::mapping::weights::is_list_path(p) => {
-            Some(Assign::parse(&args.assign).ok_or_else(|| {
-                usage_error(format!("--assign '{}': use largest or area", args.assign))
-            })?)
-        }
-        _ => None,
-    };
+    let given: Vec<(PathBuf, Date)> = args.date.iter().map(|d| (d.file.clone(), d.date)).collect();
+    // Series read no layer flags for the Sozialraum polygons.
+    let sozialraum = args
+        .sozialraum
+        .as_deref()
+        .map(|p| SozialraumPlan::new(p, args.assign, LayerOptions::default()))
+        .transpose()?;
     Ok(Plan {
         format,
         levels,
         vintage,
         against,
         given,
-        assign,
+        sozialraum,
     })
 }
 
-/// --change previous,year.
-fn parse_changes(change: &[String]) -> Result<Vec<Against>> {
-    change
-        .iter()
-        .map(|c| {
-            Against::parse(c).ok_or_else(|| {
-                usage_error(format!(
-                    "--change '{c}': use previous, year or previous,year"
-                ))
-            })
-        })
-        .collect()
-}
-
-/// --date FILE=YYYY-MM, repeated.
-fn parse_dates(dates: &[String]) -> Result<Vec<(PathBuf, Date)>> {
-    let mut given = Vec::new();
-    for d in dates {
-        let (f, v) = d.split_once('=').ok_or_else(|| {
-            usage_error(format!(
-                "--date '{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"
-            ))
-        })?;
-        let date = Date::parse(v).ok_or_else(|| {
-            usage_error(format!("--date '{d}': '{v}' is not a date such as 2020-12"))
-        })?;
-        given.push((PathBuf::from(f), date));
-    }
-    Ok(given)
+/// clap's value parser for one part of `--change`: previous (prev) or year.
+fn change_value(c: &str) -> Result<Against, String> {
+    Against::parse(c).ok_or_else(|| format!("'{c}': use previous, year or previous,year"))
 }
 
 /// The crosswalk other vintage → `want`: built from polygons (the bundled
@@ -226,7 +197,7 @@ fn translation(
     let mut start = None;
     if args.crosswalk.is_empty() || args.from.is_some() {
         let (from, to, fix) = match (&args.from, &args.to) {
-            (Some(f), Some(t)) => (f.clone(), t.clone(), args.from_layer.options()),
+            (Some(f), Some(t)) => (f.to_path_buf(), t.to_path_buf(), args.from_layer.options()),
             _ => series::bundled_polygons(want)?,
         };
         let to_opts = LayerOptions::default();
@@ -241,7 +212,8 @@ fn translation(
         }
         start = Some(cw.table);
     }
-    let (chain, w) = lor::mapping::crosswalk::read_chain(start, &args.crosswalk)?;
+    let crosswalk: Vec<PathBuf> = args.crosswalk.iter().map(|c| c.to_path_buf()).collect();
+    let (chain, w) = lor::mapping::crosswalk::read_chain(start, &crosswalk)?;
     warnings.extend(w);
     let chain = chain.expect("a crosswalk or polygons");
     let (t, w) = Translation::new(chain, want)?;
@@ -252,8 +224,14 @@ fn translation(
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
     let mut warnings = Warnings::default();
-    let files = series::expand_inputs(&args.inputs, Some("--date"), &mut warnings)?;
-    let read = args.read.options();
+    let inputs: Vec<String> = args.inputs.iter().map(|i| i.0.clone()).collect();
+    let files = series::expand_inputs(&inputs, Some("--date"), &mut warnings)?;
+    // --vintage is the series' vintage: dates of the other one are
+    // translated, not warned about.
+    let read = lor::table::stats::ReadOptions {
+        vintage: None,
+        ..args.read.options()
+    };
     let (dated, w) = series::read_dated(&files, &read, &plan.given)?;
     warnings.extend(w);
     let names = match &args.names {
@@ -293,7 +271,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     super::aggregate::write_tables(
         &s.tables(&changes, shape),
         plan.format,
-        args.output.as_deref(),
+        args.out.path(),
         Default::default(),
     )
 }
@@ -314,12 +292,14 @@ fn build_plan<'a>(
         }
         _ => None,
     };
-    let sozialraum = match &args.sozialraum {
+    let sozialraum = match &plan.sozialraum {
         None => None,
-        Some(p) => {
-            let input = match plan.assign {
-                None => SozialraumInput::List(p),
-                Some(how) => SozialraumInput::Polygons(p, how, args.units.as_deref()),
+        Some(sr) => {
+            let input = match sr {
+                SozialraumPlan::List(p) => SozialraumInput::List(p),
+                SozialraumPlan::Polygons { path, assign, .. } => {
+                    SozialraumInput::Polygons(path, *assign, args.units.as_deref())
+                }
             };
             let (sr, w) = series::sozialraum_weights(dated, plan.vintage, input)?;
             warnings.extend(w);

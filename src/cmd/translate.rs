@@ -11,7 +11,10 @@ use lor::mapping::weights::{read_list, WeightTable};
 use lor::table::names::Names;
 use lor::table::stats::{read_stats, ReadOptions};
 
-use super::args::{levels_value, FormatArg, FromLayer, Levels, ToLayer};
+use super::args::{
+    levels_value, FromLayer, InputPath, Levels, SozialraumPlan, StatsReadArgs, TableOutputArgs,
+    ToLayer,
+};
 use super::{Context, RuleArgs};
 
 const EXAMPLES: &str = "\
@@ -30,26 +33,18 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Statistics per source unit.
-    stats: PathBuf,
-    /// Column with the keys of the statistics (found by name or content otherwise).
-    #[arg(long, value_name = "COLUMN", help_heading = "Input")]
-    key: Option<String>,
-    /// Decimal separator of the statistics: ',' or '.' (detected by default).
-    #[arg(long, value_name = "SEP", value_parser = super::args::decimal_value)]
-    decimal: Option<u8>,
-    /// The row (counted from 1) with the column names, when titles stand
-    /// above it (detected otherwise).
-    #[arg(long, value_name = "N")]
-    header_row: Option<usize>,
+    stats: InputPath,
+    #[command(flatten)]
+    read: StatsReadArgs,
     /// Crosswalk or key table (from, to[, weight]); repeat to chain tables.
     #[arg(long, value_name = "FILE")]
-    crosswalk: Vec<PathBuf>,
+    crosswalk: Vec<InputPath>,
     /// Source polygons (instead of --crosswalk).
     #[arg(long, value_name = "FILE", requires = "to")]
-    from: Option<PathBuf>,
+    from: Option<InputPath>,
     /// Target polygons (instead of --crosswalk).
     #[arg(long, value_name = "FILE", requires = "from")]
-    to: Option<PathBuf>,
+    to: Option<InputPath>,
     #[command(flatten)]
     from_layer: FromLayer,
     #[command(flatten)]
@@ -60,20 +55,16 @@ pub struct Args {
     rules: RuleArgs,
     /// Names of the target units (a names table, e.g. lor-2021/lor-2021.csv).
     #[arg(long, value_name = "FILE")]
-    names: Option<PathBuf>,
+    names: Option<InputPath>,
     /// Add the level 'sozialraum' from a list "target unit (or a coarser
     /// LOR unit) → Sozialraum" (CSV/XLSX).
     #[arg(long, value_name = "FILE")]
-    sozialraum: Option<PathBuf>,
+    sozialraum: Option<InputPath>,
     /// Target levels: the crosswalk's own level and coarser LOR levels.
     #[arg(long, value_name = "LEVELS", value_parser = levels_value)]
     levels: Option<Levels>,
-    /// Output format. Default: from --output's extension, else csv.
-    #[arg(long, short, value_name = "FORMAT", help_heading = "Output")]
-    format: Option<FormatArg>,
-    /// Write the table to FILE instead of stdout, atomically.
-    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: TableOutputArgs,
     /// Warnings are errors (exit 3, nothing written).
     #[arg(long)]
     strict: bool,
@@ -85,10 +76,12 @@ pub struct Args {
 struct Plan {
     format: lor::render::output::Format,
     read: ReadOptions,
+    /// The Sozialräume: a list.
+    sozialraum: Option<SozialraumPlan>,
 }
 
 fn plan(args: &Args) -> Result<Plan> {
-    let format = super::table_format(args.format, args.output.as_deref(), false)?;
+    let format = args.out.format(false)?;
     if format == lor::render::output::Format::GeoJson {
         return Err(usage_error(
             "translate writes tables (csv, excel-csv, json, parquet, xlsx, table); GeoJSON maps are made by aggregate with --units",
@@ -99,13 +92,16 @@ fn plan(args: &Args) -> Result<Plan> {
             "give --crosswalk FILE, or --from and --to polygons",
         ));
     }
-    let read = ReadOptions {
-        key: args.key.clone(),
-        decimal: args.decimal,
-        header_row: args.header_row,
-        ..ReadOptions::default()
-    };
-    Ok(Plan { format, read })
+    let sozialraum = args
+        .sozialraum
+        .as_deref()
+        .map(SozialraumPlan::list_only)
+        .transpose()?;
+    Ok(Plan {
+        format,
+        read: args.read.options(),
+        sozialraum,
+    })
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
@@ -129,7 +125,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let wanted = args.levels.as_ref().map(|l| l.0.as_slice());
     let (mut tables, w) = translate_levels(&table, &chain, wanted, &how);
     warnings.extend(w);
-    if let Some(path) = &args.sozialraum {
+    if let Some(path) = plan.sozialraum.as_ref().map(SozialraumPlan::path) {
         let (list, w) = read_list(path, lor::mapping::sozialraum::LEVEL)?;
         warnings.extend(w);
         let source = path.display().to_string();
@@ -139,12 +135,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(
-        &tables,
-        plan.format,
-        args.output.as_deref(),
-        args.text.guard(),
-    )
+    super::aggregate::write_tables(&tables, plan.format, args.out.path(), args.text.guard())
 }
 
 /// The weight table: built from polygons, or read and chained.
@@ -160,7 +151,8 @@ fn weight_chain(args: &Args, ctx: &Context, warnings: &mut Warnings) -> Result<W
         }
         chain = Some(cw.table);
     }
-    let (chain, w) = lor::mapping::crosswalk::read_chain(chain, &args.crosswalk)?;
+    let crosswalk: Vec<PathBuf> = args.crosswalk.iter().map(|c| c.to_path_buf()).collect();
+    let (chain, w) = lor::mapping::crosswalk::read_chain(chain, &crosswalk)?;
     warnings.extend(w);
     Ok(chain.expect("checked in the plan"))
 }

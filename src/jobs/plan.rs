@@ -29,11 +29,28 @@ pub struct StepSpec {
     pub inputs: Vec<String>,
     /// Keys whose values are output paths, and whether each is a folder.
     pub outputs: Vec<(String, bool)>,
+    /// Input keys that also take keywords (`labels = "de"`): these values
+    /// are left as they are, every other value is a path.
+    pub keywords: Vec<(String, Vec<String>)>,
+    /// Keys whose values are an input path, a separator and a value
+    /// (`date = "t1.csv=2020-12"`): the path is resolved, the rest kept.
+    pub path_then: Vec<(String, char)>,
 }
 
 impl StepSpec {
     fn output(&self, key: &str) -> Option<bool> {
         self.outputs.iter().find(|(k, _)| k == key).map(|o| o.1)
+    }
+
+    fn path_then(&self, key: &str) -> Option<char> {
+        self.path_then.iter().find(|(k, _)| k == key).map(|p| p.1)
+    }
+
+    /// Is `value` of `key` a keyword rather than a path?
+    fn is_keyword(&self, key: &str, value: &str) -> bool {
+        self.keywords
+            .iter()
+            .any(|(k, words)| k == key && words.iter().any(|w| w == value))
     }
 }
 
@@ -171,7 +188,7 @@ fn output_root(base: &Path, output_root: Option<&str>) -> Result<PathBuf> {
         Some(r) => base.join(r),
         None => base.to_path_buf(),
     };
-    Ok(crate::render::write::resolve(&dir.join("x"))?
+    Ok(crate::table::input::resolve(&dir.join("x"))?
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default())
@@ -482,15 +499,26 @@ fn fill_value(
             crate::error::clip(&s)
         )));
     }
-    if output.is_none() && !spec.inputs.iter().any(|i| i == key) {
+    let resolve = |p: &Path| {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            job.base.join(p)
+        }
+    };
+    if let Some(sep) = spec.path_then(key) {
+        // Without the separator the command itself says what is wrong.
+        let Some((path, rest)) = s.rsplit_once(sep) else {
+            return Ok(s);
+        };
+        let full = resolve(Path::new(path));
+        b.inputs.push(full.clone());
+        return Ok(format!("{}{sep}{rest}", full.display()));
+    }
+    if output.is_none() && (!spec.inputs.iter().any(|i| i == key) || spec.is_keyword(key, &s)) {
         return Ok(s);
     }
-    let p = Path::new(s.as_str());
-    let full = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        job.base.join(p)
-    };
+    let full = resolve(Path::new(s.as_str()));
     let Some(dir) = output else {
         b.inputs.push(full.clone());
         return Ok(full.display().to_string());
@@ -524,7 +552,7 @@ fn check_outputs(
         .flat_map(|p| p.outputs.iter().map(|o| o.target.clone()))
         .collect();
     for t in &targets {
-        let r = crate::render::write::resolve(t)?;
+        let r = crate::table::input::resolve(t)?;
         if !r.starts_with(root) {
             return Err(usage_error(format!(
                 "{source}: the output {} lies outside {} ({}); {}",
@@ -542,7 +570,7 @@ fn check_outputs(
     let inputs: Vec<PathBuf> = planned
         .iter()
         .flat_map(|p| p.inputs.iter())
-        .filter_map(|i| crate::render::write::resolve(i).ok())
+        .filter_map(|i| crate::table::input::resolve(i).ok())
         .collect();
     crate::render::write::refuse_inputs_of(&targets, &inputs).map_err(|e| {
         let msg = e.to_string().replace("the same run", "the job");
@@ -574,11 +602,21 @@ mod tests {
         vec![StepSpec {
             kind: "aggregate".into(),
             positionals: vec![("stats".into(), true)],
-            flags: ["output", "output-dir", "names", "strict", "levels"]
-                .map(String::from)
-                .to_vec(),
-            inputs: vec!["stats".into(), "names".into()],
+            flags: [
+                "output",
+                "output-dir",
+                "names",
+                "strict",
+                "levels",
+                "labels",
+                "date",
+            ]
+            .map(String::from)
+            .to_vec(),
+            inputs: vec!["stats".into(), "names".into(), "labels".into()],
             outputs: vec![("output".into(), false), ("output-dir".into(), true)],
+            keywords: vec![("labels".into(), vec!["de".into()])],
+            path_then: vec![("date".into(), '=')],
         }]
     }
 
@@ -636,6 +674,46 @@ mod tests {
         assert_eq!(s.inputs, vec![dir.path().join("st.csv")]);
         assert_eq!(s.allow, vec![WarningCode::MissingPlr]);
         assert_eq!(s.line, 4);
+    }
+
+    #[test]
+    fn a_keyword_stays_and_a_file_resolves_against_the_job_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let argv = |labels: &str| {
+            let text = format!("[[aggregate]]\nstats = 'st.csv'\nlabels = '{labels}'\n");
+            let p = plan(dir.path(), &text).unwrap();
+            let s = &p.steps[0];
+            let i = s.argv.iter().position(|a| *a == flag("labels")).unwrap();
+            (s.argv[i + 1].clone(), s.inputs.clone())
+        };
+        let (v, inputs) = argv("de");
+        assert_eq!(v, "de");
+        assert_eq!(inputs, vec![dir.path().join("st.csv")]);
+        let (v, inputs) = argv("labels.csv");
+        let full = dir.path().join("labels.csv");
+        assert_eq!(v, full.display().to_string());
+        assert!(inputs.contains(&full), "{inputs:?}");
+    }
+
+    #[test]
+    fn the_file_of_file_equals_value_resolves_against_the_job_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text =
+            "[[aggregate]]\nstats = 'st.csv'\ndate = ['t1.csv=2020-12', '/abs/t2.csv=2021-06']\n";
+        let p = plan(dir.path(), text).unwrap();
+        let s = &p.steps[0];
+        let t1 = dir.path().join("t1.csv");
+        assert!(
+            s.argv.contains(&format!("{}=2020-12", t1.display())),
+            "{:?}",
+            s.argv
+        );
+        assert!(
+            s.argv.contains(&"/abs/t2.csv=2021-06".to_string()),
+            "{:?}",
+            s.argv
+        );
+        assert!(s.inputs.contains(&t1));
     }
 
     #[test]

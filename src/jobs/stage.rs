@@ -94,6 +94,8 @@ mod tests {
             flags: vec!["output".into()],
             inputs: vec!["stats".into()],
             outputs: vec![("output".into(), false)],
+            keywords: Vec::new(),
+            path_then: Vec::new(),
         }]
     }
 

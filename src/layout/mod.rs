@@ -2156,57 +2156,6 @@ pub fn reference_outlines(
     }
 }
 
-/// The map of a layout against its reference (see
-/// [`crate::render::draw::layout_map`]): units filled by their region, units whose
-/// region differs from their reference region (largest share) striped,
-/// the reference's borders (`outlines`) on top.
-pub fn layout_doc(
-    units: &Units,
-    layout: &Layout,
-    ev: &Evaluation,
-    reference: Option<(&Shares, &[String])>,
-    outlines: &[(String, geo::MultiPolygon<f64>)],
-    text: &crate::render::draw::LayoutText,
-) -> crate::render::draw::MapDoc {
-    let k = layout.ids.len();
-    let mut neighbours: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); k];
-    for (i, a) in units.graph.adj.iter().enumerate() {
-        for &(j, _) in a {
-            let (r, s) = (layout.region[i], layout.region[j]);
-            if r != s {
-                neighbours[r].insert(s);
-            }
-        }
-    }
-    let list: Vec<crate::render::draw::LayoutUnit> = units
-        .layer
-        .features
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let r = layout.region[i];
-            let moved = reference.is_some_and(|(shares, ref_ids)| {
-                shares[i]
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .is_none_or(|&(q, _)| ref_ids[q] != layout.ids[r])
-            });
-            crate::render::draw::LayoutUnit {
-                key: units.keys[i].clone(),
-                geometry: f.geometry.clone(),
-                region: r,
-                moved,
-            }
-        })
-        .collect();
-    let regions: Vec<(String, f64)> = ev
-        .regions
-        .iter()
-        .map(|r| (r.id.clone(), r.people))
-        .collect();
-    crate::render::draw::layout_map(&list, &regions, &neighbours, outlines, text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{examples, Warnings};
-pub use crate::mapping::weights::Assign;
-use crate::mapping::weights::{from_parts, Weight, WeightTable};
+use crate::mapping::weights::{from_parts, Assign, Weight, WeightTable};
 use crate::spatial::geometry::{Feature, Layer};
 use crate::spatial::overlay::{overlay, unit_parts, PartClass, Tolerance, UnitParts, UnitStatus};
 

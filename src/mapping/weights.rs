@@ -124,7 +124,6 @@ impl WeightTable {
     }
 }
 
-
 /// The scope of a run applied to a PLR/BZR → Sozialraum list.
 impl crate::table::scope::Bezirk {
     /// Keep the rows of a PLR/BZR → Sozialraum list whose units lie in this Bezirk.

@@ -33,7 +33,6 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use crate::table::level::LevelTable;
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{usage_error, WarningCode, Warnings};
 use crate::mapping::sozialraum::{self, Source};
@@ -45,6 +44,7 @@ use crate::points::tables::{
 use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
 use crate::table::scope::Bezirk;
 use crate::table::stats::{read_stats, ReadOptions, StatTable};
 use crate::text::short;
@@ -410,8 +410,11 @@ fn level_tables(
     units: &Layer,
     warnings: &mut Warnings,
 ) -> Result<Vec<LevelTable>> {
-    let (names, w) =
-        crate::spatial::scope::load_names(plan.names.as_deref(), Some(units), plan.bezirk.as_ref())?;
+    let (names, w) = crate::spatial::scope::load_names(
+        plan.names.as_deref(),
+        Some(units),
+        plan.bezirk.as_ref(),
+    )?;
     warnings.extend(w);
     let (tables, w) = aggregate_levels(plr, rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);

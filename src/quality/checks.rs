@@ -401,38 +401,10 @@ pub fn check_nesting(
     w
 }
 
-/// Keys that look like keys of the other vintage than `expected` (given
-/// with `flag`, e.g. `--lor`).
-pub fn check_vintage(
-    table: &StatTable,
-    expected: crate::table::key::Vintage,
-    flag: &str,
-) -> Warnings {
-    let mut warnings = Warnings::default();
-    let wrong: Vec<&str> = table
-        .keys
-        .iter()
-        .map(String::as_str)
-        .filter(|k| crate::table::key::Vintage::of_key(k).is_some_and(|kv| kv != expected))
-        .collect();
-    if !wrong.is_empty() {
-        warnings.push(
-            crate::error::WarningCode::Vintage,
-            format!(
-                "{}: {flag} {} but {} keys look like keys of the other vintage: {}",
-                table.source,
-                expected.label(),
-                wrong.len(),
-                examples(&wrong, 5)
-            ),
-        );
-    }
-    warnings
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::stats::check_vintage;
 
     #[test]
     fn age_columns() {
@@ -451,7 +423,7 @@ mod tests {
         let opts = crate::table::stats::ReadOptions::default();
         let (t, _) =
             crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
-        // The flag is named by the command (`lor aggregate --lor`).
+        // The flag is named by the caller (the reader says `--vintage`).
         let w = check_vintage(&t, crate::table::key::Vintage::Lor2006, "FLAG");
         let m: Vec<&str> = w.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(

@@ -15,11 +15,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::table::stats::{parse_number, sniff_delimiter};
 use crate::text::format_f64;
 

@@ -21,8 +21,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::table::level::LevelTable;
 use crate::error::{input_error, usage_error};
+use crate::table::level::LevelTable;
 
 /// German label of an EWR age code such as `00_01`, `1U6`, `95_110`, `U1`.
 fn age_label(code: &str) -> Option<String> {

@@ -3,16 +3,19 @@
 //! and the summary lines of a proposal. The computation is in
 //! [`crate::layout`]; this module only turns its results into text.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::Result;
 
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
-use crate::layout::{key_table, Evaluation, Layout, Proposal, ProposeError, Tradeoff, BAND_STEP};
-use crate::render::draw::{source_line, LayoutText};
+use crate::layout::{
+    key_table, Evaluation, Layout, Proposal, ProposeError, Shares, Tradeoff, Units, BAND_STEP,
+};
+use crate::render::draw::{layout_map, source_line, LayoutText, LayoutUnit, MapDoc};
 use crate::render::output::{render, Format};
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::text::thousands;
 
 fn round(x: f64, d: i32) -> f64 {
@@ -490,6 +493,57 @@ fn evaluation_text(ev: &Evaluation) -> String {
         }
     }
     s
+}
+
+/// The map of a layout against its reference (see
+/// [`layout_map`]): units filled by their region, units whose
+/// region differs from their reference region (largest share) striped,
+/// the reference's borders (`outlines`) on top.
+pub fn layout_doc(
+    units: &Units,
+    layout: &Layout,
+    ev: &Evaluation,
+    reference: Option<(&Shares, &[String])>,
+    outlines: &[(String, geo::MultiPolygon<f64>)],
+    text: &LayoutText,
+) -> MapDoc {
+    let k = layout.ids.len();
+    let mut neighbours: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); k];
+    for (i, a) in units.graph.adj.iter().enumerate() {
+        for &(j, _) in a {
+            let (r, s) = (layout.region[i], layout.region[j]);
+            if r != s {
+                neighbours[r].insert(s);
+            }
+        }
+    }
+    let list: Vec<LayoutUnit> = units
+        .layer
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let r = layout.region[i];
+            let moved = reference.is_some_and(|(shares, ref_ids)| {
+                shares[i]
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .is_none_or(|&(q, _)| ref_ids[q] != layout.ids[r])
+            });
+            LayoutUnit {
+                key: units.keys[i].clone(),
+                geometry: f.geometry.clone(),
+                region: r,
+                moved,
+            }
+        })
+        .collect();
+    let regions: Vec<(String, f64)> = ev
+        .regions
+        .iter()
+        .map(|r| (r.id.clone(), r.people))
+        .collect();
+    layout_map(&list, &regions, &neighbours, outlines, text)
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ use anyhow::Result;
 use geo::MultiPolygon;
 
 use crate::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use crate::table::level::LevelTable;
 use crate::aggregation::rules::{plan_rules, RuleFlags};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::mapping::sozialraum::{self, Assignment};
@@ -20,6 +19,7 @@ use crate::render::draw::{ChoroText, ChoroUnit, MapDoc};
 use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
 use crate::table::names::Names;
 use crate::table::stats::{read_stats, ReadOptions, StatTable};
 

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::error::usage_error;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
-use crate::error::usage_error;
 use crate::text::format_f64;
 use crate::text::{guard_cell, safe_column_names, sheet_name, table_number, FormulaGuard};
 

@@ -12,8 +12,6 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::aggregation::aggregate::MissingPolicy;
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput};
 use crate::render::classify::Method;
@@ -25,6 +23,8 @@ use crate::series::{Date, Dated, Series, SozialraumWeights};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
 use crate::table::key::Level;
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::text::thousands;
 
 /// What goes into the report.

@@ -5,7 +5,7 @@
 //! - An output that resolves to an input of the same command or job (same
 //!   canonical path, or the same device and inode for hard links) is refused
 //!   with a usage error before anything is written. Inputs are recorded by
-//!   the readers with [`note_input`].
+//!   the readers with [`crate::table::input::note_input`].
 //! - A regular file is replaced atomically: a temporary file beside it, then
 //!   a rename. A symlink is followed and its *target* replaced; the link stays.
 //! - An existing non-regular target (a device such as `/dev/null`, a FIFO, a
@@ -19,33 +19,16 @@
 //!   full disk) is an error (exit code 1).
 
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::error::{input_error, usage_error};
+use crate::table::input::{inputs, resolve};
 
 /// Prefix of the work folders beside the targets (staged files, backups,
 /// journal); followed by the process id.
 pub const WORK_PREFIX: &str = ".lor-run-";
-
-static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-/// Record a file this process reads, so that no output may replace it.
-pub fn note_input(path: &Path) {
-    if let Ok(mut v) = INPUTS.lock() {
-        let p = resolve(path).unwrap_or_else(|_| path.to_path_buf());
-        if !v.contains(&p) {
-            v.push(p);
-        }
-    }
-}
-
-/// The inputs recorded so far (resolved paths).
-pub fn inputs() -> Vec<PathBuf> {
-    INPUTS.lock().map(|v| v.clone()).unwrap_or_default()
-}
 
 /// Device and inode of an existing file (following symlinks).
 fn identity(path: &Path) -> Option<(u64, u64)> {
@@ -58,72 +41,6 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     {
         let _ = path;
         None
-    }
-}
-
-/// `path` made absolute, with `.` and `..` removed lexically.
-fn absolute(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("/"))
-            .join(path)
-    };
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The file a path really names: symlinks followed (even a link to a file
-/// that does not exist yet), the folder canonical where it exists.
-pub fn resolve(path: &Path) -> Result<PathBuf> {
-    let mut p = absolute(path);
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let t = std::fs::read_link(&p)
-                    .with_context(|| format!("{}: cannot read the link", p.display()))?;
-                let parent = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                p = absolute(&parent.join(t));
-            }
-            _ => break,
-        }
-    }
-    let name = p
-        .file_name()
-        .ok_or_else(|| usage_error(format!("{}: not a file name", path.display())))?
-        .to_os_string();
-    // Canonicalise the deepest existing folder, keep the rest as written.
-    let mut parent = p.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = std::fs::canonicalize(&parent) {
-            let mut out = c;
-            for r in rest.iter().rev() {
-                out.push(r);
-            }
-            out.push(&name);
-            return Ok(out);
-        }
-        match (
-            parent.file_name().map(|n| n.to_os_string()),
-            parent.parent(),
-        ) {
-            (Some(n), Some(up)) => {
-                rest.push(n);
-                parent = up.to_path_buf();
-            }
-            _ => return Ok(p),
-        }
     }
 }
 

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::aggregation::aggregate::{aggregate, MissingPolicy};
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
 use crate::aggregation::rules::{plan_rules, plan_table, ColumnRule, Rule, RuleFlags};
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::mapping::weights::{Weight, WeightTable};
 use crate::spatial::geometry::LayerOptions;
 use crate::table::key::{Level, Vintage};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::table::names::Names;
 use crate::table::stats::StatTable;
 

@@ -458,7 +458,7 @@ fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLayer> {
         path.with_extension("shx"),
         prj.clone(),
     ] {
-        crate::render::write::note_input(&p);
+        crate::table::input::note_input(&p);
     }
     let (crs, crs_declared) = match (&opts.crs, prj.exists()) {
         (Some(c), _) => (Some(*c), None),

@@ -12,10 +12,10 @@ use std::sync::OnceLock;
 
 use anyhow::Result;
 
-use crate::table::level::LevelTable;
-use crate::table::level::Value;
 use crate::error::{input_error, Warnings};
 use crate::table::key::{Level, Vintage};
+use crate::table::level::LevelTable;
+use crate::table::level::Value;
 use crate::table::names::Names;
 use crate::table::stats::{read_stats_bytes, ReadOptions};
 

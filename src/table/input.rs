@@ -6,12 +6,13 @@
 //! this way (QGIS and GDAL open such files directly as well).
 
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use flate2::read::MultiGzDecoder;
 
-use crate::error::input_error;
+use crate::error::{input_error, usage_error};
 
 /// Is the file gzip-compressed (by its name)?
 pub fn is_gzip(path: &Path) -> bool {
@@ -37,7 +38,7 @@ pub fn format_extension(path: &Path) -> String {
 
 /// Open a file for reading, decompressing `.gz` on the fly.
 pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
-    crate::render::write::note_input(path);
+    note_input(path);
     let file = std::fs::File::open(path)
         .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
     let buffered = BufReader::with_capacity(1 << 16, file);
@@ -66,6 +67,89 @@ pub fn read_text(path: &Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Record a file this process reads, so that no output may replace it.
+pub fn note_input(path: &Path) {
+    if let Ok(mut v) = INPUTS.lock() {
+        let p = resolve(path).unwrap_or_else(|_| path.to_path_buf());
+        if !v.contains(&p) {
+            v.push(p);
+        }
+    }
+}
+
+/// The inputs recorded so far (resolved paths).
+pub fn inputs() -> Vec<PathBuf> {
+    INPUTS.lock().map(|v| v.clone()).unwrap_or_default()
+}
+
+/// `path` made absolute, with `.` and `..` removed lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The file a path really names: symlinks followed (even a link to a file
+/// that does not exist yet), the folder canonical where it exists.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let mut p = absolute(path);
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let t = std::fs::read_link(&p)
+                    .with_context(|| format!("{}: cannot read the link", p.display()))?;
+                let parent = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                p = absolute(&parent.join(t));
+            }
+            _ => break,
+        }
+    }
+    let name = p
+        .file_name()
+        .ok_or_else(|| usage_error(format!("{}: not a file name", path.display())))?
+        .to_os_string();
+    // Canonicalise the deepest existing folder, keep the rest as written.
+    let mut parent = p.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&parent) {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            out.push(&name);
+            return Ok(out);
+        }
+        match (
+            parent.file_name().map(|n| n.to_os_string()),
+            parent.parent(),
+        ) {
+            (Some(n), Some(up)) => {
+                rest.push(n);
+                parent = up.to_path_buf();
+            }
+            _ => return Ok(p),
+        }
+    }
 }
 
 #[cfg(test)]

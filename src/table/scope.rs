@@ -118,5 +118,4 @@ mod tests {
         );
         assert_eq!(b.levels(&[Level::Berlin]), vec![Level::Bezirk]);
     }
-
 }

@@ -145,6 +145,9 @@ pub struct ReadOptions {
     /// The row (line of a CSV, row of a sheet, counted from 1) that holds
     /// the column names; detected below title rows otherwise.
     pub header_row: Option<usize>,
+    /// The LOR vintage the keys must have (`--vintage`): keys that look
+    /// like keys of the other vintage are a warning.
+    pub vintage: Option<Vintage>,
 }
 
 /// Read a statistics file (CSV or XLSX).
@@ -366,7 +369,7 @@ fn parse_csv(
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Data, Reader};
     let name = path.display().to_string();
-    crate::render::write::note_input(path);
+    crate::table::input::note_input(path);
     let wb = open_workbook_auto(path)
         .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
@@ -1005,19 +1008,45 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
         .into_iter()
         .map(|(line, _, _, key)| (line, key))
         .unzip();
-    Ok((
-        StatTable {
-            source: name.to_string(),
-            dialect,
-            key_column,
-            level: finest,
-            keys,
-            lines,
-            columns,
-            line_word,
-        },
-        warnings,
-    ))
+    let table = StatTable {
+        source: name.to_string(),
+        dialect,
+        key_column,
+        level: finest,
+        keys,
+        lines,
+        columns,
+        line_word,
+    };
+    if let Some(v) = opts.vintage {
+        warnings.extend(check_vintage(&table, v, "--vintage"));
+    }
+    Ok((table, warnings))
+}
+
+/// Keys that look like keys of the other vintage than `expected` (given
+/// with `flag`, e.g. `--vintage`).
+pub fn check_vintage(table: &StatTable, expected: Vintage, flag: &str) -> Warnings {
+    let mut warnings = Warnings::default();
+    let wrong: Vec<&str> = table
+        .keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| Vintage::of_key(k).is_some_and(|kv| kv != expected))
+        .collect();
+    if !wrong.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::Vintage,
+            format!(
+                "{}: {flag} {} but {} keys look like keys of the other vintage: {}",
+                table.source,
+                expected.label(),
+                wrong.len(),
+                examples(&wrong, 5)
+            ),
+        );
+    }
+    warnings
 }
 
 /// The column names of the header row (`rows[0]`), trimmed, without the
@@ -1402,6 +1431,35 @@ impl ColumnReading<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--vintage` given: keys of the other vintage are a warning of the
+    /// reader, in every command that reads statistics.
+    #[test]
+    fn the_vintage_is_checked_where_it_is_given() {
+        let text = "RAUMID;E_E\n04030417;1\n04100101;2\n";
+        let read = |vintage| {
+            let opts = ReadOptions {
+                vintage,
+                ..ReadOptions::default()
+            };
+            read_stats_bytes("st.csv", text.as_bytes(), &opts)
+                .unwrap()
+                .1
+        };
+        assert!(!read(None).has("vintage"));
+        let w = read(Some(Vintage::Lor2006));
+        let m: Vec<&str> = w
+            .iter()
+            .filter(|w| w.code == crate::error::WarningCode::Vintage)
+            .map(|w| w.message.as_str())
+            .collect();
+        assert_eq!(
+            m,
+            vec!["st.csv: --vintage LOR 2006 but 1 keys look like keys of the other vintage: 04100101"]
+        );
+        let w = read(Some(Vintage::Lor2021));
+        assert_eq!(w.iter().filter(|w| w.code.as_str() == "vintage").count(), 1);
+    }
 
     #[test]
     fn a_layer_given_as_statistics_is_named_as_such() {

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use common::{berlin, published};
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use lor::table::level::LevelTable;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
 use lor::quality::checks::{check_coverage, check_totals};
 use lor::table::key::Level;
+use lor::table::level::LevelTable;
 use lor::table::names::Names;
 use lor::table::stats::{read_stats, ReadOptions};
 

@@ -9,15 +9,15 @@ use std::path::Path;
 
 use common::{berlin, lor, scratch, stderr, stdout};
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use lor::table::level::LevelTable;
-use lor::table::level::Value;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
-use lor::mapping::sozialraum::{assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME};
 use lor::aggregation::sozialraum::aggregate_complete;
+use lor::mapping::sozialraum::{assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME};
 use lor::mapping::weights::Assign;
 use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
 use lor::spatial::overlay::Tolerance;
 use lor::table::key::{Level, Vintage};
+use lor::table::level::LevelTable;
+use lor::table::level::Value;
 use lor::table::names::Names;
 use lor::table::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
 

@@ -284,3 +284,329 @@ fn readme_table_of_warning_codes_matches_the_enum() {
         .collect();
     assert_eq!(table, codes);
 }
+
+/// The subcommands `lor --help` lists (without `help`), with their
+/// continuation lines skipped.
+fn subcommands() -> Vec<String> {
+    let o = lor(&["--help"]);
+    let h = stdout(&o);
+    h.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every stderr line of `o` is a JSON error line with exit code 2, and the
+/// process exited with 2. Returns the messages.
+fn json_usage_error(args: &[&str], o: &std::process::Output) -> Vec<String> {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+    assert!(!e.trim().is_empty(), "{args:?}: nothing on stderr");
+    e.lines()
+        .map(|line| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|_| panic!("{args:?}: not JSON: {line}"));
+            assert_eq!(v["level"], "error", "{line}");
+            assert_eq!(v["exit_code"], 2, "{line}");
+            v["message"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn usage_errors_clap_finds_are_json_lines_with_log_format_json() {
+    // A bad value of one of its own flags, for every subcommand.
+    let bad: &[(&str, &[&str], &str)] = &[
+        ("aggregate", &["--decimal", "x"], "--decimal"),
+        (
+            "mismatch",
+            &["a.geojson", "b.geojson", "--levels", "kiez"],
+            "--levels",
+        ),
+        (
+            "points",
+            &["p.geojson", "--units", "u.geojson", "--scale", "0"],
+            "--scale",
+        ),
+        (
+            "crosswalk",
+            &["a.geojson", "b.geojson", "--method", "nearest"],
+            "--method",
+        ),
+        ("translate", &["st.csv", "--delimiter", "ab"], "--delimiter"),
+        ("sample", &["--extent", "mars"], "--extent"),
+        ("series", &["st.csv", "--vintage", "1999"], "--vintage"),
+        ("check", &["st.csv", "--decimal", ";"], "--decimal"),
+        ("catalogue", &["--vintage", "2010"], "--vintage"),
+        ("run", &["job.toml", "--strict=maybe"], "--strict"),
+        (
+            "map",
+            &[
+                "st.csv",
+                "--units",
+                "u.geojson",
+                "--column",
+                "E_E",
+                "-k",
+                "12",
+            ],
+            "-k",
+        ),
+        (
+            "report",
+            &[
+                "st.csv",
+                "--units",
+                "u.geojson",
+                "--sozialraum",
+                "s.geojson",
+                "-o",
+                "r.html",
+                "--classes",
+                "median",
+            ],
+            "--classes",
+        ),
+        (
+            "layout",
+            &[
+                "propose",
+                "--units",
+                "u.geojson",
+                "--stats",
+                "st.csv",
+                "--reference",
+                "r.csv",
+                "--regions",
+                "3",
+                "--blocks",
+                "pgr",
+            ],
+            "--blocks",
+        ),
+    ];
+    let subs = subcommands();
+    let covered: Vec<String> = bad.iter().map(|(c, _, _)| c.to_string()).collect();
+    assert_eq!(subs, covered, "a bad value for every subcommand");
+    for (sub, rest, flag) in bad {
+        let mut args = vec!["--log-format", "json", sub];
+        args.extend(rest.iter());
+        let messages = json_usage_error(&args, &lor(&args));
+        assert_eq!(messages.len(), 1, "{args:?}");
+        assert!(messages[0].contains(flag), "{args:?}: {}", messages[0]);
+        // The same with the flag after the subcommand, and an unknown flag.
+        let mut args = vec![*sub, "--log-format=json"];
+        args.extend(rest.iter());
+        json_usage_error(&args, &lor(&args));
+        let args = [*sub, "--log-format", "json", "--no-such-flag"];
+        let m = json_usage_error(&args, &lor(&args));
+        assert!(m[0].contains("--no-such-flag"), "{}", m[0]);
+    }
+    // A missing argument, and a missing subcommand.
+    let args = [
+        "--log-format",
+        "json",
+        "map",
+        "st.csv",
+        "--units",
+        "u.geojson",
+    ];
+    let m = json_usage_error(&args, &lor(&args));
+    assert!(m[0].contains("--column"), "{}", m[0]);
+    let args = ["--log-format", "json", "layout"];
+    json_usage_error(&args, &lor(&args));
+    // Text by default, as clap writes it.
+    let o = lor(&["aggregate", "--decimal", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: invalid value 'x' for '--decimal"));
+    // Help and version print as usual, on stdout.
+    let o = lor(&["--log-format", "json", "aggregate", "--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("--vintage"));
+    let o = lor(&["--log-format", "json", "--version"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("lor "));
+}
+
+/// `--vintage` (and its old spelling `--lor`) is one flag of the
+/// statistics reader: every command that reads statistics warns about
+/// keys of the other vintage, naming `--vintage`.
+#[test]
+fn vintage_is_checked_by_every_statistics_command() {
+    let st = "data/sample/EWR202412E_Matrix.csv";
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "aggregate",
+            st,
+            "--vintage",
+            "2006",
+            "--levels",
+            "bez",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "aggregate",
+            st,
+            "--lor",
+            "2006",
+            "--levels",
+            "bez",
+            "--format",
+            "csv",
+        ],
+        vec!["check", st, "--vintage", "2006"],
+        vec![
+            "map",
+            st,
+            "--units",
+            "data/sample/plr.geojson",
+            "--column",
+            "E_E",
+            "--vintage",
+            "2006",
+        ],
+        vec![
+            "mismatch",
+            "data/sample/plr.geojson",
+            "data/sample/sozialraeume.geojson",
+            "--stats",
+            st,
+            "--vintage",
+            "2006",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "translate",
+            st,
+            "--from",
+            "data/sample/plr.geojson",
+            "--to",
+            "data/sample/sozialraeume.geojson",
+            "--vintage",
+            "2006",
+        ],
+    ];
+    for run in runs {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_lor"))
+            .args(&run)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let out = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            out.contains("--vintage LOR 2006 but 50 keys look like keys of the other vintage"),
+            "{run:?}: {out}"
+        );
+    }
+    // The right vintage: no such warning.
+    let o = lor(&[
+        "aggregate",
+        "--vintage",
+        "2021",
+        "--levels",
+        "bez",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("other vintage"), "{}", stderr(&o));
+}
+
+/// Closed value sets are clap's usage errors (exit 2) with the meaning
+/// they had: -k 1 to 9, --classes, --blocks plr|bzr, --assign.
+#[test]
+fn closed_value_sets_are_usage_errors() {
+    let map = |extra: &[&str]| {
+        let mut a = vec![
+            "map",
+            "data/sample/EWR202412E_Matrix.csv",
+            "--units",
+            "data/sample/plr.geojson",
+            "--column",
+            "E_E",
+        ];
+        a.extend(extra);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_lor"))
+            .args(&a)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        (o.status.code(), stderr(&o), stdout(&o))
+    };
+    for (extra, want) in [
+        (vec!["-k", "0"], "give 1 to 9 classes"),
+        (vec!["-k", "10"], "give 1 to 9 classes"),
+        (
+            vec!["--classes", "median"],
+            "use quantiles, equal, jenks or breaks:1,2,3",
+        ),
+        (vec!["--classes", "breaks:3,1"], "the breaks must increase"),
+        (
+            vec!["--assign", "nearest"],
+            "[possible values: largest, area, list]",
+        ),
+        (vec!["--level", "bez"], "use plr, bzr, pgr or sozialraum"),
+        (
+            vec!["--sozialraum", "data/sample/sozialraum-liste.csv"],
+            "needs their polygons",
+        ),
+        (
+            vec![
+                "--sozialraum",
+                "data/sample/sozialraeume.geojson",
+                "--assign",
+                "list",
+            ],
+            "--assign list needs --sozialraum to be a CSV/XLSX list",
+        ),
+    ] {
+        let (code, err, _) = map(&extra);
+        assert_eq!(code, Some(2), "{extra:?}: {err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+    }
+    // The accepted values still work: natural breaks by an alias, 9 classes,
+    // Sozialraum polygons apportioned by area.
+    let (code, err, svg) = map(&[
+        "--classes",
+        "natural",
+        "-k",
+        "3",
+        "--sozialraum",
+        "data/sample/sozialraeume.geojson",
+        "--assign",
+        "area",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..50]
+    );
+    let o = lor(&[
+        "layout",
+        "propose",
+        "--units",
+        "u.geojson",
+        "--stats",
+        "st.csv",
+        "--reference",
+        "r.csv",
+        "--regions",
+        "3",
+        "--blocks",
+        "pgr",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("[possible values: plr, bzr]"),
+        "{}",
+        stderr(&o)
+    );
+}

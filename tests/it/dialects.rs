@@ -3,9 +3,9 @@
 use crate::common;
 
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use lor::table::level::Value;
 use lor::aggregation::rules::{plan_rules, RuleFlags};
 use lor::table::key::Level;
+use lor::table::level::Value;
 use lor::table::stats::{read_stats, read_stats_bytes, Cell, ReadOptions, StatTable};
 
 fn read(text: &[u8]) -> StatTable {

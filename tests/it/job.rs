@@ -322,3 +322,56 @@ fn malformed_workbooks_are_refused() {
         assert!(!out.exists());
     }
 }
+
+/// `labels = "labels.csv"` names the file beside the job file, also when
+/// lor runs in another folder; `labels = "de"` stays the keyword.
+#[test]
+fn labels_file_beside_the_job_resolves_against_the_job_file() {
+    let dir = scratch("job_labels");
+    let jobs = dir.join("jobs");
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&jobs).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::copy(
+        root().join("data/sample/EWR202412E_Matrix.csv"),
+        jobs.join("st.csv"),
+    )
+    .unwrap();
+    std::fs::write(jobs.join("labels.csv"), "E_E;Einwohner gesamt\n").unwrap();
+    std::fs::write(
+        jobs.join("job.toml"),
+        "[[aggregate]]\nstats = 'st.csv'\nlevels = 'bez'\nvintage = 2021\nlabels = 'labels.csv'\noutput = 'mit-datei.csv'\n\n\
+         [[aggregate]]\nstats = 'st.csv'\nlevels = 'bez'\nlor = 2021\nlabels = 'de'\noutput = 'mit-de.csv'\n",
+    )
+    .unwrap();
+    // Run from another folder, with the job named relative to it.
+    let o = Command::new(env!("CARGO_BIN_EXE_lor"))
+        .args(["run", "../jobs/job.toml"])
+        .current_dir(&elsewhere)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let header = |name: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(jobs.join(name)).unwrap();
+        text.lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    let with_file = header("mit-datei.csv");
+    assert!(
+        with_file.contains(&"Einwohner gesamt".to_string()),
+        "{with_file:?}"
+    );
+    assert!(!with_file.contains(&"E_E".to_string()), "{with_file:?}");
+    // The built-in German labels.
+    let with_de = header("mit-de.csv");
+    assert!(
+        with_de.contains(&"Einwohnerinnen und Einwohner insgesamt".to_string()),
+        "{with_de:?}"
+    );
+    // Nothing was written in the folder lor ran in.
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}

@@ -14,6 +14,7 @@ mod geometry_repair;
 mod hostile;
 mod issue10_text;
 mod job;
+mod layers;
 mod layout;
 mod layout_hostile;
 mod layout_tradeoff;
