@@ -159,9 +159,17 @@ fn anchor(heading: &str) -> String {
     heading.to_lowercase().replace(' ', "-")
 }
 
-/// One table: flag, value, default, meaning.
+/// One table: flag (or argument), value, default, meaning.
 fn table(s: &mut String, args: Vec<&Arg>) {
-    s.push_str("| flag | value | default | meaning |\n|---|---|---|---|\n");
+    let first = if args.iter().all(|a| a.is_positional()) {
+        "argument"
+    } else {
+        "flag"
+    };
+    let _ = writeln!(
+        s,
+        "| {first} | value | default | meaning |\n|---|---|---|---|"
+    );
     for a in args {
         let _ = writeln!(
             s,
@@ -235,7 +243,7 @@ fn meaning_cell(a: &Arg) -> String {
         .unwrap_or_default();
     let mut help_text = escape_text(help.trim());
     // clap drops the full stop of a one-sentence help; more follows here.
-    if !help_text.is_empty() && !help_text.ends_with(['.', '!', '?', ')']) {
+    if !help_text.is_empty() && !help_text.ends_with(['.', '!', '?']) {
         help_text.push('.');
     }
     let mut parts = vec![help_text];
@@ -251,12 +259,14 @@ fn meaning_cell(a: &Arg) -> String {
             .iter()
             .filter(|v| !v.is_hide_set())
             .map(|v| match v.get_help() {
-                Some(h) => format!("`{}` ({})", v.get_name(), escape_text(&h.to_string())),
+                Some(h) => format!("`{}`: {}", v.get_name(), escape_text(&h.to_string())),
                 None => format!("`{}`", v.get_name()),
             })
             .collect();
         if !values.is_empty() {
-            parts.push(format!("Values: {}.", values.join(", ")));
+            let values = values.join("; ");
+            let end = if values.ends_with('.') { "" } else { "." };
+            parts.push(format!("Values: {values}{end}"));
         }
     }
     parts.retain(|p| !p.is_empty());
