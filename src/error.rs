@@ -73,248 +73,137 @@ pub fn exit_code_of(err: &anyhow::Error) -> i32 {
         .unwrap_or(1)
 }
 
-/// The kinds of warning: a stable code each, for `--allow`, thresholds and
-/// machine-readable logs. The README's table of codes is tested against
-/// this list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum WarningCode {
-    /// Statistics rows whose keys are not in the reference list (names table or polygons) or not in the crosswalk.
-    UnknownKey,
-    /// Units of the reference list (names table, units layer) without a row in the statistics.
-    MissingPlr,
-    /// Keys of two LOR vintages (2006 and 2021) mixed, or keys of another vintage than the one asked for.
-    Vintage,
-    /// The file's own totals disagree (E_E is not E_EM + E_EW, not the sum of the age bands, …).
-    Totals,
-    /// A share column has values outside 0–100 (a rate of change, or not in %?).
-    ShareRange,
-    /// A count column has negative values.
-    Negative,
-    /// Empty or suppressed cells: units left empty in a sum, or columns with such cells.
-    MissingValues,
-    /// Files in a series folder without a date in their name, left out of the series.
-    SkippedFiles,
-    /// The files of a series do not all have the same columns (left empty at the dates that lack them).
-    Columns,
-    /// Dates of a series disagree (a date flag, ZEIT and the file name) or are out of order; which one is used is said.
-    Date,
-    /// Rows above the header (titles, notes) skipped while reading.
-    TitleRows,
-    /// A computed value differs from the published table (the check-against option): unit, column, both values.
-    PublishedDeviation,
-    /// A unit of a published table (the check-against option) was not computed.
-    PublishedUnit,
-    /// A derived column or ratio divides by zero in some units (their cells are left empty).
-    DivisionByZero,
-    /// Note: cells with the statistics office's marker '-' (nothing there) read as 0.
-    ZeroMarker,
-    /// Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).
-    Catalogue,
-    /// A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).
-    FixId,
-    /// Some points lack an attribute to sum or to group by (their ids are listed).
-    MissingAttribute,
-    /// Rows without a key and without figures (notes, footers) skipped while reading.
-    IgnoredRows,
-    /// Rows with keys of a coarser level (subtotals) among PLR rows, not used.
-    SubtotalRows,
-    /// A names table gives one unit different names in different rows.
-    Names,
-    /// A key-part column (BEZ, PGR, BZR) disagrees with the part derived from the PLR key.
-    Hierarchy,
-    /// A requested level cannot be made from the rows or targets (it is finer) and is skipped.
-    Level,
-    /// A column that looks like a share or rate is summed because a flag says so.
-    SummedShare,
-    /// A weighted mean is weighted by a column that looks like a share, not a count.
-    ShareWeight,
-    /// Polygons with the same id; they are left out, so their units have no geometry.
-    DuplicateId,
-    /// Polygon rings that were not closed, closed while reading.
-    UnclosedRing,
-    /// Self-intersecting or overlapping polygon parts, repaired.
-    InvalidGeometry,
-    /// Units of the statistics or names without a polygon in the layer.
-    NoGeometry,
-    /// Polygons of one layer overlap (in check), or points lie where two unit polygons overlap.
-    Overlap,
-    /// Gaps between the polygons of one layer larger than the tolerance.
-    Gap,
-    /// Units reach outside their parent polygon (PLR outside its BZR), or have none.
-    Nesting,
-    /// Parts of units below the sliver tolerance dropped as digitising noise.
-    Slivers,
-    /// Units that lie wholly or partly outside every target unit or Sozialraum.
-    Unassigned,
-    /// Points that lie outside every unit, and so are in no total.
-    Outside,
-    /// Weights of a source unit that do not add up to 1 (used as given).
-    Weights,
-    /// Keys of a key table that are both renamed and targets of a rename.
-    Cycle,
-    /// A table of a crosswalk chain has no row for units the table before it produces.
-    ChainGap,
-    /// Split units without population points: their area shares are used instead.
-    AreaFallback,
-    /// Points without a declared CRS: the CRS their coordinates look like is used.
-    CrsGuessed,
-    /// Point attribute values that cannot be read as numbers, left out of the sums.
-    BadValues,
-    /// Points that repeat an earlier feature exactly, or share an id with another point: each is counted (they are listed).
-    DuplicatePoint,
+/// One table of warning codes: `Variant = "code", "documentation"` makes
+/// the enum variant (documented), its place in [`WarningCode::ALL`], what
+/// [`WarningCode::as_str`] and [`WarningCode::parse`] read and write, and
+/// [`WarningCode::doc`].
+macro_rules! warning_codes {
+    ($($variant:ident = $code:literal, $doc:literal),+ $(,)?) => {
+        /// The kinds of warning: a stable code each, for `--allow`, thresholds and
+        /// machine-readable logs. `docs/warnings.md` is generated from this table
+        /// (`LOR_UPDATE_DOCS=1 cargo test --bin lor`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum WarningCode {
+            $(#[doc = $doc] $variant,)+
+        }
+
+        impl WarningCode {
+            /// Every code, in the order of the table (and of docs/warnings.md).
+            pub const ALL: &'static [WarningCode] = &[$(WarningCode::$variant),+];
+
+            /// The code as written in messages, logs and `--allow`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(WarningCode::$variant => $code,)+
+                }
+            }
+
+            /// One line on what the code means.
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(WarningCode::$variant => $doc,)+
+                }
+            }
+
+            /// The code written as `text`, if there is one.
+            pub fn parse(text: &str) -> Option<WarningCode> {
+                match text.trim() {
+                    $($code => Some(WarningCode::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+warning_codes! {
+    UnknownKey = "unknown-key",
+        "Statistics rows whose keys are not in the reference list (names table or polygons) or not in the crosswalk.",
+    MissingPlr = "missing-plr",
+        "Units of the reference list (names table, units layer) without a row in the statistics.",
+    Vintage = "vintage",
+        "Keys of two LOR vintages (2006 and 2021) mixed, or keys of another vintage than the one asked for.",
+    Totals = "totals",
+        "The file's own totals disagree (E_E is not E_EM + E_EW, not the sum of the age bands, …).",
+    ShareRange = "share-range",
+        "A share column has values outside 0–100 (a rate of change, or not in %?).",
+    Negative = "negative",
+        "A count column has negative values.",
+    MissingValues = "missing-values",
+        "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
+    SkippedFiles = "skipped-files",
+        "Files in a series folder without a date in their name, left out of the series.",
+    Columns = "columns",
+        "The files of a series do not all have the same columns (left empty at the dates that lack them).",
+    Date = "date",
+        "Dates of a series disagree (a date flag, ZEIT and the file name) or are out of order; which one is used is said.",
+    TitleRows = "title-rows",
+        "Rows above the header (titles, notes) skipped while reading.",
+    PublishedDeviation = "published-deviation",
+        "A computed value differs from the published table (the check-against option): unit, column, both values.",
+    PublishedUnit = "published-unit",
+        "A unit of a published table (the check-against option) was not computed.",
+    DivisionByZero = "division-by-zero",
+        "A derived column or ratio divides by zero in some units (their cells are left empty).",
+    ZeroMarker = "zero-marker",
+        "Note: cells with the statistics office's marker '-' (nothing there) read as 0.",
+    Catalogue = "catalogue",
+        "Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).",
+    FixId = "fix-id",
+        "A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).",
+    MissingAttribute = "missing-attribute",
+        "Some points lack an attribute to sum or to group by (their ids are listed).",
+    IgnoredRows = "ignored-rows",
+        "Rows without a key and without figures (notes, footers) skipped while reading.",
+    SubtotalRows = "subtotal-rows",
+        "Rows with keys of a coarser level (subtotals) among PLR rows, not used.",
+    Names = "names",
+        "A names table gives one unit different names in different rows.",
+    Hierarchy = "hierarchy",
+        "A key-part column (BEZ, PGR, BZR) disagrees with the part derived from the PLR key.",
+    Level = "level",
+        "A requested level cannot be made from the rows or targets (it is finer) and is skipped.",
+    SummedShare = "summed-share",
+        "A column that looks like a share or rate is summed because a flag says so.",
+    ShareWeight = "share-weight",
+        "A weighted mean is weighted by a column that looks like a share, not a count.",
+    DuplicateId = "duplicate-id",
+        "Polygons with the same id; they are left out, so their units have no geometry.",
+    UnclosedRing = "unclosed-ring",
+        "Polygon rings that were not closed, closed while reading.",
+    InvalidGeometry = "invalid-geometry",
+        "Self-intersecting or overlapping polygon parts, repaired.",
+    NoGeometry = "no-geometry",
+        "Units of the statistics or names without a polygon in the layer.",
+    Overlap = "overlap",
+        "Polygons of one layer overlap (in check), or points lie where two unit polygons overlap.",
+    Gap = "gap",
+        "Gaps between the polygons of one layer larger than the tolerance.",
+    Nesting = "nesting",
+        "Units reach outside their parent polygon (PLR outside its BZR), or have none.",
+    Slivers = "slivers",
+        "Parts of units below the sliver tolerance dropped as digitising noise.",
+    Unassigned = "unassigned",
+        "Units that lie wholly or partly outside every target unit or Sozialraum.",
+    Outside = "outside",
+        "Points that lie outside every unit, and so are in no total.",
+    Weights = "weights",
+        "Weights of a source unit that do not add up to 1 (used as given).",
+    Cycle = "cycle",
+        "Keys of a key table that are both renamed and targets of a rename.",
+    ChainGap = "chain-gap",
+        "A table of a crosswalk chain has no row for units the table before it produces.",
+    AreaFallback = "area-fallback",
+        "Split units without population points: their area shares are used instead.",
+    CrsGuessed = "crs-guessed",
+        "Points without a declared CRS: the CRS their coordinates look like is used.",
+    BadValues = "bad-values",
+        "Point attribute values that cannot be read as numbers, left out of the sums.",
+    DuplicatePoint = "duplicate-point",
+        "Points that repeat an earlier feature exactly, or share an id with another point: each is counted (they are listed).",
 }
 
 impl WarningCode {
-    /// Every code, in the order of the README table.
-    pub const ALL: &'static [WarningCode] = &[
-        WarningCode::UnknownKey,
-        WarningCode::MissingPlr,
-        WarningCode::Vintage,
-        WarningCode::Totals,
-        WarningCode::ShareRange,
-        WarningCode::Negative,
-        WarningCode::MissingValues,
-        WarningCode::SkippedFiles,
-        WarningCode::Columns,
-        WarningCode::Date,
-        WarningCode::TitleRows,
-        WarningCode::PublishedDeviation,
-        WarningCode::PublishedUnit,
-        WarningCode::DivisionByZero,
-        WarningCode::ZeroMarker,
-        WarningCode::Catalogue,
-        WarningCode::FixId,
-        WarningCode::MissingAttribute,
-        WarningCode::IgnoredRows,
-        WarningCode::SubtotalRows,
-        WarningCode::Names,
-        WarningCode::Hierarchy,
-        WarningCode::Level,
-        WarningCode::SummedShare,
-        WarningCode::ShareWeight,
-        WarningCode::DuplicateId,
-        WarningCode::UnclosedRing,
-        WarningCode::InvalidGeometry,
-        WarningCode::NoGeometry,
-        WarningCode::Overlap,
-        WarningCode::Gap,
-        WarningCode::Nesting,
-        WarningCode::Slivers,
-        WarningCode::Unassigned,
-        WarningCode::Outside,
-        WarningCode::Weights,
-        WarningCode::Cycle,
-        WarningCode::ChainGap,
-        WarningCode::AreaFallback,
-        WarningCode::CrsGuessed,
-        WarningCode::BadValues,
-        WarningCode::DuplicatePoint,
-    ];
-
-    /// The code as written in messages, logs and `--allow`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningCode::UnknownKey => "unknown-key",
-            WarningCode::MissingPlr => "missing-plr",
-            WarningCode::Vintage => "vintage",
-            WarningCode::Totals => "totals",
-            WarningCode::ShareRange => "share-range",
-            WarningCode::Negative => "negative",
-            WarningCode::MissingValues => "missing-values",
-            WarningCode::SkippedFiles => "skipped-files",
-            WarningCode::Columns => "columns",
-            WarningCode::Date => "date",
-            WarningCode::TitleRows => "title-rows",
-            WarningCode::PublishedDeviation => "published-deviation",
-            WarningCode::PublishedUnit => "published-unit",
-            WarningCode::DivisionByZero => "division-by-zero",
-            WarningCode::ZeroMarker => "zero-marker",
-            WarningCode::Catalogue => "catalogue",
-            WarningCode::FixId => "fix-id",
-            WarningCode::MissingAttribute => "missing-attribute",
-            WarningCode::IgnoredRows => "ignored-rows",
-            WarningCode::SubtotalRows => "subtotal-rows",
-            WarningCode::Names => "names",
-            WarningCode::Hierarchy => "hierarchy",
-            WarningCode::Level => "level",
-            WarningCode::SummedShare => "summed-share",
-            WarningCode::ShareWeight => "share-weight",
-            WarningCode::DuplicateId => "duplicate-id",
-            WarningCode::UnclosedRing => "unclosed-ring",
-            WarningCode::InvalidGeometry => "invalid-geometry",
-            WarningCode::NoGeometry => "no-geometry",
-            WarningCode::Overlap => "overlap",
-            WarningCode::Gap => "gap",
-            WarningCode::Nesting => "nesting",
-            WarningCode::Slivers => "slivers",
-            WarningCode::Unassigned => "unassigned",
-            WarningCode::Outside => "outside",
-            WarningCode::Weights => "weights",
-            WarningCode::Cycle => "cycle",
-            WarningCode::ChainGap => "chain-gap",
-            WarningCode::AreaFallback => "area-fallback",
-            WarningCode::CrsGuessed => "crs-guessed",
-            WarningCode::BadValues => "bad-values",
-            WarningCode::DuplicatePoint => "duplicate-point",
-        }
-    }
-
-    /// One line on what the code means.
-    pub fn doc(self) -> &'static str {
-        match self {
-            WarningCode::UnknownKey => "Statistics rows whose keys are not in the reference list (names table or polygons) or not in the crosswalk.",
-            WarningCode::MissingPlr => "Units of the reference list (names table, units layer) without a row in the statistics.",
-            WarningCode::Vintage => "Keys of two LOR vintages (2006 and 2021) mixed, or keys of another vintage than the one asked for.",
-            WarningCode::Totals => "The file's own totals disagree (E_E is not E_EM + E_EW, not the sum of the age bands, …).",
-            WarningCode::ShareRange => "A share column has values outside 0–100 (a rate of change, or not in %?).",
-            WarningCode::Negative => "A count column has negative values.",
-            WarningCode::MissingValues => "Empty or suppressed cells: units left empty in a sum, or columns with such cells.",
-            WarningCode::SkippedFiles => "Files in a series folder without a date in their name, left out of the series.",
-            WarningCode::Columns => "The files of a series do not all have the same columns (left empty at the dates that lack them).",
-            WarningCode::Date => "Dates of a series disagree (a date flag, ZEIT and the file name) or are out of order; which one is used is said.",
-            WarningCode::TitleRows => "Rows above the header (titles, notes) skipped while reading.",
-            WarningCode::PublishedDeviation => "A computed value differs from the published table (the check-against option): unit, column, both values.",
-            WarningCode::PublishedUnit => "A unit of a published table (the check-against option) was not computed.",
-            WarningCode::DivisionByZero => "A derived column or ratio divides by zero in some units (their cells are left empty).",
-            WarningCode::ZeroMarker => "Note: cells with the statistics office's marker '-' (nothing there) read as 0.",
-            WarningCode::Catalogue => "Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).",
-            WarningCode::FixId => "A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).",
-            WarningCode::MissingAttribute => "Some points lack an attribute to sum or to group by (their ids are listed).",
-            WarningCode::IgnoredRows => "Rows without a key and without figures (notes, footers) skipped while reading.",
-            WarningCode::SubtotalRows => "Rows with keys of a coarser level (subtotals) among PLR rows, not used.",
-            WarningCode::Names => "A names table gives one unit different names in different rows.",
-            WarningCode::Hierarchy => "A key-part column (BEZ, PGR, BZR) disagrees with the part derived from the PLR key.",
-            WarningCode::Level => "A requested level cannot be made from the rows or targets (it is finer) and is skipped.",
-            WarningCode::SummedShare => "A column that looks like a share or rate is summed because a flag says so.",
-            WarningCode::ShareWeight => "A weighted mean is weighted by a column that looks like a share, not a count.",
-            WarningCode::DuplicateId => "Polygons with the same id; they are left out, so their units have no geometry.",
-            WarningCode::UnclosedRing => "Polygon rings that were not closed, closed while reading.",
-            WarningCode::InvalidGeometry => "Self-intersecting or overlapping polygon parts, repaired.",
-            WarningCode::NoGeometry => "Units of the statistics or names without a polygon in the layer.",
-            WarningCode::Overlap => "Polygons of one layer overlap (in check), or points lie where two unit polygons overlap.",
-            WarningCode::Gap => "Gaps between the polygons of one layer larger than the tolerance.",
-            WarningCode::Nesting => "Units reach outside their parent polygon (PLR outside its BZR), or have none.",
-            WarningCode::Slivers => "Parts of units below the sliver tolerance dropped as digitising noise.",
-            WarningCode::Unassigned => "Units that lie wholly or partly outside every target unit or Sozialraum.",
-            WarningCode::Outside => "Points that lie outside every unit, and so are in no total.",
-            WarningCode::Weights => "Weights of a source unit that do not add up to 1 (used as given).",
-            WarningCode::Cycle => "Keys of a key table that are both renamed and targets of a rename.",
-            WarningCode::ChainGap => "A table of a crosswalk chain has no row for units the table before it produces.",
-            WarningCode::AreaFallback => "Split units without population points: their area shares are used instead.",
-            WarningCode::CrsGuessed => "Points without a declared CRS: the CRS their coordinates look like is used.",
-            WarningCode::BadValues => "Point attribute values that cannot be read as numbers, left out of the sums.",
-            WarningCode::DuplicatePoint => "Points that repeat an earlier feature exactly, or share an id with another point: each is counted (they are listed).",
-        }
-    }
-
-    /// The code written as `text`, if there is one.
-    pub fn parse(text: &str) -> Option<WarningCode> {
-        WarningCode::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str() == text.trim())
-    }
-
     /// The code written as `text` (`--allow`, a job file's `allow`): a
     /// usage error listing the codes when there is none.
     pub fn parse_known(text: &str) -> anyhow::Result<WarningCode> {
@@ -438,5 +327,57 @@ mod clip_tests {
         assert_eq!(c.chars().count(), 81);
         assert!(c.ends_with('…'));
         assert_eq!(clip("a\nb\0"), "a\\nb\\u{0}");
+    }
+}
+
+#[cfg(test)]
+mod warning_code_tests {
+    use super::WarningCode;
+
+    #[test]
+    fn codes_are_unique_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &c in WarningCode::ALL {
+            assert!(seen.insert(c.as_str()), "{} twice", c.as_str());
+            assert_eq!(WarningCode::parse(c.as_str()), Some(c));
+            assert_eq!(WarningCode::parse(&format!(" {} ", c.as_str())), Some(c));
+            assert_eq!(c.to_string(), c.as_str());
+        }
+        assert_eq!(WarningCode::ALL.len(), 42);
+        assert_eq!(
+            WarningCode::parse("missing-plr"),
+            Some(WarningCode::MissingPlr)
+        );
+        assert_eq!(WarningCode::parse("Missing-PLR"), None);
+        assert_eq!(WarningCode::parse(""), None);
+        // ALL is in declaration order, which is also the derived order.
+        assert!(WarningCode::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_code_has_one_line_of_documentation() {
+        for &c in WarningCode::ALL {
+            let d = c.doc();
+            assert!(
+                d.ends_with('.') && !d.contains('\n') && !d.contains('|'),
+                "{c}: {d}"
+            );
+        }
+        assert_eq!(
+            WarningCode::Negative.doc(),
+            "A count column has negative values."
+        );
+    }
+
+    #[test]
+    fn unknown_codes_are_usage_errors_listing_the_codes() {
+        let e = WarningCode::parse_known("typo").unwrap_err();
+        assert_eq!(super::exit_code_of(&e), 2);
+        let m = e.to_string();
+        assert!(
+            m.starts_with("unknown warning code 'typo'; the codes are: unknown-key, missing-plr,"),
+            "{m}"
+        );
+        assert!(m.ends_with("bad-values, duplicate-point"), "{m}");
     }
 }

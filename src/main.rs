@@ -29,8 +29,8 @@ struct Cli {
     #[arg(long, global = true, value_name = "FORMAT", value_enum, default_value_t = cmd::args::LogFormat::Text)]
     log_format: cmd::args::LogFormat,
     /// Accept warnings of this kind (e.g. missing-plr, duplicate-id; the
-    /// codes are listed in the README): still printed, never a reason for
-    /// exit code 3. Repeatable.
+    /// codes are listed in docs/warnings.md): still printed, never a reason
+    /// for exit code 3. Repeatable.
     #[arg(long, global = true, value_name = "CODE", value_delimiter = ',', value_parser = cmd::allow_value)]
     allow: Vec<lor::error::WarningCode>,
 
@@ -327,6 +327,25 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// docs/warnings.md and docs/flags.md are generated from the program;
+    /// `LOR_UPDATE_DOCS=1 cargo test --bin lor` rewrites them.
+    #[test]
+    fn generated_docs_are_current() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        let results = [
+            crate::cmd::docs::check_or_update(
+                &docs.join("warnings.md"),
+                &crate::cmd::docs::warnings_markdown(),
+            ),
+            crate::cmd::docs::check_or_update(
+                &docs.join("flags.md"),
+                &crate::cmd::docs::flags_markdown(Cli::command()),
+            ),
+        ];
+        let errors: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 
     #[test]

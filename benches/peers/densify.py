@@ -1,6 +1,6 @@
 """Write a gzipped GeoJSON polygon layer again with every edge cut into N
 equal parts in the file's own coordinates: the input of the whole-process
-runs at ×N density in the README's speed table (the same shapes, N times
+runs at ×N density in the speed table of docs/performance.md (the same shapes, N times
 the vertices to read, check, project and overlay).
 
     python3 benches/peers/densify.py IN.geojson.gz OUT.geojson.gz 10

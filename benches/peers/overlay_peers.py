@@ -1,4 +1,4 @@
-"""Peer programs for lor's speed table (README, "Speed"): the same jobs as
+"""Peer programs for lor's speed table (docs/performance.md): the same jobs as
 `lor mismatch` and `lor crosswalk` done with shapely 2 and GeoPandas.
 
 Each run is one whole process, as `lor` is measured: read both gzipped

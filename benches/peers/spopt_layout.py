@@ -26,7 +26,7 @@ Rerun (from the repository root, after `cargo build --release`):
     python3 -m venv /tmp/spopt && /tmp/spopt/bin/pip install spopt geopandas
     /tmp/spopt/bin/python benches/peers/spopt_layout.py
 
-Prints a Markdown table (the one in README.md).
+Prints a Markdown table (the one in docs/layout.md).
 """
 
 import argparse

@@ -4,6 +4,8 @@ pub mod aggregate;
 pub mod args;
 pub mod catalogue;
 pub mod crosswalk;
+#[cfg(test)]
+pub mod docs;
 pub mod layout;
 pub mod map;
 pub mod mismatch;

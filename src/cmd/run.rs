@@ -13,7 +13,7 @@ use super::{args, Context};
 /// Run all steps of a job file.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example (see jobs/ and the README):\n  lor run jobs/auenwalde.toml\n\n\
+    after_help = "Example (see jobs/ and docs/unattended.md):\n  lor run jobs/auenwalde.toml\n\n\
     Exit codes: 0 all written; 1 an input is wrong; 2 the job file is wrong;\n\
     3 data-quality findings with strict = true (nothing written)."
 )]

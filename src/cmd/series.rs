@@ -44,7 +44,7 @@ bestand-2020-12.csv), else the folder name, else --date FILE=YYYY-MM.";
 )]
 pub struct Args {
     /// Statistics files per PLR (CSV or XLSX), a folder of them, or a glob
-    /// such as 'data/EWR*.csv'.
+    /// such as 'data/sample/series/EWR*.csv'.
     #[arg(required = true, value_name = "FILE|DIR|GLOB", value_hint = clap::ValueHint::AnyPath)]
     inputs: Vec<InputPattern>,
     /// The date of a file that does not say it: FILE=YYYY-MM (repeatable).

@@ -2185,7 +2185,7 @@ mod tests {
 
     #[test]
     fn band_steps_are_evenly_spaced_from_below_the_top_to_the_tightest() {
-        // The README's whole-BZR rows of Bezirk 04: ±55.5, 39.5, 23.5, 7.5 %.
+        // The whole-BZR rows of Bezirk 04 in docs/layout.md: ±55.5, 39.5, 23.5, 7.5 %.
         assert_eq!(band_steps(15, 143, 5), vec![111, 79, 47, 15]);
         // Steps fall together on a narrow range; none at or above the top.
         assert_eq!(band_steps(3, 4, 5), vec![3]);

@@ -1,7 +1,7 @@
 //! The one output path: every file and stdout write of every command goes
 //! through here.
 //!
-//! The rules (see "Outputs and safety" in the README):
+//! The rules (see docs/safety.md, "Outputs and safety"):
 //! - An output that resolves to an input of the same command or job (same
 //!   canonical path, or the same device and inode for hard links) is refused
 //!   with a usage error before anything is written. Inputs are recorded by

@@ -39,7 +39,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     m
 }
 
-/// The README's Berlin job with its paths pointing here.
+/// The bundled Berlin job (docs/unattended.md) with its paths pointing here.
 fn berlin_job(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(root().join("jobs/berlin.toml")).unwrap();
     let text = text
