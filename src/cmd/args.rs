@@ -359,251 +359,6 @@ layer_args!(
     geometry_id_field, geometry_name_field, geometry_crs, geometry_fix_id
 );
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn levels_parse_sorted_and_all() {
-        assert_eq!(
-            parse_levels("pgr, bzr,pgr").unwrap().0,
-            vec![Level::Bzr, Level::Pgr]
-        );
-        assert_eq!(parse_levels("all").unwrap().0.len(), 4);
-        assert!(parse_levels("kiez").is_err());
-        assert!(parse_levels(" , ").is_err());
-    }
-
-    /// Every command that reads a statistics file has the whole reading
-    /// group, with `--lor` as the hidden old spelling of `--vintage`.
-    #[test]
-    fn every_statistics_command_has_the_reading_flags() {
-        use clap::CommandFactory;
-        let mut root = crate::Cli::command();
-        root.build();
-        let commands: Vec<clap::Command> = [
-            "aggregate",
-            "check",
-            "points",
-            "map",
-            "report",
-            "series",
-            "translate",
-            "mismatch",
-        ]
-        .iter()
-        .map(|c| root.find_subcommand(c).unwrap().clone())
-        .chain(
-            root.find_subcommand("layout")
-                .unwrap()
-                .get_subcommands()
-                .filter(|s| s.get_name() != "help")
-                .cloned(),
-        )
-        .collect();
-        assert_eq!(commands.len(), 10);
-        for c in &commands {
-            for flag in [
-                "key",
-                "delimiter",
-                "decimal",
-                "encoding",
-                "sheet",
-                "header-row",
-                "vintage",
-            ] {
-                let a = c
-                    .get_arguments()
-                    .find(|a| a.get_long() == Some(flag))
-                    .unwrap_or_else(|| panic!("lor {} has no --{flag}", c.get_name()));
-                if flag == "vintage" {
-                    assert_eq!(a.get_all_aliases(), Some(vec!["lor"]));
-                    assert!(a.get_visible_aliases().unwrap_or_default().is_empty());
-                }
-            }
-        }
-    }
-
-    /// One parser per value, the same values as before.
-    #[test]
-    fn reading_values_parse_as_before() {
-        assert_eq!(decimal_value(","), Ok(b','));
-        assert_eq!(decimal_value("."), Ok(b'.'));
-        assert_eq!(decimal_value(";"), Err("';': use ',' or '.'".to_string()));
-        for tab in ["tab", "\\t", "\t"] {
-            assert_eq!(delimiter_value(tab), Ok(b'\t'), "{tab:?}");
-        }
-        assert_eq!(delimiter_value(";"), Ok(b';'));
-        assert_eq!(delimiter_value("|"), Ok(b'|'));
-        assert!(delimiter_value(";;").unwrap_err().contains("one character"));
-        assert!(delimiter_value("§").is_err());
-        assert_eq!(vintage_value("2006"), Ok(Vintage::Lor2006));
-        assert_eq!(vintage_value("2019"), Ok(Vintage::Lor2006));
-        assert_eq!(vintage_value(" 2021"), Ok(Vintage::Lor2021));
-        assert_eq!(
-            vintage_value("1999"),
-            Err("'1999': use 2006 or 2021".into())
-        );
-        let opts = StatsReadArgs {
-            delimiter: Some(b'\t'),
-            encoding: Some("windows-1252".into()),
-            vintage: Some(Vintage::Lor2021),
-            ..StatsReadArgs::default()
-        }
-        .options();
-        assert_eq!(opts.delimiter, Some(b'\t'));
-        assert_eq!(opts.encoding.as_deref(), Some("windows-1252"));
-        assert_eq!(opts.vintage, Some(Vintage::Lor2021));
-        assert!(!opts.allow_duplicate_keys);
-    }
-
-    #[test]
-    fn dated_files() {
-        let d = dated_file_value("data/t1.csv=2020-12").unwrap();
-        assert_eq!(d.file, PathBuf::from("data/t1.csv"));
-        assert_eq!(Some(d.date), lor::series::Date::parse("2020-12"));
-        // The date is after the last '='.
-        let d = dated_file_value("a=b.csv=201812").unwrap();
-        assert_eq!(d.file, PathBuf::from("a=b.csv"));
-        assert_eq!(
-            dated_file_value("t1.csv"),
-            Err("'t1.csv': write FILE=YYYY-MM, e.g. t1.csv=2020-12".into())
-        );
-        assert_eq!(
-            dated_file_value("t1.csv=later"),
-            Err("'t1.csv=later': 'later' is not a date such as 2020-12".into())
-        );
-    }
-
-    #[test]
-    fn classes_and_their_number() {
-        use lor::render::classify::Method;
-        assert_eq!(classes_value("jenks"), Ok(Method::NaturalBreaks));
-        assert_eq!(classes_value("quantile"), Ok(Method::Quantiles));
-        assert_eq!(
-            classes_value("breaks:1,2"),
-            Ok(Method::Breaks(vec![1.0, 2.0]))
-        );
-        assert!(classes_value("breaks:2,1")
-            .unwrap_err()
-            .contains("must increase"));
-        assert!(classes_value("median")
-            .unwrap_err()
-            .contains("use quantiles, equal, jenks or breaks:1,2,3"));
-        assert_eq!(class_count_value("1"), Ok(1));
-        assert_eq!(class_count_value("9"), Ok(9));
-        for bad in ["0", "10", "x", "-1"] {
-            assert_eq!(
-                class_count_value(bad),
-                Err(format!("'{bad}': give 1 to 9 classes"))
-            );
-        }
-        assert_eq!(Level::from(BlocksArg::Bzr), Level::Bzr);
-        assert!(BlocksArg::from_str("pgr", false).is_err());
-        assert_eq!(
-            map_level_value("sr"),
-            Ok(lor::render::map::MapLevel::Sozialraum)
-        );
-        assert!(map_level_value("bez").is_err());
-    }
-
-    /// The one Sozialraum plan: a list file is a list whatever --assign
-    /// says; polygons go by 'largest' or 'area'.
-    #[test]
-    fn sozialraum_plan_from_file_and_assign() {
-        let layer = || LayerOptions::default();
-        let list = Path::new("sr.csv");
-        let polygons = Path::new("sr.geojson");
-        for how in [AssignArg::Largest, AssignArg::Area, AssignArg::List] {
-            let p = SozialraumPlan::new(list, how, layer()).unwrap();
-            assert!(matches!(&p, SozialraumPlan::List(f) if f == list));
-            assert_eq!(p.assign(), None);
-        }
-        let p = SozialraumPlan::new(polygons, AssignArg::Area, layer()).unwrap();
-        assert_eq!(p.assign(), Some(Assign::Area));
-        assert_eq!(p.path(), polygons);
-        let p = SozialraumPlan::new(polygons, AssignArg::Largest, layer()).unwrap();
-        assert_eq!(p.clone().polygons("map").unwrap().1, Assign::Largest);
-        let e = SozialraumPlan::new(polygons, AssignArg::List, layer()).unwrap_err();
-        assert_eq!(lor::error::exit_code_of(&e), 2);
-        assert!(e.to_string().contains("--assign list needs"), "{e}");
-        let e = SozialraumPlan::List(list.into())
-            .polygons("map")
-            .unwrap_err();
-        assert!(
-            e.to_string().contains("lor map draws the Sozialräume"),
-            "{e}"
-        );
-        assert!(SozialraumPlan::list_only(list).is_ok());
-        let e = SozialraumPlan::list_only(polygons).unwrap_err();
-        assert_eq!(lor::error::exit_code_of(&e), 2);
-        // The group: no --sozialraum, no plan.
-        let sr = SozialraumArgs {
-            sozialraum: None,
-            assign: AssignArg::Largest,
-            min_share: 0.01,
-            min_area: 1000.0,
-            sozialraum_layer: SozialraumLayer::default(),
-        };
-        assert!(sr.plan().unwrap().is_none());
-        let sr = SozialraumArgs {
-            sozialraum: Some(InputPath(polygons.into())),
-            assign: AssignArg::Area,
-            ..sr
-        };
-        assert!(matches!(
-            sr.plan().unwrap(),
-            Some(SozialraumPlan::Polygons { assign: Assign::Area, layer, .. })
-                if layer.flag("crs") == "--sozialraum-crs"
-        ));
-    }
-
-    /// --format, else --output's extension, else CSV; binary formats only
-    /// to a file.
-    #[test]
-    fn table_output_format() {
-        use lor::render::output::Format;
-        let out = |format: Option<FormatArg>, output: Option<&str>| TableOutputArgs {
-            format,
-            output: output.map(|o| OutputPath(o.into())),
-        };
-        assert_eq!(
-            out(None, Some("a.xlsx")).format(false).unwrap(),
-            Format::Xlsx
-        );
-        assert_eq!(
-            out(Some(FormatArg::Json), Some("a.csv"))
-                .format(false)
-                .unwrap(),
-            Format::Json
-        );
-        assert_eq!(out(None, None).format(false).unwrap(), Format::Csv);
-        let e = out(Some(FormatArg::Parquet), None)
-            .format(false)
-            .unwrap_err();
-        assert!(e.to_string().contains("binary formats"), "{e}");
-        assert_eq!(out(None, Some("a.csv")).path(), Some(Path::new("a.csv")));
-    }
-
-    #[test]
-    fn layer_options_carry_fixes_and_flag_names() {
-        let l = UnitsLayer {
-            units_fix_id: vec![
-                FixId::parse("x", "124=04030417").unwrap(),
-                FixId::parse("x", "06010102=04030417").unwrap(),
-            ],
-            ..UnitsLayer::default()
-        };
-        let o = l.options();
-        assert_eq!(o.fix_ids, vec![(124, "04030417".to_string())]);
-        assert_eq!(
-            o.fix_keys,
-            vec![("06010102".to_string(), "04030417".to_string())]
-        );
-        assert_eq!(o.flag("fix-id"), "--units-fix-id");
-    }
-}
-
 /// The Sozialraum flags: the Sozialräume, how PLR go to them, what counts
 /// as digitising noise, and the flags of their layer (`aggregate`,
 /// `points`, `map`, `report`). [`SozialraumArgs::plan`] turns them into a
@@ -958,5 +713,250 @@ pub fn path_kind(arg: &clap::Arg) -> Option<PathKind> {
         Some(PathKind::Input)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_sorted_and_all() {
+        assert_eq!(
+            parse_levels("pgr, bzr,pgr").unwrap().0,
+            vec![Level::Bzr, Level::Pgr]
+        );
+        assert_eq!(parse_levels("all").unwrap().0.len(), 4);
+        assert!(parse_levels("kiez").is_err());
+        assert!(parse_levels(" , ").is_err());
+    }
+
+    /// Every command that reads a statistics file has the whole reading
+    /// group, with `--lor` as the hidden old spelling of `--vintage`.
+    #[test]
+    fn every_statistics_command_has_the_reading_flags() {
+        use clap::CommandFactory;
+        let mut root = crate::Cli::command();
+        root.build();
+        let commands: Vec<clap::Command> = [
+            "aggregate",
+            "check",
+            "points",
+            "map",
+            "report",
+            "series",
+            "translate",
+            "mismatch",
+        ]
+        .iter()
+        .map(|c| root.find_subcommand(c).unwrap().clone())
+        .chain(
+            root.find_subcommand("layout")
+                .unwrap()
+                .get_subcommands()
+                .filter(|s| s.get_name() != "help")
+                .cloned(),
+        )
+        .collect();
+        assert_eq!(commands.len(), 10);
+        for c in &commands {
+            for flag in [
+                "key",
+                "delimiter",
+                "decimal",
+                "encoding",
+                "sheet",
+                "header-row",
+                "vintage",
+            ] {
+                let a = c
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(flag))
+                    .unwrap_or_else(|| panic!("lor {} has no --{flag}", c.get_name()));
+                if flag == "vintage" {
+                    assert_eq!(a.get_all_aliases(), Some(vec!["lor"]));
+                    assert!(a.get_visible_aliases().unwrap_or_default().is_empty());
+                }
+            }
+        }
+    }
+
+    /// One parser per value, the same values as before.
+    #[test]
+    fn reading_values_parse_as_before() {
+        assert_eq!(decimal_value(","), Ok(b','));
+        assert_eq!(decimal_value("."), Ok(b'.'));
+        assert_eq!(decimal_value(";"), Err("';': use ',' or '.'".to_string()));
+        for tab in ["tab", "\\t", "\t"] {
+            assert_eq!(delimiter_value(tab), Ok(b'\t'), "{tab:?}");
+        }
+        assert_eq!(delimiter_value(";"), Ok(b';'));
+        assert_eq!(delimiter_value("|"), Ok(b'|'));
+        assert!(delimiter_value(";;").unwrap_err().contains("one character"));
+        assert!(delimiter_value("§").is_err());
+        assert_eq!(vintage_value("2006"), Ok(Vintage::Lor2006));
+        assert_eq!(vintage_value("2019"), Ok(Vintage::Lor2006));
+        assert_eq!(vintage_value(" 2021"), Ok(Vintage::Lor2021));
+        assert_eq!(
+            vintage_value("1999"),
+            Err("'1999': use 2006 or 2021".into())
+        );
+        let opts = StatsReadArgs {
+            delimiter: Some(b'\t'),
+            encoding: Some("windows-1252".into()),
+            vintage: Some(Vintage::Lor2021),
+            ..StatsReadArgs::default()
+        }
+        .options();
+        assert_eq!(opts.delimiter, Some(b'\t'));
+        assert_eq!(opts.encoding.as_deref(), Some("windows-1252"));
+        assert_eq!(opts.vintage, Some(Vintage::Lor2021));
+        assert!(!opts.allow_duplicate_keys);
+    }
+
+    #[test]
+    fn dated_files() {
+        let d = dated_file_value("data/t1.csv=2020-12").unwrap();
+        assert_eq!(d.file, PathBuf::from("data/t1.csv"));
+        assert_eq!(Some(d.date), lor::series::Date::parse("2020-12"));
+        // The date is after the last '='.
+        let d = dated_file_value("a=b.csv=201812").unwrap();
+        assert_eq!(d.file, PathBuf::from("a=b.csv"));
+        assert_eq!(
+            dated_file_value("t1.csv"),
+            Err("'t1.csv': write FILE=YYYY-MM, e.g. t1.csv=2020-12".into())
+        );
+        assert_eq!(
+            dated_file_value("t1.csv=later"),
+            Err("'t1.csv=later': 'later' is not a date such as 2020-12".into())
+        );
+    }
+
+    #[test]
+    fn classes_and_their_number() {
+        use lor::render::classify::Method;
+        assert_eq!(classes_value("jenks"), Ok(Method::NaturalBreaks));
+        assert_eq!(classes_value("quantile"), Ok(Method::Quantiles));
+        assert_eq!(
+            classes_value("breaks:1,2"),
+            Ok(Method::Breaks(vec![1.0, 2.0]))
+        );
+        assert!(classes_value("breaks:2,1")
+            .unwrap_err()
+            .contains("must increase"));
+        assert!(classes_value("median")
+            .unwrap_err()
+            .contains("use quantiles, equal, jenks or breaks:1,2,3"));
+        assert_eq!(class_count_value("1"), Ok(1));
+        assert_eq!(class_count_value("9"), Ok(9));
+        for bad in ["0", "10", "x", "-1"] {
+            assert_eq!(
+                class_count_value(bad),
+                Err(format!("'{bad}': give 1 to 9 classes"))
+            );
+        }
+        assert_eq!(Level::from(BlocksArg::Bzr), Level::Bzr);
+        assert!(BlocksArg::from_str("pgr", false).is_err());
+        assert_eq!(
+            map_level_value("sr"),
+            Ok(lor::render::map::MapLevel::Sozialraum)
+        );
+        assert!(map_level_value("bez").is_err());
+    }
+
+    /// The one Sozialraum plan: a list file is a list whatever --assign
+    /// says; polygons go by 'largest' or 'area'.
+    #[test]
+    fn sozialraum_plan_from_file_and_assign() {
+        let layer = || LayerOptions::default();
+        let list = Path::new("sr.csv");
+        let polygons = Path::new("sr.geojson");
+        for how in [AssignArg::Largest, AssignArg::Area, AssignArg::List] {
+            let p = SozialraumPlan::new(list, how, layer()).unwrap();
+            assert!(matches!(&p, SozialraumPlan::List(f) if f == list));
+            assert_eq!(p.assign(), None);
+        }
+        let p = SozialraumPlan::new(polygons, AssignArg::Area, layer()).unwrap();
+        assert_eq!(p.assign(), Some(Assign::Area));
+        assert_eq!(p.path(), polygons);
+        let p = SozialraumPlan::new(polygons, AssignArg::Largest, layer()).unwrap();
+        assert_eq!(p.clone().polygons("map").unwrap().1, Assign::Largest);
+        let e = SozialraumPlan::new(polygons, AssignArg::List, layer()).unwrap_err();
+        assert_eq!(lor::error::exit_code_of(&e), 2);
+        assert!(e.to_string().contains("--assign list needs"), "{e}");
+        let e = SozialraumPlan::List(list.into())
+            .polygons("map")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("lor map draws the Sozialräume"),
+            "{e}"
+        );
+        assert!(SozialraumPlan::list_only(list).is_ok());
+        let e = SozialraumPlan::list_only(polygons).unwrap_err();
+        assert_eq!(lor::error::exit_code_of(&e), 2);
+        // The group: no --sozialraum, no plan.
+        let sr = SozialraumArgs {
+            sozialraum: None,
+            assign: AssignArg::Largest,
+            min_share: 0.01,
+            min_area: 1000.0,
+            sozialraum_layer: SozialraumLayer::default(),
+        };
+        assert!(sr.plan().unwrap().is_none());
+        let sr = SozialraumArgs {
+            sozialraum: Some(InputPath(polygons.into())),
+            assign: AssignArg::Area,
+            ..sr
+        };
+        assert!(matches!(
+            sr.plan().unwrap(),
+            Some(SozialraumPlan::Polygons { assign: Assign::Area, layer, .. })
+                if layer.flag("crs") == "--sozialraum-crs"
+        ));
+    }
+
+    /// --format, else --output's extension, else CSV; binary formats only
+    /// to a file.
+    #[test]
+    fn table_output_format() {
+        use lor::render::output::Format;
+        let out = |format: Option<FormatArg>, output: Option<&str>| TableOutputArgs {
+            format,
+            output: output.map(|o| OutputPath(o.into())),
+        };
+        assert_eq!(
+            out(None, Some("a.xlsx")).format(false).unwrap(),
+            Format::Xlsx
+        );
+        assert_eq!(
+            out(Some(FormatArg::Json), Some("a.csv"))
+                .format(false)
+                .unwrap(),
+            Format::Json
+        );
+        assert_eq!(out(None, None).format(false).unwrap(), Format::Csv);
+        let e = out(Some(FormatArg::Parquet), None)
+            .format(false)
+            .unwrap_err();
+        assert!(e.to_string().contains("binary formats"), "{e}");
+        assert_eq!(out(None, Some("a.csv")).path(), Some(Path::new("a.csv")));
+    }
+
+    #[test]
+    fn layer_options_carry_fixes_and_flag_names() {
+        let l = UnitsLayer {
+            units_fix_id: vec![
+                FixId::parse("x", "124=04030417").unwrap(),
+                FixId::parse("x", "06010102=04030417").unwrap(),
+            ],
+            ..UnitsLayer::default()
+        };
+        let o = l.options();
+        assert_eq!(o.fix_ids, vec![(124, "04030417".to_string())]);
+        assert_eq!(
+            o.fix_keys,
+            vec![("06010102".to_string(), "04030417".to_string())]
+        );
+        assert_eq!(o.flag("fix-id"), "--units-fix-id");
     }
 }

@@ -140,77 +140,6 @@ impl crate::table::scope::Bezirk {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn list_table(text: &str) -> crate::table::stats::StatTable {
-        let opts = crate::table::stats::ReadOptions {
-            allow_duplicate_keys: true,
-            ..crate::table::stats::ReadOptions::default()
-        };
-        crate::table::stats::read_stats_bytes("list.csv", text.as_bytes(), &opts)
-            .unwrap()
-            .0
-    }
-
-    #[test]
-    fn list_columns_rows_and_lines() {
-        let t = list_table(
-            "PLR;Name;Anteil;SR\n04010101;Nord;60;SR1\n04010101;Süd;40;SR2\n04010102;;2;SR1\n04010103;x;1;\n",
-        );
-        let cols = list_columns(&t).unwrap();
-        let name = |i: Option<usize>| i.map(|i| t.columns[i].name.clone());
-        assert_eq!(t.columns[cols.target].name, "SR");
-        assert_eq!(name(cols.weight).as_deref(), Some("Anteil"));
-        assert_eq!(name(cols.name).as_deref(), Some("Name"));
-        // Percent for the whole file (60 is above 1): 40 is 0.4, 1 is 0.01.
-        assert!(cols.percent);
-        assert_eq!(row_weight(&t, cols.weight.unwrap(), 0, true), Some(0.6));
-        assert_eq!(row_weight(&t, cols.weight.unwrap(), 1, true), Some(0.4));
-        assert_eq!(row_weight(&t, cols.weight.unwrap(), 1, false), None);
-        let (rows, names, bad) = list_rows(&t, &cols);
-        let got: Vec<(&str, &str, f64)> = rows
-            .iter()
-            .map(|w| (w.source.as_str(), w.target.as_str(), w.weight))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("04010101", "SR1", 0.6),
-                ("04010101", "SR2", 0.4),
-                ("04010102", "SR1", 0.02),
-            ]
-        );
-        assert_eq!(names.get("SR1").map(String::as_str), Some("Nord"));
-        assert_eq!(names.get("SR2").map(String::as_str), Some("Süd"));
-        assert_eq!(bad, vec!["04010103 (line 5): no target"]);
-        let lines = key_lines(&t);
-        assert_eq!(lines.describe("04010101"), "04010101 (lines 2 and 3)");
-    }
-
-    #[test]
-    fn a_list_without_a_target_column_name_uses_the_first_other_column() {
-        let t = list_table("PLR;Gewicht;Ziel2\n04010101;150;SR1\n");
-        let cols = list_columns(&t).unwrap();
-        assert_eq!(t.columns[cols.target].name, "Ziel2");
-        assert_eq!(row_weight(&t, cols.weight.unwrap(), 0, cols.percent), None);
-        let (_, _, bad) = list_rows(&t, &cols);
-        assert_eq!(bad, vec!["04010101 (line 2): weight '150'"]);
-    }
-
-    #[test]
-    fn hierarchy_and_chain() {
-        let keys = ["04030417", "04030418", "04020101"];
-        let bzr = WeightTable::hierarchy(keys, Level::Bzr);
-        assert_eq!(bzr.targets(), vec!["040201", "040304"]);
-        let pgr = WeightTable::hierarchy(bzr.targets(), Level::Pgr);
-        let chained = bzr.then(&pgr);
-        assert_eq!(chained, WeightTable::hierarchy(keys, Level::Pgr));
-        assert!(chained.incomplete_sources(1e-12).is_empty());
-    }
-}
-
 /// How PLR figures are given to the units of another layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Assign {
@@ -583,5 +512,76 @@ fn key_lines(t: &crate::table::stats::StatTable) -> KeyLines {
         source: t.source.clone(),
         line_word: t.line_word,
         lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list_table(text: &str) -> crate::table::stats::StatTable {
+        let opts = crate::table::stats::ReadOptions {
+            allow_duplicate_keys: true,
+            ..crate::table::stats::ReadOptions::default()
+        };
+        crate::table::stats::read_stats_bytes("list.csv", text.as_bytes(), &opts)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn list_columns_rows_and_lines() {
+        let t = list_table(
+            "PLR;Name;Anteil;SR\n04010101;Nord;60;SR1\n04010101;Süd;40;SR2\n04010102;;2;SR1\n04010103;x;1;\n",
+        );
+        let cols = list_columns(&t).unwrap();
+        let name = |i: Option<usize>| i.map(|i| t.columns[i].name.clone());
+        assert_eq!(t.columns[cols.target].name, "SR");
+        assert_eq!(name(cols.weight).as_deref(), Some("Anteil"));
+        assert_eq!(name(cols.name).as_deref(), Some("Name"));
+        // Percent for the whole file (60 is above 1): 40 is 0.4, 1 is 0.01.
+        assert!(cols.percent);
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 0, true), Some(0.6));
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 1, true), Some(0.4));
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 1, false), None);
+        let (rows, names, bad) = list_rows(&t, &cols);
+        let got: Vec<(&str, &str, f64)> = rows
+            .iter()
+            .map(|w| (w.source.as_str(), w.target.as_str(), w.weight))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("04010101", "SR1", 0.6),
+                ("04010101", "SR2", 0.4),
+                ("04010102", "SR1", 0.02),
+            ]
+        );
+        assert_eq!(names.get("SR1").map(String::as_str), Some("Nord"));
+        assert_eq!(names.get("SR2").map(String::as_str), Some("Süd"));
+        assert_eq!(bad, vec!["04010103 (line 5): no target"]);
+        let lines = key_lines(&t);
+        assert_eq!(lines.describe("04010101"), "04010101 (lines 2 and 3)");
+    }
+
+    #[test]
+    fn a_list_without_a_target_column_name_uses_the_first_other_column() {
+        let t = list_table("PLR;Gewicht;Ziel2\n04010101;150;SR1\n");
+        let cols = list_columns(&t).unwrap();
+        assert_eq!(t.columns[cols.target].name, "Ziel2");
+        assert_eq!(row_weight(&t, cols.weight.unwrap(), 0, cols.percent), None);
+        let (_, _, bad) = list_rows(&t, &cols);
+        assert_eq!(bad, vec!["04010101 (line 2): weight '150'"]);
+    }
+
+    #[test]
+    fn hierarchy_and_chain() {
+        let keys = ["04030417", "04030418", "04020101"];
+        let bzr = WeightTable::hierarchy(keys, Level::Bzr);
+        assert_eq!(bzr.targets(), vec!["040201", "040304"]);
+        let pgr = WeightTable::hierarchy(bzr.targets(), Level::Pgr);
+        let chained = bzr.then(&pgr);
+        assert_eq!(chained, WeightTable::hierarchy(keys, Level::Pgr));
+        assert!(chained.incomplete_sources(1e-12).is_empty());
     }
 }

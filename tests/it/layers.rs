@@ -190,3 +190,42 @@ fn the_layer_reader_sees_test_modules_and_paths() {
         Vec::<String>::new()
     );
 }
+
+/// Where a file's `#[cfg(test)] mod tests { … }` ends, if it has one.
+fn test_module_end(text: &str) -> Option<usize> {
+    let start = text.find("#[cfg(test)]\nmod tests")?;
+    let open = start + text[start..].find('{')?;
+    let mut depth = 0usize;
+    for (j, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + j + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[test]
+fn code_stands_before_the_test_module() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let after: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            test_module_end(&text).is_some_and(|end| !text[end..].trim().is_empty())
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(after.is_empty(), "code after the test module: {after:?}");
+    assert_eq!(
+        test_module_end("fn a() {}\n#[cfg(test)]\nmod tests { fn b() { } }\n"),
+        Some(47)
+    );
+}
