@@ -1,6 +1,6 @@
 //! `lor aggregate`: PLR statistics into BZR, PGR, Bezirk and Berlin.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
@@ -9,7 +9,7 @@ use lor::error::{usage_error, Warnings};
 use lor::mapping::sozialraum;
 use lor::mapping::weights::{read_list, Assign};
 use lor::quality::checks::check_statistics;
-use lor::render::output::{render_with, write_all_atomic, write_atomic, Format};
+use lor::render::output::{geojson_outputs, table_outputs, Format, Target};
 use lor::sample::Sample;
 use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
 use lor::spatial::overlay::Tolerance;
@@ -137,12 +137,6 @@ pub struct Args {
 enum Input {
     File(PathBuf),
     Sample,
-}
-
-enum Target {
-    Stdout,
-    File(PathBuf),
-    Dir(PathBuf),
 }
 
 /// The checked plan of one run.
@@ -309,10 +303,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
         let shapes = lor::render::draw::level_shapes(&tables, units, sr_polygons.as_ref())?;
-        return write_geojson(&tables, &shapes, &plan.target);
+        return geojson_outputs(&tables, &shapes, &plan.target).write();
     }
     let presentation = presentation(&table, &rules, codes, &warnings, &plan);
-    write_output(&tables, plan.format, &plan.target, &presentation)
+    table_outputs(&tables, plan.format, &plan.target, &presentation)?.write()
 }
 
 /// The PLR polygons (--units), cut to the Bezirk.
@@ -408,27 +402,6 @@ fn finish_tables(
     }
 }
 
-/// GeoJSON: one collection, or one file per level in --output-dir.
-fn write_geojson(tables: &[LevelTable], shapes: &Shapes, target: &Target) -> Result<()> {
-    use lor::render::output::render_geojson;
-    match target {
-        Target::Dir(dir) => {
-            let files: Vec<(PathBuf, Vec<u8>)> = tables
-                .iter()
-                .map(|t| {
-                    let path = dir.join(format!("{}.geojson", t.level));
-                    (path, render_geojson(std::slice::from_ref(t), shapes))
-                })
-                .collect();
-            write_all_atomic(&files)
-        }
-        Target::File(p) => write_atomic(p, &render_geojson(tables, shapes)),
-        Target::Stdout => lor::render::write::write_stdout(&render_geojson(tables, shapes)),
-    }
-}
-
-type Shapes = std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64>>;
-
 /// Title, label codes, hidden key-part columns and notes for XLSX.
 fn presentation(
     table: &StatTable,
@@ -468,54 +441,4 @@ fn presentation(
         notes: warnings.iter().map(|w| w.message.clone()).collect(),
         guard: plan.guard,
     }
-}
-
-/// Write tables to a file (atomically) or to stdout.
-/// Write tables to a file (atomically) or to stdout, text cells through
-/// the formula guard.
-pub fn write_tables(
-    tables: &[LevelTable],
-    format: Format,
-    output: Option<&Path>,
-    guard: lor::text::FormulaGuard,
-) -> Result<()> {
-    let p = lor::render::output::Presentation {
-        guard,
-        ..Default::default()
-    };
-    match output {
-        Some(path) => write_output(tables, format, &Target::File(path.to_path_buf()), &p),
-        None => write_output(tables, format, &Target::Stdout, &p),
-    }
-}
-
-fn write_output(
-    tables: &[LevelTable],
-    format: Format,
-    target: &Target,
-    p: &lor::render::output::Presentation,
-) -> Result<()> {
-    match target {
-        Target::Stdout => lor::render::write::write_stdout(&render_with(tables, format, p)?),
-        Target::File(path) => write_atomic(path, &render_with(tables, format, p)?),
-        Target::Dir(dir) => {
-            let files = per_level_files(tables, format, dir, p)?;
-            write_all_atomic(&files)
-        }
-    }
-}
-
-fn per_level_files(
-    tables: &[LevelTable],
-    format: Format,
-    dir: &Path,
-    p: &lor::render::output::Presentation,
-) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    tables
-        .iter()
-        .map(|t| {
-            let path = dir.join(format!("{}.{}", t.level, format.extension()));
-            Ok((path, render_with(std::slice::from_ref(t), format, p)?))
-        })
-        .collect()
 }

@@ -528,6 +528,26 @@ impl TableOutputArgs {
     pub fn path(&self) -> Option<&Path> {
         self.output.as_deref()
     }
+
+    /// The output step: the tables in `format` to --output or stdout, text
+    /// cells through `guard`.
+    pub fn write(
+        &self,
+        tables: &[lor::table::level::LevelTable],
+        format: lor::render::output::Format,
+        guard: lor::text::FormulaGuard,
+    ) -> Result<()> {
+        use lor::render::output::{table_outputs, Presentation, Target};
+        let target = match self.path() {
+            Some(p) => Target::File(p.to_path_buf()),
+            None => Target::Stdout,
+        };
+        let p = Presentation {
+            guard,
+            ..Default::default()
+        };
+        table_outputs(tables, format, &target, &p)?.write()
+    }
 }
 
 /// Blocks that `layout propose` never cuts.

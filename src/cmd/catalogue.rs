@@ -58,5 +58,5 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     levels.sort_by(|a, b| b.cmp(a));
     let format = args.out.format(true)?;
     let tables = lor::table::catalogue::get(vintage).tables(&levels);
-    super::aggregate::write_tables(&tables, format, args.out.path(), Default::default())
+    args.out.write(&tables, format, Default::default())
 }

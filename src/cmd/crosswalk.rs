@@ -4,7 +4,6 @@ use super::args::{InputPath, OutputPath};
 
 use anyhow::Result;
 use lor::error::Warnings;
-use lor::render::output::write_atomic;
 
 use super::args::{FromLayer, ToLayer};
 use super::Context;
@@ -80,8 +79,5 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         cw.to_csv(args.text.guard())
     };
-    match &args.output {
-        Some(p) => write_atomic(p, &bytes),
-        None => lor::render::write::write_stdout(&bytes),
-    }
+    lor::render::write::Outputs::one(args.output.as_deref(), bytes).write()
 }

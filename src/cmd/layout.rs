@@ -13,7 +13,7 @@ use lor::render::layout::{
     key_csv, layout_list, map_text, proposal_summary, proposal_title, render_evaluation,
     render_tradeoff, tradeoff_summary,
 };
-use lor::render::output::{require_extension, write_atomic, Format};
+use lor::render::output::{require_extension, Format};
 use lor::table::key::Level;
 
 use super::args::{BlocksArg, InputPath, OutputPath};
@@ -210,33 +210,17 @@ fn evaluation_svg(
     Ok(doc.svg().into_bytes())
 }
 
-/// Write `files` and the main output (to --output, else stdout after the files).
+/// Write `files` and the main output (to --output, else stdout after the
+/// files): all files or none.
 fn write_outputs(
     mut files: Vec<(PathBuf, Vec<u8>)>,
     output: Option<&std::path::Path>,
     bytes: Vec<u8>,
 ) -> Result<()> {
-    match output {
-        Some(o) => {
-            files.push((o.to_path_buf(), bytes));
-            lor::render::output::write_all_atomic(&files)
-        }
-        None => {
-            lor::render::output::write_all_atomic(&files)?;
-            emit(None, &bytes)
-        }
-    }
-}
-
-fn emit(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    match output {
-        Some(o) => write_atomic(o, bytes),
-        None => {
-            std::io::stdout().write_all(bytes)?;
-            Ok(())
-        }
-    }
+    let mut out = lor::render::write::Outputs::one(output, bytes);
+    files.append(&mut out.files);
+    out.files = files;
+    out.write()
 }
 
 /// The checked flags of `layout propose`.
@@ -419,10 +403,7 @@ fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> 
     let seconds = started.elapsed().as_secs_f64();
     ctx.warn(&warnings);
     let bytes = render_tradeoff(&t, format)?;
-    match &a.output {
-        Some(o) => write_atomic(o, &bytes)?,
-        None => emit(None, &bytes)?,
-    }
+    lor::render::write::Outputs::one(a.output.as_deref(), bytes).write()?;
     for line in tradeoff_summary(&t, a.regions, blocks, seconds) {
         ctx.info(&line);
     }

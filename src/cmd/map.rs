@@ -1,12 +1,9 @@
 //! `lor map`: a choropleth of one column per PLR, BZR, PGR or Sozialraum.
 
-use std::io::Write;
-
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
 use lor::render::classify::Method;
 use lor::render::map::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
-use lor::render::output::write_atomic;
 
 use super::args::{
     class_count_value, classes_value, map_level_value, InputPath, OutputPath, SozialraumArgs,
@@ -167,15 +164,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
-    match &args.output {
-        Some(p) if plan.png => write_atomic(p, &lor::render::draw::png(&svg, 2.0)?),
-        Some(p) => write_atomic(p, svg.as_bytes()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(svg.as_bytes()).and_then(|_| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
-        }
-    }
+    let bytes = if plan.png {
+        lor::render::draw::png(&svg, 2.0)?
+    } else {
+        svg.into_bytes()
+    };
+    lor::render::write::Outputs::one(args.output.as_deref(), bytes).write()
 }

@@ -10,7 +10,6 @@ use super::Context;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error};
 use lor::quality::mismatch::{compare, Compared, Comparison};
-use lor::render::output::write_all_atomic;
 use lor::spatial::overlay::Tolerance;
 use lor::table::scope::Bezirk;
 
@@ -180,10 +179,11 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
     if compared.polygons.is_none() && (args.geojson.is_some() || args.svg.is_some()) {
         ctx.info("warning: --geojson and --svg need polygons for B; none written for a list");
     }
-    write_all_atomic(&files)?;
-    if args.output.is_none() {
-        lor::render::write::write_stdout(&text)?;
+    lor::render::write::Outputs {
+        files,
+        stdout: args.output.is_none().then_some(text),
     }
+    .write()?;
     if fmt != Fmt::Table {
         for line in report.summary() {
             ctx.info(&line);

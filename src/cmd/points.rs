@@ -137,7 +137,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.warn(&warnings);
     ctx.info(&counted.summary());
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&counted.tables, format, args.out.path(), args.text.guard())
+    args.out.write(&counted.tables, format, args.text.guard())
 }
 
 /// Every flag checked, no file read.

@@ -5,7 +5,6 @@ use lor::error::Warnings;
 use lor::mapping::weights::Assign;
 use lor::render::classify::Method;
 use lor::render::map::{one_bezirk, Figures, Indicator, Inputs};
-use lor::render::output::write_atomic;
 use lor::render::report::{report, ReportSpec};
 use lor::spatial::geometry::LayerOptions;
 use lor::spatial::overlay::Tolerance;
@@ -195,7 +194,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     warnings.extend(w);
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    write_atomic(&args.output, html.as_bytes())
+    lor::render::write::Outputs::one(Some(&args.output), html.into_bytes()).write()
 }
 
 /// The facilities of the report with how to read them; messages name the

@@ -268,12 +268,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             with_translated: plan.vintage.is_some(),
         },
     };
-    super::aggregate::write_tables(
-        &s.tables(&changes, shape),
-        plan.format,
-        args.out.path(),
-        Default::default(),
-    )
+    args.out
+        .write(&s.tables(&changes, shape), plan.format, Default::default())
 }
 
 /// The library's plan: rules, levels, names, and the translation and

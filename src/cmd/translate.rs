@@ -135,7 +135,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&tables, plan.format, args.out.path(), args.text.guard())
+    args.out.write(&tables, plan.format, args.text.guard())
 }
 
 /// The weight table: built from polygons, or read and chained.

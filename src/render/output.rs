@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error::usage_error;
+use crate::render::write::Outputs;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
 use crate::text::format_f64;
@@ -613,6 +614,61 @@ fn level_title(level: &str) -> String {
         "berlin" => "Berlin".into(),
         "sozialraum" => "Sozialräume".into(),
         other => other.into(),
+    }
+}
+
+/// Where a table goes: stdout, one file, or one file per level in a folder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Stdout,
+    File(PathBuf),
+    Dir(PathBuf),
+}
+
+/// Tables rendered for their target: one long table on stdout or in a
+/// file, or one file per level (`bzr.csv`, …) in a folder.
+pub fn table_outputs(
+    tables: &[LevelTable],
+    format: Format,
+    target: &Target,
+    p: &Presentation,
+) -> Result<Outputs> {
+    Ok(match target {
+        Target::Stdout => Outputs::one(None, render_with(tables, format, p)?),
+        Target::File(path) => Outputs::one(Some(path), render_with(tables, format, p)?),
+        Target::Dir(dir) => Outputs {
+            files: tables
+                .iter()
+                .map(|t| {
+                    let path = dir.join(format!("{}.{}", t.level, format.extension()));
+                    Ok((path, render_with(std::slice::from_ref(t), format, p)?))
+                })
+                .collect::<Result<_>>()?,
+            stdout: None,
+        },
+    })
+}
+
+/// Tables with their polygons as GeoJSON for their target: one
+/// collection, or one file per level in a folder.
+pub fn geojson_outputs(
+    tables: &[LevelTable],
+    shapes: &std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64>>,
+    target: &Target,
+) -> Outputs {
+    match target {
+        Target::Dir(dir) => Outputs {
+            files: tables
+                .iter()
+                .map(|t| {
+                    let path = dir.join(format!("{}.geojson", t.level));
+                    (path, render_geojson(std::slice::from_ref(t), shapes))
+                })
+                .collect(),
+            stdout: None,
+        },
+        Target::File(p) => Outputs::one(Some(p), render_geojson(tables, shapes)),
+        Target::Stdout => Outputs::one(None, render_geojson(tables, shapes)),
     }
 }
 

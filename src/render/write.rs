@@ -171,6 +171,45 @@ pub fn write_file_with(
     Ok(())
 }
 
+/// What a command writes: files (all of them or none) and what goes to
+/// stdout. Every command hands its documents to [`Outputs::write`], the one
+/// output step.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub stdout: Option<Vec<u8>>,
+}
+
+impl Outputs {
+    /// One document: to the file `output`, or to stdout without one.
+    pub fn one(output: Option<&Path>, bytes: Vec<u8>) -> Outputs {
+        match output {
+            Some(p) => Outputs {
+                files: vec![(p.to_path_buf(), bytes)],
+                stdout: None,
+            },
+            None => Outputs {
+                files: Vec::new(),
+                stdout: Some(bytes),
+            },
+        }
+    }
+
+    /// Write the files (one through [`write_file`], several all or none
+    /// through [`write_files`]), then stdout.
+    pub fn write(self) -> Result<()> {
+        match self.files.as_slice() {
+            [] => {}
+            [(path, bytes)] => write_file(path, bytes)?,
+            files => write_files(files)?,
+        }
+        match self.stdout {
+            Some(bytes) => write_stdout(&bytes),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Write to stdout. A closed pipe (`lor … | head`) is a normal end; any
 /// other error (a full disk) is an error naming stdout (exit code 1).
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
