@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
-use lor::layout::{
-    alternatives, evaluate, load_units, propose_layout, read_regions, reference_outlines,
-    whole_layout, Evaluation, Layout, Limits, Proposal, Shares, Units,
-};
+use lor::layout::evaluate::{evaluate, Evaluation};
+use lor::layout::input::{load_units, read_regions, reference_outlines, whole_layout, Units};
+use lor::layout::propose::{propose_layout, Limits, Proposal};
+use lor::layout::tradeoff::alternatives;
+use lor::layout::{Layout, Shares};
 use lor::render::layout::{
     key_csv, layout_list, map_text, proposal_summary, proposal_title, render_evaluation,
     render_tradeoff, tradeoff_summary,

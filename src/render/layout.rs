@@ -8,9 +8,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::layout::{
-    key_table, Evaluation, Layout, Proposal, ProposeError, Shares, Tradeoff, Units, BAND_STEP,
-};
+use crate::layout::evaluate::Evaluation;
+use crate::layout::input::Units;
+use crate::layout::propose::{key_table, Proposal, ProposeError};
+use crate::layout::tradeoff::{Tradeoff, BAND_STEP};
+use crate::layout::{Layout, Shares};
 use crate::render::draw::{layout_map, source_line, LayoutText, LayoutUnit, MapDoc};
 use crate::render::output::{render, Format};
 use crate::table::key::Level;
@@ -549,7 +551,9 @@ pub fn layout_doc(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::{Alternative, RegionFigures, Solution};
+    use crate::layout::evaluate::RegionFigures;
+    use crate::layout::propose::Solution;
+    use crate::layout::tradeoff::Alternative;
 
     fn region(id: &str, people: f64, deviation: f64, moved_in: Option<f64>) -> RegionFigures {
         RegionFigures {

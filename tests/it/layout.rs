@@ -5,10 +5,12 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::layout::{
-    adjacency, evaluate, load_units, propose, propose_layout, read_regions, whole_layout, Graph,
-    Limits, Problem, Shares, Units,
-};
+use lor::layout::evaluate::evaluate;
+use lor::layout::graph::{adjacency, Graph};
+use lor::layout::input::{load_units, read_regions, whole_layout, Units};
+use lor::layout::problem::Problem;
+use lor::layout::propose::{propose, propose_layout, Limits};
+use lor::layout::Shares;
 use lor::table::key::Level;
 
 fn bezirk04() -> (Units, Vec<String>, Shares) {
@@ -309,7 +311,7 @@ fn branch_and_bound_matches_exhaustive_search() {
                 }
             })
             .collect();
-        let cost = lor::layout::unit_costs(&people, &shares, 3);
+        let cost = lor::layout::problem::unit_costs(&people, &shares, 3);
         let band = [None, Some(0.25), Some(0.1), Some(0.4)][case % 4];
         let p = Problem::new(g, people, cost, 3, band);
         let want = exhaustive(&p);
@@ -321,7 +323,7 @@ fn branch_and_bound_matches_exhaustive_search() {
                 assert!((s.cost - w).abs() < 1e-6, "case {case}: {} vs {w}", s.cost);
                 checked += 1;
             }
-            (None, Err(e)) => assert_eq!(e, lor::layout::ProposeError::Infeasible),
+            (None, Err(e)) => assert_eq!(e, lor::layout::propose::ProposeError::Infeasible),
             (w, g) => panic!("case {case}: exhaustive {w:?}, proposal {g:?}"),
         }
     }

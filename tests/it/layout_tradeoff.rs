@@ -5,7 +5,10 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::layout::{alternatives, load_units, propose_layout, read_regions, Limits, Shares, Units};
+use lor::layout::input::{load_units, read_regions, Units};
+use lor::layout::propose::{propose_layout, Limits};
+use lor::layout::tradeoff::alternatives;
+use lor::layout::Shares;
 use lor::table::key::Level;
 
 fn load(bezirk: Option<&str>) -> (Units, Vec<String>, Shares) {
@@ -227,7 +230,7 @@ fn berlin_with_a_band_finds_a_layout() {
     )
     .unwrap();
     assert_eq!(p.solution.method, "heuristic");
-    let ev = lor::layout::evaluate(
+    let ev = lor::layout::evaluate::evaluate(
         &units.graph,
         &units.keys,
         &units.people,
