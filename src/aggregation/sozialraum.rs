@@ -184,7 +184,7 @@ mod tests {
             rows,
             vec![
                 ("SR1", &Value::Num(150.0)),
-                (crate::series::UNASSIGNED_KEY, &Value::Num(30.0))
+                (crate::series::sozialraum::UNASSIGNED_KEY, &Value::Num(30.0))
             ]
         );
     }

@@ -672,7 +672,7 @@ impl clap::builder::ValueParserFactory for LabelsArg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatedFile {
     pub file: PathBuf,
-    pub date: lor::series::Date,
+    pub date: lor::series::dates::Date,
 }
 
 impl DatedFile {
@@ -686,7 +686,7 @@ pub fn dated_file_value(d: &str) -> Result<DatedFile, String> {
         .rsplit_once(DatedFile::SEPARATOR)
         .filter(|(f, _)| !f.is_empty())
         .ok_or_else(|| format!("'{d}': write FILE=YYYY-MM, e.g. t1.csv=2020-12"))?;
-    let date = lor::series::Date::parse(v)
+    let date = lor::series::dates::Date::parse(v)
         .ok_or_else(|| format!("'{d}': '{v}' is not a date such as 2020-12"))?;
     Ok(DatedFile {
         file: PathBuf::from(f),
@@ -838,7 +838,7 @@ mod tests {
     fn dated_files() {
         let d = dated_file_value("data/t1.csv=2020-12").unwrap();
         assert_eq!(d.file, PathBuf::from("data/t1.csv"));
-        assert_eq!(Some(d.date), lor::series::Date::parse("2020-12"));
+        assert_eq!(Some(d.date), lor::series::dates::Date::parse("2020-12"));
         // The date is after the last '='.
         let d = dated_file_value("a=b.csv=201812").unwrap();
         assert_eq!(d.file, PathBuf::from("a=b.csv"));

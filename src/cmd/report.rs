@@ -158,7 +158,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         Vec::new()
     } else {
         let series: Vec<String> = args.series.iter().map(|s| s.0.clone()).collect();
-        lor::series::expand_inputs(&series, None, &mut warnings)?
+        lor::series::input::expand_inputs(&series, None, &mut warnings)?
     };
     let (sozialraum, assign, sozialraum_opts) = plan.sozialraum;
     let inputs = Inputs {

@@ -5,7 +5,13 @@ use std::path::PathBuf;
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
 use lor::render::output::Format;
-use lor::series::{self, Against, Changes, Date, Dated, Shape, SozialraumInput, Translation};
+use lor::series::build::build;
+use lor::series::changes::{change_columns, Against, Changes};
+use lor::series::dates::{Date, Dated};
+use lor::series::input::{catalogue_names, check_coverage, expand_inputs, read_dated};
+use lor::series::sozialraum::{sozialraum_weights, SozialraumInput};
+use lor::series::tables::Shape;
+use lor::series::translate::{bundled_polygons, needs_translation, Translation};
 use lor::spatial::geometry::LayerOptions;
 use lor::table::key::Vintage;
 use lor::table::names::Names;
@@ -198,7 +204,7 @@ fn translation(
     if args.crosswalk.is_empty() || args.from.is_some() {
         let (from, to, fix) = match (&args.from, &args.to) {
             (Some(f), Some(t)) => (f.to_path_buf(), t.to_path_buf(), args.from_layer.options()),
-            _ => series::bundled_polygons(want)?,
+            _ => bundled_polygons(want)?,
         };
         let to_opts = LayerOptions::default();
         let cw = args
@@ -225,28 +231,28 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
     let mut warnings = Warnings::default();
     let inputs: Vec<String> = args.inputs.iter().map(|i| i.0.clone()).collect();
-    let files = series::expand_inputs(&inputs, Some("--date"), &mut warnings)?;
+    let files = expand_inputs(&inputs, Some("--date"), &mut warnings)?;
     // --vintage is the series' vintage: dates of the other one are
     // translated, not warned about.
     let read = lor::table::stats::ReadOptions {
         vintage: None,
         ..args.read.options()
     };
-    let (dated, w) = series::read_dated(&files, &read, &plan.given)?;
+    let (dated, w) = read_dated(&files, &read, &plan.given)?;
     warnings.extend(w);
     let names = match &args.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
             warnings.extend(w);
-            warnings.extend(series::check_coverage(&dated, &n, plan.vintage));
+            warnings.extend(check_coverage(&dated, &n, plan.vintage));
             Some(n)
         }
-        None => series::catalogue_names(&dated, plan.vintage).map(|(n, w)| {
+        None => catalogue_names(&dated, plan.vintage).map(|(n, w)| {
             warnings.extend(w);
             n
         }),
     };
-    let (s, w) = series::build(
+    let (s, w) = build(
         &dated,
         &build_plan(&args, &plan, &dated, names.as_ref(), ctx, &mut warnings)?,
     )?;
@@ -255,7 +261,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         columns: if plan.against.is_empty() {
             Vec::new()
         } else {
-            series::change_columns(&s, &args.change_columns)?
+            change_columns(&s, &args.change_columns)?
         },
         against: plan.against,
     };
@@ -281,9 +287,9 @@ fn build_plan<'a>(
     names: Option<&'a Names>,
     ctx: &Context,
     warnings: &mut Warnings,
-) -> Result<series::Plan<'a>> {
+) -> Result<lor::series::build::Plan<'a>> {
     let translation = match plan.vintage {
-        Some(v) if series::needs_translation(dated, plan.vintage) => {
+        Some(v) if needs_translation(dated, plan.vintage) => {
             Some(translation(args, v, ctx, warnings)?)
         }
         _ => None,
@@ -297,12 +303,12 @@ fn build_plan<'a>(
                     SozialraumInput::Polygons(path, *assign, args.units.as_deref())
                 }
             };
-            let (sr, w) = series::sozialraum_weights(dated, plan.vintage, input)?;
+            let (sr, w) = sozialraum_weights(dated, plan.vintage, input)?;
             warnings.extend(w);
             Some(sr)
         }
     };
-    Ok(series::Plan {
+    Ok(lor::series::build::Plan {
         rules: args.rules.flags(),
         missing: args.rules.missing_policy(),
         levels: plan.levels.clone(),

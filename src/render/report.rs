@@ -19,7 +19,9 @@ use crate::render::draw::{escape, mismatch_map, MismatchText};
 use crate::render::map::{
     choropleth, draw_choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel,
 };
-use crate::series::{Date, Dated, Series, SozialraumWeights};
+use crate::series::build::Series;
+use crate::series::dates::{Date, Dated};
+use crate::series::sozialraum::SozialraumWeights;
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance};
 use crate::table::key::Level;
@@ -127,7 +129,7 @@ fn date_of(
     table: &crate::table::stats::StatTable,
     path: &std::path::Path,
 ) -> Result<(Date, Warnings)> {
-    match crate::series::date_of(table, path, None) {
+    match crate::series::dates::date_of(table, path, None) {
         Ok((d, _, w)) => Ok((d, w)),
         Err(e) if e.to_string().contains("no date found") => Err(usage_error(format!(
             "{}: no date found (no ZEIT column, no date such as 201812 or 2020-12 in the file or folder name); for a report with changes, name the file with its date, e.g. EWR202406E_Matrix.csv",
@@ -155,7 +157,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     let (prev, path, w) = latest_before(files, own, current, bezirk, &fig.table.source)?;
     warnings.extend(w);
     same_vintage(&prev, &path, &fig.table, current)?;
-    let plan = crate::series::Plan {
+    let plan = crate::series::build::Plan {
         rules: crate::aggregation::rules::RuleFlags::default(),
         missing: MissingPolicy::Propagate,
         levels: vec![Level::Plr, Level::Bezirk],
@@ -174,7 +176,7 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
             table: fig.table.clone(),
         },
     ];
-    let (series, w) = crate::series::build(&dated, &plan)?;
+    let (series, w) = crate::series::build::build(&dated, &plan)?;
     warnings.extend(w);
     Ok((
         Change {
