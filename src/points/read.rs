@@ -18,7 +18,7 @@ use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::spatial::crs::{Crs, Transformer};
 use crate::spatial::geometry::Layer;
 use crate::spatial::locate::{Location, Locator};
-use crate::table::stats::parse_number;
+use crate::table::stats::numbers::parse_number;
 
 mod csv_fast;
 
@@ -481,9 +481,11 @@ fn csv_headers(rdr: &mut CsvReader, source: &str) -> Result<Vec<String>> {
 /// comma (`;` unless another delimiter is plain).
 fn sniffed(opts: &PointOptions, headers: &[String]) -> PointOptions {
     PointOptions {
-        delimiter: Some(crate::table::stats::sniff_delimiter(&headers.join(",")))
-            .filter(|d| *d != b',')
-            .or(Some(b';')),
+        delimiter: Some(crate::table::stats::csv::sniff_delimiter(
+            &headers.join(","),
+        ))
+        .filter(|d| *d != b',')
+        .or(Some(b';')),
         ..opts.clone()
     }
 }

@@ -123,7 +123,7 @@ fn coordinate(b: &[u8]) -> Option<f64> {
         let s = text(b);
         s.parse::<f64>()
             .ok()
-            .or_else(|| crate::table::stats::parse_number(s, true))
+            .or_else(|| crate::table::stats::numbers::parse_number(s, true))
     })
 }
 
