@@ -168,7 +168,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
     match &args.output {
-        Some(p) if plan.png => write_atomic(p, &lor::render::draw::png(&svg, 2.0)?),
+        Some(p) if plan.png => write_atomic(p, &lor::render::draw::png::png(&svg, 2.0)?),
         Some(p) => write_atomic(p, svg.as_bytes()),
         None => {
             let mut out = std::io::stdout().lock();

@@ -11,7 +11,9 @@ use anyhow::Result;
 use crate::layout::{
     key_table, Evaluation, Layout, Proposal, ProposeError, Shares, Tradeoff, Units, BAND_STEP,
 };
-use crate::render::draw::{layout_map, source_line, LayoutText, LayoutUnit, MapDoc};
+use crate::render::draw::layout::{layout_map, LayoutText, LayoutUnit};
+use crate::render::draw::source::source_line;
+use crate::render::draw::MapDoc;
 use crate::render::output::{render, Format};
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
