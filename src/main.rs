@@ -291,21 +291,36 @@ mod tests {
                 })
                 .collect()
         };
-        // The library's files: src/*.rs and src/<group>/*.rs, not the command line.
+        // The library's files: src/*.rs and src/<group>/*.rs, not the command
+        // line; the files of a module split into a folder
+        // (src/<group>/<module>/*.rs, its mod.rs too) under the module's
+        // name, `<module>.rs`.
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let file_name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
         let mut files = Vec::new();
         for entry in std::fs::read_dir(&src).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() && !path.ends_with("cmd") {
-                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                for entry in std::fs::read_dir(&path).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        let module = format!("{}.rs", file_name(&path));
+                        files.extend(
+                            std::fs::read_dir(&path)
+                                .unwrap()
+                                .map(|e| (e.unwrap().path(), module.clone())),
+                        );
+                    } else if file_name(&path) != "mod.rs" {
+                        files.push((path.clone(), file_name(&path)));
+                    }
+                }
             } else {
-                files.push(path);
+                files.push((path.clone(), file_name(&path)));
             }
         }
         let mut wrong = Vec::new();
-        for path in files {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if !name.ends_with(".rs") || name == "main.rs" || name == "mod.rs" {
+        for (path, name) in files {
+            if path.extension().is_none_or(|e| e != "rs") || name == "main.rs" {
                 continue;
             }
             let flags = mentioned_flags(&std::fs::read_to_string(&path).unwrap());
