@@ -177,7 +177,7 @@ mod tests {
     /// can print those messages.
     const EMITTERS: &[(&str, &[&str])] = &[
         ("aggregate.rs", &["aggregate", "translate", "points"]),
-        ("atlas.rs", &["map", "report"]),
+        ("map.rs", &["map", "report"]),
         ("catalogue.rs", &["aggregate", "points", "translate"]),
         ("expr.rs", &["aggregate", "translate"]),
         ("labels.rs", &["aggregate"]),
@@ -211,7 +211,7 @@ mod tests {
             &["aggregate", "mismatch", "crosswalk", "translate", "points"],
         ),
         ("per_unit.rs", &["points"]),
-        ("point_tables.rs", &["points"]),
+        ("tables.rs", &["points"]),
         ("points.rs", &["points", "crosswalk", "translate", "report"]),
         ("rules.rs", &["aggregate", "translate"]),
         ("scope.rs", &["aggregate", "mismatch", "points", "check"]),
