@@ -96,7 +96,7 @@ fn star_bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("star_20000_read_validate", |b| {
         b.iter(|| {
-            lor::spatial::geometry::read_geojson_str(
+            lor::spatial::geometry::geojson::read_geojson_str(
                 "star.geojson",
                 &text,
                 &LayerOptions::default(),

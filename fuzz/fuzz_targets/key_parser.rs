@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(lor::table::key::normalize_key(&key).unwrap(), (level, key.clone()));
         let _ = lor::table::key::Vintage::of_key(&key);
     }
-    let _ = lor::table::stats::parse_number(&s, true);
-    let _ = lor::table::stats::parse_number(&s, false);
+    let _ = lor::table::stats::numbers::parse_number(&s, true);
+    let _ = lor::table::stats::numbers::parse_number(&s, false);
     let _ = lor::aggregation::rules::glob_match(&s, "inhabitants_percentage");
 });

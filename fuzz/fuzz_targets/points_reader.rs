@@ -11,7 +11,7 @@ fn layer() -> &'static lor::spatial::geometry::Layer {
     static L: OnceLock<lor::spatial::geometry::Layer> = OnceLock::new();
     L.get_or_init(|| {
         let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25833"}},"features":[{"type":"Feature","properties":{"id":"01011101"},"geometry":{"type":"Polygon","coordinates":[[[390000,5810000],[390050,5810000],[390050,5810050],[390000,5810050],[390000,5810000]]]}}]}"#;
-        lor::spatial::geometry::read_geojson_str("units.geojson", text, &Default::default())
+        lor::spatial::geometry::geojson::read_geojson_str("units.geojson", text, &Default::default())
             .unwrap()
             .0
     })

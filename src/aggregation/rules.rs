@@ -489,7 +489,7 @@ impl<'t> Explicit<'t> {
                                     self.table.source,
                                     self.table.line_word,
                                     self.table.lines[i],
-                                    crate::table::stats::number_problem(&c.raw[i], self.table.dialect.decimal_comma)
+                                    crate::table::stats::numbers::number_problem(&c.raw[i], self.table.dialect.decimal_comma)
                                 ),
                                 None => format!("--weighted '{v}': column '{col}' holds text, not numbers"),
                             }));

@@ -302,7 +302,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(plan.strict, &warnings)?;
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
-        let shapes = lor::render::draw::level_shapes(&tables, units, sr_polygons.as_ref())?;
+        let shapes = lor::render::draw::shapes::level_shapes(&tables, units, sr_polygons.as_ref())?;
         return geojson_outputs(&tables, &shapes, &plan.target).write();
     }
     let presentation = presentation(&table, &rules, codes, &warnings, &plan);

@@ -165,7 +165,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
     let bytes = if plan.png {
-        lor::render::draw::png(&svg, 2.0)?
+        lor::render::draw::png::png(&svg, 2.0)?
     } else {
         svg.into_bytes()
     };

@@ -20,7 +20,8 @@ use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
-use crate::table::stats::{parse_number, sniff_delimiter};
+use crate::table::stats::csv::sniff_delimiter;
+use crate::table::stats::numbers::parse_number;
 use crate::text::format_f64;
 
 /// One difference between a computed and a published value.
@@ -292,7 +293,7 @@ impl Published {
             let published = parse_number(raw, self.decimal_comma);
             if published.is_none()
                 && !raw.trim().is_empty()
-                && !crate::table::stats::is_missing_marker(raw)
+                && !crate::table::stats::numbers::is_missing_marker(raw)
             {
                 return Err(input_error(format!(
                     "{}, line {line}, column '{}': '{raw}' is not a number",

@@ -263,7 +263,7 @@ pub fn read_codebook(path: &Path) -> Result<BTreeMap<String, String>> {
             .to_vec(),
     )
     .map_err(|_| input_error(format!("{name}: the codebook is not UTF-8 text")))?;
-    let delimiter = crate::table::stats::sniff_delimiter(&text);
+    let delimiter = crate::table::stats::csv::sniff_delimiter(&text);
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)

@@ -15,7 +15,8 @@ use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::mapping::sozialraum::{self, Assignment};
 use crate::mapping::weights::Assign;
 use crate::render::classify::{Classes, Method};
-use crate::render::draw::{ChoroText, ChoroUnit, MapDoc};
+use crate::render::draw::choropleth::{ChoroText, ChoroUnit};
+use crate::render::draw::MapDoc;
 use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
@@ -449,7 +450,7 @@ impl Figures {
     /// The source line of maps of these figures.
     pub fn source(&self, given: Option<&str>) -> String {
         let paths: Vec<&Path> = self.paths.iter().map(PathBuf::as_path).collect();
-        crate::render::draw::source_line(&paths, given)
+        crate::render::draw::source::source_line(&paths, given)
     }
 }
 
@@ -581,7 +582,7 @@ pub fn draw_choropleth(
         MapLevel::Sozialraum => None,
         _ => fig.sozialraum.as_ref().map(|(l, _)| l),
     };
-    let doc = crate::render::draw::choropleth(
+    let doc = crate::render::draw::choropleth::choropleth(
         &units,
         &classes,
         borders,

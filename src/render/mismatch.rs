@@ -243,7 +243,7 @@ impl Compared {
         bezirk: Option<&Bezirk>,
         inputs: &[&Path],
         source: Option<&str>,
-    ) -> crate::render::draw::MismatchText {
+    ) -> crate::render::draw::mismatch::MismatchText {
         let title_of = |l: &Layer, other: &str| match l.lor_level() {
             Some(l) => l.german_plural().to_string(),
             None => other.to_string(),
@@ -264,11 +264,11 @@ impl Compared {
                 )
             })
             .unwrap_or_default();
-        crate::render::draw::MismatchText {
+        crate::render::draw::mismatch::MismatchText {
             id: String::new(),
             title: format!("{a_title}{of_bezirk} against the {b_title}"),
             subtitle: self.report.summary().join(" · "),
-            source: crate::render::draw::source_line(inputs, source),
+            source: crate::render::draw::source::source_line(inputs, source),
             a_title,
             b_title,
             no_geometry: self
@@ -285,7 +285,7 @@ impl Compared {
     /// The intersection pieces as GeoJSON (none when B is a list).
     pub fn pieces_geojson(&self) -> Option<Result<Vec<u8>>> {
         let (b, ov) = self.polygons.as_ref()?;
-        Some(crate::render::draw::pieces_geojson(
+        Some(crate::render::draw::mismatch::pieces_geojson(
             ov,
             &self.a,
             b,
@@ -295,11 +295,17 @@ impl Compared {
 
     /// The SVG map of both systems with the split parts coloured (none
     /// when B is a list).
-    pub fn svg(&self, text: &crate::render::draw::MismatchText) -> Option<String> {
+    pub fn svg(&self, text: &crate::render::draw::mismatch::MismatchText) -> Option<String> {
         let (b, ov) = self.polygons.as_ref()?;
         Some(
-            crate::render::draw::mismatch_map(ov, &self.a, b, &self.report.levels[0].units, text)
-                .svg(),
+            crate::render::draw::mismatch::mismatch_map(
+                ov,
+                &self.a,
+                b,
+                &self.report.levels[0].units,
+                text,
+            )
+            .svg(),
         )
     }
 }

@@ -301,7 +301,7 @@ pub fn render_geojson(
             feats.push(serde_json::json!({
                 "type": "Feature",
                 "properties": props,
-                "geometry": crate::render::draw::multipolygon_json(g),
+                "geometry": crate::render::draw::shapes::multipolygon_json(g),
             }));
         }
     }

@@ -15,7 +15,8 @@ use crate::aggregation::aggregate::MissingPolicy;
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput};
 use crate::render::classify::Method;
-use crate::render::draw::{escape, mismatch_map, MismatchText};
+use crate::render::draw::escape;
+use crate::render::draw::mismatch::{mismatch_map, MismatchText};
 use crate::render::map::{
     choropleth, draw_choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel,
 };
@@ -836,7 +837,10 @@ impl Page<'_> {
                 h,
                 "<li><code>{}</code>: {}</li>",
                 escape(&p.display().to_string()),
-                escape(crate::render::draw::source_line(&[p], None).trim_start_matches("Source: "))
+                escape(
+                    crate::render::draw::source::source_line(&[p], None)
+                        .trim_start_matches("Source: ")
+                )
             );
         }
         if let Some(s) = &self.spec.source {

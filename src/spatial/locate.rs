@@ -673,7 +673,8 @@ impl Found {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spatial::geometry::{read_geojson_str, LayerOptions};
+    use crate::spatial::geometry::geojson::read_geojson_str;
+    use crate::spatial::geometry::LayerOptions;
 
     fn two_squares() -> Layer {
         // Two unit squares side by side (UTM metres), sharing the border x = 390100.

@@ -39,7 +39,7 @@ pub enum Repair {
 /// Check the rings of `mp` and repair crossings within the bounds above;
 /// `Err` says in plain words why a polygon is refused instead.
 pub fn repair(mp: &MultiPolygon<f64>) -> Result<Repair, String> {
-    if !crate::spatial::geometry::rings_cross(mp) {
+    if !crate::spatial::geometry::validate::rings_cross(mp) {
         return Ok(Repair::Valid);
     }
     let crossings = count_crossings(mp)?;
@@ -87,10 +87,10 @@ pub fn count_crossings(mp: &MultiPolygon<f64>) -> Result<usize, String> {
             let (a, b) = (e.geom(), o.geom());
             let meet = if r == r2 && j == i + 1 {
                 let back = Line::new(a.end, a.start);
-                back.intersects(b) && crate::spatial::geometry::collinear_overlap(a, b)
+                back.intersects(b) && crate::spatial::geometry::validate::collinear_overlap(a, b)
             } else if r == r2 && i == 0 && j + 1 == n {
                 let back = Line::new(b.end, b.start);
-                back.intersects(a) && crate::spatial::geometry::collinear_overlap(b, a)
+                back.intersects(a) && crate::spatial::geometry::validate::collinear_overlap(b, a)
             } else {
                 a.intersects(b)
             };
@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn a_star_of_20000_vertices_with_crossing_spikes_is_refused_quickly() {
         let g = star(20_000, 3.0);
-        assert!(crate::spatial::geometry::rings_cross(&g));
+        assert!(crate::spatial::geometry::validate::rings_cross(&g));
         let t = std::time::Instant::now();
         let e = repair(&g).unwrap_err();
         assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());

@@ -13,7 +13,8 @@ use lor::aggregation::rules::{plan_rules, RuleFlags};
 use lor::aggregation::sozialraum::aggregate_complete;
 use lor::mapping::sozialraum::{assign, Source, UNASSIGNED_KEY, UNASSIGNED_NAME};
 use lor::mapping::weights::Assign;
-use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
+use lor::spatial::geometry::geojson::read_geojson_str;
+use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
 use lor::spatial::overlay::Tolerance;
 use lor::table::key::{Level, Vintage};
 use lor::table::level::LevelTable;
@@ -202,7 +203,7 @@ fn the_orphaned_feature_is_recognised_and_named() {
     );
     // Only the orphan: the Schloßstraße of Steglitz (also under 06010102,
     // with its own area) is not offered as a fix.
-    assert_eq!(lor::spatial::geometry::orphan_fixes(&[]).len(), 0);
+    assert_eq!(lor::spatial::geometry::fixes::orphan_fixes(&[]).len(), 0);
 
     let opts = LayerOptions {
         auto_fix: true,
@@ -430,10 +431,10 @@ fn non_lor_keys_are_kept_as_written() {
     let ids: Vec<&str> = l.features.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, vec!["10115", "10117"]);
     // LOR keys with a lost leading zero beside full ones are still restored.
-    assert!(lor::spatial::geometry::ids_look_like_lor_keys([
+    assert!(lor::spatial::geometry::ids::ids_look_like_lor_keys([
         "1011101", "01011102"
     ]));
-    assert!(!lor::spatial::geometry::ids_look_like_lor_keys([
+    assert!(!lor::spatial::geometry::ids::ids_look_like_lor_keys([
         "10115", "10117"
     ]));
 }

@@ -60,7 +60,8 @@ fn adjacency_ignores_corners() {
       {"type":"Feature","properties":{"id":"C"},"geometry":{"type":"Polygon","coordinates":[[[390000,5820100],[390100,5820100],[390100,5820200],[390000,5820200],[390000,5820100]]]}},
       {"type":"Feature","properties":{"id":"D"},"geometry":{"type":"Polygon","coordinates":[[[390100,5.8201e+06],[390200,5820100],[390200,5820200],[390100,5820200],[390100,5.8201e+06]]]}}]}"#;
     let (layer, _) =
-        lor::spatial::geometry::read_geojson_str("grid", text, &Default::default()).unwrap();
+        lor::spatial::geometry::geojson::read_geojson_str("grid", text, &Default::default())
+            .unwrap();
     let g = adjacency(&layer, 1.0);
     let n = |i: usize| g.adj[i].iter().map(|x| x.0).collect::<Vec<_>>();
     assert_eq!(n(0), [1, 2]); // A: B and C, not D (corner)

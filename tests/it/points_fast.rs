@@ -11,7 +11,8 @@ use std::path::Path;
 
 use common::{berlin, scratch};
 use lor::points::read::{tally_points, PointOptions, PointRun};
-use lor::spatial::geometry::{read_geojson_str, read_layer, Layer, LayerOptions};
+use lor::spatial::geometry::geojson::read_geojson_str;
+use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
 use lor::spatial::locate::{Location, Locator};
 use proptest::prelude::*;
 

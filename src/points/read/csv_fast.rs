@@ -23,7 +23,9 @@ use std::sync::{Arc, Mutex};
 use anyhow::Result;
 use geo::Coord;
 
-use super::{Accumulator, ExactSum, KEEP_IDS};
+use crate::points::read::exact_sum::ExactSum;
+use crate::points::read::tally::{number_value, Accumulator};
+use crate::points::read::KEEP_IDS;
 use crate::spatial::crs::{Crs, Transformer};
 use crate::spatial::locate::Location;
 
@@ -123,7 +125,7 @@ fn coordinate(b: &[u8]) -> Option<f64> {
         let s = text(b);
         s.parse::<f64>()
             .ok()
-            .or_else(|| crate::table::stats::parse_number(s, true))
+            .or_else(|| crate::table::stats::numbers::parse_number(s, true))
     })
 }
 
@@ -312,7 +314,7 @@ fn sum_value(f: &[u8], bad: impl FnOnce(&str)) -> Option<f64> {
         if raw.is_empty() {
             return None;
         }
-        let v = super::number_value(raw);
+        let v = number_value(raw);
         if v.is_none() {
             bad(raw);
         }
