@@ -210,7 +210,11 @@ mod tests {
             "overlay.rs",
             &["aggregate", "mismatch", "crosswalk", "translate", "points"],
         ),
+        ("map.rs", &["map", "report"]),
         ("per_unit.rs", &["points"]),
+        ("tables.rs", &["points"]),
+        // The one input assembly names --units; `check` passes no units.
+        ("inputs.rs", &["aggregate", "points", "map", "report"]),
         ("point_tables.rs", &["points"]),
         ("points.rs", &["points", "crosswalk", "translate", "report"]),
         ("rules.rs", &["aggregate", "translate"]),
