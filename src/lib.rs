@@ -10,13 +10,14 @@
 //! checks it):
 //! [`error`], [`text`], [`table`], [`spatial`], [`mapping`], [`aggregation`],
 //! [`quality`], [`points`], [`layout`], [`series`], [`sample`], [`render`],
-//! [`jobs`].
+//! [`jobs`], [`pipeline`].
 
 pub mod aggregation;
 pub mod error;
 pub mod jobs;
 pub mod layout;
 pub mod mapping;
+pub mod pipeline;
 pub mod points;
 pub mod quality;
 pub mod render;

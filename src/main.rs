@@ -195,6 +195,11 @@ mod tests {
             &["aggregate", "mismatch", "points", "translate"],
         ),
         ("points/per_unit.rs", &["points"]),
+        // The one input assembly names --units; `check` passes no units.
+        (
+            "pipeline/inputs.rs",
+            &["aggregate", "points", "map", "report"],
+        ),
         ("points/population.rs", &["crosswalk", "translate"]),
         (
             "points/read.rs",

@@ -7,16 +7,15 @@ use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
 use lor::aggregation::rules::{plan_table, RuleFlags};
 use lor::error::{usage_error, Warnings};
 use lor::mapping::sozialraum;
-use lor::mapping::weights::{read_list, Assign};
-use lor::quality::checks::check_statistics;
+use lor::mapping::weights::Assign;
+use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
+use lor::quality::checks::check_totals;
 use lor::render::output::{geojson_outputs, table_outputs, Format, Target};
-use lor::sample::Sample;
-use lor::spatial::geometry::{read_layer, Layer, LayerOptions};
+use lor::spatial::geometry::Layer;
 use lor::spatial::overlay::Tolerance;
 use lor::table::key::Level;
 use lor::table::level::LevelTable;
-use lor::table::names::Names;
-use lor::table::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
+use lor::table::stats::StatTable;
 
 use super::args::{
     bezirk_value, levels_value, InputPath, LabelsArg, Levels, OutputDir, SozialraumArgs,
@@ -134,26 +133,19 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-enum Input {
-    File(PathBuf),
-    Sample,
-}
-
 /// The checked plan of one run.
 struct Plan {
-    input: Input,
-    read: ReadOptions,
-    names: Option<PathBuf>,
+    /// The statistics (the sample without a file), names, PLR polygons,
+    /// Sozialräume and Bezirk.
+    inputs: InputPlan,
     rules: RuleFlags,
     missing: MissingPolicy,
     levels: Vec<Level>,
     format: Format,
     target: Target,
     strict: bool,
-    units: Option<(PathBuf, LayerOptions)>,
     sozialraum: Option<SozialraumPlan>,
     tolerance: Tolerance,
-    bezirk: Option<Bezirk>,
     round: Option<u32>,
     decimals: Option<u32>,
     check_against: Vec<PathBuf>,
@@ -194,24 +186,28 @@ fn plan(args: Args) -> Result<Plan> {
     let (target, format) = output_plan(&args)?;
     let sozialraum = args.sr.plan()?;
     let tolerance = args.sr.tolerance()?;
-    let input = match args.stats {
-        Some(f) => Input::File(f.0),
-        None => Input::Sample,
+    let inputs = InputPlan {
+        stats: Some(match args.stats {
+            Some(f) => Statistics::File(f.0, args.read.options()),
+            None => Statistics::Sample(args.read.options()),
+        }),
+        units: args.units.map(|p| (p.0, args.units_layer.options())),
+        names: args.names.map(|n| n.0),
+        sozialraum: sozialraum.as_ref().map(SozialraumPlan::file),
+        scope: args.bezirk.map_or(Scope::Berlin, Scope::Bezirk),
+        catalogue_names: true,
+        keep_whole_units: false,
     };
     Ok(Plan {
-        input,
-        read: args.read.options(),
-        names: args.names.map(|n| n.0),
+        inputs,
         rules: args.rules.flags(),
         missing: args.rules.missing_policy(),
         levels,
         format,
         target,
         strict: args.strict,
-        units: args.units.map(|p| (p.0, args.units_layer.options())),
         sozialraum,
         tolerance,
-        bezirk: args.bezirk,
         round: args.round,
         decimals: args.decimals,
         map: lor::quality::reconcile::parse_map(&args.map)?,
@@ -226,76 +222,31 @@ fn plan(args: Args) -> Result<Plan> {
     })
 }
 
-/// Read the statistics and the names (the sample's when no file is given).
-fn load(plan: &Plan, warnings: &mut Warnings) -> Result<(StatTable, Option<Names>)> {
-    match &plan.input {
-        Input::File(path) => {
-            let (table, w) = read_stats(path, &plan.read)?;
-            warnings.extend(w);
-            let names = match &plan.names {
-                Some(p) => {
-                    let (n, w) = Names::read(p)?;
-                    warnings.extend(w);
-                    Some(n)
-                }
-                // The built-in catalogue of the keys' vintage.
-                None => lor::table::catalogue::names_for(
-                    &table.source,
-                    table.keys.iter().map(String::as_str),
-                )
-                .map(|(n, w)| {
-                    warnings.extend(w);
-                    n
-                }),
-            };
-            Ok((table, names))
-        }
-        Input::Sample => {
-            let sample = Sample::generate();
-            let (table, w) = read_stats_bytes(
-                "sample EWR202412E_Matrix.csv",
-                sample.population_csv().as_bytes(),
-                &plan.read,
-            )?;
-            warnings.extend(w);
-            let (names_table, _) = read_stats_bytes(
-                "sample plr.csv",
-                sample.names_csv().as_bytes(),
-                &ReadOptions::default(),
-            )?;
-            let (names, w) = Names::from_table(&names_table)?;
-            warnings.extend(w);
-            Ok((table, Some(names)))
-        }
-    }
-}
-
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(args)?;
-    let mut warnings = Warnings::default();
-    let (mut table, names_table) = load(&plan, &mut warnings)?;
-    if let Some(b) = &plan.bezirk {
-        b.filter_table(&mut table)?;
-    }
-    // PLR polygons: names for the PLR, and the base of a polygon overlay.
-    let units = read_units(&plan, &mut warnings)?;
-    let names =
-        lor::spatial::scope::combine_names(names_table, units.as_ref(), plan.bezirk.as_ref());
-    warnings.extend(check_statistics(&table, names.as_ref()));
+    let (mut inputs, mut warnings) = assemble(&plan.inputs)?;
+    let mut table = inputs.take_table();
+    let (units, names) = (inputs.units, inputs.names);
+    warnings.extend(check_totals(&table));
 
     let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
     warnings.extend(w);
     let (mut tables, w) =
         aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
     warnings.extend(w);
-    let sr_polygons = match &plan.sozialraum {
-        Some(sr) => {
-            let (t, polygons) =
-                sozialraum_level(&plan, sr, (&table, &rules), units.as_ref(), &mut warnings)?;
+    let sr_polygons = match (inputs.sozialraum, &plan.sozialraum) {
+        (Some(source), Some(sr)) => {
+            let (t, polygons) = sozialraum_level(
+                &plan,
+                (source, sr),
+                (&table, &rules),
+                units.as_ref(),
+                &mut warnings,
+            )?;
             tables.push(t);
             polygons
         }
-        None => None,
+        _ => None,
     };
     let codes = finish_tables(&plan, &mut tables, &rules, &mut warnings)?;
     ctx.warn(&warnings);
@@ -309,28 +260,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     table_outputs(&tables, plan.format, &plan.target, &presentation)?.write()
 }
 
-/// The PLR polygons (--units), cut to the Bezirk.
-fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Option<Layer>> {
-    let Some((p, opts)) = &plan.units else {
-        return Ok(None);
-    };
-    let (mut layer, w) = read_layer(p, opts)?;
-    warnings.extend(w);
-    if let Some(b) = &plan.bezirk {
-        b.filter_layer(&mut layer);
-    }
-    Ok(Some(layer))
-}
-
 /// The Sozialraum level, with the Sozialraum polygons (if they are polygons).
 fn sozialraum_level(
     plan: &Plan,
-    sr: &SozialraumPlan,
+    (source, sr): (sozialraum::Source, &SozialraumPlan),
     (table, rules): (&StatTable, &[lor::aggregation::rules::ColumnRule]),
     units: Option<&Layer>,
     warnings: &mut Warnings,
 ) -> Result<(LevelTable, Option<Layer>)> {
-    let source = read_sozialraum(plan, sr, units, warnings)?;
     let how = (sr.assign().unwrap_or(Assign::Largest), &plan.tolerance);
     let (t, w) = lor::aggregation::sozialraum::aggregate_sozialraum(
         table,
@@ -345,35 +282,6 @@ fn sozialraum_level(
         sozialraum::Source::Polygons(layer) => Ok((t, Some(layer))),
         sozialraum::Source::List(_) => Ok((t, None)),
     }
-}
-
-/// The Sozialräume (a list, or polygons checked against the units), cut to the Bezirk.
-fn read_sozialraum(
-    plan: &Plan,
-    sr: &SozialraumPlan,
-    units: Option<&Layer>,
-    warnings: &mut Warnings,
-) -> Result<sozialraum::Source> {
-    let (path, layer_options) = match sr {
-        SozialraumPlan::List(path) => {
-            let (mut list, w) = read_list(path, sozialraum::LEVEL)?;
-            warnings.extend(w);
-            if let Some(b) = &plan.bezirk {
-                b.filter_list(&mut list);
-            }
-            return Ok(sozialraum::Source::List(list));
-        }
-        SozialraumPlan::Polygons { path, layer, .. } => (path, layer),
-    };
-    let (mut layer, w) = read_layer(path, layer_options)?;
-    warnings.extend(w);
-    if let Some(b) = &plan.bezirk {
-        b.filter_layer(&mut layer);
-    }
-    if let (Some(u), Some((_, u_opts))) = (units, &plan.units) {
-        lor::quality::mismatch::check_overlap((u, u_opts), (&layer, layer_options))?;
-    }
-    Ok(sozialraum::Source::Polygons(layer))
 }
 
 /// Compare with published tables, round, and label the columns (the

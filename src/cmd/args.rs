@@ -477,6 +477,19 @@ impl SozialraumPlan {
         }
     }
 
+    /// The file for the library (`lor::pipeline::inputs`), with the layer
+    /// options of polygons.
+    pub fn file(&self) -> lor::mapping::sozialraum::SozialraumFile {
+        use lor::mapping::sozialraum::SozialraumFile;
+        match self {
+            SozialraumPlan::List(p) => SozialraumFile::List(p.clone()),
+            SozialraumPlan::Polygons { path, layer, .. } => SozialraumFile::Polygons {
+                path: path.clone(),
+                layer: layer.clone(),
+            },
+        }
+    }
+
     /// How PLR go to the polygons (`None` for a list).
     pub fn assign(&self) -> Option<Assign> {
         match self {

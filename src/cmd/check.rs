@@ -6,6 +6,7 @@ use super::args::{bezirk_value, CheckFormat, GeometryLayer, InputPath, StatsRead
 use super::Context;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error, Warning};
+use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
 use lor::quality::check::{check_delivery, Delivery};
 use lor::table::scope::Bezirk;
 
@@ -61,13 +62,23 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "--geometry-fix-id with a feature number applies to one layer: check that layer alone, or fix by the wrong id (WRONG=KEY)",
         ));
     }
-    let read = args.read.options();
     let geometry: Vec<PathBuf> = args.geometry.iter().map(|g| g.to_path_buf()).collect();
+    // The statistics and the names table, read and cut as every command
+    // reads them; the names only as the reference list.
+    let inputs = InputPlan {
+        stats: (args.stats.as_os_str() != "-")
+            .then(|| Statistics::File(args.stats.to_path_buf(), args.read.options())),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
+        scope: args.bezirk.clone().map_or(Scope::Berlin, Scope::Bezirk),
+        ..InputPlan::default()
+    };
+    let (read, warnings) = assemble(&inputs)?;
     let report = check_delivery(&Delivery {
-        stats: (args.stats.as_os_str() != "-").then_some((args.stats.0.as_path(), &read)),
+        stats: read.table.as_ref().map(|t| (args.stats.0.as_path(), t)),
         geometry: &geometry,
         layer_options: &layer_options,
-        names: args.names.as_deref(),
+        names: args.names.as_deref().zip(read.names.as_ref()),
+        read: &warnings,
         tolerance: args.tolerance,
         bezirk: args.bezirk.as_ref(),
     })?;

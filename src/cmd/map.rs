@@ -2,8 +2,10 @@
 
 use anyhow::Result;
 use lor::error::{usage_error, Warnings};
+use lor::mapping::sozialraum::SozialraumFile;
+use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
 use lor::render::classify::Method;
-use lor::render::map::{choropleth, ChoroSpec, Figures, Indicator, Inputs, MapLevel};
+use lor::render::map::{choropleth, ChoroSpec, Indicator, MapLevel};
 
 use super::args::{
     class_count_value, classes_value, map_level_value, InputPath, OutputPath, SozialraumArgs,
@@ -78,12 +80,11 @@ pub struct Args {
 /// The checked flags of a map.
 struct Plan {
     spec: ChoroSpec,
-    /// The Sozialraum polygons, how PLR go to them, their layer options.
-    sozialraum: Option<(
-        std::path::PathBuf,
-        lor::mapping::weights::Assign,
-        lor::spatial::geometry::LayerOptions,
-    )>,
+    /// The inputs: statistics, PLR and Sozialraum polygons, names, Bezirk.
+    inputs: InputPlan,
+    /// How PLR go to the Sozialraum polygons.
+    assign: Option<lor::mapping::weights::Assign>,
+    tolerance: lor::spatial::overlay::Tolerance,
     /// PNG (else SVG) by --output's extension.
     png: bool,
 }
@@ -92,9 +93,10 @@ fn plan(args: &Args) -> Result<Plan> {
     let indicator = Indicator::parse(&args.column)?;
     let level = args.level;
     let method = args.classes.clone();
-    if let Some(b) = &args.bezirk {
-        lor::table::scope::Bezirk::parse(b)?;
-    }
+    let scope = match &args.bezirk {
+        Some(b) => Scope::Bezirk(lor::table::scope::Bezirk::parse(b)?),
+        None => Scope::Berlin,
+    };
     let sozialraum = args.sr.plan()?.map(|p| p.polygons("map")).transpose()?;
     if level == MapLevel::Sozialraum && sozialraum.is_none() {
         return Err(usage_error(
@@ -111,9 +113,24 @@ fn plan(args: &Args) -> Result<Plan> {
         id: String::new(),
     };
     let png = is_png(args.output.as_deref())?;
+    let assign = sozialraum.as_ref().map(|(_, a, _)| *a);
+    let inputs = InputPlan {
+        stats: Some(Statistics::File(
+            args.file.to_path_buf(),
+            args.read.options(),
+        )),
+        units: Some((args.units.to_path_buf(), args.units_layer.options())),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
+        sozialraum: sozialraum.map(|(path, _, layer)| SozialraumFile::Polygons { path, layer }),
+        scope,
+        catalogue_names: true,
+        keep_whole_units: false,
+    };
     Ok(Plan {
         spec,
-        sozialraum,
+        inputs,
+        assign,
+        tolerance: args.sr.tolerance()?,
         png,
     })
 }
@@ -140,23 +157,8 @@ fn is_png(output: Option<&std::path::Path>) -> Result<bool> {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
-    let (sozialraum, assign, sozialraum_opts) = match plan.sozialraum {
-        Some((p, a, o)) => (Some(p), Some(a), o),
-        None => (None, None, Default::default()),
-    };
-    let inputs = Inputs {
-        stats: args.file.to_path_buf(),
-        units: args.units.to_path_buf(),
-        units_opts: args.units_layer.options(),
-        sozialraum_opts,
-        sozialraum,
-        assign,
-        tolerance: Some(args.sr.tolerance()?),
-        names: args.names.as_deref().map(|n| n.to_path_buf()),
-        bezirk: args.bezirk.clone(),
-        read: args.read.options(),
-    };
-    let fig = Figures::load(&inputs)?;
+    let (inputs, w) = assemble(&plan.inputs)?;
+    let fig = inputs.into_figures(plan.assign, plan.tolerance, w)?;
     let (map, w) = choropleth(&fig, &plan.spec)?;
     let mut warnings = Warnings::default();
     warnings.extend(fig.warnings.clone());

@@ -5,15 +5,15 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 use lor::error::usage_error;
-use lor::mapping::weights::Assign;
-use lor::points::per_unit::{count_per_unit, Denominator, Plan, SozialraumInput};
+use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
+use lor::points::per_unit::{count_per_unit, Plan, SozialraumHow, UnitInputs};
 use lor::points::read::PointOptions;
 use lor::points::tables::Per;
 use lor::table::scope::Bezirk;
 
 use super::args::{
-    bezirk_value, levels_value, InputPath, Levels, Missing, SozialraumArgs, SozialraumPlan,
-    StatsReadArgs, TableOutputArgs, UnitsLayer,
+    bezirk_value, levels_value, InputPath, Levels, Missing, SozialraumArgs, StatsReadArgs,
+    TableOutputArgs, UnitsLayer,
 };
 use super::Context;
 
@@ -130,9 +130,18 @@ fn scale_value(s: &str) -> Result<f64, String> {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let format = args.out.format(true)?;
-    let plan = plan(&args)?;
+    let (plan, inputs) = plan(&args)?;
+    let (read, mut warnings) = assemble(&inputs)?;
+    let units = UnitInputs {
+        units: read.whole_units().expect("lor points reads --units"),
+        scoped_units: read.units.as_ref().expect("lor points reads --units"),
+        names: read.names.as_ref(),
+        sozialraum: read.sozialraum.as_ref(),
+        stats: read.table.as_ref(),
+    };
     let bar = ProgressBar::new(ctx);
-    let (counted, warnings) = count_per_unit(&plan, |done, total| bar.show(done, total))?;
+    let (counted, w) = count_per_unit(&plan, &units, |done, total| bar.show(done, total))?;
+    warnings.extend(w);
     bar.finish();
     ctx.warn(&warnings);
     ctx.info(&counted.summary());
@@ -140,8 +149,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.out.write(&counted.tables, format, args.text.guard())
 }
 
-/// Every flag checked, no file read.
-fn plan(args: &Args) -> Result<Plan> {
+/// Every flag checked, no file read: the run's plan and what it reads
+/// besides the points.
+fn plan(args: &Args) -> Result<(Plan, InputPlan)> {
     if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
@@ -155,19 +165,37 @@ fn plan(args: &Args) -> Result<Plan> {
         .filter(|s| !s.is_empty())
         .collect();
     lor::points::tables::check_sums(&sum)?;
-    let denominator = match (&args.per, &args.stats) {
-        (Some(per), Some(stats)) => Some(Denominator {
-            stats: stats.to_path_buf(),
-            read: args.read.options(),
-            per: {
-                let p = Per::parse(per)?;
-                p.check_name(&sum, args.by.as_deref())?;
-                p.scaled(args.scale.unwrap_or(1.0))
-            },
-        }),
-        _ => None,
+    // The statistics are read for the denominator only.
+    let (per, stats) = match (&args.per, &args.stats) {
+        (Some(per), Some(stats)) => {
+            let p = Per::parse(per)?;
+            p.check_name(&sum, args.by.as_deref())?;
+            let read = Statistics::File(stats.to_path_buf(), args.read.options());
+            (Some(p.scaled(args.scale.unwrap_or(1.0))), Some(read))
+        }
+        _ => (None, None),
     };
-    Ok(Plan {
+    let sozialraum = args.sr.plan()?;
+    let inputs = InputPlan {
+        stats,
+        units: Some((args.units.to_path_buf(), args.units_layer.options())),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
+        sozialraum: sozialraum.as_ref().map(|s| s.file()),
+        scope: args.bezirk.clone().map_or(Scope::Berlin, Scope::Bezirk),
+        catalogue_names: true,
+        keep_whole_units: true,
+    };
+    // A list is applied as listed: the assignment is for polygons.
+    let how = match &sozialraum {
+        Some(sr) => Some(SozialraumHow {
+            assign: sr
+                .assign()
+                .unwrap_or(lor::mapping::weights::Assign::Largest),
+            tolerance: args.sr.tolerance()?,
+        }),
+        None => None,
+    };
+    let plan = Plan {
         points: args.points.to_path_buf(),
         point_options: PointOptions {
             x: args.x.clone(),
@@ -178,42 +206,13 @@ fn plan(args: &Args) -> Result<Plan> {
             id_field: args.id_field.clone(),
             ..PointOptions::default()
         },
-        units: args.units.to_path_buf(),
-        units_layer: args.units_layer.options(),
-        sozialraum: sozialraum_input(args)?,
-        names: args.names.as_deref().map(|n| n.to_path_buf()),
-        denominator,
+        sozialraum: how,
+        per,
         missing: args.missing.into(),
         bezirk: args.bezirk.clone(),
         levels: lor::table::scope::levels_in(args.bezirk.as_ref(), &args.levels.0),
-    })
-}
-
-/// The Sozialräume and how PLR go to them (the plan of `lor aggregate`).
-fn sozialraum_input(args: &Args) -> Result<Option<SozialraumInput>> {
-    let Some(sr) = args.sr.plan()? else {
-        return Ok(None);
     };
-    let tolerance = args.sr.tolerance()?;
-    Ok(Some(match sr {
-        // A list is applied as listed: its layer options and assignment are unused.
-        SozialraumPlan::List(path) => SozialraumInput {
-            path,
-            layer: Default::default(),
-            assign: Assign::Largest,
-            tolerance,
-        },
-        SozialraumPlan::Polygons {
-            path,
-            assign,
-            layer,
-        } => SozialraumInput {
-            path,
-            layer,
-            assign,
-            tolerance,
-        },
-    }))
+    Ok((plan, inputs))
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.

@@ -2,11 +2,12 @@
 
 use anyhow::Result;
 use lor::error::Warnings;
+use lor::mapping::sozialraum::SozialraumFile;
 use lor::mapping::weights::Assign;
+use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
 use lor::render::classify::Method;
-use lor::render::map::{one_bezirk, Figures, Indicator, Inputs};
+use lor::render::map::Indicator;
 use lor::render::report::{report, ReportSpec};
-use lor::spatial::geometry::LayerOptions;
 use lor::spatial::overlay::Tolerance;
 
 use super::args::{
@@ -109,7 +110,10 @@ pub struct Args {
 
 /// The checked flags of a report.
 struct Plan {
-    sozialraum: (std::path::PathBuf, Assign, LayerOptions),
+    /// The inputs: statistics, PLR and Sozialraum polygons, names, Bezirk
+    /// (given, or the one of the statistics).
+    inputs: InputPlan,
+    assign: Assign,
     tolerance: Tolerance,
     maps: Vec<Indicator>,
     change_maps: Vec<Indicator>,
@@ -122,15 +126,28 @@ fn plan(args: &Args) -> Result<Plan> {
         "an HTML report",
         &["html", "htm"],
     )?;
-    if let Some(b) = &args.bezirk {
-        lor::table::scope::Bezirk::parse(b)?;
-    }
-    let sozialraum = args
+    let scope = match &args.bezirk {
+        Some(b) => Scope::Bezirk(lor::table::scope::Bezirk::parse(b)?),
+        None => Scope::OfTheStatistics,
+    };
+    let (path, assign, layer) = args
         .sr
         .plan()?
         .expect("--sozialraum is required")
         .polygons("report")?;
     let tolerance = args.sr.tolerance()?;
+    let inputs = InputPlan {
+        stats: Some(Statistics::File(
+            args.stats.to_path_buf(),
+            args.read.options(),
+        )),
+        units: Some((args.units.to_path_buf(), args.units_layer.options())),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
+        sozialraum: Some(SozialraumFile::Polygons { path, layer }),
+        scope,
+        catalogue_names: true,
+        keep_whole_units: false,
+    };
     let maps: Vec<Indicator> = if args.map.is_empty() {
         vec![
             Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100")?,
@@ -140,7 +157,8 @@ fn plan(args: &Args) -> Result<Plan> {
         indicators(&args.map)?
     };
     Ok(Plan {
-        sozialraum,
+        inputs,
+        assign,
         tolerance,
         maps,
         change_maps: indicators(&args.change_map)?,
@@ -160,24 +178,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let series: Vec<String> = args.series.iter().map(|s| s.0.clone()).collect();
         lor::series::input::expand_inputs(&series, None, &mut warnings)?
     };
-    let (sozialraum, assign, sozialraum_opts) = plan.sozialraum;
-    let inputs = Inputs {
-        stats: args.stats.to_path_buf(),
-        units: args.units.to_path_buf(),
-        units_opts: args.units_layer.options(),
-        sozialraum_opts,
-        sozialraum: Some(sozialraum),
-        assign: Some(assign),
-        tolerance: Some(plan.tolerance),
-        names: args.names.as_deref().map(|n| n.to_path_buf()),
-        bezirk: args.bezirk.clone(),
-        read: args.read.options(),
-    };
-    let fig = Figures::load(&inputs)?;
-    let bezirk = match &args.bezirk {
-        Some(b) => b.clone(),
-        None => one_bezirk(&fig.table)?,
-    };
+    let (inputs, w) = assemble(&plan.inputs)?;
+    let bezirk = inputs
+        .bezirk
+        .as_ref()
+        .expect("a report is for one Bezirk")
+        .code()
+        .to_string();
+    let fig = inputs.into_figures(Some(plan.assign), plan.tolerance, w)?;
     let spec = ReportSpec {
         bezirk,
         maps: plan.maps,
@@ -186,7 +194,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         points: points(&args),
         source: args.source.clone(),
         tolerance: plan.tolerance,
-        assign,
+        assign: plan.assign,
         series,
         change_maps: plan.change_maps,
     };

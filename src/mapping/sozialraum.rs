@@ -5,19 +5,78 @@
 //! account of every PLR that is not (fully) assigned.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::error::{examples, usage_error, Warnings};
-use crate::mapping::weights::{expand_to, from_parts, Assign, ListTable, WeightTable};
-use crate::spatial::geometry::Layer;
+use crate::mapping::weights::{
+    expand_to, from_parts, is_list_path, read_list, Assign, ListTable, WeightTable,
+};
+use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::spatial::overlay::{overlay, unit_parts, Tolerance, UnitParts};
+use crate::table::scope::Bezirk;
 use crate::table::stats::StatTable;
 
 /// Where the Sozialräume come from.
+#[derive(Debug, Clone)]
 pub enum Source {
     Polygons(Layer),
     List(ListTable),
+}
+
+/// The file of a run's Sozialräume, not read yet: a list "PLR (or BZR) →
+/// Sozialraum", or polygons with the options of their layer (the library
+/// side of the command line's Sozialraum plan).
+#[derive(Debug, Clone)]
+pub enum SozialraumFile {
+    /// A CSV/XLSX list.
+    List(PathBuf),
+    /// Polygons (GeoJSON, Shapefile), read with these options.
+    Polygons { path: PathBuf, layer: LayerOptions },
+}
+
+impl SozialraumFile {
+    /// A list by its extension (CSV/XLSX), else polygons read with `layer`.
+    pub fn new(path: &Path, layer: LayerOptions) -> SozialraumFile {
+        if is_list_path(path) {
+            SozialraumFile::List(path.to_path_buf())
+        } else {
+            SozialraumFile::Polygons {
+                path: path.to_path_buf(),
+                layer,
+            }
+        }
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        match self {
+            SozialraumFile::List(p) | SozialraumFile::Polygons { path: p, .. } => p,
+        }
+    }
+
+    /// Read the Sozialräume and cut them to `bezirk`: a list keeps the
+    /// units of the Bezirk; polygons with LOR keys keep those of the
+    /// Bezirk, other polygons (Sozialräume with their own ids) stay whole.
+    pub fn read(&self, bezirk: Option<&Bezirk>) -> Result<(Source, Warnings)> {
+        match self {
+            SozialraumFile::List(path) => {
+                let (mut list, w) = read_list(path, LEVEL)?;
+                if let Some(b) = bezirk {
+                    b.filter_list(&mut list);
+                }
+                Ok((Source::List(list), w))
+            }
+            SozialraumFile::Polygons { path, layer } => {
+                let (mut polygons, w) = read_layer(path, layer)?;
+                if let Some(b) = bezirk {
+                    b.filter_layer(&mut polygons);
+                }
+                Ok((Source::Polygons(polygons), w))
+            }
+        }
+    }
 }
 
 /// PLR → Sozialraum, with what could not be assigned.

@@ -34,40 +34,30 @@ use anyhow::Result;
 
 use crate::aggregation::aggregate::{aggregate_levels, MissingPolicy};
 use crate::aggregation::rules::ColumnRule;
-use crate::error::{usage_error, WarningCode, Warnings};
+use crate::error::{WarningCode, Warnings};
 use crate::mapping::sozialraum::{self, Source};
-use crate::mapping::weights::{is_list_path, read_list, Assign};
+use crate::mapping::weights::Assign;
 use crate::points::read::{tally_points, PointOptions, PointRun};
 use crate::points::tables::{
     counted_outside_of, point_rules, scoped_order, some_ids, tally_columns, unit_table, Per,
 };
-use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
+use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
+use crate::table::names::Names;
 use crate::table::scope::Bezirk;
-use crate::table::stats::{read_stats, ReadOptions, StatTable};
+use crate::table::stats::StatTable;
 use crate::text::short;
 use crate::text::thousands;
 
-/// Sozialräume as polygons or as a list, and how PLR are given to them.
-#[derive(Debug, Clone)]
-pub struct SozialraumInput {
-    pub path: PathBuf,
-    /// How the polygons are read (ignored for a list).
-    pub layer: LayerOptions,
-    /// Largest part or area shares, for polygons; a list is applied as listed.
+/// How PLR are given to Sozialraum polygons (a list is applied as listed).
+#[derive(Debug, Clone, Copy)]
+pub struct SozialraumHow {
+    /// Largest part or area shares.
     pub assign: Assign,
-    /// What part of a PLR is digitising noise, for polygons.
+    /// What part of a PLR is digitising noise.
     pub tolerance: Tolerance,
-}
-
-/// The statistics with the denominator of the ratios.
-#[derive(Debug, Clone)]
-pub struct Denominator {
-    pub stats: PathBuf,
-    pub read: ReadOptions,
-    pub per: Per,
 }
 
 /// A checked `lor points` run: every flag validated, no file read yet.
@@ -75,17 +65,31 @@ pub struct Denominator {
 pub struct Plan {
     pub points: PathBuf,
     pub point_options: PointOptions,
-    /// PLR polygons.
-    pub units: PathBuf,
-    pub units_layer: LayerOptions,
-    pub sozialraum: Option<SozialraumInput>,
-    /// Names table (wins over the names in the units layer).
-    pub names: Option<PathBuf>,
-    pub denominator: Option<Denominator>,
+    /// How PLR go to the Sozialräume, when there are Sozialräume.
+    pub sozialraum: Option<SozialraumHow>,
+    /// The denominator of the ratios, from the statistics.
+    pub per: Option<Per>,
     pub missing: MissingPolicy,
     pub bezirk: Option<Bezirk>,
     /// LOR levels (the Bezirk is the top with a Bezirk).
     pub levels: Vec<Level>,
+}
+
+/// What a run reads besides the points, read and cut to the Bezirk by the
+/// one input assembly (`lor::pipeline::inputs`).
+#[derive(Debug, Clone, Copy)]
+pub struct UnitInputs<'a> {
+    /// The PLR polygons, whole: points in other Bezirke are out of scope,
+    /// not outside every PLR.
+    pub units: &'a Layer,
+    /// The PLR polygons of the Bezirk (all without one).
+    pub scoped_units: &'a Layer,
+    /// The unit names.
+    pub names: Option<&'a Names>,
+    /// The Sozialräume.
+    pub sozialraum: Option<&'a Source>,
+    /// The statistics with the denominator (with [`Plan::per`]).
+    pub stats: Option<&'a StatTable>,
 }
 
 /// What a run produced: one table per level (the Sozialräume last), and
@@ -125,32 +129,35 @@ impl Counted {
     }
 }
 
-/// Run a plan: read the layers and the statistics, locate the points in
-/// the PLR, and aggregate the PLR table to every level and the Sozialräume.
-/// `progress` gets (bytes read, file size) now and then.
-pub fn count_per_unit(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<(Counted, Warnings)> {
+/// Run a plan on its read inputs: locate the points in the PLR, and
+/// aggregate the PLR table to every level and the Sozialräume. `progress`
+/// gets (bytes read, file size) now and then.
+pub fn count_per_unit(
+    plan: &Plan,
+    read: &UnitInputs,
+    progress: impl FnMut(u64, u64),
+) -> Result<(Counted, Warnings)> {
     let mut warnings = Warnings::default();
-    let units = read_units(plan, &mut warnings)?;
-    let scoped_units = scoped(&units, plan.bezirk.as_ref())?;
-    let sozialraum = read_sozialraum(plan, &scoped_units, &mut warnings)?;
-    let stats = read_denominator(plan, &mut warnings)?;
-    let run = locate(plan, &units, progress, &mut warnings)?;
-    let denominator = plan
-        .denominator
-        .as_ref()
-        .map(|d| &d.per)
-        .zip(stats.as_ref());
+    let units = read.units;
+    let denominator = plan.per.as_ref().zip(read.stats);
+    // A wrong column stops the run before the long part.
+    if let Some((per, stats)) = denominator {
+        per.values(stats, &[])?;
+    }
+    let run = locate(plan, units, progress, &mut warnings)?;
     let plr = plr_table(
         &run,
-        &units,
+        units,
         plan.bezirk.as_ref(),
         denominator,
         &mut warnings,
     )?;
-    let per = plan.denominator.as_ref().map(|d| &d.per);
+    let per = plan.per.as_ref();
     let rules = point_rules(&plr.table, &plr.value_columns, per);
-    let mut tables = level_tables(plan, &plr.table, &rules, &scoped_units, &mut warnings)?;
-    if let (Some(source), Some(input)) = (&sozialraum, &plan.sozialraum) {
+    let (mut tables, w) =
+        aggregate_levels(&plr.table, &rules, &plan.levels, read.names, plan.missing);
+    warnings.extend(w);
+    if let (Some(source), Some(input)) = (read.sozialraum, &plan.sozialraum) {
         let how = SozialraumRule {
             assign: input.assign,
             tolerance: input.tolerance,
@@ -159,7 +166,7 @@ pub fn count_per_unit(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<(Co
         let (t, w) = sozialraum_table(
             &plr.table,
             &rules,
-            &scoped_units,
+            read.scoped_units,
             source,
             &how,
             plan.missing,
@@ -176,63 +183,6 @@ pub fn count_per_unit(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<(Co
         bezirk: plan.bezirk.clone(),
     };
     Ok((counted, warnings))
-}
-
-/// The PLR polygons, whole (points in other Bezirke are out of scope, not outside).
-fn read_units(plan: &Plan, warnings: &mut Warnings) -> Result<Layer> {
-    let (units, w) = read_layer(&plan.units, &plan.units_layer)?;
-    warnings.extend(w);
-    if units.lor_level() != Some(Level::Plr) {
-        return Err(usage_error(format!(
-            "{}: --units must be PLR polygons with 8-digit keys",
-            units.source
-        )));
-    }
-    Ok(units)
-}
-
-/// A layer cut to the Bezirk, if there is one (none of its polygons is an error).
-fn scoped(layer: &Layer, bezirk: Option<&Bezirk>) -> Result<Layer> {
-    let mut l = layer.clone();
-    if let Some(b) = bezirk {
-        b.filter_layer_checked(&mut l)?;
-    }
-    Ok(l)
-}
-
-/// The Sozialräume, cut to the Bezirk: a list, or polygons that must overlap
-/// the PLR.
-fn read_sozialraum(plan: &Plan, units: &Layer, warnings: &mut Warnings) -> Result<Option<Source>> {
-    let Some(input) = &plan.sozialraum else {
-        return Ok(None);
-    };
-    if is_list_path(&input.path) {
-        let (mut list, w) = read_list(&input.path, sozialraum::LEVEL)?;
-        warnings.extend(w);
-        if let Some(b) = &plan.bezirk {
-            b.filter_list(&mut list);
-        }
-        return Ok(Some(Source::List(list)));
-    }
-    let (mut layer, w) = read_layer(&input.path, &input.layer)?;
-    warnings.extend(w);
-    if let Some(b) = &plan.bezirk {
-        b.filter_layer(&mut layer);
-    }
-    crate::quality::mismatch::check_overlap((units, &plan.units_layer), (&layer, &input.layer))?;
-    Ok(Some(Source::Polygons(layer)))
-}
-
-/// The statistics with the denominator, read before the points so that a
-/// wrong column stops the run before the long part.
-fn read_denominator(plan: &Plan, warnings: &mut Warnings) -> Result<Option<StatTable>> {
-    let Some(d) = &plan.denominator else {
-        return Ok(None);
-    };
-    let (t, w) = read_stats(&d.stats, &d.read)?;
-    warnings.extend(w);
-    d.per.values(&t, &[])?;
-    Ok(Some(t))
 }
 
 /// Locate every point in the PLR of the whole layer; points outside every
@@ -400,25 +350,6 @@ fn sort_rows(keys: &mut Vec<String>, cols: &mut [(String, Vec<Option<f64>>)]) {
     for c in cols.iter_mut() {
         c.1 = order.iter().map(|&i| c.1[i]).collect();
     }
-}
-
-/// The LOR levels of the plan, named from the names table and the layer.
-fn level_tables(
-    plan: &Plan,
-    plr: &StatTable,
-    rules: &[ColumnRule],
-    units: &Layer,
-    warnings: &mut Warnings,
-) -> Result<Vec<LevelTable>> {
-    let (names, w) = crate::spatial::scope::load_names(
-        plan.names.as_deref(),
-        Some(units),
-        plan.bezirk.as_ref(),
-    )?;
-    warnings.extend(w);
-    let (tables, w) = aggregate_levels(plr, rules, &plan.levels, names.as_ref(), plan.missing);
-    warnings.extend(w);
-    Ok(tables)
 }
 
 /// How the PLR table goes to the Sozialräume.
@@ -592,7 +523,8 @@ mod tests {
         let b = Bezirk::parse("04").unwrap();
         let p = plr_counts(Some(&b), &per);
         let rules = point_rules(&p.table, &p.value_columns, Some(&per));
-        let units = scoped(&plr(), Some(&b)).unwrap();
+        let mut units = plr();
+        b.filter_layer_checked(&mut units).unwrap();
         let how = SozialraumRule {
             assign: Assign::Largest,
             tolerance: Tolerance::default(),

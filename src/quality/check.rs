@@ -15,20 +15,25 @@ use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::table::key::Level;
 use crate::table::names::Names;
 use crate::table::scope::Bezirk;
-use crate::table::stats::{read_stats, ReadOptions, StatTable};
+use crate::table::stats::StatTable;
 
-/// What a delivery consists of.
+/// What a delivery consists of. The statistics and the names table come
+/// read and cut to the Bezirk, with the coverage of the one against the
+/// other checked (by the one input assembly, `lor::pipeline::inputs`);
+/// the polygon layers are read here.
 pub struct Delivery<'a> {
-    /// The statistics per PLR and how to read them (none: only polygons).
-    pub stats: Option<(&'a Path, &'a ReadOptions)>,
+    /// The statistics per PLR with their file (none: only polygons).
+    pub stats: Option<(&'a Path, &'a StatTable)>,
     /// Polygon layers: PLR, and optionally BZR and PGR (by key length).
     pub geometry: &'a [PathBuf],
     pub layer_options: &'a LayerOptions,
-    /// The reference list of PLR.
-    pub names: Option<&'a Path>,
+    /// The reference list of PLR with its file.
+    pub names: Option<(&'a Path, &'a Names)>,
+    /// What reading the statistics and the names found, and their coverage.
+    pub read: &'a Warnings,
     /// Overlaps and gaps smaller than this many m² are noise.
     pub tolerance: f64,
-    /// Only this Bezirk: statistics rows, names and LOR-keyed layers.
+    /// Only this Bezirk: LOR-keyed layers (the statistics and names are cut).
     pub bezirk: Option<&'a Bezirk>,
 }
 
@@ -39,21 +44,20 @@ pub struct CheckReport {
     pub findings: Warnings,
 }
 
-/// Read a delivery and run every check on it.
+/// Read the polygons of a delivery and run every check on it.
 pub fn check_delivery(d: &Delivery<'_>) -> Result<CheckReport> {
     let mut r = CheckReport::default();
-    let names = read_names(d, &mut r)?;
+    r.findings.extend(d.read.clone());
+    let names = d.names.map(|(p, n)| {
+        r.checked
+            .push(format!("{} ({} PLR)", p.display(), n.units.len()));
+        n
+    });
     let layers = read_layers(d, &mut r)?;
     let plr = layers.iter().find(|l| l.lor_level() == Some(Level::Plr));
-    if let Some((path, opts)) = d.stats {
-        let (t, w) = read_stats(path, opts)?;
-        r.findings.extend(w);
-        let mut t = t;
-        if let Some(b) = d.bezirk {
-            b.filter_table(&mut t)?;
-        }
-        r.checked.push(describe_table(path, &t));
-        check_table(&t, names.as_ref(), plr, &mut r.findings);
+    if let Some((path, t)) = d.stats {
+        r.checked.push(describe_table(path, t));
+        check_table(t, plr, &mut r.findings);
     }
     for l in &layers {
         if l.lor_level() == Some(Level::Plr) || layers.len() == 1 {
@@ -61,21 +65,9 @@ pub fn check_delivery(d: &Delivery<'_>) -> Result<CheckReport> {
         }
     }
     if let Some(p) = plr {
-        check_plr_layer(p, &layers, names.as_ref(), d.tolerance, &mut r.findings);
+        check_plr_layer(p, &layers, names, d.tolerance, &mut r.findings);
     }
     Ok(r)
-}
-
-fn read_names(d: &Delivery<'_>, r: &mut CheckReport) -> Result<Option<Names>> {
-    let Some(p) = d.names else { return Ok(None) };
-    let (mut n, w) = Names::read(p)?;
-    r.findings.extend(w);
-    if let Some(b) = d.bezirk {
-        b.filter_names_checked(&mut n)?;
-    }
-    r.checked
-        .push(format!("{} ({} PLR)", p.display(), n.units.len()));
-    Ok(Some(n))
 }
 
 fn read_layers(d: &Delivery<'_>, r: &mut CheckReport) -> Result<Vec<Layer>> {
@@ -116,10 +108,9 @@ fn describe_table(path: &Path, t: &StatTable) -> String {
     )
 }
 
-/// The statistics: coverage of the names table and of the PLR polygons,
-/// the file's own totals, the values.
-fn check_table(t: &StatTable, names: Option<&Names>, plr: Option<&Layer>, out: &mut Warnings) {
-    out.extend(check_coverage(t, names));
+/// The statistics: coverage of the PLR polygons (that of the names table
+/// came with them), the file's own totals, the values.
+fn check_table(t: &StatTable, plr: Option<&Layer>, out: &mut Warnings) {
     if let Some(p) = plr {
         let reference = Names::from_pairs(
             &p.source,
@@ -239,13 +230,14 @@ mod tests {
     #[test]
     fn the_sample_delivery_has_no_findings() {
         let stats = sample("EWR202412E_Matrix.csv");
-        let read = ReadOptions::default();
+        let (table, read) = crate::table::stats::read_stats(&stats, &Default::default()).unwrap();
         let geometry = vec![sample("plr.geojson")];
         let r = check_delivery(&Delivery {
-            stats: Some((&stats, &read)),
+            stats: Some((&stats, &table)),
             geometry: &geometry,
             layer_options: &LayerOptions::default(),
             names: None,
+            read: &read,
             tolerance: 1000.0,
             bezirk: None,
         })
@@ -261,20 +253,19 @@ mod tests {
     }
 
     #[test]
-    fn another_bezirk_leaves_no_rows() {
-        let stats = sample("EWR202412E_Matrix.csv");
-        let read = ReadOptions::default();
+    fn another_bezirk_leaves_no_polygons() {
         let other = Bezirk::parse("01").unwrap();
         let e = check_delivery(&Delivery {
-            stats: Some((&stats, &read)),
-            geometry: &[],
+            stats: None,
+            geometry: &[sample("plr.geojson")],
             layer_options: &LayerOptions::default(),
             names: None,
+            read: &Warnings::default(),
             tolerance: 1000.0,
             bezirk: Some(&other),
         })
         .unwrap_err();
-        assert!(e.to_string().contains("no rows of Bezirk 01"), "{e}");
+        assert!(e.to_string().contains("no polygons of Bezirk 01"), "{e}");
     }
 
     #[test]

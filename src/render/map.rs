@@ -17,12 +17,12 @@ use crate::mapping::weights::Assign;
 use crate::render::classify::{Classes, Method};
 use crate::render::draw::choropleth::{ChoroText, ChoroUnit};
 use crate::render::draw::MapDoc;
-use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
+use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::names::Names;
-use crate::table::stats::{read_stats, ReadOptions, StatTable};
+use crate::table::stats::StatTable;
 
 /// The level a map or a table shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,20 +191,23 @@ pub fn label_for(code: &str) -> String {
     crate::render::labels::builtin_de(code).unwrap_or_else(|| code.to_string())
 }
 
-/// What to read.
-#[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    pub stats: PathBuf,
-    pub read: ReadOptions,
-    pub units: PathBuf,
-    pub units_opts: LayerOptions,
-    /// Sozialraum polygons.
-    pub sozialraum: Option<PathBuf>,
-    pub sozialraum_opts: LayerOptions,
-    pub assign: Option<Assign>,
-    pub tolerance: Option<Tolerance>,
-    pub names: Option<PathBuf>,
-    pub bezirk: Option<String>,
+/// The inputs of a map or report, read by the one input assembly
+/// (`lor::pipeline::inputs`): the statistics and the PLR polygons cut to
+/// the Bezirk, the names, the Sozialraum polygons.
+#[derive(Debug, Clone)]
+pub struct MapInputs {
+    pub table: StatTable,
+    pub units: Layer,
+    pub names: Option<Names>,
+    /// The Sozialraum polygons, how PLR go to them, and what part of a PLR
+    /// is digitising noise.
+    pub sozialraum: Option<(Layer, Assign, Tolerance)>,
+    /// The files the figures come from, the statistics first (for source
+    /// lines).
+    pub paths: Vec<PathBuf>,
+    /// What reading them found; it travels with the figures (into the
+    /// report's list of warnings).
+    pub warnings: Warnings,
 }
 
 /// A statistics file with its polygons, ready to be aggregated and mapped.
@@ -221,19 +224,17 @@ pub struct Figures {
 }
 
 impl Figures {
-    pub fn load(inp: &Inputs) -> Result<Figures> {
-        let mut warnings = Warnings::default();
-        let (mut table, w) = read_stats(&inp.stats, &inp.read)?;
-        warnings.extend(w);
-        if let Some(b) = &inp.bezirk {
-            table.retain_keys(|k| k.starts_with(b.as_str()));
-            if table.is_empty() {
-                return Err(usage_error(format!(
-                    "{}: no rows of Bezirk {b}",
-                    table.source
-                )));
-            }
-        }
+    /// Figures of assembled inputs: PLR statistics (other levels are
+    /// refused), each PLR assigned to the Sozialraum polygons.
+    pub fn new(inputs: MapInputs) -> Result<Figures> {
+        let MapInputs {
+            table,
+            units,
+            names,
+            sozialraum,
+            paths,
+            mut warnings,
+        } = inputs;
         if table.level != Level::Plr {
             return Err(input_error(format!(
                 "{}: the rows are {} keys; maps and reports start from Planungsräume (8-digit keys)",
@@ -241,57 +242,11 @@ impl Figures {
                 table.level.german()
             )));
         }
-        let (mut units, w) = read_layer(&inp.units, &inp.units_opts)?;
-        warnings.extend(w);
-        if let Some(b) = &inp.bezirk {
-            units.filter_prefix(b);
-        }
-        let mut names = match &inp.names {
-            Some(p) => {
-                let (n, w) = Names::read(p)?;
-                warnings.extend(w);
-                n
-            }
-            None => Names::default(),
-        };
-        names.merge(&Names::from_pairs(
-            &units.source,
-            units
-                .features
-                .iter()
-                .map(|f| (f.id.as_str(), f.name.as_str())),
-        ));
-        // The names list all of Berlin: coverage against it only for all of Berlin.
-        if inp.bezirk.is_none() {
-            warnings.extend(crate::quality::checks::check_coverage(
-                &table,
-                (!names.is_empty()).then_some(&names),
-            ));
-        }
-        let mut paths = vec![inp.stats.clone(), inp.units.clone()];
-        let sozialraum = match &inp.sozialraum {
+        let sozialraum = match sozialraum {
             None => None,
-            Some(p) => {
-                paths.push(p.clone());
-                let (mut layer, w) = read_layer(p, &inp.sozialraum_opts)?;
-                warnings.extend(w);
-                if let Some(b) = &inp.bezirk {
-                    if layer.lor_level().is_some() {
-                        layer.filter_prefix(b);
-                    }
-                }
-                let tol = match inp.tolerance {
-                    Some(t) => t,
-                    None => Tolerance::new(0.01, 1000.0)?,
-                };
+            Some((layer, how, tolerance)) => {
                 let src = sozialraum::Source::Polygons(layer.clone());
-                let (a, w) = sozialraum::assign(
-                    &table,
-                    Some(&units),
-                    &src,
-                    inp.assign.unwrap_or(Assign::Largest),
-                    &tol,
-                )?;
+                let (a, w) = sozialraum::assign(&table, Some(&units), &src, how, &tolerance)?;
                 warnings.extend(w);
                 let people = table.column("E_E").map(|_| "E_E");
                 warnings.extend(sozialraum::report_unassigned(&table, &a, people));
@@ -303,7 +258,7 @@ impl Figures {
             table,
             units,
             sozialraum,
-            names,
+            names: names.unwrap_or_default(),
             warnings,
             paths,
             date,
@@ -596,21 +551,6 @@ pub fn draw_choropleth(
     })
 }
 
-/// The one Bezirk of a statistics table (a report is for one; an error
-/// naming them when the table holds several).
-pub fn one_bezirk(table: &StatTable) -> Result<String> {
-    let all: std::collections::BTreeSet<&str> = table.keys.iter().map(|k| &k[..2]).collect();
-    if all.len() != 1 {
-        return Err(crate::error::usage_error(format!(
-            "{}: the file has {} Bezirke ({}); a report is for one: give it with --bezirk",
-            table.source,
-            all.len(),
-            crate::error::examples(&all.into_iter().collect::<Vec<_>>(), 12)
-        )));
-    }
-    Ok(all.into_iter().next().expect("one").to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,22 +584,5 @@ mod tests {
         assert_eq!(Indicator::parse("e_platz").unwrap().label(), "e_platz");
         assert!(MapLevel::parse("bez").is_err());
         assert_eq!(MapLevel::parse("pgr").unwrap(), MapLevel::Lor(Level::Pgr));
-    }
-
-    #[test]
-    fn the_one_bezirk_of_a_table() {
-        let read = |text: &str| {
-            let opts = ReadOptions::default();
-            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts)
-                .unwrap()
-                .0
-        };
-        let one = read("RAUMID;E_E\n04030417;1\n04030418;2\n");
-        assert_eq!(one_bezirk(&one).unwrap(), "04");
-        let two = read("RAUMID;E_E\n04030417;1\n05030418;2\n");
-        assert_eq!(
-            one_bezirk(&two).unwrap_err().to_string(),
-            "st.csv: the file has 2 Bezirke (04, 05); a report is for one: give it with --bezirk"
-        );
     }
 }

@@ -963,7 +963,6 @@ mod tests {
     use super::*;
     use crate::error::WarningCode;
     use crate::mapping::weights::Assign;
-    use crate::render::map::Inputs;
 
     fn sample(name: &str) -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample")).join(name)
@@ -972,15 +971,23 @@ mod tests {
     /// The sample district (Bezirk 13) with its five Sozialräume, each PLR
     /// wholly in the Sozialraum of its largest part.
     fn sample_figures() -> Figures {
-        Figures::load(&Inputs {
-            stats: sample("EWR202412E_Matrix.csv"),
-            units: sample("plr.geojson"),
-            sozialraum: Some(sample("sozialraeume.geojson")),
-            assign: Some(Assign::Largest),
+        use crate::pipeline::inputs::{assemble, InputPlan, Statistics};
+        let plan = InputPlan {
+            stats: Some(Statistics::File(
+                sample("EWR202412E_Matrix.csv"),
+                Default::default(),
+            )),
+            units: Some((sample("plr.geojson"), Default::default())),
             names: Some(sample("plr.csv")),
-            ..Inputs::default()
-        })
-        .unwrap()
+            sozialraum: Some(crate::mapping::sozialraum::SozialraumFile::new(
+                &sample("sozialraeume.geojson"),
+                Default::default(),
+            )),
+            ..InputPlan::default()
+        };
+        let (a, w) = assemble(&plan).unwrap();
+        a.into_figures(Some(Assign::Largest), Tolerance::default(), w)
+            .unwrap()
     }
 
     fn spec(series: Vec<PathBuf>) -> ReportSpec {

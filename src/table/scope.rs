@@ -36,6 +36,23 @@ impl Bezirk {
         Ok(Bezirk(s.to_string()))
     }
 
+    /// The one Bezirk of a table's keys (a report is for one); an error
+    /// naming them when the table holds several. The number is the data's
+    /// own: the invented sample district is Bezirk 13.
+    pub fn of_table(table: &StatTable) -> Result<Bezirk> {
+        let all: std::collections::BTreeSet<&str> =
+            table.keys.iter().map(|k| &k[..2.min(k.len())]).collect();
+        if all.len() != 1 {
+            return Err(usage_error(format!(
+                "{}: the file has {} Bezirke ({}); a report is for one: give it with --bezirk",
+                table.source,
+                all.len(),
+                crate::error::examples(&all.into_iter().collect::<Vec<_>>(), 12)
+            )));
+        }
+        Ok(Bezirk(all.into_iter().next().expect("one").to_string()))
+    }
+
     /// The two digits.
     pub fn code(&self) -> &str {
         &self.0
@@ -107,6 +124,25 @@ mod tests {
         for bad in ["4", "004", "13", "00", "ab"] {
             assert!(Bezirk::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_one_bezirk_of_a_table() {
+        let read = |text: &str| {
+            let opts = crate::table::stats::ReadOptions::default();
+            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts)
+                .unwrap()
+                .0
+        };
+        let one = read("RAUMID;E_E\n04030417;1\n04030418;2\n");
+        assert_eq!(Bezirk::of_table(&one).unwrap().code(), "04");
+        let sample = read("RAUMID;E_E\n13100101;1\n");
+        assert_eq!(Bezirk::of_table(&sample).unwrap().code(), "13");
+        let two = read("RAUMID;E_E\n04030417;1\n05030418;2\n");
+        assert_eq!(
+            Bezirk::of_table(&two).unwrap_err().to_string(),
+            "st.csv: the file has 2 Bezirke (04, 05); a report is for one: give it with --bezirk"
+        );
     }
 
     #[test]

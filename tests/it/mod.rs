@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod geometry_input;
 mod geometry_repair;
 mod hostile;
+mod input_assembly;
 mod issue10_text;
 mod job;
 mod layers;
