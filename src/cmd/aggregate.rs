@@ -13,6 +13,7 @@ use lor::quality::checks::check_totals;
 use lor::render::output::{render_with, write_all_atomic, write_atomic, Format};
 use lor::spatial::geometry::Layer;
 use lor::spatial::overlay::Tolerance;
+use lor::table::input::Inputs;
 use lor::table::key::Level;
 use lor::table::level::LevelTable;
 use lor::table::stats::StatTable;
@@ -260,10 +261,16 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
         let shapes = lor::render::draw::level_shapes(&tables, units, sr_polygons.as_ref())?;
-        return write_geojson(&tables, &shapes, &plan.target);
+        return write_geojson(&tables, &shapes, &plan.target, &ctx.inputs);
     }
     let presentation = presentation(&table, &rules, codes, &warnings, &plan);
-    write_output(&tables, plan.format, &plan.target, &presentation)
+    write_output(
+        &tables,
+        plan.format,
+        &plan.target,
+        &presentation,
+        &ctx.inputs,
+    )
 }
 
 /// The Sozialraum level, with the Sozialraum polygons (if they are polygons).
@@ -317,7 +324,12 @@ fn finish_tables(
 }
 
 /// GeoJSON: one collection, or one file per level in --output-dir.
-fn write_geojson(tables: &[LevelTable], shapes: &Shapes, target: &Target) -> Result<()> {
+fn write_geojson(
+    tables: &[LevelTable],
+    shapes: &Shapes,
+    target: &Target,
+    inputs: &Inputs,
+) -> Result<()> {
     use lor::render::output::render_geojson;
     match target {
         Target::Dir(dir) => {
@@ -328,9 +340,9 @@ fn write_geojson(tables: &[LevelTable], shapes: &Shapes, target: &Target) -> Res
                     (path, render_geojson(std::slice::from_ref(t), shapes))
                 })
                 .collect();
-            write_all_atomic(&files)
+            write_all_atomic(&files, inputs)
         }
-        Target::File(p) => write_atomic(p, &render_geojson(tables, shapes)),
+        Target::File(p) => write_atomic(p, &render_geojson(tables, shapes), inputs),
         Target::Stdout => lor::render::write::write_stdout(&render_geojson(tables, shapes)),
     }
 }
@@ -378,22 +390,28 @@ fn presentation(
     }
 }
 
-/// Write tables to a file (atomically) or to stdout.
-/// Write tables to a file (atomically) or to stdout, text cells through
-/// the formula guard.
+/// Write tables to a file (atomically, never onto one of the run's
+/// `inputs`) or to stdout, text cells through the formula guard.
 pub fn write_tables(
     tables: &[LevelTable],
     format: Format,
     output: Option<&Path>,
     guard: lor::text::FormulaGuard,
+    inputs: &Inputs,
 ) -> Result<()> {
     let p = lor::render::output::Presentation {
         guard,
         ..Default::default()
     };
     match output {
-        Some(path) => write_output(tables, format, &Target::File(path.to_path_buf()), &p),
-        None => write_output(tables, format, &Target::Stdout, &p),
+        Some(path) => write_output(
+            tables,
+            format,
+            &Target::File(path.to_path_buf()),
+            &p,
+            inputs,
+        ),
+        None => write_output(tables, format, &Target::Stdout, &p, inputs),
     }
 }
 
@@ -402,13 +420,14 @@ fn write_output(
     format: Format,
     target: &Target,
     p: &lor::render::output::Presentation,
+    inputs: &Inputs,
 ) -> Result<()> {
     match target {
         Target::Stdout => lor::render::write::write_stdout(&render_with(tables, format, p)?),
-        Target::File(path) => write_atomic(path, &render_with(tables, format, p)?),
+        Target::File(path) => write_atomic(path, &render_with(tables, format, p)?, inputs),
         Target::Dir(dir) => {
             let files = per_level_files(tables, format, dir, p)?;
-            write_all_atomic(&files)
+            write_all_atomic(&files, inputs)
         }
     }
 }

@@ -81,7 +81,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         cw.to_csv(args.text.guard())
     };
     match &args.output {
-        Some(p) => write_atomic(p, &bytes),
+        Some(p) => write_atomic(p, &bytes, &ctx.inputs),
         None => lor::render::write::write_stdout(&bytes),
     }
 }

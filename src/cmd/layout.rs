@@ -14,6 +14,7 @@ use lor::render::layout::{
     render_tradeoff, tradeoff_summary,
 };
 use lor::render::output::{require_extension, write_atomic, Format};
+use lor::table::input::Inputs;
 use lor::table::key::Level;
 
 use super::args::{BlocksArg, InputPath, OutputPath};
@@ -184,7 +185,7 @@ fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     let bytes = render_evaluation(&ev, format)?;
-    write_outputs(files, a.output.as_deref(), bytes)
+    write_outputs(files, a.output.as_deref(), bytes, &ctx.inputs)
 }
 
 /// The map of an evaluated layout against its reference.
@@ -215,23 +216,24 @@ fn write_outputs(
     mut files: Vec<(PathBuf, Vec<u8>)>,
     output: Option<&std::path::Path>,
     bytes: Vec<u8>,
+    inputs: &Inputs,
 ) -> Result<()> {
     match output {
         Some(o) => {
             files.push((o.to_path_buf(), bytes));
-            lor::render::output::write_all_atomic(&files)
+            lor::render::output::write_all_atomic(&files, inputs)
         }
         None => {
-            lor::render::output::write_all_atomic(&files)?;
-            emit(None, &bytes)
+            lor::render::output::write_all_atomic(&files, inputs)?;
+            emit(None, &bytes, inputs)
         }
     }
 }
 
-fn emit(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+fn emit(output: Option<&std::path::Path>, bytes: &[u8], inputs: &Inputs) -> Result<()> {
     use std::io::Write;
     match output {
-        Some(o) => write_atomic(o, bytes),
+        Some(o) => write_atomic(o, bytes, inputs),
         None => {
             std::io::stdout().write_all(bytes)?;
             Ok(())
@@ -310,7 +312,7 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     };
     let files = proposal_files(&a, &plan, &proposed)?;
     let list = layout_list(&units.keys, &prop.layout);
-    write_outputs(files, a.output.as_deref(), list.into_bytes())?;
+    write_outputs(files, a.output.as_deref(), list.into_bytes(), &ctx.inputs)?;
     for line in proposal_summary(&prop, &ev, a.regions, plan.blocks, seconds) {
         ctx.info(&line);
     }
@@ -420,8 +422,8 @@ fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> 
     ctx.warn(&warnings);
     let bytes = render_tradeoff(&t, format)?;
     match &a.output {
-        Some(o) => write_atomic(o, &bytes)?,
-        None => emit(None, &bytes)?,
+        Some(o) => write_atomic(o, &bytes, &ctx.inputs)?,
+        None => emit(None, &bytes, &ctx.inputs)?,
     }
     for line in tradeoff_summary(&t, a.regions, blocks, seconds) {
         ctx.info(&line);

@@ -170,8 +170,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.check_strict(args.strict, &warnings)?;
     let svg = map.doc.svg();
     match &args.output {
-        Some(p) if plan.png => write_atomic(p, &lor::render::draw::png(&svg, 2.0)?),
-        Some(p) => write_atomic(p, svg.as_bytes()),
+        Some(p) if plan.png => write_atomic(p, &lor::render::draw::png(&svg, 2.0)?, &ctx.inputs),
+        Some(p) => write_atomic(p, svg.as_bytes(), &ctx.inputs),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(svg.as_bytes()).and_then(|_| out.flush()) {

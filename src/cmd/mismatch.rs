@@ -180,7 +180,7 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
     if compared.polygons.is_none() && (args.geojson.is_some() || args.svg.is_some()) {
         ctx.info("warning: --geojson and --svg need polygons for B; none written for a list");
     }
-    write_all_atomic(&files)?;
+    write_all_atomic(&files, &ctx.inputs)?;
     if args.output.is_none() {
         lor::render::write::write_stdout(&text)?;
     }

@@ -146,7 +146,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.warn(&warnings);
     ctx.info(&counted.summary());
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&counted.tables, format, args.out.path(), args.text.guard())
+    super::aggregate::write_tables(
+        &counted.tables,
+        format,
+        args.out.path(),
+        args.text.guard(),
+        &ctx.inputs,
+    )
 }
 
 /// Every flag checked, no file read: the run's plan and what it reads

@@ -203,7 +203,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     warnings.extend(w);
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    write_atomic(&args.output, html.as_bytes())
+    write_atomic(&args.output, html.as_bytes(), &ctx.inputs)
 }
 
 /// The facilities of the report with how to read them; messages name the

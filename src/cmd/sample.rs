@@ -50,7 +50,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         // Streamed into the file: memory stays flat for any N.
         let path = args.output_dir.join("points.csv");
         std::fs::create_dir_all(&args.output_dir)?;
-        lor::render::output::write_atomic_with(&path, |f| {
+        lor::render::output::write_atomic_with(&path, &ctx.inputs, |f| {
             lor::sample::write_random_points(f, n, extent, 42)
         })?;
         ctx.info(&format!("wrote {} ({n} points)", path.display()));
@@ -62,7 +62,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .into_iter()
         .map(|(name, text)| (args.output_dir.join(name), text.into_bytes()))
         .collect();
-    write_all_atomic(&files)?;
+    write_all_atomic(&files, &ctx.inputs)?;
     for (path, _) in &files {
         ctx.info(&format!("wrote {}", path.display()));
     }

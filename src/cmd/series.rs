@@ -273,6 +273,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         plan.format,
         args.out.path(),
         Default::default(),
+        &ctx.inputs,
     )
 }
 

@@ -135,7 +135,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    super::aggregate::write_tables(&tables, plan.format, args.out.path(), args.text.guard())
+    super::aggregate::write_tables(
+        &tables,
+        plan.format,
+        args.out.path(),
+        args.text.guard(),
+        &ctx.inputs,
+    )
 }
 
 /// The weight table: built from polygons, or read and chained.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error::usage_error;
+use crate::table::input::Inputs;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
 use crate::text::format_f64;
@@ -618,24 +619,25 @@ fn level_title(level: &str) -> String {
 
 /// Write `bytes` to `path` through the one output path
 /// ([`crate::render::write::write_file`]): atomically for a regular file, in place
-/// for a device or FIFO, never onto an input.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::render::write::write_file(path, bytes)
+/// for a device or FIFO, never onto one of the run's `inputs`.
+pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
+    crate::render::write::write_file(path, bytes, inputs)
 }
 
 /// [`write_atomic`] for output written piece by piece (streamed into the
 /// temporary file, so memory does not grow with its size).
 pub fn write_atomic_with(
     path: &Path,
+    inputs: &Inputs,
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<()> {
-    crate::render::write::write_file_with(path, fill)
+    crate::render::write::write_file_with(path, inputs, fill)
 }
 
 /// Write several files so that either all of them are replaced or none
-/// ([`crate::render::write::write_files`]).
-pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    crate::render::write::write_files(files)
+/// ([`crate::render::write::write_files`]), none onto one of `inputs`.
+pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)], inputs: &Inputs) -> Result<()> {
+    crate::render::write::write_files(files, inputs)
 }
 
 #[cfg(test)]
