@@ -75,14 +75,33 @@ fn dispatch(command: Command, ctx: &cmd::Context) -> anyhow::Result<()> {
     }
 }
 
-/// Parse an argument list (from a job file) and run it in this process.
+/// Parse a command line: the flags, and the files the command reads.
+fn parse<I, T>(argv: I) -> Result<(Cli, lor::table::input::Inputs), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(argv)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let inputs = cmd::args::inputs_of(&command, &matches);
+    Ok((cli, inputs))
+}
+
+/// Parse an argument list (from a job file) and run it in this process,
+/// with its own inputs: what another step read is no input of this one.
 pub fn run_argv(argv: &[String], ctx: &cmd::Context) -> anyhow::Result<()> {
-    let cli = Cli::try_parse_from(argv)
-        .map_err(|e| lor::error::usage_error(e.to_string().trim_end().to_string()))?;
+    let (cli, inputs) =
+        parse(argv).map_err(|e| lor::error::usage_error(e.to_string().trim_end().to_string()))?;
     if matches!(cli.command, Command::Run(_)) {
         return Err(lor::error::usage_error("a job cannot run another job"));
     }
-    dispatch(cli.command, ctx)
+    let ctx = cmd::Context {
+        inputs,
+        ..ctx.clone()
+    };
+    dispatch(cli.command, &ctx)
 }
 
 /// Was `--log-format json` given? Read from the raw arguments, for the
@@ -138,8 +157,8 @@ fn clap_error(e: clap::Error) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let (cli, inputs) = match parse(std::env::args_os()) {
+        Ok(parsed) => parsed,
         Err(e) => return clap_error(e),
     };
     let log_json = cli.log_format == cmd::args::LogFormat::Json;
@@ -147,6 +166,7 @@ fn main() -> ExitCode {
         quiet: cli.quiet,
         log_json,
         allow: cli.allow.clone(),
+        inputs,
     };
     match dispatch(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
@@ -393,6 +413,63 @@ mod tests {
         ];
         let errors: Vec<String> = results.into_iter().filter_map(Result::err).collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+
+    /// The inputs of a run come from its own command line: the values of
+    /// its input flags (keywords left out), a folder as its files, the
+    /// flags of a nested subcommand too. Another command line (the next
+    /// step of a job) has only its own.
+    #[test]
+    fn each_command_line_has_its_own_inputs() {
+        let sample = |n: &str| format!("{}/data/sample/{n}", env!("CARGO_MANIFEST_DIR"));
+        let files = |argv: &[&str]| -> Vec<String> {
+            let (_, inputs) = super::parse(argv).unwrap();
+            inputs
+                .paths()
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        let stats = sample("EWR202412E_Matrix.csv");
+        let names = sample("plr.csv");
+        assert_eq!(
+            files(&[
+                "lor",
+                "aggregate",
+                &stats,
+                "--names",
+                &names,
+                "--labels",
+                "de",
+                "-o",
+                "o.csv"
+            ]),
+            ["EWR202412E_Matrix.csv", "plr.csv"]
+        );
+        assert_eq!(
+            files(&["lor", "aggregate", &sample("indikatoren.csv")]),
+            ["indikatoren.csv"]
+        );
+        let series = files(&["lor", "series", &sample("series"), "-o", "s.csv"]);
+        assert_eq!(series.len(), 6, "{series:?}");
+        assert!(series.iter().all(|f| f.starts_with("EWR")), "{series:?}");
+        assert_eq!(
+            files(&[
+                "lor",
+                "layout",
+                "evaluate",
+                &sample("sozialraeume.geojson"),
+                "--units",
+                &sample("plr.geojson"),
+                "--stats",
+                &stats,
+            ]),
+            [
+                "sozialraeume.geojson",
+                "plr.geojson",
+                "EWR202412E_Matrix.csv"
+            ]
+        );
     }
 
     #[test]

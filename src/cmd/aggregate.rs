@@ -254,10 +254,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if plan.format == Format::GeoJson {
         let units = units.as_ref().expect("checked in the plan");
         let shapes = lor::render::draw::shapes::level_shapes(&tables, units, sr_polygons.as_ref())?;
-        return geojson_outputs(&tables, &shapes, &plan.target).write();
+        return geojson_outputs(&tables, &shapes, &plan.target).write(&ctx.inputs);
     }
     let presentation = presentation(&table, &rules, codes, &warnings, &plan);
-    table_outputs(&tables, plan.format, &plan.target, &presentation)?.write()
+    table_outputs(&tables, plan.format, &plan.target, &presentation)?.write(&ctx.inputs)
 }
 
 /// The Sozialraum level, with the Sozialraum polygons (if they are polygons).

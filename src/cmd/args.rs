@@ -549,6 +549,7 @@ impl TableOutputArgs {
         tables: &[lor::table::level::LevelTable],
         format: lor::render::output::Format,
         guard: lor::text::FormulaGuard,
+        inputs: &lor::table::input::Inputs,
     ) -> Result<()> {
         use lor::render::output::{table_outputs, Presentation, Target};
         let target = match self.path() {
@@ -559,7 +560,7 @@ impl TableOutputArgs {
             guard,
             ..Default::default()
         };
-        table_outputs(tables, format, &target, &p)?.write()
+        table_outputs(tables, format, &target, &p)?.write(inputs)
     }
 }
 
@@ -721,6 +722,49 @@ pub enum PathKind {
     OutputDir,
     /// A file that is read, then the separator and a value (`FILE=DATE`).
     InputThen(char),
+}
+
+/// The files a parsed command line reads: the values of every argument
+/// whose type is an input ([`path_kind`]) of the command and its
+/// subcommand, a folder or glob as the statistics files it stands for
+/// (`lor::series::input::expand_inputs`), keywords left out.
+pub fn inputs_of(command: &clap::Command, matches: &clap::ArgMatches) -> lor::table::input::Inputs {
+    let mut files = Vec::new();
+    input_values(command, matches, &mut files);
+    lor::table::input::Inputs::of(files)
+}
+
+fn input_values(command: &clap::Command, matches: &clap::ArgMatches, out: &mut Vec<PathBuf>) {
+    for a in command.get_arguments() {
+        let Some(kind) = path_kind(a) else { continue };
+        let Ok(Some(values)) = matches.try_get_raw(a.get_id().as_str()) else {
+            continue;
+        };
+        for v in values {
+            let v = v.to_string_lossy();
+            let file = match kind {
+                PathKind::Input => Some(v.to_string()),
+                PathKind::InputOrKeyword(words) => {
+                    (!words.contains(&v.as_ref())).then(|| v.to_string())
+                }
+                PathKind::InputThen(sep) => v.rsplit_once(sep).map(|(f, _)| f.to_string()),
+                PathKind::Output | PathKind::OutputDir => None,
+            };
+            let Some(file) = file else { continue };
+            let mut ignored = lor::error::Warnings::default();
+            if let Ok(expanded) =
+                lor::series::input::expand_inputs(std::slice::from_ref(&file), None, &mut ignored)
+            {
+                out.extend(expanded);
+            }
+            out.push(PathBuf::from(file));
+        }
+    }
+    if let Some((name, sub)) = matches.subcommand() {
+        if let Some(c) = command.find_subcommand(name) {
+            input_values(c, sub, out);
+        }
+    }
 }
 
 /// The kind of path a clap argument takes, from its value parser's type

@@ -32,7 +32,7 @@ pub struct Args {
     out: super::args::TableOutputArgs,
 }
 
-pub fn run(args: Args, _ctx: &Context) -> Result<()> {
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let vintage = args.vintage;
     let mut levels = Vec::new();
     for part in args
@@ -58,5 +58,6 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     levels.sort_by(|a, b| b.cmp(a));
     let format = args.out.format(true)?;
     let tables = lor::table::catalogue::get(vintage).tables(&levels);
-    args.out.write(&tables, format, Default::default())
+    args.out
+        .write(&tables, format, Default::default(), &ctx.inputs)
 }

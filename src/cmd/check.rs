@@ -89,7 +89,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         CheckFormat::Json => report.to_json(&|w| !counted.iter().any(|c| std::ptr::eq(*c, w)))?,
         CheckFormat::Text => report.to_text().into_bytes(),
     };
-    lor::render::write::Outputs::one(None, bytes).write()?;
+    lor::render::write::Outputs::one(None, bytes).write(&ctx.inputs)?;
     if counted.len() > args.max_findings {
         return Err(quality_error(format!(
             "{} findings (more than --max-findings {})",

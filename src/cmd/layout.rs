@@ -15,6 +15,7 @@ use lor::render::layout::{
     render_tradeoff, tradeoff_summary,
 };
 use lor::render::output::{require_extension, Format};
+use lor::table::input::Inputs;
 use lor::table::key::Level;
 
 use super::args::{BlocksArg, InputPath, OutputPath};
@@ -185,7 +186,7 @@ fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     let bytes = render_evaluation(&ev, format)?;
-    write_outputs(files, a.output.as_deref(), bytes)
+    write_outputs(files, a.output.as_deref(), bytes, &ctx.inputs)
 }
 
 /// The map of an evaluated layout against its reference.
@@ -217,11 +218,12 @@ fn write_outputs(
     mut files: Vec<(PathBuf, Vec<u8>)>,
     output: Option<&std::path::Path>,
     bytes: Vec<u8>,
+    inputs: &Inputs,
 ) -> Result<()> {
     let mut out = lor::render::write::Outputs::one(output, bytes);
     files.append(&mut out.files);
     out.files = files;
-    out.write()
+    out.write(inputs)
 }
 
 /// The checked flags of `layout propose`.
@@ -295,7 +297,7 @@ fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
     };
     let files = proposal_files(&a, &plan, &proposed)?;
     let list = layout_list(&units.keys, &prop.layout);
-    write_outputs(files, a.output.as_deref(), list.into_bytes())?;
+    write_outputs(files, a.output.as_deref(), list.into_bytes(), &ctx.inputs)?;
     for line in proposal_summary(&prop, &ev, a.regions, plan.blocks, seconds) {
         ctx.info(&line);
     }
@@ -404,7 +406,7 @@ fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> 
     let seconds = started.elapsed().as_secs_f64();
     ctx.warn(&warnings);
     let bytes = render_tradeoff(&t, format)?;
-    lor::render::write::Outputs::one(a.output.as_deref(), bytes).write()?;
+    lor::render::write::Outputs::one(a.output.as_deref(), bytes).write(&ctx.inputs)?;
     for line in tradeoff_summary(&t, a.regions, blocks, seconds) {
         ctx.info(&line);
     }

@@ -171,5 +171,5 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         svg.into_bytes()
     };
-    lor::render::write::Outputs::one(args.output.as_deref(), bytes).write()
+    lor::render::write::Outputs::one(args.output.as_deref(), bytes).write(&ctx.inputs)
 }

@@ -183,7 +183,7 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
         files,
         stdout: args.output.is_none().then_some(text),
     }
-    .write()?;
+    .write(&ctx.inputs)?;
     if fmt != Fmt::Table {
         for line in report.summary() {
             ctx.info(&line);

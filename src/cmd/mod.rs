@@ -33,6 +33,10 @@ pub struct Context {
     pub log_json: bool,
     /// Warning codes that are accepted: printed, but never a reason for exit 3.
     pub allow: Vec<WarningCode>,
+    /// The files this run reads (from the command's input flags,
+    /// [`args::inputs_of`]): no output may replace one. Each step of a job
+    /// has its own.
+    pub inputs: lor::table::input::Inputs,
 }
 
 impl Context {

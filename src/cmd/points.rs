@@ -146,7 +146,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ctx.warn(&warnings);
     ctx.info(&counted.summary());
     ctx.check_strict(args.strict, &warnings)?;
-    args.out.write(&counted.tables, format, args.text.guard())
+    args.out
+        .write(&counted.tables, format, args.text.guard(), &ctx.inputs)
 }
 
 /// Every flag checked, no file read: the run's plan and what it reads

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::render::output::write_all_atomic;
+use lor::render::write::Outputs;
 use lor::sample::Sample;
 
 use super::Context;
@@ -50,7 +50,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         // Streamed into the file: memory stays flat for any N.
         let path = args.output_dir.join("points.csv");
         std::fs::create_dir_all(&args.output_dir)?;
-        lor::render::output::write_atomic_with(&path, |f| {
+        lor::render::write::write_file_with(&path, &ctx.inputs, |f| {
             lor::sample::write_random_points(f, n, extent, 42)
         })?;
         ctx.info(&format!("wrote {} ({n} points)", path.display()));
@@ -62,9 +62,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .into_iter()
         .map(|(name, text)| (args.output_dir.join(name), text.into_bytes()))
         .collect();
-    write_all_atomic(&files)?;
-    for (path, _) in &files {
-        ctx.info(&format!("wrote {}", path.display()));
+    let written: Vec<String> = files.iter().map(|f| f.0.display().to_string()).collect();
+    Outputs {
+        files,
+        stdout: None,
+    }
+    .write(&ctx.inputs)?;
+    for path in written {
+        ctx.info(&format!("wrote {path}"));
     }
     Ok(())
 }

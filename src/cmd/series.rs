@@ -274,8 +274,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             with_translated: plan.vintage.is_some(),
         },
     };
-    args.out
-        .write(&s.tables(&changes, shape), plan.format, Default::default())
+    args.out.write(
+        &s.tables(&changes, shape),
+        plan.format,
+        Default::default(),
+        &ctx.inputs,
+    )
 }
 
 /// The library's plan: rules, levels, names, and the translation and

@@ -135,7 +135,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    args.out.write(&tables, plan.format, args.text.guard())
+    args.out
+        .write(&tables, plan.format, args.text.guard(), &ctx.inputs)
 }
 
 /// The weight table: built from polygons, or read and chained.

@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::{JobFile, Step};
 use crate::error::{input_error, usage_error, WarningCode};
+use crate::table::input::Inputs;
 
 /// The key a step uses for "findings are errors": a job key and, where the
 /// subcommand has it, the flag of that name.
@@ -86,6 +87,9 @@ pub struct JobPlan {
     pub steps: Vec<PlannedStep>,
     /// Warning codes the job file accepts in every step.
     pub allow: Vec<WarningCode>,
+    /// The files the job reads (the job file, every step's inputs with
+    /// the files of their folders and globs): no output may replace one.
+    pub inputs: Inputs,
 }
 
 impl JobPlan {
@@ -174,12 +178,30 @@ pub fn plan_text(
         )));
     }
     let root = output_root(&base, job.output_root.as_deref())?;
-    check_outputs(&steps, &source, &root, job.output_root.is_some())?;
+    let inputs = job_inputs(path, &steps);
+    check_outputs(&steps, &source, &root, job.output_root.is_some(), &inputs)?;
     Ok(JobPlan {
         source,
         steps,
         allow,
+        inputs,
     })
+}
+
+/// The files a job reads: the job file and each step's inputs, a folder
+/// or glob as the statistics files it stands for (as `lor series` lists
+/// them), a Shapefile with the files beside it.
+fn job_inputs(job: &Path, steps: &[PlannedStep]) -> Inputs {
+    let mut files = vec![job.to_path_buf()];
+    for i in steps.iter().flat_map(|p| p.inputs.iter()) {
+        files.push(i.clone());
+        let arg = i.display().to_string();
+        let mut ignored = crate::error::Warnings::default();
+        if let Ok(expanded) = crate::series::input::expand_inputs(&[arg], None, &mut ignored) {
+            files.extend(expanded);
+        }
+    }
+    Inputs::of(files)
 }
 
 /// The folder every output must lie in, resolved.
@@ -546,6 +568,7 @@ fn check_outputs(
     source: &str,
     root: &Path,
     explicit_root: bool,
+    inputs: &Inputs,
 ) -> Result<()> {
     let targets: Vec<PathBuf> = planned
         .iter()
@@ -567,12 +590,7 @@ fn check_outputs(
             )));
         }
     }
-    let inputs: Vec<PathBuf> = planned
-        .iter()
-        .flat_map(|p| p.inputs.iter())
-        .filter_map(|i| crate::table::input::resolve(i).ok())
-        .collect();
-    crate::render::write::refuse_inputs_of(&targets, &inputs).map_err(|e| {
+    crate::render::write::refuse_inputs(&targets, inputs).map_err(|e| {
         let msg = e.to_string().replace("the same run", "the job");
         let msg = msg.replace(
             "two outputs cannot share one file",

@@ -65,7 +65,7 @@ impl Staging {
 
     /// Every step succeeded: move the staged outputs into place, all or none.
     pub fn commit(self, plan: &JobPlan) -> Result<()> {
-        let result = crate::render::write::commit(&plan.moves());
+        let result = crate::render::write::commit(&plan.moves(), &plan.inputs);
         if result.is_err() {
             self.abandon();
         } else {

@@ -672,28 +672,6 @@ pub fn geojson_outputs(
     }
 }
 
-/// Write `bytes` to `path` through the one output path
-/// ([`crate::render::write::write_file`]): atomically for a regular file, in place
-/// for a device or FIFO, never onto an input.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::render::write::write_file(path, bytes)
-}
-
-/// [`write_atomic`] for output written piece by piece (streamed into the
-/// temporary file, so memory does not grow with its size).
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<()> {
-    crate::render::write::write_file_with(path, fill)
-}
-
-/// Write several files so that either all of them are replaced or none
-/// ([`crate::render::write::write_files`]).
-pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    crate::render::write::write_files(files)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,9 @@
 //! The rules (see docs/safety.md, "Outputs and safety"):
 //! - An output that resolves to an input of the same command or job (same
 //!   canonical path, or the same device and inode for hard links) is refused
-//!   with a usage error before anything is written. Inputs are recorded by
-//!   the readers with [`crate::table::input::note_input`].
+//!   with a usage error before anything is written. The inputs are a value
+//!   of the run ([`Inputs`], from the paths its plan names), passed to
+//!   every write.
 //! - A regular file is replaced atomically: a temporary file beside it, then
 //!   a rename. A symlink is followed and its *target* replaced; the link stays.
 //! - An existing non-regular target (a device such as `/dev/null`, a FIFO, a
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error::{input_error, usage_error};
-use crate::table::input::{inputs, resolve};
+use crate::table::input::{resolve, Inputs};
 
 /// Prefix of the work folders beside the targets (staged files, backups,
 /// journal); followed by the process id.
@@ -44,14 +45,27 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
-/// Refuse (usage error) outputs that name one of `inputs`, or one another.
-pub fn refuse_inputs_of(targets: &[PathBuf], inputs: &[PathBuf]) -> Result<()> {
-    let input_ids: Vec<(PathBuf, Option<(u64, u64)>)> =
-        inputs.iter().map(|i| (i.clone(), identity(i))).collect();
+/// Refuse (usage error) outputs that name one of `inputs`, one another, or
+/// a file of the bundled Berlin data (which commands also read without a
+/// flag naming it: the built-in catalogue, the layers of `lor series`).
+pub fn refuse_inputs(targets: &[PathBuf], inputs: &Inputs) -> Result<()> {
+    let bundled = resolve(&crate::table::catalogue::data_dir()).ok();
+    let input_ids: Vec<(PathBuf, Option<(u64, u64)>)> = inputs
+        .paths()
+        .iter()
+        .map(|i| (i.clone(), identity(i)))
+        .collect();
     let mut seen_path: std::collections::HashMap<PathBuf, usize> = Default::default();
     let mut seen_id: std::collections::HashMap<(u64, u64), usize> = Default::default();
     for (n, t) in targets.iter().enumerate() {
         let r = resolve(t)?;
+        if let Some(dir) = bundled.as_ref().filter(|d| r.starts_with(d)) {
+            return Err(usage_error(format!(
+                "{}: this output is in the bundled Berlin data ({}), which lor reads; nothing written — choose another output name",
+                t.display(),
+                dir.display()
+            )));
+        }
         let id = identity(&r);
         if let Some((i, _)) = input_ids
             .iter()
@@ -75,11 +89,6 @@ pub fn refuse_inputs_of(targets: &[PathBuf], inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Refuse outputs that name an input read by this process.
-pub fn refuse_inputs(targets: &[PathBuf]) -> Result<()> {
-    refuse_inputs_of(targets, &inputs())
 }
 
 /// What is at a resolved target path.
@@ -129,18 +138,19 @@ fn write_in_place(
         .map_err(|e| input_error(format!("{}: cannot write: {e}", shown.display())))
 }
 
-/// Write one file (see the module rules).
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_file_with(path, |f| f.write_all(bytes))
+/// Write one file, never onto one of `inputs` (see the module rules).
+pub fn write_file(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
+    write_file_with(path, inputs, |f| f.write_all(bytes))
 }
 
 /// [`write_file`] for output written piece by piece (streamed into the
 /// temporary file, so memory does not grow with its size).
 pub fn write_file_with(
     path: &Path,
+    inputs: &Inputs,
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<()> {
-    refuse_inputs(&[path.to_path_buf()])?;
+    refuse_inputs(&[path.to_path_buf()], inputs)?;
     let resolved = resolve(path)?;
     if let Kind::Special = kind_of(&resolved, path)? {
         return write_in_place(&resolved, path, fill);
@@ -197,11 +207,11 @@ impl Outputs {
 
     /// Write the files (one through [`write_file`], several all or none
     /// through [`write_files`]), then stdout.
-    pub fn write(self) -> Result<()> {
+    pub fn write(self, inputs: &Inputs) -> Result<()> {
         match self.files.as_slice() {
             [] => {}
-            [(path, bytes)] => write_file(path, bytes)?,
-            files => write_files(files)?,
+            [(path, bytes)] => write_file(path, bytes, inputs)?,
+            files => write_files(files, inputs)?,
         }
         match self.stdout {
             Some(bytes) => write_stdout(&bytes),
@@ -264,17 +274,18 @@ pub fn work_dir(dir: &Path) -> PathBuf {
     dir.join(format!("{WORK_PREFIX}{}", std::process::id()))
 }
 
-/// Write several files all or none: each is staged in the work folder
-/// beside its target, then [`commit`] moves them into place.
-pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+/// Write several files all or none, none onto one of `inputs`: each is
+/// staged in the work folder beside its target, then [`commit`] moves them
+/// into place.
+pub fn write_files(files: &[(PathBuf, Vec<u8>)], inputs: &Inputs) -> Result<()> {
     let targets: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
-    refuse_inputs(&targets)?;
+    refuse_inputs(&targets, inputs)?;
     let mut moves = Vec::new();
     let mut work_dirs = Vec::new();
     // Whatever stops the staging (a target that is a folder, a disk that
     // is full), nothing of it is left behind.
     let staged = stage_files(files, &mut moves, &mut work_dirs);
-    let result = staged.and_then(|()| commit(&moves));
+    let result = staged.and_then(|()| commit(&moves, inputs));
     for d in &work_dirs {
         let _ = std::fs::remove_dir_all(d);
     }
@@ -364,8 +375,8 @@ const COMMITTED: &str = "committed";
 /// all or none. The files they replace are kept in the work folder beside
 /// each target until every move has succeeded; on failure they are moved
 /// back. A journal in each work folder lets [`recover`] roll back a commit
-/// that was killed half-way.
-pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
+/// that was killed half-way. No target may be one of `inputs`.
+pub fn commit(moves: &[(PathBuf, PathBuf)], inputs: &Inputs) -> Result<()> {
     // Staged folders (`--output-dir` in a job) become one move per file.
     let mut flat = Vec::new();
     for (staged, target) in moves {
@@ -384,7 +395,7 @@ pub fn commit(moves: &[(PathBuf, PathBuf)]) -> Result<()> {
         }
     }
     let targets: Vec<PathBuf> = flat.iter().map(|m| m.1.clone()).collect();
-    refuse_inputs(&targets)?;
+    refuse_inputs(&targets, inputs)?;
     let mut entries = Vec::new();
     let mut work_dirs: Vec<PathBuf> = Vec::new();
     if let Err(e) = plan_moves(&flat, &mut entries, &mut work_dirs) {
@@ -598,14 +609,44 @@ mod tests {
         std::fs::write(&a, "x").unwrap();
         let hard = dir.path().join("hard.csv");
         std::fs::hard_link(&a, &hard).unwrap();
-        let inputs = vec![resolve(&a).unwrap()];
-        let e = refuse_inputs_of(std::slice::from_ref(&hard), &inputs).unwrap_err();
+        let inputs = Inputs::of([&a]);
+        let e = refuse_inputs(std::slice::from_ref(&hard), &inputs).unwrap_err();
         assert_eq!(crate::error::exit_code_of(&e), 2);
         assert!(e.to_string().contains("is an input"), "{e}");
-        assert!(refuse_inputs_of(&[dir.path().join("b.csv")], &inputs).is_ok());
-        let e = refuse_inputs_of(&[dir.path().join("b.csv"), dir.path().join("./b.csv")], &[])
-            .unwrap_err();
+        assert!(refuse_inputs(&[dir.path().join("b.csv")], &inputs).is_ok());
+        let none = Inputs::default();
+        let e = refuse_inputs(
+            &[dir.path().join("b.csv"), dir.path().join("./b.csv")],
+            &none,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("same file"), "{e}");
+    }
+
+    /// The bundled Berlin data is never an output, named or not.
+    #[test]
+    fn the_bundled_data_is_never_an_output() {
+        let target = crate::table::catalogue::data_dir().join("lor-2006/plr.geojson.gz");
+        let e = refuse_inputs(&[target], &Inputs::default()).unwrap_err();
+        assert_eq!(crate::error::exit_code_of(&e), 2);
+        assert!(e.to_string().contains("bundled Berlin data"), "{e}");
+    }
+
+    /// Only the inputs passed are refused: what another run (a step of the
+    /// same job) read is no input of this one.
+    #[test]
+    fn only_the_runs_own_inputs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let first = Inputs::of([&a]);
+        let second = Inputs::of([&b]);
+        assert!(write_file(&a, b"new a", &first).is_err());
+        write_file(&a, b"new a", &second).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert!(write_files(&[(b.clone(), b"x".to_vec())], &second).is_err());
+        assert_eq!(std::fs::read(&b).unwrap(), b"b");
     }
 
     #[test]
@@ -617,7 +658,7 @@ mod tests {
             (a.clone(), b"new a".to_vec()),
             (dir.path().join("sub/b.csv"), b"new b".to_vec()),
         ];
-        write_files(&files).unwrap();
+        write_files(&files, &Inputs::default()).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"new a");
         assert_eq!(
             std::fs::read(dir.path().join("sub/b.csv")).unwrap(),

@@ -1,5 +1,11 @@
 //! Opening input files: one place that knows how a file is read from disk.
 //!
+//! The files a run reads are an [`Inputs`] value made for each run (a
+//! command, a step of a job, a whole job) from the paths its plan names;
+//! the output step refuses to replace one of them. There is no
+//! process-wide list: one step of a job never changes what another may
+//! write.
+//!
 //! Any input may be gzip-compressed (`plr.geojson.gz`, `stats.csv.gz`): the
 //! format is then the extension before `.gz`, and the bytes are decompressed
 //! as they are read. The bundled Berlin geometry in `data/berlin` is stored
@@ -7,7 +13,6 @@
 
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use flate2::read::MultiGzDecoder;
@@ -38,7 +43,6 @@ pub fn format_extension(path: &Path) -> String {
 
 /// Open a file for reading, decompressing `.gz` on the fly.
 pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
-    note_input(path);
     let file = std::fs::File::open(path)
         .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
     let buffered = BufReader::with_capacity(1 << 16, file);
@@ -69,21 +73,59 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// The files a Shapefile reader reads beside the `.shp`.
+const SHAPEFILE_PARTS: [&str; 4] = ["shx", "dbf", "prj", "cpg"];
 
-/// Record a file this process reads, so that no output may replace it.
-pub fn note_input(path: &Path) {
-    if let Ok(mut v) = INPUTS.lock() {
-        let p = resolve(path).unwrap_or_else(|_| path.to_path_buf());
-        if !v.contains(&p) {
-            v.push(p);
+/// The files of a run that no output of it may replace: resolved (a short
+/// name of the bundled geometry as its file, symlinks followed), with the
+/// files read beside them (a Shapefile's `.shx`, `.dbf`, `.prj`, `.cpg`).
+/// A folder or a glob is given as the files it stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs(Vec<PathBuf>);
+
+impl Inputs {
+    /// The inputs named by `paths` (folders among them are left out: a
+    /// folder is never replaced by an output).
+    pub fn of<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Inputs {
+        let mut inputs = Inputs::default();
+        for p in paths {
+            let p = p.as_ref();
+            let file =
+                crate::table::catalogue::resolve_layer_path(p).unwrap_or_else(|_| p.to_path_buf());
+            if file.is_dir() {
+                continue;
+            }
+            let shapefile = format_extension(&file) == "shp" && !is_gzip(&file);
+            inputs.add(&file);
+            if shapefile {
+                for ext in SHAPEFILE_PARTS {
+                    inputs.add(&file.with_extension(ext));
+                }
+            }
+        }
+        inputs
+    }
+
+    fn add(&mut self, path: &Path) {
+        let p = resolve(path).unwrap_or_else(|_| absolute(path));
+        if !self.0.contains(&p) {
+            self.0.push(p);
         }
     }
-}
 
-/// The inputs recorded so far (resolved paths).
-pub fn inputs() -> Vec<PathBuf> {
-    INPUTS.lock().map(|v| v.clone()).unwrap_or_default()
+    /// The resolved files.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.0
+    }
+
+    /// These inputs and `other`'s.
+    pub fn extend(&mut self, other: &Inputs) {
+        for p in &other.0 {
+            if !self.0.contains(p) {
+                self.0.push(p.clone());
+            }
+        }
+    }
 }
 
 /// `path` made absolute, with `.` and `..` removed lexically.
@@ -164,6 +206,34 @@ mod tests {
         assert_eq!(format_extension(Path::new("stats.CSV.GZ")), "csv");
         assert_eq!(format_extension(Path::new("noext")), "");
         assert_eq!(format_extension(Path::new("x.gz")), "");
+    }
+
+    #[test]
+    fn inputs_are_resolved_with_the_files_beside_a_shapefile() {
+        let dir = tempfile::tempdir().unwrap();
+        let shp = dir.path().join("plr.shp");
+        let csv = dir.path().join("st.csv");
+        std::fs::write(&csv, "x").unwrap();
+        std::os::unix::fs::symlink(&csv, dir.path().join("link.csv")).unwrap();
+        let inputs = Inputs::of([
+            shp.clone(),
+            dir.path().join("sub/../link.csv"),
+            csv.clone(),
+            dir.path().to_path_buf(),
+        ]);
+        let real = |p: &Path| resolve(p).unwrap();
+        let want: Vec<PathBuf> = ["plr.shp", "plr.shx", "plr.dbf", "plr.prj", "plr.cpg"]
+            .iter()
+            .map(|n| real(&dir.path().join(n)))
+            .chain([real(&csv)])
+            .collect();
+        assert_eq!(inputs.paths(), want.as_slice());
+        // A short name of the bundled geometry is its file.
+        let bundled = Inputs::of(["lor2006:plr"]);
+        assert!(
+            bundled.paths()[0].ends_with("data/berlin/lor-2006/plr.geojson.gz"),
+            "{bundled:?}"
+        );
     }
 
     #[test]

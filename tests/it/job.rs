@@ -375,3 +375,144 @@ fn labels_file_beside_the_job_resolves_against_the_job_file() {
     // Nothing was written in the folder lor ran in.
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+/// Statistics with one date, and a names table whose name of 04030417 is
+/// a spreadsheet formula.
+fn formula_inputs(dir: &Path) {
+    std::fs::write(
+        dir.join("st.csv"),
+        "ZEIT;RAUMID;E_E\n202412;04030417;5\n202412;04030418;7\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("names.csv"),
+        "RAUMID;Planungsraum\n04030417;=HYPERLINK(1)\n04030418;Zwei\n",
+    )
+    .unwrap();
+}
+
+/// `lor ARGS -o OUT` run alone in `dir`; the bytes written.
+fn alone(dir: &Path, args: &[&str], out: &str) -> Vec<u8> {
+    let out = dir.join(out);
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["-o", s(&out)]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lor"))
+        .current_dir(dir)
+        .args(&a)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::read(&out).unwrap()
+}
+
+#[test]
+fn one_steps_options_never_leak_into_the_next() {
+    let dir = scratch("job_no_leak");
+    formula_inputs(&dir);
+    // The first step writes formulas as they are; the later steps do not
+    // say so and write them guarded.
+    std::fs::write(
+        dir.join("job.toml"),
+        "[[aggregate]]\nstats = \"st.csv\"\nnames = \"names.csv\"\nlevels = \"plr\"\nno_formula_guard = true\noutput = \"out/raw.csv\"\n\n\
+         [[aggregate]]\nstats = \"st.csv\"\nnames = \"names.csv\"\nlevels = \"plr\"\noutput = \"out/guarded.csv\"\n\n\
+         [[series]]\ninputs = [\"st.csv\"]\nnames = \"names.csv\"\nlevels = \"plr\"\noutput = \"out/series.csv\"\n",
+    )
+    .unwrap();
+    let o = lor(&["run", s(&dir.join("job.toml"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |name: &str| std::fs::read_to_string(dir.join("out").join(name)).unwrap();
+    let raw = read("raw.csv");
+    assert!(
+        raw.contains(",=HYPERLINK(1),") && !raw.contains("'="),
+        "{raw}"
+    );
+    for later in ["guarded.csv", "series.csv"] {
+        let text = read(later);
+        assert!(text.contains(",'=HYPERLINK(1),"), "{later}: {text}");
+        assert!(!text.contains(",=HYPERLINK(1),"), "{later}: {text}");
+    }
+    // Exactly as when each runs alone.
+    let aggregate = [
+        "aggregate",
+        "st.csv",
+        "--names",
+        "names.csv",
+        "--levels",
+        "plr",
+    ];
+    assert_eq!(
+        alone(&dir, &aggregate, "alone.csv"),
+        read("guarded.csv").into_bytes()
+    );
+    let series = [
+        "series",
+        "st.csv",
+        "--names",
+        "names.csv",
+        "--levels",
+        "plr",
+    ];
+    assert_eq!(
+        alone(&dir, &series, "alone-series.csv"),
+        read("series.csv").into_bytes()
+    );
+    let mut raw_alone = aggregate.to_vec();
+    raw_alone.push("--no-formula-guard");
+    assert_eq!(alone(&dir, &raw_alone, "alone-raw.csv"), raw.into_bytes());
+}
+
+#[test]
+fn what_one_step_reads_changes_nothing_of_the_next() {
+    let dir = scratch("job_reads");
+    formula_inputs(&dir);
+    // File A: read by step 1 only (its own statistics and names).
+    std::fs::create_dir(dir.join("a")).unwrap();
+    std::fs::write(
+        dir.join("a/st.csv"),
+        "ZEIT;RAUMID;E_E\n202412;04030417;50\n202412;04030418;70\n",
+    )
+    .unwrap();
+    let a_before = std::fs::read(dir.join("a/st.csv")).unwrap();
+    // Step 1 (`check`) reads A; step 2 (`aggregate`) reads st.csv and
+    // writes B.
+    std::fs::write(
+        dir.join("job.toml"),
+        "[[check]]\nstats = \"a/st.csv\"\nnames = \"names.csv\"\n\n\
+         [[aggregate]]\nstats = \"st.csv\"\nnames = \"names.csv\"\nlevels = \"plr,bez\"\noutput = \"out/b.csv\"\n",
+    )
+    .unwrap();
+    let o = lor(&["run", s(&dir.join("job.toml"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let b = std::fs::read(dir.join("out/b.csv")).unwrap();
+    let alone_b = alone(
+        &dir,
+        &[
+            "aggregate",
+            "st.csv",
+            "--names",
+            "names.csv",
+            "--levels",
+            "plr,bez",
+        ],
+        "alone.csv",
+    );
+    assert_eq!(b, alone_b);
+    let rows = common::csv_rows(&String::from_utf8(b).unwrap());
+    let bez = rows.iter().find(|r| r["level"] == "bez").unwrap();
+    assert_eq!(bez["E_E"], "12", "step 2's own figures, not A's");
+    assert_eq!(std::fs::read(dir.join("a/st.csv")).unwrap(), a_before);
+    // Only the job's own inputs are refused: B may not be A, nor st.csv.
+    std::fs::write(
+        dir.join("job2.toml"),
+        "[[check]]\nstats = \"a/st.csv\"\n\n[[aggregate]]\nstats = \"st.csv\"\noutput = \"a/st.csv\"\n",
+    )
+    .unwrap();
+    let o = lor(&["run", s(&dir.join("job2.toml"))]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is an input of the job"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(dir.join("a/st.csv")).unwrap(), a_before);
+}

@@ -20,14 +20,6 @@ pub(super) fn read_shapefile(path: &Path, opts: &LayerOptions) -> Result<RawLaye
         )));
     }
     let prj = path.with_extension("prj");
-    for p in [
-        path.to_path_buf(),
-        path.with_extension("dbf"),
-        path.with_extension("shx"),
-        prj.clone(),
-    ] {
-        crate::table::input::note_input(&p);
-    }
     let (crs, crs_declared) = match (&opts.crs, prj.exists()) {
         (Some(c), _) => (Some(*c), None),
         (None, true) => {

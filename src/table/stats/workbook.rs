@@ -13,7 +13,6 @@ use crate::text::format_f64;
 pub(super) fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Data, Reader};
     let name = path.display().to_string();
-    crate::table::input::note_input(path);
     let wb = open_workbook_auto(path)
         .map_err(|e| input_error(format!("{name}: cannot open workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
