@@ -1,21 +1,10 @@
 //! `lor aggregate`: PLR statistics into BZR, PGR, Bezirk and Berlin.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
-use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use lor::aggregation::rules::{plan_table, RuleFlags};
-use lor::error::{usage_error, Warnings};
-use lor::mapping::sozialraum;
+use lor::error::usage_error;
 use lor::mapping::weights::Assign;
-use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
-use lor::quality::checks::check_totals;
-use lor::render::output::{geojson_outputs, table_outputs, Format, Target};
-use lor::spatial::geometry::Layer;
-use lor::spatial::overlay::Tolerance;
-use lor::table::key::Level;
-use lor::table::level::LevelTable;
-use lor::table::stats::StatTable;
+use lor::pipeline::inputs::{InputPlan, Scope, Statistics};
+use lor::render::output::{Format, Target};
 
 use super::args::{
     bezirk_value, levels_value, InputPath, LabelsArg, Levels, OutputDir, SozialraumArgs,
@@ -133,27 +122,10 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-/// The checked plan of one run.
+/// The checked plan: the library's, and --strict (the binary's part).
 struct Plan {
-    /// The statistics (the sample without a file), names, PLR polygons,
-    /// Sozialräume and Bezirk.
-    inputs: InputPlan,
-    rules: RuleFlags,
-    missing: MissingPolicy,
-    levels: Vec<Level>,
-    format: Format,
-    target: Target,
+    pipeline: lor::pipeline::aggregate::Plan,
     strict: bool,
-    sozialraum: Option<SozialraumPlan>,
-    tolerance: Tolerance,
-    round: Option<u32>,
-    decimals: Option<u32>,
-    check_against: Vec<PathBuf>,
-    map: Vec<(String, String)>,
-    check_tolerance: f64,
-    codebook: lor::render::labels::Codebook,
-    keep_labels: bool,
-    guard: lor::text::FormulaGuard,
 }
 
 /// Where the output goes and in which format; GeoJSON needs the polygons.
@@ -198,15 +170,17 @@ fn plan(args: Args) -> Result<Plan> {
         catalogue_names: true,
         keep_whole_units: false,
     };
-    Ok(Plan {
+    let pipeline = lor::pipeline::aggregate::Plan {
         inputs,
         rules: args.rules.flags(),
         missing: args.rules.missing_policy(),
         levels,
         format,
         target,
-        strict: args.strict,
-        sozialraum,
+        assign: sozialraum
+            .as_ref()
+            .and_then(SozialraumPlan::assign)
+            .unwrap_or(Assign::Largest),
         tolerance,
         round: args.round,
         decimals: args.decimals,
@@ -219,134 +193,14 @@ fn plan(args: Args) -> Result<Plan> {
         )?,
         keep_labels: args.keep_labels,
         guard: args.text.guard(),
+    };
+    Ok(Plan {
+        pipeline,
+        strict: args.strict,
     })
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(args)?;
-    let (mut inputs, mut warnings) = assemble(&plan.inputs)?;
-    let mut table = inputs.take_table();
-    let (units, names) = (inputs.units, inputs.names);
-    warnings.extend(check_totals(&table));
-
-    let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
-    warnings.extend(w);
-    let (mut tables, w) =
-        aggregate_levels(&table, &rules, &plan.levels, names.as_ref(), plan.missing);
-    warnings.extend(w);
-    let sr_polygons = match (inputs.sozialraum, &plan.sozialraum) {
-        (Some(source), Some(sr)) => {
-            let (t, polygons) = sozialraum_level(
-                &plan,
-                (source, sr),
-                (&table, &rules),
-                units.as_ref(),
-                &mut warnings,
-            )?;
-            tables.push(t);
-            polygons
-        }
-        _ => None,
-    };
-    let codes = finish_tables(&plan, &mut tables, &rules, &mut warnings)?;
-    ctx.warn(&warnings);
-    ctx.check_strict(plan.strict, &warnings)?;
-    if plan.format == Format::GeoJson {
-        let units = units.as_ref().expect("checked in the plan");
-        let shapes = lor::render::draw::shapes::level_shapes(&tables, units, sr_polygons.as_ref())?;
-        return geojson_outputs(&tables, &shapes, &plan.target).write(&ctx.inputs);
-    }
-    let presentation = presentation(&table, &rules, codes, &warnings, &plan);
-    table_outputs(&tables, plan.format, &plan.target, &presentation)?.write(&ctx.inputs)
-}
-
-/// The Sozialraum level, with the Sozialraum polygons (if they are polygons).
-fn sozialraum_level(
-    plan: &Plan,
-    (source, sr): (sozialraum::Source, &SozialraumPlan),
-    (table, rules): (&StatTable, &[lor::aggregation::rules::ColumnRule]),
-    units: Option<&Layer>,
-    warnings: &mut Warnings,
-) -> Result<(LevelTable, Option<Layer>)> {
-    let how = (sr.assign().unwrap_or(Assign::Largest), &plan.tolerance);
-    let (t, w) = lor::aggregation::sozialraum::aggregate_sozialraum(
-        table,
-        rules,
-        units,
-        &source,
-        how,
-        plan.missing,
-    )?;
-    warnings.extend(w);
-    match source {
-        sozialraum::Source::Polygons(layer) => Ok((t, Some(layer))),
-        sozialraum::Source::List(_) => Ok((t, None)),
-    }
-}
-
-/// Compare with published tables, round, and label the columns (the
-/// label codes, when the codebook renamed some).
-fn finish_tables(
-    plan: &Plan,
-    tables: &mut [LevelTable],
-    rules: &[lor::aggregation::rules::ColumnRule],
-    warnings: &mut Warnings,
-) -> Result<Option<Vec<String>>> {
-    for f in &plan.check_against {
-        let (_, w) = lor::quality::reconcile::check_against(
-            tables,
-            rules,
-            f,
-            &plan.map,
-            plan.check_tolerance,
-        )?;
-        warnings.extend(w);
-    }
-    lor::aggregation::rounding::round_tables(tables, rules, plan.round, plan.decimals);
-    if plan.codebook.is_empty() {
-        Ok(None)
-    } else {
-        Ok(Some(plan.codebook.apply(tables)?))
-    }
-}
-
-/// Title, label codes, hidden key-part columns and notes for XLSX.
-fn presentation(
-    table: &StatTable,
-    rules: &[lor::aggregation::rules::ColumnRule],
-    codes: Option<Vec<String>>,
-    warnings: &Warnings,
-    plan: &Plan,
-) -> lor::render::output::Presentation {
-    let mut title = format!("Quelle: {}", table.source);
-    let zeit = table
-        .columns
-        .iter()
-        .find(|c| c.name.eq_ignore_ascii_case("ZEIT"))
-        .and_then(|c| c.raw.first().filter(|f| c.raw.iter().all(|r| r == *f)));
-    if let Some(z) = zeit {
-        title.push_str(&format!(" · Stand (ZEIT): {z}"));
-    }
-    if let Some((v, _)) = table.vintage() {
-        title.push_str(&format!(" · LOR {}", v.label()));
-    }
-    let hidden = if plan.keep_labels {
-        Vec::new()
-    } else {
-        rules
-            .iter()
-            .filter(|r| {
-                r.rule == lor::aggregation::rules::Rule::Label
-                    && lor::render::labels::is_key_part_name(&r.column)
-            })
-            .map(|r| r.column.clone())
-            .collect()
-    };
-    lor::render::output::Presentation {
-        title: Some(title),
-        codes,
-        hidden,
-        notes: warnings.iter().map(|w| w.message.clone()).collect(),
-        guard: plan.guard,
-    }
+    ctx.finish(plan.strict, lor::pipeline::aggregate::run(&plan.pipeline)?)
 }

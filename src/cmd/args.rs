@@ -560,7 +560,9 @@ impl TableOutputArgs {
             guard,
             ..Default::default()
         };
-        table_outputs(tables, format, &target, &p)?.write(inputs)
+        table_outputs(tables, format, &target, &p)?
+            .write(inputs)
+            .map(drop)
     }
 }
 

@@ -79,5 +79,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         cw.to_csv(args.text.guard())
     };
-    lor::render::write::Outputs::one(args.output.as_deref(), bytes).write(&ctx.inputs)
+    lor::render::write::Outputs::one(args.output.as_deref(), bytes)
+        .write(&ctx.inputs)
+        .map(drop)
 }

@@ -223,7 +223,7 @@ fn write_outputs(
     let mut out = lor::render::write::Outputs::one(output, bytes);
     files.append(&mut out.files);
     out.files = files;
-    out.write(inputs)
+    out.write(inputs).map(drop)
 }
 
 /// The checked flags of `layout propose`.

@@ -171,5 +171,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         svg.into_bytes()
     };
-    lor::render::write::Outputs::one(args.output.as_deref(), bytes).write(&ctx.inputs)
+    lor::render::write::Outputs::one(args.output.as_deref(), bytes)
+        .write(&ctx.inputs)
+        .map(drop)
 }

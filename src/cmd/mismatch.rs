@@ -182,6 +182,7 @@ fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> R
     lor::render::write::Outputs {
         files,
         stdout: args.output.is_none().then_some(text),
+        ..Default::default()
     }
     .write(&ctx.inputs)?;
     if fmt != Fmt::Table {

@@ -107,6 +107,20 @@ impl Context {
     }
 }
 
+impl Context {
+    /// The binary's part after a pipeline ran: print its warnings, fail
+    /// under `--strict` (nothing written), write its outputs through the
+    /// one output step (never onto this run's inputs), then its summary.
+    pub fn finish(&self, strict: bool, (outputs, warnings): lor::pipeline::Outcome) -> Result<()> {
+        self.warn(&warnings);
+        self.check_strict(strict, &warnings)?;
+        for line in outputs.write(&self.inputs)? {
+            self.info(&line);
+        }
+        Ok(())
+    }
+}
+
 /// Text safety of CSV output, shared by every command that writes CSV.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct TextArgs {

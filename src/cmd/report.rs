@@ -202,7 +202,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     warnings.extend(w);
     ctx.warn(&warnings);
     ctx.check_strict(args.strict, &warnings)?;
-    lor::render::write::Outputs::one(Some(&args.output), html.into_bytes()).write(&ctx.inputs)
+    lor::render::write::Outputs::one(Some(&args.output), html.into_bytes())
+        .write(&ctx.inputs)
+        .map(drop)
 }
 
 /// The facilities of the report with how to read them; messages name the

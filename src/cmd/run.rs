@@ -108,8 +108,8 @@ fn step_spec(kind: &str, c: &clap::Command) -> StepSpec {
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = lor::jobs::plan_file(&args.job, &step_specs(), args.strict)?;
     if args.dry_run {
-        return lor::render::write::Outputs::one(None, plan.commands().into_bytes())
-            .write(&ctx.inputs);
+        let dry = lor::render::write::Outputs::one(None, plan.commands().into_bytes());
+        return ctx.finish(false, (dry, Default::default()));
     }
     let staging = lor::jobs::Staging::prepare(&plan)?;
     let n = plan.steps.len();

@@ -65,7 +65,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let written: Vec<String> = files.iter().map(|f| f.0.display().to_string()).collect();
     Outputs {
         files,
-        stdout: None,
+        ..Outputs::default()
     }
     .write(&ctx.inputs)?;
     for path in written {

@@ -1,4 +1,17 @@
-//! What each command runs: the one input assembly ([`inputs`]) now, one
-//! pipeline per command later.
+//! What each command runs: the one input assembly ([`inputs`]), and one
+//! pipeline per command, `run(&Plan) -> Result<Outcome>`.
+//!
+//! A pipeline reads the inputs its checked plan names, computes, and
+//! renders its documents; it writes nothing and prints nothing. The binary
+//! parses the flags into the plan, calls the pipeline once, prints the
+//! warnings, applies `--strict`, and hands the outputs to
+//! [`crate::render::write::Outputs::write`].
 
+pub mod aggregate;
 pub mod inputs;
+
+use crate::error::Warnings;
+use crate::render::write::Outputs;
+
+/// What a pipeline returns: the documents to write and what to warn about.
+pub type Outcome = (Outputs, Warnings);

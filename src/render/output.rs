@@ -644,7 +644,7 @@ pub fn table_outputs(
                     Ok((path, render_with(std::slice::from_ref(t), format, p)?))
                 })
                 .collect::<Result<_>>()?,
-            stdout: None,
+            ..Outputs::default()
         },
     })
 }
@@ -665,7 +665,7 @@ pub fn geojson_outputs(
                     (path, render_geojson(std::slice::from_ref(t), shapes))
                 })
                 .collect(),
-            stdout: None,
+            ..Outputs::default()
         },
         Target::File(p) => Outputs::one(Some(p), render_geojson(tables, shapes)),
         Target::Stdout => Outputs::one(None, render_geojson(tables, shapes)),

@@ -181,13 +181,37 @@ pub fn write_file_with(
     Ok(())
 }
 
-/// What a command writes: files (all of them or none) and what goes to
-/// stdout. Every command hands its documents to [`Outputs::write`], the one
+/// A file written piece by piece into its temporary file (generated output
+/// too large to hold in memory).
+pub type Fill = Box<dyn FnOnce(&mut std::fs::File) -> std::io::Result<()> + Send>;
+
+/// What a command writes: files (all of them or none), a file streamed
+/// into place, what goes to stdout, and the lines that say so on stderr.
+/// Every command's pipeline returns one; [`Outputs::write`] is the one
 /// output step.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Outputs {
     pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// Streamed through [`write_file_with`], after `files`.
+    pub streamed: Option<(PathBuf, Fill)>,
     pub stdout: Option<Vec<u8>>,
+    /// Lines of information (a summary, the files written), printed on
+    /// stderr once everything is written.
+    pub summary: Vec<String>,
+}
+
+impl std::fmt::Debug for Outputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outputs")
+            .field(
+                "files",
+                &self.files.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            )
+            .field("streamed", &self.streamed.as_ref().map(|s| &s.0))
+            .field("stdout", &self.stdout.as_ref().map(Vec::len))
+            .field("summary", &self.summary)
+            .finish()
+    }
 }
 
 impl Outputs {
@@ -196,27 +220,37 @@ impl Outputs {
         match output {
             Some(p) => Outputs {
                 files: vec![(p.to_path_buf(), bytes)],
-                stdout: None,
+                ..Outputs::default()
             },
             None => Outputs {
-                files: Vec::new(),
                 stdout: Some(bytes),
+                ..Outputs::default()
             },
         }
     }
 
+    /// These outputs, with `lines` of summary after their own.
+    pub fn with_summary(mut self, lines: impl IntoIterator<Item = String>) -> Outputs {
+        self.summary.extend(lines);
+        self
+    }
+
     /// Write the files (one through [`write_file`], several all or none
-    /// through [`write_files`]), then stdout.
-    pub fn write(self, inputs: &Inputs) -> Result<()> {
+    /// through [`write_files`]), the streamed file, then stdout, none onto
+    /// one of `inputs`; the summary lines are returned for stderr.
+    pub fn write(self, inputs: &Inputs) -> Result<Vec<String>> {
         match self.files.as_slice() {
             [] => {}
             [(path, bytes)] => write_file(path, bytes, inputs)?,
             files => write_files(files, inputs)?,
         }
-        match self.stdout {
-            Some(bytes) => write_stdout(&bytes),
-            None => Ok(()),
+        if let Some((path, fill)) = self.streamed {
+            write_file_with(&path, inputs, fill)?;
         }
+        if let Some(bytes) = self.stdout {
+            write_stdout(&bytes)?;
+        }
+        Ok(self.summary)
     }
 }
 
