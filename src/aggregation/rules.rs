@@ -682,6 +682,18 @@ fn suggest_pattern(cols: &[&str]) -> String {
     cols.join(",")
 }
 
+/// A statistics table from CSV text with its planned rules (no flags,
+/// missing values propagated): the setup of tests that aggregate.
+#[cfg(test)]
+pub(crate) fn planned(text: &str) -> (crate::table::stats::StatTable, Vec<ColumnRule>) {
+    let opts = crate::table::stats::ReadOptions::default();
+    let (mut t, _) =
+        crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
+    let missing = crate::aggregation::aggregate::MissingPolicy::Propagate;
+    let (rules, _) = plan_table(&mut t, &RuleFlags::default(), missing).unwrap();
+    (t, rules)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,13 +142,7 @@ mod tests {
     #[test]
     fn a_listed_sozialraum_level_with_the_unassigned_row() {
         let text = "RAUMID;E_E\n04010101;100\n04010102;50\n04020201;30\n";
-        let opts = crate::table::stats::ReadOptions::default();
-        let (mut t, _) =
-            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
-        let flags = crate::aggregation::rules::RuleFlags::default();
-        let (rules, _) =
-            crate::aggregation::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate)
-                .unwrap();
+        let (t, rules) = crate::aggregation::rules::planned(text);
         // BZR 040101 → Nord; 04020201 is in no Sozialraum.
         let list = ListTable {
             table: WeightTable::new(

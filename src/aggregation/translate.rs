@@ -181,15 +181,7 @@ mod tests {
 
     /// 150 people in two 2006 PLR, with their rules.
     fn people() -> (StatTable, Vec<ColumnRule>) {
-        let text = "RAUMID;E_E\n04030417;100\n04030418;50\n";
-        let opts = crate::table::stats::ReadOptions::default();
-        let (mut t, _) =
-            crate::table::stats::read_stats_bytes("st.csv", text.as_bytes(), &opts).unwrap();
-        let flags = crate::aggregation::rules::RuleFlags::default();
-        let (rules, _) =
-            crate::aggregation::rules::plan_table(&mut t, &flags, MissingPolicy::Propagate)
-                .unwrap();
-        (t, rules)
+        crate::aggregation::rules::planned("RAUMID;E_E\n04030417;100\n04030418;50\n")
     }
 
     /// The E_E value of each row.

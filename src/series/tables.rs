@@ -2,7 +2,7 @@
 //! dates side by side), with the changes beside the values or in sheets
 //! of their own.
 
-use crate::series::build::Series;
+use crate::series::build::{LevelSeries, Series};
 use crate::series::changes::Changes;
 use crate::table::level::{LevelTable, Value};
 
@@ -131,15 +131,7 @@ impl Series {
                         row
                     })
                     .collect();
-                LevelTable {
-                    level: level_name
-                        .map(|f| f(&ls.level))
-                        .unwrap_or_else(|| ls.level.clone()),
-                    keys: ls.units.iter().map(|u| u.0.clone()).collect(),
-                    names: ls.units.iter().map(|u| u.1.clone()).collect(),
-                    columns: header.clone(),
-                    rows,
-                }
+                wide_table(ls, level_name, &header, rows)
             })
             .collect()
     }
@@ -181,17 +173,28 @@ impl Series {
                         row
                     })
                     .collect();
-                LevelTable {
-                    level: level_name
-                        .map(|f| f(&ls.level))
-                        .unwrap_or_else(|| ls.level.clone()),
-                    keys: ls.units.iter().map(|u| u.0.clone()).collect(),
-                    names: ls.units.iter().map(|u| u.1.clone()).collect(),
-                    columns: header.clone(),
-                    rows,
-                }
+                wide_table(ls, level_name, &header, rows)
             })
             .collect()
+    }
+}
+
+/// A wide table of one level: its units, `header` and `rows`; the level
+/// named by `level_name` where given.
+fn wide_table(
+    ls: &LevelSeries,
+    level_name: Option<&dyn Fn(&str) -> String>,
+    header: &[String],
+    rows: Vec<Vec<Value>>,
+) -> LevelTable {
+    LevelTable {
+        level: level_name
+            .map(|f| f(&ls.level))
+            .unwrap_or_else(|| ls.level.clone()),
+        keys: ls.units.iter().map(|u| u.0.clone()).collect(),
+        names: ls.units.iter().map(|u| u.1.clone()).collect(),
+        columns: header.to_vec(),
+        rows,
     }
 }
 

@@ -432,30 +432,18 @@ fn one_steps_options_never_leak_into_the_next() {
         assert!(!text.contains(",=HYPERLINK(1),"), "{later}: {text}");
     }
     // Exactly as when each runs alone.
-    let aggregate = [
-        "aggregate",
-        "st.csv",
-        "--names",
-        "names.csv",
-        "--levels",
-        "plr",
-    ];
-    assert_eq!(
-        alone(&dir, &aggregate, "alone.csv"),
-        read("guarded.csv").into_bytes()
-    );
-    let series = [
-        "series",
-        "st.csv",
-        "--names",
-        "names.csv",
-        "--levels",
-        "plr",
-    ];
-    assert_eq!(
-        alone(&dir, &series, "alone-series.csv"),
-        read("series.csv").into_bytes()
-    );
+    let step = |command| [command, "st.csv", "--names", "names.csv", "--levels", "plr"];
+    let aggregate = step("aggregate");
+    for (argv, alone_name, in_job) in [
+        (aggregate, "alone.csv", "guarded.csv"),
+        (step("series"), "alone-series.csv", "series.csv"),
+    ] {
+        assert_eq!(
+            alone(&dir, &argv, alone_name),
+            read(in_job).into_bytes(),
+            "{in_job}"
+        );
+    }
     let mut raw_alone = aggregate.to_vec();
     raw_alone.push("--no-formula-guard");
     assert_eq!(alone(&dir, &raw_alone, "alone-raw.csv"), raw.into_bytes());
