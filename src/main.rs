@@ -215,6 +215,7 @@ mod tests {
             &["aggregate", "mismatch", "points", "translate"],
         ),
         ("points/per_unit.rs", &["points"]),
+        ("pipeline/aggregate.rs", &["aggregate"]),
         // The one input assembly names --units; `check` passes no units.
         (
             "pipeline/inputs.rs",

@@ -21,8 +21,12 @@
 //!   each command says what becomes of it (a row without facilities in
 //!   `points`, the hatched area of a map, `no-geometry` for the
 //!   Sozialräume).
+//! - **Vintages**: statistics of one LOR vintage joined to a names table,
+//!   PLR polygons or a Sozialraum list of the other is an error (exit 1)
+//!   naming both and the way out; so is a file that mixes both vintages
+//!   ([`crate::table::vintage`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -36,6 +40,7 @@ use crate::table::key::Level;
 use crate::table::names::Names;
 use crate::table::scope::Bezirk;
 use crate::table::stats::{read_stats, read_stats_bytes, ReadOptions, StatTable};
+use crate::table::vintage::{check_join, KeyVintage};
 
 /// Where the statistics come from.
 #[derive(Debug, Clone)]
@@ -175,6 +180,7 @@ pub fn assemble(plan: &InputPlan) -> Result<(Assembled, Warnings)> {
     };
     let names_table = read_names(plan, sample_names, bezirk.as_ref(), &mut warnings)?;
     let (units, whole_units) = read_units(plan, bezirk.as_ref(), &mut warnings)?;
+    check_vintages(table.as_ref(), names_table.as_ref(), units.as_ref(), plan)?;
     if let Some((path, _)) = &plan.units {
         sources.push(path.clone());
     }
@@ -198,6 +204,11 @@ pub fn assemble(plan: &InputPlan) -> Result<(Assembled, Warnings)> {
         warnings.extend(coverage);
     }
     let sozialraum = read_sozialraum(plan, units.as_ref(), bezirk.as_ref(), &mut warnings)?;
+    if let (Some(t), Some(Source::List(list))) = (&table, &sozialraum) {
+        let what = format!("the Sozialraum list {}", short(&list_path(plan)));
+        let listed = KeyVintage::of(what, list.table.sources());
+        check_join(&stats_keys(t), &listed, "a Sozialraum list")?;
+    }
     if let Some(sr) = &plan.sozialraum {
         sources.push(sr.path().to_path_buf());
     }
@@ -211,6 +222,49 @@ pub fn assemble(plan: &InputPlan) -> Result<(Assembled, Warnings)> {
         sources,
     };
     Ok((assembled, warnings))
+}
+
+/// The keys of the statistics, counted against both catalogues.
+fn stats_keys(t: &StatTable) -> KeyVintage {
+    KeyVintage::of(short(Path::new(&t.source)), t.keys.iter().map(String::as_str))
+}
+
+/// A file's name as messages show it.
+fn short(path: &Path) -> String {
+    crate::text::short(&path.display().to_string())
+}
+
+/// The file of the Sozialräume.
+fn list_path(plan: &InputPlan) -> PathBuf {
+    plan.sozialraum
+        .as_ref()
+        .map(|s| s.path().to_path_buf())
+        .unwrap_or_default()
+}
+
+/// Statistics of one LOR vintage are never joined to a names table or PLR
+/// polygons of the other (exit 1, naming both and the way out).
+fn check_vintages(
+    table: Option<&StatTable>,
+    names: Option<&Names>,
+    units: Option<&Layer>,
+    plan: &InputPlan,
+) -> Result<()> {
+    let Some(t) = table else {
+        return Ok(());
+    };
+    let keys = stats_keys(t);
+    if let (Some(n), Some(path)) = (names, &plan.names) {
+        let what = format!("the names table {}", short(path));
+        let listed = KeyVintage::of(what, n.units.iter().map(String::as_str));
+        check_join(&keys, &listed, "a names table")?;
+    }
+    if let (Some(u), Some((path, _))) = (units, &plan.units) {
+        let what = format!("the PLR polygons {}", short(path));
+        let ids = KeyVintage::of(what, u.features.iter().map(|f| f.id.as_str()));
+        check_join(&keys, &ids, "PLR polygons (--units)")?;
+    }
+    Ok(())
 }
 
 /// The statistics (and, for the sample, its names table).

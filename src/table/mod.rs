@@ -8,3 +8,4 @@ pub mod level;
 pub mod names;
 pub mod scope;
 pub mod stats;
+pub mod vintage;
