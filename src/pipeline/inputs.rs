@@ -254,6 +254,7 @@ fn check_vintages(
         return Ok(());
     };
     let keys = stats_keys(t);
+    keys.vintage()?;
     if let (Some(n), Some(path)) = (names, &plan.names) {
         let what = format!("the names table {}", short(path));
         let listed = KeyVintage::of(what, n.units.iter().map(String::as_str));

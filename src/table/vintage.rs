@@ -116,7 +116,7 @@ pub fn check_join(keys: &KeyVintage, units: &KeyVintage, kind: &str) -> Result<(
         return Ok(());
     }
     Err(input_error(format!(
-        "{} has {} keys ({}), but {} has {} keys ({}): keys of one LOR vintage do not fit the units of the other, and nobody would be assigned. Give {} of {}, or first translate the statistics into {} with `lor translate`",
+        "{} has {} keys ({}), but {} has {} keys ({}): the keys of one LOR vintage do not name the areas of the other. Give {} of {}, or first translate the statistics into {} with `lor translate`",
         keys.what,
         a.label(),
         keys.counts(a),

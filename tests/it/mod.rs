@@ -32,3 +32,4 @@ mod readme;
 mod report;
 mod series;
 mod tables;
+mod vintages;
