@@ -215,11 +215,15 @@ mod tests {
             &["aggregate", "mismatch", "points", "translate"],
         ),
         ("points/per_unit.rs", &["points"]),
+        ("pipeline/aggregate.rs", &["aggregate"]),
         // The one input assembly names --units; `check` passes no units.
         (
             "pipeline/inputs.rs",
             &["aggregate", "points", "map", "report"],
         ),
+        ("pipeline/points.rs", &["points"]),
+        ("pipeline/series.rs", &["series"]),
+        ("pipeline/translate.rs", &["translate"]),
         ("points/population.rs", &["crosswalk", "translate"]),
         (
             "points/read.rs",
