@@ -221,6 +221,9 @@ mod tests {
             "pipeline/inputs.rs",
             &["aggregate", "points", "map", "report"],
         ),
+        ("pipeline/points.rs", &["points"]),
+        ("pipeline/series.rs", &["series"]),
+        ("pipeline/translate.rs", &["translate"]),
         ("points/population.rs", &["crosswalk", "translate"]),
         (
             "points/read.rs",

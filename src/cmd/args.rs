@@ -542,27 +542,13 @@ impl TableOutputArgs {
         self.output.as_deref()
     }
 
-    /// The output step: the tables in `format` to --output or stdout, text
-    /// cells through `guard`.
-    pub fn write(
-        &self,
-        tables: &[lor::table::level::LevelTable],
-        format: lor::render::output::Format,
-        guard: lor::text::FormulaGuard,
-        inputs: &lor::table::input::Inputs,
-    ) -> Result<()> {
-        use lor::render::output::{table_outputs, Presentation, Target};
-        let target = match self.path() {
-            Some(p) => Target::File(p.to_path_buf()),
-            None => Target::Stdout,
-        };
-        let p = Presentation {
-            guard,
-            ..Default::default()
-        };
-        table_outputs(tables, format, &target, &p)?
-            .write(inputs)
-            .map(drop)
+    /// Where the table goes: --output, else stdout (the pipeline renders
+    /// it there with `lor::render::output::table_outputs`).
+    pub fn target(&self) -> lor::render::output::Target {
+        match self.path() {
+            Some(p) => lor::render::output::Target::File(p.to_path_buf()),
+            None => lor::render::output::Target::Stdout,
+        }
     }
 }
 
@@ -1019,6 +1005,14 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("binary formats"), "{e}");
         assert_eq!(out(None, Some("a.csv")).path(), Some(Path::new("a.csv")));
+        assert_eq!(
+            out(None, Some("a.csv")).target(),
+            lor::render::output::Target::File("a.csv".into())
+        );
+        assert_eq!(
+            out(None, None).target(),
+            lor::render::output::Target::Stdout
+        );
     }
 
     #[test]

@@ -32,8 +32,9 @@ pub struct Args {
     out: super::args::TableOutputArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let vintage = args.vintage;
+/// Every flag checked: the library's plan (the catalogue has no warnings,
+/// so no --strict).
+fn plan(args: Args) -> Result<lor::pipeline::catalogue::Plan> {
     let mut levels = Vec::new();
     for part in args
         .level
@@ -56,8 +57,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     // Coarse to fine, as the hierarchy reads.
     levels.sort_by(|a, b| b.cmp(a));
-    let format = args.out.format(true)?;
-    let tables = lor::table::catalogue::get(vintage).tables(&levels);
-    args.out
-        .write(&tables, format, Default::default(), &ctx.inputs)
+    Ok(lor::pipeline::catalogue::Plan {
+        vintage: args.vintage,
+        levels,
+        format: args.out.format(true)?,
+        target: args.out.target(),
+    })
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(args)?;
+    ctx.finish(false, lor::pipeline::catalogue::run(&plan)?)
 }

@@ -3,7 +3,6 @@
 use super::args::{InputPath, OutputPath};
 
 use anyhow::Result;
-use lor::error::Warnings;
 
 use super::args::{FromLayer, ToLayer};
 use super::Context;
@@ -59,27 +58,29 @@ fn parquet_output(output: Option<&std::path::Path>) -> Result<bool> {
     }
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+/// The checked plan: the library's, and --strict (the binary's part).
+struct Plan {
+    pipeline: lor::pipeline::crosswalk::Plan,
+    strict: bool,
+}
+
+fn plan(args: Args) -> Result<Plan> {
     let parquet = parquet_output(args.output.as_deref())?;
-    let mut warnings = Warnings::default();
-    let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
-    let cw = args.overlay.build_from_polygons(
-        (&*args.from, &from_opts),
-        (&*args.to, &to_opts),
-        &mut warnings,
-    )?;
-    warnings.extend(lor::mapping::crosswalk::unassigned_warnings(&cw.unassigned));
-    ctx.warn(&warnings);
-    for l in cw.summary.lines() {
-        ctx.info(&l);
-    }
-    ctx.check_strict(args.strict, &warnings)?;
-    let bytes = if parquet {
-        cw.to_parquet()?
-    } else {
-        cw.to_csv(args.text.guard())
+    let pipeline = lor::pipeline::crosswalk::Plan {
+        from: (args.from.0, args.from_layer.options()),
+        to: (args.to.0, args.to_layer.options()),
+        overlay: args.overlay.overlay()?,
+        output: args.output.map(|o| o.0),
+        parquet,
+        guard: args.text.guard(),
     };
-    lor::render::write::Outputs::one(args.output.as_deref(), bytes)
-        .write(&ctx.inputs)
-        .map(drop)
+    Ok(Plan {
+        pipeline,
+        strict: args.strict,
+    })
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(args)?;
+    ctx.finish(plan.strict, lor::pipeline::crosswalk::run(&plan.pipeline)?)
 }

@@ -274,61 +274,17 @@ impl CrosswalkArgs {
         })
     }
 
-    /// Build the crosswalk FROM → TO with these options.
-    pub fn build(
-        &self,
-        from: &lor::spatial::geometry::Layer,
-        to: &lor::spatial::geometry::Layer,
-        level: &str,
-        warnings: &mut Warnings,
-    ) -> Result<(lor::mapping::crosswalk::Crosswalk, Warnings)> {
-        let method = self.method.into();
-        let tol = lor::spatial::overlay::Tolerance::new(self.min_share, self.min_area)?;
-        let pop = match &self.population {
-            Some(p) => {
-                let (pop, w) = lor::points::population::part_population(
-                    from,
-                    to,
-                    p,
-                    &self.population_points()?,
-                )?;
-                warnings.extend(w);
-                Some(pop)
-            }
+    /// The checked overlay of these flags (no file read).
+    pub fn overlay(&self) -> Result<lor::pipeline::crosswalk::Overlay> {
+        let population = match &self.population {
+            Some(p) => Some((p.to_path_buf(), self.population_points()?)),
             None => None,
         };
-        Ok(lor::mapping::crosswalk::build(
-            from,
-            to,
-            &tol,
-            level,
-            method,
-            pop.as_ref(),
-        ))
-    }
-
-    /// Read the FROM and TO polygons, check that they overlap and build the
-    /// crosswalk into TO's LOR level (`target` when its ids are no LOR keys).
-    pub fn build_from_polygons(
-        &self,
-        from: (&std::path::Path, &lor::spatial::geometry::LayerOptions),
-        to: (&std::path::Path, &lor::spatial::geometry::LayerOptions),
-        warnings: &mut Warnings,
-    ) -> Result<lor::mapping::crosswalk::Crosswalk> {
-        let (fl, tl) =
-            lor::spatial::geometry::read_two_layers((from.0, from.1, None), (to.0, to.1, None));
-        let (fl, w) = fl?;
-        warnings.extend(w);
-        let (tl, w) = tl?;
-        warnings.extend(w);
-        lor::quality::mismatch::check_overlap((&fl, from.1), (&tl, to.1))?;
-        let level = tl
-            .lor_level()
-            .map(|l| l.code().to_string())
-            .unwrap_or_else(|| "target".into());
-        let (cw, w) = self.build(&fl, &tl, &level, warnings)?;
-        warnings.extend(w);
-        Ok(cw)
+        Ok(lor::pipeline::crosswalk::Overlay {
+            method: self.method.into(),
+            population,
+            tolerance: lor::spatial::overlay::Tolerance::new(self.min_share, self.min_area)?,
+        })
     }
 }
 

@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 use lor::error::usage_error;
-use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
-use lor::points::per_unit::{count_per_unit, Plan, SozialraumHow, UnitInputs};
+use lor::pipeline::inputs::{InputPlan, Scope, Statistics};
+use lor::points::per_unit::{Plan as CountPlan, SozialraumHow};
 use lor::points::read::PointOptions;
 use lor::points::tables::Per;
 use lor::table::scope::Bezirk;
@@ -128,31 +128,26 @@ fn scale_value(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let format = args.out.format(true)?;
-    let (plan, inputs) = plan(&args)?;
-    let (read, mut warnings) = assemble(&inputs)?;
-    let units = UnitInputs {
-        units: read.whole_units().expect("lor points reads --units"),
-        scoped_units: read.units.as_ref().expect("lor points reads --units"),
-        names: read.names.as_ref(),
-        sozialraum: read.sozialraum.as_ref(),
-        stats: read.table.as_ref(),
-    };
-    let bar = ProgressBar::new(ctx);
-    let (counted, w) = count_per_unit(&plan, &units, |done, total| bar.show(done, total))?;
-    warnings.extend(w);
-    bar.finish();
-    ctx.warn(&warnings);
-    ctx.info(&counted.summary());
-    ctx.check_strict(args.strict, &warnings)?;
-    args.out
-        .write(&counted.tables, format, args.text.guard(), &ctx.inputs)
+/// The checked plan: the library's, and --strict (the binary's part).
+struct Plan {
+    pipeline: lor::pipeline::points::Plan,
+    strict: bool,
 }
 
-/// Every flag checked, no file read: the run's plan and what it reads
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(args)?;
+    let bar = ProgressBar::new(ctx);
+    let outcome = lor::pipeline::points::run_with_progress(&plan.pipeline, |done, total| {
+        bar.show(done, total)
+    });
+    bar.finish();
+    ctx.finish(plan.strict, outcome?)
+}
+
+/// Every flag checked, no file read: the run's plan, with what it reads
 /// besides the points.
-fn plan(args: &Args) -> Result<(Plan, InputPlan)> {
+fn plan(args: Args) -> Result<Plan> {
+    let format = args.out.format(true)?;
     if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
@@ -196,7 +191,7 @@ fn plan(args: &Args) -> Result<(Plan, InputPlan)> {
         }),
         None => None,
     };
-    let plan = Plan {
+    let count = CountPlan {
         points: args.points.to_path_buf(),
         point_options: PointOptions {
             x: args.x.clone(),
@@ -213,7 +208,16 @@ fn plan(args: &Args) -> Result<(Plan, InputPlan)> {
         bezirk: args.bezirk.clone(),
         levels: lor::table::scope::levels_in(args.bezirk.as_ref(), &args.levels.0),
     };
-    Ok((plan, inputs))
+    Ok(Plan {
+        pipeline: lor::pipeline::points::Plan {
+            inputs,
+            count,
+            format,
+            target: args.out.target(),
+            guard: args.text.guard(),
+        },
+        strict: args.strict,
+    })
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.

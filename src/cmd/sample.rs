@@ -1,10 +1,6 @@
 //! `lor sample`: write the bundled sample district's files.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
-use lor::render::write::Outputs;
-use lor::sample::Sample;
 
 use super::Context;
 
@@ -41,35 +37,21 @@ enum Extent {
     Sample,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    if let Some(n) = args.points {
-        let extent = match args.extent {
+fn plan(args: Args) -> lor::pipeline::sample::Plan {
+    let points = args.points.map(|n| lor::pipeline::sample::RandomPoints {
+        n,
+        extent: match args.extent {
             Extent::Berlin => lor::sample::BERLIN_EXTENT,
             Extent::Sample => lor::sample::SAMPLE_EXTENT,
-        };
-        // Streamed into the file: memory stays flat for any N.
-        let path = args.output_dir.join("points.csv");
-        std::fs::create_dir_all(&args.output_dir)?;
-        lor::render::write::write_file_with(&path, &ctx.inputs, |f| {
-            lor::sample::write_random_points(f, n, extent, 42)
-        })?;
-        ctx.info(&format!("wrote {} ({n} points)", path.display()));
-        return Ok(());
+        },
+        seed: 42,
+    });
+    lor::pipeline::sample::Plan {
+        dir: args.output_dir.0,
+        points,
     }
-    let sample = Sample::generate();
-    let files: Vec<(PathBuf, Vec<u8>)> = sample
-        .files()
-        .into_iter()
-        .map(|(name, text)| (args.output_dir.join(name), text.into_bytes()))
-        .collect();
-    let written: Vec<String> = files.iter().map(|f| f.0.display().to_string()).collect();
-    Outputs {
-        files,
-        ..Outputs::default()
-    }
-    .write(&ctx.inputs)?;
-    for path in written {
-        ctx.info(&format!("wrote {path}"));
-    }
-    Ok(())
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    ctx.finish(false, lor::pipeline::sample::run(&plan(args))?)
 }

@@ -1,20 +1,11 @@
 //! `lor series`: statistics of many dates, one table per level over time.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
-use lor::error::{usage_error, Warnings};
+use lor::error::usage_error;
+use lor::pipeline::series::Sozialraum;
 use lor::render::output::Format;
-use lor::series::build::build;
-use lor::series::changes::{change_columns, Against, Changes};
-use lor::series::dates::{Date, Dated};
-use lor::series::input::{catalogue_names, check_coverage, expand_inputs, read_dated};
-use lor::series::sozialraum::{sozialraum_weights, SozialraumInput};
-use lor::series::tables::Shape;
-use lor::series::translate::{bundled_polygons, needs_translation, Translation};
+use lor::series::changes::Against;
 use lor::spatial::geometry::LayerOptions;
-use lor::table::key::Vintage;
-use lor::table::names::Names;
 
 use super::args::{
     levels_value, AssignArg, InputPath, InputPattern, Levels, SozialraumPlan, StatsReadArgs,
@@ -140,50 +131,75 @@ pub struct Args {
     strict: bool,
 }
 
-/// The checked flags of a series (all validated before a file is read).
+/// The checked plan: the library's, and --strict (the binary's part).
 struct Plan {
-    format: Format,
-    levels: Vec<lor::table::key::Level>,
-    vintage: Option<Vintage>,
-    against: Vec<Against>,
-    /// --date FILE=YYYY-MM.
-    given: Vec<(PathBuf, Date)>,
-    /// The Sozialräume (a list, or polygons with how PLR go to them).
-    sozialraum: Option<SozialraumPlan>,
+    pipeline: lor::pipeline::series::Plan,
+    strict: bool,
 }
 
-fn plan(args: &Args) -> Result<Plan> {
+/// Every flag checked before a file is read.
+fn plan(args: Args) -> Result<Plan> {
     let format = args.out.format(true)?;
     if format == Format::GeoJson {
         return Err(usage_error(
             "lor series writes tables: use csv, excel-csv, json, parquet, xlsx or table",
         ));
     }
-    let levels = args.levels.0.clone();
     let vintage = args.read.vintage;
     if vintage.is_none() && (!args.crosswalk.is_empty() || args.from.is_some()) {
         return Err(usage_error(
             "--crosswalk and --from/--to translate into one vintage: say which with --vintage 2021 (or 2006)",
         ));
     }
-    let against = args.change.clone();
-    if against.is_empty() && !args.change_columns.is_empty() {
+    if args.change.is_empty() && !args.change_columns.is_empty() {
         return Err(usage_error("--change-columns needs --change previous,year"));
     }
-    let given: Vec<(PathBuf, Date)> = args.date.iter().map(|d| (d.file.clone(), d.date)).collect();
     // Series read no layer flags for the Sozialraum polygons.
-    let sozialraum = args
+    let sozialraum = match args
         .sozialraum
         .as_deref()
         .map(|p| SozialraumPlan::new(p, args.assign, LayerOptions::default()))
-        .transpose()?;
-    Ok(Plan {
-        format,
-        levels,
+        .transpose()?
+    {
+        None => None,
+        Some(SozialraumPlan::List(p)) => Some(Sozialraum::List(p)),
+        Some(SozialraumPlan::Polygons { path, assign, .. }) => Some(Sozialraum::Polygons {
+            path,
+            assign,
+            units: args.units.map(|u| u.0),
+        }),
+    };
+    let polygons = match (args.from, args.to) {
+        (Some(f), Some(t)) => Some(((f.0, args.from_layer.options()), t.0)),
+        _ => None,
+    };
+    let pipeline = lor::pipeline::series::Plan {
+        inputs: args.inputs.into_iter().map(|i| i.0).collect(),
+        given: args.date.iter().map(|d| (d.file.clone(), d.date)).collect(),
+        // --vintage is the series' vintage: dates of the other one are
+        // translated, not warned about.
+        read: lor::table::stats::ReadOptions {
+            vintage: None,
+            ..args.read.options()
+        },
+        names: args.names.map(|n| n.0),
+        rules: args.rules.flags(),
+        missing: args.rules.missing_policy(),
+        levels: args.levels.0,
         vintage,
-        against,
-        given,
+        crosswalk: args.crosswalk.into_iter().map(|c| c.0).collect(),
+        polygons,
+        overlay: args.overlay.overlay()?,
+        against: args.change,
+        change_columns: args.change_columns,
         sozialraum,
+        wide: args.wide,
+        format,
+        target: args.out.target(),
+    };
+    Ok(Plan {
+        pipeline,
+        strict: args.strict,
     })
 }
 
@@ -192,133 +208,7 @@ fn change_value(c: &str) -> Result<Against, String> {
     Against::parse(c).ok_or_else(|| format!("'{c}': use previous, year or previous,year"))
 }
 
-/// The crosswalk other vintage → `want`: built from polygons (the bundled
-/// ones by default), then chained with --crosswalk tables.
-fn translation(
-    args: &Args,
-    want: Vintage,
-    ctx: &Context,
-    warnings: &mut Warnings,
-) -> Result<Translation> {
-    let mut start = None;
-    if args.crosswalk.is_empty() || args.from.is_some() {
-        let (from, to, fix) = match (&args.from, &args.to) {
-            (Some(f), Some(t)) => (f.to_path_buf(), t.to_path_buf(), args.from_layer.options()),
-            _ => bundled_polygons(want)?,
-        };
-        let to_opts = LayerOptions::default();
-        let cw = args
-            .overlay
-            .build_from_polygons((&from, &fix), (&to, &to_opts), warnings)?;
-        if !ctx.quiet {
-            ctx.info(&format!("crosswalk {} → {}:", from.display(), to.display()));
-            for l in cw.summary.lines() {
-                ctx.info(&format!("  {l}"));
-            }
-        }
-        start = Some(cw.table);
-    }
-    let crosswalk: Vec<PathBuf> = args.crosswalk.iter().map(|c| c.to_path_buf()).collect();
-    let (chain, w) = lor::mapping::crosswalk::read_chain(start, &crosswalk)?;
-    warnings.extend(w);
-    let chain = chain.expect("a crosswalk or polygons");
-    let (t, w) = Translation::new(chain, want)?;
-    warnings.extend(w);
-    Ok(t)
-}
-
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let plan = plan(&args)?;
-    let mut warnings = Warnings::default();
-    let inputs: Vec<String> = args.inputs.iter().map(|i| i.0.clone()).collect();
-    let files = expand_inputs(&inputs, Some("--date"), &mut warnings)?;
-    // --vintage is the series' vintage: dates of the other one are
-    // translated, not warned about.
-    let read = lor::table::stats::ReadOptions {
-        vintage: None,
-        ..args.read.options()
-    };
-    let (dated, w) = read_dated(&files, &read, &plan.given)?;
-    warnings.extend(w);
-    let names = match &args.names {
-        Some(p) => {
-            let (n, w) = Names::read(p)?;
-            warnings.extend(w);
-            warnings.extend(check_coverage(&dated, &n, plan.vintage));
-            Some(n)
-        }
-        None => catalogue_names(&dated, plan.vintage).map(|(n, w)| {
-            warnings.extend(w);
-            n
-        }),
-    };
-    let (s, w) = build(
-        &dated,
-        &build_plan(&args, &plan, &dated, names.as_ref(), ctx, &mut warnings)?,
-    )?;
-    warnings.extend(w);
-    let changes = Changes {
-        columns: if plan.against.is_empty() {
-            Vec::new()
-        } else {
-            change_columns(&s, &args.change_columns)?
-        },
-        against: plan.against,
-    };
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
-    let shape = match plan.format {
-        Format::Xlsx => Shape::Sheets,
-        _ if args.wide => Shape::Wide,
-        _ => Shape::Long {
-            with_translated: plan.vintage.is_some(),
-        },
-    };
-    args.out.write(
-        &s.tables(&changes, shape),
-        plan.format,
-        Default::default(),
-        &ctx.inputs,
-    )
-}
-
-/// The library's plan: rules, levels, names, and the translation and
-/// Sozialräume (read here: they need the dates).
-fn build_plan<'a>(
-    args: &Args,
-    plan: &Plan,
-    dated: &[Dated],
-    names: Option<&'a Names>,
-    ctx: &Context,
-    warnings: &mut Warnings,
-) -> Result<lor::series::build::Plan<'a>> {
-    let translation = match plan.vintage {
-        Some(v) if needs_translation(dated, plan.vintage) => {
-            Some(translation(args, v, ctx, warnings)?)
-        }
-        _ => None,
-    };
-    let sozialraum = match &plan.sozialraum {
-        None => None,
-        Some(sr) => {
-            let input = match sr {
-                SozialraumPlan::List(p) => SozialraumInput::List(p),
-                SozialraumPlan::Polygons { path, assign, .. } => {
-                    SozialraumInput::Polygons(path, *assign, args.units.as_deref())
-                }
-            };
-            let (sr, w) = sozialraum_weights(dated, plan.vintage, input)?;
-            warnings.extend(w);
-            Some(sr)
-        }
-    };
-    Ok(lor::series::build::Plan {
-        rules: args.rules.flags(),
-        missing: args.rules.missing_policy(),
-        levels: plan.levels.clone(),
-        names,
-        vintage: plan.vintage,
-        translation,
-        sozialraum,
-    })
+    let plan = plan(args)?;
+    ctx.finish(plan.strict, lor::pipeline::series::run(&plan.pipeline)?)
 }

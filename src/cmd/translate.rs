@@ -1,15 +1,8 @@
 //! `lor translate`: statistics of one set of units expressed in another
 //! (LOR 2006 → LOR 2021), through crosswalks.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
-use lor::aggregation::rules::plan_table;
-use lor::aggregation::translate::{translate_levels, translate_to_sozialraum, Translate};
-use lor::error::{usage_error, Warnings};
-use lor::mapping::weights::{read_list, WeightTable};
-use lor::table::names::Names;
-use lor::table::stats::{read_stats, ReadOptions};
+use lor::error::usage_error;
 
 use super::args::{
     levels_value, FromLayer, InputPath, Levels, SozialraumPlan, StatsReadArgs, TableOutputArgs,
@@ -72,15 +65,13 @@ pub struct Args {
     text: super::TextArgs,
 }
 
-/// The checked flags of a translation.
+/// The checked plan: the library's, and --strict (the binary's part).
 struct Plan {
-    format: lor::render::output::Format,
-    read: ReadOptions,
-    /// The Sozialräume: a list.
-    sozialraum: Option<SozialraumPlan>,
+    pipeline: lor::pipeline::translate::Plan,
+    strict: bool,
 }
 
-fn plan(args: &Args) -> Result<Plan> {
+fn plan(args: Args) -> Result<Plan> {
     let format = args.out.format(false)?;
     if format == lor::render::output::Format::GeoJson {
         return Err(usage_error(
@@ -97,84 +88,35 @@ fn plan(args: &Args) -> Result<Plan> {
         .as_deref()
         .map(SozialraumPlan::list_only)
         .transpose()?;
-    Ok(Plan {
-        format,
+    let polygons = match (args.from, args.to) {
+        (Some(from), Some(to)) => Some(lor::pipeline::translate::Polygons {
+            from: (from.0, args.from_layer.options()),
+            to: (to.0, args.to_layer.options()),
+            overlay: args.overlay.overlay()?,
+        }),
+        _ => None,
+    };
+    let pipeline = lor::pipeline::translate::Plan {
+        stats: args.stats.0,
         read: args.read.options(),
-        sozialraum,
+        polygons,
+        crosswalk: args.crosswalk.into_iter().map(|c| c.0).collect(),
+        rules: args.rules.flags(),
+        missing: args.rules.missing_policy(),
+        names: args.names.map(|n| n.0),
+        sozialraum: sozialraum.map(|s| s.path().to_path_buf()),
+        levels: args.levels.map(|l| l.0),
+        format,
+        target: args.out.target(),
+        guard: args.text.guard(),
+    };
+    Ok(Plan {
+        pipeline,
+        strict: args.strict,
     })
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let plan = plan(&args)?;
-    let missing = args.rules.missing_policy();
-    let mut warnings = Warnings::default();
-    let (mut table, w) = read_stats(&args.stats, &plan.read)?;
-    warnings.extend(w);
-    let chain = weight_chain(&args, ctx, &mut warnings)?;
-    warnings.extend(lor::mapping::chain::check_coverage(&table, &chain)?);
-    let (mut rules, w) = plan_table(&mut table, &args.rules.flags(), missing)?;
-    warnings.extend(w);
-    // The source units' key parts do not describe the target units.
-    lor::aggregation::rules::drop_key_parts(&table, &mut rules);
-    let names = target_names(&args, &chain, &mut warnings)?;
-    let how = Translate {
-        rules: &rules,
-        missing,
-        names: names.as_ref(),
-    };
-    let wanted = args.levels.as_ref().map(|l| l.0.as_slice());
-    let (mut tables, w) = translate_levels(&table, &chain, wanted, &how);
-    warnings.extend(w);
-    if let Some(path) = plan.sozialraum.as_ref().map(SozialraumPlan::path) {
-        let (list, w) = read_list(path, lor::mapping::sozialraum::LEVEL)?;
-        warnings.extend(w);
-        let source = path.display().to_string();
-        let (t, w) = translate_to_sozialraum(&table, &chain, &list, &source, &how);
-        warnings.extend(w);
-        tables.push(t);
-    }
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
-    args.out
-        .write(&tables, plan.format, args.text.guard(), &ctx.inputs)
-}
-
-/// The weight table: built from polygons, or read and chained.
-fn weight_chain(args: &Args, ctx: &Context, warnings: &mut Warnings) -> Result<WeightTable> {
-    let mut chain: Option<WeightTable> = None;
-    if let (Some(from), Some(to)) = (&args.from, &args.to) {
-        let (from_opts, to_opts) = (args.from_layer.options(), args.to_layer.options());
-        let cw = args
-            .overlay
-            .build_from_polygons((from, &from_opts), (to, &to_opts), warnings)?;
-        for l in cw.summary.lines() {
-            ctx.info(&l);
-        }
-        chain = Some(cw.table);
-    }
-    let crosswalk: Vec<PathBuf> = args.crosswalk.iter().map(|c| c.to_path_buf()).collect();
-    let (chain, w) = lor::mapping::crosswalk::read_chain(chain, &crosswalk)?;
-    warnings.extend(w);
-    Ok(chain.expect("checked in the plan"))
-}
-
-/// --names, else the built-in catalogue of the target units' vintage.
-fn target_names(
-    args: &Args,
-    chain: &WeightTable,
-    warnings: &mut Warnings,
-) -> Result<Option<Names>> {
-    Ok(match &args.names {
-        Some(p) => {
-            let (n, w) = Names::read(p)?;
-            warnings.extend(w);
-            Some(n)
-        }
-        None => {
-            lor::table::catalogue::names_for("the target units", chain.targets()).map(|(n, w)| {
-                warnings.extend(w);
-                n
-            })
-        }
-    })
+    let plan = plan(args)?;
+    ctx.finish(plan.strict, lor::pipeline::translate::run(&plan.pipeline)?)
 }

@@ -8,7 +8,13 @@
 //! [`crate::render::write::Outputs::write`].
 
 pub mod aggregate;
+pub mod catalogue;
+pub mod crosswalk;
 pub mod inputs;
+pub mod points;
+pub mod sample;
+pub mod series;
+pub mod translate;
 
 use crate::error::Warnings;
 use crate::render::write::Outputs;

@@ -1,0 +1,322 @@
+//! `lor series`: statistics of many dates, one table per level over time.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::aggregation::aggregate::MissingPolicy;
+use crate::aggregation::rules::RuleFlags;
+use crate::error::Warnings;
+use crate::mapping::weights::Assign;
+use crate::pipeline::crosswalk::Overlay;
+use crate::pipeline::Outcome;
+use crate::render::output::{table_outputs, Format, Presentation, Target};
+use crate::series::build::build;
+use crate::series::changes::{change_columns, Against, Changes};
+use crate::series::dates::{Date, Dated};
+use crate::series::input::{catalogue_names, check_coverage, expand_inputs, read_dated};
+use crate::series::sozialraum::{sozialraum_weights, SozialraumInput};
+use crate::series::tables::Shape;
+use crate::series::translate::{bundled_polygons, needs_translation, Translation};
+use crate::spatial::geometry::LayerOptions;
+use crate::table::key::{Level, Vintage};
+use crate::table::names::Names;
+use crate::table::stats::ReadOptions;
+
+/// The Sozialräume of a series: the same assignment for every date.
+pub enum Sozialraum {
+    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum".
+    List(PathBuf),
+    /// Polygons, how PLR go to them, and the PLR polygons (if given).
+    Polygons {
+        path: PathBuf,
+        assign: Assign,
+        units: Option<PathBuf>,
+    },
+}
+
+/// The checked plan of one `lor series` run.
+pub struct Plan {
+    /// Files, folders or globs of statistics files.
+    pub inputs: Vec<String>,
+    /// Dates of files that do not say them (`--date FILE=YYYY-MM`).
+    pub given: Vec<(PathBuf, Date)>,
+    /// How the files are read (each in its own vintage: `vintage` is the
+    /// series').
+    pub read: ReadOptions,
+    /// The names of the units; the built-in catalogue without them.
+    pub names: Option<PathBuf>,
+    pub rules: RuleFlags,
+    pub missing: MissingPolicy,
+    pub levels: Vec<Level>,
+    /// One vintage for the whole series: dates in the other are translated.
+    pub vintage: Option<Vintage>,
+    /// Crosswalks or key tables from the other vintage, chained.
+    pub crosswalk: Vec<PathBuf>,
+    /// Polygons of the other vintage (read with their options) and of the
+    /// series' vintage, instead of the bundled ones.
+    pub polygons: Option<((PathBuf, LayerOptions), PathBuf)>,
+    /// How a crosswalk is built from polygons.
+    pub overlay: Overlay,
+    /// Changes against the previous date and/or the year before, of these
+    /// columns (names or globs; all counts without them).
+    pub against: Vec<Against>,
+    pub change_columns: Vec<String>,
+    pub sozialraum: Option<Sozialraum>,
+    /// The dates side by side (XLSX always is).
+    pub wide: bool,
+    pub format: Format,
+    pub target: Target,
+}
+
+/// Read every date, translate, build the series, its changes and render;
+/// how a crosswalk was built from polygons is the summary.
+pub fn run(plan: &Plan) -> Result<Outcome> {
+    let mut warnings = Warnings::default();
+    let files = expand_inputs(&plan.inputs, Some("--date"), &mut warnings)?;
+    let (dated, w) = read_dated(&files, &plan.read, &plan.given)?;
+    warnings.extend(w);
+    let names = match &plan.names {
+        Some(p) => {
+            let (n, w) = Names::read(p)?;
+            warnings.extend(w);
+            warnings.extend(check_coverage(&dated, &n, plan.vintage));
+            Some(n)
+        }
+        None => catalogue_names(&dated, plan.vintage).map(|(n, w)| {
+            warnings.extend(w);
+            n
+        }),
+    };
+    let mut summary = Vec::new();
+    let build_plan = build_plan(plan, &dated, names.as_ref(), &mut summary, &mut warnings)?;
+    let (s, w) = build(&dated, &build_plan)?;
+    warnings.extend(w);
+    let changes = Changes {
+        columns: if plan.against.is_empty() {
+            Vec::new()
+        } else {
+            change_columns(&s, &plan.change_columns)?
+        },
+        against: plan.against.clone(),
+    };
+    let shape = match plan.format {
+        Format::Xlsx => Shape::Sheets,
+        _ if plan.wide => Shape::Wide,
+        _ => Shape::Long {
+            with_translated: plan.vintage.is_some(),
+        },
+    };
+    let outputs = table_outputs(
+        &s.tables(&changes, shape),
+        plan.format,
+        &plan.target,
+        &Presentation::default(),
+    )?
+    .with_summary(summary);
+    Ok((outputs, warnings))
+}
+
+/// The library's plan of the series: rules, levels, names, and the
+/// translation and Sozialräume (read here: they need the dates).
+fn build_plan<'a>(
+    plan: &Plan,
+    dated: &[Dated],
+    names: Option<&'a Names>,
+    summary: &mut Vec<String>,
+    warnings: &mut Warnings,
+) -> Result<crate::series::build::Plan<'a>> {
+    let translation = match plan.vintage {
+        Some(v) if needs_translation(dated, plan.vintage) => {
+            Some(translation(plan, v, summary, warnings)?)
+        }
+        _ => None,
+    };
+    let sozialraum = match &plan.sozialraum {
+        None => None,
+        Some(sr) => {
+            let input = match sr {
+                Sozialraum::List(p) => SozialraumInput::List(p),
+                Sozialraum::Polygons {
+                    path,
+                    assign,
+                    units,
+                } => SozialraumInput::Polygons(path, *assign, units.as_deref()),
+            };
+            let (sr, w) = sozialraum_weights(dated, plan.vintage, input)?;
+            warnings.extend(w);
+            Some(sr)
+        }
+    };
+    Ok(crate::series::build::Plan {
+        rules: plan.rules.clone(),
+        missing: plan.missing,
+        levels: plan.levels.clone(),
+        names,
+        vintage: plan.vintage,
+        translation,
+        sozialraum,
+    })
+}
+
+/// The crosswalk other vintage → `want`: built from polygons (the bundled
+/// ones by default), then chained with the crosswalk tables. A crosswalk
+/// built from polygons says so in `summary`.
+fn translation(
+    plan: &Plan,
+    want: Vintage,
+    summary: &mut Vec<String>,
+    warnings: &mut Warnings,
+) -> Result<Translation> {
+    let mut start = None;
+    if plan.crosswalk.is_empty() || plan.polygons.is_some() {
+        let (from, to, fix) = match &plan.polygons {
+            Some(((f, fix), t)) => (f.clone(), t.clone(), fix.clone()),
+            None => bundled_polygons(want)?,
+        };
+        let to_opts = LayerOptions::default();
+        let cw = plan
+            .overlay
+            .build_from_polygons((&from, &fix), (&to, &to_opts), warnings)?;
+        summary.push(format!("crosswalk {} → {}:", from.display(), to.display()));
+        summary.extend(cw.summary.lines().into_iter().map(|l| format!("  {l}")));
+        start = Some(cw.table);
+    }
+    let (chain, w) = crate::mapping::crosswalk::read_chain(start, &plan.crosswalk)?;
+    warnings.extend(w);
+    let chain = chain.ok_or_else(|| {
+        crate::error::usage_error("--vintage: give --crosswalk FILE or --from and --to polygons")
+    })?;
+    let (t, w) = Translation::new(chain, want)?;
+    warnings.extend(w);
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn sample(name: &str) -> PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/sample")
+            .join(name)
+    }
+
+    /// The people of each sample half-year by hand, as the series' keys
+    /// carry them: new keys as they are, old keys × the sum of their
+    /// weights in the key table. By date "YYYY-MM" (from ZEIT).
+    fn people_by_date() -> BTreeMap<String, f64> {
+        let table = std::fs::read_to_string(sample("lor-alt-neu.csv")).unwrap();
+        let mut weight: BTreeMap<String, f64> = BTreeMap::new();
+        for l in table.lines().skip(1) {
+            let f: Vec<&str> = l.split(';').collect();
+            *weight.entry(f[0].to_string()).or_default() += f[2].parse::<f64>().unwrap();
+        }
+        let mut out = BTreeMap::new();
+        for e in std::fs::read_dir(sample("series")).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let mut lines = text.lines();
+            let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+            let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+            let (zeit, key, e) = (col("ZEIT"), col("RAUMID"), col("E_E"));
+            for l in lines {
+                let f: Vec<&str> = l.split(';').collect();
+                let w = weight.get(f[key]).copied().unwrap_or(1.0);
+                let date = format!("{}-{}", &f[zeit][..4], &f[zeit][4..]);
+                *out.entry(date).or_default() += f[e].parse::<f64>().unwrap() * w;
+            }
+        }
+        out
+    }
+
+    fn plan(against: Vec<Against>, target: Target) -> Plan {
+        Plan {
+            inputs: vec![sample("series").display().to_string()],
+            given: Vec::new(),
+            read: ReadOptions::default(),
+            names: Some(sample("plr.csv")),
+            rules: RuleFlags::default(),
+            missing: MissingPolicy::default(),
+            levels: vec![Level::Bezirk],
+            vintage: Some(Vintage::Lor2021),
+            crosswalk: vec![sample("lor-alt-neu.csv")],
+            polygons: None,
+            overlay: Overlay {
+                method: Assign::Largest,
+                population: None,
+                tolerance: crate::spatial::overlay::Tolerance::default(),
+            },
+            change_columns: if against.is_empty() {
+                Vec::new()
+            } else {
+                vec!["E_E".into()]
+            },
+            against,
+            sozialraum: None,
+            wide: false,
+            format: Format::Csv,
+            target,
+        }
+    }
+
+    /// The six half-years of the sample district in the new keys: the
+    /// Bezirk row of each date holds that date's people, the old dates are
+    /// marked; a key table gives no summary.
+    #[test]
+    fn the_sample_half_years_in_the_new_keys() {
+        let (outputs, warnings) = run(&plan(Vec::new(), Target::Stdout)).unwrap();
+        assert!(outputs.files.is_empty() && outputs.summary.is_empty());
+        assert!(
+            warnings.iter().all(|w| crate::error::is_note(w.code)),
+            "{warnings:?}"
+        );
+        let mut r = csv::Reader::from_reader(outputs.stdout.as_deref().unwrap());
+        let h = r.headers().unwrap().clone();
+        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+        let (date, from, e) = (col("date"), col("translated_from"), col("E_E"));
+        let mut ours = BTreeMap::new();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            assert_eq!(&rec[0], "bez");
+            let old = rec[date].starts_with("2022");
+            assert_eq!(&rec[from], if old { "LOR 2006" } else { "" }, "{rec:?}");
+            ours.insert(rec[date].to_string(), rec[e].parse::<f64>().unwrap());
+        }
+        let oracle = people_by_date();
+        assert_eq!(ours.len(), 6);
+        for (d, p) in &oracle {
+            assert!((ours[d] - p).abs() < 1e-6, "{d}: {} vs {p}", ours[d]);
+        }
+    }
+
+    /// `--change previous` into a file: the change of each half-year is
+    /// the difference of the hand-summed people.
+    #[test]
+    fn the_change_to_the_previous_half_year_into_a_file() {
+        let out = PathBuf::from("series.csv");
+        let (outputs, _) = run(&plan(vec![Against::Previous], Target::File(out.clone()))).unwrap();
+        assert!(outputs.stdout.is_none());
+        assert_eq!(outputs.files[0].0, out);
+        let mut r = csv::Reader::from_reader(outputs.files[0].1.as_slice());
+        let h = r.headers().unwrap().clone();
+        let change = h
+            .iter()
+            .position(|x| x == "E_E change previous")
+            .unwrap_or_else(|| panic!("no change column in {h:?}"));
+        let date = h.iter().position(|x| x == "date").unwrap();
+        let oracle = people_by_date();
+        let dates: Vec<&String> = oracle.keys().collect();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let i = dates.iter().position(|d| **d == rec[date]).unwrap();
+            if i == 0 {
+                assert_eq!(&rec[change], "");
+            } else {
+                let want = oracle[dates[i]] - oracle[dates[i - 1]];
+                let got: f64 = rec[change].parse().unwrap();
+                assert!((got - want).abs() < 1e-6, "{rec:?}: {got} vs {want}");
+            }
+        }
+    }
+}
