@@ -254,6 +254,23 @@ pub fn share_like_values(table: &StatTable, col: usize) -> bool {
     fractional
 }
 
+/// Is every value of column `col` 100 (or 0 or 100, most of them 100)?
+/// That is a share (100 % of the unit) whatever the column's name says:
+/// open-data tables have `inhabitants` = 100.0 in every row of their
+/// percentage tables. At least three rows, so that a small table of counts
+/// is not taken for one.
+pub fn hundred_values(table: &StatTable, col: usize) -> bool {
+    let (mut hundreds, mut zeros) = (0usize, 0usize);
+    for v in table.columns[col].values().flatten() {
+        match v {
+            100.0 => hundreds += 1,
+            0.0 => zeros += 1,
+            _ => return false,
+        }
+    }
+    hundreds >= 3 && hundreds > zeros
+}
+
 /// Parse `A/B`, `A/B*100` or `A/B %` into (numerator, denominator, factor).
 fn parse_ratio(spec: &str) -> Option<(String, String, f64)> {
     let (body, factor) = if let Some(b) = spec.trim().strip_suffix('%') {
@@ -605,8 +622,26 @@ fn column_rules(
             .map(|r| r.column.as_str())
             .unwrap_or("COUNT_COLUMN");
         let pattern = suggest_pattern(&unruled_shares);
+        let hundreds: Vec<&str> = unruled_shares
+            .iter()
+            .copied()
+            .filter(|n| {
+                table
+                    .column_index(n)
+                    .is_some_and(|i| hundred_values(table, i))
+            })
+            .collect();
+        let why = if hundreds.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} {} 100 in every row: a share, 100 % of each unit, whatever the name says)",
+                examples(&hundreds, 5),
+                if hundreds.len() == 1 { "is" } else { "are" }
+            )
+        };
         return Err(usage_error(format!(
-            "{}: {} column{} look{} like shares or rates and must not be summed: {}.\n\
+            "{}: {} column{} look{} like shares or rates and must not be summed: {}{why}.\n\
              Say how to aggregate them, for example as a mean weighted by a count column:\n    \
              --weighted '{pattern}={weight}'\n\
              or recompute a share from counts with --ratio 'COLUMN=NUMERATOR/DENOMINATOR*100'.\n\
@@ -629,6 +664,7 @@ pub fn default_rule(table: &StatTable, col: usize) -> Option<(Rule, Origin)> {
     if c.kind == ColumnType::Text || label_name(&c.name) || is_key_part(table, col) {
         Some((Rule::Label, Origin::Label))
     } else if share_like_name(&c.name)
+        || hundred_values(table, col)
         || (share_like_values(table, col) && !count_like_name(&c.name))
     {
         None
@@ -742,5 +778,37 @@ mod tests {
             Some(("E_EW".into(), "E_E".into(), 100.0))
         );
         assert_eq!(parse_ratio("a/b %"), Some(("a".into(), "b".into(), 100.0)));
+    }
+
+    /// A count's name over 100 in every row is a share: not summed without a rule.
+    #[test]
+    fn a_column_of_hundreds_is_a_share_whatever_its_name() {
+        let text =
+            "RAUMID;E_E;inhabitants\n04010101;100;100.0\n04010102;50;100.0\n04020201;30;100.0\n";
+        let opts = crate::table::stats::ReadOptions::default();
+        let (mut t, _) =
+            crate::table::stats::read_stats_bytes("t3.csv", text.as_bytes(), &opts).unwrap();
+        assert!(hundred_values(&t, 1) && !hundred_values(&t, 0));
+        let missing = crate::aggregation::aggregate::MissingPolicy::Propagate;
+        let e = plan_table(&mut t, &RuleFlags::default(), missing).unwrap_err();
+        assert!(
+            e.to_string().contains("t3.csv: 1 column looks like shares or rates and must not be summed: inhabitants (inhabitants is 100 in every row"),
+            "{e}"
+        );
+        // Two rows of 100 may be people; 100 and 0 (most 100) is a share.
+        let (t, _) = crate::table::stats::read_stats_bytes(
+            "small.csv",
+            b"RAUMID;E_E\n04010101;100\n04010102;100\n",
+            &opts,
+        )
+        .unwrap();
+        assert!(!hundred_values(&t, 0));
+        let (t, _) = crate::table::stats::read_stats_bytes(
+            "flags.csv",
+            b"RAUMID;X\n04010101;100\n04010102;0\n04010103;100\n04010104;100\n",
+            &opts,
+        )
+        .unwrap();
+        assert!(hundred_values(&t, 0));
     }
 }

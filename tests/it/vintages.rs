@@ -31,7 +31,14 @@ fn the_2021_mss_file_against_the_2006_plr_is_exit_1_in_every_command() {
     let b04 = ["--bezirk", "04", "--units", plr.as_str()];
     let commands: Vec<Vec<String>> = vec![
         // The run: Sozialräume from the 2021 PGR, no names table.
-        vec!["aggregate", &mss, "--sozialraum", "lor2021:pgr", "--levels", "sozialraum"],
+        vec![
+            "aggregate",
+            &mss,
+            "--sozialraum",
+            "lor2021:pgr",
+            "--levels",
+            "sozialraum",
+        ],
         vec![
             "points",
             &s(&berlin("points/kitas.geojson.gz")),
