@@ -8,10 +8,20 @@
 //! [`crate::render::write::Outputs::write`].
 
 pub mod aggregate;
+pub mod check;
 pub mod inputs;
+pub mod layout;
+pub mod map;
+pub mod mismatch;
+pub mod report;
 
 use crate::error::Warnings;
 use crate::render::write::Outputs;
 
 /// What a pipeline returns: the documents to write and what to warn about.
 pub type Outcome = (Outputs, Warnings);
+
+/// What a checking pipeline returns (`check`, `mismatch
+/// --fail-on-split`): its outcome, and why the run fails once its outputs
+/// are written (exit code 3), if it does.
+pub type Verdict = (Outcome, Option<String>);
