@@ -215,11 +215,15 @@ mod tests {
             &["aggregate", "mismatch", "points", "translate"],
         ),
         ("points/per_unit.rs", &["points"]),
+        ("pipeline/aggregate.rs", &["aggregate"]),
+        ("pipeline/check.rs", &["check"]),
         // The one input assembly names --units; `check` passes no units.
         (
             "pipeline/inputs.rs",
             &["aggregate", "points", "map", "report"],
         ),
+        ("pipeline/layout.rs", &["layout"]),
+        ("pipeline/mismatch.rs", &["mismatch"]),
         ("points/population.rs", &["crosswalk", "translate"]),
         (
             "points/read.rs",
