@@ -216,11 +216,14 @@ mod tests {
         ),
         ("points/per_unit.rs", &["points"]),
         ("pipeline/aggregate.rs", &["aggregate"]),
+        ("pipeline/check.rs", &["check"]),
         // The one input assembly names --units; `check` passes no units.
         (
             "pipeline/inputs.rs",
             &["aggregate", "points", "map", "report"],
         ),
+        ("pipeline/layout.rs", &["layout"]),
+        ("pipeline/mismatch.rs", &["mismatch"]),
         ("pipeline/points.rs", &["points"]),
         ("pipeline/series.rs", &["series"]),
         ("pipeline/translate.rs", &["translate"]),

@@ -1,13 +1,11 @@
 //! `lor check`: what is wrong with a delivery, before anything is computed.
 
-use std::path::PathBuf;
-
 use super::args::{bezirk_value, CheckFormat, GeometryLayer, InputPath, StatsReadArgs};
 use super::Context;
 use anyhow::Result;
-use lor::error::{quality_error, usage_error, Warning};
-use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
-use lor::quality::check::{check_delivery, Delivery};
+use lor::error::{quality_error, usage_error, WarningCode};
+use lor::pipeline::check::ReportFormat;
+use lor::pipeline::inputs::{InputPlan, Scope, Statistics};
 use lor::table::scope::Bezirk;
 
 const EXAMPLES: &str = "\
@@ -54,48 +52,40 @@ pub struct Args {
     max_findings: usize,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    // The plan: every flag checked before any file is read.
+/// Every flag checked before any file is read; `allow` are the kinds of
+/// findings `--allow` accepts.
+fn plan(args: &Args, allow: &[WarningCode]) -> Result<lor::pipeline::check::Plan> {
     let layer_options = args.layer.options();
     if args.geometry.len() > 1 && !layer_options.fix_ids.is_empty() {
         return Err(usage_error(
             "--geometry-fix-id with a feature number applies to one layer: check that layer alone, or fix by the wrong id (WRONG=KEY)",
         ));
     }
-    let geometry: Vec<PathBuf> = args.geometry.iter().map(|g| g.to_path_buf()).collect();
-    // The statistics and the names table, read and cut as every command
-    // reads them; the names only as the reference list.
-    let inputs = InputPlan {
-        stats: (args.stats.as_os_str() != "-")
-            .then(|| Statistics::File(args.stats.to_path_buf(), args.read.options())),
-        names: args.names.as_deref().map(|n| n.to_path_buf()),
-        scope: args.bezirk.clone().map_or(Scope::Berlin, Scope::Bezirk),
-        ..InputPlan::default()
-    };
-    let (read, warnings) = assemble(&inputs)?;
-    let report = check_delivery(&Delivery {
-        stats: read.table.as_ref().map(|t| (args.stats.0.as_path(), t)),
-        geometry: &geometry,
-        layer_options: &layer_options,
-        names: args.names.as_deref().zip(read.names.as_ref()),
-        read: &warnings,
+    Ok(lor::pipeline::check::Plan {
+        inputs: InputPlan {
+            stats: (args.stats.as_os_str() != "-")
+                .then(|| Statistics::File(args.stats.to_path_buf(), args.read.options())),
+            names: args.names.as_deref().map(|n| n.to_path_buf()),
+            scope: args.bezirk.clone().map_or(Scope::Berlin, Scope::Bezirk),
+            ..InputPlan::default()
+        },
+        geometry: args.geometry.iter().map(|g| g.to_path_buf()).collect(),
+        layer_options,
         tolerance: args.tolerance,
-        bezirk: args.bezirk.as_ref(),
-    })?;
-    // The output step: the report on stdout, the exit code from the
-    // findings that are not accepted.
-    let counted: Vec<&Warning> = ctx.findings(&report.findings);
-    let bytes = match args.format {
-        CheckFormat::Json => report.to_json(&|w| !counted.iter().any(|c| std::ptr::eq(*c, w)))?,
-        CheckFormat::Text => report.to_text().into_bytes(),
-    };
-    lor::render::write::Outputs::one(None, bytes).write(&ctx.inputs)?;
-    if counted.len() > args.max_findings {
-        return Err(quality_error(format!(
-            "{} findings (more than --max-findings {})",
-            counted.len(),
-            args.max_findings
-        )));
-    }
-    Ok(())
+        format: match args.format {
+            CheckFormat::Text => ReportFormat::Text,
+            CheckFormat::Json => ReportFormat::Json,
+        },
+        allow: allow.to_vec(),
+        max_findings: args.max_findings,
+    })
+}
+
+/// The report on stdout; then exit code 3 when more findings count than
+/// `--max-findings` allows.
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(&args, &ctx.allow)?;
+    let (outcome, failure) = lor::pipeline::check::run(&plan)?;
+    ctx.finish(false, outcome)?;
+    failure.map_or(Ok(()), |m| Err(quality_error(m)))
 }

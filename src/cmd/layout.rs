@@ -4,18 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use lor::error::{usage_error, Warnings};
-use lor::layout::evaluate::{evaluate, Evaluation};
-use lor::layout::input::{load_units, read_regions, reference_outlines, whole_layout, Units};
-use lor::layout::propose::{propose_layout, Limits, Proposal};
-use lor::layout::tradeoff::alternatives;
-use lor::layout::{Layout, Shares};
-use lor::render::layout::{
-    key_csv, layout_list, map_text, proposal_summary, proposal_title, render_evaluation,
-    render_tradeoff, tradeoff_summary,
-};
-use lor::render::output::{require_extension, Format};
-use lor::table::input::Inputs;
+use lor::error::usage_error;
+use lor::pipeline::layout::{self, AlternativesPlan, EvaluatePlan, ProposePlan, UnitsPlan};
+use lor::render::output::require_extension;
 use lor::table::key::Level;
 
 use super::args::{BlocksArg, InputPath, OutputPath};
@@ -138,102 +129,55 @@ struct ProposeArgs {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     match args.action {
-        Action::Evaluate(a) => run_evaluate(a, ctx),
-        Action::Propose(a) => run_propose(a, ctx),
+        Action::Evaluate(a) => ctx.finish(false, layout::evaluate(&evaluate_plan(&a)?)?),
+        Action::Propose(a) => match propose_plan(&a)? {
+            Proposal::One(plan) => ctx.finish(false, layout::propose(&plan)?),
+            Proposal::Alternatives(plan) => ctx.finish(false, layout::alternatives(&plan)?),
+        },
     }
 }
 
-fn load(c: &Common, warnings: &mut Warnings) -> Result<Units> {
+/// The units of the layout, the Bezirk checked.
+fn units_plan(c: &Common) -> Result<UnitsPlan> {
     if let Some(b) = &c.bezirk {
         lor::table::scope::Bezirk::parse(b)?;
     }
-    let (units, w) = load_units(
-        &c.units,
-        &c.units_layer.options(),
-        c.bezirk.as_deref(),
-        (&c.stats, &c.read.options()),
-        c.column.as_deref(),
-    )?;
-    warnings.extend(w);
-    Ok(units)
+    Ok(UnitsPlan {
+        units: c.units.to_path_buf(),
+        layer: c.units_layer.options(),
+        stats: c.stats.to_path_buf(),
+        read: c.read.options(),
+        column: c.column.clone(),
+        bezirk: c.bezirk.clone(),
+    })
 }
 
-fn run_evaluate(a: EvaluateArgs, ctx: &Context) -> Result<()> {
+fn evaluate_plan(a: &EvaluateArgs) -> Result<EvaluatePlan> {
     let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
     if let Some(s) = &a.svg {
         require_extension(s, "--svg", "an SVG map", &["svg"])?;
     }
-    let mut warnings = Warnings::default();
-    let units = load(&a.common, &mut warnings)?;
-    let bezirk = a.common.bezirk.as_deref();
-    let (ids, shares, w) = read_regions(&a.layout, &units, bezirk, "LAYOUT")?;
-    warnings.extend(w);
-    let layout = whole_layout(ids, &shares, &units.keys, &a.layout.display().to_string())?;
-    let reference = match &a.reference {
-        Some(r) => {
-            let (ids, sh, w) = read_regions(r, &units, bezirk, "--reference")?;
-            warnings.extend(w);
-            Some((ids, sh))
-        }
-        None => None,
-    };
-    let by_ref = reference.as_ref().map(|(i, s)| (s, i.as_slice()));
-    let ev = evaluate(&units.graph, &units.keys, &units.people, &layout, by_ref);
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if let Some(path) = &a.svg {
-        let svg = evaluation_svg(&a, &units, &layout, &ev, reference.as_ref())?;
-        files.push((path.to_path_buf(), svg));
-    }
-    ctx.warn(&warnings);
-    let bytes = render_evaluation(&ev, format)?;
-    write_outputs(files, a.output.as_deref(), bytes, &ctx.inputs)
+    Ok(EvaluatePlan {
+        units: units_plan(&a.common)?,
+        layout: a.layout.to_path_buf(),
+        reference: a.reference.as_deref().map(|r| r.to_path_buf()),
+        format,
+        output: path(&a.output),
+        svg: path(&a.svg),
+    })
 }
 
-/// The map of an evaluated layout against its reference.
-fn evaluation_svg(
-    a: &EvaluateArgs,
-    units: &Units,
-    layout: &Layout,
-    ev: &Evaluation,
-    reference: Option<&(Vec<String>, Shares)>,
-) -> Result<Vec<u8>> {
-    let bezirk = a.common.bezirk.as_deref();
-    let mut inputs = vec![a.common.units.0.as_path(), a.common.stats.0.as_path()];
-    let outlines = match (&a.reference, reference) {
-        (Some(r), Some((ids, sh))) => {
-            inputs.push(r.0.as_path());
-            reference_outlines(r, units, bezirk, ids, sh)?
-        }
-        _ => Vec::new(),
-    };
-    let text = map_text(ev, bezirk, &a.layout, a.reference.as_deref(), &inputs);
-    let by_ref = reference.map(|(i, s)| (s, i.as_slice()));
-    let doc = lor::render::layout::layout_doc(units, layout, ev, by_ref, &outlines, &text);
-    Ok(doc.svg().into_bytes())
+fn path(p: &Option<OutputPath>) -> Option<PathBuf> {
+    p.as_deref().map(|p| p.to_path_buf())
 }
 
-/// Write `files` and the main output (to --output, else stdout after the
-/// files): all files or none.
-fn write_outputs(
-    mut files: Vec<(PathBuf, Vec<u8>)>,
-    output: Option<&std::path::Path>,
-    bytes: Vec<u8>,
-    inputs: &Inputs,
-) -> Result<()> {
-    let mut out = lor::render::write::Outputs::one(output, bytes);
-    files.append(&mut out.files);
-    out.files = files;
-    out.write(inputs).map(drop)
+/// The checked flags of `layout propose`: one proposal, or the trade-off.
+enum Proposal {
+    One(ProposePlan),
+    Alternatives(AlternativesPlan),
 }
 
-/// The checked flags of `layout propose`.
-struct ProposePlan {
-    blocks: Level,
-    /// The format of --report, by its extension.
-    report_format: Option<Format>,
-}
-
-fn propose_plan(a: &ProposeArgs) -> Result<ProposePlan> {
+fn propose_plan(a: &ProposeArgs) -> Result<Proposal> {
     let blocks = Level::from(a.blocks);
     if let Some(b) = a.balance {
         if !(b > 0.0 && b < 1.0) {
@@ -245,63 +189,42 @@ fn propose_plan(a: &ProposeArgs) -> Result<ProposePlan> {
     if a.regions == 0 {
         return Err(usage_error("--regions 0: ask for at least one region"));
     }
-    if a.alternatives.is_none() {
-        check_outputs(a)?;
+    if let Some(rows) = a.alternatives {
+        if rows == 0 {
+            return Err(usage_error("--alternatives 0: ask for at least one row"));
+        }
+        let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
+        return Ok(Proposal::Alternatives(AlternativesPlan {
+            units: units_plan(&a.common)?,
+            reference: a.reference.to_path_buf(),
+            regions: a.regions,
+            blocks,
+            rows,
+            format,
+            output: path(&a.output),
+        }));
     }
+    check_outputs(a)?;
     // --report conflicts with --alternatives (clap), so this is checked
     // only for a proposal.
-    let report_format = match &a.report {
-        Some(r) => Some(super::table_format(a.common.format, Some(r), false)?),
+    let report = match &a.report {
+        Some(r) => Some((
+            r.to_path_buf(),
+            super::table_format(a.common.format, Some(r), false)?,
+        )),
         None => None,
     };
-    Ok(ProposePlan {
+    Ok(Proposal::One(ProposePlan {
+        units: units_plan(&a.common)?,
+        reference: a.reference.to_path_buf(),
+        regions: a.regions,
         blocks,
-        report_format,
-    })
-}
-
-fn run_propose(a: ProposeArgs, ctx: &Context) -> Result<()> {
-    let plan = propose_plan(&a)?;
-    if let Some(n) = a.alternatives {
-        return run_alternatives(&a, plan.blocks, n, ctx);
-    }
-    let mut warnings = Warnings::default();
-    let (units, ids, shares) = load_with_reference(&a, &mut warnings)?;
-    let started = std::time::Instant::now();
-    let limits = Limits::default();
-    let prop = propose_layout(
-        &units,
-        &ids,
-        &shares,
-        a.regions,
-        plan.blocks,
-        a.balance,
-        limits,
-    )?;
-    let seconds = started.elapsed().as_secs_f64();
-    let reference = (&shares, ids.as_slice());
-    let ev = evaluate(
-        &units.graph,
-        &units.keys,
-        &units.people,
-        &prop.layout,
-        Some(reference),
-    );
-    ctx.warn(&warnings);
-    let proposed = Proposed {
-        units: &units,
-        ids: &ids,
-        shares: &shares,
-        prop: &prop,
-        ev: &ev,
-    };
-    let files = proposal_files(&a, &plan, &proposed)?;
-    let list = layout_list(&units.keys, &prop.layout);
-    write_outputs(files, a.output.as_deref(), list.into_bytes(), &ctx.inputs)?;
-    for line in proposal_summary(&prop, &ev, a.regions, plan.blocks, seconds) {
-        ctx.info(&line);
-    }
-    Ok(())
+        balance: a.balance,
+        output: path(&a.output),
+        keys: path(&a.keys),
+        report,
+        svg: path(&a.svg),
+    }))
 }
 
 /// Each output's name says what it holds: the list and the keys are CSV,
@@ -320,95 +243,6 @@ fn check_outputs(a: &ProposeArgs) -> Result<()> {
         if let Some(p) = path {
             require_extension(p, flag, what, &[ext])?;
         }
-    }
-    Ok(())
-}
-
-/// A proposal with its units, reference and evaluation.
-struct Proposed<'a> {
-    units: &'a Units,
-    ids: &'a [String],
-    shares: &'a Shares,
-    prop: &'a Proposal,
-    ev: &'a Evaluation,
-}
-
-/// --keys, --report and --svg of a proposal.
-fn proposal_files(
-    a: &ProposeArgs,
-    plan: &ProposePlan,
-    p: &Proposed,
-) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if let Some(k) = &a.keys {
-        let bezirk = a
-            .common
-            .bezirk
-            .clone()
-            .unwrap_or_else(|| p.units.keys[0][..2].to_string());
-        let csv = key_csv(&p.units.keys, &p.prop.layout, &bezirk);
-        files.push((k.to_path_buf(), csv.into_bytes()));
-    }
-    if let (Some(r), Some(f)) = (&a.report, plan.report_format) {
-        files.push((r.to_path_buf(), render_evaluation(p.ev, f)?));
-    }
-    if let Some(path) = &a.svg {
-        files.push((path.to_path_buf(), proposal_svg(a, plan.blocks, p)?));
-    }
-    Ok(files)
-}
-
-/// The map of a proposal against its reference.
-fn proposal_svg(a: &ProposeArgs, blocks: Level, p: &Proposed) -> Result<Vec<u8>> {
-    let bezirk = a.common.bezirk.as_deref();
-    let inputs = [
-        a.common.units.0.as_path(),
-        a.common.stats.0.as_path(),
-        a.reference.0.as_path(),
-    ];
-    let outlines = reference_outlines(&a.reference, p.units, bezirk, p.ids, p.shares)?;
-    let proposal = std::path::Path::new("proposal");
-    let mut text = map_text(p.ev, bezirk, proposal, Some(&a.reference), &inputs);
-    text.title = proposal_title(a.regions, blocks, bezirk, &a.reference);
-    let by_ref = Some((p.shares, p.ids));
-    let doc =
-        lor::render::layout::layout_doc(p.units, &p.prop.layout, p.ev, by_ref, &outlines, &text);
-    Ok(doc.svg().into_bytes())
-}
-
-/// The units and the reference region of each (`--reference`).
-fn load_with_reference(
-    a: &ProposeArgs,
-    warnings: &mut Warnings,
-) -> Result<(Units, Vec<String>, Shares)> {
-    let units = load(&a.common, warnings)?;
-    let (ids, shares, w) = read_regions(
-        &a.reference,
-        &units,
-        a.common.bezirk.as_deref(),
-        "--reference",
-    )?;
-    warnings.extend(w);
-    Ok((units, ids, shares))
-}
-
-/// `--alternatives N`: the trade-off between balance and people moved.
-fn run_alternatives(a: &ProposeArgs, blocks: Level, n: usize, ctx: &Context) -> Result<()> {
-    if n == 0 {
-        return Err(usage_error("--alternatives 0: ask for at least one row"));
-    }
-    let format = super::table_format(a.common.format, a.output.as_deref(), true)?;
-    let mut warnings = Warnings::default();
-    let (units, ids, shares) = load_with_reference(a, &mut warnings)?;
-    let started = std::time::Instant::now();
-    let limits = Limits::default();
-    let t = alternatives(&units, &ids, &shares, a.regions, blocks, n, limits)?;
-    let seconds = started.elapsed().as_secs_f64();
-    ctx.warn(&warnings);
-    let bytes = render_tradeoff(&t, format)?;
-    lor::render::write::Outputs::one(a.output.as_deref(), bytes).write(&ctx.inputs)?;
-    for line in tradeoff_summary(&t, a.regions, blocks, seconds) {
-        ctx.info(&line);
     }
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! `lor map`: a choropleth of one column per PLR, BZR, PGR or Sozialraum.
 
 use anyhow::Result;
-use lor::error::{usage_error, Warnings};
+use lor::error::usage_error;
 use lor::mapping::sozialraum::SozialraumFile;
-use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
+use lor::pipeline::inputs::{InputPlan, Scope, Statistics};
 use lor::render::classify::Method;
-use lor::render::map::{choropleth, ChoroSpec, Indicator, MapLevel};
+use lor::render::map::{ChoroSpec, Indicator, MapLevel};
 
 use super::args::{
     class_count_value, classes_value, map_level_value, InputPath, OutputPath, SozialraumArgs,
@@ -77,16 +77,10 @@ pub struct Args {
     strict: bool,
 }
 
-/// The checked flags of a map.
+/// The checked flags of a map: the pipeline's plan and `--strict`.
 struct Plan {
-    spec: ChoroSpec,
-    /// The inputs: statistics, PLR and Sozialraum polygons, names, Bezirk.
-    inputs: InputPlan,
-    /// How PLR go to the Sozialraum polygons.
-    assign: Option<lor::mapping::weights::Assign>,
-    tolerance: lor::spatial::overlay::Tolerance,
-    /// PNG (else SVG) by --output's extension.
-    png: bool,
+    pipeline: lor::pipeline::map::Plan,
+    strict: bool,
 }
 
 fn plan(args: &Args) -> Result<Plan> {
@@ -127,11 +121,15 @@ fn plan(args: &Args) -> Result<Plan> {
         keep_whole_units: false,
     };
     Ok(Plan {
-        spec,
-        inputs,
-        assign,
-        tolerance: args.sr.tolerance()?,
-        png,
+        pipeline: lor::pipeline::map::Plan {
+            spec,
+            inputs,
+            assign,
+            tolerance: args.sr.tolerance()?,
+            png,
+            output: args.output.as_deref().map(|o| o.to_path_buf()),
+        },
+        strict: args.strict,
     })
 }
 
@@ -157,21 +155,5 @@ fn is_png(output: Option<&std::path::Path>) -> Result<bool> {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
-    let (inputs, w) = assemble(&plan.inputs)?;
-    let fig = inputs.into_figures(plan.assign, plan.tolerance, w)?;
-    let (map, w) = choropleth(&fig, &plan.spec)?;
-    let mut warnings = Warnings::default();
-    warnings.extend(fig.warnings.clone());
-    warnings.extend(w);
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
-    let svg = map.doc.svg();
-    let bytes = if plan.png {
-        lor::render::draw::png::png(&svg, 2.0)?
-    } else {
-        svg.into_bytes()
-    };
-    lor::render::write::Outputs::one(args.output.as_deref(), bytes)
-        .write(&ctx.inputs)
-        .map(drop)
+    ctx.finish(plan.strict, lor::pipeline::map::run(&plan.pipeline)?)
 }

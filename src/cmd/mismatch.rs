@@ -9,7 +9,8 @@ use super::args::{
 use super::Context;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error};
-use lor::quality::mismatch::{compare, Compared, Comparison};
+use lor::pipeline::mismatch::Plan;
+use lor::render::output::Format;
 use lor::spatial::overlay::Tolerance;
 use lor::table::scope::Bezirk;
 
@@ -121,74 +122,41 @@ fn report_format(args: &Args) -> Result<Fmt> {
     })
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    // The plan: every flag checked before any file is read.
-    let fmt = report_format(&args)?;
-    let (a_options, b_options) = (args.a_layer.options(), args.b_layer.options());
-    let read = args.read.options();
-    let compared = compare(&Comparison {
-        a: &args.a,
-        a_options: &a_options,
-        b: &args.b,
-        b_options: &b_options,
-        bezirk: args.bezirk.as_ref(),
+/// Every flag checked before any file is read.
+fn plan(args: &Args) -> Result<Plan> {
+    let format = match report_format(args)? {
+        Fmt::Table => Format::Table,
+        Fmt::Csv => Format::Csv,
+        Fmt::Json => Format::Json,
+    };
+    Ok(Plan {
+        a: args.a.to_path_buf(),
+        a_options: args.a_layer.options(),
+        b: args.b.to_path_buf(),
+        b_options: args.b_layer.options(),
+        bezirk: args.bezirk.clone(),
         stats: args
             .stats
             .as_deref()
-            .map(|s| (s, &read, args.column.as_deref())),
-        names: args.names.as_deref(),
-        levels: &args.levels.0,
-        tol: Tolerance::new(args.min_share, args.min_area)?,
-        keep_pieces: args.geojson.is_some() || args.svg.is_some(),
-    })?;
-    ctx.warn(&compared.warnings);
-    ctx.check_strict(args.strict, &compared.warnings)?;
-    write_outputs(&args, fmt, &compared, ctx)?;
-    if args.fail_on_split && compared.report.any_split() {
-        return Err(quality_error(
-            "units are split between the two systems (--fail-on-split)",
-        ));
-    }
-    Ok(())
+            .map(|s| (s.to_path_buf(), args.read.options(), args.column.clone())),
+        names: args.names.as_deref().map(|n| n.to_path_buf()),
+        levels: args.levels.0.clone(),
+        tolerance: Tolerance::new(args.min_share, args.min_area)?,
+        format,
+        output: args.output.as_deref().map(|o| o.to_path_buf()),
+        geojson: args.geojson.as_deref().map(|o| o.to_path_buf()),
+        svg: args.svg.as_deref().map(|o| o.to_path_buf()),
+        source: args.source.clone(),
+        fail_on_split: args.fail_on_split,
+        guard: args.text.guard(),
+    })
 }
 
-/// The output step: the report (file or stdout), the pieces and the map
-/// (all files or none), the summary on stderr.
-fn write_outputs(args: &Args, fmt: Fmt, compared: &Compared, ctx: &Context) -> Result<()> {
-    let report = &compared.report;
-    let text = match fmt {
-        Fmt::Table => report.to_text().into_bytes(),
-        Fmt::Csv => report.to_csv(args.text.guard()),
-        Fmt::Json => report.to_json(),
-    };
-    let mut files = Vec::new();
-    if let Some(o) = &args.output {
-        files.push((o.to_path_buf(), text.clone()));
-    }
-    if let (Some(path), Some(geojson)) = (&args.geojson, compared.pieces_geojson()) {
-        files.push((path.to_path_buf(), geojson?));
-    }
-    if let Some(path) = &args.svg {
-        let mut inputs = vec![args.a.0.as_path(), args.b.0.as_path()];
-        inputs.extend(args.stats.as_deref());
-        let map_text = compared.map_text(args.bezirk.as_ref(), &inputs, args.source.as_deref());
-        if let Some(svg) = compared.svg(&map_text) {
-            files.push((path.to_path_buf(), svg.into_bytes()));
-        }
-    }
-    if compared.polygons.is_none() && (args.geojson.is_some() || args.svg.is_some()) {
-        ctx.info("warning: --geojson and --svg need polygons for B; none written for a list");
-    }
-    lor::render::write::Outputs {
-        files,
-        stdout: args.output.is_none().then_some(text),
-        ..Default::default()
-    }
-    .write(&ctx.inputs)?;
-    if fmt != Fmt::Table {
-        for line in report.summary() {
-            ctx.info(&line);
-        }
-    }
-    Ok(())
+/// The report, pieces and map written; then exit code 3 when units are
+/// split and `--fail-on-split` asks for it.
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let plan = plan(&args)?;
+    let (outcome, failure) = lor::pipeline::mismatch::run(&plan)?;
+    ctx.finish(args.strict, outcome)?;
+    failure.map_or(Ok(()), |m| Err(quality_error(m)))
 }

@@ -1,14 +1,10 @@
 //! `lor report`: the quarterly Sozialraum report as one HTML file.
 
 use anyhow::Result;
-use lor::error::Warnings;
 use lor::mapping::sozialraum::SozialraumFile;
-use lor::mapping::weights::Assign;
-use lor::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
+use lor::pipeline::inputs::{InputPlan, Scope, Statistics};
 use lor::render::classify::Method;
 use lor::render::map::Indicator;
-use lor::render::report::{report, ReportSpec};
-use lor::spatial::overlay::Tolerance;
 
 use super::args::{
     class_count_value, classes_value, InputPath, InputPattern, OutputPath, SozialraumArgs,
@@ -108,15 +104,10 @@ pub struct Args {
     strict: bool,
 }
 
-/// The checked flags of a report.
+/// The checked flags of a report: the pipeline's plan and `--strict`.
 struct Plan {
-    /// The inputs: statistics, PLR and Sozialraum polygons, names, Bezirk
-    /// (given, or the one of the statistics).
-    inputs: InputPlan,
-    assign: Assign,
-    tolerance: Tolerance,
-    maps: Vec<Indicator>,
-    change_maps: Vec<Indicator>,
+    pipeline: lor::pipeline::report::Plan,
+    strict: bool,
 }
 
 fn plan(args: &Args) -> Result<Plan> {
@@ -157,11 +148,20 @@ fn plan(args: &Args) -> Result<Plan> {
         indicators(&args.map)?
     };
     Ok(Plan {
-        inputs,
-        assign,
-        tolerance,
-        maps,
-        change_maps: indicators(&args.change_map)?,
+        pipeline: lor::pipeline::report::Plan {
+            inputs,
+            assign,
+            tolerance,
+            maps,
+            method: args.classes.clone(),
+            k: args.k,
+            points: points(args),
+            series: args.series.iter().map(|s| s.0.clone()).collect(),
+            change_maps: indicators(&args.change_map)?,
+            source: args.source.clone(),
+            output: args.output.to_path_buf(),
+        },
+        strict: args.strict,
     })
 }
 
@@ -171,40 +171,7 @@ fn indicators(given: &[String]) -> Result<Vec<Indicator>> {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let plan = plan(&args)?;
-    let mut warnings = Warnings::default();
-    let series = if args.series.is_empty() {
-        Vec::new()
-    } else {
-        let series: Vec<String> = args.series.iter().map(|s| s.0.clone()).collect();
-        lor::series::input::expand_inputs(&series, None, &mut warnings)?
-    };
-    let (inputs, w) = assemble(&plan.inputs)?;
-    let bezirk = inputs
-        .bezirk
-        .as_ref()
-        .expect("a report is for one Bezirk")
-        .code()
-        .to_string();
-    let fig = inputs.into_figures(Some(plan.assign), plan.tolerance, w)?;
-    let spec = ReportSpec {
-        bezirk,
-        maps: plan.maps,
-        method: args.classes.clone(),
-        k: args.k,
-        points: points(&args),
-        source: args.source.clone(),
-        tolerance: plan.tolerance,
-        assign: plan.assign,
-        series,
-        change_maps: plan.change_maps,
-    };
-    let (html, w) = report(&fig, &spec)?;
-    warnings.extend(w);
-    ctx.warn(&warnings);
-    ctx.check_strict(args.strict, &warnings)?;
-    lor::render::write::Outputs::one(Some(&args.output), html.into_bytes())
-        .write(&ctx.inputs)
-        .map(drop)
+    ctx.finish(plan.strict, lor::pipeline::report::run(&plan.pipeline)?)
 }
 
 /// The facilities of the report with how to read them; messages name the

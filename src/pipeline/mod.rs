@@ -9,9 +9,14 @@
 
 pub mod aggregate;
 pub mod catalogue;
+pub mod check;
 pub mod crosswalk;
 pub mod inputs;
+pub mod layout;
+pub mod map;
+pub mod mismatch;
 pub mod points;
+pub mod report;
 pub mod sample;
 pub mod series;
 pub mod translate;
@@ -21,3 +26,8 @@ use crate::render::write::Outputs;
 
 /// What a pipeline returns: the documents to write and what to warn about.
 pub type Outcome = (Outputs, Warnings);
+
+/// What a checking pipeline returns (`check`, `mismatch
+/// --fail-on-split`): its outcome, and why the run fails once its outputs
+/// are written (exit code 3), if it does.
+pub type Verdict = (Outcome, Option<String>);
