@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::layout::graph::{adjacency, Graph};
 use crate::layout::{Layout, Shares};
 use crate::spatial::geometry::Layer;
-use crate::table::key::Level;
 
 /// Units with their people and adjacency, read for a layout command.
 pub struct Units {
@@ -22,67 +21,26 @@ pub struct Units {
 /// Border tolerance for the adjacency (m).
 pub const BORDER_TOLERANCE: f64 = 1.0;
 
-/// Read the units (PLR polygons), keep those of `bezirk`, and give each its
-/// people from `column` of the statistics (read with its options).
-pub fn load_units(
-    units: &std::path::Path,
-    opts: &crate::spatial::geometry::LayerOptions,
-    bezirk: Option<&str>,
-    stats: (&std::path::Path, &crate::table::stats::ReadOptions),
+/// The units of a layout: the PLR polygons (read and cut to the Bezirk by
+/// the one input assembly, `crate::pipeline::inputs`), each with its people
+/// from `column` of the statistics (E_E, inhabitants, EW or Einwohner
+/// without one), and their adjacency.
+pub fn units_of(
+    layer: Layer,
+    table: &crate::table::stats::StatTable,
     column: Option<&str>,
-) -> anyhow::Result<(Units, crate::error::Warnings)> {
-    let (layer, mut warnings) = read_plr_layer(units, opts, bezirk)?;
-    let (mut table, w) = crate::table::stats::read_stats(stats.0, stats.1)?;
-    warnings.extend(w);
-    if let Some(b) = bezirk {
-        crate::table::scope::Bezirk::parse(b)?.filter_table(&mut table)?;
-    }
-    let names = crate::table::names::Names::from_pairs(
-        &layer.source,
-        layer
-            .features
-            .iter()
-            .map(|f| (f.id.as_str(), f.name.as_str())),
-    );
-    warnings.extend(crate::quality::checks::check_statistics(
-        &table,
-        Some(&names),
-    ));
-    let col = find_people_column(&table, column)?;
-    people_column(&table, col, column.is_some())?;
-    let people = unit_people(&layer, &table, col)?;
+) -> anyhow::Result<Units> {
+    let col = find_people_column(table, column)?;
+    people_column(table, col, column.is_some())?;
+    let people = unit_people(&layer, table, col)?;
     let graph = adjacency(&layer, BORDER_TOLERANCE);
     let keys = layer.features.iter().map(|f| f.id.clone()).collect();
-    Ok((
-        Units {
-            layer,
-            keys,
-            people,
-            graph,
-        },
-        warnings,
-    ))
-}
-
-/// The PLR polygons of `units`, only those of `bezirk` if given; an error
-/// when they are not PLR or none are left.
-fn read_plr_layer(
-    units: &std::path::Path,
-    opts: &crate::spatial::geometry::LayerOptions,
-    bezirk: Option<&str>,
-) -> anyhow::Result<(Layer, crate::error::Warnings)> {
-    use crate::error::input_error;
-    let (mut layer, warnings) = crate::spatial::geometry::read_layer(units, opts)?;
-    if layer.lor_level() != Some(Level::Plr) {
-        return Err(input_error(format!(
-            "{}: the units must be Planungsräume with 8-digit LOR keys",
-            layer.source
-        )));
-    }
-    if let Some(b) = bezirk {
-        crate::table::scope::Bezirk::parse(b)?.filter_layer_checked(&mut layer)?;
-    }
-    Ok((layer, warnings))
+    Ok(Units {
+        layer,
+        keys,
+        people,
+        graph,
+    })
 }
 
 /// The people column: `column` if given, else the first of E_E,

@@ -1,6 +1,6 @@
 //! The one input assembly: the statistics, the PLR polygons, the unit
 //! names, the Sozialräume and the Bezirk of a run, read and cut alike for
-//! every command (`aggregate`, `points`, `map`, `report`, `check`), and the
+//! every command (`aggregate`, `points`, `map`, `report`, `check`, `layout`), and the
 //! coverage of the statistics checked against the reference list of PLR.
 //!
 //! - **Names**: a names table (`--names`) wins; the names in the PLR

@@ -10,7 +10,7 @@ use anyhow::Result;
 
 use crate::error::Warnings;
 use crate::layout::evaluate::Evaluation;
-use crate::layout::input::{load_units, read_regions, reference_outlines, whole_layout, Units};
+use crate::layout::input::{read_regions, reference_outlines, units_of, whole_layout, Units};
 use crate::layout::propose::{propose_layout, Limits, Proposal};
 use crate::layout::{Layout, Shares};
 use crate::pipeline::Outcome;
@@ -39,16 +39,27 @@ pub struct UnitsPlan {
 }
 
 impl UnitsPlan {
-    fn load(&self, warnings: &mut Warnings) -> Result<Units> {
-        let (units, w) = load_units(
-            &self.units,
-            &self.layer,
-            self.bezirk.as_deref(),
-            (&self.stats, &self.read),
-            self.column.as_deref(),
-        )?;
+    /// The units with their people, from the one input assembly (the same
+    /// Bezirk cut, vintage check and coverage findings as every command).
+    pub fn load(&self, warnings: &mut Warnings) -> Result<Units> {
+        use crate::pipeline::inputs::{assemble, InputPlan, Scope, Statistics};
+        let scope = match &self.bezirk {
+            Some(b) => Scope::Bezirk(crate::table::scope::Bezirk::parse(b)?),
+            None => Scope::Berlin,
+        };
+        let plan = InputPlan {
+            stats: Some(Statistics::File(self.stats.clone(), self.read.clone())),
+            units: Some((self.units.clone(), self.layer.clone())),
+            scope,
+            ..InputPlan::default()
+        };
+        let (mut inputs, w) = assemble(&plan)?;
         warnings.extend(w);
-        Ok(units)
+        let table = inputs.take_table();
+        // The same totals check as `lor aggregate`.
+        warnings.extend(crate::quality::checks::check_totals(&table));
+        let layer = inputs.units.take().expect("the plan names the units");
+        units_of(layer, &table, self.column.as_deref())
     }
 
     /// The units and the region of each in `reference`.

@@ -174,8 +174,8 @@ fn one_missing_plr_is_the_same_finding_in_every_command() {
         );
         assert!(!out.exists(), "lor {name} --strict wrote {}", out.display());
     }
-    // `lor layout` reads its units itself (and has no --strict): the same
-    // finding against the PLR polygons.
+    // `lor layout` (no --strict) reads its units through the same
+    // assembly: the same finding against the PLR polygons.
     let o = run(
         "layout",
         &[

@@ -7,23 +7,25 @@ use crate::common;
 use common::{berlin, lor, stdout};
 use lor::layout::evaluate::evaluate;
 use lor::layout::graph::{adjacency, Graph};
-use lor::layout::input::{load_units, read_regions, whole_layout, Units};
+use lor::layout::input::{read_regions, whole_layout, Units};
 use lor::layout::problem::Problem;
 use lor::layout::propose::{propose, propose_layout, Limits};
 use lor::layout::Shares;
 use lor::table::key::Level;
 
 fn bezirk04() -> (Units, Vec<String>, Shares) {
-    let (units, _) = load_units(
-        &berlin("lor-2006/plr.geojson.gz"),
-        &lor::spatial::geometry::LayerOptions {
+    let units = lor::pipeline::layout::UnitsPlan {
+        units: berlin("lor-2006/plr.geojson.gz"),
+        layer: lor::spatial::geometry::LayerOptions {
             fix_ids: vec![(124, "04030417".into())],
             ..Default::default()
         },
-        Some("04"),
-        (&berlin("stats/EWR201812E_Matrix.csv"), &Default::default()),
-        None,
-    )
+        stats: berlin("stats/EWR201812E_Matrix.csv"),
+        read: Default::default(),
+        column: None,
+        bezirk: Some("04".to_string()),
+    }
+    .load(&mut Default::default())
     .unwrap();
     let (ids, shares, _) = read_regions(
         &berlin("lor-2021/pgr.geojson.gz"),

@@ -5,23 +5,25 @@
 use crate::common;
 
 use common::{berlin, lor, stdout};
-use lor::layout::input::{load_units, read_regions, Units};
+use lor::layout::input::{read_regions, Units};
 use lor::layout::propose::{propose_layout, Limits};
 use lor::layout::tradeoff::alternatives;
 use lor::layout::Shares;
 use lor::table::key::Level;
 
 fn load(bezirk: Option<&str>) -> (Units, Vec<String>, Shares) {
-    let (units, _) = load_units(
-        &berlin("lor-2006/plr.geojson.gz"),
-        &lor::spatial::geometry::LayerOptions {
+    let units = lor::pipeline::layout::UnitsPlan {
+        units: berlin("lor-2006/plr.geojson.gz"),
+        layer: lor::spatial::geometry::LayerOptions {
             fix_ids: vec![(124, "04030417".into())],
             ..Default::default()
         },
-        bezirk,
-        (&berlin("stats/EWR201812E_Matrix.csv"), &Default::default()),
-        None,
-    )
+        stats: berlin("stats/EWR201812E_Matrix.csv"),
+        read: Default::default(),
+        column: None,
+        bezirk: bezirk.map(str::to_string),
+    }
+    .load(&mut Default::default())
     .unwrap();
     let (ids, shares, _) = read_regions(
         &berlin("lor-2021/pgr.geojson.gz"),

@@ -51,23 +51,33 @@ fn the_2021_mss_file_against_the_2006_plr_is_exit_1_in_every_command() {
         ],
         vec!["map", &mss, "--column", "EW 31.12.2020"],
         vec!["report", &mss, "--sozialraum", "lor2021:pgr"],
+        vec![
+            "layout",
+            "evaluate",
+            "lor2021:pgr",
+            "--stats",
+            &mss,
+            "--column",
+            "EW 31.12.2020",
+        ],
     ]
     .into_iter()
     .map(|c| c.into_iter().chain(b04).map(String::from).collect())
     .collect();
-    let outputs = ["a.csv", "p.csv", "m.svg", "r.html"];
+    let outputs = ["a.csv", "p.csv", "m.svg", "r.html", "l.csv"];
     for (mut args, name) in commands.into_iter().zip(outputs) {
         args.extend(["-o".to_string(), out(name)]);
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = lor(&argv);
         let e = stderr(&o);
-        assert_eq!(o.status.code(), Some(1), "lor {}: {e}", args[0]);
-        assert!(is_the_vintage_error(&e), "lor {}: {e}", args[0]);
+        let command = format!("lor {} {}", args[0], args[1]);
+        assert_eq!(o.status.code(), Some(1), "{command}: {e}");
+        assert!(is_the_vintage_error(&e), "{command}: {e}");
         assert!(
             e.contains("the PLR polygons plr.geojson.gz has LOR 2006 keys (56 of 56 keys"),
             "{e}"
         );
-        assert!(!dir.join(name).exists(), "lor {} wrote {name}", args[0]);
+        assert!(!dir.join(name).exists(), "{command} wrote {name}");
     }
     // `lor check` says the same of the names table.
     let names = s(&berlin("lor-2006/plr-names.csv"));
