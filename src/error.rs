@@ -153,6 +153,8 @@ warning_codes! {
         "A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).",
     MissingAttribute = "missing-attribute",
         "Some points lack an attribute to sum or to group by (their ids are listed).",
+    ExtraColumn = "extra-column",
+        "A statistics file has a column that its expected columns (a list, or the columns of a reference file) do not have.",
     IgnoredRows = "ignored-rows",
         "Rows without a key and without figures (notes, footers) skipped while reading.",
     SubtotalRows = "subtotal-rows",

@@ -207,6 +207,22 @@ pub struct StatsReadArgs {
     /// that look like keys of the other vintage are a warning.
     #[arg(long, value_name = "YEAR", help_heading = "Input", alias = "lor", value_parser = vintage_value)]
     pub vintage: Option<Vintage>,
+    /// The columns the file must have, comma-separated (e.g. for a
+    /// quarterly delivery): a missing one is an error naming it (exit 1),
+    /// one that is not listed a warning.
+    #[arg(
+        long,
+        value_name = "COLUMNS",
+        help_heading = "Input",
+        value_delimiter = ',',
+        conflicts_with = "expect_columns_of"
+    )]
+    pub expect_columns: Vec<String>,
+    /// The columns the file must have are those of FILE (e.g. the last
+    /// delivery): a missing one is an error naming it (exit 1), one that
+    /// FILE does not have a warning.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub expect_columns_of: Option<InputPath>,
 }
 
 impl StatsReadArgs {
@@ -220,6 +236,23 @@ impl StatsReadArgs {
             header_row: self.header_row,
             vintage: self.vintage,
             allow_duplicate_keys: false,
+            expect: self.expected(),
+        }
+    }
+
+    /// `--expect-columns` or `--expect-columns-of`, for the library.
+    fn expected(&self) -> Option<lor::table::stats::expect::Expected> {
+        use lor::table::stats::expect::Expected;
+        let list: Vec<String> = self
+            .expect_columns
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        match &self.expect_columns_of {
+            Some(f) => Some(Expected::ColumnsOf(f.to_path_buf())),
+            None if !list.is_empty() => Some(Expected::List(list)),
+            None => None,
         }
     }
 }

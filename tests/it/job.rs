@@ -504,3 +504,46 @@ fn what_one_step_reads_changes_nothing_of_the_next() {
     );
     assert_eq!(std::fs::read(dir.join("a/st.csv")).unwrap(), a_before);
 }
+
+/// A quarterly delivery that lost a column no formula uses (`E_EM`,
+/// "männlich") fails the job, naming the column, with exit 1 and nothing
+/// written; the columns expected are those of the last delivery.
+#[test]
+fn a_delivery_without_a_column_of_the_last_one_fails_naming_it() {
+    let dir = scratch("job_expect_columns");
+    let last = berlin("stats/EWR201812E_Matrix.csv");
+    let text = std::fs::read_to_string(&last).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(';').collect();
+    let gone = header.iter().position(|h| *h == "E_EM").unwrap();
+    let without: String = text
+        .lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(';').collect();
+            cells.remove(gone);
+            cells.join(";") + "\n"
+        })
+        .collect();
+    std::fs::write(dir.join("new.csv"), without).unwrap();
+    let job = dir.join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "strict = true\n\n[[aggregate]]\nstats = \"new.csv\"\nexpect_columns_of = {:?}\nlevels = \"bez\"\noutput = \"out/einwohner.csv\"\n",
+            s(&last)
+        ),
+    )
+    .unwrap();
+    let o = lor(&["run", s(&job)]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("new.csv: 1 expected column is missing (the columns of ")
+            && e.contains("EWR201812E_Matrix.csv): E_EM"),
+        "{e}"
+    );
+    assert!(!dir.join("out").exists());
+    // The same delivery with all its columns passes.
+    std::fs::copy(&last, dir.join("new.csv")).unwrap();
+    let o = lor(&["run", s(&job)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -29,6 +29,7 @@ use crate::table::stats::workbook::read_workbook;
 
 mod cells;
 pub mod csv;
+pub mod expect;
 pub mod header;
 mod keys;
 pub mod numbers;
@@ -167,6 +168,9 @@ pub struct ReadOptions {
     /// The LOR vintage the keys must have (`--vintage`): keys that look
     /// like keys of the other vintage are a warning.
     pub vintage: Option<Vintage>,
+    /// The columns the file must have (a missing one is an error, an extra
+    /// one a warning).
+    pub expect: Option<expect::Expected>,
 }
 
 /// Read a statistics file (CSV or XLSX).
@@ -269,6 +273,9 @@ fn build_table(name: &str, raw: RawTable, opts: &ReadOptions) -> Result<(StatTab
     };
     if let Some(v) = opts.vintage {
         warnings.extend(check_vintage(&table, v, "--vintage"));
+    }
+    if let Some(e) = &opts.expect {
+        warnings.extend(expect::check_expected(&table, e)?);
     }
     Ok((table, warnings))
 }
