@@ -69,6 +69,9 @@ pub struct Args {
     source: Option<String>,
     #[command(flatten)]
     read: super::args::StatsReadArgs,
+    /// How the columns are aggregated, as in `lor aggregate`.
+    #[command(flatten)]
+    rules: super::RuleArgs,
     /// Write the map to FILE: SVG or PNG (by extension); SVG on stdout without it.
     #[arg(long, short, value_name = "FILE")]
     output: Option<OutputPath>,
@@ -126,6 +129,8 @@ fn plan(args: &Args) -> Result<Plan> {
             inputs,
             assign,
             tolerance: args.sr.tolerance()?,
+            rules: args.rules.flags(),
+            missing: args.rules.missing_policy(),
             png,
             output: args.output.as_deref().map(|o| o.to_path_buf()),
         },

@@ -155,7 +155,8 @@ pub fn allow_value(text: &str) -> std::result::Result<WarningCode, String> {
     parse_allow(text).map_err(|e| e.to_string())
 }
 
-/// The aggregation rules as flags, shared by `aggregate` and `translate`.
+/// The aggregation rules as flags, shared by every command that aggregates
+/// statistics (`aggregate`, `translate`, `map`, `report`, …).
 #[derive(clap::Args, Debug, Clone)]
 pub struct RuleArgs {
     /// Sum these columns (comma-separated names or globs), even if they look

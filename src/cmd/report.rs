@@ -52,6 +52,9 @@ pub struct Args {
     sr: SozialraumArgs,
     #[command(flatten)]
     units_layer: super::args::UnitsLayer,
+    /// How the columns are aggregated, as in `lor aggregate`.
+    #[command(flatten)]
+    rules: super::RuleArgs,
     /// Names table (e.g. lor-2006/plr-names.csv).
     #[arg(long, value_name = "FILE")]
     names: Option<InputPath>,
@@ -152,6 +155,8 @@ fn plan(args: &Args) -> Result<Plan> {
             inputs,
             assign,
             tolerance,
+            rules: args.rules.flags(),
+            missing: args.rules.missing_policy(),
             maps,
             method: args.classes.clone(),
             k: args.k,

@@ -30,6 +30,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::aggregation::aggregate::MissingPolicy;
+use crate::aggregation::rules::RuleFlags;
 use crate::error::{usage_error, WarningCode, Warnings};
 use crate::mapping::sozialraum::{Source, SozialraumFile};
 use crate::mapping::weights::Assign;
@@ -125,6 +127,7 @@ impl Assembled {
         mut self,
         assign: Option<Assign>,
         tolerance: Tolerance,
+        (rules, missing): (&RuleFlags, MissingPolicy),
         warnings: Warnings,
     ) -> Result<Figures> {
         let table = self.take_table();
@@ -150,6 +153,8 @@ impl Assembled {
             sozialraum,
             paths: self.sources,
             warnings,
+            rules: rules.clone(),
+            missing,
         })
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::aggregation::aggregate::MissingPolicy;
+use crate::aggregation::rules::RuleFlags;
 use crate::error::Warnings;
 use crate::mapping::weights::Assign;
 use crate::pipeline::inputs::{assemble, InputPlan};
@@ -22,6 +24,9 @@ pub struct Plan {
     /// How PLR go to the Sozialraum polygons (when `inputs` has them).
     pub assign: Option<Assign>,
     pub tolerance: Tolerance,
+    /// How the columns are aggregated (as in `lor aggregate`).
+    pub rules: RuleFlags,
+    pub missing: MissingPolicy,
     /// PNG, else SVG.
     pub png: bool,
     /// The map's file; stdout without one.
@@ -31,7 +36,8 @@ pub struct Plan {
 /// Read, aggregate to the level, classify, draw and render the map.
 pub fn run(plan: &Plan) -> Result<Outcome> {
     let (inputs, w) = assemble(&plan.inputs)?;
-    let fig = inputs.into_figures(plan.assign, plan.tolerance, w)?;
+    let rules = (&plan.rules, plan.missing);
+    let fig = inputs.into_figures(plan.assign, plan.tolerance, rules, w)?;
     let (map, w) = choropleth(&fig, &plan.spec)?;
     let mut warnings = Warnings::default();
     warnings.extend(fig.warnings.clone());
@@ -100,6 +106,8 @@ mod tests {
             },
             assign: Some(Assign::Largest),
             tolerance: Tolerance::default(),
+            rules: RuleFlags::default(),
+            missing: MissingPolicy::default(),
             png: false,
             output,
         }
@@ -126,7 +134,9 @@ mod tests {
         // The same values as the map draws, summed: the file's people.
         let p = plan("E_E", MapLevel::Sozialraum, None);
         let (inputs, w) = assemble(&p.inputs).unwrap();
-        let fig = inputs.into_figures(p.assign, p.tolerance, w).unwrap();
+        let fig = inputs
+            .into_figures(p.assign, p.tolerance, (&p.rules, p.missing), w)
+            .unwrap();
         let (map, _) = choropleth(&fig, &p.spec).unwrap();
         assert_eq!(map.values.len(), 5, "{:?}", map.values);
         let total: f64 = map.values.values().map(|v| v.unwrap()).sum();

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::aggregation::aggregate::MissingPolicy;
+use crate::aggregation::rules::RuleFlags;
 use crate::error::Warnings;
 use crate::mapping::weights::Assign;
 use crate::pipeline::inputs::{assemble, InputPlan};
@@ -24,6 +26,9 @@ pub struct Plan {
     /// How PLR go to the Sozialraum polygons.
     pub assign: Assign,
     pub tolerance: Tolerance,
+    /// How the columns are aggregated (as in `lor aggregate`).
+    pub rules: RuleFlags,
+    pub missing: MissingPolicy,
     /// Choropleths per PLR, their classes and number of classes.
     pub maps: Vec<Indicator>,
     pub method: Method,
@@ -55,7 +60,8 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         .expect("a report is for one Bezirk")
         .code()
         .to_string();
-    let fig = inputs.into_figures(Some(plan.assign), plan.tolerance, w)?;
+    let rules = (&plan.rules, plan.missing);
+    let fig = inputs.into_figures(Some(plan.assign), plan.tolerance, rules, w)?;
     let spec = ReportSpec {
         bezirk,
         maps: plan.maps.clone(),
@@ -120,6 +126,8 @@ mod tests {
             },
             assign: Assign::Largest,
             tolerance: Tolerance::default(),
+            rules: RuleFlags::default(),
+            missing: MissingPolicy::default(),
             maps: vec![Indicator::parse("Anteil_u6=E_EU1+E_E1U6/E_E*100").unwrap()],
             method: Method::Quantiles,
             k: 4,

@@ -208,6 +208,9 @@ pub struct MapInputs {
     /// What reading them found; it travels with the figures (into the
     /// report's list of warnings).
     pub warnings: Warnings,
+    /// How the columns are aggregated.
+    pub rules: RuleFlags,
+    pub missing: MissingPolicy,
 }
 
 /// A statistics file with its polygons, ready to be aggregated and mapped.
@@ -221,6 +224,10 @@ pub struct Figures {
     pub paths: Vec<PathBuf>,
     /// The reference date of the figures (from a `ZEIT` column: `12/2018`).
     pub date: Option<String>,
+    /// How the columns are aggregated (`--weighted`, `--sum`, … as in
+    /// `lor aggregate`).
+    pub rules: RuleFlags,
+    pub missing: MissingPolicy,
 }
 
 impl Figures {
@@ -234,6 +241,8 @@ impl Figures {
             sozialraum,
             paths,
             mut warnings,
+            rules,
+            missing,
         } = inputs;
         if table.level != Level::Plr {
             return Err(input_error(format!(
@@ -262,22 +271,19 @@ impl Figures {
             warnings,
             paths,
             date,
+            rules,
+            missing,
         })
     }
 
-    /// The figures at `level` with the default rules of `lor aggregate`
-    /// (counts summed, labels carried), named.
+    /// The figures at `level` with the rules of `lor aggregate` (counts
+    /// summed, labels carried, shares by the rules given), named.
     pub fn level_table(&self, level: MapLevel) -> Result<(LevelTable, Warnings)> {
-        let (rules, mut warnings) = plan_rules(&self.table, &RuleFlags::default())?;
+        let (rules, mut warnings) = plan_rules(&self.table, &self.rules)?;
         match level {
             MapLevel::Lor(l) => {
-                let (mut t, w) = aggregate_levels(
-                    &self.table,
-                    &rules,
-                    &[l],
-                    Some(&self.names),
-                    MissingPolicy::Propagate,
-                );
+                let (mut t, w) =
+                    aggregate_levels(&self.table, &rules, &[l], Some(&self.names), self.missing);
                 warnings.extend(w);
                 Ok((t.remove(0), warnings))
             }
@@ -293,7 +299,7 @@ impl Figures {
                     &self.table,
                     &rules,
                     a,
-                    MissingPolicy::Propagate,
+                    self.missing,
                 );
                 warnings.extend(w);
                 Ok((t, warnings))

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::MissingPolicy;
 use crate::error::{examples, input_error, usage_error, Warnings};
 use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput};
 use crate::render::classify::Method;
@@ -159,8 +158,8 @@ pub fn previous_date(fig: &Figures, files: &[PathBuf], bezirk: &str) -> Result<(
     warnings.extend(w);
     same_vintage(&prev, &path, &fig.table, current)?;
     let plan = crate::series::build::Plan {
-        rules: crate::aggregation::rules::RuleFlags::default(),
-        missing: MissingPolicy::Propagate,
+        rules: fig.rules.clone(),
+        missing: fig.missing,
         levels: vec![Level::Plr, Level::Bezirk],
         names: Some(&fig.names),
         vintage: fig.table.vintage().map(|(v, _)| v),
@@ -986,7 +985,8 @@ mod tests {
             ..InputPlan::default()
         };
         let (a, w) = assemble(&plan).unwrap();
-        a.into_figures(Some(Assign::Largest), Tolerance::default(), w)
+        let rules = (&Default::default(), Default::default());
+        a.into_figures(Some(Assign::Largest), Tolerance::default(), rules, w)
             .unwrap()
     }
 
