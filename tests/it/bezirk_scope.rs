@@ -43,7 +43,8 @@ fn a_bezirk_not_in_the_data_is_refused_alike_everywhere() {
                 "-o".into(),
                 out("l.csv"),
             ],
-            "plr.geojson: no polygons of Bezirk 04",
+            // The one input assembly reads the statistics first, as in aggregate.
+            "EWR202412E_Matrix.csv: no rows of Bezirk 04",
         ),
         (
             vec!["check".into(), "-".into(), plr.into()],
