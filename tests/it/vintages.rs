@@ -31,7 +31,14 @@ fn the_2021_mss_file_against_the_2006_plr_is_exit_1_in_every_command() {
     let b04 = ["--bezirk", "04", "--units", plr.as_str()];
     let commands: Vec<Vec<String>> = vec![
         // The run: Sozialräume from the 2021 PGR, no names table.
-        vec!["aggregate", &mss, "--sozialraum", "lor2021:pgr", "--levels", "sozialraum"],
+        vec![
+            "aggregate",
+            &mss,
+            "--sozialraum",
+            "lor2021:pgr",
+            "--levels",
+            "sozialraum",
+        ],
         vec![
             "points",
             &s(&berlin("points/kitas.geojson.gz")),
@@ -57,7 +64,7 @@ fn the_2021_mss_file_against_the_2006_plr_is_exit_1_in_every_command() {
         assert_eq!(o.status.code(), Some(1), "lor {}: {e}", args[0]);
         assert!(is_the_vintage_error(&e), "lor {}: {e}", args[0]);
         assert!(
-            e.contains("the PLR polygons plr.geojson.gz has LOR 2006 keys (56 of 56 keys"),
+            e.contains("the PLR polygons plr.geojson.gz has LOR 2006 keys (57 of 57 keys"),
             "{e}"
         );
         assert!(!dir.join(name).exists(), "lor {} wrote {name}", args[0]);
