@@ -1,7 +1,9 @@
 //! Statistics translated through a chain of weight tables (`lor translate`):
 //! into the chain's LOR target level and the coarser levels, or into Sozialräume.
 
-use crate::aggregation::aggregate::{aggregate, keep_meaningful_key_parts, name_units, MissingPolicy};
+use crate::aggregation::aggregate::{
+    aggregate, keep_meaningful_key_parts, name_units, MissingPolicy,
+};
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{examples, WarningCode, Warnings};
 use crate::mapping::chain::target_level;

@@ -226,7 +226,10 @@ pub fn assemble(plan: &InputPlan) -> Result<(Assembled, Warnings)> {
 
 /// The keys of the statistics, counted against both catalogues.
 fn stats_keys(t: &StatTable) -> KeyVintage {
-    KeyVintage::of(short(Path::new(&t.source)), t.keys.iter().map(String::as_str))
+    KeyVintage::of(
+        short(Path::new(&t.source)),
+        t.keys.iter().map(String::as_str),
+    )
 }
 
 /// A file's name as messages show it.

@@ -158,14 +158,19 @@ mod tests {
         keys.extend(plr(Vintage::Lor2006));
         let e = KeyVintage::of("st.csv", keys).vintage().unwrap_err();
         assert_eq!(crate::error::exit_code_of(&e), 1);
-        assert!(e.to_string().contains("st.csv mixes both LOR vintages"), "{e}");
+        assert!(
+            e.to_string().contains("st.csv mixes both LOR vintages"),
+            "{e}"
+        );
     }
 
     #[test]
     fn keys_of_one_vintage_against_units_of_the_other_are_an_error() {
         let stats = KeyVintage::of(
             "mss.csv",
-            plr(Vintage::Lor2021).into_iter().filter(|k| k.starts_with("04")),
+            plr(Vintage::Lor2021)
+                .into_iter()
+                .filter(|k| k.starts_with("04")),
         );
         let layer = KeyVintage::of("the units layer lor2006:plr", plr(Vintage::Lor2006));
         let e = check_join(&stats, &layer, "PLR polygons").unwrap_err();

@@ -115,7 +115,11 @@ fn check_fix_keys(
         if !fits {
             let kind = match vintage {
                 Some(v) => format!("{} {} key", v.label(), level.code().to_uppercase()),
-                None => format!("{}-digit {} key", level.digits(), level.code().to_uppercase()),
+                None => format!(
+                    "{}-digit {} key",
+                    level.digits(),
+                    level.code().to_uppercase()
+                ),
             };
             return Err(usage_error(format!(
                 "{} {given}: '{key}' is not a {kind} like the other ids of {name} (e.g. {}); write the key of the unit the feature is",
