@@ -44,7 +44,6 @@ fn bezirk_read_equals_read_then_filter() {
         ("lor-2006/plr.geojson.gz", unfixed),
         ("lor-2021/pgr.geojson.gz", LayerOptions::default()),
     ] {
-        let opts = &opts;
         let path = common::berlin(file);
         let (mut all, w_all) = read_layer(&path, &opts).unwrap();
         all.filter_prefix("04");
