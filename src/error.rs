@@ -150,7 +150,7 @@ warning_codes! {
     Catalogue = "catalogue",
         "Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).",
     FixId = "fix-id",
-        "A wrong feature id corrected with the layer's fix-id option set to auto (each correction reported).",
+        "Note: a wrong feature id that the built-in catalogue proves (name and area of a unit without polygon) corrected; on by default, off with the layer's fix-id option set to none.",
     MissingAttribute = "missing-attribute",
         "Some points lack an attribute to sum or to group by (their ids are listed).",
     ExtraColumn = "extra-column",
@@ -278,7 +278,11 @@ impl Warnings {
 /// Codes of notes: information about how the input was read (which
 /// built-in catalogue named the units, `-` read as zero), printed like a
 /// warning allowed with `--allow`, never a finding under `--strict`.
-pub const NOTE_CODES: &[WarningCode] = &[WarningCode::Catalogue, WarningCode::ZeroMarker];
+pub const NOTE_CODES: &[WarningCode] = &[
+    WarningCode::Catalogue,
+    WarningCode::ZeroMarker,
+    WarningCode::FixId,
+];
 
 /// Is a warning of this code a note (see [`NOTE_CODES`])?
 pub fn is_note(code: WarningCode) -> bool {

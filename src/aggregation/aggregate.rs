@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::{examples, Warnings};
 use crate::mapping::weights::WeightTable;
+use crate::table::key::Level;
 use crate::table::level::{LevelTable, Value};
 use crate::table::stats::{Cell, StatTable};
 
@@ -278,9 +279,36 @@ pub fn aggregate_levels(
         let (mut t, w) = aggregate(table, rules, &weights, missing);
         warnings.extend(w);
         name_units(&mut t, names);
+        keep_meaningful_key_parts(&mut t, Some(level));
         out.push(t);
     }
     (out, warnings)
+}
+
+/// Key-part label columns (`BEZ`, `PGR`, `BZR`, `PLR`, `RAUMID`) are
+/// carried only where they mean something for the row's unit: on a LOR
+/// level (`level`), the parts of that level and the coarser ones; on units
+/// of another system (`None`: Sozialräume, the units of another vintage),
+/// only the Bezirk. The other key parts are left empty, so that a
+/// Sozialraum row never shows the PGR or BZR digits of its members.
+pub fn keep_meaningful_key_parts(t: &mut LevelTable, level: Option<Level>) {
+    use crate::table::columns::key_part_level;
+    let foreign: Vec<usize> = t
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| match (key_part_level(c), level) {
+            (None, _) => false,
+            (Some(part), Some(l)) => part < l,
+            (Some(part), None) => part != Level::Bezirk,
+        })
+        .map(|(j, _)| j)
+        .collect();
+    for row in &mut t.rows {
+        for &j in &foreign {
+            row[j] = Value::Missing;
+        }
+    }
 }
 
 /// Fill in the names of the units of `t`.

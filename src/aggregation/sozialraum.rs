@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use anyhow::Result;
 
-use crate::aggregation::aggregate::{aggregate, MissingPolicy};
+use crate::aggregation::aggregate::{aggregate, keep_meaningful_key_parts, MissingPolicy};
 use crate::aggregation::rules::{ColumnRule, Rule};
 use crate::error::Warnings;
 use crate::mapping::sozialraum::{
@@ -32,6 +32,7 @@ pub fn aggregate_complete(
     let (t, mut warnings) = aggregate(table, rules, &a.weights, missing);
     let (mut t, w) = complete(t, table, rules, &a.targets, &a.unassigned, missing);
     warnings.extend(w);
+    keep_meaningful_key_parts(&mut t, None);
     t.names = t
         .keys
         .iter()

@@ -1,7 +1,9 @@
 //! Statistics translated through a chain of weight tables (`lor translate`):
 //! into the chain's LOR target level and the coarser levels, or into Sozialräume.
 
-use crate::aggregation::aggregate::{aggregate, name_units, MissingPolicy};
+use crate::aggregation::aggregate::{
+    aggregate, keep_meaningful_key_parts, name_units, MissingPolicy,
+};
 use crate::aggregation::rules::ColumnRule;
 use crate::error::{examples, WarningCode, Warnings};
 use crate::mapping::chain::target_level;
@@ -35,6 +37,8 @@ pub fn translate_levels(
         let (mut t, w) = aggregate(table, how.rules, weights, how.missing);
         warnings.extend(w);
         name_units(&mut t, how.names);
+        // The source's key parts are another vintage's digits.
+        keep_meaningful_key_parts(&mut t, None);
         tables.push(t);
     };
     let Some(tl) = target_level(chain) else {

@@ -186,31 +186,42 @@ impl CheckReport {
         Ok(v)
     }
 
-    /// The report as text: what was checked, the findings counted by code,
-    /// then each finding.
+    /// The report as text: what was checked, the notes (how the input was
+    /// read, e.g. a known id correction: never findings), the findings
+    /// counted by code, then each finding.
     pub fn to_text(&self) -> String {
         let mut s = String::from("Checked:\n");
         for c in &self.checked {
             s.push_str(&format!("  {c}\n"));
         }
-        if self.findings.is_empty() {
+        let (notes, findings): (Vec<&Warning>, Vec<&Warning>) = self
+            .findings
+            .iter()
+            .partition(|w| crate::error::is_note(w.code));
+        if !notes.is_empty() {
+            s.push_str("\nNotes:\n");
+            for w in &notes {
+                s.push_str(&format!("  [{}] {}\n", w.code, w.message));
+            }
+        }
+        if findings.is_empty() {
             s.push_str("\nNo findings.\n");
             return s;
         }
         let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-        for w in self.findings.iter() {
+        for w in findings.iter() {
             *by_code.entry(w.code.as_str()).or_default() += 1;
         }
         s.push_str(&format!(
             "\n{} findings ({}):\n",
-            self.findings.len(),
+            findings.len(),
             by_code
                 .iter()
                 .map(|(c, n)| format!("{c} {n}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        for w in self.findings.iter() {
+        for w in findings.iter() {
             s.push_str(&format!("  [{}] {}\n", w.code, w.message));
         }
         s

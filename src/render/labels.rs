@@ -301,10 +301,7 @@ pub fn read_codebook(path: &Path) -> Result<BTreeMap<String, String>> {
 /// default?
 pub fn is_key_part_name(code: &str) -> bool {
     let l = code.trim().to_lowercase();
-    matches!(
-        l.as_str(),
-        "bez" | "pgr" | "bzr" | "plr" | "stadtraum" | "raumid"
-    ) || l.ends_with("_id")
+    crate::table::columns::key_part_level(&l).is_some() || l == "stadtraum" || l.ends_with("_id")
 }
 
 #[cfg(test)]

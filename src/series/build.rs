@@ -259,6 +259,7 @@ impl Build<'_, '_> {
             .unwrap_or(&self.dated[di].table);
         let (mut t, w) = aggregate(table, rules, weights, missing);
         warnings.extend(w);
+        crate::aggregation::aggregate::keep_meaningful_key_parts(&mut t, level);
         if level.is_none() {
             if let Some(un) = unassigned_weights(table, weights) {
                 let (u, w) = aggregate(table, rules, &un, missing);

@@ -74,6 +74,19 @@ pub fn count_like_name(name: &str) -> bool {
         || l == "ew"
 }
 
+/// The LOR level whose key digits a key-part column holds: `BEZ`, `PGR`,
+/// `BZR`, `PLR` (and `RAUMID`, the whole PLR key), in any case.
+pub fn key_part_level(name: &str) -> Option<crate::table::key::Level> {
+    use crate::table::key::Level;
+    match name.trim().to_lowercase().as_str() {
+        "bez" => Some(Level::Bezirk),
+        "pgr" => Some(Level::Pgr),
+        "bzr" => Some(Level::Bzr),
+        "plr" | "raumid" => Some(Level::Plr),
+        _ => None,
+    }
+}
+
 /// Names of columns that are labels, not figures.
 pub fn label_name(name: &str) -> bool {
     let l = name.trim().to_lowercase();

@@ -20,15 +20,24 @@ use lor::spatial::overlay::{
 use lor::table::key::Level;
 use lor::table::stats::{read_stats, ReadOptions, StatTable};
 
-fn layer(rel: &str, bezirk: &str) -> (Layer, lor::error::Warnings) {
-    let (mut l, w) = read_layer(&berlin(rel), &LayerOptions::default()).unwrap();
+fn layer(rel: &str, bezirk: &str, opts: &LayerOptions) -> (Layer, lor::error::Warnings) {
+    let (mut l, w) = read_layer(&berlin(rel), opts).unwrap();
     l.filter_prefix(bezirk);
     (l, w)
 }
 
-fn b04() -> (Layer, Layer, Vec<UnitParts>) {
-    let (plr, _) = layer("lor-2006/plr.geojson.gz", "04");
-    let (sr, _) = layer("lor-2021/pgr.geojson.gz", "04");
+/// Without the known correction (`auto_fix: false`) PLR 04030417 has no
+/// polygon: its feature 124 is published under 06010102.
+fn without_fix() -> LayerOptions {
+    LayerOptions {
+        auto_fix: false,
+        ..LayerOptions::default()
+    }
+}
+
+fn b04(opts: &LayerOptions) -> (Layer, Layer, Vec<UnitParts>) {
+    let (plr, _) = layer("lor-2006/plr.geojson.gz", "04", opts);
+    let (sr, _) = layer("lor-2021/pgr.geojson.gz", "04", &LayerOptions::default());
     assert_eq!(sr.features.len(), 5);
     let ov = overlay(&plr, &sr, false);
     let units = unit_parts(&ov, &plr, &sr, &Tolerance::default());
@@ -52,10 +61,14 @@ fn unit<'a>(units: &'a [UnitParts], key: &str) -> &'a UnitParts {
 
 #[test]
 fn bezirk_04_real_splits_and_noise() {
-    let (plr, _, units) = b04();
-    // 57 PLR in Bezirk 04, but 04030417 is mislabelled 06010102 in the file.
-    assert_eq!(plr.features.len(), 56);
-    assert!(plr.get("04030417").is_none());
+    let (plr, _, units) = b04(&LayerOptions::default());
+    // 57 PLR in Bezirk 04: 04030417, published under 06010102 in the file,
+    // is corrected by default (feature 124).
+    assert_eq!(plr.features.len(), 57);
+    assert_eq!(plr.get("04030417").unwrap().number, 124);
+    let u = unit(&units, "04030417");
+    assert_eq!(u.status, UnitStatus::Inside);
+    assert!(share(u, "0430") > 99.99, "{}", share(u, "0430"));
 
     let split: Vec<&str> = units
         .iter()
@@ -99,7 +112,7 @@ fn bezirk_04_real_splits_and_noise() {
             .iter()
             .filter(|u| u.status == UnitStatus::Inside)
             .count(),
-        54
+        55
     );
 
     // Rolled up: BZR 040307 Neue Kantstraße and PGR 0403 are split.
@@ -129,16 +142,49 @@ fn bezirk_04_real_splits_and_noise() {
     // Shapely on the 2006 PGR polygon 0406: 85.7713 % / 14.2249 %.
     let u = unit(&pgr, "0406");
     assert!((share(u, "0420") - 85.7713).abs() < 0.1);
-    // PGR 0403 lacks 04030417 (no geometry), so its shares differ from the
-    // PGR polygon's (76.36 / 23.62 %); it is split either way.
+    // Shapely on the 2006 PGR polygon 0403: 76.36 % in 0430, 23.62 % in
+    // 0450; with 04030417 in the layer its PLR give the same shares.
+    let u = unit(&pgr, "0403");
+    assert!(
+        (share(u, "0430") - 76.36).abs() < 0.1,
+        "{}",
+        share(u, "0430")
+    );
+    assert!(
+        (share(u, "0450") - 23.62).abs() < 0.1,
+        "{}",
+        share(u, "0450")
+    );
+
+    // Without the correction 04030417 has no polygon: 56 PLR, and PGR 0403
+    // is split with other shares (its PLR without 04030417).
+    let (plr, _, units) = b04(&without_fix());
+    assert_eq!(plr.features.len(), 56);
+    assert!(plr.get("04030417").is_none());
+    assert!(units.iter().all(|u| u.key != "04030417"));
+    let pgr = roll_up(&units, Level::Pgr, |_| String::new(), &tol);
     let u = unit(&pgr, "0403");
     assert!(share(u, "0430") > 70.0 && share(u, "0450") > 20.0);
+    assert!((share(u, "0450") - 23.62).abs() > 0.1);
 }
 
 #[test]
 fn real_file_defects_are_reported() {
+    // By default the known wrong id is corrected, with a note naming it.
     let (_, w) = read_layer(&berlin("lor-2006/plr.geojson.gz"), &LayerOptions::default()).unwrap();
+    assert!(!w.has("duplicate-id"), "{w:?}");
+    let note = &w.iter().find(|x| x.code == "fix-id").unwrap().message;
+    assert!(
+        note.contains("feature 124 'Schloßstraße'")
+            && note.contains("published under 06010102")
+            && note.contains("read as 04030417"),
+        "{note}"
+    );
+    assert!(lor::error::is_note(lor::error::WarningCode::FixId));
+    // Without the correction the defect is reported as found.
+    let (_, w) = read_layer(&berlin("lor-2006/plr.geojson.gz"), &without_fix()).unwrap();
     assert!(w.has("duplicate-id"), "{w:?}");
+    assert!(!w.has("fix-id"), "{w:?}");
     let msg = &w.iter().find(|x| x.code == "duplicate-id").unwrap().message;
     assert!(
         msg.contains("06010102") && msg.contains("feature 124") && msg.contains("feature 205"),
@@ -163,7 +209,6 @@ fn total(t: &lor::table::level::LevelTable, col: &str) -> f64 {
 
 #[test]
 fn ewr_to_five_sozialraeume_adds_up() {
-    let (plr, sr, _) = b04();
     let table = ewr_b04();
     let (rules, _) = plan_rules(&table, &RuleFlags::default()).unwrap();
     let (bez, _) = aggregate_levels(
@@ -175,45 +220,60 @@ fn ewr_to_five_sozialraeume_adds_up() {
     );
     let bez_total = bez[0].num("04", "E_E").unwrap();
     assert_eq!(bez_total, 341_327.0);
-    let source = Source::Polygons(sr);
-    for how in [Assign::Largest, Assign::Area] {
-        let (a, _) = assign(&table, Some(&plr), &source, how, &Tolerance::default()).unwrap();
-        // The PLR without geometry is reported, with its inhabitants.
-        assert_eq!(a.without_geometry, vec!["04030417"]);
-        let w = report_unassigned(&table, &a, Some("E_E"));
-        assert!(
-            w.iter()
-                .any(|x| x.code == "no-geometry" && x.message.contains("10,976 E_E")),
-            "{w:?}"
-        );
-        let unassigned: f64 = a
-            .unassigned
-            .iter()
-            .map(|(k, s)| {
-                s * table.column("E_E").unwrap().cells
-                    [table.keys.iter().position(|x| x == k).unwrap()]
-                .num()
-                .unwrap()
-            })
-            .sum();
-        assert_eq!(unassigned, 10_976.0);
-        let (t, _) = aggregate(&table, &rules, &a.weights, MissingPolicy::Propagate);
-        assert_eq!(t.keys, vec!["0410", "0420", "0430", "0440", "0450"]);
-        let five = total(&t, "E_E");
-        match how {
-            Assign::Largest => {
-                assert_eq!(five + unassigned, bez_total);
-                // Whole people.
-                assert!(t
-                    .keys
-                    .iter()
-                    .all(|k| t.num(k, "E_E").unwrap().fract() == 0.0));
-                assert_eq!(t.num("0410", "E_E"), Some(19_478.0));
+    // By default (04030417 corrected) and without the correction.
+    for fixed in [true, false] {
+        let opts = if fixed {
+            LayerOptions::default()
+        } else {
+            without_fix()
+        };
+        let (plr, sr, _) = b04(&opts);
+        let source = Source::Polygons(sr);
+        for how in [Assign::Largest, Assign::Area] {
+            let (a, _) = assign(&table, Some(&plr), &source, how, &Tolerance::default()).unwrap();
+            let w = report_unassigned(&table, &a, Some("E_E"));
+            if fixed {
+                assert!(a.without_geometry.is_empty(), "{:?}", a.without_geometry);
+                assert!(a.unassigned.is_empty(), "{:?}", a.unassigned);
+                assert!(!w.has("no-geometry"), "{w:?}");
+            } else {
+                // The PLR without geometry is reported, with its inhabitants.
+                assert_eq!(a.without_geometry, vec!["04030417"]);
+                assert!(
+                    w.iter()
+                        .any(|x| x.code == "no-geometry" && x.message.contains("10,976 E_E")),
+                    "{w:?}"
+                );
             }
-            Assign::Area => {
-                assert!(((five + unassigned) - bez_total).abs() / bez_total < 1e-9);
-                // Droysenstraße's 5,795 people are shared 81/19 between 0450 and 0430.
-                assert!(t.num("0430", "E_E").unwrap().fract() != 0.0);
+            let unassigned: f64 = a
+                .unassigned
+                .iter()
+                .map(|(k, s)| {
+                    s * table.column("E_E").unwrap().cells
+                        [table.keys.iter().position(|x| x == k).unwrap()]
+                    .num()
+                    .unwrap()
+                })
+                .sum();
+            assert_eq!(unassigned, if fixed { 0.0 } else { 10_976.0 });
+            let (t, _) = aggregate(&table, &rules, &a.weights, MissingPolicy::Propagate);
+            assert_eq!(t.keys, vec!["0410", "0420", "0430", "0440", "0450"]);
+            let five = total(&t, "E_E");
+            match how {
+                Assign::Largest => {
+                    assert_eq!(five + unassigned, bez_total);
+                    // Whole people.
+                    assert!(t
+                        .keys
+                        .iter()
+                        .all(|k| t.num(k, "E_E").unwrap().fract() == 0.0));
+                    assert_eq!(t.num("0410", "E_E"), Some(19_478.0));
+                }
+                Assign::Area => {
+                    assert!(((five + unassigned) - bez_total).abs() / bez_total < 1e-9);
+                    // Droysenstraße's 5,795 people are shared 81/19 between 0450 and 0430.
+                    assert!(t.num("0430", "E_E").unwrap().fract() != 0.0);
+                }
             }
         }
     }

@@ -188,8 +188,15 @@ fn short_names_of_the_bundled_geometry() {
 
 #[test]
 fn the_orphaned_feature_is_recognised_and_named() {
-    let (plr, w) = read_layer(Path::new("lor2006:plr"), &LayerOptions::default()).unwrap();
+    // Without the known correction: the duplicate id, with what the orphan is.
+    let opts = LayerOptions {
+        auto_fix: false,
+        ..LayerOptions::default()
+    };
+    let (plr, w) = read_layer(Path::new("lor2006:plr"), &opts).unwrap();
     assert!(plr.get("04030417").is_none());
+    assert_eq!(plr.features.len(), 446);
+    assert!(!w.has("fix-id"), "{w:?}");
     let msg = w
         .iter()
         .find(|x| x.code == "duplicate-id")
@@ -205,14 +212,14 @@ fn the_orphaned_feature_is_recognised_and_named() {
     // with its own area) is not offered as a fix.
     assert_eq!(lor::spatial::geometry::fixes::orphan_fixes(&[]).len(), 0);
 
-    let opts = LayerOptions {
-        auto_fix: true,
-        ..LayerOptions::default()
-    };
-    let (plr, w) = read_layer(Path::new("lor2006:plr"), &opts).unwrap();
+    // By default the correction is applied, with a note.
+    let (plr, w) = read_layer(Path::new("lor2006:plr"), &LayerOptions::default()).unwrap();
     let fixed = w.iter().find(|x| x.code == "fix-id").expect("reported");
     assert!(
-        fixed.message.contains("feature 124") && fixed.message.contains("read as 04030417"),
+        fixed.message.contains("feature 124 'Schloßstraße'")
+            && fixed.message.contains("published under 06010102")
+            && fixed.message.contains("read as 04030417")
+            && fixed.message.contains("--fix-id none turns it off"),
         "{}",
         fixed.message
     );
@@ -291,9 +298,10 @@ fn bezirk_04_sozialraeume_account_for_everybody() {
 
 #[test]
 fn cli_sozialraum_level_alone_with_the_unassigned_row() {
-    let o = lor(&[
+    let ewr = berlin("stats/EWR201812E_Matrix.csv");
+    let args = [
         "aggregate",
-        berlin("stats/EWR201812E_Matrix.csv").to_str().unwrap(),
+        ewr.to_str().unwrap(),
         "--bezirk",
         "04",
         "--units",
@@ -302,7 +310,29 @@ fn cli_sozialraum_level_alone_with_the_unassigned_row() {
         "lor2021:pgr",
         "--levels",
         "sozialraum",
-    ]);
+    ];
+    // By default feature 124 is read as 04030417: the five Sozialräume
+    // hold all 341,327 inhabitants, no unassigned row.
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = common::csv_rows(&stdout(&o));
+    let keys: Vec<&str> = r.iter().map(|r| r["key"].as_str()).collect();
+    assert_eq!(keys, vec!["0410", "0420", "0430", "0440", "0450"]);
+    let sum: f64 = r.iter().map(|r| r["E_E"].parse::<f64>().unwrap()).sum();
+    assert_eq!(sum, 341_327.0);
+    let e = stderr(&o);
+    assert!(
+        e.contains("note (fix-id): lor2006:plr: feature 124 'Schloßstraße'")
+            && e.contains("published under 06010102")
+            && e.contains("read as 04030417"),
+        "{e}"
+    );
+
+    // Without the correction: the 10,976 people of 04030417 in the row of
+    // the unassigned.
+    let mut unfixed = args.to_vec();
+    unfixed.extend(["--units-fix-id", "none"]);
+    let o = lor(&unfixed);
     assert!(o.status.success(), "{}", stderr(&o));
     let r = common::csv_rows(&stdout(&o));
     let keys: Vec<&str> = r.iter().map(|r| r["key"].as_str()).collect();
@@ -448,8 +478,6 @@ fn translate_does_not_carry_source_key_parts() {
             .unwrap(),
         "--from",
         "lor2006:plr",
-        "--fix-from-id",
-        "auto",
         "--to",
         "lor2021:pgr",
         "--levels",
@@ -470,7 +498,8 @@ fn translate_does_not_carry_source_key_parts() {
     }
     assert!(header.contains("inhabitants"), "{header}");
     assert!(
-        stderr(&o).contains("read as 04030417 (--from-fix-id auto)"),
+        stderr(&o)
+            .contains("read as 04030417 (a known correction; --from-fix-id none turns it off)"),
         "{}",
         stderr(&o)
     );

@@ -18,7 +18,8 @@ fn num(row: &std::collections::BTreeMap<String, String>, col: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{col}: {:?}", row[col]))
 }
 
-fn aggregate_b04(fix: bool) -> std::process::Output {
+/// `fix`: the value of `--units-fix-id`, or `None` for the default.
+fn aggregate_b04(fix: Option<&str>) -> std::process::Output {
     let mut args = vec![
         "aggregate".to_string(),
         s(&berlin("stats/EWR201812E_Matrix.csv")).into(),
@@ -31,8 +32,8 @@ fn aggregate_b04(fix: bool) -> std::process::Output {
         "--format".into(),
         "csv".into(),
     ];
-    if fix {
-        args.extend(["--units-fix-id".into(), "124=04030417".into()]);
+    if let Some(fix) = fix {
+        args.extend(["--units-fix-id".into(), fix.into()]);
     }
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     lor(&a)
@@ -40,7 +41,7 @@ fn aggregate_b04(fix: bool) -> std::process::Output {
 
 #[test]
 fn fixed_units_layer_makes_the_sozialraeume_add_up_to_the_bezirk() {
-    let o = aggregate_b04(true);
+    let o = aggregate_b04(Some("124=04030417"));
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = common::csv_rows(&stdout(&o));
     let sr: Vec<_> = rows.iter().filter(|r| r["level"] == "sozialraum").collect();
@@ -59,11 +60,25 @@ fn fixed_units_layer_makes_the_sozialraeume_add_up_to_the_bezirk() {
         .all(|r| r["level"] != "berlin" && r["name"] != "Berlin"));
     // The wrong id no longer leaves features out.
     assert!(!stderr(&o).contains("06010102"), "{}", stderr(&o));
+
+    // The same correction is the default: the same table, with a note.
+    let d = aggregate_b04(None);
+    assert!(d.status.success(), "{}", stderr(&d));
+    assert_eq!(stdout(&d), stdout(&o));
+    let e = stderr(&d);
+    assert!(
+        e.contains("note (fix-id)")
+            && e.contains("feature 124 'Schloßstraße'")
+            && e.contains("published under 06010102")
+            && e.contains("read as 04030417"),
+        "{e}"
+    );
+    assert!(!e.contains("more than once"), "{e}");
 }
 
 #[test]
 fn without_the_fix_the_sozialraeume_miss_04030417() {
-    let o = aggregate_b04(false);
+    let o = aggregate_b04(Some("none"));
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = common::csv_rows(&stdout(&o));
     let sr_sum: f64 = rows
@@ -84,7 +99,8 @@ fn without_the_fix_the_sozialraeume_miss_04030417() {
     assert!(!e.contains("--fix-id FEATURE"), "{e}");
 }
 
-fn kita_places(fix: bool) -> Vec<std::collections::BTreeMap<String, String>> {
+/// `fix`: the value of `--units-fix-id`, or `None` for the default.
+fn kita_places(fix: Option<&str>) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut args = vec![
         "points".to_string(),
         s(&berlin("points/kitas.geojson.gz")).into(),
@@ -105,8 +121,8 @@ fn kita_places(fix: bool) -> Vec<std::collections::BTreeMap<String, String>> {
         "--format".into(),
         "csv".into(),
     ];
-    if fix {
-        args.extend(["--units-fix-id".into(), "124=04030417".into()]);
+    if let Some(fix) = fix {
+        args.extend(["--units-fix-id".into(), fix.into()]);
     }
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = lor(&a);
@@ -114,7 +130,7 @@ fn kita_places(fix: bool) -> Vec<std::collections::BTreeMap<String, String>> {
     let e = stderr(&o);
     // Kitas of other Bezirke are out of scope, not "outside".
     assert!(e.contains("out of scope"), "{e}");
-    if fix {
+    if fix != Some("none") {
         assert!(!e.contains("outside every PLR"), "{e}");
     }
     common::csv_rows(&stdout(&o))
@@ -122,7 +138,7 @@ fn kita_places(fix: bool) -> Vec<std::collections::BTreeMap<String, String>> {
 
 #[test]
 fn kita_places_per_child_in_0430_from_the_fixed_layer() {
-    let fixed = kita_places(true);
+    let fixed = kita_places(Some("124=04030417"));
     let r = fixed
         .iter()
         .find(|r| r["level"] == "sozialraum" && r["key"] == "0430")
@@ -132,12 +148,14 @@ fn kita_places_per_child_in_0430_from_the_fixed_layer() {
     // Only the five Sozialräume of Bezirk 04, and the Bezirk on top.
     let keys: Vec<&str> = fixed.iter().map(|r| r["key"].as_str()).collect();
     assert_eq!(keys, vec!["04", "0410", "0420", "0430", "0440", "0450"]);
+    // The correction is the default: the same figures without the flag.
+    assert_eq!(kita_places(None), fixed);
 
     // Without the fix 04030417 has no polygon: its children and its Kitas
     // (outside every PLR then) are both missing from 0430. Before Kitas went
     // through the PLR assignment they were still counted there, against
     // fewer children: 0.96.
-    let unfixed = kita_places(false);
+    let unfixed = kita_places(Some("none"));
     let r = unfixed
         .iter()
         .find(|r| r["level"] == "sozialraum" && r["key"] == "0430")
@@ -163,7 +181,7 @@ fn mismatch_takes_the_fix_for_layer_a() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(!e.contains("duplicate"), "{e}");
+    assert!(!e.contains("more than once"), "{e}");
     assert!(!e.contains("no geometry"), "{e}");
     assert!(stdout(&o).contains("04030417"));
 }

@@ -277,18 +277,38 @@ fn bad_geometry_is_refused() {
 
 #[test]
 fn real_berlin_plr_against_all_pgr_2021() {
-    // All Berlin: the duplicate id is reported, the rest compared.
-    let o = lor(&[
-        "mismatch",
-        s(&berlin("lor-2006/plr.geojson.gz")),
-        s(&berlin("lor-2021/pgr.geojson.gz")),
-        "--format",
-        "json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("06010102"));
-    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let first = j["summary"][0].as_str().unwrap();
+    let mismatch = |extra: &[&str]| {
+        let plr = berlin("lor-2006/plr.geojson.gz");
+        let pgr = berlin("lor-2021/pgr.geojson.gz");
+        let mut args = vec!["mismatch", s(&plr), s(&pgr), "--format", "json"];
+        args.extend(extra);
+        let o = lor(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let first = j["summary"][0].as_str().unwrap().to_string();
+        (stderr(&o), first)
+    };
+    // All Berlin: by default the known wrong id (feature 124 under
+    // 06010102) is read as 04030417, with a note; all 448 compared.
+    let (e, first) = mismatch(&[]);
+    assert!(
+        e.contains("note (fix-id)")
+            && e.contains("feature 124")
+            && e.contains("published under 06010102")
+            && e.contains("read as 04030417"),
+        "{e}"
+    );
+    assert!(!e.contains("more than once"), "{e}");
+    assert!(first.contains("of 448 Planungsräume"), "{first}");
+    // Without the correction the duplicate id is reported, the rest compared.
+    let (e, first) = mismatch(&["--a-fix-id", "none"]);
+    assert!(
+        e.contains("appear more than once")
+            && e.contains("06010102 (feature 124 'Schloßstraße'")
+            && e.contains("give --a-fix-id 124=04030417"),
+        "{e}"
+    );
+    assert!(!e.contains("note (fix-id)"), "{e}");
     assert!(first.contains("of 446 Planungsräume"), "{first}");
 }
 

@@ -241,33 +241,87 @@ fn killing_a_run_leaves_the_previous_outputs_untouched() {
 
 #[test]
 fn check_finds_the_real_defects() {
-    let o = lor(&[
-        "check",
-        s(&berlin("stats/EWR201812E_Matrix.csv")),
-        s(&berlin("lor-2006/plr.geojson.gz")),
-        s(&berlin("lor-2006/bzr.geojson.gz")),
-        s(&berlin("lor-2006/pgr.geojson.gz")),
-        "--names",
-        s(&berlin("lor-2006/plr-names.csv")),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(3));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let findings = v["findings"].as_array().unwrap();
-    let has = |code: &str, text: &str| {
+    let check = |extra: &[&str]| {
+        let (ewr, plr, bzr, pgr, names) = (
+            berlin("stats/EWR201812E_Matrix.csv"),
+            berlin("lor-2006/plr.geojson.gz"),
+            berlin("lor-2006/bzr.geojson.gz"),
+            berlin("lor-2006/pgr.geojson.gz"),
+            berlin("lor-2006/plr-names.csv"),
+        );
+        let mut args = vec![
+            "check",
+            s(&ewr),
+            s(&plr),
+            s(&bzr),
+            s(&pgr),
+            "--names",
+            s(&names),
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let o = lor(&args);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["findings"].as_array().unwrap().clone()
+    };
+    let has = |findings: &[serde_json::Value], code: &str, text: &str| {
         findings
             .iter()
             .any(|f| f["code"] == code && f["message"].as_str().unwrap().contains(text))
     };
-    // The duplicate id, the PLR without polygon, the PLR without row.
-    assert!(has("duplicate-id", "06010102 (feature 124"));
-    assert!(has("no-geometry", "04030417 Schloßstraße"));
-    assert!(has("missing-plr", "09041403 Allende II"));
+    // Without the known correction: the duplicate id, the PLR without
+    // polygon, the PLR without row.
+    let findings = check(&["--geometry-fix-id", "none"]);
+    assert!(has(&findings, "duplicate-id", "06010102 (feature 124"));
+    assert!(has(&findings, "no-geometry", "04030417 Schloßstraße"));
+    assert!(has(&findings, "missing-plr", "09041403 Allende II"));
     // The holes the two left-out features leave, and one PLR over its BZR border.
-    assert!(has("gap", "2 gaps"));
-    assert!(has("nesting", "03061131"));
+    assert!(has(&findings, "gap", "2 gaps"));
+    assert!(has(&findings, "nesting", "03061131"));
+    assert!(!has(&findings, "fix-id", ""));
     assert_eq!(findings.len(), 8, "{findings:#?}");
+
+    // By default feature 124 is read as 04030417, with a note that is no
+    // finding: what is left is Allende II without row and 03061131 over
+    // its BZR and PGR borders.
+    let findings = check(&[]);
+    let note = findings.iter().find(|f| f["code"] == "fix-id").unwrap();
+    assert_eq!(note["allowed"], true);
+    assert!(
+        note["message"].as_str().unwrap().contains(
+            "feature 124 'Schloßstraße' (562504 m²) is published under 06010102 but is 04030417"
+        ),
+        "{note}"
+    );
+    for code in ["duplicate-id", "no-geometry", "gap"] {
+        assert!(!has(&findings, code, ""), "{code}: {findings:#?}");
+    }
+    let counted: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["allowed"] == false)
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        counted,
+        vec!["missing-plr", "missing-plr", "nesting", "nesting"],
+        "{findings:#?}"
+    );
+    // Bezirk 04 alone, as text: the correction is a note, no finding.
+    let o = lor(&[
+        "check",
+        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--bezirk",
+        "04",
+        "--names",
+        s(&berlin("lor-2006/plr-names.csv")),
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("\nNotes:\n  [fix-id] "), "{out}");
+    assert!(out.ends_with("\nNo findings.\n"), "{out}");
     // The 2021 statistics: suppressed cells and rates of change below 0.
     let o = lor(&[
         "check",

@@ -21,9 +21,10 @@ fn tmp(name: &str) -> PathBuf {
 
 const SHARE_65: &str = "Anteil_65plus=E_E65U80+E_E80U110/E_E*100";
 
-/// The Bezirk 04 report from the bundled 2018 data; `fix` corrects the
-/// wrong id of the 2006 PLR file.
-fn b04_report(out: &Path, fix: bool, extra: &[&str]) {
+/// The Bezirk 04 report from the bundled 2018 data; `fix` is the value of
+/// `--units-fix-id` (`None`: the default, the known wrong id of the 2006
+/// PLR file corrected; `none`: not corrected).
+fn b04_report(out: &Path, fix: Option<&str>, extra: &[&str]) {
     let (stats, plr, pgr) = (
         berlin("stats/EWR201812E_Matrix.csv"),
         berlin("lor-2006/plr.geojson.gz"),
@@ -41,8 +42,8 @@ fn b04_report(out: &Path, fix: bool, extra: &[&str]) {
         "--output",
         s(out),
     ];
-    if fix {
-        args.extend(["--units-fix-id", "124=04030417"]);
+    if let Some(fix) = fix {
+        args.extend(["--units-fix-id", fix]);
     }
     args.extend(extra);
     let o = lor(&args);
@@ -67,24 +68,33 @@ fn html_figures(html: &str) -> BTreeMap<(String, String), f64> {
     out
 }
 
-/// `lor aggregate`'s Sozialraum and Bezirk rows: key → column → value.
-fn aggregate_rows(fix: bool) -> BTreeMap<String, BTreeMap<String, f64>> {
-    assert!(!fix, "lor aggregate has no --fix-id");
+/// `lor aggregate`'s Sozialraum and Bezirk rows: key → column → value;
+/// `fix` as for [`b04_report`].
+fn aggregate_rows(fix: Option<&str>) -> BTreeMap<String, BTreeMap<String, f64>> {
     let out = tmp("agg.csv");
-    let o = lor(&[
+    let (stats, plr, pgr) = (
+        berlin("stats/EWR201812E_Matrix.csv"),
+        berlin("lor-2006/plr.geojson.gz"),
+        berlin("lor-2021/pgr.geojson.gz"),
+    );
+    let mut args = vec![
         "aggregate",
-        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        s(&stats),
         "--bezirk",
         "04",
         "--units",
-        s(&berlin("lor-2006/plr.geojson.gz")),
+        s(&plr),
         "--sozialraum",
-        s(&berlin("lor-2021/pgr.geojson.gz")),
+        s(&pgr),
         "--levels",
         "bez",
         "--output",
         s(&out),
-    ]);
+    ];
+    if let Some(fix) = fix {
+        args.extend(["--units-fix-id", fix]);
+    }
+    let o = lor(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     common::numeric_rows(&out)
         .into_iter()
@@ -94,68 +104,85 @@ fn aggregate_rows(fix: bool) -> BTreeMap<String, BTreeMap<String, f64>> {
 
 #[test]
 fn report_figures_equal_lor_aggregate() {
-    let out = tmp("b04-nofix.html");
-    b04_report(&out, false, &[]);
-    let html = std::fs::read_to_string(&out).unwrap();
-    let fig = html_figures(&html);
-    let agg = aggregate_rows(false);
-    // The five Sozialräume, the row "-" (nicht zugeordnet: PLR 04030417,
-    // whose polygon has a wrong id in this file) and the Bezirk.
-    let srs = ["0410", "0420", "0430", "0440", "0450", "-"];
-    for key in srs.iter().chain(["04"].iter()) {
-        let a = &agg[*key];
-        let sum = |cols: &[&str]| cols.iter().map(|c| a[*c]).sum::<f64>();
-        let expect = [
-            ("E_E", sum(&["E_E"])),
-            ("E_u6", sum(&["E_EU1", "E_E1U6"])),
-            ("E_6u15", sum(&["E_E6U15"])),
-            ("E_15u18", sum(&["E_E15U18"])),
-            ("E_18u65", sum(&["E_E18U25", "E_E25U55", "E_E55U65"])),
-            ("E_65plus", sum(&["E_E65U80", "E_E80U110"])),
-            (
-                "Anteil E_65plus",
-                sum(&["E_E65U80", "E_E80U110"]) / a["E_E"] * 100.0,
-            ),
-        ];
-        for (col, v) in expect {
-            let got = fig[&(key.to_string(), col.to_string())];
+    // By default (feature 124 read as PLR 04030417) and without the
+    // correction (then 04030417 has no polygon).
+    for fix in [None, Some("none")] {
+        let out = tmp("b04-figures.html");
+        b04_report(&out, fix, &[]);
+        let html = std::fs::read_to_string(&out).unwrap();
+        let fig = html_figures(&html);
+        let agg = aggregate_rows(fix);
+        // The five Sozialräume and the Bezirk; without the correction also
+        // the row "-" (nicht zugeordnet: PLR 04030417, whose polygon has a
+        // wrong id in this file).
+        let srs: &[&str] = if fix.is_none() {
+            &["0410", "0420", "0430", "0440", "0450"]
+        } else {
+            &["0410", "0420", "0430", "0440", "0450", "-"]
+        };
+        for key in srs.iter().chain(["04"].iter()) {
+            let a = &agg[*key];
+            let sum = |cols: &[&str]| cols.iter().map(|c| a[*c]).sum::<f64>();
+            let expect = [
+                ("E_E", sum(&["E_E"])),
+                ("E_u6", sum(&["E_EU1", "E_E1U6"])),
+                ("E_6u15", sum(&["E_E6U15"])),
+                ("E_15u18", sum(&["E_E15U18"])),
+                ("E_18u65", sum(&["E_E18U25", "E_E25U55", "E_E55U65"])),
+                ("E_65plus", sum(&["E_E65U80", "E_E80U110"])),
+                (
+                    "Anteil E_65plus",
+                    sum(&["E_E65U80", "E_E80U110"]) / a["E_E"] * 100.0,
+                ),
+            ];
+            for (col, v) in expect {
+                let got = fig[&(key.to_string(), col.to_string())];
+                assert!(
+                    (got - v).abs() < 1e-9,
+                    "{fix:?} {key} {col}: report {got}, aggregate {v}"
+                );
+            }
+        }
+        // The real figures, as a planner would quote them.
+        assert_eq!(fig[&("04".into(), "E_E".into())], 341327.0);
+        if fix.is_none() {
+            // 04030417's 10,976 people are in 0430.
+            assert_eq!(fig[&("0430".into(), "E_E".into())], 97672.0 + 10976.0);
+            assert!(!html.contains("no-geometry"), "no PLR without polygon");
+        } else {
+            assert_eq!(fig[&("0430".into(), "E_E".into())], 97672.0);
+            assert_eq!(fig[&("-".into(), "E_E".into())], 10976.0);
             assert!(
-                (got - v).abs() < 1e-9,
-                "{key} {col}: report {got}, aggregate {v}"
+                html.contains("no-geometry"),
+                "the PLR without polygon is named"
             );
         }
+        // Every person is in the table: the rows add up to the Bezirk.
+        let rows: f64 = srs
+            .iter()
+            .map(|k| fig[&(k.to_string(), "E_E".to_string())])
+            .sum();
+        assert_eq!(rows, 341327.0);
+        let mut keys: Vec<&str> = srs.iter().chain(["04"].iter()).copied().collect();
+        keys.sort();
+        assert_eq!(
+            fig.keys()
+                .filter(|(_, c)| c == "E_E")
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>(),
+            keys
+        );
+        assert!(
+            html.contains("5 Sozialräume"),
+            "the row - is not a Sozialraum"
+        );
     }
-    // The real figures, as a planner would quote them.
-    assert_eq!(fig[&("0430".into(), "E_E".into())], 97672.0);
-    assert_eq!(fig[&("-".into(), "E_E".into())], 10976.0);
-    assert_eq!(fig[&("04".into(), "E_E".into())], 341327.0);
-    // Every person is in the table: the rows add up to the Bezirk.
-    let rows: f64 = srs
-        .iter()
-        .map(|k| fig[&(k.to_string(), "E_E".to_string())])
-        .sum();
-    assert_eq!(rows, 341327.0);
-    assert_eq!(
-        fig.keys()
-            .filter(|(_, c)| c == "E_E")
-            .map(|(k, _)| k.as_str())
-            .collect::<Vec<_>>(),
-        vec!["-", "04", "0410", "0420", "0430", "0440", "0450"]
-    );
-    assert!(
-        html.contains("5 Sozialräume"),
-        "the row - is not a Sozialraum"
-    );
-    assert!(
-        html.contains("no-geometry"),
-        "the PLR without polygon is named"
-    );
 }
 
 #[test]
 fn report_b04_with_the_fixed_id() {
     let out = tmp("b04.html");
-    b04_report(&out, true, &[]);
+    b04_report(&out, Some("124=04030417"), &[]);
     let html = std::fs::read_to_string(&out).unwrap();
     let fig = html_figures(&html);
     // With feature 124 as PLR 04030417, its 10,976 people are in 0430 and
@@ -203,7 +230,7 @@ fn report_b04_with_the_fixed_id() {
     );
     // Same inputs, same bytes.
     let again = tmp("b04-again.html");
-    b04_report(&again, true, &[]);
+    b04_report(&again, Some("124=04030417"), &[]);
     assert_eq!(std::fs::read(&again).unwrap(), html.as_bytes());
 }
 
@@ -335,23 +362,39 @@ fn map_png_and_errors() {
 #[test]
 fn mismatch_svg_is_fit_for_the_board() {
     let svg = tmp("mm.svg");
-    let o = lor(&[
+    let (plr, pgr, ewr, names, csv) = (
+        berlin("lor-2006/plr.geojson.gz"),
+        berlin("lor-2021/pgr.geojson.gz"),
+        berlin("stats/EWR201812E_Matrix.csv"),
+        berlin("lor-2006/plr-names.csv"),
+        tmp("mm.csv"),
+    );
+    let args = [
         "mismatch",
-        s(&berlin("lor-2006/plr.geojson.gz")),
-        s(&berlin("lor-2021/pgr.geojson.gz")),
+        s(&plr),
+        s(&pgr),
         "--bezirk",
         "04",
         "--stats",
-        s(&berlin("stats/EWR201812E_Matrix.csv")),
+        s(&ewr),
         "--names",
-        s(&berlin("lor-2006/plr-names.csv")),
+        s(&names),
         "--format",
         "csv",
         "--output",
-        s(&tmp("mm.csv")),
+        s(&csv),
         "--svg",
         s(&svg),
-    ]);
+    ];
+    // By default feature 124 is PLR 04030417: no PLR without polygon.
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m = std::fs::read_to_string(&svg).unwrap();
+    assert!(!m.contains("url(#hatch)") && !m.contains("no polygon"));
+    // Without the correction 04030417 has no polygon.
+    let mut unfixed = args.to_vec();
+    unfixed.extend(["--a-fix-id", "none"]);
+    let o = lor(&unfixed);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let m = std::fs::read_to_string(&svg).unwrap();
     assert!(m.contains(
@@ -534,7 +577,7 @@ fn report_in_a_real_browser() {
     let html = tmp("browser-b04.html");
     b04_report(
         &html,
-        true,
+        Some("124=04030417"),
         &[
             "--points",
             s(&berlin("points/kitas.geojson.gz")),
@@ -651,7 +694,7 @@ fn report_places_follow_the_plr_assignment() {
     let html = tmp("b04-places.html");
     b04_report(
         &html,
-        true,
+        Some("124=04030417"),
         &[
             "--points",
             s(&berlin("points/kitas.geojson.gz")),

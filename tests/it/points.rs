@@ -49,9 +49,54 @@ fn expected(name: &str) -> Expected {
     Expected { per_plr, outside }
 }
 
+/// Points per PLR (count, sum of `e_platz`) of `plr`, and the ids of the
+/// points outside every PLR, sorted.
+fn per_plr(
+    plr: &lor::spatial::geometry::Layer,
+    file: &str,
+    n_points: u64,
+) -> (BTreeMap<String, (f64, f64)>, Vec<String>) {
+    let opts = PointOptions {
+        sum: vec!["e_platz".into()],
+        ..Default::default()
+    };
+    let (run, w) = tally_points(&berlin(file), &opts, &[plr], |_, _| {}).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(run.total, n_points);
+    assert_eq!(run.crs, lor::spatial::crs::Crs::Utm33);
+    let t = &run.tallies[0];
+    let mut ours = BTreeMap::new();
+    for (i, f) in plr.features.iter().enumerate() {
+        if t.count[i] > 0.0 {
+            ours.insert(f.id.clone(), (t.count[i], t.sums[0][i]));
+        }
+    }
+    // Totals: every point inside a PLR is counted once; the rest listed.
+    let inside: f64 = t.count.iter().sum();
+    assert_eq!(inside as u64 + t.outside, n_points);
+    assert_eq!(t.overlap, 0);
+    let mut ids: Vec<String> = t
+        .outside_ids
+        .iter()
+        .map(|s| s.split(' ').next().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len() as u64, t.outside);
+    (ours, ids)
+}
+
 #[test]
 fn kitas_and_youth_facilities_per_plr_equal_independent_computation() {
-    let (plr, _) =
+    // The independent computation left out both features under the
+    // duplicate id 06010102; lor without the known correction does too.
+    let unfixed = LayerOptions {
+        auto_fix: false,
+        ..LayerOptions::default()
+    };
+    let (plr, _) = read_layer(&berlin("lor-2006/plr.geojson.gz"), &unfixed).unwrap();
+    // By default feature 124 is read as 04030417 and feature 205 keeps
+    // 06010102.
+    let (fixed, _) =
         read_layer(&berlin("lor-2006/plr.geojson.gz"), &LayerOptions::default()).unwrap();
     for (file, exp, n_points) in [
         ("points/kitas.geojson.gz", "kitas-plr2006.csv", 2880u64),
@@ -61,62 +106,97 @@ fn kitas_and_youth_facilities_per_plr_equal_independent_computation() {
             407,
         ),
     ] {
-        let opts = PointOptions {
-            sum: vec!["e_platz".into()],
-            ..Default::default()
-        };
-        let (run, w) = tally_points(&berlin(file), &opts, &[&plr], |_, _| {}).unwrap();
-        assert!(w.is_empty(), "{w:?}");
-        assert_eq!(run.total, n_points);
-        assert_eq!(run.crs, lor::spatial::crs::Crs::Utm33);
-        let t = &run.tallies[0];
         let e = expected(exp);
-        let mut ours = BTreeMap::new();
-        for (i, f) in plr.features.iter().enumerate() {
-            if t.count[i] > 0.0 {
-                ours.insert(f.id.clone(), (t.count[i], t.sums[0][i]));
-            }
-        }
+        let (ours, outside) = per_plr(&plr, file, n_points);
         assert_eq!(ours, e.per_plr, "{file}");
-        // Totals: every point inside a PLR is counted once; the rest listed.
-        let inside: f64 = t.count.iter().sum();
-        assert_eq!(inside as u64 + t.outside, n_points);
-        assert_eq!(t.outside as usize, e.outside.len());
-        let mut ids: Vec<String> = t
-            .outside_ids
-            .iter()
-            .map(|s| s.split(' ').next().unwrap().to_string())
-            .collect();
-        ids.sort();
-        assert_eq!(ids, e.outside, "{file}");
-        assert_eq!(t.overlap, 0);
+        assert_eq!(outside, e.outside, "{file}");
+
+        // With the correction every other PLR has the same figures; the
+        // points the computation found outside every PLR now lie in the two
+        // Schloßstraßen: those of Bezirk 04 (their ids begin with the
+        // Bezirk) in 04030417, those of Bezirk 06 in 06010102.
+        let (ours, outside) = per_plr(&fixed, file, n_points);
+        let mut rest = ours.clone();
+        let a = rest.remove("04030417").unwrap_or_default();
+        let b = rest.remove("06010102").unwrap_or_default();
+        assert_eq!(rest, e.per_plr, "{file}");
+        assert!(outside.is_empty(), "{file}: {outside:?}");
+        let from = |bez: &str| e.outside.iter().filter(|i| i.starts_with(bez)).count() as f64;
+        assert_eq!((a.0, b.0), (from("04"), from("06")), "{file}");
+        assert_eq!(a.0 + b.0, e.outside.len() as f64, "{file}");
     }
+}
+
+/// Children under 6 (`E_EU1 + E_E1U6`) per PLR of Bezirk 04, read from
+/// the EWR CSV itself.
+fn children_under_6_b04() -> BTreeMap<String, f64> {
+    let text = std::fs::read_to_string(berlin("stats/EWR201812E_Matrix.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (key, u1, u6) = (col("RAUMID"), col("E_EU1"), col("E_E1U6"));
+    rdr.records()
+        .map(|r| r.unwrap())
+        .filter(|r| r[key].starts_with("04"))
+        .map(|r| {
+            let n = |j: usize| r[j].trim().parse::<f64>().unwrap();
+            (r[key].to_string(), n(u1) + n(u6))
+        })
+        .collect()
 }
 
 #[test]
 fn kita_places_per_child_under_6_in_bezirk_04() {
-    let o = lor(&[
-        "points",
-        s(&berlin("points/kitas.geojson.gz")),
-        "--units",
-        s(&berlin("lor-2006/plr.geojson.gz")),
-        "--sum",
-        "e_platz",
-        "--bezirk",
-        "04",
-        "--levels",
-        "bzr,bez",
-        "--stats",
-        s(&berlin("stats/EWR201812E_Matrix.csv")),
-        "--per",
-        "Kinder_u6=E_EU1+E_E1U6",
-        "--names",
-        s(&berlin("lor-2006/plr-names.csv")),
-        "--format",
-        "csv",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    let run = |extra: &[&str]| {
+        let (kitas, plr, ewr, names) = (
+            berlin("points/kitas.geojson.gz"),
+            berlin("lor-2006/plr.geojson.gz"),
+            berlin("stats/EWR201812E_Matrix.csv"),
+            berlin("lor-2006/plr-names.csv"),
+        );
+        let mut args = vec![
+            "points",
+            s(&kitas),
+            "--units",
+            s(&plr),
+            "--sum",
+            "e_platz",
+            "--bezirk",
+            "04",
+            "--levels",
+            "bzr,bez",
+            "--stats",
+            s(&ewr),
+            "--per",
+            "Kinder_u6=E_EU1+E_E1U6",
+            "--names",
+            s(&names),
+            "--format",
+            "csv",
+        ];
+        args.extend(extra);
+        let o = lor(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (stdout(&o), stderr(&o))
+    };
+    let row = |out: &str, key: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.split(',').nth(1) == Some(key))
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    let num = |r: &[String], i: usize| r[i].parse::<f64>().unwrap();
+    let kids = children_under_6_b04();
+    assert_eq!(kids.len(), 57);
+
+    // Without the known correction, as the independent computation: the
+    // Kitas in the PLR of Bezirk 04 with a polygon (7 lie in 04030417,
+    // which has none then).
+    let (out, err) = run(&["--units-fix-id", "none"]);
     let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
     assert_eq!(
         header,
@@ -131,30 +211,36 @@ fn kita_places_per_child_under_6_in_bezirk_04() {
             "e_platz per Kinder_u6"
         ]
     );
-    let row = |key: &str| -> Vec<String> {
-        out.lines()
-            .find(|l| l.split(',').nth(1) == Some(key))
-            .unwrap()
-            .split(',')
-            .map(str::to_string)
-            .collect()
-    };
-    // Bezirk 04: the Kitas in its PLR (7 lie in 04030417, which has no polygon).
     let e = expected("kitas-plr2006.csv");
     let (n, places): (f64, f64) = e
         .per_plr
         .iter()
         .filter(|(k, _)| k.starts_with("04"))
         .fold((0.0, 0.0), |a, (_, v)| (a.0 + v.0, a.1 + v.1));
-    let b = row("04");
-    assert_eq!(b[3].parse::<f64>().unwrap(), n);
-    assert_eq!(b[4].parse::<f64>().unwrap(), places);
-    // Children under 6 of the PLR with a polygon (EWR 2018), and the ratio.
-    let kids: f64 = b[5].parse().unwrap();
-    assert!((b[7].parse::<f64>().unwrap() - places / kids).abs() < 1e-12);
-    let r = row("040307");
+    let b = row(&out, "04");
+    assert_eq!(num(&b, 3), n);
+    assert_eq!(num(&b, 4), places);
+    // Children under 6 of all 57 PLR of the Bezirk (EWR 2018: the
+    // statistics need no polygon), and the ratio.
+    let all: f64 = kids.values().sum();
+    assert_eq!(num(&b, 5), all);
+    assert!((num(&b, 7) - places / all).abs() < 1e-12);
+    let r = row(&out, "040307");
     assert_eq!(r[2], "Neue Kantstraße");
-    assert!(stderr(&o).contains("04030417") || stderr(&o).contains("outside every PLR"));
+    assert!(err.contains("04030417") || err.contains("outside every PLR"));
+
+    // By default 04030417 has its polygon: its Kitas (the 7 of Bezirk 04
+    // the computation found outside every PLR) count too.
+    let (out, err) = run(&[]);
+    let d = row(&out, "04");
+    let in_0417 = e.outside.iter().filter(|i| i.starts_with("04")).count() as f64;
+    assert_eq!(in_0417, 7.0);
+    assert_eq!(num(&d, 3), n + in_0417);
+    assert!(num(&d, 4) > places);
+    assert_eq!(num(&d, 5), all);
+    assert!((num(&d, 7) - num(&d, 4) / all).abs() < 1e-12);
+    assert!(err.contains("read as 04030417"), "{err}");
+    assert!(!err.contains("outside every PLR"), "{err}");
 }
 
 /// Points in the sample district, written as CSV in EPSG:25833.

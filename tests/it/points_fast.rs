@@ -361,14 +361,23 @@ fn a_million_random_points_give_the_figures_from_before() {
     let mut f = std::fs::File::create(&csv).unwrap();
     lor::sample::write_random_points(&mut f, 1_000_000, lor::sample::BERLIN_EXTENT, 42).unwrap();
     drop(f);
-    let (plr, _) =
+    // The figures from before were made without the known id correction
+    // (both features under 06010102 left out): the layer read so, and as
+    // by default (feature 124 read as 04030417).
+    let unfixed = LayerOptions {
+        auto_fix: false,
+        ..LayerOptions::default()
+    };
+    let (plr, _) = read_layer(&berlin("lor-2006/plr.geojson.gz"), &unfixed).unwrap();
+    let (fixed, _) =
         read_layer(&berlin("lor-2006/plr.geojson.gz"), &LayerOptions::default()).unwrap();
+    assert_eq!((plr.features.len(), fixed.features.len()), (446, 448));
     let opts = PointOptions {
         crs: Some(lor::spatial::crs::Crs::Utm33),
         sum: vec!["plaetze".into()],
         ..Default::default()
     };
-    let (run, _) = tally_points(&csv, &opts, &[&plr], |_, _| {}).unwrap();
+    let (run, _) = tally_points(&csv, &opts, &[&plr, &fixed], |_, _| {}).unwrap();
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected/random-1m-plr2006.csv"),
     )
@@ -396,4 +405,19 @@ fn a_million_random_points_give_the_figures_from_before() {
         ["P0 (line 2)", "P1 (line 3)", "P2 (line 4)"]
     );
     assert_eq!(t.outside_ids.len(), 20);
+
+    // By default: the same figures for the other PLR; the points in the
+    // two features under 06010102 are no longer outside.
+    let t = &run.tallies[1];
+    let mut ours: BTreeMap<String, (f64, f64)> = fixed
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.clone(), (t.count[i], t.sums[0][i])))
+        .collect();
+    let a = ours.remove("04030417").unwrap();
+    let b = ours.remove("06010102").unwrap();
+    assert_eq!(ours, expected);
+    assert!(a.0 > 0.0 && b.0 > 0.0, "{a:?} {b:?}");
+    assert_eq!(t.outside as f64 + a.0 + b.0, 568_724.0);
 }

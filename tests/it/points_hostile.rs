@@ -119,7 +119,8 @@ fn a_per_name_taken_by_another_column_is_refused() {
 #[test]
 fn statistics_plr_without_polygon_keep_their_people() {
     let stats = berlin("stats/EWR201812E_Matrix.csv");
-    let run = |fix: bool| {
+    // `fix`: the value of --units-fix-id, or None for the default.
+    let run = |fix: Option<&str>| {
         let mut args = vec![
             "points".to_string(),
             s(&berlin("points/kitas.geojson.gz")).into(),
@@ -138,16 +139,17 @@ fn statistics_plr_without_polygon_keep_their_people() {
             "--sozialraum".into(),
             s(&berlin("lor-2021/pgr.geojson.gz")).into(),
         ];
-        if fix {
-            args.extend(["--units-fix-id".into(), "124=04030417".into()]);
+        if let Some(fix) = fix {
+            args.extend(["--units-fix-id".into(), fix.into()]);
         }
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         lor(&a)
     };
     let children = stats_total(&stats, &["E_EU1", "E_E1U6"], "04");
     assert_eq!(children, 16_262.0);
-    // The 2006 layer gives PLR 04030417 a wrong id: its children still count.
-    let o = run(false);
+    // The 2006 layer gives PLR 04030417 a wrong id; without the known
+    // correction it has no polygon: its children still count.
+    let o = run(Some("none"));
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{e}");
     assert!(
@@ -173,13 +175,25 @@ fn statistics_plr_without_polygon_keep_their_people() {
     assert_eq!(num(bez[0], "Kinder_u6"), children);
     let sum: f64 = plr.iter().map(|r| num(r, "Kinder_u6")).sum();
     assert_eq!(sum, children);
-    // Repaired: the same total, and no warning.
-    let o = run(true);
-    let e = stderr(&o);
-    assert!(!e.contains("have no polygon"), "{e}");
-    let rows = csv_rows(&stdout(&o));
-    let bez = rows.iter().find(|r| r["level"] == "bez").unwrap();
-    assert_eq!(num(bez, "Kinder_u6"), children);
+    // Repaired by hand, or by default (with a note): the same total, and
+    // no warning; 04030417 has its Kitas.
+    let by_hand = run(Some("124=04030417"));
+    let by_default = run(None);
+    assert_eq!(stdout(&by_default), stdout(&by_hand));
+    for o in [by_hand, by_default] {
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{e}");
+        assert!(!e.contains("have no polygon"), "{e}");
+        let rows = csv_rows(&stdout(&o));
+        let bez = rows.iter().find(|r| r["level"] == "bez").unwrap();
+        assert_eq!(num(bez, "Kinder_u6"), children);
+        let fixed = rows
+            .iter()
+            .find(|r| r["level"] == "plr" && r["key"] == "04030417")
+            .unwrap();
+        assert_eq!(num(fixed, "Kinder_u6"), 578.0);
+        assert_eq!(num(fixed, "count"), 7.0);
+    }
 }
 
 /// A FeatureCollection in EPSG:25833 of these features (JSON text each),

@@ -66,9 +66,9 @@ fn sozialraum_run(extra: &[&str]) -> std::process::Output {
 ///
 /// Asserted: every LOR level adds up exactly (BZR → PGR → Bezirk → Berlin,
 /// which is the Bezirk here); the Sozialräume add up exactly to the rounded
-/// sum of what is assigned to them (one PLR, 04030417, has no geometry in
-/// the 2006 layer and so is in no Sozialraum: 10,976 people), and each is
-/// within one person of its unrounded value.
+/// sum of what is assigned to them, which is everybody (PLR 04030417, whose
+/// polygon the 2006 layer publishes under a wrong id, is corrected by
+/// default), and each is within one person of its unrounded value.
 #[test]
 fn bezirk_04_sozialraum_table_adds_up_after_rounding() {
     let raw = sozialraum_run(&["--format", "json"]);
@@ -132,11 +132,11 @@ fn bezirk_04_sozialraum_table_adds_up_after_rounding() {
                 }]
             })
             .collect();
-        // Five Sozialräume and the unassigned row (PLR 04030417 has no
-        // polygon in the 2006 layer without its id fix).
+        // Five Sozialräume and no unassigned row (PLR 04030417 has its
+        // polygon with the known id correction, on by default).
         let sr = level("sozialraum");
-        assert_eq!(sr.len(), 6);
-        assert!(sr.iter().any(|(k, _)| k.as_str() == "-"));
+        assert_eq!(sr.len(), 5);
+        assert!(!sr.iter().any(|(k, _)| k.as_str() == "-"));
         assert_eq!(
             sr.iter().map(|(_, v)| v).sum::<f64>(),
             sr_raw.iter().sum::<f64>().round(),
@@ -146,16 +146,14 @@ fn bezirk_04_sozialraum_table_adds_up_after_rounding() {
             assert!((v - r).abs() < 1.0, "{col} {k}: {v} vs {r}");
         }
     }
-    // Every person is in the Sozialraum table: the five Sozialräume hold all
-    // but the 10,976 of PLR 04030417, who are in the unassigned row.
+    // Every person is in the Sozialraum table: the five Sozialräume hold
+    // all 341,327 of the Bezirk, the 10,976 of PLR 04030417 among them.
     let sr_people: f64 = rounded
         .iter()
-        .filter(|((l, k), _)| l == "sozialraum" && k != "-")
+        .filter(|((l, _), _)| l == "sozialraum")
         .map(|(_, r)| r[e])
         .sum();
-    assert_eq!(sr_people, 341_327.0 - 10_976.0);
-    let unassigned = rounded[&("sozialraum".to_string(), "-".to_string())][e];
-    assert_eq!(unassigned, 10_976.0);
+    assert_eq!(sr_people, 341_327.0);
     // Unrounded output keeps the fractions of --assign area.
     assert!(raw
         .iter()

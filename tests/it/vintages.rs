@@ -74,7 +74,7 @@ fn the_2021_mss_file_against_the_2006_plr_is_exit_1_in_every_command() {
         assert_eq!(o.status.code(), Some(1), "{command}: {e}");
         assert!(is_the_vintage_error(&e), "{command}: {e}");
         assert!(
-            e.contains("the PLR polygons plr.geojson.gz has LOR 2006 keys (56 of 56 keys"),
+            e.contains("the PLR polygons plr.geojson.gz has LOR 2006 keys (57 of 57 keys"),
             "{e}"
         );
         assert!(!dir.join(name).exists(), "{command} wrote {name}");

@@ -10,7 +10,8 @@ use anyhow::Result;
 use crate::error::{examples, usage_error, Warnings};
 use crate::spatial::geometry::ids::same_id;
 use crate::spatial::geometry::{Feature, LayerOptions, RawFeature};
-use crate::table::key::Level;
+use crate::table::key::{normalize_key, Level};
+use crate::table::vintage::KeyVintage;
 
 /// Every id correction must name exactly one feature of the layer: a
 /// feature number that exists, or a wrong id that only one feature has.
@@ -51,6 +52,80 @@ pub(super) fn check_fixes(
                     numbers[numbers.len() - 1]
                 )))
             }
+        }
+    }
+    check_fix_keys(name, features, id_field, opts)
+}
+
+/// A key written by hand must be a key of the layer's kind: of the LOR
+/// level of its other ids, and of their vintage where the built-in
+/// catalogue decides it. Layers whose ids are not LOR keys of one level
+/// (Sozialräume) take any id.
+fn check_fix_keys(
+    name: &str,
+    features: &[RawFeature],
+    id_field: &str,
+    opts: &LayerOptions,
+) -> Result<()> {
+    let hand: Vec<(String, &str)> = opts
+        .fix_ids
+        .iter()
+        .map(|(n, k)| (format!("{n}={k}"), k.as_str()))
+        .chain(
+            opts.fix_keys
+                .iter()
+                .map(|(w, k)| (format!("{w}={k}"), k.as_str())),
+        )
+        .collect();
+    if hand.is_empty() {
+        return Ok(());
+    }
+    let fixed = |n: usize, stored: &str| {
+        opts.fix_ids.iter().any(|(m, _)| *m == n)
+            || opts.fix_keys.iter().any(|(w, _)| same_id(w, stored))
+    };
+    let mut keys: Vec<(Level, String)> = Vec::new();
+    for (i, (props, _)) in features.iter().enumerate() {
+        let stored = props.get(id_field).map(String::as_str).unwrap_or_default();
+        if fixed(i + 1, stored) {
+            continue;
+        }
+        match normalize_key(stored) {
+            Ok(k) => keys.push(k),
+            Err(_) => return Ok(()),
+        }
+    }
+    let Some(level) = keys.first().map(|k| k.0) else {
+        return Ok(());
+    };
+    if keys.iter().any(|k| k.0 != level) {
+        return Ok(());
+    }
+    let vintage = KeyVintage::of(name, keys.iter().map(|k| k.1.as_str()))
+        .vintage()
+        .ok()
+        .flatten();
+    for (given, key) in hand {
+        let fits = match normalize_key(key) {
+            Ok((l, k)) if l == level => {
+                vintage.is_none_or(|v| crate::table::catalogue::get(v).keys.contains(&k))
+            }
+            _ => false,
+        };
+        if !fits {
+            let kind = match vintage {
+                Some(v) => format!("{} {} key", v.label(), level.code().to_uppercase()),
+                None => format!(
+                    "{}-digit {} key",
+                    level.digits(),
+                    level.code().to_uppercase()
+                ),
+            };
+            return Err(usage_error(format!(
+                "{} {given}: '{key}' is not a {kind} like the other ids of {name} (e.g. {}); write the key of the unit the feature is",
+                opts.flag("fix-id"),
+                keys[0].1
+            )));
         }
     }
     Ok(())
@@ -153,12 +228,17 @@ pub(super) fn apply_orphan_fixes(
     let orphans = orphan_fixes(features);
     // What each remaining orphan is, for the duplicate-id warning.
     let mut suggestions: Vec<String> = Vec::new();
-    for o in &orphans {
+    // A correction written by hand always wins.
+    let by_hand = |o: &OrphanFix| {
+        opts.fix_ids.iter().any(|(n, _)| *n == o.number)
+            || opts.fix_keys.iter().any(|(_, k)| same_id(k, &o.published))
+    };
+    for o in orphans.iter().filter(|o| !by_hand(o)) {
         if opts.auto_fix {
             warnings.push(
                 crate::error::WarningCode::FixId,
                 format!(
-                    "{name}: feature {} '{}' ({:.0} m²) is published under {} but is {} {} by name and area ({:.0} m² in the built-in {} catalogue, which has no other polygon for it): read as {} ({} auto)",
+                    "{name}: feature {} '{}' ({:.0} m²) is published under {} but is {} {} by name and area ({:.0} m² in the built-in {} catalogue, which has no other polygon for it): read as {} (a known correction; {} none turns it off)",
                     o.number, o.name, o.area, o.published, o.key, o.name, o.catalogue_area,
                     o.vintage.label(), o.key, opts.flag("fix-id")
                 ),
@@ -221,7 +301,7 @@ pub(super) fn drop_duplicates(
                     String::new()
                 } else {
                     format!(
-                        ". {} (or {} auto to apply every such match)",
+                        ". {} (or leave out {} none: such matches are corrected by default)",
                         suggestions.join("; "),
                         opts.flag("fix-id")
                     )

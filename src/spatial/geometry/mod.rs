@@ -118,8 +118,9 @@ pub struct LayerOptions {
     /// How the caller names this layer's options in messages: the prefix of
     /// its flags, e.g. `--units-` for `--units-crs` and `--units-fix-id`.
     pub flag_prefix: String,
-    /// Apply the corrections found by [`fixes::orphan_fixes`] (`-fix-id auto`),
-    /// each reported as a warning.
+    /// Apply the corrections found by [`fixes::orphan_fixes`], each reported
+    /// as a note: on by default, off with `-fix-id none`. A correction
+    /// written by hand for a feature always wins.
     pub auto_fix: bool,
 }
 
@@ -133,7 +134,7 @@ impl Default for LayerOptions {
             fix_ids: Vec::new(),
             fix_keys: Vec::new(),
             flag_prefix: "--".into(),
-            auto_fix: false,
+            auto_fix: true,
         }
     }
 }
@@ -155,8 +156,11 @@ pub enum FixId {
     Feature(usize, String),
     Key(String, String),
     /// `auto`: apply every correction the built-in catalogue recognises
-    /// (an orphaned feature whose name and area match a unit without polygon).
+    /// (an orphaned feature whose name and area match a unit without
+    /// polygon). The default; accepted to say so.
     Auto,
+    /// `none`: no correction but those written by hand.
+    None,
 }
 
 impl FixId {
@@ -165,13 +169,16 @@ impl FixId {
         if value.trim().eq_ignore_ascii_case("auto") {
             return Ok(FixId::Auto);
         }
+        if value.trim().eq_ignore_ascii_case("none") {
+            return Ok(FixId::None);
+        }
         let (left, right) = value
             .split_once('=')
             .map(|(l, r)| (l.trim(), r.trim()))
             .filter(|(l, r)| !l.is_empty() && !r.is_empty())
             .ok_or_else(|| {
                 usage_error(format!(
-                    "{flag} '{value}': write FEATURE=KEY (feature number, e.g. 124=04030417) or WRONG=KEY (e.g. 06010102=04030417), or auto"
+                    "{flag} '{value}': write FEATURE=KEY (feature number, e.g. 124=04030417) or WRONG=KEY (e.g. 06010102=04030417), auto or none"
                 ))
             })?;
         let number = (!left.starts_with('0') && left.len() < 6)
@@ -189,6 +196,7 @@ impl FixId {
             FixId::Feature(n, k) => opts.fix_ids.push((*n, k.clone())),
             FixId::Key(w, k) => opts.fix_keys.push((w.clone(), k.clone())),
             FixId::Auto => opts.auto_fix = true,
+            FixId::None => opts.auto_fix = false,
         }
     }
 }
