@@ -205,6 +205,10 @@ mod tests {
             &["aggregate", "translate", "points"],
         ),
         ("aggregation/expr.rs", &["aggregate", "translate"]),
+        (
+            "aggregation/rename.rs",
+            &["aggregate", "series", "translate"],
+        ),
         ("aggregation/rules.rs", &["aggregate", "translate"]),
         ("aggregation/sozialraum.rs", &["aggregate", "points"]),
         ("layout", &["layout"]),

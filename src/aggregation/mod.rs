@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod expr;
+pub mod rename;
 pub mod rounding;
 pub mod rules;
 pub mod sozialraum;

@@ -7,11 +7,10 @@ use lor::pipeline::inputs::{InputPlan, Scope, Statistics};
 use lor::render::output::{Format, Target};
 
 use super::args::{
-    bezirk_value, levels_value, InputPath, LabelsArg, Levels, OutputDir, SozialraumArgs,
-    SozialraumPlan, StatsReadArgs, TableOutputArgs, UnitsLayer,
+    levels_value, BezirkArgs, InputPath, InputRenameArgs, LabelArgs, Levels, OutputDir, RoundArgs,
+    SozialraumArgs, SozialraumPlan, StatsReadArgs, TableOutputArgs, UnitsLayer,
 };
 use super::{Context, RuleArgs};
-use lor::table::scope::Bezirk;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -46,6 +45,8 @@ pub struct Args {
     stats: Option<InputPath>,
     #[command(flatten)]
     read: StatsReadArgs,
+    #[command(flatten)]
+    rename_input: InputRenameArgs,
     /// Names table (PLR key with PLR/BZR/PGR/Bezirk names), e.g.
     /// lor-2006/plr-names.csv; also the reference list for coverage.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
@@ -66,14 +67,8 @@ pub struct Args {
     levels: Levels,
     #[command(flatten)]
     out: TableOutputArgs,
-    /// Round counts to N decimals so that every level still adds up: the
-    /// units of a level add up to their rounded parent (largest remainder).
-    /// Without it, counts stay as computed (fractions after --assign area).
-    #[arg(long, value_name = "N", help_heading = "Output")]
-    round: Option<u32>,
-    /// Round shares, ratios and means to N decimals.
-    #[arg(long, value_name = "N", help_heading = "Output")]
-    decimals: Option<u32>,
+    #[command(flatten)]
+    round: RoundArgs,
     /// Write one file per level (bzr.csv, pgr.csv, …) into DIR.
     #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath, help_heading = "Output", conflicts_with = "output")]
     output_dir: Option<OutputDir>,
@@ -85,18 +80,10 @@ pub struct Args {
     units_layer: UnitsLayer,
     #[command(flatten)]
     sr: SozialraumArgs,
-    /// Only this Bezirk (two digits): statistics rows, names, lists and
-    /// LOR-keyed layers; the Bezirk is the top row.
-    #[arg(long, value_name = "BB", value_parser = bezirk_value)]
-    bezirk: Option<Bezirk>,
-    /// Column headers: 'de' for the built-in German labels of the
-    /// statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV
-    /// file 'code;label'. XLSX keeps the codes in a second header row.
-    #[arg(long, value_name = "de|FILE", help_heading = "Output")]
-    labels: Option<LabelsArg>,
-    /// Rename a column in the output: 'OLD=NEW'. Repeatable.
-    #[arg(long, value_name = "OLD=NEW", help_heading = "Output")]
-    rename: Vec<String>,
+    #[command(flatten)]
+    scope: BezirkArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     /// Keep the key-part columns (BEZ, PGR, BZR, PLR, STADTRAUM, …) in XLSX,
     /// where they are left out by default (CSV keeps them; drop them there
     /// with --drop).
@@ -149,7 +136,7 @@ fn output_plan(args: &Args) -> Result<(Target, Format)> {
 }
 
 fn plan(args: Args) -> Result<Plan> {
-    let levels = lor::table::scope::levels_in(args.bezirk.as_ref(), &args.levels.0);
+    let levels = lor::table::scope::levels_in(args.scope.bezirk.as_ref(), &args.levels.0);
     if args.levels.1 && args.sr.sozialraum.is_none() {
         return Err(usage_error(
             "--levels sozialraum needs the Sozialräume: give them with --sozialraum (polygons or a list)",
@@ -166,7 +153,7 @@ fn plan(args: Args) -> Result<Plan> {
         units: args.units.map(|p| (p.0, args.units_layer.options())),
         names: args.names.map(|n| n.0),
         sozialraum: sozialraum.as_ref().map(SozialraumPlan::file),
-        scope: args.bezirk.map_or(Scope::Berlin, Scope::Bezirk),
+        scope: args.scope.bezirk.map_or(Scope::Berlin, Scope::Bezirk),
         catalogue_names: true,
         keep_whole_units: false,
     };
@@ -182,15 +169,13 @@ fn plan(args: Args) -> Result<Plan> {
             .and_then(SozialraumPlan::assign)
             .unwrap_or(Assign::Largest),
         tolerance,
-        round: args.round,
-        decimals: args.decimals,
+        rename_input: args.rename_input.rename_input,
+        round: args.round.round,
+        decimals: args.round.decimals,
         map: lor::quality::reconcile::parse_map(&args.map)?,
         check_against: args.check_against.into_iter().map(|p| p.0).collect(),
         check_tolerance: args.check_tolerance,
-        codebook: lor::render::labels::Codebook::from_flags(
-            args.labels.as_ref().map(|l| l.0.as_str()),
-            &args.rename,
-        )?,
+        codebook: args.labels.codebook()?,
         keep_labels: args.keep_labels,
         guard: args.text.guard(),
     };

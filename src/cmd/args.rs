@@ -814,6 +814,69 @@ pub fn path_kind(arg: &clap::Arg) -> Option<PathKind> {
     }
 }
 
+/// `--bezirk BB`: one Bezirk of the run (aggregate, series, translate).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct BezirkArgs {
+    /// Only this Bezirk (two digits): statistics rows (of every file),
+    /// names, lists and LOR-keyed layers; the Bezirk is the top row (no
+    /// Berlin row).
+    #[arg(long, value_name = "BB", value_parser = bezirk_value)]
+    pub bezirk: Option<lor::table::scope::Bezirk>,
+}
+
+/// clap's value parser for `--rename-input`.
+pub fn input_rename_value(s: &str) -> Result<lor::aggregation::rename::InputRename, String> {
+    lor::aggregation::rename::InputRename::parse(s).map_err(|e| e.to_string())
+}
+
+/// `--rename-input [GLOB:]OLD=NEW`: input columns renamed after reading,
+/// before the rules (aggregate, series, translate).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputRenameArgs {
+    /// Rename a column of the input files before the rules: 'OLD=NEW' (in
+    /// every file that has OLD) or 'GLOB:OLD=NEW' (in the files whose name
+    /// matches GLOB, e.g. '*2020*:inhabitants=E_E'). Repeatable. Unlike
+    /// --rename, which names output columns.
+    #[arg(long, value_name = "[GLOB:]OLD=NEW", value_parser = input_rename_value, help_heading = "Input")]
+    pub rename_input: Vec<lor::aggregation::rename::InputRename>,
+}
+
+/// `--labels` and `--rename`: the headers of the output columns.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct LabelArgs {
+    /// Column headers: 'de' for the built-in German labels of the
+    /// statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV
+    /// file 'code;label'. XLSX keeps the codes in a second header row.
+    #[arg(long, value_name = "de|FILE", help_heading = "Output")]
+    pub labels: Option<LabelsArg>,
+    /// Rename a column in the output: 'OLD=NEW'. Repeatable.
+    #[arg(long, value_name = "OLD=NEW", help_heading = "Output")]
+    pub rename: Vec<String>,
+}
+
+impl LabelArgs {
+    /// The codebook of the output's headers.
+    pub fn codebook(&self) -> anyhow::Result<lor::render::labels::Codebook> {
+        lor::render::labels::Codebook::from_flags(
+            self.labels.as_ref().map(|l| l.0.as_str()),
+            &self.rename,
+        )
+    }
+}
+
+/// `--round` and `--decimals`: totals-preserving rounding of the output.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RoundArgs {
+    /// Round counts to N decimals so that every level still adds up: the
+    /// units of a level add up to their rounded parent (largest remainder).
+    /// Without it, counts stay as computed (fractions after --assign area).
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub round: Option<u32>,
+    /// Round shares, ratios and means to N decimals.
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub decimals: Option<u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,8 @@ use lor::series::changes::Against;
 use lor::spatial::geometry::LayerOptions;
 
 use super::args::{
-    levels_value, AssignArg, InputPath, InputPattern, Levels, SozialraumPlan, StatsReadArgs,
-    TableOutputArgs,
+    levels_value, AssignArg, BezirkArgs, InputPath, InputPattern, InputRenameArgs, Levels,
+    SozialraumPlan, StatsReadArgs, TableOutputArgs,
 };
 use super::{Context, RuleArgs};
 
@@ -50,6 +50,10 @@ pub struct Args {
     /// How the statistics are read; its --vintage is the series' vintage.
     #[command(flatten)]
     read: StatsReadArgs,
+    #[command(flatten)]
+    rename_input: InputRenameArgs,
+    #[command(flatten)]
+    scope: BezirkArgs,
     /// Names table of the units (of the series' vintage).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     names: Option<InputPath>,
@@ -182,6 +186,8 @@ fn plan(args: Args) -> Result<Plan> {
             vintage: None,
             ..args.read.options()
         },
+        rename_input: args.rename_input.rename_input,
+        bezirk: args.scope.bezirk,
         names: args.names.map(|n| n.0),
         rules: args.rules.flags(),
         missing: args.rules.missing_policy(),

@@ -5,8 +5,8 @@ use anyhow::Result;
 use lor::error::usage_error;
 
 use super::args::{
-    levels_value, FromLayer, InputPath, Levels, SozialraumPlan, StatsReadArgs, TableOutputArgs,
-    ToLayer,
+    levels_value, BezirkArgs, FromLayer, InputPath, InputRenameArgs, LabelArgs, Levels, RoundArgs,
+    SozialraumPlan, StatsReadArgs, TableOutputArgs, ToLayer,
 };
 use super::{Context, RuleArgs};
 
@@ -29,6 +29,10 @@ pub struct Args {
     stats: InputPath,
     #[command(flatten)]
     read: StatsReadArgs,
+    #[command(flatten)]
+    rename_input: InputRenameArgs,
+    #[command(flatten)]
+    scope: BezirkArgs,
     /// Crosswalk or key table (from, to[, weight]); repeat to chain tables.
     #[arg(long, value_name = "FILE")]
     crosswalk: Vec<InputPath>,
@@ -58,6 +62,10 @@ pub struct Args {
     levels: Option<Levels>,
     #[command(flatten)]
     out: TableOutputArgs,
+    #[command(flatten)]
+    round: RoundArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     /// Warnings are errors (exit 3, nothing written).
     #[arg(long)]
     strict: bool,
@@ -99,6 +107,8 @@ fn plan(args: Args) -> Result<Plan> {
     let pipeline = lor::pipeline::translate::Plan {
         stats: args.stats.0,
         read: args.read.options(),
+        rename_input: args.rename_input.rename_input,
+        bezirk: args.scope.bezirk,
         polygons,
         crosswalk: args.crosswalk.into_iter().map(|c| c.0).collect(),
         rules: args.rules.flags(),
@@ -106,6 +116,9 @@ fn plan(args: Args) -> Result<Plan> {
         names: args.names.map(|n| n.0),
         sozialraum: sozialraum.map(|s| s.path().to_path_buf()),
         levels: args.levels.map(|l| l.0),
+        round: args.round.round,
+        decimals: args.round.decimals,
+        codebook: args.labels.codebook()?,
         format,
         target: args.out.target(),
         guard: args.text.guard(),

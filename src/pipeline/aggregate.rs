@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::aggregation::aggregate::{aggregate_levels, MissingPolicy};
+use crate::aggregation::rename::{rename_columns, InputRename};
 use crate::aggregation::rules::{plan_table, ColumnRule, Rule, RuleFlags};
 use crate::error::Warnings;
 use crate::mapping::sozialraum::Source;
@@ -36,6 +37,8 @@ pub struct Plan {
     /// How Sozialraum polygons take the PLR (a list assigns by itself).
     pub assign: Assign,
     pub tolerance: Tolerance,
+    /// `--rename-input`: input columns renamed before the rules.
+    pub rename_input: Vec<InputRename>,
     pub round: Option<u32>,
     pub decimals: Option<u32>,
     /// Published tables to compare with, and 'COMPUTED=PUBLISHED' pairs.
@@ -51,6 +54,7 @@ pub struct Plan {
 pub fn run(plan: &Plan) -> Result<Outcome> {
     let (mut inputs, mut warnings) = assemble(&plan.inputs)?;
     let mut table = inputs.take_table();
+    rename_columns([&mut table], &plan.rename_input)?;
     let (units, names) = (inputs.units, inputs.names);
     warnings.extend(check_totals(&table));
 
@@ -205,6 +209,7 @@ mod tests {
             target,
             assign: Assign::Largest,
             tolerance: Tolerance::default(),
+            rename_input: Vec::new(),
             round: None,
             decimals: None,
             check_against: Vec::new(),

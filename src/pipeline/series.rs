@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::aggregation::aggregate::MissingPolicy;
+use crate::aggregation::rename::{rename_columns, InputRename};
 use crate::aggregation::rules::RuleFlags;
 use crate::error::Warnings;
 use crate::mapping::weights::Assign;
@@ -21,6 +22,7 @@ use crate::series::translate::{bundled_polygons, needs_translation, Translation}
 use crate::spatial::geometry::LayerOptions;
 use crate::table::key::{Level, Vintage};
 use crate::table::names::Names;
+use crate::table::scope::{levels_in, Bezirk};
 use crate::table::stats::ReadOptions;
 
 /// The Sozialräume of a series: the same assignment for every date.
@@ -44,6 +46,12 @@ pub struct Plan {
     /// How the files are read (each in its own vintage: `vintage` is the
     /// series').
     pub read: ReadOptions,
+    /// `--rename-input [GLOB:]OLD=NEW`: columns of the files renamed
+    /// before the rules, so that one column joins differently named ones.
+    pub rename_input: Vec<InputRename>,
+    /// Only this Bezirk: every dated file's rows and the names are cut to
+    /// it, and it is the top level (no Berlin row).
+    pub bezirk: Option<Bezirk>,
     /// The names of the units; the built-in catalogue without them.
     pub names: Option<PathBuf>,
     pub rules: RuleFlags,
@@ -74,12 +82,21 @@ pub struct Plan {
 pub fn run(plan: &Plan) -> Result<Outcome> {
     let mut warnings = Warnings::default();
     let files = expand_inputs(&plan.inputs, Some("--date"), &mut warnings)?;
-    let (dated, w) = read_dated(&files, &plan.read, &plan.given)?;
+    let (mut dated, w) = read_dated(&files, &plan.read, &plan.given)?;
     warnings.extend(w);
-    let names = match &plan.names {
+    rename_columns(dated.iter_mut().map(|d| &mut d.table), &plan.rename_input)?;
+    if let Some(b) = &plan.bezirk {
+        for d in &mut dated {
+            b.filter_table(&mut d.table)?;
+        }
+    }
+    let mut names = match &plan.names {
         Some(p) => {
-            let (n, w) = Names::read(p)?;
+            let (mut n, w) = Names::read(p)?;
             warnings.extend(w);
+            if let Some(b) = &plan.bezirk {
+                b.filter_names_checked(&mut n)?;
+            }
             warnings.extend(check_coverage(&dated, &n, plan.vintage));
             Some(n)
         }
@@ -88,6 +105,9 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
             n
         }),
     };
+    if let (Some(b), Some(n)) = (&plan.bezirk, names.as_mut()) {
+        b.filter_names(n);
+    }
     let mut summary = Vec::new();
     let build_plan = build_plan(plan, &dated, names.as_ref(), &mut summary, &mut warnings)?;
     let (s, w) = build(&dated, &build_plan)?;
@@ -151,7 +171,7 @@ fn build_plan<'a>(
     Ok(crate::series::build::Plan {
         rules: plan.rules.clone(),
         missing: plan.missing,
-        levels: plan.levels.clone(),
+        levels: levels_in(plan.bezirk.as_ref(), &plan.levels),
         names,
         vintage: plan.vintage,
         translation,
@@ -235,6 +255,8 @@ mod tests {
             inputs: vec![sample("series").display().to_string()],
             given: Vec::new(),
             read: ReadOptions::default(),
+            rename_input: Vec::new(),
+            bezirk: None,
             names: Some(sample("plr.csv")),
             rules: RuleFlags::default(),
             missing: MissingPolicy::default(),

@@ -6,16 +6,20 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::aggregation::aggregate::MissingPolicy;
+use crate::aggregation::rename::{rename_columns, InputRename};
+use crate::aggregation::rounding::round_tables;
 use crate::aggregation::rules::{plan_table, RuleFlags};
 use crate::aggregation::translate::{translate_levels, translate_to_sozialraum, Translate};
 use crate::error::Warnings;
 use crate::mapping::weights::{read_list, WeightTable};
 use crate::pipeline::crosswalk::Overlay;
 use crate::pipeline::Outcome;
+use crate::render::labels::Codebook;
 use crate::render::output::{table_outputs, Format, Presentation, Target};
 use crate::spatial::geometry::LayerOptions;
 use crate::table::key::Level;
 use crate::table::names::Names;
+use crate::table::scope::{levels_in, Bezirk};
 use crate::table::stats::{read_stats, ReadOptions};
 use crate::text::FormulaGuard;
 
@@ -23,6 +27,11 @@ use crate::text::FormulaGuard;
 pub struct Plan {
     pub stats: PathBuf,
     pub read: ReadOptions,
+    /// `--rename-input`: input columns renamed before the rules.
+    pub rename_input: Vec<InputRename>,
+    /// Only this Bezirk: the statistics rows, the names and the Sozialraum
+    /// list are cut to it, and it is the top level (no Berlin row).
+    pub bezirk: Option<Bezirk>,
     /// Source and target polygons, and how the first crosswalk is built
     /// from them.
     pub polygons: Option<Polygons>,
@@ -36,6 +45,10 @@ pub struct Plan {
     pub sozialraum: Option<PathBuf>,
     /// Target levels (all the chain reaches without them).
     pub levels: Option<Vec<Level>>,
+    pub round: Option<u32>,
+    pub decimals: Option<u32>,
+    /// `--labels`, `--rename`: the headers of the output.
+    pub codebook: Codebook,
     pub format: Format,
     pub target: Target,
     pub guard: FormulaGuard,
@@ -54,6 +67,10 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
     let mut warnings = Warnings::default();
     let (mut table, w) = read_stats(&plan.stats, &plan.read)?;
     warnings.extend(w);
+    rename_columns([&mut table], &plan.rename_input)?;
+    if let Some(b) = &plan.bezirk {
+        b.filter_table(&mut table)?;
+    }
     let (chain, summary) = weight_chain(plan, &mut warnings)?;
     warnings.extend(crate::mapping::chain::check_coverage(&table, &chain)?);
     let (mut rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
@@ -66,18 +83,36 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         missing: plan.missing,
         names: names.as_ref(),
     };
-    let (mut tables, w) = translate_levels(&table, &chain, plan.levels.as_deref(), &how);
+    let levels = plan
+        .levels
+        .as_deref()
+        .map(|l| levels_in(plan.bezirk.as_ref(), l));
+    let (mut tables, w) = translate_levels(&table, &chain, levels.as_deref(), &how);
     warnings.extend(w);
+    if plan.bezirk.is_some() {
+        // The Bezirk is the top level.
+        tables.retain(|t| t.level != Level::Berlin.code());
+    }
     if let Some(path) = &plan.sozialraum {
-        let (list, w) = read_list(path, crate::mapping::sozialraum::LEVEL)?;
+        let (mut list, w) = read_list(path, crate::mapping::sozialraum::LEVEL)?;
         warnings.extend(w);
+        if let Some(b) = &plan.bezirk {
+            b.filter_list(&mut list);
+        }
         let source = path.display().to_string();
         let (t, w) = translate_to_sozialraum(&table, &chain, &list, &source, &how);
         warnings.extend(w);
         tables.push(t);
     }
+    round_tables(&mut tables, &rules, plan.round, plan.decimals);
+    let codes = if plan.codebook.is_empty() {
+        None
+    } else {
+        Some(plan.codebook.apply(&mut tables)?)
+    };
     let presentation = Presentation {
         guard: plan.guard,
+        codes,
         ..Presentation::default()
     };
     let outputs =
@@ -111,7 +146,7 @@ fn target_names(
     chain: &WeightTable,
     warnings: &mut Warnings,
 ) -> Result<Option<Names>> {
-    Ok(match &plan.names {
+    let mut names = match &plan.names {
         Some(p) => {
             let (n, w) = Names::read(p)?;
             warnings.extend(w);
@@ -123,7 +158,11 @@ fn target_names(
                 n
             })
         }
-    })
+    };
+    if let (Some(b), Some(n)) = (&plan.bezirk, names.as_mut()) {
+        b.filter_names(n);
+    }
+    Ok(names)
 }
 
 #[cfg(test)]
@@ -163,6 +202,8 @@ mod tests {
         Plan {
             stats: sample("series/EWR202206E_Matrix.csv"),
             read: ReadOptions::default(),
+            rename_input: Vec::new(),
+            bezirk: None,
             polygons: None,
             crosswalk: vec![sample("lor-alt-neu.csv")],
             rules: RuleFlags::default(),
@@ -170,6 +211,9 @@ mod tests {
             names: None,
             sozialraum,
             levels: Some(levels),
+            round: None,
+            decimals: None,
+            codebook: Codebook::default(),
             format: Format::Csv,
             target: Target::Stdout,
             guard: FormulaGuard(true),

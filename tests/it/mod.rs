@@ -31,5 +31,6 @@ mod read_layers;
 mod readme;
 mod report;
 mod series;
+mod series_flags;
 mod tables;
 mod vintages;
