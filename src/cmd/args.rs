@@ -343,7 +343,7 @@ macro_rules! layer_args {
             pub $crs: Option<lor::spatial::crs::Crs>,
             #[arg(long, value_name = "N=KEY", help_heading = $heading, value_parser = fix_id_value,
                 $(visible_alias = $alias,)?
-                help = concat!("Correct a wrong id in ", $what, ": FEATURE=KEY (feature number counted from 1, e.g. 124=04030417) or WRONG=KEY (the one feature with id WRONG). Repeatable."))]
+                help = concat!("Correct a wrong id in ", $what, ": FEATURE=KEY (feature number counted from 1, e.g. 124=04030417) or WRONG=KEY (the one feature with id WRONG); KEY must be a key of the layer's level and vintage. Repeatable. Corrections the built-in catalogue proves are applied by default, each with a note; 'none' turns them off, and a correction written here always wins."))]
             pub $fix: Vec<FixId>,
         }
 

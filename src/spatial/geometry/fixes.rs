@@ -293,15 +293,16 @@ pub(super) fn drop_duplicates(
         warnings.push(
                 crate::error::WarningCode::DuplicateId,
             format!(
-                "{name}: {} ids appear more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}{}",
-                dups.len(),
+                "{name}: {} appear{} more than once; these features are left out, so their units have no geometry (correct a wrong id with {} FEATURE=KEY): {}{}",
+                if dups.len() == 1 { "1 id".to_string() } else { format!("{} ids", dups.len()) },
+                if dups.len() == 1 { "s" } else { "" },
                 opts.flag("fix-id"),
                 examples(&list, 5),
                 if suggestions.is_empty() {
                     String::new()
                 } else {
                     format!(
-                        ". {} (or leave out {} none: such matches are corrected by default)",
+                        ". {} (such matches are corrected by default; {} none turned that off)",
                         suggestions.join("; "),
                         opts.flag("fix-id")
                     )
