@@ -22,7 +22,7 @@ pub struct Units {
 pub const BORDER_TOLERANCE: f64 = 1.0;
 
 /// The units of a layout: the PLR polygons (read and cut to the Bezirk by
-/// the one input assembly, `crate::pipeline::inputs`), each with its people
+/// the one input assembly of the pipeline layer), each with its people
 /// from `column` of the statistics (E_E, inhabitants, EW or Einwohner
 /// without one), and their adjacency.
 pub fn units_of(
