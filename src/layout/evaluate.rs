@@ -1,10 +1,18 @@
 //! A layout evaluated: per region its people, area, parts and compactness,
-//! the BZR and PGR it cuts, and against a reference the people moved (each
-//! unit's people outside the region it is assigned to).
+//! the BZR and PGR it cuts, and against a reference the people moved.
+//!
+//! The layout's regions and the reference's are matched one to one by the
+//! matching that keeps the most people in place ([`max_weight_matching`]
+//! on the people each pair of regions shares), whatever their keys: the
+//! six 2006 PGR of a Bezirk against its five 2021 PGR are compared by
+//! area, not by key. A unit's people count as moved when its region is not
+//! matched to their reference region (or they lie outside every reference
+//! region).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::layout::graph::Graph;
+use crate::layout::matching::max_weight_matching;
 use crate::layout::{Layout, Shares, NO_REGION};
 use crate::table::key::Level;
 
@@ -12,6 +20,12 @@ use crate::table::key::Level;
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionFigures {
     pub id: String,
+    /// The region's name: its own (a polygon's), else the name of the
+    /// reference region it matches; empty without either.
+    pub name: String,
+    /// The reference region it is matched to (with a reference; `None`
+    /// when it matches none).
+    pub reference: Option<String>,
     pub units: usize,
     pub people: f64,
     /// m².
@@ -22,7 +36,8 @@ pub struct RegionFigures {
     pub compactness: f64,
     /// (people − mean) / mean.
     pub deviation: f64,
-    /// People of the region who are in another reference region (with a reference).
+    /// People of the region who are not in the reference region it is
+    /// matched to (with a reference; all its people when it matches none).
     pub moved_in: Option<f64>,
 }
 
@@ -37,9 +52,10 @@ pub struct Evaluation {
     pub cut_bzr: Vec<String>,
     /// PGR (4 digits) whose PLR lie in more than one region.
     pub cut_pgr: Vec<String>,
-    /// People whose region differs from their reference region.
+    /// People whose region is not matched to their reference region.
     pub moved: Option<f64>,
-    /// (reference region, layout region, people), for pairs with people > 0.
+    /// (reference region, layout region, people) of the people moved: the
+    /// pairs with people > 0 that are not matched to each other.
     pub pairs: Vec<(String, String, f64)>,
 }
 
@@ -60,7 +76,9 @@ pub fn evaluate(
         None => BTreeMap::new(),
     };
     let ref_ids = reference.map(|(_, ids)| ids);
-    let regions = region_figures(graph, keys, people, layout, mean, &pairs, ref_ids);
+    let matched = ref_ids.map(|ref_ids| match_regions(&pairs, k, ref_ids.len()));
+    let with_ref = ref_ids.zip(matched.as_deref());
+    let regions = region_figures(graph, keys, people, layout, mean, &pairs, with_ref);
     let max = regions.iter().map(|r| r.people).fold(f64::MIN, f64::max);
     let min = regions.iter().map(|r| r.people).fold(f64::MAX, f64::min);
     let lor = keys
@@ -72,9 +90,9 @@ pub fn evaluate(
         }
         cut_units(keys, &layout.region, digits)
     };
-    let (moved, pairs) = match ref_ids {
-        Some(ref_ids) => {
-            let list = moved_pairs(&pairs, ref_ids, &layout.ids);
+    let (moved, pairs) = match with_ref {
+        Some((ref_ids, matched)) => {
+            let list = moved_pairs(&pairs, ref_ids, &layout.ids, matched);
             (Some(list.iter().map(|x| x.2).sum()), list)
         }
         None => (None, Vec::new()),
@@ -112,8 +130,26 @@ fn reference_pairs(
     pairs
 }
 
+/// The reference region matched to each of the `k` layout regions (of
+/// `m` reference regions): the one-to-one matching that keeps the most
+/// people of `pairs` in place.
+pub fn match_regions(
+    pairs: &BTreeMap<(usize, usize), f64>,
+    k: usize,
+    m: usize,
+) -> Vec<Option<usize>> {
+    let mut w = vec![vec![0.0; m]; k];
+    for (&(r, s), &v) in pairs {
+        if r != usize::MAX {
+            w[s][r] += v;
+        }
+    }
+    max_weight_matching(&w)
+}
+
 /// The figures of each region of `layout`; `pairs` from [`reference_pairs`]
-/// with the reference's ids `ref_ids`.
+/// with the reference's ids and the matched reference region of each
+/// layout region.
 fn region_figures(
     graph: &Graph,
     keys: &[String],
@@ -121,7 +157,7 @@ fn region_figures(
     layout: &Layout,
     mean: f64,
     pairs: &BTreeMap<(usize, usize), f64>,
-    ref_ids: Option<&[String]>,
+    reference: Option<(&[String], &[Option<usize>])>,
 ) -> Vec<RegionFigures> {
     let k = layout.ids.len();
     let mut regions = Vec::with_capacity(k);
@@ -131,15 +167,17 @@ fn region_figures(
         let p: f64 = members.iter().map(|&i| people[i]).sum();
         let parts = graph.components(|i| layout.region[i] == r).len();
         let (a, per) = (block.area[r], block.perimeter[r]);
-        let moved_in = ref_ids.map(|ref_ids| {
+        let moved_in = reference.map(|(_, matched)| {
             pairs
                 .iter()
-                .filter(|((rr, s), _)| *s == r && (*rr == usize::MAX || ref_ids[*rr] != *id))
+                .filter(|((rr, s), _)| *s == r && Some(*rr) != matched[r])
                 .map(|(_, v)| v)
                 .sum()
         });
         regions.push(RegionFigures {
             id: id.clone(),
+            name: String::new(),
+            reference: reference.and_then(|(ids, matched)| matched[r].map(|q| ids[q].clone())),
             units: members.len(),
             people: p,
             area: a,
@@ -170,11 +208,12 @@ fn cut_units(keys: &[String], region: &[usize], digits: usize) -> Vec<String> {
 }
 
 /// The (reference region, layout region, people) of `pairs` whose people
-/// are in another region than their reference region.
+/// are in a region not matched (`matched`) to their reference region.
 fn moved_pairs(
     pairs: &BTreeMap<(usize, usize), f64>,
     ref_ids: &[String],
     ids: &[String],
+    matched: &[Option<usize>],
 ) -> Vec<(String, String, f64)> {
     let name = |r: usize| {
         if r == usize::MAX {
@@ -185,9 +224,30 @@ fn moved_pairs(
     };
     pairs
         .iter()
-        .filter(|((r, s), v)| **v > 0.0 && (*r == usize::MAX || ref_ids[*r] != ids[*s]))
+        .filter(|((r, s), v)| **v > 0.0 && matched[*s] != Some(*r))
         .map(|((r, s), v)| (name(*r), ids[*s].clone(), *v))
         .collect()
+}
+
+impl Evaluation {
+    /// Name the regions: by `own` (the layout's names by region id, e.g. of
+    /// its polygons), else by `reference` (the reference's names by id) of
+    /// the reference region each is matched to.
+    pub fn name_regions(
+        &mut self,
+        own: &BTreeMap<String, String>,
+        reference: &BTreeMap<String, String>,
+    ) {
+        for r in &mut self.regions {
+            let name = own
+                .get(&r.id)
+                .filter(|n| !n.is_empty())
+                .or_else(|| r.reference.as_ref().and_then(|q| reference.get(q)));
+            if let Some(n) = name {
+                r.name = n.clone();
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -222,14 +282,21 @@ mod tests {
         ]
         .into();
         assert_eq!(pairs, expect);
-        // Layout region X is reference A, Y is B: the people of unit 1 in
-        // A and outside every region moved.
-        let moved = moved_pairs(&pairs, &strings(&["A", "B"]), &strings(&["A", "B"]));
+        // Layout region X is matched to reference A, Y to B: the people of
+        // unit 1 in A and outside every region moved.
+        let matched = match_regions(&pairs, 2, 2);
+        assert_eq!(matched, vec![Some(0), Some(1)]);
+        let moved = moved_pairs(
+            &pairs,
+            &strings(&["A", "B"]),
+            &strings(&["X", "Y"]),
+            &matched,
+        );
         assert_eq!(
             moved,
             vec![
-                ("A".to_string(), "B".to_string(), 20.0),
-                (NO_REGION.to_string(), "B".to_string(), 10.0),
+                ("A".to_string(), "Y".to_string(), 20.0),
+                (NO_REGION.to_string(), "Y".to_string(), 10.0),
             ]
         );
     }

@@ -138,9 +138,24 @@ pub fn read_regions(
     bezirk: Option<&str>,
     what: &str,
 ) -> anyhow::Result<(Vec<String>, Shares, crate::error::Warnings)> {
+    let (ids, shares, _, warnings) = read_named_regions(path, units, bezirk, what)?;
+    Ok((ids, shares, warnings))
+}
+
+/// Region names by id: the polygons' names (none for a list).
+pub type RegionNames = BTreeMap<String, String>;
+
+/// [`read_regions`], with the regions' names (of polygons with a name).
+pub fn read_named_regions(
+    path: &std::path::Path,
+    units: &Units,
+    bezirk: Option<&str>,
+    what: &str,
+) -> anyhow::Result<(Vec<String>, Shares, RegionNames, crate::error::Warnings)> {
     let mut warnings = crate::error::Warnings::default();
-    let (ids, table) = if crate::mapping::weights::is_list_path(path) {
-        list_regions(path, units, bezirk, what, &mut warnings)?
+    let (ids, table, names) = if crate::mapping::weights::is_list_path(path) {
+        let (ids, table) = list_regions(path, units, bezirk, what, &mut warnings)?;
+        (ids, table, RegionNames::new())
     } else {
         polygon_regions(path, units, bezirk, &mut warnings)?
     };
@@ -169,7 +184,7 @@ pub fn read_regions(
             ),
         );
     }
-    Ok((ids, shares, warnings))
+    Ok((ids, shares, names, warnings))
 }
 
 /// Regions from a list (PLR or BZR → region), checked as a layout list:
@@ -194,14 +209,18 @@ fn list_regions(
     Ok((ids, t))
 }
 
-/// Regions from polygons: their ids and the area shares of the units' real
-/// parts in them (slivers dropped).
+/// Regions from polygons: their ids, the area shares of the units' real
+/// parts in them (slivers dropped) and their names (where given).
 fn polygon_regions(
     path: &std::path::Path,
     units: &Units,
     bezirk: Option<&str>,
     warnings: &mut crate::error::Warnings,
-) -> anyhow::Result<(BTreeSet<String>, crate::mapping::weights::WeightTable)> {
+) -> anyhow::Result<(
+    BTreeSet<String>,
+    crate::mapping::weights::WeightTable,
+    RegionNames,
+)> {
     use crate::mapping::weights::{from_parts, Assign};
     let (mut layer, w) = crate::spatial::geometry::read_layer(path, &Default::default())?;
     warnings.extend(w);
@@ -213,7 +232,13 @@ fn polygon_regions(
     let parts = crate::spatial::overlay::unit_parts(&ov, &units.layer, &layer, &tol);
     let (t, _) = from_parts("region", &parts, Assign::Area);
     let ids: BTreeSet<String> = layer.features.iter().map(|f| f.id.clone()).collect();
-    Ok((ids, t))
+    let names: RegionNames = layer
+        .features
+        .iter()
+        .filter(|f| !f.name.trim().is_empty())
+        .map(|f| (f.id.clone(), f.name.trim().to_string()))
+        .collect();
+    Ok((ids, t, names))
 }
 
 /// Each unit's (region index into `ids`, weight) from `table`.

@@ -26,6 +26,7 @@ pub mod evaluate;
 pub mod exact;
 pub mod graph;
 pub mod input;
+pub mod matching;
 pub mod problem;
 pub mod propose;
 pub mod search;

@@ -177,7 +177,7 @@ pub struct Proposal {
 /// A proposal problem over the blocks of a set of units.
 pub struct BlockProblem {
     pub problem: Problem,
-    /// Region ids: the reference's, then `neu-1`, ….
+    /// Region ids: the reference's, then `N1`, ….
     pub ids: Vec<String>,
     /// Block keys (PLR or BZR), sorted.
     pub block_keys: Vec<String>,
@@ -191,7 +191,7 @@ pub struct BlockProblem {
 
 /// The blocks (`Level::Plr` or `Level::Bzr`) of the units, their people and
 /// costs against the reference (ids and unit shares), for `regions`
-/// regions (those beyond the reference's are new: `neu-1`, …).
+/// regions (those beyond the reference's are new: `N1`, …).
 pub fn block_problem(
     units: &Units,
     ref_ids: &[String],
@@ -208,7 +208,7 @@ pub fn block_problem(
         )));
     }
     let mut ids: Vec<String> = ref_ids.to_vec();
-    ids.extend((1..=regions - m).map(|i| format!("neu-{i}")));
+    ids.extend((1..=regions - m).map(new_region_key));
     let digits = blocks.digits();
     let block_keys: Vec<String> = units
         .keys
@@ -290,42 +290,67 @@ impl BlockProblem {
 
     /// The proposal of a solution: the layout over the units, the blocks'
     /// regions and the blocks that leave their reference region.
-    pub fn proposal(&self, solution: Solution) -> Proposal {
+    ///
+    /// The proposed regions are keyed after the reference region they are
+    /// matched to (the one-to-one matching that keeps the most people in
+    /// place, as [`crate::layout::evaluate`] matches them); a region that
+    /// matches none is new and gets a key no LOR key can be (`N1`, `N2`, …,
+    /// see [`new_region_key`]). The people moved are counted under that
+    /// matching.
+    pub fn proposal(&self, mut solution: Solution) -> Proposal {
         let p = &self.problem;
-        let ids = &self.ids;
         let nb = self.block_keys.len();
+        let matched = self.match_regions(&solution.region);
+        let mut new = 0;
+        let labels: Vec<String> = matched
+            .iter()
+            .map(|q| match q {
+                Some(r) => self.ids[*r].clone(),
+                None => {
+                    new += 1;
+                    new_region_key(new)
+                }
+            })
+            .collect();
+        // People of block `b` moved in proposed region `s`: those outside
+        // its matched reference region, all of them without one.
+        let moved_in = |b: usize, s: usize| match matched[s] {
+            Some(r) => p.cost[b][r],
+            None => p.people[b],
+        };
         let reference = p.reference();
         let unavoidable: f64 = (0..nb).map(|b| p.cost[b][reference[b]]).sum();
         let mut moved_blocks = Vec::new();
-        for b in 0..nb {
-            let r = solution.region[b];
+        for (b, &rb) in reference.iter().enumerate() {
+            let s = solution.region[b];
             if self.unreferenced(b) {
                 // All its people move, whichever region it joins.
                 moved_blocks.push((
                     self.block_keys[b].clone(),
                     NO_REGION.to_string(),
-                    ids[r].clone(),
-                    p.cost[b][r],
+                    labels[s].clone(),
+                    moved_in(b, s),
                 ));
-            } else if r != reference[b] {
+            } else if matched[s] != Some(rb) {
                 moved_blocks.push((
                     self.block_keys[b].clone(),
-                    ids[reference[b]].clone(),
-                    ids[r].clone(),
-                    p.cost[b][r] - p.cost[b][reference[b]],
+                    self.ids[rb].clone(),
+                    labels[s].clone(),
+                    moved_in(b, s) - p.cost[b][rb],
                 ));
             }
         }
+        solution.cost = (0..nb).map(|b| moved_in(b, solution.region[b])).sum();
         let layout = Layout {
             region: self.group.iter().map(|&g| solution.region[g]).collect(),
-            ids: ids.clone(),
+            ids: labels.clone(),
         };
         Proposal {
             blocks: self
                 .block_keys
                 .iter()
                 .enumerate()
-                .map(|(b, k)| (k.clone(), ids[solution.region[b]].clone()))
+                .map(|(b, k)| (k.clone(), labels[solution.region[b]].clone()))
                 .collect(),
             layout,
             solution,
@@ -333,11 +358,36 @@ impl BlockProblem {
             unavoidable,
         }
     }
+
+    /// The reference region (index below `reference_regions`) matched to
+    /// each proposed region of `region` (the region of each block).
+    fn match_regions(&self, region: &[usize]) -> Vec<Option<usize>> {
+        let p = &self.problem;
+        let m = self.reference_regions;
+        let mut w = vec![vec![0.0; m]; p.regions];
+        for (b, &s) in region.iter().enumerate() {
+            for (r, kept) in w[s].iter_mut().enumerate() {
+                *kept += (p.people[b] - p.cost[b][r]).max(0.0);
+            }
+        }
+        crate::layout::matching::max_weight_matching(&w)
+    }
+}
+
+/// The key of the `n`-th (1-based) new region: `N1`, `N2`, … (a letter
+/// first, so never a LOR key, which is digits only).
+pub fn new_region_key(n: usize) -> String {
+    format!("N{n}")
+}
+
+/// The name of a new region with key `key`.
+pub fn new_region_name(key: &str) -> String {
+    format!("neue Region {key}")
 }
 
 /// Propose `regions` contiguous regions of whole blocks (`Level::Plr` or
 /// `Level::Bzr`) against the reference (ids and unit shares). Regions beyond
-/// the reference's are new (`neu-1`, …).
+/// the reference's are new (`N1`, …).
 pub fn propose_layout(
     units: &Units,
     ref_ids: &[String],
@@ -386,14 +436,15 @@ fn band_text(p: &Problem) -> String {
     }
 }
 
-/// Proposed LOR keys for the units of a layout: region `r` (1-based,
-/// in the order of `ids`) becomes PGR `BB` + two digits; within it, the old
-/// BZR parts become BZR 01, 02, … (in key order) and their PLR 01, 02, ….
+/// Proposed keys for the units of a layout: a region keeps its key (the
+/// key of the reference region it matches, e.g. the 2021 PGR `0410`, or a
+/// new region's `N1`, which no LOR key can be), so a generated key never
+/// means another area; within it, the old BZR parts become BZR 01, 02, …
+/// (in key order) and their PLR 01, 02, ….
 /// Returns (old PLR key, region id, new PGR, new BZR, new PLR), by old key.
 pub fn key_table(
     keys: &[String],
     layout: &Layout,
-    bezirk: &str,
 ) -> Vec<(String, String, String, String, String)> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
@@ -402,7 +453,7 @@ pub fn key_table(
     let mut out = Vec::new();
     for i in order {
         let r = layout.region[i];
-        let pgr = format!("{bezirk}{:02}", r + 1);
+        let pgr = layout.ids[r].clone();
         let old_bzr = keys[i].get(..6).unwrap_or(&keys[i]).to_string();
         let count = bzr_no.keys().filter(|(rr, _)| *rr == r).count();
         let bz = *bzr_no.entry((r, old_bzr)).or_insert(count + 1);

@@ -10,8 +10,10 @@ use anyhow::Result;
 
 use crate::error::Warnings;
 use crate::layout::evaluate::Evaluation;
-use crate::layout::input::{read_regions, reference_outlines, units_of, whole_layout, Units};
-use crate::layout::propose::{propose_layout, Limits, Proposal};
+use crate::layout::input::{
+    read_named_regions, reference_outlines, units_of, whole_layout, RegionNames, Units,
+};
+use crate::layout::propose::{new_region_name, propose_layout, Limits, Proposal};
 use crate::layout::{Layout, Shares};
 use crate::pipeline::Outcome;
 use crate::render::layout::{
@@ -62,17 +64,18 @@ impl UnitsPlan {
         units_of(layer, &table, self.column.as_deref())
     }
 
-    /// The units and the region of each in `reference`.
+    /// The units and the region of each in `reference`, with the
+    /// reference regions' names.
     fn load_with_reference(
         &self,
         reference: &Path,
         warnings: &mut Warnings,
-    ) -> Result<(Units, Vec<String>, Shares)> {
+    ) -> Result<(Units, Vec<String>, Shares, RegionNames)> {
         let units = self.load(warnings)?;
-        let (ids, shares, w) =
-            read_regions(reference, &units, self.bezirk.as_deref(), "--reference")?;
+        let (ids, shares, names, w) =
+            read_named_regions(reference, &units, self.bezirk.as_deref(), "--reference")?;
         warnings.extend(w);
-        Ok((units, ids, shares))
+        Ok((units, ids, shares, names))
     }
 }
 
@@ -96,7 +99,7 @@ pub fn evaluate(plan: &EvaluatePlan) -> Result<Outcome> {
     let mut warnings = Warnings::default();
     let units = plan.units.load(&mut warnings)?;
     let bezirk = plan.units.bezirk.as_deref();
-    let (ids, shares, w) = read_regions(&plan.layout, &units, bezirk, "LAYOUT")?;
+    let (ids, shares, names, w) = read_named_regions(&plan.layout, &units, bezirk, "LAYOUT")?;
     warnings.extend(w);
     let layout = whole_layout(
         ids,
@@ -104,22 +107,25 @@ pub fn evaluate(plan: &EvaluatePlan) -> Result<Outcome> {
         &units.keys,
         &plan.layout.display().to_string(),
     )?;
+    let mut ref_names = RegionNames::new();
     let reference = match &plan.reference {
         Some(r) => {
-            let (ids, sh, w) = read_regions(r, &units, bezirk, "--reference")?;
+            let (ids, sh, n, w) = read_named_regions(r, &units, bezirk, "--reference")?;
             warnings.extend(w);
+            ref_names = n;
             Some((ids, sh))
         }
         None => None,
     };
     let by_ref = reference.as_ref().map(|(i, s)| (s, i.as_slice()));
-    let ev = crate::layout::evaluate::evaluate(
+    let mut ev = crate::layout::evaluate::evaluate(
         &units.graph,
         &units.keys,
         &units.people,
         &layout,
         by_ref,
     );
+    ev.name_regions(&names, &ref_names);
     let mut files = Vec::new();
     if let Some(path) = &plan.svg {
         let svg = evaluation_svg(plan, &units, &layout, &ev, reference.as_ref())?;
@@ -198,7 +204,7 @@ struct Proposed<'a> {
 /// the seconds the search took).
 pub fn propose(plan: &ProposePlan) -> Result<Outcome> {
     let mut warnings = Warnings::default();
-    let (units, ids, shares) = plan
+    let (units, ids, shares, ref_names) = plan
         .units
         .load_with_reference(&plan.reference, &mut warnings)?;
     let started = Instant::now();
@@ -212,13 +218,22 @@ pub fn propose(plan: &ProposePlan) -> Result<Outcome> {
         Limits::default(),
     )?;
     let seconds = started.elapsed().as_secs_f64();
-    let ev = crate::layout::evaluate::evaluate(
+    let mut ev = crate::layout::evaluate::evaluate(
         &units.graph,
         &units.keys,
         &units.people,
         &prop.layout,
         Some((&shares, ids.as_slice())),
     );
+    // A region matched to a reference region bears its key and name; a
+    // new one says so.
+    let new_names: RegionNames = ev
+        .regions
+        .iter()
+        .filter(|r| r.reference.is_none())
+        .map(|r| (r.id.clone(), new_region_name(&r.id)))
+        .collect();
+    ev.name_regions(&new_names, &ref_names);
     let proposed = Proposed {
         units: &units,
         ids: &ids,
@@ -238,12 +253,7 @@ pub fn propose(plan: &ProposePlan) -> Result<Outcome> {
 fn proposal_files(plan: &ProposePlan, p: &Proposed) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files = Vec::new();
     if let Some(k) = &plan.keys {
-        let bezirk = plan
-            .units
-            .bezirk
-            .clone()
-            .unwrap_or_else(|| p.units.keys[0][..2].to_string());
-        let csv = key_csv(&p.units.keys, &p.prop.layout, &bezirk);
+        let csv = key_csv(&p.units.keys, &p.prop.layout);
         files.push((k.clone(), csv.into_bytes()));
     }
     if let Some((r, f)) = &plan.report {
@@ -289,7 +299,7 @@ pub struct AlternativesPlan {
 /// down to the tightest with a layout; the summary with the seconds.
 pub fn alternatives(plan: &AlternativesPlan) -> Result<Outcome> {
     let mut warnings = Warnings::default();
-    let (units, ids, shares) = plan
+    let (units, ids, shares, _) = plan
         .units
         .load_with_reference(&plan.reference, &mut warnings)?;
     let started = Instant::now();

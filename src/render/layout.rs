@@ -22,8 +22,22 @@ use crate::table::level::LevelTable;
 use crate::table::level::Value;
 use crate::text::thousands;
 
+/// `x` rounded to `d` decimals; never `-0` (a small negative deviation
+/// rounds to 0, not to −0, in every format).
 fn round(x: f64, d: i32) -> f64 {
-    (x * 10f64.powi(d)).round() / 10f64.powi(d)
+    positive_zero((x * 10f64.powi(d)).round() / 10f64.powi(d))
+}
+
+/// `-0.0` as `0.0` (adding `+0.0` turns −0 into +0 and keeps every other
+/// number), so that no output writes `-0`.
+fn positive_zero(x: f64) -> f64 {
+    x + 0.0
+}
+
+/// A number of a JSON document: never `-0.0`. Every number the layout's
+/// JSON writes goes through here.
+fn json_num(x: f64) -> serde_json::Value {
+    serde_json::json!(positive_zero(x))
 }
 
 /// Smallest and largest people of a region.
@@ -51,9 +65,9 @@ pub fn layout_list(keys: &[String], layout: &Layout) -> String {
 }
 
 /// The proposed LOR keys as CSV (see [`key_table`]).
-pub fn key_csv(keys: &[String], layout: &Layout, bezirk: &str) -> String {
+pub fn key_csv(keys: &[String], layout: &Layout) -> String {
     let mut t = String::from("PLR,Sozialraum,PGR_neu,BZR_neu,PLR_neu\n");
-    for (old, r, pgr, bzr, plr) in key_table(keys, layout, bezirk) {
+    for (old, r, pgr, bzr, plr) in key_table(keys, layout) {
         t.push_str(&format!("{old},{r},{pgr},{bzr},{plr}\n"));
     }
     t
@@ -314,7 +328,7 @@ fn no_layout_row(e: &ProposeError) -> Vec<Value> {
 
 fn json_value(v: &Value) -> serde_json::Value {
     match v {
-        Value::Num(x) => serde_json::json!(x),
+        Value::Num(x) => json_num(*x),
         Value::Text(s) => serde_json::json!(s),
         Value::Missing => serde_json::Value::Null,
     }
@@ -361,9 +375,7 @@ fn tradeoff_json(t: &Tradeoff, table: &LevelTable) -> serde_json::Value {
             let mut m = serde_json::Map::new();
             m.insert(
                 "balance".into(),
-                r.band
-                    .map(|b| serde_json::json!(b))
-                    .unwrap_or(serde_json::Value::Null),
+                r.band.map(json_num).unwrap_or(serde_json::Value::Null),
             );
             for (c, v) in table.columns.iter().zip(row) {
                 m.insert(c.clone(), json_value(v));
@@ -373,8 +385,8 @@ fn tradeoff_json(t: &Tradeoff, table: &LevelTable) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "rows": rows,
-        "free_max_deviation": (t.free_deviation * 1e4).round() / 1e4,
-        "tightest_band": (t.tightest * 1e4).round() / 1e4,
+        "free_max_deviation": json_num(round(t.free_deviation, 4)),
+        "tightest_band": json_num(round(t.tightest, 4)),
         "tightest_band_proven": t.tightest_proven,
     })
 }
@@ -416,7 +428,7 @@ pub fn region_table(ev: &Evaluation) -> LevelTable {
     LevelTable {
         level: "region".into(),
         keys: ev.regions.iter().map(|r| r.id.clone()).collect(),
-        names: vec![String::new(); ev.regions.len()],
+        names: ev.regions.iter().map(|r| r.name.clone()).collect(),
         columns,
         rows,
     }
@@ -442,14 +454,24 @@ fn evaluation_json(ev: &Evaluation, table: &LevelTable) -> serde_json::Value {
         .keys
         .iter()
         .zip(&table.rows)
-        .map(|(k, row)| {
+        .zip(&ev.regions)
+        .map(|((k, row), r)| {
             let mut m = serde_json::Map::new();
             m.insert("region".into(), k.clone().into());
+            m.insert("name".into(), r.name.clone().into());
+            if ev.moved.is_some() {
+                m.insert(
+                    "reference".into(),
+                    r.reference
+                        .clone()
+                        .map_or(serde_json::Value::Null, Into::into),
+                );
+            }
             for (c, v) in table.columns.iter().zip(row) {
                 m.insert(
                     c.clone(),
                     match v {
-                        Value::Num(x) => serde_json::json!(x),
+                        Value::Num(x) => json_num(*x),
                         _ => serde_json::Value::Null,
                     },
                 );
@@ -459,14 +481,14 @@ fn evaluation_json(ev: &Evaluation, table: &LevelTable) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "regions": regions,
-        "people": ev.people,
-        "max_min_ratio": (ev.max_min_ratio * 1000.0).round() / 1000.0,
+        "people": json_num(ev.people),
+        "max_min_ratio": json_num(round(ev.max_min_ratio, 3)),
         "cut_bzr": ev.cut_bzr,
         "cut_pgr": ev.cut_pgr,
-        "people_moved": ev.moved.map(|m| m.round()),
-        "share_moved": ev.moved.map(|m| (m / ev.people.max(1.0) * 1e4).round() / 1e4),
+        "people_moved": ev.moved.map(|m| json_num(round(m, 0))),
+        "share_moved": ev.moved.map(|m| json_num(round(m / ev.people.max(1.0), 4))),
         "moved_pairs": ev.pairs.iter().map(|(r, s, p)| serde_json::json!({
-            "reference": r, "region": s, "people": p.round()
+            "reference": r, "region": s, "people": json_num(round(*p, 0))
         })).collect::<Vec<_>>(),
     })
 }
@@ -528,11 +550,14 @@ pub fn layout_doc(
         .enumerate()
         .map(|(i, f)| {
             let r = layout.region[i];
+            // Striped: the unit's reference region (largest share) is not
+            // the one its region is matched to.
+            let matched = ev.regions.get(r).and_then(|x| x.reference.as_ref());
             let moved = reference.is_some_and(|(shares, ref_ids)| {
                 shares[i]
                     .iter()
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .is_none_or(|&(q, _)| ref_ids[q] != layout.ids[r])
+                    .is_none_or(|&(q, _)| Some(&ref_ids[q]) != matched)
             });
             LayoutUnit {
                 key: units.keys[i].clone(),
@@ -560,6 +585,8 @@ mod tests {
     fn region(id: &str, people: f64, deviation: f64, moved_in: Option<f64>) -> RegionFigures {
         RegionFigures {
             id: id.into(),
+            name: format!("Region {id}"),
+            reference: Some(id.into()),
             units: 2,
             people,
             area: 1_234_567.0,
@@ -619,14 +646,14 @@ mod tests {
             layout_list(&keys(), &layout()),
             "PLR,Sozialraum\n04010101,A\n04010102,B\n04020201,A\n"
         );
-        // Region A becomes PGR 0401 with the old BZR 040101 as 01 and
-        // 040202 as 02; region B is PGR 0402.
+        // Region A keeps its key, with the old BZR 040101 as A01 and
+        // 040202 as A02; region B is B.
         assert_eq!(
-            key_csv(&keys(), &layout(), "04"),
+            key_csv(&keys(), &layout()),
             "PLR,Sozialraum,PGR_neu,BZR_neu,PLR_neu\n\
-             04010101,A,0401,040101,04010101\n\
-             04010102,B,0402,040201,04020101\n\
-             04020201,A,0401,040102,04010201\n"
+             04010101,A,A,A01,A0101\n\
+             04010102,B,B,B01,B0101\n\
+             04020201,A,A,A02,A0201\n"
         );
     }
 
@@ -688,6 +715,30 @@ mod tests {
             serde_json::from_slice(&render_evaluation(&ev, Format::Json).unwrap()).unwrap();
         assert_eq!(json["share_moved"], serde_json::json!(0.075));
         assert_eq!(json["regions"][0]["deviation_pct"], serde_json::json!(20.0));
+    }
+
+    /// A region a hair below the mean has a deviation of −0.0004 %: it is
+    /// written 0, never `-0`, in JSON, CSV and the table; names and the
+    /// matched reference are in every format.
+    #[test]
+    fn no_negative_zero_and_names_in_every_format() {
+        let mut ev = evaluation();
+        ev.regions[1].deviation = -0.000004;
+        ev.regions[1].name = "Charlottenburg Nord".into();
+        for f in [Format::Json, Format::Csv, Format::Table] {
+            let text = String::from_utf8(render_evaluation(&ev, f).unwrap()).unwrap();
+            assert!(
+                !text.contains("-0.0") && !text.contains(",-0,"),
+                "{f:?}: {text}"
+            );
+            assert!(text.contains("Charlottenburg Nord"), "{f:?}: {text}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&render_evaluation(&ev, Format::Json).unwrap()).unwrap();
+        assert_eq!(json["regions"][1]["deviation_pct"], serde_json::json!(0.0));
+        assert_eq!(json["regions"][1]["name"], "Charlottenburg Nord");
+        assert_eq!(json["regions"][1]["reference"], "B");
+        assert_eq!(round(-0.00001, 2).to_string(), "0");
     }
 
     #[test]

@@ -181,9 +181,12 @@ fn bezirk04_balanced_whole_bzr_is_optimal() {
         [
             ("040101", "0410", "0420"),
             ("040305", "0430", "0420"),
-            ("040307", "0430", "0410"),
-            ("040309", "0450", "0410"),
-            ("040310", "0450", "0410"),
+            // The band merges Charlottenburg Nord (0410) into 0420; the
+            // strip 040307/040309/040310 shares nobody with 0410, so it is
+            // a new region (N1), not a second "0410".
+            ("040307", "0430", "N1"),
+            ("040309", "0450", "N1"),
+            ("040310", "0450", "N1"),
         ]
     );
     let ev = evaluate(
@@ -377,4 +380,213 @@ fn cli_evaluate_and_propose() {
     let o = lor(&args);
     assert_eq!(o.status.code(), Some(2));
     assert!(common::stderr(&o).contains("--regions 4"));
+}
+
+/// The six 2006 PGR of Bezirk 04 as a layout (each PLR in the PGR of its
+/// largest share), with their names.
+fn pgr2006(units: &Units) -> (lor::layout::Layout, Shares) {
+    let (ids, shares, _) = read_regions(
+        &berlin("lor-2006/pgr.geojson.gz"),
+        units,
+        Some("04"),
+        "LAYOUT",
+    )
+    .unwrap();
+    assert_eq!(ids, ["0401", "0402", "0403", "0404", "0405", "0406"]);
+    (
+        whole_layout(ids, &shares, &units.keys, "2006").unwrap(),
+        shares,
+    )
+}
+
+/// The people moved between the 2006 PGR (layout) and the 2021 PGR
+/// (reference) computed independently: the people each (2006, 2021) pair
+/// shares from the PLR assignment and the 2021 shares, then the best
+/// one-to-one matching by trying all 6·5·4·3·2 = 720 injections of the five
+/// 2021 PGR into the six 2006 PGR. Returns (moved, best 2021 → 2006 pairs).
+fn moved_by_brute_force(
+    units: &Units,
+    layout: &lor::layout::Layout,
+    shares: &Shares,
+) -> (f64, Vec<usize>) {
+    let (k, m) = (layout.ids.len(), 5);
+    let mut w = vec![vec![0.0; m]; k];
+    for (i, sh) in shares.iter().enumerate() {
+        for &(r, x) in sh {
+            w[layout.region[i]][r] += units.people[i] * x;
+        }
+    }
+    fn best(
+        w: &[Vec<f64>],
+        r: usize,
+        used: &mut [bool],
+        pick: &mut Vec<usize>,
+    ) -> (f64, Vec<usize>) {
+        if r == w[0].len() {
+            return (0.0, pick.clone());
+        }
+        let mut top = (f64::MIN, Vec::new());
+        for s in 0..w.len() {
+            if !used[s] {
+                used[s] = true;
+                pick.push(s);
+                let (v, p) = best(w, r + 1, used, pick);
+                if v + w[s][r] > top.0 {
+                    top = (v + w[s][r], p);
+                }
+                pick.pop();
+                used[s] = false;
+            }
+        }
+        top
+    }
+    let (kept, pick) = best(&w, 0, &mut vec![false; k], &mut Vec::new());
+    (units.people.iter().sum::<f64>() - kept, pick)
+}
+
+#[test]
+fn pgr2006_against_pgr2021_is_matched_by_area_not_by_key() {
+    let (units, ids, shares) = bezirk04();
+    let (layout, _) = pgr2006(&units);
+    let ev = evaluate(
+        &units.graph,
+        &units.keys,
+        &units.people,
+        &layout,
+        Some((&shares, &ids)),
+    );
+    let (expect, pick) = moved_by_brute_force(&units, &layout, &shares);
+    let moved = ev.moved.unwrap();
+    assert!((moved - expect).abs() < 1e-6, "{moved} vs {expect}");
+    // Far from everyone: the 2021 PGR are mostly 2006 PGR renumbered.
+    assert!(moved < 0.2 * ev.people, "{moved} of {}", ev.people);
+    assert_eq!(ev.people, 341_327.0);
+    // The matching found by the evaluation is the brute force's.
+    for (r, &s) in pick.iter().enumerate() {
+        assert_eq!(ev.regions[s].reference.as_deref(), Some(ids[r].as_str()));
+    }
+    // CW 1 is Charlottenburg Nord (0410); one 2006 PGR matches nothing.
+    assert_eq!(ev.regions[0].reference.as_deref(), Some("0410"));
+    assert_eq!(
+        ev.regions.iter().filter(|r| r.reference.is_none()).count(),
+        1
+    );
+    // The moved pairs add up to the people moved.
+    let sum: f64 = ev.pairs.iter().map(|p| p.2).sum();
+    assert!((sum - moved).abs() < 1e-6);
+}
+
+fn bezirk04_cli_args() -> Vec<String> {
+    let units = berlin("lor-2006/plr.geojson.gz");
+    let stats = berlin("stats/EWR201812E_Matrix.csv");
+    let reference = berlin("lor-2021/pgr.geojson.gz");
+    [
+        "--bezirk",
+        "04",
+        "--units",
+        units.to_str().unwrap(),
+        "--units-fix-id",
+        "124=04030417",
+        "--stats",
+        stats.to_str().unwrap(),
+        "--reference",
+        reference.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+#[test]
+fn cli_evaluate_2006_pgr_against_2021_pgr() {
+    let (units, ids, shares) = bezirk04();
+    let (layout, _) = pgr2006(&units);
+    let (expect, _) = moved_by_brute_force(&units, &layout, &shares);
+    let pgr2006 = berlin("lor-2006/pgr.geojson.gz");
+    let mut args = vec![
+        "layout".to_string(),
+        "evaluate".into(),
+        pgr2006.to_str().unwrap().into(),
+    ];
+    args.extend(bezirk04_cli_args());
+    args.extend(["--format".into(), "json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let text = stdout(&o);
+    assert!(!text.contains("-0.0"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["people_moved"].as_f64().unwrap(), expect.round());
+    assert!(v["share_moved"].as_f64().unwrap() < 0.2, "{v}");
+    let cw1 = &v["regions"][0];
+    assert_eq!(cw1["region"], "0401");
+    assert_eq!(cw1["name"], "CW 1");
+    assert_eq!(cw1["reference"], "0410");
+    let _ = ids;
+}
+
+#[test]
+fn cli_propose_keys_regions_after_the_reference_they_match() {
+    let (units, ids, shares) = bezirk04();
+    // Charlottenburg Nord's PLR: the one with the most people in 0410.
+    let nord = ids.iter().position(|i| i == "0410").unwrap();
+    let plr = (0..units.keys.len())
+        .max_by(|&a, &b| {
+            let p = |i: usize| {
+                units.people[i]
+                    * shares[i]
+                        .iter()
+                        .filter(|x| x.0 == nord)
+                        .map(|x| x.1)
+                        .sum::<f64>()
+            };
+            p(a).total_cmp(&p(b))
+        })
+        .map(|i| units.keys[i].clone())
+        .unwrap();
+    let dir = common::scratch("layout-match");
+    let (report, keys) = (dir.join("r.json"), dir.join("k.csv"));
+    let mut args = vec!["layout".to_string(), "propose".into()];
+    args.extend(bezirk04_cli_args());
+    for a in [
+        "--regions",
+        "6",
+        "--blocks",
+        "bzr",
+        "--report",
+        report.to_str().unwrap(),
+        "--keys",
+        keys.to_str().unwrap(),
+    ] {
+        args.push(a.into());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = lor(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let list = stdout(&o);
+    assert!(list.contains(&format!("{plr},0410\n")), "{plr}: {list}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(!text.contains("-0.0"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let regions = v["regions"].as_array().unwrap();
+    let by_key = |k: &str| regions.iter().find(|r| r["region"] == k).unwrap();
+    assert_eq!(by_key("0410")["name"], "Charlottenburg Nord");
+    assert_eq!(by_key("0410")["reference"], "0410");
+    assert_eq!(by_key("N1")["name"], "neue Region N1");
+    assert_eq!(by_key("N1")["reference"], serde_json::Value::Null);
+    // Every region has a name; the keys are the 2021 PGR's and N1, never
+    // a 2006 PGR key (0401…0406).
+    assert!(regions
+        .iter()
+        .all(|r| !r["name"].as_str().unwrap().is_empty()));
+    let keys = std::fs::read_to_string(&keys).unwrap();
+    let pgr: std::collections::BTreeSet<&str> = keys
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(
+        pgr.into_iter().collect::<Vec<_>>(),
+        ["0410", "0420", "0430", "0440", "0450", "N1"]
+    );
 }

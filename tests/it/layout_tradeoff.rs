@@ -177,7 +177,9 @@ fn layout_maps_are_deterministic_and_show_the_moves() {
     assert!(a.contains("people moved 90,617 (26.55 %)"));
     for part in [
         ">Regions (people)</text>",
-        ">0410 (55,647)</text>",
+        // The region of the Kantstraße/Kurfürstendamm strip shares nobody
+        // with 0410 (Charlottenburg Nord): it is new, N1.
+        ">N1 (55,647)</text>",
         ">reference: pgr.geojson.gz</text>",
         "class=\"scale-bar\"",
         "class=\"north-arrow\"",
