@@ -303,7 +303,7 @@ fn real_berlin_plr_against_all_pgr_2021() {
     // Without the correction the duplicate id is reported, the rest compared.
     let (e, first) = mismatch(&["--a-fix-id", "none"]);
     assert!(
-        e.contains("appear more than once")
+        e.contains("1 id appears more than once")
             && e.contains("06010102 (feature 124 'Schloßstraße'")
             && e.contains("give --a-fix-id 124=04030417"),
         "{e}"
