@@ -186,13 +186,8 @@ mod tests {
     use super::*;
     use crate::mapping::sozialraum::SozialraumFile;
     use crate::pipeline::inputs::Statistics;
+    use crate::pipeline::testdata::{sample, sample_people};
     use crate::table::stats::ReadOptions;
-
-    fn sample(name: &str) -> PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     fn plan(levels: Vec<Level>, sozialraum: Option<SozialraumFile>, target: Target) -> Plan {
         Plan {
@@ -237,17 +232,6 @@ mod tests {
                 )
             })
             .collect()
-    }
-
-    /// The sample's people, summed by hand from the file: the oracle.
-    fn sample_people() -> f64 {
-        let text = std::fs::read_to_string(sample("EWR202412E_Matrix.csv")).unwrap();
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(';').collect();
-        let e = header.iter().position(|h| *h == "E_E").unwrap();
-        lines
-            .map(|l| l.split(';').nth(e).unwrap().parse::<f64>().unwrap())
-            .sum()
     }
 
     /// One call gives the documents and the warnings; nothing is written.

@@ -86,13 +86,8 @@ pub fn run(plan: &Plan) -> Result<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::testdata::sample;
     use crate::table::stats::ReadOptions;
-
-    fn sample(name: &str) -> PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     fn plan(format: ReportFormat, allow: Vec<WarningCode>, max_findings: usize) -> Plan {
         Plan {

@@ -113,12 +113,7 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
+    use crate::pipeline::testdata::sample;
 
     fn plan(output: Option<PathBuf>) -> Plan {
         Plan {

@@ -422,13 +422,8 @@ fn read_sozialraum(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::testdata::sample;
     use std::path::Path;
-
-    fn sample(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     /// The sample statistics without the row of `key`, in a temporary folder.
     fn without_row(dir: &Path, key: &str) -> PathBuf {

@@ -115,15 +115,10 @@ fn outputs(plan: &Plan, compared: &Compared) -> Result<Outputs> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::testdata::sample;
     use crate::spatial::crs::{Crs, Transformer};
     use geo::{Area, BooleanOps};
     use std::collections::{BTreeMap, BTreeSet};
-
-    fn sample(name: &str) -> PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     fn plan(b: &str, format: Format) -> Plan {
         Plan {

@@ -31,3 +31,28 @@ pub type Outcome = (Outputs, Warnings);
 /// --fail-on-split`): its outcome, and why the run fails once its outputs
 /// are written (exit code 3), if it does.
 pub type Verdict = (Outcome, Option<String>);
+
+/// What the pipelines' tests share: the bundled sample district.
+#[cfg(test)]
+pub(crate) mod testdata {
+    use std::path::{Path, PathBuf};
+
+    /// A file of the bundled sample district (`data/sample`).
+    pub fn sample(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/sample")
+            .join(name)
+    }
+
+    /// The sample's people, summed by hand from its statistics file: the
+    /// oracle of the pipelines' totals.
+    pub fn sample_people() -> f64 {
+        let text = std::fs::read_to_string(sample("EWR202412E_Matrix.csv")).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+        let e = header.iter().position(|h| *h == "E_E").unwrap();
+        lines
+            .map(|l| l.split(';').nth(e).unwrap().parse::<f64>().unwrap())
+            .sum()
+    }
+}

@@ -56,17 +56,12 @@ mod tests {
     use super::*;
     use crate::mapping::sozialraum::SozialraumFile;
     use crate::mapping::weights::Assign;
+    use crate::pipeline::testdata::sample;
     use crate::points::per_unit::SozialraumHow;
     use crate::points::read::PointOptions;
     use crate::spatial::overlay::Tolerance;
     use crate::table::key::Level;
     use std::path::{Path, PathBuf};
-
-    fn sample(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     /// Four points placed by hand from the corners in plr.geojson: two in
     /// 13100101 Lindenpark (x 430000–430600, y 5829500–5830000), one in

@@ -87,25 +87,9 @@ mod tests {
     use super::*;
     use crate::mapping::sozialraum::SozialraumFile;
     use crate::pipeline::inputs::{Scope, Statistics};
+    use crate::pipeline::testdata::{sample, sample_people};
     use crate::spatial::geometry::LayerOptions;
     use crate::table::stats::ReadOptions;
-
-    fn sample(name: &str) -> PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
-
-    /// The sample's people, summed by hand from the file: the oracle.
-    fn sample_people() -> f64 {
-        let text = std::fs::read_to_string(sample("EWR202412E_Matrix.csv")).unwrap();
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(';').collect();
-        let e = header.iter().position(|h| *h == "E_E").unwrap();
-        lines
-            .map(|l| l.split(';').nth(e).unwrap().parse::<f64>().unwrap())
-            .sum()
-    }
 
     fn plan(series: Vec<String>, change_maps: Vec<Indicator>) -> Plan {
         Plan {

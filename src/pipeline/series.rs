@@ -215,13 +215,8 @@ fn translation(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::testdata::sample;
     use std::collections::BTreeMap;
-
-    fn sample(name: &str) -> PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     /// The people of each sample half-year by hand, as the series' keys
     /// carry them: new keys as they are, old keys × the sum of their

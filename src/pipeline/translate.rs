@@ -168,13 +168,8 @@ fn target_names(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::testdata::sample;
     use std::collections::BTreeMap;
-
-    fn sample(name: &str) -> PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample")
-            .join(name)
-    }
 
     /// `E_E` of the old sample file carried by the key table, by hand:
     /// Σ over the old PLR of people × the sum of their weights.
