@@ -250,7 +250,7 @@ impl StatsReadArgs {
             .filter(|c| !c.is_empty())
             .collect();
         match &self.expect_columns_of {
-            Some(f) => Some(Expected::ColumnsOf(f.to_path_buf())),
+            Some(f) => Some(Expected::columns_of(f.to_path_buf())),
             None if !list.is_empty() => Some(Expected::List(list)),
             None => None,
         }

@@ -185,7 +185,9 @@ pub fn assemble(plan: &InputPlan) -> Result<(Assembled, Warnings)> {
     };
     let names_table = read_names(plan, sample_names, bezirk.as_ref(), &mut warnings)?;
     let (units, whole_units) = read_units(plan, bezirk.as_ref(), &mut warnings)?;
-    check_vintages(table.as_ref(), names_table.as_ref(), units.as_ref(), plan)?;
+    // The statistics' keys, counted once for every join checked below.
+    let keys = table.as_ref().map(stats_keys);
+    check_vintages(keys.as_ref(), names_table.as_ref(), units.as_ref(), plan)?;
     if let Some((path, _)) = &plan.units {
         sources.push(path.clone());
     }
@@ -209,10 +211,12 @@ pub fn assemble(plan: &InputPlan) -> Result<(Assembled, Warnings)> {
         warnings.extend(coverage);
     }
     let sozialraum = read_sozialraum(plan, units.as_ref(), bezirk.as_ref(), &mut warnings)?;
-    if let (Some(t), Some(Source::List(list))) = (&table, &sozialraum) {
-        let what = format!("the Sozialraum list {}", short(&list_path(plan)));
+    if let (Some(keys), Some(Source::List(list)), Some(file)) =
+        (&keys, &sozialraum, &plan.sozialraum)
+    {
+        let what = format!("the Sozialraum list {}", short(file.path()));
         let listed = KeyVintage::of(what, list.table.sources());
-        check_join(&stats_keys(t), &listed, "a Sozialraum list")?;
+        check_join(keys, &listed, "a Sozialraum list")?;
     }
     if let Some(sr) = &plan.sozialraum {
         sources.push(sr.path().to_path_buf());
@@ -242,36 +246,27 @@ fn short(path: &Path) -> String {
     crate::text::short(&path.display().to_string())
 }
 
-/// The file of the Sozialräume.
-fn list_path(plan: &InputPlan) -> PathBuf {
-    plan.sozialraum
-        .as_ref()
-        .map(|s| s.path().to_path_buf())
-        .unwrap_or_default()
-}
-
 /// Statistics of one LOR vintage are never joined to a names table or PLR
 /// polygons of the other (exit 1, naming both and the way out).
 fn check_vintages(
-    table: Option<&StatTable>,
+    keys: Option<&KeyVintage>,
     names: Option<&Names>,
     units: Option<&Layer>,
     plan: &InputPlan,
 ) -> Result<()> {
-    let Some(t) = table else {
+    let Some(keys) = keys else {
         return Ok(());
     };
-    let keys = stats_keys(t);
     keys.vintage()?;
     if let (Some(n), Some(path)) = (names, &plan.names) {
         let what = format!("the names table {}", short(path));
         let listed = KeyVintage::of(what, n.units.iter().map(String::as_str));
-        check_join(&keys, &listed, "a names table")?;
+        check_join(keys, &listed, "a names table")?;
     }
     if let (Some(u), Some((path, _))) = (units, &plan.units) {
         let what = format!("the PLR polygons {}", short(path));
         let ids = KeyVintage::of(what, u.features.iter().map(|f| f.id.as_str()));
-        check_join(&keys, &ids, "PLR polygons (--units)")?;
+        check_join(keys, &ids, "PLR polygons (--units)")?;
     }
     Ok(())
 }
@@ -452,6 +447,14 @@ mod tests {
         t.keys[0].clone()
     }
 
+    /// The messages of the `missing-plr` findings.
+    fn missing_plr(w: &Warnings) -> Vec<&str> {
+        w.iter()
+            .filter(|x| x.code == crate::error::WarningCode::MissingPlr)
+            .map(|x| x.message.as_str())
+            .collect()
+    }
+
     #[test]
     fn a_plr_without_a_row_is_missing_against_the_polygons_or_the_names_table() {
         let dir = tempfile::tempdir().unwrap();
@@ -459,11 +462,7 @@ mod tests {
         let stats = without_row(dir.path(), &key);
         // The polygons are the reference list without a names table.
         let (a, w) = assemble(&plan(stats.clone())).unwrap();
-        let missing: Vec<&str> = w
-            .iter()
-            .filter(|x| x.code == crate::error::WarningCode::MissingPlr)
-            .map(|x| x.message.as_str())
-            .collect();
+        let missing = missing_plr(&w);
         assert_eq!(missing.len(), 1, "{w:?}");
         assert!(missing[0].contains(&key) && missing[0].contains("plr.geojson"));
         assert_eq!(
@@ -476,11 +475,7 @@ mod tests {
             ..plan(stats)
         };
         let (a, w) = assemble(&with_names).unwrap();
-        let missing: Vec<&str> = w
-            .iter()
-            .filter(|x| x.code == crate::error::WarningCode::MissingPlr)
-            .map(|x| x.message.as_str())
-            .collect();
+        let missing = missing_plr(&w);
         assert_eq!(missing.len(), 1, "{w:?}");
         assert!(missing[0].contains(&key) && missing[0].contains("plr.csv"));
         assert!(a.names.unwrap().source.ends_with("plr.csv"));

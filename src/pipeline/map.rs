@@ -54,13 +54,11 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::sozialraum::SozialraumFile;
-    use crate::pipeline::inputs::{Scope, Statistics};
-    use crate::pipeline::testdata::{sample, sample_people};
+
+    use crate::pipeline::inputs::Scope;
+    use crate::pipeline::testdata::{sample_inputs, sample_people};
     use crate::render::classify::Method;
     use crate::render::map::{Indicator, MapLevel};
-    use crate::spatial::geometry::LayerOptions;
-    use crate::table::stats::ReadOptions;
 
     fn plan(column: &str, level: MapLevel, output: Option<PathBuf>) -> Plan {
         Plan {
@@ -73,21 +71,7 @@ mod tests {
                 source: Some("Testquelle".into()),
                 id: String::new(),
             },
-            inputs: InputPlan {
-                stats: Some(Statistics::File(
-                    sample("EWR202412E_Matrix.csv"),
-                    ReadOptions::default(),
-                )),
-                units: Some((sample("plr.geojson"), LayerOptions::default())),
-                names: Some(sample("plr.csv")),
-                sozialraum: Some(SozialraumFile::Polygons {
-                    path: sample("sozialraeume.geojson"),
-                    layer: LayerOptions::default(),
-                }),
-                scope: Scope::Berlin,
-                catalogue_names: true,
-                keep_whole_units: false,
-            },
+            inputs: sample_inputs(Scope::Berlin),
             assign: Some(Assign::Largest),
             tolerance: Tolerance::default(),
             rules: RuleFlags::default(),

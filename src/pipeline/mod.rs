@@ -44,6 +44,30 @@ pub(crate) mod testdata {
             .join(name)
     }
 
+    /// The whole sample district as a map or report reads it: statistics,
+    /// PLR polygons, names table and Sozialraum polygons, in `scope`.
+    pub fn sample_inputs(
+        scope: crate::pipeline::inputs::Scope,
+    ) -> crate::pipeline::inputs::InputPlan {
+        use crate::pipeline::inputs::{InputPlan, Statistics};
+        use crate::spatial::geometry::LayerOptions;
+        InputPlan {
+            stats: Some(Statistics::File(
+                sample("EWR202412E_Matrix.csv"),
+                Default::default(),
+            )),
+            units: Some((sample("plr.geojson"), LayerOptions::default())),
+            names: Some(sample("plr.csv")),
+            sozialraum: Some(crate::mapping::sozialraum::SozialraumFile::Polygons {
+                path: sample("sozialraeume.geojson"),
+                layer: LayerOptions::default(),
+            }),
+            scope,
+            catalogue_names: true,
+            keep_whole_units: false,
+        }
+    }
+
     /// The sample's people, summed by hand from its statistics file: the
     /// oracle of the pipelines' totals.
     pub fn sample_people() -> f64 {

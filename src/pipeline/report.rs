@@ -85,29 +85,13 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::sozialraum::SozialraumFile;
-    use crate::pipeline::inputs::{Scope, Statistics};
-    use crate::pipeline::testdata::{sample, sample_people};
-    use crate::spatial::geometry::LayerOptions;
-    use crate::table::stats::ReadOptions;
+
+    use crate::pipeline::inputs::Scope;
+    use crate::pipeline::testdata::{sample, sample_inputs, sample_people};
 
     fn plan(series: Vec<String>, change_maps: Vec<Indicator>) -> Plan {
         Plan {
-            inputs: InputPlan {
-                stats: Some(Statistics::File(
-                    sample("EWR202412E_Matrix.csv"),
-                    ReadOptions::default(),
-                )),
-                units: Some((sample("plr.geojson"), LayerOptions::default())),
-                names: Some(sample("plr.csv")),
-                sozialraum: Some(SozialraumFile::Polygons {
-                    path: sample("sozialraeume.geojson"),
-                    layer: LayerOptions::default(),
-                }),
-                scope: Scope::OfTheStatistics,
-                catalogue_names: true,
-                keep_whole_units: false,
-            },
+            inputs: sample_inputs(Scope::OfTheStatistics),
             assign: Assign::Largest,
             tolerance: Tolerance::default(),
             rules: RuleFlags::default(),

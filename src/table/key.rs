@@ -176,6 +176,14 @@ impl Vintage {
         }
     }
 
+    /// The other vintage.
+    pub fn other(self) -> Vintage {
+        match self {
+            Vintage::Lor2006 => Vintage::Lor2021,
+            Vintage::Lor2021 => Vintage::Lor2006,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Vintage::Lor2006 => "LOR 2006",

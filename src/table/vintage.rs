@@ -89,10 +89,7 @@ impl KeyVintage {
 
     /// How the keys fall, for messages: "53 of 53 keys are LOR 2021 keys, 0 LOR 2006 keys".
     fn counts(&self, v: Vintage) -> String {
-        let other = match v {
-            Vintage::Lor2006 => Vintage::Lor2021,
-            Vintage::Lor2021 => Vintage::Lor2006,
-        };
+        let other = v.other();
         format!(
             "{} of {} keys are {} keys, {} {} keys",
             self.of_vintage(v),

@@ -4,6 +4,7 @@
 //! not expected is a warning.
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Result;
 
@@ -11,22 +12,34 @@ use crate::error::{examples, input_error, WarningCode, Warnings};
 use crate::table::stats::{read_stats, ReadOptions, StatTable};
 
 /// The expected columns: a list, or the columns of a reference file (an
-/// earlier delivery).
+/// earlier delivery), read once however many files are checked against it
+/// (the dated files of a series).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {
     List(Vec<String>),
-    ColumnsOf(PathBuf),
+    ColumnsOf(PathBuf, Arc<OnceLock<Vec<String>>>),
 }
 
 impl Expected {
+    /// The columns of the reference file `path`.
+    pub fn columns_of(path: PathBuf) -> Expected {
+        Expected::ColumnsOf(path, Arc::default())
+    }
+
     /// The expected column names, and where they come from (for messages).
     fn names(&self) -> Result<(Vec<String>, String)> {
         match self {
             Expected::List(l) => Ok((l.clone(), "--expect-columns".to_string())),
-            Expected::ColumnsOf(p) => {
-                let (reference, _) = read_stats(p, &ReadOptions::default())?;
-                let mut names = vec![reference.key_column.clone()];
-                names.extend(reference.columns.iter().map(|c| c.name.clone()));
+            Expected::ColumnsOf(p, read) => {
+                let names = match read.get() {
+                    Some(names) => names.clone(),
+                    None => {
+                        let (reference, _) = read_stats(p, &ReadOptions::default())?;
+                        let mut names = vec![reference.key_column.clone()];
+                        names.extend(reference.columns.iter().map(|c| c.name.clone()));
+                        read.get_or_init(|| names).clone()
+                    }
+                };
                 Ok((names, format!("the columns of {}", p.display())))
             }
         }
@@ -118,7 +131,7 @@ mod tests {
         let q2 = dir.path().join("q2.csv");
         std::fs::write(&q2, "RAUMID;E_E;E_EM;E_EW\n04010101;10;4;6\n").unwrap();
         let t = table("RAUMID;E_E;E_EW\n04010101;10;6\n");
-        let e = check_expected(&t, &Expected::ColumnsOf(q2.clone())).unwrap_err();
+        let e = check_expected(&t, &Expected::columns_of(q2.clone())).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("q3.csv: 1 expected column is missing (the columns of "),
