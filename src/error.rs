@@ -151,6 +151,8 @@ warning_codes! {
         "Note: unit names taken from the built-in LOR catalogue (which vintage, how many keys matched).",
     FixId = "fix-id",
         "Note: a wrong feature id that the built-in catalogue proves (name and area of a unit without polygon) corrected; on by default, off with the layer's fix-id option set to none.",
+    ProvenShare = "proven-share",
+        "Note: a share column (X_percentage) that is X / people × 100 in every row of the file, recomputed from the aggregated counts instead of being summed.",
     MissingAttribute = "missing-attribute",
         "Some points lack an attribute to sum or to group by (their ids are listed).",
     ExtraColumn = "extra-column",
@@ -273,6 +275,16 @@ impl Warnings {
     pub fn has(&self, code: &str) -> bool {
         self.0.iter().any(|w| w.code.as_str() == code)
     }
+
+    /// Each warning once, in the order first given: steps that read the
+    /// same input again (a report aggregates it at several levels) say the
+    /// same thing once.
+    pub fn distinct(&self) -> impl Iterator<Item = &Warning> {
+        let mut seen = std::collections::HashSet::new();
+        self.0
+            .iter()
+            .filter(move |w| seen.insert((w.code, w.message.as_str())))
+    }
 }
 
 /// Codes of notes: information about how the input was read (which
@@ -282,6 +294,7 @@ pub const NOTE_CODES: &[WarningCode] = &[
     WarningCode::Catalogue,
     WarningCode::ZeroMarker,
     WarningCode::FixId,
+    WarningCode::ProvenShare,
 ];
 
 /// Is a warning of this code a note (see [`NOTE_CODES`])?

@@ -578,6 +578,7 @@ fn column_rules(
 ) -> Result<Vec<ColumnRule>> {
     let mut rules = Vec::with_capacity(table.columns.len());
     let mut unruled_shares: Vec<&str> = Vec::new();
+    let mut proven: Vec<String> = Vec::new();
     let helpers = ratio_helpers(flags);
     for (i, c) in table.columns.iter().enumerate() {
         if helpers.contains(&c.name) {
@@ -606,6 +607,15 @@ fn column_rules(
             continue;
         }
         let Some((rule, origin)) = default_rule(table, i) else {
+            if let Some(rule) = proven_share(table, i) {
+                proven.push(format!("{} = {}", c.name, proven_formula(&rule)));
+                rules.push(ColumnRule {
+                    column: c.name.clone(),
+                    rule,
+                    origin: Origin::Count,
+                });
+                continue;
+            }
             unruled_shares.push(&c.name);
             continue;
         };
@@ -614,6 +624,20 @@ fn column_rules(
             rule,
             origin,
         });
+    }
+    if !proven.is_empty() {
+        warnings.push(
+            crate::error::WarningCode::ProvenShare,
+            format!(
+                "{}: {} share column{} {} that share of the counts in every row, so {} recomputed from the aggregated counts: {}",
+                table.source,
+                proven.len(),
+                if proven.len() == 1 { "" } else { "s" },
+                if proven.len() == 1 { "is" } else { "are" },
+                if proven.len() == 1 { "it is" } else { "they are" },
+                examples(&proven, 20)
+            ),
+        );
     }
     if !unruled_shares.is_empty() {
         let weight = rules
@@ -670,6 +694,61 @@ pub fn default_rule(table: &StatTable, col: usize) -> Option<(Rule, Origin)> {
         None
     } else {
         Some((Rule::Sum, Origin::Count))
+    }
+}
+
+/// Suffixes of a share column named after the count it is the share of
+/// (`inhabitants_female_percentage` of `inhabitants_female`).
+const SHARE_SUFFIXES: [&str; 2] = ["_percentage", "_pct"];
+
+/// How far a published share may be from the one its counts give, in
+/// percentage points: shares rounded to one decimal still agree.
+const SHARE_SLACK: f64 = 0.05;
+
+/// The ratio that a share column without a rule is proven to be: `X_percentage`
+/// is `X / PEOPLE × 100` in every row of the file (PEOPLE the table's people
+/// column, `inhabitants` or `E_E`; X and PEOPLE counts), as in the open-data
+/// population tables. A unit without people must have no share or 0.
+/// `None` when a row disagrees, or the columns are not there.
+fn proven_share(table: &StatTable, col: usize) -> Option<Rule> {
+    let name = &table.columns[col].name;
+    let base = SHARE_SUFFIXES.iter().find_map(|s| name.strip_suffix(s))?;
+    let people = crate::table::population::people_column(|c| table.column(c).is_some())?;
+    let (n, d) = (table.column_index(base)?, table.column_index(people)?);
+    let is_count = |i: usize| matches!(default_rule(table, i), Some((Rule::Sum, _)));
+    if !is_count(n) || !is_count(d) {
+        return None;
+    }
+    let (share, num, den) = (&table.columns[col], &table.columns[n], &table.columns[d]);
+    let mut compared = 0usize;
+    for ((s, x), p) in share.cells.iter().zip(&num.cells).zip(&den.cells) {
+        match (s.num(), x.num(), p.num()) {
+            (Some(s), Some(x), Some(p)) if p > 0.0 => {
+                if (s - x / p * 100.0).abs() > SHARE_SLACK {
+                    return None;
+                }
+                compared += 1;
+            }
+            (None | Some(0.0), _, Some(0.0)) => {}
+            _ => return None,
+        }
+    }
+    (compared > 0).then(|| Rule::Ratio {
+        numerator: base.to_string(),
+        denominator: people.to_string(),
+        factor: 100.0,
+    })
+}
+
+/// `X / PEOPLE × 100`, for the note of a proven share.
+fn proven_formula(rule: &Rule) -> String {
+    match rule {
+        Rule::Ratio {
+            numerator,
+            denominator,
+            ..
+        } => format!("{numerator} / {denominator} × 100"),
+        other => other.describe(),
     }
 }
 
@@ -810,5 +889,49 @@ mod tests {
         )
         .unwrap();
         assert!(hundred_values(&t, 0));
+    }
+
+    /// A share named after its count is proven when every row is that
+    /// count's share of the people (rounded to one decimal is enough; a
+    /// unit without people has no share or 0); one row off is no proof.
+    #[test]
+    fn a_share_of_its_count_in_every_row_is_a_ratio() {
+        let read = |text: &str| {
+            let opts = crate::table::stats::ReadOptions::default();
+            crate::table::stats::read_stats_bytes("t.csv", text.as_bytes(), &opts)
+                .unwrap()
+                .0
+        };
+        let t = read(
+            "id,inhabitants,inhabitants_female,inhabitants_female_percentage\n\
+             01011101,3384,1633,48.3\n01011102,0,0,\n01011103,200,50,25.0\n",
+        );
+        let (rules, notes) = plan_rules(&t, &RuleFlags::default()).unwrap();
+        let share = rules.iter().find(|r| r.column.ends_with("_percentage"));
+        assert_eq!(
+            share.unwrap().rule,
+            Rule::Ratio {
+                numerator: "inhabitants_female".into(),
+                denominator: "inhabitants".into(),
+                factor: 100.0
+            }
+        );
+        assert!(notes.has("proven-share"), "{notes:?}");
+        assert!(
+            notes.0[0]
+                .message
+                .contains("inhabitants_female_percentage = inhabitants_female / inhabitants × 100"),
+            "{notes:?}"
+        );
+        // 25.1 for 50 of 200 is no share of the count: refused.
+        let off = read(
+            "id,inhabitants,inhabitants_female,inhabitants_female_percentage\n\
+             01011101,3384,1633,48.3\n01011103,200,50,25.1\n",
+        );
+        let e = plan_rules(&off, &RuleFlags::default()).unwrap_err();
+        assert!(e.to_string().contains("must not be summed"), "{e}");
+        // Without the count it is a share of nothing known: refused.
+        let alone = read("id,inhabitants,x_percentage\n01011101,3384,48.3\n01011103,200,25\n");
+        assert!(plan_rules(&alone, &RuleFlags::default()).is_err());
     }
 }

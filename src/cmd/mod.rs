@@ -50,7 +50,7 @@ impl Context {
         if self.quiet {
             return;
         }
-        for w in warnings.iter() {
+        for w in warnings.distinct() {
             let allowed = self.allowed(w.code);
             if self.log_json {
                 let line = serde_json::json!({

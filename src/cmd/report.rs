@@ -30,8 +30,9 @@ Example:
       --output auenwalde-report.html
 
 Key figures come from the population register columns (E_E, E_EU1, E_E1U6,
-…, E_E80U110); each --map is a choropleth per Planungsraum. Columns are
-headed with their German labels where the codebook knows them.";
+…, E_E80U110) or those of the open-data population tables (inhabitants,
+inhabitants_age_below_6, …); each --map is a choropleth per Planungsraum.
+Columns are headed with their German labels where the codebook knows them.";
 
 /// Write the Sozialraum report of a Bezirk as one HTML file (prints to A4).
 #[derive(clap::Args)]
@@ -142,14 +143,6 @@ fn plan(args: &Args) -> Result<Plan> {
         catalogue_names: true,
         keep_whole_units: false,
     };
-    let maps: Vec<Indicator> = if args.map.is_empty() {
-        vec![
-            Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100")?,
-            Indicator::parse("Anteil_u6=E_EU1+E_E1U6/E_E*100")?,
-        ]
-    } else {
-        indicators(&args.map)?
-    };
     Ok(Plan {
         pipeline: lor::pipeline::report::Plan {
             inputs,
@@ -157,7 +150,7 @@ fn plan(args: &Args) -> Result<Plan> {
             tolerance,
             rules: args.rules.flags(),
             missing: args.rules.missing_policy(),
-            maps,
+            maps: indicators(&args.map)?,
             method: args.classes.clone(),
             k: args.k,
             points: points(args),

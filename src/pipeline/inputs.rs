@@ -7,8 +7,9 @@
 //!   polygons fill in; the built-in catalogue of the keys' vintage fills in
 //!   the rest (BZR, PGR and Bezirk names the polygons do not have).
 //! - **Reference list** (which PLR exist): the names table's PLR, else the
-//!   ids of the PLR polygons. The catalogue is never the reference: a file of
-//!   one Bezirk is complete without the PLR of the others.
+//!   ids of the PLR polygons, else the built-in catalogue's units of the
+//!   file's level in the Bezirke the file has rows in (a file of one Bezirk
+//!   is complete without the PLR of the others).
 //! - **Scope**: with a Bezirk, everything keyed by LOR keys is cut to it —
 //!   the statistics rows, the names table (an error when it has no PLR
 //!   there), the PLR polygons (the same), the Sozialraum list and
@@ -377,11 +378,20 @@ fn names_of(
 }
 
 /// Names from the built-in catalogue of the vintage of the statistics'
-/// keys (else of the polygons' ids), with the note that says so.
+/// keys (else of the polygons' ids), with the note that says so. For
+/// statistics, the catalogue's units of their level in the Bezirke they
+/// have rows in are the reference list (used when neither a names table nor
+/// polygons give one).
 fn catalogue_names(table: Option<&StatTable>, units: Option<&Layer>) -> Option<(Names, Warnings)> {
-    use crate::table::catalogue::names_for;
+    use crate::table::catalogue::{for_keys, names_for};
     match (table, units) {
-        (Some(t), _) => names_for(&t.source, t.keys.iter().map(String::as_str)),
+        (Some(t), _) => {
+            let keys = || t.keys.iter().map(String::as_str);
+            let (mut names, w) = names_for(&t.source, keys())?;
+            let (catalogue, _, _) = for_keys(keys())?;
+            names.units = catalogue.units_in_bezirke_of(t.level, keys());
+            Some((names, w))
+        }
         (None, Some(u)) => names_for(&u.source, u.features.iter().map(|f| f.id.as_str())),
         (None, None) => None,
     }
@@ -551,5 +561,36 @@ mod tests {
             e.to_string().contains("--units must be PLR polygons"),
             "{e}"
         );
+    }
+
+    /// Without a names table and polygons, the catalogue of the keys'
+    /// vintage is the reference, limited to the Bezirke of the file: the
+    /// register file of 31.12.2018 lacks PLR 09041403 of the 2006 list (in
+    /// Bezirk 09 only), and nothing else.
+    #[test]
+    fn the_catalogue_is_the_reference_in_the_bezirke_of_the_file() {
+        let ewr = crate::table::catalogue::data_dir().join("stats/EWR201812E_Matrix.csv");
+        let only_stats = |scope| InputPlan {
+            stats: Some(Statistics::File(ewr.clone(), ReadOptions::default())),
+            catalogue_names: true,
+            scope,
+            ..InputPlan::default()
+        };
+        let (a, w) = assemble(&only_stats(Scope::Berlin)).unwrap();
+        assert_eq!(a.names.as_ref().unwrap().units.len(), 448);
+        let missing = missing_plr(&w);
+        assert_eq!(missing.len(), 1, "{w:?}");
+        assert!(
+            missing[0].contains("1 of the 448 Planungsräume")
+                && missing[0].contains("09041403 Allende II"),
+            "{}",
+            missing[0]
+        );
+        assert!(!w.has("unknown-key"), "{w:?}");
+        let (a, w) = assemble(&only_stats(Scope::Bezirk(Bezirk::parse("04").unwrap()))).unwrap();
+        assert_eq!(a.names.as_ref().unwrap().units.len(), 57);
+        assert!(missing_plr(&w).is_empty(), "{w:?}");
+        let (_, w) = assemble(&only_stats(Scope::Bezirk(Bezirk::parse("09").unwrap()))).unwrap();
+        assert_eq!(missing_plr(&w).len(), 1, "{w:?}");
     }
 }

@@ -27,13 +27,14 @@ use crate::spatial::overlay::{overlay, unit_parts, Overlay, PartClass, Tolerance
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
+use crate::table::population::{self, AgeGroup, Schema};
 use crate::text::thousands;
 
 /// What goes into the report.
 #[derive(Debug, Clone)]
 pub struct ReportSpec {
     pub bezirk: String,
-    /// Choropleths per PLR.
+    /// Choropleths per PLR; none given: [`default_maps`] of the statistics.
     pub maps: Vec<Indicator>,
     pub method: Method,
     pub k: usize,
@@ -270,41 +271,33 @@ fn latest_before(
     })
 }
 
-/// The key figures of the report: counts and shares of the population
-/// register (EWR) columns, with their German column headers from the
-/// codebook (`crate::render::labels`).
-pub fn key_figures() -> Vec<(Indicator, String)> {
-    let people = Indicator::parse("E_E").expect("valid");
+/// The key figures of the report for a table of `schema`: people, and
+/// the count and share of each age group, with their German column headers.
+pub fn key_figures(schema: &Schema) -> Vec<(Indicator, String)> {
+    let people = Indicator::parse(schema.people).expect("a column name is an indicator");
     let head = people.label();
+    let columns = |g: &AgeGroup| g.columns.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     std::iter::once((people, head))
-        .chain(AGE_GROUPS.iter().flat_map(|(name, cols)| {
+        .chain(schema.groups.iter().flat_map(|g| {
             let count = Indicator {
-                name: name.to_string(),
-                numerator: cols.iter().map(|c| c.to_string()).collect(),
+                name: g.name.to_string(),
+                numerator: columns(g),
                 denominator: Vec::new(),
                 factor: 1.0,
             };
             let share = Indicator {
-                name: format!("Anteil {name}"),
-                numerator: cols.iter().map(|c| c.to_string()).collect(),
-                denominator: vec!["E_E".into()],
+                name: format!("Anteil {}", g.name),
+                numerator: columns(g),
+                denominator: vec![schema.people.to_string()],
                 factor: 100.0,
             };
-            let ages = crate::render::labels::age_range_de(&count.numerator)
-                .unwrap_or_else(|| name.to_string());
-            [(count, ages), (share, "Anteil %".to_string())]
+            [
+                (count, g.label_de.to_string()),
+                (share, "Anteil %".to_string()),
+            ]
         }))
         .collect()
 }
-
-/// Age groups of the population register: name, columns.
-const AGE_GROUPS: [(&str, &[&str]); 5] = [
-    ("E_u6", &["E_EU1", "E_E1U6"]),
-    ("E_6u15", &["E_E6U15"]),
-    ("E_15u18", &["E_E15U18"]),
-    ("E_18u65", &["E_E18U25", "E_E25U55", "E_E55U65"]),
-    ("E_65plus", &["E_E65U80", "E_E80U110"]),
-];
 
 const CSS: &str = "
 body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1120px;color:#111;font-size:14px}
@@ -410,7 +403,7 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
             c.check_indicator(ind)?;
         }
     }
-    let figures = figures_in(fig)?;
+    let (schema, figures) = figures_in(fig)?;
     let places = match &spec.points {
         Some((path, opts)) => Some(places_by_sozialraum(
             fig,
@@ -428,6 +421,7 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         place: fig.place(Some(&spec.bezirk)),
         date,
         change,
+        schema,
         figures,
         places,
     };
@@ -462,19 +456,42 @@ fn change_of(fig: &Figures, spec: &ReportSpec, warnings: &mut Warnings) -> Resul
     Ok(Some(c))
 }
 
-/// The key figures whose columns are all in the statistics; none is an error.
-fn figures_in(fig: &Figures) -> Result<Vec<(Indicator, String)>> {
-    let figures: Vec<(Indicator, String)> = key_figures()
+/// The maps of a report without `--map`: the shares of people 65 and
+/// older and of children under 6, per PLR.
+pub fn default_maps(schema: &Schema) -> Vec<Indicator> {
+    [
+        ("Anteil_65plus", &schema.groups[4]),
+        ("Anteil_u6", &schema.groups[0]),
+    ]
+    .into_iter()
+    .map(|(name, g)| Indicator {
+        name: name.to_string(),
+        numerator: g.columns.iter().map(|c| c.to_string()).collect(),
+        denominator: vec![schema.people.to_string()],
+        factor: 100.0,
+    })
+    .collect()
+}
+
+/// The population schema of the statistics and those of its key figures
+/// whose columns are all in the file; a file of neither schema is an error.
+fn figures_in(fig: &Figures) -> Result<(&'static Schema, Vec<(Indicator, String)>)> {
+    let has = |c: &str| fig.table.column(c).is_some();
+    let schema = population::schema_of(has).ok_or_else(|| {
+        input_error(format!(
+            "{}: the report's key figures need the people of a {} or an {}; the file has neither column '{}' nor '{}'",
+            fig.table.source,
+            population::REGISTER.what,
+            population::OPEN_DATA.what,
+            population::REGISTER.people,
+            population::OPEN_DATA.people,
+        ))
+    })?;
+    let figures = key_figures(schema)
         .into_iter()
-        .filter(|(i, _)| i.columns().all(|c| fig.table.column(c).is_some()))
+        .filter(|(i, _)| i.columns().all(|c| has(c)))
         .collect();
-    if figures.is_empty() {
-        return Err(input_error(format!(
-            "{}: none of the population register columns of the key figures (E_E, E_EU1, …) is in the file",
-            fig.table.source
-        )));
-    }
-    Ok(figures)
+    Ok((schema, figures))
 }
 
 /// Facility places (the `--sum` attribute of the points, e.g. Kita places)
@@ -533,10 +550,10 @@ fn spread(per_plr: &BTreeMap<&str, f64>, sr_layer: &Layer, fig: &Figures) -> BTr
 type Places = (String, BTreeMap<String, f64>);
 
 /// Children under 6 (for places per child).
-fn under_6() -> Indicator {
+fn under_6(schema: &Schema) -> Indicator {
     Indicator {
-        name: "E_u6".into(),
-        numerator: vec!["E_EU1".into(), "E_E1U6".into()],
+        name: schema.groups[0].name.into(),
+        numerator: schema.under_6().iter().map(|c| c.to_string()).collect(),
         denominator: Vec::new(),
         factor: 1.0,
     }
@@ -550,6 +567,8 @@ struct Page<'a> {
     place: String,
     date: String,
     change: Option<Change>,
+    /// The population columns of the statistics, and the key figures.
+    schema: &'static Schema,
     figures: Vec<(Indicator, String)>,
     places: Option<Places>,
 }
@@ -655,13 +674,18 @@ impl Page<'_> {
             } else {
                 by_sr.get(key).copied()
             };
-            let kids = under_6().value(t, key);
+            let kids = under_6(self.schema).value(t, key);
             h.push_str(&cell(key, attr, p, 0));
             let per = match (p, kids) {
                 (Some(p), Some(k)) if k > 0.0 => Some(p / k),
                 _ => None,
             };
-            h.push_str(&cell(key, &format!("{attr} per E_u6"), per, 2));
+            h.push_str(&cell(
+                key,
+                &format!("{attr} per {}", self.schema.groups[0].name),
+                per,
+                2,
+            ));
         }
         let _ = writeln!(h, "</tr>");
     }
@@ -712,7 +736,14 @@ impl Page<'_> {
     /// The choropleths per PLR (`--map`), one section each.
     fn maps(&self, h: &mut String, warnings: &mut Warnings) -> Result<()> {
         let spec = self.spec;
-        for (i, ind) in spec.maps.iter().enumerate() {
+        let defaults;
+        let maps = if spec.maps.is_empty() {
+            defaults = default_maps(self.schema);
+            &defaults
+        } else {
+            &spec.maps
+        };
+        for (i, ind) in maps.iter().enumerate() {
             let cs = ChoroSpec {
                 indicator: ind.clone(),
                 level: MapLevel::Lor(Level::Plr),
@@ -854,10 +885,11 @@ impl Page<'_> {
 }
 
 /// The PLR of the figures against the Sozialräume: PLR, BZR and PGR, with
-/// the people (`E_E`) in each part when the statistics have them.
+/// the people (`E_E`, `inhabitants`) in each part when the statistics have them.
 fn mismatch_of(fig: &Figures, sr_layer: &Layer, ov: &Overlay, tol: Tolerance) -> Mismatch {
     let units = unit_parts(ov, &fig.units, sr_layer, &tol);
-    let people: BTreeMap<String, f64> = match fig.table.column("E_E") {
+    let column = population::people_column(|c| fig.table.column(c).is_some());
+    let people: BTreeMap<String, f64> = match column.and_then(|c| fig.table.column(c)) {
         Some(c) => fig
             .table
             .keys
@@ -880,7 +912,7 @@ fn mismatch_of(fig: &Figures, sr_layer: &Layer, ov: &Overlay, tol: Tolerance) ->
         rollups: &[Level::Bzr, Level::Pgr],
         name_of: &|k: &str| fig.names.name(k).unwrap_or_default().to_string(),
         b_units,
-        people: (!people.is_empty()).then_some(("E_E", &people)),
+        people: column.filter(|_| !people.is_empty()).map(|c| (c, &people)),
         tol,
     })
 }
@@ -888,16 +920,20 @@ fn mismatch_of(fig: &Figures, sr_layer: &Layer, ov: &Overlay, tol: Tolerance) ->
 /// The table of the split units of one level (nothing when none is split):
 /// each part with its Sozialraum, area share and people.
 fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
+    let column = mm
+        .people_column
+        .as_deref()
+        .unwrap_or(population::REGISTER.people);
     let split: Vec<_> = l.split().collect();
     if split.is_empty() {
         return;
     }
     let _ = writeln!(
         h,
-        "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>{} (E_E, by area)</th></tr></thead>\n<tbody>",
+        "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>{} ({column}, by area)</th></tr></thead>\n<tbody>",
         l.title,
         l.level,
-        escape(&label_for("E_E"))
+        escape(&label_for(column))
     );
     for u in split {
         for (j, p) in u
@@ -913,7 +949,7 @@ fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
                 if j == 0 { escape(&u.name) } else { String::new() },
                 escape(&part_target(mm, &p.target)),
                 crate::text::decimal(p.share * 100.0, 1),
-                cell(&u.key, "E_E", l.people_in(&u.key, &p.target), 0)
+                cell(&u.key, column, l.people_in(&u.key, &p.target), 0)
             );
         }
     }
@@ -945,7 +981,7 @@ fn warnings_section(h: &mut String, warnings: &Warnings) {
         let _ = writeln!(h, "<p>None.</p>");
     } else {
         let _ = writeln!(h, "<ul class=\"warnings\">");
-        for w in warnings.iter() {
+        for w in warnings.distinct() {
             let _ = writeln!(
                 h,
                 "<li><code>{}</code> {}</li>",
@@ -1006,6 +1042,7 @@ mod tests {
     }
 
     fn page<'a>(fig: &'a Figures, spec: &'a ReportSpec, change: Option<Change>) -> Page<'a> {
+        let (schema, figures) = figures_in(fig).unwrap();
         Page {
             fig,
             spec,
@@ -1013,7 +1050,8 @@ mod tests {
             place: fig.place(Some(&spec.bezirk)),
             date: "12/2024".into(),
             change,
-            figures: figures_in(fig).unwrap(),
+            schema,
+            figures,
             places: None,
         }
     }

@@ -57,11 +57,7 @@ pub fn sozialraum_weights(
     let tolerance = crate::spatial::overlay::Tolerance::default();
     let (a, w) = sozialraum::assign(&base.table, units.as_ref(), &source, how, &tolerance)?;
     warnings.extend(w);
-    let people = base
-        .table
-        .column("E_E")
-        .or_else(|| base.table.column("inhabitants"))
-        .map(|c| c.name.as_str());
+    let people = crate::table::population::people_column(|c| base.table.column(c).is_some());
     warnings.extend(sozialraum::report_unassigned(&base.table, &a, people));
     let weights = SozialraumWeights {
         weights: a.weights,

@@ -119,6 +119,26 @@ impl Catalogue {
             .collect()
     }
 
+    /// The units of `level` in the Bezirke that `keys` lie in: the units a
+    /// file with rows in those Bezirke should have (a file of one Bezirk is
+    /// complete without the units of the others).
+    pub fn units_in_bezirke_of<'a>(
+        &self,
+        level: Level,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) -> BTreeSet<String> {
+        let bezirke: BTreeSet<&str> = keys
+            .into_iter()
+            .filter(|k| k.len() >= Level::Bezirk.digits())
+            .map(|k| Level::Bezirk.parent_of(k))
+            .collect();
+        self.keys
+            .iter()
+            .filter(|k| k.len() == level.digits() && bezirke.contains(Level::Bezirk.parent_of(k)))
+            .cloned()
+            .collect()
+    }
+
     /// The catalogue of `levels` as output tables: key, name, the keys of
     /// the parent units, and the published area of each PLR (summed upwards).
     pub fn tables(&self, levels: &[Level]) -> Vec<LevelTable> {

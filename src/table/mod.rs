@@ -6,6 +6,7 @@ pub mod input;
 pub mod key;
 pub mod level;
 pub mod names;
+pub mod population;
 pub mod scope;
 pub mod stats;
 pub mod vintage;

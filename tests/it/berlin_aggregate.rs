@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use common::{berlin, published};
 use lor::aggregation::aggregate::{aggregate_levels, MissingPolicy};
-use lor::aggregation::rules::{plan_rules, RuleFlags};
+use lor::aggregation::rules::{plan_rules, Rule, RuleFlags};
 use lor::quality::checks::{check_coverage, check_totals};
 use lor::table::key::Level;
 use lor::table::level::LevelTable;
@@ -141,27 +141,60 @@ fn ewr_file_is_consistent_and_names_cover_it() {
     assert!(cov.0[0].message.contains("09041403"));
 }
 
+/// Without a rule, the open-data shares are proven to be COUNT / inhabitants
+/// × 100 in every row and recomputed from the sums (a note says so); with
+/// `--weighted '*_percentage=inhabitants'` they are weighted means. Both
+/// equal the published tables of every level.
 #[test]
-fn t2_percentages_weighted_by_inhabitants_equal_published() {
+fn t2_percentages_proven_or_weighted_equal_published() {
     let path = berlin("stats/population-2018-12/t2-planning-areas.csv");
     let (table, _) = read_stats(&path, &ReadOptions::default()).unwrap();
     assert_eq!(table.key_column, "id");
-    // Without a rule: refused, naming the flag to use.
+    let (rules, notes) = plan_rules(&table, &RuleFlags::default()).unwrap();
+    assert!(notes.has("proven-share"), "{notes:?}");
+    let rule = |c: &str| rules.iter().find(|r| r.column == c).unwrap().rule.clone();
+    assert_eq!(
+        rule("inhabitants_female_percentage"),
+        Rule::Ratio {
+            numerator: "inhabitants_female".into(),
+            denominator: "inhabitants".into(),
+            factor: 100.0
+        }
+    );
+    let weighted = RuleFlags {
+        weighted: vec!["*_percentage=inhabitants".into()],
+        ..Default::default()
+    };
+    let (by_weight, _) = plan_rules(&table, &weighted).unwrap();
+    for rules in [rules, by_weight] {
+        check_t2_percentages(&table, &rules);
+    }
+}
+
+/// One share that is not its counts' share: no proof, so refused, naming
+/// the flag to use.
+#[test]
+fn t2_percentages_that_disagree_with_their_counts_are_refused() {
+    let path = berlin("stats/population-2018-12/t2-planning-areas.csv");
+    let (mut table, _) = read_stats(&path, &ReadOptions::default()).unwrap();
+    let c = table.column_index("inhabitants_female_percentage").unwrap();
+    table.columns[c].cells[7] = lor::table::stats::Cell::Num(12.5);
     let err = plan_rules(&table, &RuleFlags::default())
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("--weighted '*_percentage=inhabitants'"),
+        err.contains("--weighted 'inhabitants_female_percentage=inhabitants'"),
         "{err}"
     );
+    assert!(err.contains("1 column looks like"), "{err}");
     assert!(err.contains("inhabitants_female_percentage"), "{err}");
+}
 
-    let flags = RuleFlags {
-        weighted: vec!["*_percentage=inhabitants".into()],
-        ..Default::default()
-    };
-    let (rules, _) = plan_rules(&table, &flags).unwrap();
-    let (tables, _) = aggregate_levels(&table, &rules, &LEVELS, None, MissingPolicy::Propagate);
+fn check_t2_percentages(
+    table: &lor::table::stats::StatTable,
+    rules: &[lor::aggregation::rules::ColumnRule],
+) {
+    let (tables, _) = aggregate_levels(table, rules, &LEVELS, None, MissingPolicy::Propagate);
     let pct: Vec<&str> = table
         .columns
         .iter()

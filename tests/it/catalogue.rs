@@ -415,6 +415,10 @@ fn dash_is_zero_the_other_markers_are_missing() {
         "aggregate",
         f.to_str().unwrap(),
         "--strict",
+        "--allow",
+        "missing-plr",
+        "--allow",
+        "unknown-key",
         "--levels",
         "bzr",
     ]);

@@ -193,20 +193,36 @@ fn excel_csv_and_output_dir() {
     assert!(text.contains(";5,99258620524056"), "{text}");
 }
 
+/// The open-data shares are proven to be their counts' shares and are
+/// recomputed (a note, exit 0); one share that is not is refused with the
+/// flag to use, and nothing is written.
 #[test]
 fn shares_without_a_rule_are_refused() {
     let dir = scratch("refuse");
     let out = dir.join("out.csv");
-    let o = lor(&[
-        "aggregate",
-        s(&berlin("stats/population-2018-12/t2-planning-areas.csv")),
-        "--output",
-        s(&out),
-    ]);
+    let t2 = berlin("stats/population-2018-12/t2-planning-areas.csv");
+    let o = lor(&["aggregate", s(&t2), "--output", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("note (proven-share)"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&t2).unwrap();
+    // PLR 01011101: 1,633 of 3,384 are women, 48.2565011820331 %.
+    let doctored = dir.join("t2.csv");
+    std::fs::write(
+        &doctored,
+        text.replacen(",48.2565011820331,", ",47.2565011820331,", 1),
+    )
+    .unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let o = lor(&["aggregate", s(&doctored), "--output", s(&out)]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("must not be summed") && e.contains("--weighted '*_percentage=inhabitants'"),
+        e.contains("must not be summed")
+            && e.contains("--weighted 'inhabitants_female_percentage=inhabitants'"),
+        "{e}"
+    );
+    assert!(
+        e.contains("1 column looks like") && e.contains("inhabitants_female_percentage"),
         "{e}"
     );
     assert!(!out.exists());

@@ -442,7 +442,7 @@ fn step_level_strict_and_allow_apply() {
     // The step's allow accepts the kind for that step only.
     std::fs::write(
         dir.join("job.toml"),
-        "strict = true\n[[aggregate]]\nstats = \"st.csv\"\nallow = [\"missing-values\"]\noutput = \"out/b.csv\"\n",
+        "strict = true\n[[aggregate]]\nstats = \"st.csv\"\nallow = [\"missing-values\", \"missing-plr\", \"unknown-key\"]\noutput = \"out/b.csv\"\n",
     )
     .unwrap();
     let o = lor(&["run", s(&dir.join("job.toml"))]);

@@ -436,3 +436,66 @@ fn a_report_step_sets_the_number_of_classes_and_help_is_no_setting() {
         "{err}"
     );
 }
+
+/// The Bezirk-04 report of the open-data population table of 31.12.2018
+/// has the same key figures as that of the register file of the same date:
+/// people, each age group and its share, per Sozialraum and for the Bezirk.
+#[test]
+fn report_on_an_open_data_table_equals_the_register_files() {
+    let dir = scratch("report_open_data");
+    let run = |stats: &str, out: &str| {
+        let out = dir.join(out);
+        let o = lor(&[
+            "report",
+            s(&berlin(stats)),
+            "--bezirk",
+            "04",
+            "--units",
+            s(&berlin("lor-2006/plr.geojson.gz")),
+            "--sozialraum",
+            s(&berlin("lor-2021/pgr.geojson.gz")),
+            "--output",
+            s(&out),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (std::fs::read_to_string(out).unwrap(), stderr(&o))
+    };
+    let (open, notes) = run(
+        "stats/population-2018-12/t2-planning-areas.csv",
+        "open.html",
+    );
+    assert!(notes.contains("note (proven-share)"), "{notes}");
+    assert_eq!(notes.matches("note (proven-share)").count(), 1, "{notes}");
+    let (register, _) = run("stats/EWR201812E_Matrix.csv", "ewr.html");
+    let (open, register) = (html_cells(&open), html_cells(&register));
+    let groups = ["u6", "6u15", "15u18", "18u65", "65plus"];
+    let mut compared = 0;
+    for key in ["0410", "0420", "0430", "0440", "0450", "04"] {
+        let pairs = std::iter::once(("inhabitants".to_string(), "E_E".to_string())).chain(
+            groups.iter().flat_map(|g| {
+                [
+                    (format!("inhabitants_{g}"), format!("E_{g}")),
+                    (format!("Anteil inhabitants_{g}"), format!("Anteil E_{g}")),
+                ]
+            }),
+        );
+        for (o, r) in pairs {
+            let get = |m: &BTreeMap<(String, String), f64>, c: &str| {
+                *m.get(&(key.to_string(), c.to_string()))
+                    .unwrap_or_else(|| panic!("no {key} {c}"))
+            };
+            let (a, b) = (get(&open, &o), get(&register, &r));
+            assert!((a - b).abs() < 1e-9, "{key} {o}: {a} vs {r}: {b}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 66);
+    assert_eq!(
+        open[&("04".to_string(), "inhabitants".to_string())],
+        341_327.0
+    );
+    assert_eq!(
+        open[&("04".to_string(), "inhabitants_u6".to_string())],
+        16_262.0
+    );
+}

@@ -90,9 +90,6 @@ pub fn list_parts(a: &Layer, list: &ListTable, tol: &Tolerance) -> (Vec<UnitPart
 /// People per unit: (the column counted, value by key).
 pub type People = (String, BTreeMap<String, f64>);
 
-/// The column that counts people when none is named.
-const PEOPLE_COLUMNS: &[&str] = &["E_E", "inhabitants", "EW", "EW 31.12.2020", "Einwohner"];
-
 /// People per unit of A: the column `column` (or the first of E_E,
 /// inhabitants, EW, … the table has) by key, for the keys in `scope`.
 /// Keys without a polygon in A are reported with the people they hold.
@@ -116,9 +113,7 @@ pub fn people_per_unit(
                 )
             ))
         })?,
-        None => PEOPLE_COLUMNS
-            .iter()
-            .find(|c| t.column(c).is_some())
+        None => crate::table::population::people_column(|c| t.column(c).is_some())
             .map(|c| c.to_string())
             .ok_or_else(|| {
                 usage_error(format!(
