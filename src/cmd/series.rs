@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use lor::error::usage_error;
+use lor::mapping::weights::Assign;
 use lor::pipeline::series::Sozialraum;
 use lor::render::output::Format;
 use lor::series::changes::Against;
@@ -159,20 +160,17 @@ fn plan(args: Args) -> Result<Plan> {
         return Err(usage_error("--change-columns needs --change previous,year"));
     }
     // Series read no layer flags for the Sozialraum polygons.
-    let sozialraum = match args
+    let units = args.units.map(|u| u.0);
+    let sozialraum = args
         .sozialraum
         .as_deref()
         .map(|p| SozialraumPlan::new(p, args.assign, LayerOptions::default()))
         .transpose()?
-    {
-        None => None,
-        Some(SozialraumPlan::List(p)) => Some(Sozialraum::List(p)),
-        Some(SozialraumPlan::Polygons { path, assign, .. }) => Some(Sozialraum::Polygons {
-            path,
-            assign,
-            units: args.units.map(|u| u.0),
-        }),
-    };
+        .map(|sr| Sozialraum {
+            file: sr.file(),
+            assign: sr.assign().unwrap_or(Assign::Largest),
+            units,
+        });
     let polygons = match (args.from, args.to) {
         (Some(f), Some(t)) => Some(((f.0, args.from_layer.options()), t.0)),
         _ => None,

@@ -8,6 +8,7 @@ use crate::aggregation::aggregate::MissingPolicy;
 use crate::aggregation::rename::{rename_columns, InputRename};
 use crate::aggregation::rules::RuleFlags;
 use crate::error::Warnings;
+use crate::mapping::sozialraum::SozialraumFile;
 use crate::mapping::weights::Assign;
 use crate::pipeline::crosswalk::Overlay;
 use crate::pipeline::Outcome;
@@ -26,15 +27,13 @@ use crate::table::scope::{levels_in, Bezirk};
 use crate::table::stats::ReadOptions;
 
 /// The Sozialräume of a series: the same assignment for every date.
-pub enum Sozialraum {
-    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum".
-    List(PathBuf),
-    /// Polygons, how PLR go to them, and the PLR polygons (if given).
-    Polygons {
-        path: PathBuf,
-        assign: Assign,
-        units: Option<PathBuf>,
-    },
+pub struct Sozialraum {
+    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum", or polygons.
+    pub file: SozialraumFile,
+    /// How PLR go to polygons.
+    pub assign: Assign,
+    /// The PLR polygons, for polygons.
+    pub units: Option<PathBuf>,
 }
 
 /// The checked plan of one `lor series` run.
@@ -155,13 +154,11 @@ fn build_plan<'a>(
     let sozialraum = match &plan.sozialraum {
         None => None,
         Some(sr) => {
-            let input = match sr {
-                Sozialraum::List(p) => SozialraumInput::List(p),
-                Sozialraum::Polygons {
-                    path,
-                    assign,
-                    units,
-                } => SozialraumInput::Polygons(path, *assign, units.as_deref()),
+            let input = SozialraumInput {
+                file: &sr.file,
+                assign: sr.assign,
+                units: sr.units.as_deref(),
+                bezirk: plan.bezirk.as_ref(),
             };
             let (sr, w) = sozialraum_weights(dated, plan.vintage, input)?;
             warnings.extend(w);
