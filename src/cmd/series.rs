@@ -9,8 +9,8 @@ use lor::series::changes::Against;
 use lor::spatial::geometry::LayerOptions;
 
 use super::args::{
-    levels_value, AssignArg, BezirkArgs, InputPath, InputPattern, InputRenameArgs, Levels,
-    SozialraumPlan, StatsReadArgs, TableOutputArgs,
+    levels_value, AssignArg, BezirkArgs, InputPath, InputPattern, InputRenameArgs, LabelArgs,
+    Levels, RoundArgs, SozialraumPlan, StatsReadArgs, TableOutputArgs,
 };
 use super::{Context, RuleArgs};
 
@@ -38,6 +38,28 @@ bestand-2020-12.csv), else the folder name, else --date FILE=YYYY-MM.";
         "One LOR vintage for the whole series: 2021 or 2006. Dates in the other \
          vintage are translated (crosswalk from the bundled LOR geometry, or \
          --crosswalk) and marked in the column 'translated_from'."
+    )),
+    mut_arg("round", |a| a.help(
+        "Round counts to N decimals at every date so that every level still \
+         adds up: the units of a level add up to their rounded parent (largest \
+         remainder), the Sozialräume to the Bezirk or Berlin. The changes are \
+         taken of the rounded values: each change is the difference of the \
+         numbers shown (and the changes add up like the values)."
+    )),
+    mut_arg("decimals", |a| a.help(
+        "Round shares, ratios and means to N decimals, and the relative \
+         changes (%) and the changes of shares (pp)."
+    )),
+    mut_arg("labels", |a| a.help(
+        "Column headers: 'de' for the built-in German labels of the \
+         statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV \
+         file 'code;label'. The date and change columns follow the label \
+         ('Einwohner/-innen insgesamt 2023-06', '… change previous'). XLSX \
+         keeps the codes in a second header row."
+    )),
+    mut_arg("rename", |a| a.help(
+        "Rename a column of the series in the output: 'OLD=NEW' (the \
+         statistics' column; its date and change columns follow). Repeatable."
     ))
 )]
 pub struct Args {
@@ -131,6 +153,10 @@ pub struct Args {
     wide: bool,
     #[command(flatten)]
     out: TableOutputArgs,
+    #[command(flatten)]
+    round: RoundArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     /// Treat warnings as errors: exit code 3 and no output.
     #[arg(long)]
     strict: bool,
@@ -198,6 +224,9 @@ fn plan(args: Args) -> Result<Plan> {
         change_columns: args.change_columns,
         sozialraum,
         wide: args.wide,
+        round: args.round.round,
+        decimals: args.round.decimals,
+        codebook: args.labels.codebook()?,
         format,
         target: args.out.target(),
     };
