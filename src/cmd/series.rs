@@ -54,7 +54,7 @@ bestand-2020-12.csv), else the folder name, else --date FILE=YYYY-MM.";
         "Column headers: 'de' for the built-in German labels of the \
          statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV \
          file 'code;label'. The date and change columns follow the label \
-         ('Einwohner/-innen insgesamt 2023-06', '… change previous'). XLSX \
+         ('Einwohnerinnen und Einwohner insgesamt 2023-06', '… change previous'). XLSX \
          keeps the codes in a second header row."
     )),
     mut_arg("rename", |a| a.help(
