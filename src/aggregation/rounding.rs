@@ -31,6 +31,11 @@ fn round_to(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
 }
 
+/// `x` rounded (half away from zero) to `n` decimals; -0 is 0.
+pub fn round_decimals(x: f64, n: u32) -> f64 {
+    round_to(x, 10f64.powi(n as i32)) + 0.0
+}
+
 /// Integer number of `1/scale` units in `x`, with tiny float noise removed.
 fn scaled(x: f64, scale: f64) -> f64 {
     let y = x * scale;

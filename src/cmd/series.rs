@@ -2,14 +2,15 @@
 
 use anyhow::Result;
 use lor::error::usage_error;
+use lor::mapping::weights::Assign;
 use lor::pipeline::series::Sozialraum;
 use lor::render::output::Format;
 use lor::series::changes::Against;
 use lor::spatial::geometry::LayerOptions;
 
 use super::args::{
-    levels_value, AssignArg, BezirkArgs, InputPath, InputPattern, InputRenameArgs, Levels,
-    SozialraumPlan, StatsReadArgs, TableOutputArgs,
+    levels_value, AssignArg, BezirkArgs, InputPath, InputPattern, InputRenameArgs, LabelArgs,
+    Levels, RoundArgs, SozialraumPlan, StatsReadArgs, TableOutputArgs,
 };
 use super::{Context, RuleArgs};
 
@@ -37,6 +38,28 @@ bestand-2020-12.csv), else the folder name, else --date FILE=YYYY-MM.";
         "One LOR vintage for the whole series: 2021 or 2006. Dates in the other \
          vintage are translated (crosswalk from the bundled LOR geometry, or \
          --crosswalk) and marked in the column 'translated_from'."
+    )),
+    mut_arg("round", |a| a.help(
+        "Round counts to N decimals at every date so that every level still \
+         adds up: the units of a level add up to their rounded parent (largest \
+         remainder), the Sozialräume to the Bezirk or Berlin. The changes are \
+         taken of the rounded values: each change is the difference of the \
+         numbers shown (and the changes add up like the values)."
+    )),
+    mut_arg("decimals", |a| a.help(
+        "Round shares, ratios and means to N decimals, and the relative \
+         changes (%) and the changes of shares (pp)."
+    )),
+    mut_arg("labels", |a| a.help(
+        "Column headers: 'de' for the built-in German labels of the \
+         statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV \
+         file 'code;label'. The date and change columns follow the label \
+         ('Einwohnerinnen und Einwohner insgesamt 2023-06', '… change previous'). XLSX \
+         keeps the codes in a second header row."
+    )),
+    mut_arg("rename", |a| a.help(
+        "Rename a column of the series in the output: 'OLD=NEW' (the \
+         statistics' column; its date and change columns follow). Repeatable."
     ))
 )]
 pub struct Args {
@@ -130,6 +153,10 @@ pub struct Args {
     wide: bool,
     #[command(flatten)]
     out: TableOutputArgs,
+    #[command(flatten)]
+    round: RoundArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     /// Treat warnings as errors: exit code 3 and no output.
     #[arg(long)]
     strict: bool,
@@ -159,20 +186,17 @@ fn plan(args: Args) -> Result<Plan> {
         return Err(usage_error("--change-columns needs --change previous,year"));
     }
     // Series read no layer flags for the Sozialraum polygons.
-    let sozialraum = match args
+    let units = args.units.map(|u| u.0);
+    let sozialraum = args
         .sozialraum
         .as_deref()
         .map(|p| SozialraumPlan::new(p, args.assign, LayerOptions::default()))
         .transpose()?
-    {
-        None => None,
-        Some(SozialraumPlan::List(p)) => Some(Sozialraum::List(p)),
-        Some(SozialraumPlan::Polygons { path, assign, .. }) => Some(Sozialraum::Polygons {
-            path,
-            assign,
-            units: args.units.map(|u| u.0),
-        }),
-    };
+        .map(|sr| Sozialraum {
+            file: sr.file(),
+            assign: sr.assign().unwrap_or(Assign::Largest),
+            units,
+        });
     let polygons = match (args.from, args.to) {
         (Some(f), Some(t)) => Some(((f.0, args.from_layer.options()), t.0)),
         _ => None,
@@ -200,6 +224,9 @@ fn plan(args: Args) -> Result<Plan> {
         change_columns: args.change_columns,
         sozialraum,
         wide: args.wide,
+        round: args.round.round,
+        decimals: args.round.decimals,
+        codebook: args.labels.codebook()?,
         format,
         target: args.out.target(),
     };

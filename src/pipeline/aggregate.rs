@@ -124,7 +124,7 @@ fn finish_tables(
     tables: &mut [LevelTable],
     rules: &[ColumnRule],
     warnings: &mut Warnings,
-) -> Result<Option<Vec<String>>> {
+) -> Result<Option<crate::render::labels::HeaderCodes>> {
     for f in &plan.check_against {
         let (_, w) = crate::quality::reconcile::check_against(
             tables,
@@ -147,7 +147,7 @@ fn finish_tables(
 fn presentation(
     table: &StatTable,
     rules: &[ColumnRule],
-    codes: Option<Vec<String>>,
+    codes: Option<crate::render::labels::HeaderCodes>,
     warnings: &Warnings,
     plan: &Plan,
 ) -> Presentation {

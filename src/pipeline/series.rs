@@ -8,11 +8,13 @@ use crate::aggregation::aggregate::MissingPolicy;
 use crate::aggregation::rename::{rename_columns, InputRename};
 use crate::aggregation::rules::RuleFlags;
 use crate::error::Warnings;
+use crate::mapping::sozialraum::SozialraumFile;
 use crate::mapping::weights::Assign;
 use crate::pipeline::crosswalk::Overlay;
 use crate::pipeline::Outcome;
+use crate::render::labels::{Codebook, HeaderCodes};
 use crate::render::output::{table_outputs, Format, Presentation, Target};
-use crate::series::build::build;
+use crate::series::build::{build, Series};
 use crate::series::changes::{change_columns, Against, Changes};
 use crate::series::dates::{Date, Dated};
 use crate::series::input::{catalogue_names, check_coverage, expand_inputs, read_dated};
@@ -21,20 +23,19 @@ use crate::series::tables::Shape;
 use crate::series::translate::{bundled_polygons, needs_translation, Translation};
 use crate::spatial::geometry::LayerOptions;
 use crate::table::key::{Level, Vintage};
+use crate::table::level::LevelTable;
 use crate::table::names::Names;
 use crate::table::scope::{levels_in, Bezirk};
 use crate::table::stats::ReadOptions;
 
 /// The Sozialräume of a series: the same assignment for every date.
-pub enum Sozialraum {
-    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum".
-    List(PathBuf),
-    /// Polygons, how PLR go to them, and the PLR polygons (if given).
-    Polygons {
-        path: PathBuf,
-        assign: Assign,
-        units: Option<PathBuf>,
-    },
+pub struct Sozialraum {
+    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum", or polygons.
+    pub file: SozialraumFile,
+    /// How PLR go to polygons.
+    pub assign: Assign,
+    /// The PLR polygons, for polygons.
+    pub units: Option<PathBuf>,
 }
 
 /// The checked plan of one `lor series` run.
@@ -73,6 +74,13 @@ pub struct Plan {
     pub sozialraum: Option<Sozialraum>,
     /// The dates side by side (XLSX always is).
     pub wide: bool,
+    /// `--round`: counts of every date rounded so that the levels add up;
+    /// the changes are the differences of the rounded values.
+    pub round: Option<u32>,
+    /// `--decimals`: shares, ratios, means and the relative changes.
+    pub decimals: Option<u32>,
+    /// `--labels`, `--rename`: the headers of the series' columns.
+    pub codebook: Codebook,
     pub format: Format,
     pub target: Target,
 }
@@ -110,7 +118,7 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
     }
     let mut summary = Vec::new();
     let build_plan = build_plan(plan, &dated, names.as_ref(), &mut summary, &mut warnings)?;
-    let (s, w) = build(&dated, &build_plan)?;
+    let (mut s, w) = build(&dated, &build_plan)?;
     warnings.extend(w);
     let changes = Changes {
         columns: if plan.against.is_empty() {
@@ -119,7 +127,12 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
             change_columns(&s, &plan.change_columns)?
         },
         against: plan.against.clone(),
+        round: plan.round,
+        decimals: plan.decimals,
     };
+    // Rounded before the changes are taken: a change is the difference of
+    // the values shown.
+    s.round(plan.round, plan.decimals);
     let shape = match plan.format {
         Format::Xlsx => Shape::Sheets,
         _ if plan.wide => Shape::Wide,
@@ -127,14 +140,37 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
             with_translated: plan.vintage.is_some(),
         },
     };
-    let outputs = table_outputs(
-        &s.tables(&changes, shape),
-        plan.format,
-        &plan.target,
-        &Presentation::default(),
-    )?
-    .with_summary(summary);
+    let (tables, codes) = labelled_tables(&mut s, &changes, shape, &plan.codebook)?;
+    let presentation = Presentation {
+        codes,
+        ..Presentation::default()
+    };
+    let outputs =
+        table_outputs(&tables, plan.format, &plan.target, &presentation)?.with_summary(summary);
     Ok((outputs, warnings))
+}
+
+/// The tables of the series in `shape`, headed by the codebook's labels
+/// (`--labels`, `--rename` name the series' columns; the change and date
+/// columns follow them), with the code of each header.
+fn labelled_tables(
+    s: &mut Series,
+    changes: &Changes,
+    shape: Shape,
+    codebook: &Codebook,
+) -> Result<(Vec<LevelTable>, Option<HeaderCodes>)> {
+    let coded = s.tables(changes, shape);
+    if codebook.is_empty() {
+        return Ok((coded, None));
+    }
+    s.columns = codebook.relabel(&s.columns)?;
+    let labelled = s.tables(changes, shape);
+    let codes = labelled
+        .iter()
+        .zip(&coded)
+        .flat_map(|(l, c)| l.columns.iter().cloned().zip(c.columns.iter().cloned()))
+        .collect();
+    Ok((labelled, Some(codes)))
 }
 
 /// The library's plan of the series: rules, levels, names, and the
@@ -155,13 +191,11 @@ fn build_plan<'a>(
     let sozialraum = match &plan.sozialraum {
         None => None,
         Some(sr) => {
-            let input = match sr {
-                Sozialraum::List(p) => SozialraumInput::List(p),
-                Sozialraum::Polygons {
-                    path,
-                    assign,
-                    units,
-                } => SozialraumInput::Polygons(path, *assign, units.as_deref()),
+            let input = SozialraumInput {
+                file: &sr.file,
+                assign: sr.assign,
+                units: sr.units.as_deref(),
+                bezirk: plan.bezirk.as_ref(),
             };
             let (sr, w) = sozialraum_weights(dated, plan.vintage, input)?;
             warnings.extend(w);
@@ -272,6 +306,9 @@ mod tests {
             against,
             sozialraum: None,
             wide: false,
+            round: None,
+            decimals: None,
+            codebook: Codebook::default(),
             format: Format::Csv,
             target,
         }
@@ -335,5 +372,169 @@ mod tests {
                 assert!((got - want).abs() < 1e-6, "{rec:?}: {got} vs {want}");
             }
         }
+    }
+
+    /// (level, key, date) → the named columns of a CSV output.
+    fn cells(csv: &[u8], cols: &[&str]) -> BTreeMap<(String, String, String), Vec<String>> {
+        let mut r = csv::Reader::from_reader(csv);
+        let h = r.headers().unwrap().clone();
+        let at: Vec<usize> = cols
+            .iter()
+            .map(|c| {
+                h.iter()
+                    .position(|x| x == *c)
+                    .unwrap_or_else(|| panic!("no {c} in {h:?}"))
+            })
+            .collect();
+        r.records()
+            .map(|x| {
+                let x = x.unwrap();
+                let key = (x[0].to_string(), x[1].to_string(), x[3].to_string());
+                (key, at.iter().map(|&j| x[j].to_string()).collect())
+            })
+            .collect()
+    }
+
+    /// `--round 0 --labels de --change previous` on the sample half-years
+    /// in the new keys: the old PLR 1301… split in halves (13100101 and
+    /// 13100102 hold 8411.5 each in 2022-06) become whole people, 8412 and
+    /// 8411; at every date the PLR add up to their PGR and the PGR to the
+    /// Bezirk, which is the hand-summed total; each change is the
+    /// difference of the values shown; the headers are the German labels.
+    #[test]
+    fn the_sample_series_in_whole_people_with_labels() {
+        let mut p = plan(vec![Against::Previous], Target::Stdout);
+        p.levels = vec![Level::Plr, Level::Pgr, Level::Bezirk];
+        p.round = Some(0);
+        p.codebook = Codebook::from_flags(Some("de"), &[]).unwrap();
+        let (outputs, _) = run(&p).unwrap();
+        let e = "Einwohnerinnen und Einwohner insgesamt";
+        let change = format!("{e} change previous");
+        let rows = cells(outputs.stdout.as_deref().unwrap(), &[e, &change]);
+        let num = |s: &str| s.parse::<f64>().unwrap();
+        let at = |l: &str, k: &str, d: &str| num(&rows[&(l.into(), k.into(), d.into())][0]);
+        assert_eq!(at("plr", "13100101", "2022-06"), 8412.0);
+        assert_eq!(at("plr", "13100102", "2022-06"), 8411.0);
+        let oracle = people_by_date();
+        let dates: Vec<&String> = oracle.keys().collect();
+        for (i, d) in dates.iter().enumerate() {
+            assert_eq!(at("bez", "13", d), oracle[*d], "{d}");
+            let of = |level: &str, prefix: &str| -> f64 {
+                rows.iter()
+                    .filter(|((l, k, dd), _)| l == level && k.starts_with(prefix) && dd == *d)
+                    .map(|(_, v)| num(&v[0]))
+                    .sum()
+            };
+            assert_eq!(of("pgr", "13"), oracle[*d], "{d}");
+            for pgr in ["1310", "1320", "1330", "1340", "1350"] {
+                assert_eq!(of("plr", pgr), at("pgr", pgr, d), "{pgr} {d}");
+            }
+            for ((l, k, dd), v) in &rows {
+                if dd != *d {
+                    continue;
+                }
+                assert_eq!(num(&v[0]).fract(), 0.0, "{l} {k} {d}");
+                if i == 0 {
+                    assert_eq!(v[1], "");
+                } else {
+                    let before = at(l, k, dates[i - 1]);
+                    assert_eq!(num(&v[1]), num(&v[0]) - before, "{l} {k} {d}");
+                }
+            }
+        }
+    }
+
+    /// XLSX is wide, with the changes in sheets of their own: every
+    /// labelled header has its code (for the second header row), also the
+    /// date and change columns.
+    #[test]
+    fn labelled_wide_headers_keep_their_codes() {
+        let p = plan(vec![Against::Previous], Target::Stdout);
+        let files = expand_inputs(&p.inputs, None, &mut Warnings::default()).unwrap();
+        let (dated, _) = read_dated(&files, &p.read, &p.given).unwrap();
+        let mut w = Warnings::default();
+        let bp = build_plan(&p, &dated, None, &mut Vec::new(), &mut w).unwrap();
+        let (mut s, _) = build(&dated, &bp).unwrap();
+        let changes = Changes {
+            columns: change_columns(&s, &["E_E".into()]).unwrap(),
+            against: vec![Against::Previous],
+            ..Changes::default()
+        };
+        let cb = Codebook::from_flags(Some("de"), &["E_EM=Männer".into()]).unwrap();
+        let (tables, codes) = labelled_tables(&mut s, &changes, Shape::Sheets, &cb).unwrap();
+        let codes = codes.unwrap();
+        assert_eq!(tables.len(), 2);
+        let e = "Einwohnerinnen und Einwohner insgesamt";
+        assert_eq!(codes[&format!("{e} 2024-12")], "E_E 2024-12");
+        assert_eq!(codes["Männer 2023-06"], "E_EM 2023-06");
+        assert_eq!(
+            codes[&format!("{e} change previous 2022-12 (LOR 2006)")],
+            "E_E change previous 2022-12 (LOR 2006)"
+        );
+        assert!(tables[1]
+            .columns
+            .contains(&format!("{e} change previous % 2024-12")));
+        // A --rename of a column the series does not have.
+        let cb = Codebook::from_flags(None, &["EW=Einwohner".into()]).unwrap();
+        let e = labelled_tables(&mut s, &changes, Shape::Wide, &cb).unwrap_err();
+        assert!(e.to_string().contains("no column 'EW'"), "{e}");
+    }
+
+    /// `--bezirk 04 --sozialraum LIST` with a list of all Berlin (PLR →
+    /// its 2006 Prognoseraum): the list is cut to the Bezirk, so there is
+    /// no warning about the other Bezirke's PLR, and its six Sozialräume
+    /// hold the Bezirk's 341,327 people of 31.12.2018.
+    #[test]
+    fn a_bezirk_cuts_the_sozialraum_list() {
+        let ewr = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/berlin/stats/EWR201812E_Matrix.csv");
+        let mut list = String::from("PLR;Sozialraum;Sozialraum_Name\n");
+        for l in std::fs::read_to_string(&ewr).unwrap().lines().skip(1) {
+            let k = l.split(';').nth(1).unwrap();
+            list.push_str(&format!("{k};SR{};Raum {}\n", &k[..4], &k[..4]));
+        }
+        let dir = std::env::temp_dir().join(format!("lor-series-bezirk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("liste.csv");
+        std::fs::write(&path, list).unwrap();
+        let mut p = plan(Vec::new(), Target::Stdout);
+        p.inputs = vec![ewr.display().to_string()];
+        p.names = None;
+        p.vintage = None;
+        p.crosswalk = Vec::new();
+        p.bezirk = Some(Bezirk::parse("04").unwrap());
+        p.sozialraum = Some(Sozialraum {
+            file: SozialraumFile::List(path),
+            assign: Assign::Largest,
+            units: None,
+        });
+        let (outputs, warnings) = run(&p).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(
+            warnings.iter().all(|w| crate::error::is_note(w.code)),
+            "{warnings:?}"
+        );
+        let rows = cells(outputs.stdout.as_deref().unwrap(), &["E_E"]);
+        let sr: Vec<(&str, f64)> = rows
+            .iter()
+            .filter(|((l, _, _), _)| l == "sozialraum")
+            .map(|((_, k, _), v)| (k.as_str(), v[0].parse().unwrap()))
+            .collect();
+        assert_eq!(
+            sr,
+            [
+                ("SR0401", 19478.0),
+                ("SR0402", 41777.0),
+                ("SR0403", 145503.0),
+                ("SR0404", 52968.0),
+                ("SR0405", 81529.0),
+                ("SR0406", 72.0)
+            ]
+        );
+        assert_eq!(sr.iter().map(|r| r.1).sum::<f64>(), 341_327.0);
+        assert_eq!(
+            rows[&("bez".into(), "04".into(), "2018-12".into())][0],
+            "341327"
+        );
     }
 }

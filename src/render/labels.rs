@@ -208,19 +208,31 @@ impl Codebook {
             .unwrap_or_else(|| code.to_string())
     }
 
-    /// Rename the columns of `tables`; returns the codes (the names before),
-    /// for a second header row. A `--rename` of a column that is not in the
-    /// output, or two columns that get the same header, is an error.
-    pub fn apply(&self, tables: &mut [LevelTable]) -> Result<Vec<String>> {
+    /// Rename the columns of `tables`; returns each header's code (the
+    /// name before), for a second header row. A `--rename` of a column that
+    /// is not in the output, or two columns that get the same header, is an
+    /// error.
+    pub fn apply(&self, tables: &mut [LevelTable]) -> Result<HeaderCodes> {
         let codes: Vec<String> = tables
             .first()
             .map(|t| t.columns.clone())
             .unwrap_or_default();
+        let labels = self.relabel(&codes)?;
+        for t in tables.iter_mut() {
+            t.columns = labels.clone();
+        }
+        Ok(labels.into_iter().zip(codes).collect())
+    }
+
+    /// The headers of the columns `codes`, in their order: a `--rename` of
+    /// a column that is not among them, or two columns that get the same
+    /// header, is an error.
+    pub fn relabel(&self, codes: &[String]) -> Result<Vec<String>> {
         for old in self.rename.keys() {
             if !codes.contains(old) {
                 return Err(usage_error(format!(
                     "--rename '{old}=…': no column '{old}' in the output; columns: {}",
-                    crate::error::examples(&codes, 40)
+                    crate::error::examples(codes, 40)
                 )));
             }
         }
@@ -240,12 +252,13 @@ impl Codebook {
                 )));
             }
         }
-        for t in tables.iter_mut() {
-            t.columns = labels.clone();
-        }
-        Ok(codes)
+        Ok(labels)
     }
 }
+
+/// The code of each header of an output whose headers are labels (header →
+/// code), for the second header row of XLSX.
+pub type HeaderCodes = BTreeMap<String, String>;
 
 /// Read a user codebook: CSV with code and label per line.
 pub fn read_codebook(path: &Path) -> Result<BTreeMap<String, String>> {

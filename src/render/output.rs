@@ -121,9 +121,9 @@ pub fn require_extension(path: &Path, flag: &str, what: &str, allowed: &[&str]) 
 pub struct Presentation {
     /// A line above the header: source file, date, LOR vintage.
     pub title: Option<String>,
-    /// The codes of the columns when the headers are labels: a second
+    /// The code of each header when the headers are labels: a second
     /// header row.
-    pub codes: Option<Vec<String>>,
+    pub codes: Option<crate::render::labels::HeaderCodes>,
     /// Columns left out (the key parts `BEZ`, `PGR`, … in XLSX).
     pub hidden: Vec<String>,
     /// The warnings of the run, for a `Hinweise` sheet.
@@ -421,7 +421,7 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
                 let code = p
                     .codes
                     .as_ref()
-                    .and_then(|c| c.get(j))
+                    .and_then(|c| c.get(&t.columns[j]))
                     .unwrap_or(&t.columns[j]);
                 !p.hidden.contains(code)
             })
@@ -443,7 +443,7 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
         r0 += 1;
         if let Some(codes) = &p.codes {
             for (c, &j) in shown.iter().enumerate() {
-                let code = codes.get(j).cloned().unwrap_or_default();
+                let code = codes.get(&t.columns[j]).cloned().unwrap_or_default();
                 widths[c + 2] = widths[c + 2].min(40).max(code.chars().count());
                 ws.write_string_with_format(r0, (c + 2) as u16, &code, &code_fmt)
                     .map_err(xerr)?;

@@ -64,6 +64,9 @@ pub struct Series {
     pub translated: Vec<Option<Vintage>>,
     pub columns: Vec<String>,
     pub kinds: Vec<Kind>,
+    /// The rule of each column (as the first date that has it was read):
+    /// which columns `--round` and `--decimals` round.
+    pub rules: Vec<ColumnRule>,
     pub levels: Vec<LevelSeries>,
 }
 
@@ -104,6 +107,7 @@ pub fn build(dated: &[Dated], plan: &Plan) -> Result<(Series, Warnings)> {
             translated: b.translated,
             columns: b.columns.names,
             kinds: b.columns.kinds,
+            rules: b.columns.rules,
             levels,
         },
         warnings,
@@ -119,6 +123,7 @@ struct Columns {
     prepared: Vec<Option<StatTable>>,
     names: Vec<String>,
     kinds: Vec<Kind>,
+    rules: Vec<ColumnRule>,
 }
 
 impl Columns {
@@ -128,6 +133,7 @@ impl Columns {
             prepared: Vec::with_capacity(dated.len()),
             names: Vec::new(),
             kinds: Vec::new(),
+            rules: Vec::new(),
         };
         let derives = !plan.rules.add.is_empty() || !plan.rules.ratio.is_empty();
         for d in dated {
@@ -149,6 +155,7 @@ impl Columns {
                         Rule::Label => Kind::Label,
                         _ => Kind::Count,
                     });
+                    c.rules.push(r.clone());
                 }
             }
             c.per_date.push(rules);
@@ -494,10 +501,7 @@ mod tests {
         });
         let (s, _) = build(&dated, &plan).unwrap();
         assert!(s.columns.contains(&"AB".to_string()), "{:?}", s.columns);
-        let ch = Changes {
-            against: vec![],
-            columns: vec![],
-        };
+        let ch = Changes::default();
         let t = &s.long(&ch, false)[0];
         let n = |r: usize, c: &str| t.rows[r][t.column_index(c).unwrap()].num();
         assert_eq!(n(0, "AB"), Some(100.0));

@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 
+use crate::aggregation::rounding::round_decimals;
 use crate::error::{examples, usage_error};
 use crate::series::build::{Kind, Series};
 use crate::table::level::Value;
@@ -102,6 +103,14 @@ pub struct Changes {
     pub against: Vec<Against>,
     /// Column indices of the series.
     pub columns: Vec<usize>,
+    /// `--round N`: absolute changes of counts to N decimals. The changes
+    /// are taken of the values as shown (rounded by
+    /// [`Series::round`](crate::series::build::Series)), so this only
+    /// removes the noise of the subtraction.
+    pub round: Option<u32>,
+    /// `--decimals N`: relative changes (%) and changes of shares (pp) to
+    /// N decimals.
+    pub decimals: Option<u32>,
 }
 
 impl Series {
@@ -149,6 +158,14 @@ impl Series {
                         },
                         _ => None,
                     };
+                    let n = match kind {
+                        ChangeKind::Absolute => ch.round,
+                        ChangeKind::Relative | ChangeKind::Points => ch.decimals,
+                    };
+                    let v = match n {
+                        Some(n) => v.map(|x| round_decimals(x, n)),
+                        None => v,
+                    };
                     out.push(v.map(Value::Num).unwrap_or(Value::Missing));
                 }
             }
@@ -192,6 +209,7 @@ mod tests {
         let ch = Changes {
             against: vec![Against::Previous, Against::Year],
             columns: change_columns(&s, &["E_E".into(), "Q".into()]).unwrap(),
+            ..Changes::default()
         };
         let t = &s.long(&ch, false)[0];
         assert_eq!(

@@ -5,13 +5,14 @@
 //!
 //! One module per step: the dates of the files ([`dates`]), the input files
 //! read ([`input`]), the translation across vintages ([`translate`]), the
-//! Sozialräume ([`sozialraum`]), the series built ([`build`]), its changes
-//! ([`changes`]) and its tables ([`tables`]).
+//! Sozialräume ([`sozialraum`]), the series built ([`build`]), rounded
+//! ([`rounding`]), its changes ([`changes`]) and its tables ([`tables`]).
 
 pub mod build;
 pub mod changes;
 pub mod dates;
 pub mod input;
+pub mod rounding;
 pub mod sozialraum;
 pub mod tables;
 pub mod translate;

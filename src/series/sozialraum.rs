@@ -8,10 +8,12 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::error::{usage_error, Warnings};
-use crate::mapping::weights::{Weight, WeightTable};
+use crate::mapping::sozialraum::{Source, SozialraumFile};
+use crate::mapping::weights::{Assign, Weight, WeightTable};
 use crate::series::dates::Dated;
-use crate::spatial::geometry::LayerOptions;
+use crate::spatial::geometry::{read_layer, Layer, LayerOptions};
 use crate::table::key::Vintage;
+use crate::table::scope::Bezirk;
 use crate::table::stats::StatTable;
 
 /// Key and name of the row that holds what is in no Sozialraum.
@@ -27,11 +29,18 @@ pub struct SozialraumWeights {
 }
 
 /// Where the Sozialräume of a series come from.
-pub enum SozialraumInput<'a> {
-    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum".
-    List(&'a Path),
-    /// Polygons, with how PLR go to them and the PLR polygons (if given).
-    Polygons(&'a Path, crate::mapping::weights::Assign, Option<&'a Path>),
+pub struct SozialraumInput<'a> {
+    /// A CSV/XLSX list "PLR (or BZR) → Sozialraum" or polygons, read and
+    /// cut to the Bezirk as every command reads them
+    /// ([`SozialraumFile::read`]).
+    pub file: &'a SozialraumFile,
+    /// How PLR go to polygons (a list assigns by itself).
+    pub assign: Assign,
+    /// The PLR polygons, for Sozialraum polygons.
+    pub units: Option<&'a Path>,
+    /// `--bezirk`: the list, the Sozialraum polygons with LOR keys and the
+    /// PLR polygons keep only the units of this Bezirk.
+    pub bezirk: Option<&'a Bezirk>,
 }
 
 /// The PLR → Sozialraum assignment for the units of the series' vintage (the
@@ -53,9 +62,15 @@ pub fn sozialraum_weights(
             usage_error("--sozialraum: no date of the series is in the vintage of the series to assign its PLR")
         })?;
     let mut warnings = Warnings::default();
-    let (source, how, units) = sozialraum_source(input, &mut warnings)?;
+    let (source, units) = sozialraum_source(&input, &mut warnings)?;
     let tolerance = crate::spatial::overlay::Tolerance::default();
-    let (a, w) = sozialraum::assign(&base.table, units.as_ref(), &source, how, &tolerance)?;
+    let (a, w) = sozialraum::assign(
+        &base.table,
+        units.as_ref(),
+        &source,
+        input.assign,
+        &tolerance,
+    )?;
     warnings.extend(w);
     let people = crate::table::population::people_column(|c| base.table.column(c).is_some());
     warnings.extend(sozialraum::report_unassigned(&base.table, &a, people));
@@ -66,45 +81,29 @@ pub fn sozialraum_weights(
     Ok((weights, warnings))
 }
 
-/// Read the Sozialräume (and the PLR polygons for polygons).
+/// Read the Sozialräume (and the PLR polygons for polygons), cut to the
+/// Bezirk; polygons must overlap the PLR polygons.
 fn sozialraum_source(
-    input: SozialraumInput,
+    input: &SozialraumInput,
     warnings: &mut Warnings,
-) -> Result<(
-    crate::mapping::sozialraum::Source,
-    crate::mapping::weights::Assign,
-    Option<crate::spatial::geometry::Layer>,
-)> {
-    use crate::spatial::geometry::read_layer;
-    match input {
-        SozialraumInput::List(path) => {
-            let (l, w) =
-                crate::mapping::weights::read_list(path, crate::mapping::sozialraum::LEVEL)?;
-            warnings.extend(w);
-            let source = crate::mapping::sozialraum::Source::List(l);
-            Ok((source, crate::mapping::weights::Assign::Largest, None))
-        }
-        SozialraumInput::Polygons(path, how, units) => {
-            let (layer, w) = read_layer(path, &LayerOptions::default())?;
-            warnings.extend(w);
-            let units = match units {
-                Some(u) => {
-                    let u_opts = LayerOptions::default();
-                    let (ul, w) = read_layer(u, &u_opts)?;
-                    warnings.extend(w);
-                    let sr = (&layer, &LayerOptions::default());
-                    crate::quality::mismatch::check_overlap((&ul, &u_opts), sr)?;
-                    Some(ul)
-                }
-                None => None,
-            };
-            Ok((
-                crate::mapping::sozialraum::Source::Polygons(layer),
-                how,
-                units,
-            ))
-        }
+) -> Result<(Source, Option<Layer>)> {
+    let (source, w) = input.file.read(input.bezirk)?;
+    warnings.extend(w);
+    let Source::Polygons(layer) = &source else {
+        return Ok((source, None));
+    };
+    let Some(u) = input.units else {
+        return Ok((source, None));
+    };
+    let u_opts = LayerOptions::default();
+    let (mut units, w) = read_layer(u, &u_opts)?;
+    warnings.extend(w);
+    if let Some(b) = input.bezirk {
+        b.filter_layer_checked(&mut units)?;
     }
+    let sr = (layer, &LayerOptions::default());
+    crate::quality::mismatch::check_overlap((&units, &u_opts), sr)?;
+    Ok((source, Some(units)))
 }
 
 /// Source → `-` with the part of each source that the weights leave out.

@@ -216,6 +216,7 @@ mod tests {
         let changes = Changes {
             against: vec![Against::Previous],
             columns: change_columns(&s, &[]).unwrap(),
+            ..Changes::default()
         };
         let long = s.tables(
             &changes,

@@ -244,3 +244,101 @@ fn wrong_renames_and_bezirke_are_usage_errors() {
         "EWR202206E_Matrix.csv: no rows of Bezirk 04",
     );
 }
+
+/// `series --bezirk 04 --round 0 --decimals 1 --labels de --change previous`
+/// on EWR 2018 and the 2020 planning areas joined by a rename, with the
+/// 2021 Prognoseräume of Bezirk 04 as Sozialraum polygons over the 2006 PLR
+/// polygons (the whole city given, cut to the Bezirk): only the five
+/// Sozialräume of the Bezirk, whole people that add up to the Bezirk's
+/// total at each date, and the change is the difference of the numbers
+/// shown. `--strict` (the two files' different columns and the overlay's
+/// slivers allowed): no warning about the other Bezirke.
+#[test]
+fn series_in_a_bezirk_rounded_and_labelled_with_sozialraum_polygons() {
+    let dir = scratch("series_flags_round");
+    let ewr = berlin("stats/EWR201812E_Matrix.csv");
+    let p2020 = population_2020(&dir);
+    let date = format!("{}=2020-12", p2020.display());
+    let pgr = berlin("lor-2021/pgr.geojson.gz");
+    let plr = berlin("lor-2006/plr.geojson.gz");
+    let o = lor(&[
+        "series",
+        ewr.to_str().unwrap(),
+        p2020.to_str().unwrap(),
+        "--date",
+        &date,
+        "--rename-input",
+        "*planning*:inhabitants=E_E",
+        "--bezirk",
+        "04",
+        "--sozialraum",
+        pgr.to_str().unwrap(),
+        "--units",
+        plr.to_str().unwrap(),
+        "--assign",
+        "area",
+        "--levels",
+        "bez",
+        "--change",
+        "previous",
+        "--change-columns",
+        "E_E",
+        "--round",
+        "0",
+        "--decimals",
+        "1",
+        "--labels",
+        "de",
+        "--strict",
+        "--allow",
+        "columns,slivers",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = rows(&stdout(&o));
+    let e = "Einwohnerinnen und Einwohner insgesamt";
+    let change = format!("{e} change previous");
+    let pct = format!("{e} change previous %");
+    let num = |r: &BTreeMap<String, String>, c: &str| r[c].parse::<f64>().unwrap();
+    let mut totals = Vec::new();
+    for (d, file, delim, key, col) in [
+        ("2018-12", &ewr, b';', "RAUMID", "E_E"),
+        ("2020-12", &p2020, b',', "id", "inhabitants"),
+    ] {
+        let total = bezirk_sum(file, delim, key, col, "04");
+        let bez: Vec<_> = rows
+            .iter()
+            .filter(|r| r["level"] == "bez" && r["date"] == d)
+            .collect();
+        assert_eq!(bez.len(), 1);
+        assert_eq!(num(bez[0], e), total, "{d}");
+        let sr: Vec<_> = rows
+            .iter()
+            .filter(|r| r["level"] == "sozialraum" && r["date"] == d)
+            .collect();
+        let keys: Vec<&str> = sr.iter().map(|r| r["key"].as_str()).collect();
+        assert_eq!(keys, ["0410", "0420", "0430", "0440", "0450"], "{d}");
+        assert!(sr.iter().all(|r| num(r, e).fract() == 0.0), "{sr:?}");
+        assert_eq!(sr.iter().map(|r| num(r, e)).sum::<f64>(), total, "{d}");
+        totals.push(total);
+    }
+    assert!(total_is_real(&[("2018", totals[0]), ("2020", totals[1])]));
+    // The change of each row is the difference of its two values shown.
+    for r in rows.iter().filter(|r| r["date"] == "2020-12") {
+        let before = rows
+            .iter()
+            .find(|b| b["date"] == "2018-12" && b["level"] == r["level"] && b["key"] == r["key"])
+            .unwrap();
+        let diff = num(r, e) - num(before, e);
+        assert_eq!(num(r, &change), diff, "{r:?}");
+        let rel = (diff / num(before, e) * 1000.0).round() / 10.0;
+        assert_eq!(num(r, &pct), rel, "{r:?}");
+    }
+    let bez_change = rows
+        .iter()
+        .find(|r| r["level"] == "bez" && r["date"] == "2020-12")
+        .map(|r| num(r, &change))
+        .unwrap();
+    assert_eq!(bez_change, totals[1] - totals[0]);
+}
