@@ -37,9 +37,10 @@ pub struct Plan {
     pub format: Format,
     /// The report's file; stdout without one.
     pub output: Option<PathBuf>,
-    /// The intersection pieces as GeoJSON, and the SVG map.
+    /// The intersection pieces as GeoJSON, and the map as SVG and as PNG.
     pub geojson: Option<PathBuf>,
     pub svg: Option<PathBuf>,
+    pub png: Option<PathBuf>,
     /// The map's source and licence line (default: the inputs' attributions).
     pub source: Option<String>,
     /// Any split unit fails the run (after the outputs are written).
@@ -63,7 +64,7 @@ pub fn run(plan: &Plan) -> Result<Verdict> {
         names: plan.names.as_deref(),
         levels: &plan.levels,
         tol: plan.tolerance,
-        keep_pieces: plan.geojson.is_some() || plan.svg.is_some(),
+        keep_pieces: plan.geojson.is_some() || plan.svg.is_some() || plan.png.is_some(),
     })?;
     let outputs = outputs(plan, &compared)?;
     let failure = (plan.fail_on_split && compared.report.any_split())
@@ -87,18 +88,28 @@ fn outputs(plan: &Plan, compared: &Compared) -> Result<Outputs> {
     if let (Some(path), Some(geojson)) = (&plan.geojson, compared.pieces_geojson()) {
         files.push((path.clone(), geojson?));
     }
-    if let Some(path) = &plan.svg {
+    if plan.svg.is_some() || plan.png.is_some() {
         let mut inputs = vec![plan.a.as_path(), plan.b.as_path()];
         inputs.extend(plan.stats.as_ref().map(|s| s.0.as_path()));
         let map_text = compared.map_text(plan.bezirk.as_ref(), &inputs, plan.source.as_deref());
         if let Some(svg) = compared.svg(&map_text) {
-            files.push((path.clone(), svg.into_bytes()));
+            // The PNG is the same SVG rendered, as `lor map` renders a .png.
+            let png = match &plan.png {
+                Some(path) => Some((path.clone(), crate::render::draw::png::png(&svg, 2.0)?)),
+                None => None,
+            };
+            if let Some(path) = &plan.svg {
+                files.push((path.clone(), svg.into_bytes()));
+            }
+            files.extend(png);
         }
     }
     let mut summary = Vec::new();
-    if compared.polygons.is_none() && (plan.geojson.is_some() || plan.svg.is_some()) {
+    let maps = plan.geojson.is_some() || plan.svg.is_some() || plan.png.is_some();
+    if compared.polygons.is_none() && maps {
         summary.push(
-            "warning: --geojson and --svg need polygons for B; none written for a list".into(),
+            "warning: --geojson, --svg and --png need polygons for B; none written for a list"
+                .into(),
         );
     }
     if plan.format != Format::Table {
@@ -135,6 +146,7 @@ mod tests {
             output: None,
             geojson: None,
             svg: None,
+            png: None,
             source: None,
             fail_on_split: false,
             guard: FormulaGuard(true),
@@ -333,7 +345,7 @@ mod tests {
         assert_eq!(
             outputs.summary,
             [
-                "warning: --geojson and --svg need polygons for B; none written for a list"
+                "warning: --geojson, --svg and --png need polygons for B; none written for a list"
                     .to_string(),
                 line("Planungsräume", (50, 0), b, None),
                 line("Bezirksregionen", split(&list, 6), b, None),
