@@ -10,7 +10,7 @@ mod common;
 use common::densify;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lor::quality::mismatch::report::{Mismatch, MismatchInput};
+use lor::quality::mismatch::report::{Mismatch, MismatchInput, PartPeople};
 use lor::spatial::geometry::{read_layer, read_two_layers, LayerOptions};
 use lor::spatial::overlay::{overlay, unit_parts, Tolerance};
 use lor::table::key::Level;
@@ -67,6 +67,7 @@ fn bench(c: &mut Criterion) {
                     name_of: &|_| String::new(),
                     b_units: Default::default(),
                     people: None,
+                    part_people: PartPeople::AreaShare,
                     tol,
                 });
                 report.to_csv(Default::default()).len()

@@ -48,14 +48,13 @@ fn parquet_output(output: Option<&std::path::Path>) -> Result<bool> {
     let Some(o) = output else {
         return Ok(false);
     };
-    match lor::render::output::Format::from_path(o) {
-        Some(lor::render::output::Format::Parquet) => Ok(true),
-        Some(lor::render::output::Format::Csv) => Ok(false),
-        _ => Err(lor::error::usage_error(format!(
-            "{}: a crosswalk is written as .csv or .parquet; name the file so",
-            o.display()
-        ))),
-    }
+    let ext = lor::render::output::require_extension(
+        o,
+        "--output",
+        "a crosswalk as CSV or Parquet",
+        &["csv", "parquet"],
+    )?;
+    Ok(ext == "parquet")
 }
 
 /// The checked plan: the library's, and --strict (the binary's part).

@@ -143,19 +143,13 @@ fn is_png(output: Option<&std::path::Path>) -> Result<bool> {
     let Some(o) = output else {
         return Ok(false);
     };
-    match o
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("svg") => Ok(false),
-        Some("png") => Ok(true),
-        _ => Err(usage_error(format!(
-            "--output '{}': name a .svg or .png file",
-            o.display()
-        ))),
-    }
+    let ext = lor::render::output::require_extension(
+        o,
+        "--output",
+        "an SVG or PNG map",
+        &["svg", "png"],
+    )?;
+    Ok(ext == "png")
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {

@@ -10,7 +10,7 @@ use super::Context;
 use anyhow::Result;
 use lor::error::{quality_error, usage_error};
 use lor::pipeline::mismatch::Plan;
-use lor::render::output::Format;
+use lor::render::output::{require_extension, Format};
 use lor::spatial::overlay::Tolerance;
 use lor::table::scope::Bezirk;
 
@@ -23,7 +23,7 @@ Examples:
   lor mismatch data/berlin/lor-2006/plr.geojson.gz \\
       data/berlin/lor-2021/pgr.geojson.gz --bezirk 04 \\
       --stats data/berlin/stats/EWR201812E_Matrix.csv --column E_E \\
-      --svg b04.svg --geojson b04-pieces.geojson
+      --svg b04.svg --png b04.png --geojson b04-pieces.geojson
 
   # the sample district's Sozialräume
   lor mismatch data/sample/plr.geojson data/sample/sozialraeume.geojson \\
@@ -86,6 +86,9 @@ pub struct Args {
     /// Write an SVG map of both systems with the split parts coloured.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     svg: Option<OutputPath>,
+    /// Write the same map as PNG (for slides; needs a font such as DejaVu Sans).
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    png: Option<OutputPath>,
     /// Source and licence line of the map (default: the attribution in the
     /// README.md beside each input, as in data/berlin).
     #[arg(long, value_name = "TEXT", help_heading = "Output")]
@@ -108,22 +111,53 @@ fn report_format(args: &Args) -> Result<Fmt> {
         None if args.output.is_none() && std::io::stdout().is_terminal() => Fmt::Table,
         None => match &args.output {
             None => Fmt::Csv,
-            Some(o) => match lor::render::output::Format::for_output(o)? {
-                lor::render::output::Format::Json => Fmt::Json,
-                lor::render::output::Format::Csv => Fmt::Csv,
-                _ => {
-                    return Err(usage_error(format!(
-                        "{}: the report is written as .csv or .json (or give --format table)",
-                        o.display()
-                    )))
-                }
+            Some(o) => match require_extension(
+                o,
+                "--output",
+                "the report as CSV or JSON (or give --format)",
+                &["csv", "json"],
+            )? {
+                "json" => Fmt::Json,
+                _ => Fmt::Csv,
             },
         },
     })
 }
 
+/// Each file's name says what it holds: the pieces GeoJSON, the maps SVG
+/// and PNG (an SVG named .png is refused with a hint at --png).
+fn check_outputs(args: &Args) -> Result<()> {
+    if let Some(svg) = &args.svg {
+        if svg
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+        {
+            return Err(usage_error(format!(
+                "--svg '{}': this writes an SVG map; for a PNG of it give --png {0}",
+                svg.display()
+            )));
+        }
+    }
+    for (path, flag, what, allowed) in [
+        (
+            &args.geojson,
+            "--geojson",
+            "the intersection pieces as GeoJSON",
+            &["geojson", "json"][..],
+        ),
+        (&args.svg, "--svg", "an SVG map", &["svg"][..]),
+        (&args.png, "--png", "a PNG map", &["png"][..]),
+    ] {
+        if let Some(p) = path {
+            require_extension(p, flag, what, allowed)?;
+        }
+    }
+    Ok(())
+}
+
 /// Every flag checked before any file is read.
 fn plan(args: &Args) -> Result<Plan> {
+    check_outputs(args)?;
     let format = match report_format(args)? {
         Fmt::Table => Format::Table,
         Fmt::Csv => Format::Csv,
@@ -146,6 +180,7 @@ fn plan(args: &Args) -> Result<Plan> {
         output: args.output.as_deref().map(|o| o.to_path_buf()),
         geojson: args.geojson.as_deref().map(|o| o.to_path_buf()),
         svg: args.svg.as_deref().map(|o| o.to_path_buf()),
+        png: args.png.as_deref().map(|o| o.to_path_buf()),
         source: args.source.clone(),
         fail_on_split: args.fail_on_split,
         guard: args.text.guard(),

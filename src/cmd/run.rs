@@ -194,8 +194,8 @@ mod tests {
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         // aggregate 2, points, crosswalk, translate, series, catalogue,
-        // report, map 1 each, mismatch 3, layout evaluate 2, propose 4, sample 1.
-        assert_eq!(outputs, 19);
+        // report, map 1 each, mismatch 4, layout evaluate 2, propose 4, sample 1.
+        assert_eq!(outputs, 20);
     }
 
     /// The outputs of every step kind, from the types of their flags.
@@ -225,7 +225,12 @@ mod tests {
         );
         assert_eq!(
             outputs("mismatch"),
-            vec![o("geojson", false), o("output", false), o("svg", false)]
+            vec![
+                o("geojson", false),
+                o("output", false),
+                o("png", false),
+                o("svg", false)
+            ]
         );
         for kind in ["points", "crosswalk", "translate", "series", "report"] {
             assert_eq!(outputs(kind), vec![o("output", false)], "{kind}");

@@ -167,8 +167,8 @@ impl Mismatch {
         }
     }
 
-    /// The units of A outside every unit of B, and how many lie inside one
-    /// up to noise.
+    /// The units of A outside every unit of B (how many lie inside one the
+    /// summary says).
     fn text_base(&self, s: &mut String) {
         let base = &self.levels[0];
         let outside: Vec<String> = base
@@ -185,19 +185,6 @@ impl Mismatch {
                 crate::error::examples(&outside, 10)
             );
         }
-        let noise_units = base
-            .units
-            .iter()
-            .filter(|u| {
-                u.status == UnitStatus::Inside
-                    && u.parts.iter().any(|p| p.class == PartClass::Noise)
-            })
-            .count();
-        let _ = writeln!(
-            s,
-            "\n{noise_units} {} lie inside one unit up to digitising noise.",
-            base.title
-        );
     }
 
     /// Units of B and the units of A's coarsest level that compose them.

@@ -95,18 +95,25 @@ impl Format {
     }
 }
 
-/// An output whose content is fixed (a CSV list, an SVG map, an HTML page)
-/// must have a name ending in one of `allowed` (case does not matter): as
-/// [`Format::for_output`] refuses a table name that does not say its format,
-/// `-o map.svg` never holds CSV and `--svg x.png` never holds SVG. `flag` and
-/// `what` name the option and its content in the usage error.
-pub fn require_extension(path: &Path, flag: &str, what: &str, allowed: &[&str]) -> Result<()> {
+/// An output whose content is fixed (a CSV list, an SVG or PNG map, an
+/// HTML page, GeoJSON) must have a name ending in one of `allowed` (case
+/// does not matter): as [`Format::for_output`] refuses a table name that
+/// does not say its format, `-o map.svg` never holds CSV and `--svg x.png`
+/// never holds SVG. `flag` and `what` name the option and its content in
+/// the usage error. The one check of every such output; it returns the
+/// extension found (of `allowed`), for outputs whose format it decides.
+pub fn require_extension(
+    path: &Path,
+    flag: &str,
+    what: &str,
+    allowed: &[&'static str],
+) -> Result<&'static str> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    if ext.as_deref().is_some_and(|e| allowed.contains(&e)) {
-        return Ok(());
+    if let Some(found) = allowed.iter().find(|a| ext.as_deref() == Some(**a)) {
+        return Ok(found);
     }
     let names: Vec<String> = allowed.iter().map(|a| format!(".{a}")).collect();
     Err(usage_error(format!(
@@ -707,6 +714,24 @@ mod tests {
         assert_eq!(excel_text("04", false, FormulaGuard(true)), "=\"04\"");
         assert_eq!(excel_text("2024", false, FormulaGuard(true)), "2024");
         assert_eq!(excel_text("=x", false, FormulaGuard(true)), "'=x");
+    }
+
+    /// The one check of fixed-content outputs: the extension found, or a
+    /// usage error naming the flag and the names allowed.
+    #[test]
+    fn fixed_outputs_need_their_extension() {
+        let maps = ["svg", "png"];
+        let check = |p: &str| require_extension(Path::new(p), "--output", "a map", &maps);
+        assert_eq!(check("b04.PNG").unwrap(), "png");
+        assert_eq!(check("dir.x/b04.svg").unwrap(), "svg");
+        for bad in ["b04.pdf", "b04", "b04.svg.txt"] {
+            let e = check(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code_of(&e), 2, "{bad}");
+            assert_eq!(
+                e.to_string(),
+                format!("--output '{bad}': this writes a map; name the file .svg or .png")
+            );
+        }
     }
 
     #[test]

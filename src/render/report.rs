@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::error::{examples, input_error, usage_error, Warnings};
-use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput};
+use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput, PartPeople};
 use crate::render::classify::Method;
 use crate::render::draw::escape;
 use crate::render::draw::mismatch::{mismatch_map, MismatchText};
@@ -913,6 +913,7 @@ fn mismatch_of(fig: &Figures, sr_layer: &Layer, ov: &Overlay, tol: Tolerance) ->
         name_of: &|k: &str| fig.names.name(k).unwrap_or_default().to_string(),
         b_units,
         people: column.filter(|_| !people.is_empty()).map(|c| (c, &people)),
+        part_people: PartPeople::AreaShare,
         tol,
     })
 }

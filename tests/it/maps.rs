@@ -415,6 +415,101 @@ fn mismatch_svg_is_fit_for_the_board() {
     assert!(legend.contains("0430 Charlottenburg Zentrum") && !legend.contains("0410"));
 }
 
+/// `lor mismatch` on Bezirk 04 (the README's example): the summary states
+/// the people of the two split PLR (5,795 in Droysenstraße + 72 in Forst
+/// Grunewald) and of their smaller parts (by area share: 19.09 % and
+/// 14.22 %), the 55 PLR inside one PGR, 41 of them with slivers, and that
+/// people per part are area estimates; the map as PNG too; every map
+/// output's name checked before anything is read.
+#[test]
+fn mismatch_summary_and_png_of_bezirk_04() {
+    let dir = common::scratch("mismatch_b04_png");
+    let (plr, pgr, ewr) = (
+        berlin("lor-2006/plr.geojson.gz"),
+        berlin("lor-2021/pgr.geojson.gz"),
+        berlin("stats/EWR201812E_Matrix.csv"),
+    );
+    let (svg, png, json) = (
+        dir.join("b04.svg"),
+        dir.join("b04.png"),
+        dir.join("b04.json"),
+    );
+    let base = [
+        "mismatch",
+        s(&plr),
+        s(&pgr),
+        "--bezirk",
+        "04",
+        "--stats",
+        s(&ewr),
+        "--column",
+        "E_E",
+    ];
+    let run = |extra: &[&str]| lor(&[&base[..], extra].concat());
+    let o = run(&["--svg", s(&svg), "--png", s(&png), "-o", s(&json)]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let summary: Vec<&str> = report["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summary[0],
+        "2 of 57 Planungsräume are split between the units of pgr.geojson.gz; 55 lie inside one unit (41 of them with slivers of digitising noise outside it); 5,867 E_E live in the split ones, 1,117 of these in their smaller parts"
+    );
+    assert!(
+        summary[1].contains("2 of 17 Bezirksregionen")
+            && summary[1].contains("24,659 E_E live in the split ones, 4,699 of these"),
+        "{}",
+        summary[1]
+    );
+    assert_eq!(
+        summary[3],
+        "E_E per part of a split unit are estimated from each part's share of the unit's area (the statistics count whole units)"
+    );
+    // The same lines on stderr after the files.
+    assert!(common::stderr(&o).contains(summary[0]));
+    // The PNG is the SVG rendered at twice its 1090 px.
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 2180);
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    // A name that does not say what is written: exit 2, the flag and the
+    // names allowed said, nothing written.
+    for (flag, name, msg) in [
+        (
+            "--svg",
+            "x.png",
+            "--svg 'DIR/x.png': this writes an SVG map; for a PNG of it give --png DIR/x.png",
+        ),
+        (
+            "--geojson",
+            "x.xlsx",
+            "--geojson 'DIR/x.xlsx': this writes the intersection pieces as GeoJSON; name the file .geojson or .json",
+        ),
+        (
+            "--png",
+            "x.svg",
+            "--png 'DIR/x.svg': this writes a PNG map; name the file .png",
+        ),
+        (
+            "-o",
+            "x.xls",
+            "--output 'DIR/x.xls': this writes the report as CSV or JSON (or give --format); name the file .csv or .json",
+        ),
+    ] {
+        let out = dir.join(name);
+        let o = run(&[flag, s(&out)]);
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        let msg = msg.replace("DIR", s(&dir));
+        assert!(common::stderr(&o).contains(&msg), "{}", common::stderr(&o));
+        assert!(!out.exists(), "{name}");
+    }
+    assert_eq!(common::listing(&dir), ["b04.json", "b04.png", "b04.svg"]);
+}
+
 // ---- the browser test -------------------------------------------------
 
 fn chromium() -> Option<PathBuf> {

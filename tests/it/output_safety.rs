@@ -90,13 +90,20 @@ fn mismatch_outputs_naming_its_inputs_are_refused() {
         s(&st),
         "--geojson",
         s(&a),
-        "--svg",
-        s(&b),
         "-o",
         s(&st),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is an input"), "{}", stderr(&o));
+    assert_eq!(snapshot(&dir), before, "an input was changed");
+    // The map onto layer B: its name is no SVG's, refused before that.
+    let o = lor(&["mismatch", s(&a), s(&b), "--svg", s(&b)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("this writes an SVG map; name the file .svg"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(snapshot(&dir), before, "an input was changed");
 }
 
@@ -254,6 +261,21 @@ fn unknown_output_extensions_are_usage_errors() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(!dir.join("report.xls").exists());
+    let o = lor(&[
+        "crosswalk",
+        s(&sample("plr.geojson")),
+        s(&sample("sozialraeume.geojson")),
+        "-o",
+        s(&dir.join("cw.xlsx")),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("this writes a crosswalk as CSV or Parquet; name the file .csv or .parquet"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("cw.xlsx").exists());
 }
 
 #[test]

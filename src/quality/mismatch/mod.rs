@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::error::{examples, usage_error, WarningCode, Warnings};
 use crate::mapping::weights::{expand_to, ListTable};
-use crate::quality::mismatch::report::{Mismatch, MismatchInput};
+use crate::quality::mismatch::report::{Mismatch, MismatchInput, PartPeople};
 use crate::spatial::geometry::{Layer, LayerOptions};
 use crate::spatial::overlay::{Overlay, Tolerance, UnitParts};
 use crate::table::key::Level;
@@ -259,6 +259,11 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
         name_of: &|k: &str| names.name(k).unwrap_or_default().to_string(),
         b_units,
         people: people.as_ref().map(|(c, v)| (c.as_str(), v)),
+        part_people: if b_is_list {
+            PartPeople::ListWeights
+        } else {
+            PartPeople::AreaShare
+        },
         tol: c.tol,
     });
     Ok(Compared {
@@ -318,6 +323,7 @@ impl Compared {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quality::mismatch::report::PartPeople;
 
     /// Two 100 m × 100 m squares with PLR keys, in EPSG:25833.
     fn squares() -> Layer {
@@ -386,5 +392,77 @@ mod tests {
             .message
             .contains("04010103 (7 E_E)"));
         assert!(people_per_unit(&t, Some("nope"), None, &a).is_err());
+    }
+
+    /// Bezirk 04's LOR 2006 PLR against the five 2021 PGR with the people
+    /// of 31.12.2018 (the README's example): 2 of 57 PLR split, Droysenstraße
+    /// (5,795 people, 19.09 % of its area in 0430) and Forst Grunewald (72,
+    /// 14.22 % in 0440): 5,867 people in the split PLR, 1,117 of them in the
+    /// smaller parts by area share; the other 55 PLR inside one PGR, 41 of
+    /// them with slivers of noise.
+    #[test]
+    fn bezirk_04_counts_people_in_split_plr_and_in_their_smaller_parts() {
+        let berlin = |p: &str| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("data/berlin")
+                .join(p)
+        };
+        let (a, b, stats) = (
+            berlin("lor-2006/plr.geojson.gz"),
+            berlin("lor-2021/pgr.geojson.gz"),
+            berlin("stats/EWR201812E_Matrix.csv"),
+        );
+        let opts = LayerOptions::default();
+        let read = ReadOptions::default();
+        let bezirk = Bezirk::parse("04").unwrap();
+        let c = compare(&Comparison {
+            a: &a,
+            a_options: &opts,
+            b: &b,
+            b_options: &opts,
+            bezirk: Some(&bezirk),
+            stats: Some((&stats, &read, Some("E_E"))),
+            names: None,
+            levels: &[Level::Bzr, Level::Pgr],
+            tol: Tolerance::default(),
+            keep_pieces: false,
+        })
+        .unwrap();
+        let r = &c.report;
+        assert_eq!(r.part_people, PartPeople::AreaShare);
+        let plr = r.levels[0].counts();
+        assert_eq!(
+            (
+                plr.units,
+                plr.split,
+                plr.inside,
+                plr.inside_with_noise,
+                plr.outside
+            ),
+            (57, 2, 55, 41, 0)
+        );
+        let all = plr.people_in_split_units.unwrap();
+        assert!((all - (5_795.0 + 72.0)).abs() < 0.01, "{all}");
+        // 5,795 × 0.190923 + 72 × 0.142249
+        let minority = plr.people_in_minority_parts.unwrap();
+        assert!((minority - 1_116.64).abs() < 0.05, "{minority}");
+        let bzr = r.levels[1].counts();
+        assert_eq!(
+            (bzr.units, bzr.split, bzr.inside, bzr.inside_with_noise),
+            (17, 2, 15, 15)
+        );
+        assert_eq!(thousands(bzr.people_in_split_units.unwrap()), "24,659");
+        assert_eq!(thousands(bzr.people_in_minority_parts.unwrap()), "4,699");
+        let pgr = r.levels[2].counts();
+        assert_eq!((pgr.units, pgr.split, pgr.inside), (6, 2, 4));
+        assert_eq!(
+            r.summary(),
+            [
+                "2 of 57 Planungsräume are split between the units of pgr.geojson.gz; 55 lie inside one unit (41 of them with slivers of digitising noise outside it); 5,867 E_E live in the split ones, 1,117 of these in their smaller parts",
+                "2 of 17 Bezirksregionen are split between the units of pgr.geojson.gz; 15 lie inside one unit (15 of them with slivers of digitising noise outside it); 24,659 E_E live in the split ones, 4,699 of these in their smaller parts",
+                "2 of 6 Prognoseräume are split between the units of pgr.geojson.gz; 4 lie inside one unit (4 of them with slivers of digitising noise outside it); 145,575 E_E live in the split ones, 35,808 of these in their smaller parts",
+                "E_E per part of a split unit are estimated from each part's share of the unit's area (the statistics count whole units)",
+            ]
+        );
     }
 }

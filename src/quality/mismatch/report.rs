@@ -40,7 +40,16 @@ impl LevelReport {
         self.people.get(key).map(|m| m.values().sum())
     }
 
-    /// People in the real parts of split units other than each unit's largest part.
+    /// People in the split units, all their parts (slivers too).
+    pub fn people_in_split_units(&self) -> Option<f64> {
+        if self.people.is_empty() {
+            return None;
+        }
+        Some(self.split().filter_map(|u| self.people_total(&u.key)).sum())
+    }
+
+    /// People in the real parts of split units other than each unit's
+    /// largest part (the minority parts).
     pub fn people_in_split_parts(&self) -> Option<f64> {
         if self.people.is_empty() {
             return None;
@@ -58,6 +67,51 @@ impl LevelReport {
                 .sum(),
         )
     }
+
+    /// What the summary line of this level states.
+    pub fn counts(&self) -> LevelCounts {
+        let status = |s: UnitStatus| self.units.iter().filter(move |u| u.status == s);
+        LevelCounts {
+            units: self.units.len(),
+            split: status(UnitStatus::Split).count(),
+            inside: status(UnitStatus::Inside).count(),
+            inside_with_noise: status(UnitStatus::Inside)
+                .filter(|u| u.parts.iter().any(|p| p.class == PartClass::Noise))
+                .count(),
+            outside: status(UnitStatus::Outside).count(),
+            people_in_split_units: self.people_in_split_units(),
+            people_in_minority_parts: self.people_in_split_parts(),
+        }
+    }
+}
+
+/// The numbers of one level of the report, as its summary line states them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LevelCounts {
+    pub units: usize,
+    /// Units with two or more real parts.
+    pub split: usize,
+    /// Units whose area, but for slivers of noise, lies in one unit of B.
+    pub inside: usize,
+    /// Of those, the units that have such slivers (in other units of B or
+    /// outside every one); the rest lie in one unit of B entirely.
+    pub inside_with_noise: usize,
+    /// Units with no real part in any unit of B.
+    pub outside: usize,
+    /// People in the split units, and in their parts other than each
+    /// unit's largest (`None` without statistics).
+    pub people_in_split_units: Option<f64>,
+    pub people_in_minority_parts: Option<f64>,
+}
+
+/// How the people of a unit of A are shared among its parts: the
+/// statistics count whole units, so people per part are estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartPeople {
+    /// By each part's share of the unit's area (B as polygons).
+    AreaShare,
+    /// By the weights of the list (B as a list "unit → unit of B").
+    ListWeights,
 }
 
 /// The whole mismatch report.
@@ -71,6 +125,8 @@ pub struct Mismatch {
     /// Units of B: key → (name, area).
     pub b_units: BTreeMap<String, (String, f64)>,
     pub people_column: Option<String>,
+    /// How people per part were estimated.
+    pub part_people: PartPeople,
 }
 
 fn title(level: Option<Level>) -> &'static str {
@@ -101,13 +157,16 @@ pub struct MismatchInput<'a> {
     pub b_units: BTreeMap<String, (String, f64)>,
     /// People per unit of A: (column, value by key).
     pub people: Option<(&'a str, &'a BTreeMap<String, f64>)>,
+    /// How people are shared among the parts of a unit (the parts' area
+    /// shares are the list's weights when B is a list).
+    pub part_people: PartPeople,
     pub tol: Tolerance,
 }
 
 impl Mismatch {
     /// Build the report from the classified units of A. `people` are the
     /// values per unit of A (e.g. `E_E` per PLR); they are apportioned to
-    /// parts by area.
+    /// parts by their shares (of the area, or the list's weights).
     pub fn new(input: MismatchInput<'_>) -> Mismatch {
         let MismatchInput {
             a_source,
@@ -118,6 +177,7 @@ impl Mismatch {
             name_of,
             b_units,
             people,
+            part_people,
             tol,
         } = input;
         // People of each A unit by target, apportioned by area share.
@@ -165,6 +225,7 @@ impl Mismatch {
             levels,
             b_units,
             people_column: people.map(|(c, _)| c.to_string()),
+            part_people,
         }
     }
 
@@ -182,33 +243,76 @@ impl Mismatch {
         }
     }
 
-    /// One line per level a planner can quote.
+    /// One line per level a planner can quote: the units split, the units
+    /// inside one unit of B (and how many of those only up to slivers of
+    /// noise), the people in the split units and in their smaller parts,
+    /// the units outside every unit of B. A last line says how people
+    /// per part are estimated, when the lines name any.
     pub fn summary(&self) -> Vec<String> {
-        self.levels
+        let mut lines: Vec<String> = self
+            .levels
             .iter()
-            .map(|l| {
-                let n = l.units.len();
-                let s = l.split().count();
-                let mut line = format!(
-                    "{s} of {n} {} {} split between the units of {}",
-                    l.title,
-                    if s == 1 { "is" } else { "are" },
-                    short(&self.b_source)
-                );
-                if let (Some(p), Some(col)) = (l.people_in_split_parts(), &self.people_column) {
-                    let _ = write!(line, "; {} {col} live in the split parts", thousands(p));
-                }
-                let outside = l
-                    .units
-                    .iter()
-                    .filter(|u| u.status == UnitStatus::Outside)
-                    .count();
-                if outside > 0 {
-                    let _ = write!(line, "; {outside} outside every unit");
-                }
-                line
-            })
-            .collect()
+            .map(|l| self.summary_line(l.title, &l.counts()))
+            .collect();
+        if let Some(note) = self.estimate_note() {
+            lines.push(note);
+        }
+        lines
+    }
+
+    fn summary_line(&self, title: &str, c: &LevelCounts) -> String {
+        let verb = |n: usize, one: &str, more: &str| -> String {
+            if n == 1 { one } else { more }.to_string()
+        };
+        let mut line = format!(
+            "{} of {} {title} {} split between the units of {}; {} {} inside one unit",
+            c.split,
+            c.units,
+            verb(c.split, "is", "are"),
+            short(&self.b_source),
+            c.inside,
+            verb(c.inside, "lies", "lie"),
+        );
+        if c.inside_with_noise > 0 {
+            let _ = write!(
+                line,
+                " ({} of them with slivers of digitising noise outside it)",
+                c.inside_with_noise
+            );
+        }
+        if let (Some(all), Some(minority), Some(col), true) = (
+            c.people_in_split_units,
+            c.people_in_minority_parts,
+            &self.people_column,
+            c.split > 0,
+        ) {
+            let _ = write!(
+                line,
+                "; {} {col} live in the split ones, {} of these in their smaller parts",
+                thousands(all),
+                thousands(minority)
+            );
+        }
+        if c.outside > 0 {
+            let _ = write!(line, "; {} outside every unit", c.outside);
+        }
+        line
+    }
+
+    /// "E_E per part are estimated …" when the summary names people in
+    /// parts of split units.
+    fn estimate_note(&self) -> Option<String> {
+        let col = self.people_column.as_ref()?;
+        if !self.any_split() {
+            return None;
+        }
+        let from = match self.part_people {
+            PartPeople::AreaShare => "each part's share of the unit's area",
+            PartPeople::ListWeights => "the weights of the list",
+        };
+        Some(format!(
+            "{col} per part of a split unit are estimated from {from} (the statistics count whole units)"
+        ))
     }
 
     /// People as a suffix for a text line: ", 1.234 E_E" (`format`
@@ -279,5 +383,72 @@ mod tests {
         assert_eq!(thousands(999.0), "999");
         assert_eq!(thousands(3769962.0), "3,769,962");
         assert_eq!(thousands(-1000.0), "-1,000");
+    }
+
+    /// Three PLR against a list: one split 70/30, one inside S1 with a
+    /// sliver in S2, one with no part in any unit; people per part from
+    /// the list's weights.
+    #[test]
+    fn summary_states_split_inside_noise_outside_and_the_estimate() {
+        let tol = Tolerance::default();
+        let unit = |key: &str, pieces: Vec<(Option<&str>, f64)>| {
+            let pieces = pieces
+                .into_iter()
+                .map(|(t, a)| (t.map(String::from), a))
+                .collect();
+            UnitParts::new(key.into(), String::new(), 100_000.0, pieces, &tol)
+        };
+        let units = vec![
+            unit(
+                "04010101",
+                vec![(Some("S1"), 70_000.0), (Some("S2"), 30_000.0)],
+            ),
+            unit(
+                "04010102",
+                vec![(Some("S1"), 99_900.0), (Some("S2"), 100.0)],
+            ),
+            unit("04010103", vec![]),
+        ];
+        let people: BTreeMap<String, f64> = [
+            ("04010101".to_string(), 1_000.0),
+            ("04010102".to_string(), 500.0),
+            ("04010103".to_string(), 20.0),
+        ]
+        .into();
+        let build = |people: Option<(&str, &BTreeMap<String, f64>)>| {
+            Mismatch::new(MismatchInput {
+                a_source: "plr.geojson",
+                b_source: "dir/list.csv",
+                units: units.clone(),
+                a_level: Some(Level::Plr),
+                rollups: &[],
+                name_of: &|_| String::new(),
+                b_units: BTreeMap::new(),
+                people,
+                part_people: PartPeople::ListWeights,
+                tol,
+            })
+        };
+        let m = build(Some(("E_E", &people)));
+        let c = m.levels[0].counts();
+        assert_eq!(
+            (c.units, c.split, c.inside, c.inside_with_noise, c.outside),
+            (3, 1, 1, 1, 1)
+        );
+        assert_eq!(c.people_in_split_units, Some(1_000.0));
+        assert_eq!(c.people_in_minority_parts, Some(300.0));
+        assert_eq!(
+            m.summary(),
+            [
+                "1 of 3 Planungsräume is split between the units of list.csv; 1 lies inside one unit (1 of them with slivers of digitising noise outside it); 1,000 E_E live in the split ones, 300 of these in their smaller parts; 1 outside every unit",
+                "E_E per part of a split unit are estimated from the weights of the list (the statistics count whole units)",
+            ]
+        );
+        // Without statistics no people and no estimate.
+        let m = build(None);
+        assert_eq!(
+            m.summary(),
+            ["1 of 3 Planungsräume is split between the units of list.csv; 1 lies inside one unit (1 of them with slivers of digitising noise outside it); 1 outside every unit"]
+        );
     }
 }
