@@ -362,7 +362,7 @@ mod warning_code_tests {
             assert_eq!(WarningCode::parse(&format!(" {} ", c.as_str())), Some(c));
             assert_eq!(c.to_string(), c.as_str());
         }
-        assert_eq!(WarningCode::ALL.len(), 43);
+        assert_eq!(WarningCode::ALL.len(), 44);
         assert_eq!(
             WarningCode::parse("missing-plr"),
             Some(WarningCode::MissingPlr)
