@@ -69,27 +69,55 @@ fn shell_words(line: &str) -> Vec<String> {
 /// the user brings): ```` ```sh no-run ````.
 const NO_RUN: &str = "sh no-run";
 
+/// The marker of a block that shows what the `lor` command just above it
+/// prints on stdout: ```` ```text output ````; the test compares it.
+const OUTPUT: &str = "text output";
+
 /// One `lor` command of a ```sh block, continuation lines joined.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Example {
     command: String,
     /// False in a `sh no-run` block.
     run: bool,
+    /// What it prints on stdout, from a ```text output block after it.
+    output: Option<String>,
 }
 
 /// The `lor` commands in a document's ```sh blocks. A ```sh block with any
 /// other marker than `no-run` is an error (a typo would silently skip it).
 fn examples(text: &str) -> Result<Vec<Example>, String> {
-    let mut out = Vec::new();
+    let mut out: Vec<Example> = Vec::new();
     let mut block: Option<bool> = None; // Some(run) inside a ```sh block
     let mut in_other = false;
+    let mut output: Option<String> = None; // inside a ```text output block
     let mut pending = String::new();
     for (n, line) in text.lines().enumerate() {
         let l = line.trim();
+        if let Some(shown) = &mut output {
+            if l == "```" {
+                let shown = output.take().unwrap_or_default();
+                let last: Option<&mut Example> = out.last_mut().filter(|e| e.run);
+                match last {
+                    Some(e) if e.output.is_none() => e.output = Some(shown),
+                    _ => {
+                        return Err(format!(
+                            "line {}: a ```{OUTPUT} block must follow the ```sh block of the command it shows",
+                            n + 1
+                        ))
+                    }
+                }
+            } else {
+                shown.push_str(line);
+                shown.push('\n');
+            }
+            continue;
+        }
         if let Some(info) = l.strip_prefix("```") {
             if block.is_some() || in_other {
                 block = None;
                 in_other = false;
+            } else if info == OUTPUT {
+                output = Some(String::new());
             } else if info == "sh" {
                 block = Some(true);
             } else if info == NO_RUN {
@@ -113,7 +141,11 @@ fn examples(text: &str) -> Result<Vec<Example>, String> {
         pending.push_str(l);
         let command = std::mem::take(&mut pending);
         if command.starts_with("lor ") {
-            out.push(Example { command, run });
+            out.push(Example {
+                command,
+                run,
+                output: None,
+            });
         }
     }
     Ok(out)
@@ -155,6 +187,23 @@ fn run_examples(doc: &str, dir: &Path) -> Vec<String> {
             .output()
             .unwrap();
         let code = o.status.code();
+        if let Some(shown) = &ex.output {
+            let printed = String::from_utf8_lossy(&o.stdout);
+            let tidy = |t: &str| -> String {
+                t.lines()
+                    .map(|l| l.trim_end())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string()
+            };
+            if tidy(&printed) != tidy(shown) {
+                failures.push(format!(
+                    "{doc}: the output shown for {} is not what it prints:\n{printed}",
+                    ex.command
+                ));
+            }
+        }
         if ex.run && !o.status.success() {
             failures.push(format!(
                 "{doc}: example failed ({code:?}): {}\n{}",
@@ -184,14 +233,21 @@ fn examples_are_found_with_their_markers() {
         vec![
             Example {
                 command: "lor aggregate x --levels bez".into(),
-                run: true
+                run: true,
+                output: None,
             },
             Example {
                 command: "lor crosswalk a b".into(),
-                run: false
+                run: false,
+                output: None,
             },
         ]
     );
+    let shown =
+        examples("```sh\nlor sample\n```\n\n```text output\nkey  E_E\n13   5\n```\n").unwrap();
+    assert_eq!(shown[0].output.as_deref(), Some("key  E_E\n13   5\n"));
+    let e = examples("```text output\nx\n```\n").unwrap_err();
+    assert!(e.contains("must follow"), "{e}");
     let e = examples("x\n```sh norun\nlor a\n```\n").unwrap_err();
     assert!(e.starts_with("line 2: unknown block marker"), "{e}");
     assert_eq!(
