@@ -67,6 +67,9 @@ fn plan(args: &Args, allow: &[WarningCode]) -> Result<lor::pipeline::check::Plan
                 .then(|| Statistics::File(args.stats.to_path_buf(), args.read.options())),
             names: args.names.as_deref().map(|n| n.to_path_buf()),
             scope: args.bezirk.clone().map_or(Scope::Berlin, Scope::Bezirk),
+            // Without --names the built-in catalogue is the reference, as
+            // in every command that reads statistics.
+            catalogue_names: true,
             ..InputPlan::default()
         },
         geometry: args.geometry.iter().map(|g| g.to_path_buf()).collect(),

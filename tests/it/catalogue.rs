@@ -513,3 +513,21 @@ fn translate_does_not_carry_source_key_parts() {
     assert_eq!(zentrum["name"], "Zentrum");
     let _ = Value::Missing;
 }
+
+/// `lor check` without `--names` takes the built-in key list as the
+/// reference, as `aggregate` does: the 2018 file lacks PLR 09041403 of the
+/// LOR 2006 list (exit 3); within Bezirk 04 nothing is missing.
+#[test]
+fn check_finds_the_plr_missing_from_the_catalogue() {
+    let f = berlin("stats/EWR201812E_Matrix.csv");
+    let o = lor(&["check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("[missing-plr]") && out.contains("09041403 Allende II"),
+        "{out}"
+    );
+    let o = lor(&["check", f.to_str().unwrap(), "--bezirk", "04"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("No findings"), "{}", stdout(&o));
+}
