@@ -99,7 +99,7 @@ pub struct Args {
     map: Vec<String>,
     /// Largest accepted difference of a share, ratio or mean from the
     /// published value (in the column's unit, e.g. percentage points).
-    #[arg(long, value_name = "X", default_value_t = 0.01, help_heading = "Check")]
+    #[arg(long, value_name = "X", default_value_t = 0.01, help_heading = "Check", value_parser = super::args::tolerance_value)]
     check_tolerance: f64,
     /// Treat warnings (unknown keys, missing PLR, totals that disagree, …)
     /// as errors: exit code 3 and no output.

@@ -422,6 +422,7 @@ pub struct SozialraumArgs {
         long,
         value_name = "SHARE",
         default_value_t = 0.01,
+        value_parser = share_value,
         help_heading = "Sozialräume"
     )]
     pub min_share: f64,
@@ -430,6 +431,7 @@ pub struct SozialraumArgs {
         long,
         value_name = "M2",
         default_value_t = 1000.0,
+        value_parser = area_value,
         help_heading = "Sozialräume"
     )]
     pub min_area: f64,
@@ -870,10 +872,11 @@ pub struct RoundArgs {
     /// Round counts to N decimals so that every level still adds up: the
     /// units of a level add up to their rounded parent (largest remainder).
     /// Without it, counts stay as computed (fractions after --assign area).
-    #[arg(long, value_name = "N", help_heading = "Output")]
+    /// N from 0 (whole people) to 6.
+    #[arg(long, value_name = "N", help_heading = "Output", value_parser = round_value)]
     pub round: Option<u32>,
-    /// Round shares, ratios and means to N decimals.
-    #[arg(long, value_name = "N", help_heading = "Output")]
+    /// Round shares, ratios and means to N decimals (0–10).
+    #[arg(long, value_name = "N", help_heading = "Output", value_parser = decimals_value)]
     pub decimals: Option<u32>,
 }
 
@@ -1142,4 +1145,57 @@ pub struct LangArgs {
 
 pub fn lang_value(s: &str) -> Result<lor::text::Lang, String> {
     lor::text::Lang::parse(s).ok_or_else(|| format!("'{s}': say de or en"))
+}
+
+/// A finite number from `lo` to `hi` (written `range` in the message): the
+/// value parser of every numeric flag. NaN and infinities are refused.
+pub fn number_in(s: &str, lo: f64, hi: f64, range: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
+        Ok(v) if v.is_finite() => Err(format!("'{s}' is outside {range}")),
+        _ => Err(format!("'{s}' is not a finite number ({range})")),
+    }
+}
+
+/// A share of a unit: 0 to 1 (`--min-share`, `--balance`).
+pub fn share_value(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1.0, "0–1, e.g. 0.01 for 1 %")
+}
+
+/// An area in m², up to 1,000 km² (Berlin is 891 km²): `--min-area`,
+/// `--tolerance`.
+pub fn area_value(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1e9, "0–1000000000 m²")
+}
+
+/// A difference from a published value, in the column's unit
+/// (`--check-tolerance`): 0 to 1,000,000.
+pub fn tolerance_value(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1e6, "0–1000000")
+}
+
+/// The most decimals `--round` keeps for counts: a double holds about 16
+/// significant digits, and counts of Berlin have up to 7 before the point.
+pub const MAX_ROUND: u32 = 6;
+/// The most decimals `--decimals` keeps for shares, ratios and means.
+pub const MAX_DECIMALS: u32 = 10;
+
+fn digits_in(s: &str, max: u32) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!(
+            "'{s}': at most {max} decimals (more than a double holds exactly)"
+        )),
+        Err(_) => Err(format!("'{s}' is not a whole number from 0 to {max}")),
+    }
+}
+
+/// `--round N`: 0 to [`MAX_ROUND`].
+pub fn round_value(s: &str) -> Result<u32, String> {
+    digits_in(s, MAX_ROUND)
+}
+
+/// `--decimals N`: 0 to [`MAX_DECIMALS`].
+pub fn decimals_value(s: &str) -> Result<u32, String> {
+    digits_in(s, MAX_DECIMALS)
 }

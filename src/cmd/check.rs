@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "BB", value_parser = bezirk_value)]
     bezirk: Option<Bezirk>,
     /// Overlaps and gaps smaller than this many m² are digitising noise.
-    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
+    #[arg(long, value_name = "M2", default_value_t = 1000.0, value_parser = super::args::area_value)]
     tolerance: f64,
     /// Report format.
     #[arg(long, short, value_name = "FORMAT", value_enum, default_value_t = CheckFormat::Text)]

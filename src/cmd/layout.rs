@@ -105,7 +105,7 @@ struct ProposeArgs {
     #[arg(long, value_name = "LEVEL", value_enum, default_value_t = BlocksArg::Plr)]
     blocks: BlocksArg,
     /// Every region's people within ± this share of the mean (e.g. 0.25).
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", value_parser = super::args::share_value)]
     balance: Option<f64>,
     /// Write the list 'PLR,Sozialraum' (usable as --sozialraum) to FILE
     /// instead of stdout.

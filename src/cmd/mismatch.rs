@@ -65,10 +65,10 @@ pub struct Args {
     column: Option<String>,
 
     /// Parts smaller than this share of their unit are noise (0–1).
-    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01, value_parser = super::args::share_value)]
     min_share: f64,
     /// Parts smaller than this many m² are noise.
-    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
+    #[arg(long, value_name = "M2", default_value_t = 1000.0, value_parser = super::args::area_value)]
     min_area: f64,
     /// LOR levels of A to roll up to (when A has LOR keys).
     #[arg(long, value_name = "LEVELS", default_value = "bzr,pgr", value_parser = levels_value)]

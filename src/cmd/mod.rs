@@ -250,10 +250,10 @@ pub struct CrosswalkArgs {
     #[arg(long, value_name = "COLUMN", requires = "population")]
     population_y: Option<String>,
     /// Parts smaller than this share of their source unit are noise.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01, value_parser = args::share_value)]
     min_share: f64,
     /// Parts smaller than this many m² are noise.
-    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
+    #[arg(long, value_name = "M2", default_value_t = 1000.0, value_parser = args::area_value)]
     min_area: f64,
 }
 

@@ -32,9 +32,14 @@ impl Method {
             s if s.starts_with("breaks:") => {
                 let mut v = Vec::new();
                 for p in s["breaks:".len()..].split(',') {
-                    let x: f64 = p.trim().parse().map_err(|_| {
-                        usage_error(format!("--classes '{s}': '{p}' is not a number"))
-                    })?;
+                    let x: f64 = p
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|x: &f64| x.is_finite())
+                        .ok_or_else(|| {
+                            usage_error(format!("--classes '{s}': '{p}' is not a finite number"))
+                        })?;
                     if v.last().is_some_and(|l: &f64| *l >= x) {
                         return Err(usage_error(format!(
                             "--classes '{s}': the breaks must increase"

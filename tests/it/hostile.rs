@@ -4,7 +4,7 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{lor, scratch, stderr};
+use common::{berlin, lor, scratch, stderr};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -490,4 +490,57 @@ fn resource_bounds() {
     let o = lor(&["check", s(&wide)]);
     assert!(!stderr(&o).contains("panicked"));
     assert!(t.elapsed().as_secs_f64() < 15.0, "{:?}", t.elapsed());
+}
+
+/// Every numeric flag has a range; NaN, infinities and more decimals than a
+/// double holds are usage errors (exit 2) naming the flag and the range,
+/// also inside a job file.
+#[test]
+fn numeric_flags_refuse_nan_infinity_and_out_of_range() {
+    let sample = berlin("stats/EWR201812E_Matrix.csv");
+    for (flag, value, says) in [
+        ("--round", "17", "at most 6 decimals"),
+        ("--round", "308", "at most 6 decimals"),
+        ("--decimals", "309", "at most 10 decimals"),
+        ("--decimals", "2.5", "not a whole number from 0 to 10"),
+        ("--check-tolerance", "NaN", "not a finite number"),
+        ("--check-tolerance", "inf", "not a finite number"),
+        ("--min-share", "1.5", "outside 0–1"),
+        ("--min-area", "-inf", "not a finite number"),
+    ] {
+        let arg = format!("{flag}={value}");
+        let o = lor(&["aggregate", sample.to_str().unwrap(), &arg]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        let e = stderr(&o);
+        assert!(e.contains(flag) && e.contains(says), "{flag} {value}: {e}");
+    }
+    let o = lor(&[
+        "map",
+        sample.to_str().unwrap(),
+        "--units",
+        berlin("lor-2006/plr.geojson.gz").to_str().unwrap(),
+        "--classes",
+        "breaks:NaN,inf",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("'NaN' is not a finite number"),
+        "{}",
+        stderr(&o)
+    );
+    // The same range in a job file.
+    let dir = scratch("numeric_flags_job");
+    let job = dir.join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "[[aggregate]]\nstats = {:?}\nround = 17\noutput = \"out/a.csv\"\n",
+            sample.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = lor(&["run", job.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("at most 6 decimals"), "{}", stderr(&o));
+    assert!(!dir.join("out").exists());
 }
