@@ -73,6 +73,60 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// An input that a reader may open more than once (the points reader reads
+/// a GeoJSON file's top level, then its features): a regular file as it
+/// is; a pipe (FIFO), a device or a socket is copied once, as it streams,
+/// into a temporary file of the same name (so that its format is known),
+/// removed when this is dropped. A second open of a pipe would wait for a
+/// writer that never comes.
+pub struct Rereadable {
+    path: PathBuf,
+    _spool: Option<tempfile::TempDir>,
+}
+
+impl Rereadable {
+    pub fn new(path: &Path) -> Result<Rereadable> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
+        if meta.is_file() || meta.is_dir() {
+            return Ok(Rereadable {
+                path: path.to_path_buf(),
+                _spool: None,
+            });
+        }
+        let dir = tempfile::Builder::new()
+            .prefix(".lor-spool-")
+            .tempdir()
+            .map_err(|e| {
+                input_error(format!(
+                    "{}: cannot make a temporary copy: {e}",
+                    path.display()
+                ))
+            })?;
+        let name = path.file_name().unwrap_or_else(|| "input".as_ref());
+        let copy = dir.path().join(name);
+        let mut from = std::fs::File::open(path)
+            .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
+        let mut to = std::fs::File::create(&copy).map_err(|e| {
+            input_error(format!(
+                "{}: cannot make a temporary copy: {e}",
+                path.display()
+            ))
+        })?;
+        std::io::copy(&mut from, &mut to)
+            .map_err(|e| input_error(format!("{}: cannot read: {e}", path.display())))?;
+        Ok(Rereadable {
+            path: copy,
+            _spool: Some(dir),
+        })
+    }
+
+    /// The file to open (the original, or its copy).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 /// The files a Shapefile reader reads beside the `.shp`.
 const SHAPEFILE_PARTS: [&str; 4] = ["shx", "dbf", "prj", "cpg"];
 

@@ -499,3 +499,74 @@ fn row_by_row_messages_name_the_right_line() {
         assert!(stderr(&o).contains("P2 (line 5)"), "{name}: {}", stderr(&o));
     }
 }
+
+/// Points from a pipe (FIFO) are read once and counted like the file; the
+/// run never waits for a second writer (it used to hang for ever).
+#[cfg(unix)]
+#[test]
+fn points_from_a_fifo_are_counted_like_the_file() {
+    use std::io::Write;
+    let dir = scratch("points_fifo");
+    let fifo = dir.join("kitas.geojson");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let kitas = berlin("points/kitas.geojson.gz");
+    let text = {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&kitas).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let fifo_w = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&fifo_w)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    });
+    let args = |input: &Path| {
+        vec![
+            "points".to_string(),
+            input.display().to_string(),
+            "--units".into(),
+            berlin("lor-2006/plr.geojson.gz").display().to_string(),
+            "--bezirk".into(),
+            "04".into(),
+            "--levels".into(),
+            "bez".into(),
+            "--sum".into(),
+            "e_platz".into(),
+        ]
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lor"))
+        .args(args(&fifo))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("lor points on a FIFO did not finish in 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    writer.join().unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a: Vec<String> = args(&kitas);
+    let from_file = lor(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(stdout(&o), stdout(&from_file));
+    assert!(
+        stdout(&o).contains("bez,04,Charlottenburg-Wilmersdorf,275,13292"),
+        "{}",
+        stdout(&o)
+    );
+}

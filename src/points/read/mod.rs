@@ -146,6 +146,9 @@ pub fn tally_points(
     if !path.exists() {
         return Err(input_error(format!("{source}: file not found")));
     }
+    // A pipe is read once, into a copy the readers below may open again.
+    let spool = crate::table::input::Rereadable::new(path)?;
+    let path = spool.path();
     let work = layers.first().map(|l| l.crs).unwrap_or(Crs::Utm33);
     let ext = crate::table::input::format_extension(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
