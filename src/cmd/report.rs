@@ -100,6 +100,8 @@ pub struct Args {
     source: Option<String>,
     #[command(flatten)]
     read: super::args::StatsReadArgs,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
     /// Write the report to this HTML file.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: OutputPath,
@@ -158,6 +160,7 @@ fn plan(args: &Args) -> Result<Plan> {
             change_maps: indicators(&args.change_map)?,
             source: args.source.clone(),
             output: args.output.to_path_buf(),
+            lang: args.lang.lang,
         },
         strict: args.strict,
     })
