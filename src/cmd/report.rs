@@ -94,8 +94,9 @@ pub struct Args {
     /// Repeatable.
     #[arg(long, value_name = "COLUMN", requires = "series")]
     change_map: Vec<String>,
-    /// Source and licence line (default: the attribution in the README.md
-    /// beside each input).
+    /// Source and licence line, for inputs without a source entry in a
+    /// README.md of their data folder (the others keep theirs: publisher,
+    /// title, date, licence).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
     #[command(flatten)]

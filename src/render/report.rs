@@ -320,6 +320,7 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}
 figcaption{font-size:12px;color:#444}
 ul.warnings li{margin:.25em 0}
 .note{font-size:12px;color:#444}
+@media (max-width:1180px){table{font-size:11.5px}th,td{padding:2px 4px}}
 @media (max-width:820px){body{margin:.6em auto;padding:0 .5em;font-size:13px}h1{font-size:20px}h2{font-size:17px}
 table{font-size:10.5px}th,td{padding:2px 2px}tr.change td{font-size:9.5px}
 #key-figures td.key,#key-figures th.key{display:none}#key-figures td.name{min-width:6em}}
@@ -735,8 +736,8 @@ impl Page<'_> {
     /// count and share, the places over their count and places per child.
     fn key_figures_header(&self, h: &mut String) {
         let lang = self.lang();
-        let mut top = format!(
-            "<tr><th class=\"key\" rowspan=\"2\">Sozialraum</th><th class=\"name\" rowspan=\"2\">Name</th>"
+        let mut top = String::from(
+            "<tr><th class=\"key\" rowspan=\"2\">Sozialraum</th><th class=\"name\" rowspan=\"2\">Name</th>",
         );
         let mut below = String::from("<tr>");
         let mut i = 0;
@@ -1013,10 +1014,9 @@ impl Page<'_> {
             change.clone()
         };
         let method = match &cs.method {
-            Method::Breaks(_) if cs.method != spec.method => lang.pick(
-                "gleich breite Klassen beiderseits von null",
-                "equal widths either side of zero",
-            ),
+            Method::Breaks(_) if cs.method != spec.method => {
+                lang.pick("gleich breit um null", "equal widths either side of zero")
+            }
             m => m.label(),
         };
         let map = draw_choropleth(self.fig, &cs, &values, &title, &legend, method)?;
@@ -1425,6 +1425,7 @@ mod tests {
             assign: Assign::Largest,
             series,
             change_maps: Vec::new(),
+            lang: Lang::De,
         }
     }
 
@@ -1435,11 +1436,12 @@ mod tests {
             spec,
             sr_layer: &fig.sozialraum.as_ref().unwrap().0,
             place: fig.place(Some(&spec.bezirk)),
-            date: "12/2024".into(),
+            date: Date::new(2024, 12),
             change,
             schema,
             figures,
             places: None,
+            unknown: RefCell::new(BTreeSet::new()),
         }
     }
 
@@ -1478,13 +1480,14 @@ mod tests {
         let total: i64 = people.iter().map(|p| p.1).sum();
         assert_eq!(total as f64, column_sum(&fig.table, "E_E"));
         assert!(h.contains(&format!(
-            r#"<tr class="total"><td class="key">13</td><td class="name">Bezirk 13</td><td data-key="13" data-col="E_E" data-value="{total}">217,309</td>"#
+            r#"<tr class="total"><td class="key">13</td><td class="name">Bezirk 13</td><td data-key="13" data-col="E_E" data-value="{total}">217.309</td>"#
         )));
-        assert!(
-            h.contains("Each Planungsraum goes wholly to the Sozialraum holding its largest part.")
-        );
-        assert!(!h.contains("change since"));
-        assert_eq!(h.matches("<tr").count(), 1 + 5 + 1);
+        assert!(h.contains(
+            "Jeder Planungsraum zählt ganz zu dem Sozialraum, in dem sein größter Teil liegt."
+        ));
+        assert!(!h.contains("Veränderung"));
+        // Two header rows, five Sozialräume, the Bezirk.
+        assert_eq!(h.matches("<tr").count(), 2 + 5 + 1);
     }
 
     #[test]
@@ -1505,7 +1508,7 @@ mod tests {
         let mut h = String::new();
         p.change_row(&mut h, &change, "13", true);
         assert!(h.starts_with(
-            r#"<tr class="change"><td class="key"></td><td class="name">change since 2024-06</td><td data-key="13" data-col="E_E change previous" data-value="1176">+1,176</td>"#
+            r#"<tr class="change"><td class="key"></td><td class="name">Veränderung gegenüber 30.06.2024</td><td data-key="13" data-col="E_E change previous" data-value="1176">+1.176</td>"#
         ), "{h}");
         assert!(h.contains(r#"data-col="Anteil E_u6 change previous pp""#));
         assert!(h.ends_with("</tr>\n"));
@@ -1551,22 +1554,23 @@ mod tests {
         let mm = mismatch_of(&fig, sr_layer, &ov, Tolerance::default());
         let pgr = mm.levels.iter().find(|l| l.level == "pgr").unwrap();
         let mut h = String::new();
-        split_table(&mut h, &mm, pgr);
+        split_table(&mut h, &mm, pgr, Lang::De);
         assert!(h.starts_with(
-            "<h3>Split Prognoseräume</h3>\n<table class=\"split\" data-level=\"pgr\">"
+            "<h3>Geteilte Prognoseräume</h3>\n<div class=\"scroll\">\n<table class=\"split\" data-level=\"pgr\">"
         ));
         let rows: Vec<&str> = h.lines().filter(|l| l.starts_with("<tr><td")).collect();
         assert_eq!(
             rows[0],
-            r#"<tr><td class="key">1310</td><td class="name">Altstadt</td><td class="key">SR2 Südwest</td><td>60.0</td><td data-key="1310" data-col="E_E" data-value="50277.653407028105">50,278</td></tr>"#
+            r#"<tr><td class="key">1310</td><td class="name">Altstadt</td><td class="key">SR2 Südwest</td><td>60,0</td><td data-key="1310" data-col="E_E" data-value="50277.653407028105">50.278</td></tr>"#
         );
         // The second part of the same PGR leaves key and name empty.
         assert!(rows[1].starts_with(
-            r#"<tr><td class="key"></td><td class="name"></td><td class="key">SR1 Nordwest</td><td>40.0</td>"#
+            r#"<tr><td class="key"></td><td class="name"></td><td class="key">SR1 Nordwest</td><td>40,0</td>"#
         ));
-        assert_eq!(part_target(&mm, &None), "(in no Sozialraum)");
-        assert_eq!(part_target(&mm, &Some("SR3".into())), "SR3 Mitte");
-        assert_eq!(part_target(&mm, &Some("SR9".into())), "SR9");
+        assert_eq!(part_target(&mm, &None, Lang::De), "(in keinem Sozialraum)");
+        assert_eq!(part_target(&mm, &None, Lang::En), "(in no Sozialraum)");
+        assert_eq!(part_target(&mm, &Some("SR3".into()), Lang::De), "SR3 Mitte");
+        assert_eq!(part_target(&mm, &Some("SR9".into()), Lang::De), "SR9");
     }
 
     #[test]
@@ -1595,20 +1599,34 @@ mod tests {
     }
 
     #[test]
-    fn warnings_section_escapes_and_says_none() {
+    fn warnings_are_listed_by_kind_in_the_reports_language() {
         let mut h = String::new();
-        warnings_section(&mut h, &Warnings::default());
+        warnings_list(&mut h, &Warnings::default(), Lang::De);
         assert_eq!(
             h,
-            "<section id=\"warnings\">\n<h2>Warnings of this run</h2>\n<p>None.</p>\n"
+            "<p>Beim Erstellen des Berichts gab es keine Meldungen.</p>\n"
         );
         let mut w = Warnings::default();
         w.push(WarningCode::MissingPlr, "PLR 13100101 <missing>");
+        w.push(WarningCode::MissingPlr, "PLR 13100102 <missing>");
+        w.push(WarningCode::FixId, "data/x.geojson: feature 124 …");
         let mut h = String::new();
-        warnings_section(&mut h, &w);
-        assert!(h.ends_with(
-            "<ul class=\"warnings\">\n<li><code>missing-plr</code> PLR 13100101 &lt;missing&gt;</li>\n</ul>\n"
-        ));
+        warnings_list(&mut h, &w, Lang::De);
+        assert!(h.contains(
+            "<li data-code=\"missing-plr\"><strong>Warnung:</strong> Planungsräume der Referenzliste ohne Zeile in der Statistik. (2 Meldungen)</li>"
+        ), "{h}");
+        assert!(
+            h.contains("<strong>Hinweis:</strong> Eine falsche Kennung"),
+            "{h}"
+        );
+        // No message text (English, with paths) in the report.
+        assert!(!h.contains("data/x.geojson") && !h.contains("13100101"));
+        let mut h = String::new();
+        warnings_list(&mut h, &w, Lang::En);
+        assert!(
+            h.contains("<strong>Warning:</strong> Units of the reference list"),
+            "{h}"
+        );
     }
 
     #[test]

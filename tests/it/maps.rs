@@ -210,7 +210,7 @@ fn report_b04_with_the_fixed_id() {
     assert_eq!(units.len(), 2, "{units:?}");
     // The choropleth of the share of people 65+ per PLR, every PLR with
     // its value as a tooltip: 01011101 is not here, 04010101 is.
-    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % per Planungsraum</h2>"));
+    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % je Planungsraum</h2>"));
     let m = &html[html.find("id=\"map-1\"").unwrap()..];
     let m = &m[..m.find("</section>").unwrap()];
     let tips = m.matches(": ").count();
@@ -403,7 +403,7 @@ fn mismatch_svg_is_fit_for_the_board() {
     ));
     assert!(!m.contains(" vs ") && !m.contains("plr.geojson"));
     assert!(m.contains("class=\"scale-bar\"") && m.contains("class=\"north-arrow\""));
-    assert!(m.contains("Source: Lebensweltlich orientierte Räume (LOR) in Berlin"));
+    assert!(m.contains("Source: Senatsverwaltung für Stadtentwicklung"));
     // The PLR without polygon: hatched and named.
     assert!(m.contains("url(#hatch)"));
     assert!(m.contains("no polygon: 04030417 Schloßstraße"));

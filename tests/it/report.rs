@@ -145,12 +145,14 @@ fn report_changes_equal_lor_series() {
     assert_eq!(checked, 6 * 11);
     // A planner's reading: SR1 Nordwest grew by 340 people (37,373 → 37,713).
     assert_eq!(cells[&("SR1".into(), "E_E change previous".into())], 340.0);
-    assert!(html.contains("<td class=\"name\">change since 2024-06</td>"));
-    assert!(html.contains("data/sample/series/EWR202406E_Matrix.csv"));
+    assert!(html.contains("<td class=\"name\">Veränderung gegenüber 30.06.2024</td>"));
+    // The previous date's file among the sources, by its README entry, never by path.
+    assert!(!html.contains("data/sample/series"));
+    assert!(html.contains("<li>lor, „Beispielbezirk Auenwalde (erfunden), Einwohnerinnen und Einwohner“, Stand 30.06.2024, Lizenz: frei verwendbar</li>"));
     // Maps of the changes: diverging colours, the middle one for "about no change".
     for (id, legend) in [
-        ("change-map-1", "change since 2024-06 (pp)"),
-        ("change-map-2", "change since 2024-06"),
+        ("change-map-1", "Veränderung gegenüber 30.06.2024 (Pp)"),
+        ("change-map-2", "Veränderung gegenüber 30.06.2024"),
     ] {
         let m = &html[html.find(&format!("id=\"{id}\"")).unwrap()..];
         let m = &m[..m.find("</section>").unwrap()];
@@ -158,10 +160,10 @@ fn report_changes_equal_lor_series() {
         for c in ["#e66101", "#f7f7f7", "#5e3c99"] {
             assert!(m.contains(&format!("fill=\"{c}\"")), "{id} {c}");
         }
-        assert!(m.contains("equal widths either side of zero"));
+        assert!(m.contains("gleich breit um null"));
     }
     assert!(html.contains(
-        "<h2>Anteil 65 Jahre und älter in %: change since 2024-06 per Planungsraum</h2>"
+        "<h2>Anteil 65 Jahre und älter in %: Veränderung gegenüber 30.06.2024 je Planungsraum</h2>"
     ));
     // Same inputs, same bytes.
     let again = dir.join("again.html");
@@ -248,20 +250,20 @@ fn report_and_map_labels_are_german() {
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(&out).unwrap();
     // Section, map title and legend: the codebook's words, not the code.
-    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % per Planungsraum</h2>"));
+    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % je Planungsraum</h2>"));
     assert!(html.contains(">Anteil 65 Jahre und älter in % per Planungsraum</text>"));
     assert!(html.contains("font-weight=\"bold\">Anteil 65 Jahre und älter in %</text>"));
-    assert!(html.contains("<h2>Anteil unter 6 Jahre in % per Planungsraum</h2>"));
+    assert!(html.contains("<h2>Anteil unter 6 Jahre in % je Planungsraum</h2>"));
     // The definition with the codes stays in the subtitle.
     assert!(html.contains("Anteil_65plus = (E_E65U80 + E_E80U110) / (E_E) in %"));
     // Table headers.
     for th in [
-        "Einwohnerinnen und Einwohner insgesamt</th>",
+        "Einwohner&shy;innen und Einwohner insgesamt</th>",
         ">unter 6 Jahre</th>",
         ">6 bis unter 15 Jahre</th>",
         ">18 bis unter 65 Jahre</th>",
         ">65 Jahre und älter</th>",
-        "<th>Einwohnerinnen und Einwohner insgesamt (E_E, by area)</th>",
+        "<th>Einwohnerinnen und Einwohner insgesamt (geschätzt nach Fläche)</th>",
     ] {
         assert!(html.contains(th), "{th}");
     }
