@@ -203,6 +203,8 @@ warning_codes! {
         "Points without a declared CRS: the CRS their coordinates look like is used.",
     BadValues = "bad-values",
         "Point attribute values that cannot be read as numbers, left out of the sums.",
+    Unattributed = "unattributed",
+        "Note: an input of a report has no source entry (no row in a README.md of its data folder) and no source option was given: the report names it by its file name only.",
     DuplicatePoint = "duplicate-point",
         "Points that repeat an earlier feature exactly, or share an id with another point: each is counted (they are listed).",
 }
@@ -295,6 +297,7 @@ pub const NOTE_CODES: &[WarningCode] = &[
     WarningCode::ZeroMarker,
     WarningCode::FixId,
     WarningCode::ProvenShare,
+    WarningCode::Unattributed,
 ];
 
 /// Is a warning of this code a note (see [`NOTE_CODES`])?
@@ -362,7 +365,7 @@ mod warning_code_tests {
             assert_eq!(WarningCode::parse(&format!(" {} ", c.as_str())), Some(c));
             assert_eq!(c.to_string(), c.as_str());
         }
-        assert_eq!(WarningCode::ALL.len(), 44);
+        assert_eq!(WarningCode::ALL.len(), 45);
         assert_eq!(
             WarningCode::parse("missing-plr"),
             Some(WarningCode::MissingPlr)

@@ -13,6 +13,31 @@ use std::fmt::Write as _;
 /// Bezirk key of the sample district.
 pub const BEZIRK: &str = "13";
 pub const BEZIRK_NAME: &str = "Auenwalde";
+/// The README of the sample folder: what it is, and the source lines of
+/// its files in maps and reports (`render::draw::source` reads the table).
+pub const README: &str = "\
+# Sample district Auenwalde (invented)
+
+Made by `lor sample` (src/sample.rs): an invented district, Bezirk key `13`, with 50
+Planungsräume, its statistics at seven dates, Sozialräume as polygons and as a list.
+No real person or place is in it; use it freely.
+
+## Source lines
+
+What `lor` writes as the source of each file in maps and reports (the date of the
+statistics is their own: `ZEIT`, or the date in the file name).
+
+| file | publisher | title | date | licence |
+|---|---|---|---|---|
+| `EWR*_Matrix.csv` | lor | Beispielbezirk Auenwalde (erfunden), Einwohnerinnen und Einwohner | – | frei verwendbar |
+| `indikatoren.csv` | lor | Beispielbezirk Auenwalde (erfunden), Indikatoren | – | frei verwendbar |
+| `plr.csv` | lor | Beispielbezirk Auenwalde (erfunden), Planungsräume | – | frei verwendbar |
+| `plr.geojson` | lor | Beispielbezirk Auenwalde (erfunden), Planungsräume | – | frei verwendbar |
+| `sozialraeume.geojson` | lor | Beispielbezirk Auenwalde (erfunden), Sozialräume | – | frei verwendbar |
+| `sozialraum-liste.csv` | lor | Beispielbezirk Auenwalde (erfunden), Sozialräume | – | frei verwendbar |
+| `lor-alt-neu.csv` | lor | Beispielbezirk Auenwalde (erfunden), Schlüssel alt–neu | – | frei verwendbar |
+";
+
 /// Reference date of the sample statistics (`ZEIT`).
 pub const ZEIT: &str = "202412";
 pub const COLS: usize = 10;
@@ -474,6 +499,7 @@ impl Sample {
     /// Every file of the sample, by file name.
     pub fn files(&self) -> Vec<(&'static str, String)> {
         let mut v = vec![
+            ("README.md", README.to_string()),
             ("plr.csv", self.names_csv()),
             ("EWR202412E_Matrix.csv", self.population_csv()),
             ("indikatoren.csv", self.indicators_csv()),

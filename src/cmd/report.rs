@@ -94,12 +94,15 @@ pub struct Args {
     /// Repeatable.
     #[arg(long, value_name = "COLUMN", requires = "series")]
     change_map: Vec<String>,
-    /// Source and licence line (default: the attribution in the README.md
-    /// beside each input).
+    /// Source and licence line, for inputs without a source entry in a
+    /// README.md of their data folder (the others keep theirs: publisher,
+    /// title, date, licence).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
     #[command(flatten)]
     read: super::args::StatsReadArgs,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
     /// Write the report to this HTML file.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: OutputPath,
@@ -158,6 +161,7 @@ fn plan(args: &Args) -> Result<Plan> {
             change_maps: indicators(&args.change_map)?,
             source: args.source.clone(),
             output: args.output.to_path_buf(),
+            lang: args.lang.lang,
         },
         strict: args.strict,
     })

@@ -43,6 +43,8 @@ pub struct Plan {
     pub source: Option<String>,
     /// The HTML file.
     pub output: PathBuf,
+    /// The language of the report (German by default).
+    pub lang: crate::text::Lang,
 }
 
 /// Read, find the series, compute the figures and maps, render the HTML.
@@ -73,6 +75,7 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         assign: plan.assign,
         series,
         change_maps: plan.change_maps.clone(),
+        lang: plan.lang,
     };
     let (html, w) = report(&fig, &spec)?;
     warnings.extend(w);
@@ -104,6 +107,7 @@ mod tests {
             change_maps,
             source: None,
             output: PathBuf::from("bericht.html"),
+            lang: Default::default(),
         }
     }
 
@@ -117,7 +121,7 @@ mod tests {
         assert_eq!(outputs.files[0].0, PathBuf::from("bericht.html"));
         let html = std::str::from_utf8(&outputs.files[0].1).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>"));
-        let total = crate::text::thousands(sample_people());
+        let total = crate::text::Lang::De.int(sample_people());
         assert!(html.contains(&total), "no {total} in the report");
     }
 

@@ -94,6 +94,8 @@ pub fn builtin_de(code: &str) -> Option<String> {
         "PLR" => return Some("Planungsraum (Nummer)".into()),
         "STADTRAUM" => return Some("Stadtraum".into()),
         "EW 31.12.2020" => return Some(format!("{ew} am 31.12.2020")),
+        // The Kita directory's approved places (`lor points --sum e_platz`).
+        "e_platz" => return Some("Genehmigte Plätze".into()),
         _ => {}
     }
     if let Some(age) = code.strip_prefix("E_E") {
@@ -348,6 +350,7 @@ mod tests {
             "Anteil Einwohner/-innen 6 bis unter 15 Jahre in %"
         );
         assert_eq!(builtin_de("Kinder_u6"), None);
+        assert_eq!(builtin_de("e_platz").unwrap(), "Genehmigte Plätze");
         let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             age_range_de(&codes(&["E_E80U110", "E_E65U80"])).unwrap(),

@@ -5,7 +5,8 @@
 //! and CSS); prints to A4. Same inputs, same bytes: nothing in it depends
 //! on the clock, the machine or the order of a hash map.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ use crate::quality::mismatch::report::{LevelReport, Mismatch, MismatchInput, Par
 use crate::render::classify::Method;
 use crate::render::draw::escape;
 use crate::render::draw::mismatch::{mismatch_map, MismatchText};
+use crate::render::draw::source::Source;
 use crate::render::map::{
     choropleth, draw_choropleth, label_for, ChoroSpec, Figures, Indicator, MapLevel,
 };
@@ -28,7 +30,7 @@ use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
 use crate::table::population::{self, AgeGroup, Schema};
-use crate::text::thousands;
+use crate::text::Lang;
 
 /// What goes into the report.
 #[derive(Debug, Clone)]
@@ -51,6 +53,8 @@ pub struct ReportSpec {
     /// Choropleths per PLR of the change of an indicator against that date
     /// (diverging colours around zero).
     pub change_maps: Vec<Indicator>,
+    /// The language of the report: German (default) or English.
+    pub lang: Lang,
 }
 
 /// The change against the previous date: the report's date and the one
@@ -300,38 +304,43 @@ pub fn key_figures(schema: &Schema) -> Vec<(Indicator, String)> {
 }
 
 const CSS: &str = "
-body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1120px;color:#111;font-size:14px}
+body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1120px;padding:0 1em;color:#111;font-size:14px}
 h1{font-size:24px;margin-bottom:.2em}h2{font-size:19px;border-bottom:2px solid #111;padding-bottom:.2em;margin-top:1.6em}
 h3{font-size:15px;margin-bottom:.3em}
 .meta{color:#444}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:12.5px}
 th,td{border-bottom:1px solid #ccc;padding:3px 7px;text-align:right;vertical-align:top}
-th{background:#f2f2f2}td.key,th.key,td.name,th.name{text-align:left}
+th{background:#f2f2f2;font-weight:600;vertical-align:bottom}th.group{text-align:center;border-bottom:1px solid #999}
+td.key,th.key,td.name,th.name{text-align:left}
 tr.total td{font-weight:bold;border-top:2px solid #111}
 tr.change td{color:#444;font-size:11.5px;border-bottom:1px solid #ccc;white-space:nowrap}tr.has-change td{border-bottom:none}
+tr.change td.name{white-space:normal}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}
 figcaption{font-size:12px;color:#444}
 ul.warnings li{margin:.25em 0}
 .note{font-size:12px;color:#444}
+@media (max-width:1180px){table{font-size:11.5px}th,td{padding:2px 4px}}
+@media (max-width:820px){body{margin:.6em auto;padding:0 .5em;font-size:13px}h1{font-size:20px}h2{font-size:17px}
+table{font-size:10.5px}th,td{padding:2px 2px}tr.change td{font-size:9.5px}
+#key-figures td.key,#key-figures th.key{display:none}#key-figures td.name{min-width:6em}}
 @page{size:A4;margin:12mm}
-@media print{body{margin:0;max-width:none;font-size:11px}
+@media print{body{margin:0;max-width:none;padding:0;font-size:11px}table{font-size:10px}th,td{padding:2px 4px}
+.scroll{overflow:visible}
 section{break-before:page}section.first{break-before:auto}
 figure,table,tr{break-inside:avoid}h2,h3{break-after:avoid}}
 ";
 
-/// One cell with its number for machines (`data-value`) and people.
-fn cell(key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
+/// One cell with its number for machines (`data-value`) and people
+/// (`lang`: 19.478 and 5,9 in German).
+fn cell(lang: Lang, key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
     match v {
         Some(v) => format!(
             r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
             escape(key),
             escape(col),
             crate::text::format_f64(v),
-            if decimals == 0 {
-                thousands(v)
-            } else {
-                crate::text::decimal(v, decimals)
-            }
+            lang.dec(v, decimals)
         ),
         None => format!(
             r#"<td data-key="{}" data-col="{}">–</td>"#,
@@ -341,22 +350,19 @@ fn cell(key: &str, col: &str, v: Option<f64>, decimals: usize) -> String {
     }
 }
 
-/// A change cell: signed, counts in people, shares in percentage points.
-fn change_cell(key: &str, col: &str, v: Option<f64>, share: bool) -> String {
+/// A change cell: signed, counts in people, shares in percentage points
+/// (`+1.176`, `−0,03 Pp` in German); no change is `±0`.
+fn change_cell(lang: Lang, key: &str, col: &str, v: Option<f64>, share: bool) -> String {
     match v {
         Some(v) => {
-            let sign = if v > 0.0 {
-                "+"
-            } else if v < 0.0 {
-                "−"
-            } else {
-                "±"
-            };
-            let text = if share {
-                format!("{sign}{} pp", crate::text::decimal(v.abs(), 2))
-            } else {
-                format!("{sign}{}", thousands(v.abs()))
-            };
+            let d = if share { 2 } else { 0 };
+            let mut text = lang.signed(v, d);
+            if !text.starts_with(['+', '-', '\u{2212}']) {
+                text = format!("±{text}");
+            }
+            if share {
+                text = format!("{text} {}", lang.pick("Pp", "pp"));
+            }
             format!(
                 r#"<td data-key="{}" data-col="{}" data-value="{}">{}</td>"#,
                 escape(key),
@@ -382,16 +388,38 @@ pub fn change_column(ind: &Indicator) -> String {
     }
 }
 
+/// A reference date as the report writes it: the last day of its month
+/// (`31.12.2018`; `31 December 2018` in English).
+fn stand(lang: Lang, d: Date) -> String {
+    lang.month_end(d.year, d.month)
+}
+
+/// The date of the report's statistics as `lor series` finds it (`ZEIT`,
+/// the file or folder name), with the warnings of finding it; none when
+/// neither says one.
+fn figures_date(fig: &Figures) -> (Option<Date>, Warnings) {
+    let path = fig
+        .paths
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(std::path::Path::new(""));
+    match crate::series::dates::date_of(&fig.table, path, None) {
+        Ok((d, _, w)) => (Some(d), w),
+        Err(_) => (None, Warnings::default()),
+    }
+}
+
 /// Build the report.
 pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     let mut warnings = fig.warnings.clone();
     let (sr_layer, _) = fig.sozialraum.as_ref().ok_or_else(|| {
         input_error("the report is for the Sozialräume of a Bezirk: give their polygons")
     })?;
-    let date = fig
-        .date
-        .clone()
-        .unwrap_or_else(|| "date not in the file".into());
+    let (date, w) = figures_date(fig);
+    if spec.series.is_empty() {
+        // With a series, finding the previous date says the same.
+        warnings.extend(w);
+    }
     let (sr_table, w) = fig.level_table(MapLevel::Sozialraum)?;
     warnings.extend(w);
     let (bez_table, w) = fig.level_table(MapLevel::Lor(Level::Bezirk))?;
@@ -424,7 +452,9 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
         schema,
         figures,
         places,
+        unknown: RefCell::new(BTreeSet::new()),
     };
+    warnings.extend(page.unattributed());
     let sozialraeume = sr_table
         .keys
         .iter()
@@ -435,11 +465,10 @@ pub fn report(fig: &Figures, spec: &ReportSpec) -> Result<(String, Warnings)> {
     page.maps(&mut h, &mut warnings)?;
     page.change_maps(&mut h)?;
     page.mismatch(&mut h);
-    warnings_section(&mut h, &warnings);
+    page.notes(&mut h, &warnings);
     page.sources(&mut h);
     Ok((h, warnings))
 }
-
 /// The change against the previous date when the report has a series;
 /// change maps without one are a usage error.
 fn change_of(fig: &Figures, spec: &ReportSpec, warnings: &mut Warnings) -> Result<Option<Change>> {
@@ -565,38 +594,111 @@ struct Page<'a> {
     spec: &'a ReportSpec,
     sr_layer: &'a Layer,
     place: String,
-    date: String,
+    /// The date of the figures, when the statistics say it.
+    date: Option<Date>,
     change: Option<Change>,
     /// The population columns of the statistics, and the key figures.
     schema: &'static Schema,
     figures: Vec<(Indicator, String)>,
     places: Option<Places>,
+    /// Column codes shown without a label (none in the codebook), for the
+    /// one footnote that says so.
+    unknown: RefCell<BTreeSet<String>>,
 }
 
 impl Page<'_> {
+    fn lang(&self) -> Lang {
+        self.spec.lang
+    }
+
+    /// The date of the figures as written (`31.12.2018`), or that it is
+    /// not known.
+    fn date_text(&self) -> String {
+        match self.date {
+            Some(d) => stand(self.lang(), d),
+            None => self
+                .lang()
+                .pick("ohne Stichtag", "date not given")
+                .to_string(),
+        }
+    }
+
+    /// The label of column `code`: the codebook's, else the code itself,
+    /// noted for the footnote.
+    fn label(&self, code: &str) -> String {
+        match crate::render::labels::builtin_de(code) {
+            Some(l) => l,
+            None => {
+                self.unknown.borrow_mut().insert(code.to_string());
+                code.to_string()
+            }
+        }
+    }
+
+    /// The label of an indicator: the codebook's words for a column or
+    /// the ages, the name written with a derived column (`--map
+    /// NAME=…`); a plain column the codebook does not know is noted for
+    /// the footnote.
+    fn indicator_label(&self, ind: &Indicator) -> String {
+        let label = ind.label();
+        if label == ind.name && ind.numerator == [ind.name.clone()] && !ind.is_share() {
+            self.unknown.borrow_mut().insert(ind.name.clone());
+        }
+        label
+    }
+
     /// The HTML head, the title and the line under it.
     fn head(&self, sozialraeume: usize) -> String {
+        let lang = self.lang();
         let mut h = String::new();
-        let title = format!("Sozialraum report · {} · {}", self.place, self.date);
+        let title = format!(
+            "{} · {} · {}",
+            lang.pick("Sozialraumbericht", "Sozialraum report"),
+            self.place,
+            self.date_text()
+        );
         let _ = write!(
             h,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+            lang.code(),
             escape(&title)
         );
+        let stats = Source::of(
+            self.fig
+                .paths
+                .first()
+                .map(PathBuf::as_path)
+                .unwrap_or(std::path::Path::new("")),
+        );
+        let what = match (&stats.title, &stats.publisher) {
+            (Some(t), Some(p)) => format!(" · {t} ({p})"),
+            (Some(x), None) | (None, Some(x)) => format!(" · {x}"),
+            (None, None) => String::new(),
+        };
         let _ = writeln!(
             h,
-            "<section class=\"first\" id=\"figures\">\n<h1>{}</h1>\n<p class=\"meta\">{} Sozialräume · figures of {} · {}</p>",
-            escape(&format!("Sozialräume of {}", self.place)),
-            sozialraeume,
-            escape(&self.date),
-            escape(&self.fig.table.source)
+            "<section class=\"first\" id=\"figures\">\n<h1>{}</h1>\n<p class=\"meta\">{} Sozialräume · {} {}{}</p>",
+            escape(&format!(
+                "{} {}",
+                lang.pick("Sozialräume im", "Sozialräume in"),
+                self.place
+            )),
+            lang.int(sozialraeume as f64),
+            lang.pick("Stand", "as at"),
+            escape(&self.date_text()),
+            escape(&what)
         );
         h
     }
 
     /// Key figures per Sozialraum, and the Bezirk, with the notes under them.
     fn key_figures(&self, h: &mut String, sr_table: &LevelTable, bez_table: &LevelTable) {
-        let _ = writeln!(h, "<h2>Key figures per Sozialraum</h2>");
+        let lang = self.lang();
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>\n<div class=\"scroll\">",
+            lang.pick("Kennzahlen je Sozialraum", "Key figures per Sozialraum")
+        );
         self.key_figures_header(h);
         let mut rows: Vec<(&LevelTable, String, String, bool)> = sr_table
             .keys
@@ -616,42 +718,84 @@ impl Page<'_> {
                 self.change_row(h, c, &key, total);
             }
         }
-        let _ = writeln!(h, "</tbody>\n</table>");
+        let _ = writeln!(h, "</tbody>\n</table>\n</div>");
         self.key_figures_notes(h);
         let _ = writeln!(h, "</section>");
     }
 
-    /// The table's head: one column per key figure (with its definition as
-    /// title), the places and places per child.
+    /// The title of a key figure's header: its definition.
+    fn definition(ind: &Indicator) -> String {
+        if ind.is_share() || ind.numerator == [ind.name.clone()] {
+            ind.definition()
+        } else {
+            format!("{} = {}", ind.name, ind.numerator.join(" + "))
+        }
+    }
+
+    /// The table's head in two rows: people, then each age group over its
+    /// count and share, the places over their count and places per child.
     fn key_figures_header(&self, h: &mut String) {
-        let _ = writeln!(
-            h,
-            "<table id=\"key-figures\">\n<thead><tr><th class=\"key\">Sozialraum</th><th class=\"name\">Name</th>"
+        let lang = self.lang();
+        let mut top = String::from(
+            "<tr><th class=\"key\" rowspan=\"2\">Sozialraum</th><th class=\"name\" rowspan=\"2\">Name</th>",
         );
-        for (ind, label) in &self.figures {
-            let _ = write!(
-                h,
-                "<th title=\"{}\">{}</th>",
-                escape(&if ind.is_share() || ind.numerator == [ind.name.clone()] {
-                    ind.definition()
-                } else {
-                    format!("{} = {}", ind.name, ind.numerator.join(" + "))
-                }),
-                escape(label)
-            );
+        let mut below = String::from("<tr>");
+        let mut i = 0;
+        while i < self.figures.len() {
+            let (ind, label) = &self.figures[i];
+            let pair = self.figures.get(i + 1).filter(|(next, _)| {
+                next.is_share() && !ind.is_share() && next.numerator == ind.numerator
+            });
+            match pair {
+                Some((share, _)) => {
+                    let _ = write!(
+                        top,
+                        "<th class=\"group\" colspan=\"2\">{}</th>",
+                        escape(label)
+                    );
+                    let _ = write!(
+                        below,
+                        "<th title=\"{}\">{}</th><th title=\"{}\">{}</th>",
+                        escape(&Self::definition(ind)),
+                        lang.pick("Anzahl", "number"),
+                        escape(&Self::definition(share)),
+                        lang.pick("Anteil %", "share %")
+                    );
+                    i += 2;
+                }
+                None => {
+                    let _ = write!(
+                        top,
+                        "<th rowspan=\"2\" title=\"{}\">{}</th>",
+                        escape(&Self::definition(ind)),
+                        soft_hyphens(&escape(label))
+                    );
+                    i += 1;
+                }
+            }
         }
         if let Some((attr, _)) = &self.places {
             let _ = write!(
-                h,
-                "<th>{}</th><th>per child under 6</th>",
-                escape(&label_for(attr))
+                top,
+                "<th class=\"group\" colspan=\"2\">{}</th>",
+                escape(&self.label(attr))
+            );
+            let _ = write!(
+                below,
+                "<th>{}</th><th>{}</th>",
+                lang.pick("Anzahl", "number"),
+                lang.pick("je Kind unter 6 Jahren", "per child under 6")
             );
         }
-        let _ = writeln!(h, "</tr></thead>\n<tbody>");
+        let _ = writeln!(
+            h,
+            "<table id=\"key-figures\">\n<thead>{top}</tr>\n{below}</tr></thead>\n<tbody>"
+        );
     }
 
     /// One row of key figures: a Sozialraum, or the Bezirk (`total`).
     fn figures_row(&self, h: &mut String, t: &LevelTable, key: &str, name: &str, total: bool) {
+        let lang = self.lang();
         let class = match (total, self.change.is_some()) {
             (true, true) => " class=\"total has-change\"",
             (true, false) => " class=\"total\"",
@@ -666,7 +810,7 @@ impl Page<'_> {
         );
         for (ind, _) in &self.figures {
             let d = if ind.is_share() { 1 } else { 0 };
-            h.push_str(&cell(key, &ind.name, ind.value(t, key), d));
+            h.push_str(&cell(lang, key, &ind.name, ind.value(t, key), d));
         }
         if let Some((attr, by_sr)) = &self.places {
             let p = if total {
@@ -675,12 +819,13 @@ impl Page<'_> {
                 by_sr.get(key).copied()
             };
             let kids = under_6(self.schema).value(t, key);
-            h.push_str(&cell(key, attr, p, 0));
+            h.push_str(&cell(lang, key, attr, p, 0));
             let per = match (p, kids) {
                 (Some(p), Some(k)) if k > 0.0 => Some(p / k),
                 _ => None,
             };
             h.push_str(&cell(
+                lang,
                 key,
                 &format!("{attr} per {}", self.schema.groups[0].name),
                 per,
@@ -692,14 +837,17 @@ impl Page<'_> {
 
     /// The change against the previous date, under a row of figures.
     fn change_row(&self, h: &mut String, c: &Change, key: &str, total: bool) {
+        let lang = self.lang();
         let level = if total { BEZIRK } else { SOZIALRAUM };
         let _ = write!(
             h,
-            "<tr class=\"change\"><td class=\"key\"></td><td class=\"name\">change since {}</td>",
-            c.since()
+            "<tr class=\"change\"><td class=\"key\"></td><td class=\"name\">{} {}</td>",
+            lang.pick("Veränderung gegenüber", "change since"),
+            stand(lang, c.since())
         );
         for (ind, _) in &self.figures {
             h.push_str(&change_cell(
+                lang,
                 key,
                 &change_column(ind),
                 c.of(ind, level, key),
@@ -712,23 +860,60 @@ impl Page<'_> {
         let _ = writeln!(h, "</tr>");
     }
 
-    /// How the figures were made: aggregation, assignment, the change.
+    /// How the figures were made: aggregation, assignment, places, the change.
     fn key_figures_notes(&self, h: &mut String) {
+        let lang = self.lang();
+        let assign = match self.spec.assign {
+            crate::mapping::weights::Assign::Largest => lang.pick(
+                "Jeder Planungsraum zählt ganz zu dem Sozialraum, in dem sein größter Teil liegt.",
+                "Each Planungsraum goes wholly to the Sozialraum holding its largest part.",
+            ),
+            _ => lang.pick(
+                "Planungsräume, die zwischen Sozialräumen geteilt sind, werden nach Flächenanteilen aufgeteilt.",
+                "Planungsräume split between Sozialräume are apportioned by area share.",
+            ),
+        };
         let _ = writeln!(
             h,
-            "<p class=\"note\">Counts summed from the Planungsräume as <code>lor aggregate</code> does; shares are ratios of the summed counts. {} The last row is the whole Bezirk, including Planungsräume in no Sozialraum.</p>",
-            match self.spec.assign {
-                crate::mapping::weights::Assign::Largest =>
-                    "Each Planungsraum goes wholly to the Sozialraum holding its largest part.",
-                _ => "Planungsräume split between Sozialräume are apportioned by area share.",
-            }
+            "<p class=\"note\">{} {assign} {}</p>",
+            lang.pick(
+                "Anzahlen sind die Summen der Planungsräume, Anteile werden aus den summierten Anzahlen berechnet.",
+                "Counts are sums over the Planungsräume; shares are ratios of the summed counts."
+            ),
+            lang.pick(
+                "Die letzte Zeile ist der ganze Bezirk, einschließlich Planungsräumen, die in keinem Sozialraum liegen.",
+                "The last row is the whole Bezirk, including Planungsräume in no Sozialraum."
+            )
         );
-        if let Some(c) = &self.change {
+        if let Some((attr, _)) = &self.places {
+            let points = self.spec.points.as_ref().map(|(p, _)| Source::of(p));
+            let what = points
+                .and_then(|s| s.title)
+                .unwrap_or_else(|| lang.pick("der Einrichtungen", "of the facilities").into());
             let _ = writeln!(
                 h,
-                "<p class=\"note\">Change since {} ({}): the same aggregation of both dates as the change against the previous date of <code>lor series</code>; counts in people, shares in percentage points (pp).</p>",
-                c.since(),
-                escape(&c.previous.display().to_string())
+                "<p class=\"note\">{}</p>",
+                escape(&match lang {
+                    Lang::De => format!(
+                        "{}: Summe über die Einrichtungen ({what}) in den Planungsräumen des Sozialraums, zugeordnet wie die Kinder; je Kind unter 6 Jahren geteilt durch die Kinder unter 6 Jahren.",
+                        self.label(attr)
+                    ),
+                    Lang::En => format!(
+                        "{}: summed over the facilities ({what}) in the Planungsräume of the Sozialraum, assigned as the children are; per child under 6 divided by the children under 6.",
+                        self.label(attr)
+                    ),
+                })
+            );
+        }
+        if let Some(c) = &self.change {
+            let since = stand(lang, c.since());
+            let _ = writeln!(
+                h,
+                "<p class=\"note\">{}</p>",
+                escape(&match lang {
+                    Lang::De => format!("Veränderung gegenüber {since}: beide Stichtage gleich zusammengefasst; Anzahlen in Personen, Anteile in Prozentpunkten (Pp)."),
+                    Lang::En => format!("Change since {since}: both dates aggregated alike; counts in people, shares in percentage points (pp)."),
+                })
             );
         }
     }
@@ -750,20 +935,40 @@ impl Page<'_> {
                 method: spec.method.clone(),
                 k: spec.k,
                 bezirk: Some(spec.bezirk.clone()),
-                source: spec.source.clone(),
+                source: self.map_source(),
                 id: format!("m{}-", i + 1),
             };
             let (map, w) = choropleth(self.fig, &cs)?;
             warnings.extend(w);
             let _ = writeln!(
                 h,
-                "<section class=\"map\" id=\"map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>",
+                "<section class=\"map\" id=\"map-{}\">\n<h2>{} {}</h2>\n<figure>\n{}</figure>\n</section>",
                 i + 1,
-                escape(&ind.label()),
+                escape(&self.indicator_label(ind)),
+                self.lang().pick("je Planungsraum", "per Planungsraum"),
                 map.doc.svg()
             );
         }
         Ok(())
+    }
+
+    /// The source line of the report's maps: `--source`, else the sources
+    /// of the figures' inputs (publisher, title, date, licence; the file
+    /// name of one without an entry).
+    fn map_source(&self) -> Option<String> {
+        if self.spec.source.is_some() {
+            return self.spec.source.clone();
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for p in &self.fig.paths {
+            let s = Source::of(p);
+            let d = self.date.map(|d| stand(self.lang(), d));
+            let text = s.text(self.lang(), d.as_deref().filter(|_| !s.is_attributed()));
+            if !parts.contains(&text) {
+                parts.push(text);
+            }
+        }
+        Some(parts.join("; "))
     }
 
     /// Maps of changes (`--change-map`), in diverging colours around zero.
@@ -780,6 +985,7 @@ impl Page<'_> {
     /// previous date, classes of equal width either side of zero.
     fn change_map(&self, c: &Change, i: usize, ind: &Indicator) -> Result<String> {
         let spec = self.spec;
+        let lang = self.lang();
         let values: Vec<(String, String, Option<f64>)> = c.series.levels[PLR]
             .units
             .iter()
@@ -793,24 +999,32 @@ impl Page<'_> {
                 .unwrap_or_else(|| spec.method.clone()),
             k: spec.k,
             bezirk: Some(spec.bezirk.clone()),
-            source: spec.source.clone(),
+            source: self.map_source(),
             id: format!("c{}-", i + 1),
         };
-        let title = format!("{}: change since {}", ind.label(), c.since());
+        let since = stand(lang, c.since());
+        let change = format!(
+            "{} {since}",
+            lang.pick("Veränderung gegenüber", "change since")
+        );
+        let title = format!("{}: {change}", self.indicator_label(ind));
         let legend = if ind.is_share() {
-            format!("change since {} (pp)", c.since())
+            format!("{change} ({})", lang.pick("Pp", "pp"))
         } else {
-            format!("change since {}", c.since())
+            change.clone()
         };
         let method = match &cs.method {
-            Method::Breaks(_) if cs.method != spec.method => "equal widths either side of zero",
+            Method::Breaks(_) if cs.method != spec.method => {
+                lang.pick("gleich breit um null", "equal widths either side of zero")
+            }
             m => m.label(),
         };
         let map = draw_choropleth(self.fig, &cs, &values, &title, &legend, method)?;
         Ok(format!(
-            "<section class=\"map\" id=\"change-map-{}\">\n<h2>{} per Planungsraum</h2>\n<figure>\n{}</figure>\n</section>\n",
+            "<section class=\"map\" id=\"change-map-{}\">\n<h2>{} {}</h2>\n<figure>\n{}</figure>\n</section>\n",
             i + 1,
             escape(&title),
+            lang.pick("je Planungsraum", "per Planungsraum"),
             map.doc.svg()
         ))
     }
@@ -818,25 +1032,33 @@ impl Page<'_> {
     /// Where the LOR units do not fit the Sozialräume: the summary, the
     /// split units of each level (coarsest first) and the map.
     fn mismatch(&self, h: &mut String) {
+        let lang = self.lang();
         let (fig, sr_layer) = (self.fig, self.sr_layer);
         let ov = overlay(&fig.units, sr_layer, true);
         let mm = mismatch_of(fig, sr_layer, &ov, self.spec.tolerance);
         let _ = writeln!(
             h,
-            "<section id=\"mismatch\">\n<h2>Where the LOR units do not fit the Sozialräume</h2>\n<ul>"
+            "<section id=\"mismatch\">\n<h2>{}</h2>\n<ul class=\"summary\">",
+            lang.pick(
+                "Wo die LOR-Einheiten nicht zu den Sozialräumen passen",
+                "Where the LOR units do not fit the Sozialräume"
+            )
         );
         for line in mm.summary() {
             let _ = writeln!(h, "<li>{}</li>", escape(&line));
         }
         let _ = writeln!(h, "</ul>");
         for l in mm.levels.iter().rev() {
-            split_table(h, &mm, l);
+            split_table(h, &mm, l, lang);
         }
         let text = MismatchText {
             id: "mm-".into(),
-            title: format!("Planungsräume of {} against the Sozialräume", self.place),
+            title: match lang {
+                Lang::De => format!("Planungsräume im {} und die Sozialräume", self.place),
+                Lang::En => format!("Planungsräume of {} against the Sozialräume", self.place),
+            },
             subtitle: mm.summary().join(" · "),
-            source: fig.source(self.spec.source.as_deref()),
+            source: fig.source(self.map_source().as_deref()),
             a_title: "Planungsräume".into(),
             b_title: "Sozialräume".into(),
             no_geometry: fig.without_polygon(),
@@ -848,40 +1070,114 @@ impl Page<'_> {
         );
     }
 
-    /// Sources and date: every input file with its attribution, `--source`.
-    fn sources(&self, h: &mut String) {
-        let _ = writeln!(
-            h,
-            "<h2>Sources and date</h2>\n<p>Figures of {}.</p>\n<ul>",
-            escape(&self.date)
-        );
-        let mut paths: Vec<&std::path::Path> = self.fig.paths.iter().map(|p| p.as_path()).collect();
+    /// The inputs of the report with the date each one's figures are of
+    /// (the statistics and the previous date's; none for polygons and
+    /// points, whose README says theirs).
+    fn inputs(&self) -> Vec<(&std::path::Path, Option<Date>)> {
+        let mut v: Vec<(&std::path::Path, Option<Date>)> = self
+            .fig
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_path(), if i == 0 { self.date } else { None }))
+            .collect();
         if let Some((p, _)) = &self.spec.points {
-            paths.push(p);
+            v.push((p, None));
         }
         if let Some(c) = &self.change {
-            paths.push(&c.previous);
+            v.push((&c.previous, Some(c.since())));
         }
-        for p in &paths {
+        v
+    }
+
+    /// A note for each input without a source entry, when no `--source`
+    /// stands in for it.
+    fn unattributed(&self) -> Warnings {
+        let mut w = Warnings::default();
+        if self.spec.source.is_some() {
+            return w;
+        }
+        for (p, _) in self.inputs() {
+            if !Source::of(p).is_attributed() {
+                w.push(
+                    crate::error::WarningCode::Unattributed,
+                    format!(
+                        "{}: no source entry in a README.md of its folder, so the report names it by its file name only; give the source with --source 'publisher, title, date, licence'",
+                        p.display()
+                    ),
+                );
+            }
+        }
+        w
+    }
+
+    /// Notes: column codes without a label, and what the run reported.
+    fn notes(&self, h: &mut String, warnings: &Warnings) {
+        let lang = self.lang();
+        let _ = writeln!(
+            h,
+            "<section id=\"warnings\">\n<h2>{}</h2>",
+            lang.pick("Hinweise", "Notes")
+        );
+        let unknown = self.unknown.borrow();
+        if !unknown.is_empty() {
+            let codes: Vec<String> = unknown.iter().map(|c| escape(c)).collect();
             let _ = writeln!(
                 h,
-                "<li><code>{}</code>: {}</li>",
-                escape(&p.display().to_string()),
-                escape(
-                    crate::render::draw::source::source_line(&[p], None)
-                        .trim_start_matches("Source: ")
-                )
+                "<p class=\"codes\">{} {}.</p>",
+                lang.pick(
+                    "Ohne Bezeichnung im Codebuch, daher mit dem Spaltennamen der Eingabe gezeigt:",
+                    "Without a label in the codebook, so shown by the input's column name:"
+                ),
+                codes.join(", ")
             );
         }
-        if let Some(s) = &self.spec.source {
-            let _ = writeln!(h, "<li>{}</li>", escape(s));
+        warnings_list(h, warnings, lang);
+        let _ = writeln!(h, "</section>");
+    }
+
+    /// Sources and date: every input with publisher, title, date and
+    /// licence (or `--source` for those without an entry).
+    fn sources(&self, h: &mut String) {
+        let lang = self.lang();
+        let _ = writeln!(
+            h,
+            "<section id=\"sources\">\n<h2>{}</h2>\n<p>{} {}.</p>\n<ul class=\"sources\">",
+            lang.pick("Quellen und Stand", "Sources and date"),
+            lang.pick("Stand der Zahlen:", "Figures as at"),
+            escape(&self.date_text())
+        );
+        let mut lines: Vec<String> = Vec::new();
+        for (p, d) in self.inputs() {
+            let s = Source::of(p);
+            let line = match (&self.spec.source, s.is_attributed()) {
+                (Some(given), false) => given.clone(),
+                _ => s.text(lang, d.map(|d| stand(lang, d)).as_deref()),
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        if let Some(given) = &self.spec.source {
+            if !lines.contains(given) {
+                lines.push(given.clone());
+            }
+        }
+        for l in &lines {
+            let _ = writeln!(h, "<li>{}</li>", escape(l));
         }
         let _ = writeln!(
             h,
-            "</ul>\n<p class=\"note\">Made with lor {}.</p>\n</section>\n</body>\n</html>",
+            "</ul>\n<p class=\"note\">{} lor {}.</p>\n</section>\n</body>\n</html>",
+            lang.pick("Erstellt mit", "Made with"),
             env!("CARGO_PKG_VERSION")
         );
     }
+}
+
+/// Break points in long German words of table headers (`Einwohner­innen`).
+fn soft_hyphens(label: &str) -> String {
+    label.replace("Einwohnerinnen", "Einwohner&shy;innen")
 }
 
 /// The PLR of the figures against the Sozialräume: PLR, BZR and PGR, with
@@ -920,7 +1216,7 @@ fn mismatch_of(fig: &Figures, sr_layer: &Layer, ov: &Overlay, tol: Tolerance) ->
 
 /// The table of the split units of one level (nothing when none is split):
 /// each part with its Sozialraum, area share and people.
-fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
+fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport, lang: Lang) {
     let column = mm
         .people_column
         .as_deref()
@@ -931,10 +1227,15 @@ fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
     }
     let _ = writeln!(
         h,
-        "<h3>Split {}</h3>\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">Unit</th><th class=\"name\">Name</th><th class=\"key\">Part in</th><th>Area share %</th><th>{} ({column}, by area)</th></tr></thead>\n<tbody>",
+        "<h3>{} {}</h3>\n<div class=\"scroll\">\n<table class=\"split\" data-level=\"{}\">\n<thead><tr><th class=\"key\">{}</th><th class=\"name\">Name</th><th class=\"key\">{}</th><th>{}</th><th>{} ({})</th></tr></thead>\n<tbody>",
+        lang.pick("Geteilte", "Split"),
         l.title,
         l.level,
-        escape(&label_for(column))
+        lang.pick("Einheit", "Unit"),
+        lang.pick("Teil im Sozialraum", "Part in"),
+        lang.pick("Flächenanteil %", "Area share %"),
+        escape(&label_for(column)),
+        lang.pick("geschätzt nach Fläche", "estimated by area")
     );
     for u in split {
         for (j, p) in u
@@ -948,17 +1249,17 @@ fn split_table(h: &mut String, mm: &Mismatch, l: &LevelReport) {
                 "<tr><td class=\"key\">{}</td><td class=\"name\">{}</td><td class=\"key\">{}</td><td>{}</td>{}</tr>",
                 if j == 0 { escape(&u.key) } else { String::new() },
                 if j == 0 { escape(&u.name) } else { String::new() },
-                escape(&part_target(mm, &p.target)),
-                crate::text::decimal(p.share * 100.0, 1),
-                cell(&u.key, column, l.people_in(&u.key, &p.target), 0)
+                escape(&part_target(mm, &p.target, lang)),
+                lang.dec(p.share * 100.0, 1),
+                cell(lang, &u.key, column, l.people_in(&u.key, &p.target), 0)
             );
         }
     }
-    let _ = writeln!(h, "</tbody>\n</table>");
+    let _ = writeln!(h, "</tbody>\n</table>\n</div>");
 }
 
 /// The Sozialraum a part lies in, as key and name.
-fn part_target(mm: &Mismatch, target: &Option<String>) -> String {
+fn part_target(mm: &Mismatch, target: &Option<String>, lang: Lang) -> String {
     match target {
         Some(t) => {
             let n = mm.b_units.get(t).map(|(n, _)| n.as_str()).unwrap_or("");
@@ -968,30 +1269,115 @@ fn part_target(mm: &Mismatch, target: &Option<String>) -> String {
                 format!("{t} {n}")
             }
         }
-        None => "(in no Sozialraum)".into(),
+        None => lang
+            .pick("(in keinem Sozialraum)", "(in no Sozialraum)")
+            .into(),
     }
 }
 
-/// The warnings of the run, each with its code.
-fn warnings_section(h: &mut String, warnings: &Warnings) {
+/// What the run reported, one line per kind with its number of messages:
+/// the meaning of the kind in the report's language (the messages
+/// themselves, in English and with file names, are on stderr).
+fn warnings_list(h: &mut String, warnings: &Warnings, lang: Lang) {
+    let mut kinds: BTreeMap<crate::error::WarningCode, usize> = BTreeMap::new();
+    for w in warnings.distinct() {
+        *kinds.entry(w.code).or_default() += 1;
+    }
+    if kinds.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>{}</p>",
+            lang.pick(
+                "Beim Erstellen des Berichts gab es keine Meldungen.",
+                "Nothing was reported while making the report."
+            )
+        );
+        return;
+    }
     let _ = writeln!(
         h,
-        "<section id=\"warnings\">\n<h2>Warnings of this run</h2>"
+        "<p>{}</p>\n<ul class=\"warnings\">",
+        lang.pick(
+            "Beim Erstellen des Berichts gemeldet (die einzelnen Meldungen gibt lor beim Erstellen aus):",
+            "Reported while making the report (lor prints each message as it makes it):"
+        )
     );
-    if warnings.is_empty() {
-        let _ = writeln!(h, "<p>None.</p>");
-    } else {
-        let _ = writeln!(h, "<ul class=\"warnings\">");
-        for w in warnings.distinct() {
-            let _ = writeln!(
-                h,
-                "<li><code>{}</code> {}</li>",
-                escape(w.code.as_str()),
-                escape(&w.message)
-            );
-        }
-        let _ = writeln!(h, "</ul>");
+    for (code, n) in kinds {
+        let count = match (lang, n) {
+            (Lang::De, 1) => "1 Meldung".to_string(),
+            (Lang::De, n) => format!("{} Meldungen", lang.int(n as f64)),
+            (Lang::En, 1) => "1 message".to_string(),
+            (Lang::En, n) => format!("{} messages", lang.int(n as f64)),
+        };
+        let kind = if crate::error::is_note(code) {
+            lang.pick("Hinweis", "Note")
+        } else {
+            lang.pick("Warnung", "Warning")
+        };
+        let _ = writeln!(
+            h,
+            "<li data-code=\"{}\"><strong>{kind}:</strong> {} ({count})</li>",
+            code.as_str(),
+            escape(&warning_text(code, lang))
+        );
     }
+    let _ = writeln!(h, "</ul>");
+}
+
+/// What a kind of warning means, for a person reading the report.
+fn warning_text(code: crate::error::WarningCode, lang: Lang) -> String {
+    use crate::error::WarningCode as W;
+    if lang == Lang::En {
+        return code.doc().trim_start_matches("Note: ").to_string();
+    }
+    match code {
+        W::UnknownKey => "Zeilen der Statistik, deren Schlüssel nicht in der Referenzliste (Namensliste oder Flächen) stehen.",
+        W::MissingPlr => "Planungsräume der Referenzliste ohne Zeile in der Statistik.",
+        W::Vintage => "Schlüssel zweier LOR-Stände (2006 und 2021) gemischt, oder ein anderer Stand als erwartet.",
+        W::Totals => "Die Summen der Datei selbst stimmen nicht überein (etwa insgesamt und männlich plus weiblich).",
+        W::ShareRange => "Eine Anteilsspalte hat Werte außerhalb von 0 bis 100.",
+        W::Negative => "Eine Anzahlspalte hat negative Werte.",
+        W::MissingValues => "Leere oder gesperrte Zellen; die betroffenen Einheiten bleiben in Summen leer.",
+        W::SkippedFiles => "Dateien der Zeitreihe ohne Datum im Namen wurden nicht verwendet.",
+        W::Columns => "Die Dateien der Zeitreihe haben nicht alle dieselben Spalten.",
+        W::Date => "Die Angaben zum Stichtag widersprechen sich oder sind nicht geordnet; welcher gilt, steht in der Meldung.",
+        W::TitleRows => "Zeilen über der Kopfzeile (Titel, Anmerkungen) wurden übersprungen.",
+        W::PublishedDeviation => "Ein berechneter Wert weicht von der veröffentlichten Tabelle ab.",
+        W::PublishedUnit => "Eine Einheit der veröffentlichten Tabelle wurde nicht berechnet.",
+        W::DivisionByZero => "Eine abgeleitete Spalte teilt in einigen Einheiten durch null; diese Zellen bleiben leer.",
+        W::ZeroMarker => "Zellen mit dem Zeichen „-“ (nichts vorhanden) wurden als 0 gelesen.",
+        W::Catalogue => "Die Namen der Einheiten stammen aus dem eingebauten LOR-Verzeichnis.",
+        W::FixId => "Eine falsche Kennung einer Fläche wurde berichtigt: Name und Fläche belegen die richtige.",
+        W::ProvenShare => "Eine Anteilsspalte wurde aus den summierten Anzahlen neu berechnet statt summiert.",
+        W::MissingAttribute => "Einigen Punkten fehlt ein Merkmal, das summiert oder nach dem gruppiert wird.",
+        W::ExtraColumn => "Eine Statistikdatei hat eine nicht erwartete Spalte.",
+        W::IgnoredRows => "Zeilen ohne Schlüssel und ohne Zahlen (Anmerkungen, Fußzeilen) wurden übersprungen.",
+        W::SubtotalRows => "Zwischensummen gröberer Ebenen zwischen den Planungsräumen wurden nicht verwendet.",
+        W::Names => "Eine Namensliste gibt einer Einheit verschiedene Namen.",
+        W::Hierarchy => "Eine Spalte mit einem Schlüsselteil (Bezirk, Prognoseraum, Bezirksregion) passt nicht zum Schlüssel des Planungsraums.",
+        W::Level => "Eine angefragte Ebene lässt sich aus den Zeilen nicht bilden und fehlt.",
+        W::SummedShare => "Eine Spalte, die wie ein Anteil aussieht, wurde auf Anweisung summiert.",
+        W::ShareWeight => "Ein gewichteter Mittelwert ist mit einer Anteilsspalte gewichtet.",
+        W::DuplicateId => "Flächen mit gleicher Kennung wurden weggelassen; ihre Einheiten haben keine Fläche.",
+        W::UnclosedRing => "Nicht geschlossene Umrisse wurden beim Lesen geschlossen.",
+        W::InvalidGeometry => "Sich selbst schneidende oder überlappende Teilflächen wurden repariert.",
+        W::NoGeometry => "Einheiten der Statistik oder der Namensliste ohne Fläche.",
+        W::Overlap => "Flächen einer Ebene überlappen sich, oder Punkte liegen in zwei Flächen zugleich.",
+        W::Gap => "Lücken zwischen den Flächen einer Ebene, größer als die Toleranz.",
+        W::Nesting => "Einheiten reichen über ihre übergeordnete Fläche hinaus oder haben keine.",
+        W::Slivers => "Kleinste Teilflächen unterhalb der Toleranz wurden als Digitalisierungsungenauigkeit verworfen.",
+        W::Unassigned => "Einheiten liegen ganz oder teilweise außerhalb jedes Sozialraums.",
+        W::Outside => "Punkte außerhalb jeder Einheit zählen in keiner Summe.",
+        W::Weights => "Die Gewichte einer Einheit ergeben zusammen nicht 1 (wie angegeben verwendet).",
+        W::Cycle => "Schlüssel einer Schlüsseltabelle werden umbenannt und sind zugleich Ziel einer Umbenennung.",
+        W::ChainGap => "Eine Tabelle einer Umschlüsselungskette hat keine Zeile für Einheiten der vorigen.",
+        W::AreaFallback => "Geteilte Einheiten ohne Bevölkerungspunkte: ihre Flächenanteile werden verwendet.",
+        W::CrsGuessed => "Punkte ohne angegebenes Koordinatensystem: das nach den Koordinaten wahrscheinliche wird verwendet.",
+        W::BadValues => "Merkmalswerte von Punkten, die keine Zahlen sind, fehlen in den Summen.",
+        W::Unattributed => "Eine Eingabe hat keine Quellenangabe; unter „Quellen und Stand“ ist sie nur mit ihrem Dateinamen genannt.",
+        W::DuplicatePoint => "Punkte wiederholen einen früheren Punkt oder teilen seine Kennung; jeder wird gezählt.",
+    }
+    .to_string()
 }
 
 #[cfg(test)]
@@ -1039,6 +1425,7 @@ mod tests {
             assign: Assign::Largest,
             series,
             change_maps: Vec::new(),
+            lang: Lang::De,
         }
     }
 
@@ -1049,11 +1436,12 @@ mod tests {
             spec,
             sr_layer: &fig.sozialraum.as_ref().unwrap().0,
             place: fig.place(Some(&spec.bezirk)),
-            date: "12/2024".into(),
+            date: Date::new(2024, 12),
             change,
             schema,
             figures,
             places: None,
+            unknown: RefCell::new(BTreeSet::new()),
         }
     }
 
@@ -1092,13 +1480,14 @@ mod tests {
         let total: i64 = people.iter().map(|p| p.1).sum();
         assert_eq!(total as f64, column_sum(&fig.table, "E_E"));
         assert!(h.contains(&format!(
-            r#"<tr class="total"><td class="key">13</td><td class="name">Bezirk 13</td><td data-key="13" data-col="E_E" data-value="{total}">217,309</td>"#
+            r#"<tr class="total"><td class="key">13</td><td class="name">Bezirk 13</td><td data-key="13" data-col="E_E" data-value="{total}">217.309</td>"#
         )));
-        assert!(
-            h.contains("Each Planungsraum goes wholly to the Sozialraum holding its largest part.")
-        );
-        assert!(!h.contains("change since"));
-        assert_eq!(h.matches("<tr").count(), 1 + 5 + 1);
+        assert!(h.contains(
+            "Jeder Planungsraum zählt ganz zu dem Sozialraum, in dem sein größter Teil liegt."
+        ));
+        assert!(!h.contains("Veränderung"));
+        // Two header rows, five Sozialräume, the Bezirk.
+        assert_eq!(h.matches("<tr").count(), 2 + 5 + 1);
     }
 
     #[test]
@@ -1119,7 +1508,7 @@ mod tests {
         let mut h = String::new();
         p.change_row(&mut h, &change, "13", true);
         assert!(h.starts_with(
-            r#"<tr class="change"><td class="key"></td><td class="name">change since 2024-06</td><td data-key="13" data-col="E_E change previous" data-value="1176">+1,176</td>"#
+            r#"<tr class="change"><td class="key"></td><td class="name">Veränderung gegenüber 30.06.2024</td><td data-key="13" data-col="E_E change previous" data-value="1176">+1.176</td>"#
         ), "{h}");
         assert!(h.contains(r#"data-col="Anteil E_u6 change previous pp""#));
         assert!(h.ends_with("</tr>\n"));
@@ -1165,22 +1554,23 @@ mod tests {
         let mm = mismatch_of(&fig, sr_layer, &ov, Tolerance::default());
         let pgr = mm.levels.iter().find(|l| l.level == "pgr").unwrap();
         let mut h = String::new();
-        split_table(&mut h, &mm, pgr);
+        split_table(&mut h, &mm, pgr, Lang::De);
         assert!(h.starts_with(
-            "<h3>Split Prognoseräume</h3>\n<table class=\"split\" data-level=\"pgr\">"
+            "<h3>Geteilte Prognoseräume</h3>\n<div class=\"scroll\">\n<table class=\"split\" data-level=\"pgr\">"
         ));
         let rows: Vec<&str> = h.lines().filter(|l| l.starts_with("<tr><td")).collect();
         assert_eq!(
             rows[0],
-            r#"<tr><td class="key">1310</td><td class="name">Altstadt</td><td class="key">SR2 Südwest</td><td>60.0</td><td data-key="1310" data-col="E_E" data-value="50277.653407028105">50,278</td></tr>"#
+            r#"<tr><td class="key">1310</td><td class="name">Altstadt</td><td class="key">SR2 Südwest</td><td>60,0</td><td data-key="1310" data-col="E_E" data-value="50277.653407028105">50.278</td></tr>"#
         );
         // The second part of the same PGR leaves key and name empty.
         assert!(rows[1].starts_with(
-            r#"<tr><td class="key"></td><td class="name"></td><td class="key">SR1 Nordwest</td><td>40.0</td>"#
+            r#"<tr><td class="key"></td><td class="name"></td><td class="key">SR1 Nordwest</td><td>40,0</td>"#
         ));
-        assert_eq!(part_target(&mm, &None), "(in no Sozialraum)");
-        assert_eq!(part_target(&mm, &Some("SR3".into())), "SR3 Mitte");
-        assert_eq!(part_target(&mm, &Some("SR9".into())), "SR9");
+        assert_eq!(part_target(&mm, &None, Lang::De), "(in keinem Sozialraum)");
+        assert_eq!(part_target(&mm, &None, Lang::En), "(in no Sozialraum)");
+        assert_eq!(part_target(&mm, &Some("SR3".into()), Lang::De), "SR3 Mitte");
+        assert_eq!(part_target(&mm, &Some("SR9".into()), Lang::De), "SR9");
     }
 
     #[test]
@@ -1209,20 +1599,34 @@ mod tests {
     }
 
     #[test]
-    fn warnings_section_escapes_and_says_none() {
+    fn warnings_are_listed_by_kind_in_the_reports_language() {
         let mut h = String::new();
-        warnings_section(&mut h, &Warnings::default());
+        warnings_list(&mut h, &Warnings::default(), Lang::De);
         assert_eq!(
             h,
-            "<section id=\"warnings\">\n<h2>Warnings of this run</h2>\n<p>None.</p>\n"
+            "<p>Beim Erstellen des Berichts gab es keine Meldungen.</p>\n"
         );
         let mut w = Warnings::default();
         w.push(WarningCode::MissingPlr, "PLR 13100101 <missing>");
+        w.push(WarningCode::MissingPlr, "PLR 13100102 <missing>");
+        w.push(WarningCode::FixId, "data/x.geojson: feature 124 …");
         let mut h = String::new();
-        warnings_section(&mut h, &w);
-        assert!(h.ends_with(
-            "<ul class=\"warnings\">\n<li><code>missing-plr</code> PLR 13100101 &lt;missing&gt;</li>\n</ul>\n"
-        ));
+        warnings_list(&mut h, &w, Lang::De);
+        assert!(h.contains(
+            "<li data-code=\"missing-plr\"><strong>Warnung:</strong> Planungsräume der Referenzliste ohne Zeile in der Statistik. (2 Meldungen)</li>"
+        ), "{h}");
+        assert!(
+            h.contains("<strong>Hinweis:</strong> Eine falsche Kennung"),
+            "{h}"
+        );
+        // No message text (English, with paths) in the report.
+        assert!(!h.contains("data/x.geojson") && !h.contains("13100101"));
+        let mut h = String::new();
+        warnings_list(&mut h, &w, Lang::En);
+        assert!(
+            h.contains("<strong>Warning:</strong> Units of the reference list"),
+            "{h}"
+        );
     }
 
     #[test]

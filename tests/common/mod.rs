@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod browser;
+
 /// The real Berlin data beside the project (`data/berlin`).
 pub fn berlin(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

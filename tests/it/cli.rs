@@ -72,6 +72,7 @@ fn committed_sample_is_what_the_generator_makes() {
         listing(&out),
         vec![
             "EWR202412E_Matrix.csv",
+            "README.md",
             "indikatoren.csv",
             "lor-alt-neu.csv",
             "plr.csv",

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::browser::{browse, chromium};
 use common::{berlin, lor};
 
 fn s(p: &Path) -> &str {
@@ -209,7 +210,7 @@ fn report_b04_with_the_fixed_id() {
     assert_eq!(units.len(), 2, "{units:?}");
     // The choropleth of the share of people 65+ per PLR, every PLR with
     // its value as a tooltip: 01011101 is not here, 04010101 is.
-    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % per Planungsraum</h2>"));
+    assert!(html.contains("<h2>Anteil 65 Jahre und älter in % je Planungsraum</h2>"));
     let m = &html[html.find("id=\"map-1\"").unwrap()..];
     let m = &m[..m.find("</section>").unwrap()];
     let tips = m.matches(": ").count();
@@ -402,7 +403,7 @@ fn mismatch_svg_is_fit_for_the_board() {
     ));
     assert!(!m.contains(" vs ") && !m.contains("plr.geojson"));
     assert!(m.contains("class=\"scale-bar\"") && m.contains("class=\"north-arrow\""));
-    assert!(m.contains("Source: Lebensweltlich orientierte Räume (LOR) in Berlin"));
+    assert!(m.contains("Source: Senatsverwaltung für Stadtentwicklung"));
     // The PLR without polygon: hatched and named.
     assert!(m.contains("url(#hatch)"));
     assert!(m.contains("no polygon: 04030417 Schloßstraße"));
@@ -511,52 +512,6 @@ fn mismatch_summary_and_png_of_bezirk_04() {
 }
 
 // ---- the browser test -------------------------------------------------
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser"].iter().find_map(|c| {
-        let o = Command::new("sh")
-            .args(["-c", &format!("command -v {c}")])
-            .output()
-            .ok()?;
-        o.status
-            .success()
-            .then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-    })
-}
-
-/// Headless Chromium with the network off: no proxy reachable, every host
-/// unresolvable, a fresh profile. Returns (stdout, stderr).
-fn browse(chrome: &Path, extra: &[&str], page: &Path, netlog: &Path) -> (String, String) {
-    let profile = tmp(&format!(
-        "profile-{}",
-        netlog.file_name().unwrap().to_string_lossy()
-    ));
-    let o = Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--proxy-server=127.0.0.1:9",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--log-net-log={}", netlog.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
 
 /// Console messages of the page (Chromium logs them as `CONSOLE`).
 fn console(stderr: &str) -> Vec<&str> {
