@@ -400,6 +400,9 @@ mod warning_code_tests {
             m.starts_with("unknown warning code 'typo'; the codes are: unknown-key, missing-plr,"),
             "{m}"
         );
-        assert!(m.ends_with("bad-values, duplicate-point"), "{m}");
+        assert!(
+            m.ends_with("bad-values, unattributed, duplicate-point"),
+            "{m}"
+        );
     }
 }
