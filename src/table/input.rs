@@ -41,16 +41,72 @@ pub fn format_extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// Open a file for reading, decompressing `.gz` on the fly.
+/// How many times its own size a `.gz` input may decompress to (real
+/// geometry and statistics compress 2–10 times, a table of zeros up to
+/// about 50 times) …
+pub const GZ_MAX_RATIO: u64 = 100;
+/// … plus this many bytes, so that small files are never refused; a pipe
+/// (size unknown) may decompress to this absolute limit only: 4 GiB.
+pub const GZ_SLACK: u64 = 64 << 20;
+pub const GZ_MAX_UNKNOWN: u64 = 4 << 30;
+
+/// Open a file for reading, decompressing `.gz` on the fly, at most
+/// [`GZ_MAX_RATIO`] times the file's size plus [`GZ_SLACK`]: more is a
+/// damaged or hostile file (a "gzip bomb"), refused with an error naming
+/// it before it fills the memory.
 pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     let file = std::fs::File::open(path)
         .map_err(|e| input_error(format!("{}: cannot open: {e}", path.display())))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     let buffered = BufReader::with_capacity(1 << 16, file);
     Ok(if is_gzip(path) {
-        Box::new(MultiGzDecoder::new(buffered))
+        let limit = match size {
+            Some(n) => n.saturating_mul(GZ_MAX_RATIO).saturating_add(GZ_SLACK),
+            None => GZ_MAX_UNKNOWN,
+        };
+        Box::new(Bounded {
+            inner: MultiGzDecoder::new(buffered),
+            left: limit,
+            limit,
+            compressed: size,
+        })
     } else {
         Box::new(buffered)
     })
+}
+
+/// A decompressing reader that stops with an error past its limit.
+struct Bounded<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+    compressed: Option<u64>,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            let why = match self.compressed {
+                Some(c) => format!(
+                    "it decompresses to more than {} bytes, {GZ_MAX_RATIO} times its {c} bytes (plus {} MiB): a damaged or hostile .gz file",
+                    self.limit,
+                    GZ_SLACK >> 20
+                ),
+                None => format!(
+                    "it decompresses to more than {} GiB, the limit for a compressed stream",
+                    GZ_MAX_UNKNOWN >> 30
+                ),
+            };
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, why));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// Read a whole file into memory, decompressing `.gz`.
@@ -245,6 +301,39 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
             }
             _ => return Ok(p),
         }
+    }
+}
+
+#[cfg(test)]
+mod gz_tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A small `.gz` of zeros that decompresses to more than 100 times its
+    /// size plus 64 MiB is refused, naming why; a real file reads whole.
+    #[test]
+    fn a_gzip_bomb_is_refused_with_its_ratio() {
+        let dir = tempfile::tempdir().unwrap();
+        let bomb = dir.path().join("bomb.csv.gz");
+        let mut gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&bomb).unwrap(),
+            flate2::Compression::best(),
+        );
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..80 {
+            gz.write_all(&zeros).unwrap();
+        }
+        gz.finish().unwrap();
+        let size = std::fs::metadata(&bomb).unwrap().len();
+        assert!(size < 200_000, "{size}");
+        let e = read_bytes(&bomb).unwrap_err().to_string();
+        assert!(
+            e.contains("bomb.csv.gz: cannot read: it decompresses to more than")
+                && e.contains("100 times its"),
+            "{e}"
+        );
+        let plr = crate::table::catalogue::data_dir().join("lor-2006/plr.geojson.gz");
+        assert_eq!(read_bytes(&plr).unwrap().len(), 2_988_427);
     }
 }
 
