@@ -752,6 +752,7 @@ impl Page<'_> {
                 bezirk: Some(spec.bezirk.clone()),
                 source: spec.source.clone(),
                 id: format!("m{}-", i + 1),
+                lang: crate::text::Lang::default(),
             };
             let (map, w) = choropleth(self.fig, &cs)?;
             warnings.extend(w);
@@ -795,6 +796,7 @@ impl Page<'_> {
             bezirk: Some(spec.bezirk.clone()),
             source: spec.source.clone(),
             id: format!("c{}-", i + 1),
+            lang: crate::text::Lang::default(),
         };
         let title = format!("{}: change since {}", ind.label(), c.since());
         let legend = if ind.is_share() {
@@ -825,7 +827,7 @@ impl Page<'_> {
             h,
             "<section id=\"mismatch\">\n<h2>Where the LOR units do not fit the Sozialräume</h2>\n<ul>"
         );
-        for line in mm.summary() {
+        for line in mm.summary(crate::text::Lang::default()) {
             let _ = writeln!(h, "<li>{}</li>", escape(&line));
         }
         let _ = writeln!(h, "</ul>");
@@ -835,11 +837,12 @@ impl Page<'_> {
         let text = MismatchText {
             id: "mm-".into(),
             title: format!("Planungsräume of {} against the Sozialräume", self.place),
-            subtitle: mm.summary().join(" · "),
+            subtitle: mm.summary(crate::text::Lang::default()).join(" · "),
             source: fig.source(self.spec.source.as_deref()),
             a_title: "Planungsräume".into(),
             b_title: "Sozialräume".into(),
             no_geometry: fig.without_polygon(),
+            lang: crate::text::Lang::default(),
         };
         let _ = writeln!(
             h,
