@@ -222,6 +222,19 @@ impl Mismatch {
     }
 }
 
+impl Mismatch {
+    /// The subtitle of a map: the summary line of the finest level and,
+    /// when people per part are estimated, the line that says so.
+    pub fn map_subtitle(&self, lang: Lang) -> String {
+        let lines = self.summary(lang);
+        let mut shown = vec![lines[0].as_str()];
+        if lines.len() > self.levels.len() {
+            shown.extend(lines.last().map(String::as_str));
+        }
+        shown.join(" · ")
+    }
+}
+
 impl Compared {
     /// The texts of the SVG map in `lang`: titles from the LOR levels of
     /// the layers (the Bezirk named), the report's summary, the source line
@@ -262,7 +275,7 @@ impl Compared {
         crate::render::draw::mismatch::MismatchText {
             id: String::new(),
             title,
-            subtitle: self.report.summary(lang).join(" · "),
+            subtitle: self.report.map_subtitle(lang),
             source: crate::render::draw::source::source_line(inputs, source),
             a_title,
             b_title,
