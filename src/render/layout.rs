@@ -96,7 +96,9 @@ fn reference_words(ev: &Evaluation, lang: Lang) -> String {
     }
     match level {
         Some(l) => l.german_plural().to_string(),
-        None => lang.pick("Referenzregionen", "reference regions").to_string(),
+        None => lang
+            .pick("Referenzregionen", "reference regions")
+            .to_string(),
     }
 }
 
@@ -113,7 +115,10 @@ pub fn map_text(
     let n = ev.regions.len();
     let what = reference_words(ev, lang);
     let title = match (lang, reference) {
-        (Lang::De, true) => format!("{n} Regionen{place}: Einteilung im Vergleich zu den {}", dative(&what)),
+        (Lang::De, true) => format!(
+            "{n} Regionen{place}: Einteilung im Vergleich zu den {}",
+            dative(&what)
+        ),
         (Lang::De, false) => format!("{n} Regionen{place}: Einteilung"),
         (Lang::En, true) => format!("{n} regions{place}: layout against the {what}"),
         (Lang::En, false) => format!("{n} regions{place}: layout"),
@@ -124,7 +129,10 @@ pub fn map_text(
         subtitle: map_figures(ev, lang),
         source: source_line(inputs, None),
         regions_title: lang
-            .pick("Regionen (Einwohnerinnen und Einwohner)", "Regions (people)")
+            .pick(
+                "Regionen (Einwohnerinnen und Einwohner)",
+                "Regions (people)",
+            )
             .into(),
         reference_title: match (reference, what.as_str()) {
             (false, _) => String::new(),

@@ -423,9 +423,8 @@ impl Figures {
     /// The date of the figures in `lang`: "Stand 31.12.2018" ("as of
     /// 31 December 2018"), none without a `ZEIT` column of one month.
     pub fn stand(&self, lang: Lang) -> Option<String> {
-        self.month.map(|(y, m)| {
-            format!("{} {}", lang.pick("Stand", "as of"), lang.month_end(y, m))
-        })
+        self.month
+            .map(|(y, m)| format!("{} {}", lang.pick("Stand", "as of"), lang.month_end(y, m)))
     }
 
     /// The source line of maps of these figures.
@@ -446,7 +445,7 @@ fn reference_month(t: &StatTable) -> Option<(i32, u32)> {
     let v = first as i64;
     (190001..=210012)
         .contains(&v)
-        .then(|| ((v / 100) as i32, (v % 100) as u32))
+        .then_some(((v / 100) as i32, (v % 100) as u32))
         .filter(|(_, m)| (1..=12).contains(m))
 }
 
@@ -538,7 +537,11 @@ pub fn draw_choropleth(
     let lang = spec.lang;
     let mut subtitle = vec![fig.place(spec.bezirk.as_deref())];
     subtitle.extend(fig.stand(lang));
-    subtitle.push(format!("{} {}", lang.int(units.len() as f64), spec.level.plural()));
+    subtitle.push(format!(
+        "{} {}",
+        lang.int(units.len() as f64),
+        spec.level.plural()
+    ));
     // A share the codebook cannot name is said by its definition.
     if spec.indicator.is_share() && spec.indicator.label() == spec.indicator.name {
         subtitle.push(spec.indicator.definition());

@@ -297,14 +297,12 @@ impl Mismatch {
     /// `inhabitants`, `EW`, …), else the column's name.
     pub fn people_words(&self, lang: Lang) -> Option<String> {
         let col = self.people_column.as_deref()?;
-        Some(
-            if crate::table::population::PEOPLE_COLUMNS.contains(&col) {
-                lang.pick("Einwohnerinnen und Einwohner", "inhabitants")
-                    .to_string()
-            } else {
-                col.to_string()
-            },
-        )
+        Some(if crate::table::population::PEOPLE_COLUMNS.contains(&col) {
+            lang.pick("Einwohnerinnen und Einwohner", "inhabitants")
+                .to_string()
+        } else {
+            col.to_string()
+        })
     }
 
     fn summary_line(&self, title: &str, c: &LevelCounts, lang: Lang) -> String {
@@ -325,7 +323,11 @@ impl Mismatch {
                     dative(title),
                     n(c.inside),
                     if c.inside == 1 { "liegt" } else { "liegen" },
-                    if b.ends_with("regionen") { "einer" } else { "einem" },
+                    if b.ends_with("regionen") {
+                        "einer"
+                    } else {
+                        "einem"
+                    },
                 );
                 if c.inside_with_noise > 0 {
                     let _ = write!(

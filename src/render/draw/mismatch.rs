@@ -177,8 +177,7 @@ fn mismatch_labels(
     lang: Lang,
 ) {
     for f in &b.features {
-        if let Some(mut l) =
-            Label::inside(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 15.0)
+        if let Some(mut l) = Label::inside(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 15.0)
         {
             l.bold = true;
             doc.labels.push(l);
@@ -348,7 +347,10 @@ mod tests {
         let legend = mismatch_legend(&b, &text, &BTreeSet::new(), &colour_of, &gaps);
         assert_eq!(
             texts(&legend)[3..],
-            ["Keine Planungsräume sind verteilt", "in keinem der Sozialräume"]
+            [
+                "Keine Planungsräume sind verteilt",
+                "in keinem der Sozialräume"
+            ]
         );
         // In English.
         text.lang = Lang::En;

@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 
 use geo::{BoundingRect, MultiPolygon};
 
-use crate::render::draw::{
-    escape, source_in, wrap, Label, LegendItem, MapDoc, Paint, FONT_FAMILY,
-};
+use crate::render::draw::{escape, source_in, wrap, Label, LegendItem, MapDoc, Paint, FONT_FAMILY};
 
 /// Width of the map area and of the legend, in px.
 const MAP_W: f64 = 760.0;
@@ -404,6 +402,40 @@ mod tests {
             texts,
             vec!["0430 Charlottenburg Zentrum", "0403", "0410 Nord"]
         );
+    }
+
+    /// A unit's name where it fits inside the unit, else its key; a long
+    /// title wraps onto more lines and the header grows, never cut.
+    #[test]
+    fn names_where_they_fit_and_titles_wrap() {
+        let frame = Frame {
+            minx: 0.0,
+            maxy: 5_820_100.0,
+            scale: 1.0,
+        };
+        let rect = |x0: f64, x1: f64| {
+            crate::spatial::geometry::rectangles("t", &[("a", x0, x1)]).features[0]
+                .geometry
+                .clone()
+        };
+        let mut narrow = label(50.0, 5_820_050.0, "Forst Grunewald", "04020418");
+        narrow.within = Some(rect(40.0, 60.0));
+        let mut wide = label(200.0, 5_820_050.0, "Forst Grunewald", "04020418");
+        wide.within = Some(rect(100.0, 300.0));
+        let placed = place_labels(&[narrow, wide], &frame, 300.0, 100.0);
+        let texts: Vec<&str> = placed.iter().map(|(_, t, _, _)| t.as_str()).collect();
+        assert_eq!(texts, ["04020418", "Forst Grunewald"]);
+        let doc = MapDoc {
+            title: "wort ".repeat(40),
+            subtitle: "x".into(),
+            ..MapDoc::default()
+        };
+        let (title, subtitle) = doc.heading_lines();
+        assert_eq!((title.len(), subtitle.len()), (3, 1));
+        assert!(title.iter().all(|l| l.chars().count() <= TITLE_CHARS));
+        assert_eq!(header_height(1, 1), 64.0);
+        assert_eq!(header_height(3, 1), 112.0);
+        assert!(!doc.svg().contains('…'));
     }
 
     #[test]
