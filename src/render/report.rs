@@ -752,7 +752,7 @@ impl Page<'_> {
                 bezirk: Some(spec.bezirk.clone()),
                 source: spec.source.clone(),
                 id: format!("m{}-", i + 1),
-                lang: crate::text::Lang::default(),
+                lang: crate::text::Lang::En,
             };
             let (map, w) = choropleth(self.fig, &cs)?;
             warnings.extend(w);
@@ -796,7 +796,7 @@ impl Page<'_> {
             bezirk: Some(spec.bezirk.clone()),
             source: spec.source.clone(),
             id: format!("c{}-", i + 1),
-            lang: crate::text::Lang::default(),
+            lang: crate::text::Lang::En,
         };
         let title = format!("{}: change since {}", ind.label(), c.since());
         let legend = if ind.is_share() {
@@ -827,7 +827,7 @@ impl Page<'_> {
             h,
             "<section id=\"mismatch\">\n<h2>Where the LOR units do not fit the Sozialräume</h2>\n<ul>"
         );
-        for line in mm.summary(crate::text::Lang::default()) {
+        for line in mm.summary(crate::text::Lang::En) {
             let _ = writeln!(h, "<li>{}</li>", escape(&line));
         }
         let _ = writeln!(h, "</ul>");
@@ -837,12 +837,12 @@ impl Page<'_> {
         let text = MismatchText {
             id: "mm-".into(),
             title: format!("Planungsräume of {} against the Sozialräume", self.place),
-            subtitle: mm.summary(crate::text::Lang::default()).join(" · "),
+            subtitle: mm.summary(crate::text::Lang::En).join(" · "),
             source: fig.source(self.spec.source.as_deref()),
             a_title: "Planungsräume".into(),
             b_title: "Sozialräume".into(),
             no_geometry: fig.without_polygon(),
-            lang: crate::text::Lang::default(),
+            lang: crate::text::Lang::En,
         };
         let _ = writeln!(
             h,

@@ -252,8 +252,8 @@ fn report_and_map_labels_are_german() {
     assert!(html.contains(">Anteil 65 Jahre und älter in % per Planungsraum</text>"));
     assert!(html.contains("font-weight=\"bold\">Anteil 65 Jahre und älter in %</text>"));
     assert!(html.contains("<h2>Anteil unter 6 Jahre in % per Planungsraum</h2>"));
-    // The definition with the codes stays in the subtitle.
-    assert!(html.contains("Anteil_65plus = (E_E65U80 + E_E80U110) / (E_E) in %"));
+    // A share the codebook names is not spelt out in codes on the map.
+    assert!(!html.contains("Anteil_65plus = (E_E65U80 + E_E80U110) / (E_E) in %"));
     // Table headers.
     for th in [
         "Einwohnerinnen und Einwohner insgesamt</th>",
@@ -295,6 +295,8 @@ fn report_and_map_labels_are_german() {
             "04",
             "--column",
             col,
+            "--lang",
+            "en",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let svg = String::from_utf8(o.stdout).unwrap();

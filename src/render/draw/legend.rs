@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 
 use crate::render::draw::{escape, wrap, LegendItem, MapDoc};
 
-/// Characters a line of the legend holds beside a swatch (13 px beside
-/// 36 px of swatch in 330 px), of a heading, of a note (12 px).
-const ITEM_CHARS: usize = 37;
-const HEADING_CHARS: usize = 38;
+/// Characters a line of the legend holds beside a swatch (13 px DejaVu
+/// Sans, about 6.5 px a character, beside 36 px of swatch in 330 px), of a
+/// bold heading, of a note (12 px).
+const ITEM_CHARS: usize = 42;
+const HEADING_CHARS: usize = 40;
 const NOTE_CHARS: usize = 44;
 /// Line height of the text of an item, and the height of one item.
 const LINE_H: f64 = 16.0;

@@ -14,7 +14,7 @@ const MAP_H_MAX: f64 = 760.0;
 const LEGEND_W: f64 = 330.0;
 /// Characters of a title line (20 px bold) and of a subtitle line (13 px)
 /// across the whole width: longer ones wrap onto more lines, never cut.
-const TITLE_CHARS: usize = 80;
+const TITLE_CHARS: usize = 88;
 const SUBTITLE_CHARS: usize = 140;
 
 /// Text width estimate (px) for the label collision test.
