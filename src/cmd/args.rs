@@ -880,6 +880,73 @@ pub struct RoundArgs {
     pub decimals: Option<u32>,
 }
 
+/// `--lang`: the language of what a person reads (documents, map texts,
+/// workbook titles and notes); stderr stays English.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LangArgs {
+    /// Language of the documents and map texts: de (German numbers, dates and
+    /// words) or en. Messages on stderr are English either way.
+    #[arg(long, value_name = "de|en", default_value = "de", value_parser = lang_value, help_heading = "Output")]
+    pub lang: lor::text::Lang,
+}
+
+pub fn lang_value(s: &str) -> Result<lor::text::Lang, String> {
+    lor::text::Lang::parse(s).ok_or_else(|| format!("'{s}': say de or en"))
+}
+
+/// A finite number from `lo` to `hi` (written `range` in the message): the
+/// value parser of every numeric flag. NaN and infinities are refused.
+pub fn number_in(s: &str, lo: f64, hi: f64, range: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
+        Ok(v) if v.is_finite() => Err(format!("'{s}' is outside {range}")),
+        _ => Err(format!("'{s}' is not a finite number ({range})")),
+    }
+}
+
+/// A share of a unit: 0 to 1 (`--min-share`, `--balance`).
+pub fn share_value(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1.0, "0–1, e.g. 0.01 for 1 %")
+}
+
+/// An area in m², up to 1,000 km² (Berlin is 891 km²): `--min-area`,
+/// `--tolerance`.
+pub fn area_value(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1e9, "0–1000000000 m²")
+}
+
+/// A difference from a published value, in the column's unit
+/// (`--check-tolerance`): 0 to 1,000,000.
+pub fn tolerance_value(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1e6, "0–1000000")
+}
+
+/// The most decimals `--round` keeps for counts: a double holds about 16
+/// significant digits, and counts of Berlin have up to 7 before the point.
+pub const MAX_ROUND: u32 = 6;
+/// The most decimals `--decimals` keeps for shares, ratios and means.
+pub const MAX_DECIMALS: u32 = 10;
+
+fn digits_in(s: &str, max: u32) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!(
+            "'{s}': at most {max} decimals (more than a double holds exactly)"
+        )),
+        Err(_) => Err(format!("'{s}' is not a whole number from 0 to {max}")),
+    }
+}
+
+/// `--round N`: 0 to [`MAX_ROUND`].
+pub fn round_value(s: &str) -> Result<u32, String> {
+    digits_in(s, MAX_ROUND)
+}
+
+/// `--decimals N`: 0 to [`MAX_DECIMALS`].
+pub fn decimals_value(s: &str) -> Result<u32, String> {
+    digits_in(s, MAX_DECIMALS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1131,71 +1198,4 @@ mod tests {
         );
         assert_eq!(o.flag("fix-id"), "--units-fix-id");
     }
-}
-
-/// `--lang`: the language of what a person reads (documents, map texts,
-/// workbook titles and notes); stderr stays English.
-#[derive(clap::Args, Debug, Clone)]
-pub struct LangArgs {
-    /// Language of the documents and map texts: de (German numbers, dates and
-    /// words) or en. Messages on stderr are English either way.
-    #[arg(long, value_name = "de|en", default_value = "de", value_parser = lang_value, help_heading = "Output")]
-    pub lang: lor::text::Lang,
-}
-
-pub fn lang_value(s: &str) -> Result<lor::text::Lang, String> {
-    lor::text::Lang::parse(s).ok_or_else(|| format!("'{s}': say de or en"))
-}
-
-/// A finite number from `lo` to `hi` (written `range` in the message): the
-/// value parser of every numeric flag. NaN and infinities are refused.
-pub fn number_in(s: &str, lo: f64, hi: f64, range: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
-        Ok(v) if v.is_finite() => Err(format!("'{s}' is outside {range}")),
-        _ => Err(format!("'{s}' is not a finite number ({range})")),
-    }
-}
-
-/// A share of a unit: 0 to 1 (`--min-share`, `--balance`).
-pub fn share_value(s: &str) -> Result<f64, String> {
-    number_in(s, 0.0, 1.0, "0–1, e.g. 0.01 for 1 %")
-}
-
-/// An area in m², up to 1,000 km² (Berlin is 891 km²): `--min-area`,
-/// `--tolerance`.
-pub fn area_value(s: &str) -> Result<f64, String> {
-    number_in(s, 0.0, 1e9, "0–1000000000 m²")
-}
-
-/// A difference from a published value, in the column's unit
-/// (`--check-tolerance`): 0 to 1,000,000.
-pub fn tolerance_value(s: &str) -> Result<f64, String> {
-    number_in(s, 0.0, 1e6, "0–1000000")
-}
-
-/// The most decimals `--round` keeps for counts: a double holds about 16
-/// significant digits, and counts of Berlin have up to 7 before the point.
-pub const MAX_ROUND: u32 = 6;
-/// The most decimals `--decimals` keeps for shares, ratios and means.
-pub const MAX_DECIMALS: u32 = 10;
-
-fn digits_in(s: &str, max: u32) -> Result<u32, String> {
-    match s.trim().parse::<u32>() {
-        Ok(n) if n <= max => Ok(n),
-        Ok(_) => Err(format!(
-            "'{s}': at most {max} decimals (more than a double holds exactly)"
-        )),
-        Err(_) => Err(format!("'{s}' is not a whole number from 0 to {max}")),
-    }
-}
-
-/// `--round N`: 0 to [`MAX_ROUND`].
-pub fn round_value(s: &str) -> Result<u32, String> {
-    digits_in(s, MAX_ROUND)
-}
-
-/// `--decimals N`: 0 to [`MAX_DECIMALS`].
-pub fn decimals_value(s: &str) -> Result<u32, String> {
-    digits_in(s, MAX_DECIMALS)
 }

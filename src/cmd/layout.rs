@@ -86,6 +86,8 @@ struct EvaluateArgs {
     /// Write the layout against the reference as an SVG map to FILE.
     #[arg(long, value_name = "FILE")]
     svg: Option<OutputPath>,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
 }
 
 /// Propose regions of whole blocks (PLR or BZR), every region contiguous,
@@ -125,6 +127,8 @@ struct ProposeArgs {
     /// layout (table, CSV or JSON by --format, to stdout or --output).
     #[arg(long, value_name = "N", conflicts_with_all = ["balance", "keys", "report", "svg"])]
     alternatives: Option<usize>,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
@@ -164,6 +168,7 @@ fn evaluate_plan(a: &EvaluateArgs) -> Result<EvaluatePlan> {
         format,
         output: path(&a.output),
         svg: path(&a.svg),
+        lang: a.lang.lang,
     })
 }
 
@@ -224,6 +229,7 @@ fn propose_plan(a: &ProposeArgs) -> Result<Proposal> {
         keys: path(&a.keys),
         report,
         svg: path(&a.svg),
+        lang: a.lang.lang,
     }))
 }
 

@@ -78,6 +78,8 @@ pub struct Args {
     /// Treat warnings as errors: exit code 3 and no map.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
 }
 
 /// The checked flags of a map: the pipeline's plan and `--strict`.
@@ -108,6 +110,7 @@ fn plan(args: &Args) -> Result<Plan> {
         bezirk: args.bezirk.clone(),
         source: args.source.clone(),
         id: String::new(),
+        lang: args.lang.lang,
     };
     let png = is_png(args.output.as_deref())?;
     let assign = sozialraum.as_ref().map(|(_, a, _)| *a);

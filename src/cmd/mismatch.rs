@@ -101,6 +101,8 @@ pub struct Args {
     strict: bool,
     #[command(flatten)]
     text: super::TextArgs,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
 }
 
 /// The report format: `--format`, else the output's extension (.csv or
@@ -184,6 +186,7 @@ fn plan(args: &Args) -> Result<Plan> {
         source: args.source.clone(),
         fail_on_split: args.fail_on_split,
         guard: args.text.guard(),
+        lang: args.lang.lang,
     })
 }
 

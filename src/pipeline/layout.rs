@@ -25,6 +25,7 @@ use crate::render::write::Outputs;
 use crate::spatial::geometry::LayerOptions;
 use crate::table::key::Level;
 use crate::table::stats::ReadOptions;
+use crate::text::Lang;
 
 /// The units of a layout: PLR polygons with the people of each.
 pub struct UnitsPlan {
@@ -91,6 +92,8 @@ pub struct EvaluatePlan {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub svg: Option<PathBuf>,
+    /// The language of the map.
+    pub lang: Lang,
 }
 
 /// Evaluate a layout: per region people, area, parts, compactness,
@@ -152,7 +155,7 @@ fn evaluation_svg(
         }
         _ => Vec::new(),
     };
-    let text = map_text(ev, bezirk, &plan.layout, plan.reference.as_deref(), &inputs);
+    let text = map_text(ev, bezirk, plan.reference.is_some(), &inputs, plan.lang);
     let by_ref = reference.map(|(i, s)| (s, i.as_slice()));
     let doc = layout_doc(units, layout, ev, by_ref, &outlines, &text);
     Ok(doc.svg().into_bytes())
@@ -189,6 +192,8 @@ pub struct ProposePlan {
     pub report: Option<(PathBuf, Format)>,
     /// The proposal against the reference as an SVG map.
     pub svg: Option<PathBuf>,
+    /// The language of the map.
+    pub lang: Lang,
 }
 
 /// A proposal with its units, reference and evaluation.
@@ -274,9 +279,8 @@ fn proposal_svg(plan: &ProposePlan, p: &Proposed) -> Result<Vec<u8>> {
         plan.reference.as_path(),
     ];
     let outlines = reference_outlines(&plan.reference, p.units, bezirk, p.ids, p.shares)?;
-    let proposal = Path::new("proposal");
-    let mut text = map_text(p.ev, bezirk, proposal, Some(&plan.reference), &inputs);
-    text.title = proposal_title(plan.regions, plan.blocks, bezirk, &plan.reference);
+    let mut text = map_text(p.ev, bezirk, true, &inputs, plan.lang);
+    text.title = proposal_title(plan.regions, plan.blocks, bezirk, p.ev, plan.lang);
     let by_ref = Some((p.shares, p.ids));
     let doc = layout_doc(p.units, &p.prop.layout, p.ev, by_ref, &outlines, &text);
     Ok(doc.svg().into_bytes())
@@ -350,6 +354,7 @@ mod tests {
             format: Format::Json,
             output: None,
             svg: Some(PathBuf::from("layout.svg")),
+            lang: Lang::De,
         };
         let (outputs, warnings) = evaluate(&plan).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -382,6 +387,7 @@ mod tests {
             keys: Some(PathBuf::from("keys.csv")),
             report: Some((PathBuf::from("report.json"), Format::Json)),
             svg: None,
+            lang: Lang::De,
         };
         let (outputs, _) = propose(&plan).unwrap();
         let list = String::from_utf8(outputs.stdout.unwrap()).unwrap();

@@ -70,6 +70,7 @@ mod tests {
                 bezirk: None,
                 source: Some("Testquelle".into()),
                 id: String::new(),
+                lang: crate::text::Lang::De,
             },
             inputs: sample_inputs(Scope::Berlin),
             assign: Some(Assign::Largest),

@@ -14,7 +14,7 @@ use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
 use crate::table::scope::Bezirk;
 use crate::table::stats::ReadOptions;
-use crate::text::FormulaGuard;
+use crate::text::{FormulaGuard, Lang};
 
 /// The checked plan of one `lor mismatch` run.
 pub struct Plan {
@@ -46,6 +46,8 @@ pub struct Plan {
     /// Any split unit fails the run (after the outputs are written).
     pub fail_on_split: bool,
     pub guard: FormulaGuard,
+    /// The language of the summary and the map.
+    pub lang: Lang,
 }
 
 /// Compare A with B and render the report, the pieces and the map; the
@@ -77,8 +79,8 @@ pub fn run(plan: &Plan) -> Result<Verdict> {
 fn outputs(plan: &Plan, compared: &Compared) -> Result<Outputs> {
     let report = &compared.report;
     let text = match plan.format {
-        Format::Table => report.to_text().into_bytes(),
-        Format::Json => report.to_json(),
+        Format::Table => report.to_text(plan.lang).into_bytes(),
+        Format::Json => report.to_json(plan.lang),
         _ => report.to_csv(plan.guard),
     };
     let mut files = Vec::new();
@@ -91,7 +93,12 @@ fn outputs(plan: &Plan, compared: &Compared) -> Result<Outputs> {
     if plan.svg.is_some() || plan.png.is_some() {
         let mut inputs = vec![plan.a.as_path(), plan.b.as_path()];
         inputs.extend(plan.stats.as_ref().map(|s| s.0.as_path()));
-        let map_text = compared.map_text(plan.bezirk.as_ref(), &inputs, plan.source.as_deref());
+        let map_text = compared.map_text(
+            plan.bezirk.as_ref(),
+            &inputs,
+            plan.source.as_deref(),
+            plan.lang,
+        );
         if let Some(svg) = compared.svg(&map_text) {
             // The PNG is the same SVG rendered, as `lor map` renders a .png.
             let png = match &plan.png {
@@ -113,7 +120,7 @@ fn outputs(plan: &Plan, compared: &Compared) -> Result<Outputs> {
         );
     }
     if plan.format != Format::Table {
-        summary.extend(report.summary());
+        summary.extend(report.summary(plan.lang));
     }
     Ok(Outputs {
         files,
@@ -150,6 +157,7 @@ mod tests {
             source: None,
             fail_on_split: false,
             guard: FormulaGuard(true),
+            lang: Lang::En,
         }
     }
 
@@ -253,7 +261,7 @@ mod tests {
     fn line(level: &str, (n, s): (usize, usize), b: &str, noisy: Option<usize>) -> String {
         let verb = if s == 1 { "is" } else { "are" };
         let mut l = format!(
-            "{s} of {n} {level} {verb} split between the units of {b}; {} lie inside one unit",
+            "{s} of {n} {level} {verb} split between the {b}; {} lie inside one of them",
             n - s
         );
         if let Some(k) = noisy.filter(|k| *k > 0) {
@@ -274,7 +282,7 @@ mod tests {
         assert_eq!(failure, None);
         assert!(outputs.files.is_empty());
         let parts = parts_by_hand();
-        let b = "sozialraeume.geojson";
+        let b = "Sozialräume";
         let (bzr, pgr) = (split(&parts, 6), split(&parts, 4));
         assert!(
             split(&parts, 8).1 > 0 && bzr.1 > 0 && pgr.1 > 0,
@@ -341,7 +349,7 @@ mod tests {
         assert_eq!(failure, None);
         assert!(outputs.files.is_empty());
         let list = list_by_hand();
-        let b = "sozialraum-liste.csv";
+        let b = "Sozialräume";
         assert_eq!(
             outputs.summary,
             [

@@ -56,11 +56,19 @@ impl Method {
     }
 
     pub fn label(&self) -> &'static str {
+        self.label_in(crate::text::Lang::En)
+    }
+
+    /// How the classes were made, in `lang` (for the legend).
+    pub fn label_in(&self, lang: crate::text::Lang) -> &'static str {
         match self {
-            Method::Quantiles => "quantiles",
-            Method::EqualInterval => "equal intervals",
-            Method::NaturalBreaks => "natural breaks (Fisher-Jenks)",
-            Method::Breaks(_) => "given breaks",
+            Method::Quantiles => lang.pick("Quantile", "quantiles"),
+            Method::EqualInterval => lang.pick("gleiche Intervalle", "equal intervals"),
+            Method::NaturalBreaks => lang.pick(
+                "natürliche Brüche (Fisher-Jenks)",
+                "natural breaks (Fisher-Jenks)",
+            ),
+            Method::Breaks(_) => lang.pick("vorgegebene Grenzen", "given breaks"),
         }
     }
 }

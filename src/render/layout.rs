@@ -20,7 +20,7 @@ use crate::render::output::{render, Format};
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
-use crate::text::thousands;
+use crate::text::{thousands, Lang};
 
 /// `x` rounded to `d` decimals; never `-0` (a small negative deviation
 /// rounds to 0, not to −0, in every format).
@@ -47,12 +47,6 @@ fn people_range(ev: &Evaluation) -> (f64, f64) {
     (min, max)
 }
 
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default()
-}
-
 /// The list 'PLR,Sozialraum' of a layout by key (usable as `--sozialraum`).
 pub fn layout_list(keys: &[String], layout: &Layout) -> String {
     let mut list = String::from("PLR,Sozialraum\n");
@@ -73,15 +67,9 @@ pub fn key_csv(keys: &[String], layout: &Layout) -> String {
     t
 }
 
-/// Title, figures and source line of a layout map.
-pub fn map_text(
-    ev: &Evaluation,
-    bezirk: Option<&str>,
-    layout: &Path,
-    reference: Option<&Path>,
-    inputs: &[&Path],
-) -> LayoutText {
-    let place = bezirk
+/// "in Bezirk 04 Charlottenburg-Wilmersdorf" (or nothing for Berlin).
+fn in_bezirk(bezirk: Option<&str>) -> String {
+    bezirk
         .map(|b| {
             format!(
                 " in Bezirk {b}{}",
@@ -90,69 +78,147 @@ pub fn map_text(
                     .unwrap_or_default()
             )
         })
-        .unwrap_or_default();
-    let title = match reference {
-        Some(r) => format!(
-            "{} regions{place}: {} against {}",
-            ev.regions.len(),
-            file_name(layout),
-            file_name(r)
+        .unwrap_or_default()
+}
+
+/// What the reference regions are, in words: the plural of their LOR
+/// level when the regions matched to them have LOR keys of one level
+/// ("Prognoseräume"), else "Referenzregionen" ("reference regions").
+fn reference_words(ev: &Evaluation, lang: Lang) -> String {
+    let mut level = None;
+    for r in ev.regions.iter().filter_map(|r| r.reference.as_deref()) {
+        let l = Level::from_digits(r.len()).filter(|_| r.bytes().all(|b| b.is_ascii_digit()));
+        if l.is_none() || (level.is_some() && level != l) {
+            level = None;
+            break;
+        }
+        level = l;
+    }
+    match level {
+        Some(l) => l.german_plural().to_string(),
+        None => lang
+            .pick("Referenzregionen", "reference regions")
+            .to_string(),
+    }
+}
+
+/// Title, figures and source line of a layout map in `lang`: the regions
+/// and the place; the reference by what its regions are, never by file.
+pub fn map_text(
+    ev: &Evaluation,
+    bezirk: Option<&str>,
+    reference: bool,
+    inputs: &[&Path],
+    lang: Lang,
+) -> LayoutText {
+    let place = in_bezirk(bezirk);
+    let n = ev.regions.len();
+    let what = reference_words(ev, lang);
+    let title = match (lang, reference) {
+        (Lang::De, true) => format!(
+            "{n} Regionen{place}: Einteilung im Vergleich zu den {}",
+            dative(&what)
         ),
-        None => format!("{} regions{place}: {}", ev.regions.len(), file_name(layout)),
+        (Lang::De, false) => format!("{n} Regionen{place}: Einteilung"),
+        (Lang::En, true) => format!("{n} regions{place}: layout against the {what}"),
+        (Lang::En, false) => format!("{n} regions{place}: layout"),
     };
     LayoutText {
         id: String::new(),
         title,
-        subtitle: map_figures(ev),
+        subtitle: map_figures(ev, lang),
         source: source_line(inputs, None),
-        regions_title: "Regions (people)".into(),
-        reference_title: reference
-            .map(|r| format!("reference: {}", file_name(r)))
-            .unwrap_or_default(),
+        regions_title: lang
+            .pick(
+                "Regionen (Einwohnerinnen und Einwohner)",
+                "Regions (people)",
+            )
+            .into(),
+        reference_title: match (reference, what.as_str()) {
+            (false, _) => String::new(),
+            (true, "Referenzregionen") => "Grenzen der Referenzregionen".into(),
+            (true, "reference regions") => "reference borders".into(),
+            (true, _) => format!("{}: {what}", lang.pick("Referenz", "reference")),
+        },
+        lang,
+    }
+}
+
+/// The dative plural of a German plural ("den Prognoseräumen").
+fn dative(plural: &str) -> String {
+    if plural.ends_with('e') {
+        format!("{plural}n")
+    } else {
+        plural.to_string()
     }
 }
 
 /// The figures under a layout map's title.
-fn map_figures(ev: &Evaluation) -> String {
+fn map_figures(ev: &Evaluation, lang: Lang) -> String {
     let (min, max) = people_range(ev);
+    let pct = |v: f64| lang.dec(100.0 * v / ev.people.max(1.0), 2);
+    let parts = ev.regions.iter().map(|r| r.parts).sum::<usize>() as f64;
+    let cut = ev.cut_bzr.len() as f64;
     let mut sub = Vec::new();
-    if let Some(m) = ev.moved {
-        sub.push(format!(
-            "people moved {} ({:.2} %)",
-            thousands(m.round()),
-            100.0 * m / ev.people.max(1.0)
-        ));
+    match lang {
+        Lang::De => {
+            if let Some(m) = ev.moved {
+                sub.push(format!(
+                    "in einer anderen Region als in der Referenz {} Einw. ({} %)",
+                    lang.int(m),
+                    pct(m)
+                ));
+            }
+            sub.push(format!(
+                "Regionen {}–{} Einw. (max/min {})",
+                lang.int(min),
+                lang.int(max),
+                lang.dec(ev.max_min_ratio, 2)
+            ));
+            sub.push(format!("Teilflächen {}", lang.int(parts)));
+            sub.push(format!("zerschnittene BZR {}", lang.int(cut)));
+        }
+        Lang::En => {
+            if let Some(m) = ev.moved {
+                sub.push(format!("people moved {} ({} %)", lang.int(m), pct(m)));
+            }
+            sub.push(format!(
+                "regions {}–{} people (max/min {})",
+                lang.int(min),
+                lang.int(max),
+                lang.dec(ev.max_min_ratio, 2)
+            ));
+            sub.push(format!("parts {}", lang.int(parts)));
+            sub.push(format!("cut BZR {}", lang.int(cut)));
+        }
     }
-    sub.push(format!(
-        "regions {}–{} people (max/min {:.2})",
-        thousands(min.round()),
-        thousands(max.round()),
-        ev.max_min_ratio
-    ));
-    sub.push(format!(
-        "parts {}",
-        ev.regions.iter().map(|r| r.parts).sum::<usize>()
-    ));
-    sub.push(format!("cut BZR {}", ev.cut_bzr.len()));
     sub.join(" · ")
 }
 
-/// The title of a proposal's map.
+/// The title of a proposal's map, the reference named by what its
+/// regions are.
 pub fn proposal_title(
     regions: usize,
     blocks: Level,
     bezirk: Option<&str>,
-    reference: &Path,
+    ev: &Evaluation,
+    lang: Lang,
 ) -> String {
-    format!(
-        "Proposal: {} regions of whole {}{} against {}",
-        regions,
-        blocks.german_plural(),
-        bezirk
-            .map(|b| format!(" in Bezirk {b}"))
-            .unwrap_or_default(),
-        file_name(reference)
-    )
+    let place = bezirk
+        .map(|b| format!(" in Bezirk {b}"))
+        .unwrap_or_default();
+    let what = reference_words(ev, lang);
+    match lang {
+        Lang::De => format!(
+            "Vorschlag: {regions} Regionen aus ganzen {}{place} im Vergleich zu den {}",
+            dative(blocks.german_plural()),
+            dative(&what)
+        ),
+        Lang::En => format!(
+            "Proposal: {regions} regions of whole {}{place} against the {what}",
+            blocks.german_plural()
+        ),
+    }
 }
 
 /// The summary of a proposal: how it was found, the people moved, whether
@@ -658,31 +724,33 @@ mod tests {
     }
 
     #[test]
-    fn map_text_names_files_place_and_figures() {
-        let t = map_text(
-            &evaluation(),
-            Some("04"),
-            Path::new("x/layout.csv"),
-            Some(Path::new("y/ref.geojson")),
-            &[],
+    fn map_text_names_place_figures_and_the_reference_in_words() {
+        let t = map_text(&evaluation(), Some("04"), true, &[], Lang::De);
+        assert_eq!(
+            t.title,
+            "2 Regionen in Bezirk 04 Charlottenburg-Wilmersdorf: Einteilung im Vergleich zu den Referenzregionen"
         );
-        assert!(
-            t.title.starts_with("2 regions in Bezirk 04 ")
-                && t.title.ends_with(": layout.csv against ref.geojson"),
-            "{}",
-            t.title
+        assert_eq!(
+            t.subtitle,
+            "in einer anderen Region als in der Referenz 150 Einw. (7,50 %) · Regionen 800–1.200 Einw. (max/min 1,50) · Teilflächen 2 · zerschnittene BZR 1"
         );
+        assert_eq!(t.reference_title, "Grenzen der Referenzregionen");
+        let t = map_text(&evaluation(), Some("04"), true, &[], Lang::En);
         assert_eq!(
             t.subtitle,
             "people moved 150 (7.50 %) · regions 800–1,200 people (max/min 1.50) · parts 2 · cut BZR 1"
         );
-        assert_eq!(t.reference_title, "reference: ref.geojson");
+        // Reference regions with PGR keys are Prognoseräume.
+        let mut ev = evaluation();
+        ev.regions[0].reference = Some("0401".into());
+        ev.regions[1].reference = Some("0402".into());
         assert_eq!(
-            proposal_title(5, Level::Bzr, Some("04"), Path::new("a/pgr.geojson")),
-            format!(
-                "Proposal: 5 regions of whole {} in Bezirk 04 against pgr.geojson",
-                Level::Bzr.german_plural()
-            )
+            proposal_title(5, Level::Bzr, Some("04"), &ev, Lang::De),
+            "Vorschlag: 5 Regionen aus ganzen Bezirksregionen in Bezirk 04 im Vergleich zu den Prognoseräumen"
+        );
+        assert_eq!(
+            proposal_title(5, Level::Plr, None, &ev, Lang::En),
+            "Proposal: 5 regions of whole Planungsräume against the Prognoseräume"
         );
     }
 

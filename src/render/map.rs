@@ -23,6 +23,7 @@ use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::names::Names;
 use crate::table::stats::StatTable;
+use crate::text::Lang;
 
 /// The level a map or a table shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +225,9 @@ pub struct Figures {
     pub paths: Vec<PathBuf>,
     /// The reference date of the figures (from a `ZEIT` column: `12/2018`).
     pub date: Option<String>,
+    /// The same as year and month (`ZEIT` 201812: 2018, 12), for a date
+    /// in the document's language (`Lang::month_end`: 31.12.2018).
+    pub month: Option<(i32, u32)>,
     /// How the columns are aggregated (`--weighted`, `--sum`, … as in
     /// `lor aggregate`).
     pub rules: RuleFlags,
@@ -262,7 +266,8 @@ impl Figures {
                 Some((layer, a))
             }
         };
-        let date = reference_date(&table);
+        let month = reference_month(&table);
+        let date = month.map(|(y, m)| format!("{m:02}/{y}"));
         Ok(Figures {
             table,
             units,
@@ -271,6 +276,7 @@ impl Figures {
             warnings,
             paths,
             date,
+            month,
             rules,
             missing,
         })
@@ -378,8 +384,9 @@ impl Figures {
     }
 
     /// The area where the statistics have PLR without polygon: the
-    /// Sozialräume (or nothing without them) minus the PLR polygons.
-    pub fn missing_area(&self) -> Option<(MultiPolygon<f64>, String)> {
+    /// Sozialräume (or nothing without them) minus the PLR polygons, with
+    /// its legend text in `lang`.
+    pub fn missing_area(&self, lang: Lang) -> Option<(MultiPolygon<f64>, String)> {
         let missing = self.without_polygon();
         let (sr, _) = self.sozialraum.as_ref()?;
         let hole = crate::render::draw::uncovered(
@@ -390,9 +397,14 @@ impl Figures {
             return None;
         }
         let text = if missing.is_empty() {
-            "no PLR polygon".to_string()
+            lang.pick("ohne Geometrie eines Planungsraums", "no PLR polygon")
+                .to_string()
         } else {
-            format!("no polygon: {}", missing.join(", "))
+            format!(
+                "{}: {}",
+                lang.pick("keine Geometrie", "no polygon"),
+                missing.join(", ")
+            )
         };
         Some((hole, text))
     }
@@ -408,6 +420,13 @@ impl Figures {
         }
     }
 
+    /// The date of the figures in `lang`: "Stand 31.12.2018" ("as of
+    /// 31 December 2018"), none without a `ZEIT` column of one month.
+    pub fn stand(&self, lang: Lang) -> Option<String> {
+        self.month
+            .map(|(y, m)| format!("{} {}", lang.pick("Stand", "as of"), lang.month_end(y, m)))
+    }
+
     /// The source line of maps of these figures.
     pub fn source(&self, given: Option<&str>) -> String {
         let paths: Vec<&Path> = self.paths.iter().map(PathBuf::as_path).collect();
@@ -415,8 +434,8 @@ impl Figures {
     }
 }
 
-/// `ZEIT` = 201812 in every row → `12/2018`.
-fn reference_date(t: &StatTable) -> Option<String> {
+/// `ZEIT` = 201812 in every row → (2018, 12).
+fn reference_month(t: &StatTable) -> Option<(i32, u32)> {
     let c = t.column("ZEIT")?;
     let mut vals = c.cells.iter().map(|c| c.num());
     let first = vals.next()??;
@@ -426,7 +445,8 @@ fn reference_date(t: &StatTable) -> Option<String> {
     let v = first as i64;
     (190001..=210012)
         .contains(&v)
-        .then(|| format!("{:02}/{}", v % 100, v / 100))
+        .then_some(((v / 100) as i32, (v % 100) as u32))
+        .filter(|(_, m)| (1..=12).contains(m))
 }
 
 /// How a choropleth is made.
@@ -440,6 +460,8 @@ pub struct ChoroSpec {
     pub source: Option<String>,
     /// Id prefix inside the SVG.
     pub id: String,
+    /// The language of the map's texts and numbers.
+    pub lang: Lang,
 }
 
 /// A choropleth of one indicator, with its values per unit.
@@ -466,12 +488,13 @@ pub fn choropleth(fig: &Figures, spec: &ChoroSpec) -> Result<(Choropleth, Warnin
         })
         .collect();
     let label = spec.indicator.label();
-    let map = draw_choropleth(fig, spec, &values, &label, &label, spec.method.label())?;
+    let method = spec.method.label_in(spec.lang);
+    let map = draw_choropleth(fig, spec, &values, &label, &label, method)?;
     Ok((map, warnings))
 }
 
 /// Classify and draw given values per unit (key, name, value) at the
-/// spec's level: `title` heads the map ("… per Planungsraum" is added),
+/// spec's level: `title` heads the map ("… je Planungsraum" is added),
 /// `legend` heads the legend, `method` says how the classes were made.
 pub fn draw_choropleth(
     fig: &Figures,
@@ -511,31 +534,35 @@ pub fn draw_choropleth(
         m if m < 1.0 => 2,
         _ => 1,
     };
-    let place = fig.place(spec.bezirk.as_deref());
+    let lang = spec.lang;
+    let mut subtitle = vec![fig.place(spec.bezirk.as_deref())];
+    subtitle.extend(fig.stand(lang));
+    subtitle.push(format!(
+        "{} {}",
+        lang.int(units.len() as f64),
+        spec.level.plural()
+    ));
+    // A share the codebook cannot name is said by its definition.
+    if spec.indicator.is_share() && spec.indicator.label() == spec.indicator.name {
+        subtitle.push(spec.indicator.definition());
+    }
     let text = ChoroText {
         id: spec.id.clone(),
-        title: format!("{title} per {}", spec.level.singular()),
-        subtitle: format!(
-            "{place}{} · {} {}{}",
-            fig.date
-                .as_deref()
-                .map(|d| format!(" · {d}"))
-                .unwrap_or_default(),
-            units.len(),
-            spec.level.plural(),
-            if spec.indicator.is_share() {
-                format!(" · {}", spec.indicator.definition())
-            } else {
-                String::new()
-            }
+        title: format!(
+            "{title} {} {}",
+            lang.pick("je", "per"),
+            spec.level.singular()
         ),
+        subtitle: subtitle.join(" · "),
         source: fig.source(spec.source.as_deref()),
         indicator: legend.to_string(),
         method: method.to_string(),
         decimals,
+        lang,
+        units: spec.level.plural().to_string(),
     };
     let missing = if spec.level == MapLevel::Lor(Level::Plr) || spec.level == MapLevel::Sozialraum {
-        fig.missing_area()
+        fig.missing_area(lang)
     } else {
         None
     };

@@ -11,15 +11,15 @@ use crate::quality::mismatch::Compared;
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{PartClass, UnitParts, UnitStatus};
 use crate::table::scope::Bezirk;
-use crate::text::{guard_cell, short, thousands, FormulaGuard};
+use crate::text::{guard_cell, short, thousands, FormulaGuard, Lang};
 
 impl Mismatch {
     /// The readable report for a terminal: the header and summary, the
     /// split units of every level (coarsest first), the units of A outside
     /// B or inside up to noise, then the units of B and what composes them.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(&self, lang: Lang) -> String {
         let mut s = String::new();
-        self.text_header(&mut s);
+        self.text_header(&mut s, lang);
         for l in self.levels.iter().rev() {
             self.text_split(&mut s, l);
         }
@@ -74,7 +74,8 @@ impl Mismatch {
         w.into_inner().expect("memory")
     }
 
-    pub fn to_json(&self) -> Vec<u8> {
+    /// The report as JSON; its summary in `lang`.
+    pub fn to_json(&self, lang: Lang) -> Vec<u8> {
         let rows: Vec<serde_json::Value> = self
             .rows()
             .into_iter()
@@ -100,7 +101,7 @@ impl Mismatch {
             "a": self.a_source,
             "b": self.b_source,
             "tolerance": {"min_share": self.tolerance.min_share, "min_area_m2": self.tolerance.min_area},
-            "summary": self.summary(),
+            "summary": self.summary(lang),
             "rows": rows,
         });
         let mut out = serde_json::to_vec_pretty(&doc).expect("memory");
@@ -108,7 +109,7 @@ impl Mismatch {
         out
     }
 
-    fn text_header(&self, s: &mut String) {
+    fn text_header(&self, s: &mut String, lang: Lang) {
         let _ = writeln!(
             s,
             "{} compared with {}\nnoise: parts under {} % of a unit or under {} m²\n",
@@ -117,7 +118,7 @@ impl Mismatch {
             self.tolerance.min_share * 100.0,
             thousands(self.tolerance.min_area)
         );
-        for line in self.summary() {
+        for line in self.summary(lang) {
             let _ = writeln!(s, "  {line}");
         }
     }
@@ -221,40 +222,60 @@ impl Mismatch {
     }
 }
 
+impl Mismatch {
+    /// The subtitle of a map: the summary line of the finest level and,
+    /// when people per part are estimated, the line that says so.
+    pub fn map_subtitle(&self, lang: Lang) -> String {
+        let lines = self.summary(lang);
+        let mut shown = vec![lines[0].as_str()];
+        if lines.len() > self.levels.len() {
+            shown.extend(lines.last().map(String::as_str));
+        }
+        shown.join(" · ")
+    }
+}
+
 impl Compared {
-    /// The texts of the SVG map: titles from the LOR levels of the layers
-    /// (the Bezirk named), the report's summary, the source line of
-    /// `inputs` (or `source`), the units without a polygon with their names.
+    /// The texts of the SVG map in `lang`: titles from the LOR levels of
+    /// the layers (the Bezirk named), the report's summary, the source line
+    /// of `inputs` (or `source`), the units without a polygon with their
+    /// names.
     pub fn map_text(
         &self,
         bezirk: Option<&Bezirk>,
         inputs: &[&Path],
         source: Option<&str>,
+        lang: Lang,
     ) -> crate::render::draw::mismatch::MismatchText {
         let title_of = |l: &Layer, other: &str| match l.lor_level() {
             Some(l) => l.german_plural().to_string(),
             None => other.to_string(),
         };
-        let a_title = title_of(&self.a, "units");
+        let a_title = title_of(&self.a, lang.pick("Einheiten", "units"));
         let b_title = match &self.polygons {
             Some((b, _)) => title_of(b, "Sozialräume"),
             None => "Sozialräume".to_string(),
         };
-        let of_bezirk = bezirk
-            .map(|b| b.code())
-            .map(|b| {
-                format!(
-                    " of Bezirk {b}{}",
-                    crate::table::key::bezirk_name(b)
-                        .map(|n| format!(" {n}"))
-                        .unwrap_or_default()
-                )
-            })
-            .unwrap_or_default();
+        let bezirk = bezirk.map(|b| b.code()).map(|b| {
+            format!(
+                "Bezirk {b}{}",
+                crate::table::key::bezirk_name(b)
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default()
+            )
+        });
+        let title = match (lang, bezirk) {
+            (Lang::De, Some(b)) => {
+                format!("{b}: wo die {a_title} nicht in die {b_title} passen")
+            }
+            (Lang::De, None) => format!("Wo die {a_title} nicht in die {b_title} passen"),
+            (Lang::En, Some(b)) => format!("{a_title} of {b} against the {b_title}"),
+            (Lang::En, None) => format!("{a_title} against the {b_title}"),
+        };
         crate::render::draw::mismatch::MismatchText {
             id: String::new(),
-            title: format!("{a_title}{of_bezirk} against the {b_title}"),
-            subtitle: self.report.summary().join(" · "),
+            title,
+            subtitle: self.report.map_subtitle(lang),
             source: crate::render::draw::source::source_line(inputs, source),
             a_title,
             b_title,
@@ -266,6 +287,7 @@ impl Compared {
                     _ => k.clone(),
                 })
                 .collect(),
+            lang,
         }
     }
 

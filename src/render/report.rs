@@ -937,6 +937,7 @@ impl Page<'_> {
                 bezirk: Some(spec.bezirk.clone()),
                 source: self.map_source(),
                 id: format!("m{}-", i + 1),
+                lang: self.lang(),
             };
             let (map, w) = choropleth(self.fig, &cs)?;
             warnings.extend(w);
@@ -1001,6 +1002,7 @@ impl Page<'_> {
             bezirk: Some(spec.bezirk.clone()),
             source: self.map_source(),
             id: format!("c{}-", i + 1),
+            lang: self.lang(),
         };
         let since = stand(lang, c.since());
         let change = format!(
@@ -1044,7 +1046,7 @@ impl Page<'_> {
                 "Where the LOR units do not fit the Sozialräume"
             )
         );
-        for line in mm.summary() {
+        for line in mm.summary(lang) {
             let _ = writeln!(h, "<li>{}</li>", escape(&line));
         }
         let _ = writeln!(h, "</ul>");
@@ -1057,11 +1059,12 @@ impl Page<'_> {
                 Lang::De => format!("Planungsräume im {} und die Sozialräume", self.place),
                 Lang::En => format!("Planungsräume of {} against the Sozialräume", self.place),
             },
-            subtitle: mm.summary().join(" · "),
+            subtitle: mm.summary(lang).join(" · "),
             source: fig.source(self.map_source().as_deref()),
             a_title: "Planungsräume".into(),
             b_title: "Sozialräume".into(),
             no_geometry: fig.without_polygon(),
+            lang,
         };
         let _ = writeln!(
             h,

@@ -52,10 +52,16 @@ fn mismatch_on_the_sample_writes_report_map_and_pieces() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("9 of 50 Planungsräume are split"), "{e}");
-    assert!(e.contains("5 of 15 Bezirksregionen are split"), "{e}");
+    assert!(
+        e.contains("9 von 50 Planungsräumen sind auf mehrere"),
+        "{e}"
+    );
+    assert!(
+        e.contains("5 von 15 Bezirksregionen sind auf mehrere"),
+        "{e}"
+    );
     let map = std::fs::read_to_string(&svg).unwrap();
-    assert!(map.starts_with("<svg") && map.contains("SR3 Mitte") && map.contains("Legend"));
+    assert!(map.starts_with("<svg") && map.contains("SR3 Mitte") && map.contains("Legende"));
     let pieces: serde_json::Value = serde_json::from_slice(&std::fs::read(&gj).unwrap()).unwrap();
     let feats = pieces["features"].as_array().unwrap();
     assert!(feats.iter().any(|f| f["properties"]["class"] == "split"));
@@ -99,7 +105,7 @@ fn mismatch_on_the_sample_writes_report_map_and_pieces() {
     ]);
     assert_eq!(o.status.code(), Some(3));
     let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(j["summary"][0].as_str().unwrap().starts_with("9 of 50"));
+    assert!(j["summary"][0].as_str().unwrap().starts_with("9 von 50"));
 }
 
 #[test]
@@ -114,8 +120,11 @@ fn mismatch_against_a_list() {
     assert!(o.status.success(), "{}", stderr(&o));
     // A list assigns whole PLR: no PLR is split, but BZR and PGR are.
     let e = stderr(&o);
-    assert!(e.contains("0 of 50 Planungsräume are split"), "{e}");
-    assert!(e.contains("of 15 Bezirksregionen are split"), "{e}");
+    assert!(
+        e.contains("0 von 50 Planungsräumen sind auf mehrere"),
+        "{e}"
+    );
+    assert!(e.contains("von 15 Bezirksregionen sind auf mehrere"), "{e}");
 }
 
 #[test]
@@ -299,7 +308,7 @@ fn real_berlin_plr_against_all_pgr_2021() {
         "{e}"
     );
     assert!(!e.contains("more than once"), "{e}");
-    assert!(first.contains("of 448 Planungsräume"), "{first}");
+    assert!(first.contains("von 448 Planungsräumen"), "{first}");
     // Without the correction the duplicate id is reported, the rest compared.
     let (e, first) = mismatch(&["--a-fix-id", "none"]);
     assert!(
@@ -309,7 +318,7 @@ fn real_berlin_plr_against_all_pgr_2021() {
         "{e}"
     );
     assert!(!e.contains("note (fix-id)"), "{e}");
-    assert!(first.contains("of 446 Planungsräume"), "{first}");
+    assert!(first.contains("von 446 Planungsräumen"), "{first}");
 }
 
 #[test]

@@ -172,15 +172,15 @@ fn layout_maps_are_deterministic_and_show_the_moves() {
     assert_eq!(a, svg("b.svg"), "same input, same bytes");
     assert!(a.starts_with("<svg "));
     assert!(a.contains(
-        ">Proposal: 5 regions of whole Bezirksregionen in Bezirk 04 against pgr.geojson.gz</text>"
+        "<title>Vorschlag: 5 Regionen aus ganzen Bezirksregionen in Bezirk 04 im Vergleich zu den Prognoseräumen</title>"
     ));
-    assert!(a.contains("people moved 90,617 (26.55 %)"));
+    assert!(a.contains("in einer anderen Region als in der Referenz 90.617 Einw. (26,55 %)"));
     for part in [
-        ">Regions (people)</text>",
+        ">Regionen (Einwohnerinnen und Einwohner)</text>",
         // The region of the Kantstraße/Kurfürstendamm strip shares nobody
         // with 0410 (Charlottenburg Nord): it is new, N1.
-        ">N1 (55,647)</text>",
-        ">reference: pgr.geojson.gz</text>",
+        ">N1 (55.647)</text>",
+        ">Referenz: Prognoseräume</text>",
         "class=\"scale-bar\"",
         "class=\"north-arrow\"",
         "class=\"source\"",
@@ -193,7 +193,7 @@ fn layout_maps_are_deterministic_and_show_the_moves() {
         a.matches("fill=\"url(#stripes)\" stroke=\"none\"").count(),
         12
     );
-    assert!(a.contains(">PLR outside their reference region (12)</text>"));
+    assert!(a.contains(">PLR außerhalb ihrer Referenzregion (12)</text>"));
     // Five reference borders (the 2021 PGR of Bezirk 04) on top.
     assert_eq!(a.matches("stroke=\"#111\" stroke-width=\"2.6\"").count(), 6); // 5 + legend
 
@@ -211,7 +211,7 @@ fn layout_maps_are_deterministic_and_show_the_moves() {
     let o = lor(&a);
     assert!(o.status.success(), "{}", common::stderr(&o));
     let e = std::fs::read_to_string(&path).unwrap();
-    assert!(e.contains("people moved 1,117 (0.33 %)"));
+    assert!(e.contains("in einer anderen Region als in der Referenz 1.117 Einw. (0,33 %)"));
     assert!(!e.contains("url(#stripes)"));
     assert_eq!(e.matches("fill-opacity=\"0.6\" stroke=\"#999\"").count(), 5);
 }

@@ -196,7 +196,7 @@ fn report_b04_with_the_fixed_id() {
     assert_eq!(sum, 341327.0);
     // The two split BZR in the mismatch section, with their people.
     assert!(
-        html.contains("2 of 17 Bezirksregionen are split"),
+        html.contains("2 von 17 Bezirksregionen sind auf mehrere"),
         "summary"
     );
     let bzr = &html[html.find("data-level=\"bzr\"").unwrap()..];
@@ -276,23 +276,26 @@ fn map_jenks_matches_mapclassify_on_real_data() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let svg = String::from_utf8(o.stdout).unwrap();
     for entry in [
-        "5.9 – 16.1   (5)",
-        "&gt; 16.1 – 23.3   (23)",
-        "&gt; 23.3 – 29.5   (22)",
-        "&gt; 29.5 – 35.3   (6)",
-        "&gt; 35.3 – 45.8   (1)",
+        "5,9 – 16,1 (5)",
+        "&gt; 16,1 – 23,3 (23)",
+        "&gt; 23,3 – 29,5 (22)",
+        "&gt; 29,5 – 35,3 (6)",
+        "&gt; 35,3 – 45,8 (1)",
     ] {
         assert!(svg.contains(entry), "{entry}");
     }
     // Title from the data, not from file names; scale bar, north arrow, source.
-    assert!(svg.contains(">Anteil 65 Jahre und älter in % per Planungsraum</text>"));
-    assert!(svg.contains("Bezirk 04 Charlottenburg-Wilmersdorf · 12/2018 · 57 Planungsräume"));
+    assert!(svg.contains(">Anteil 65 Jahre und älter in % je Planungsraum</text>"));
+    assert!(
+        svg.contains("Bezirk 04 Charlottenburg-Wilmersdorf · Stand 31.12.2018 · 57 Planungsräume")
+    );
     assert!(svg.contains("class=\"scale-bar\"") && svg.contains("class=\"north-arrow\""));
     assert!(svg.contains("Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik"));
     assert!(!svg.contains("geojson"));
     // Each PLR's value in its tooltip, as computed from the CSV.
     let v = shares_65()["04010101"];
-    assert!(svg.contains(&format!(": {v:.1}</title>")), "{v}");
+    let german = format!("{v:.1}").replace('.', ",");
+    assert!(svg.contains(&format!(": {german}</title>")), "{v}");
 }
 
 #[test]
@@ -391,7 +394,7 @@ fn mismatch_svg_is_fit_for_the_board() {
     let o = lor(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let m = std::fs::read_to_string(&svg).unwrap();
-    assert!(!m.contains("url(#hatch)") && !m.contains("no polygon"));
+    assert!(!m.contains("url(#hatch)") && !m.contains("keine Geometrie"));
     // Without the correction 04030417 has no polygon.
     let mut unfixed = args.to_vec();
     unfixed.extend(["--a-fix-id", "none"]);
@@ -399,14 +402,14 @@ fn mismatch_svg_is_fit_for_the_board() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let m = std::fs::read_to_string(&svg).unwrap();
     assert!(m.contains(
-        ">Planungsräume of Bezirk 04 Charlottenburg-Wilmersdorf against the Prognoseräume</text>"
+        "<title>Bezirk 04 Charlottenburg-Wilmersdorf: wo die Planungsräume nicht in die Prognoseräume passen</title>"
     ));
     assert!(!m.contains(" vs ") && !m.contains("plr.geojson"));
     assert!(m.contains("class=\"scale-bar\"") && m.contains("class=\"north-arrow\""));
-    assert!(m.contains("Source: Senatsverwaltung für Stadtentwicklung"));
+    assert!(m.contains("Quelle: Senatsverwaltung für Stadtentwicklung"));
     // The PLR without polygon: hatched and named.
     assert!(m.contains("url(#hatch)"));
-    assert!(m.contains("no polygon: 04030417 Schloßstraße"));
+    assert!(m.contains("keine Geometrie: 04030417 Schloßstraße"));
     // Legend: only the Prognoseräume that receive split parts.
     let legend = &m[m.find("class=\"legend\"").unwrap()..];
     let legend = &legend[..legend.find("</g>").unwrap()];
@@ -458,17 +461,17 @@ fn mismatch_summary_and_png_of_bezirk_04() {
         .collect();
     assert_eq!(
         summary[0],
-        "2 of 57 Planungsräume are split between the units of pgr.geojson.gz; 55 lie inside one unit (41 of them with slivers of digitising noise outside it); 5,867 E_E live in the split ones, 1,117 of these in their smaller parts"
+        "2 von 57 Planungsräumen sind auf mehrere Prognoseräume verteilt; 55 liegen in genau einem der Prognoseräume (41 davon bis auf Splitter aus Digitalisierungsungenauigkeit); 5.867 Einwohnerinnen und Einwohner leben in den verteilten Planungsräumen, 1.117 davon in deren kleineren Teilen"
     );
     assert!(
-        summary[1].contains("2 of 17 Bezirksregionen")
-            && summary[1].contains("24,659 E_E live in the split ones, 4,699 of these"),
+        summary[1].contains("2 von 17 Bezirksregionen")
+            && summary[1].contains("24.659 Einwohnerinnen und Einwohner leben in den verteilten Bezirksregionen, 4.699 davon"),
         "{}",
         summary[1]
     );
     assert_eq!(
         summary[3],
-        "E_E per part of a split unit are estimated from each part's share of the unit's area (the statistics count whole units)"
+        "Einwohnerinnen und Einwohner je Teil verteilter Planungsräume sind nach dem Flächenanteil des Teils geschätzt (die Statistik zählt ganze Planungsräume)"
     );
     // The same lines on stderr after the files.
     assert!(common::stderr(&o).contains(summary[0]));

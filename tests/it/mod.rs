@@ -19,6 +19,7 @@ mod layers;
 mod layout;
 mod layout_hostile;
 mod layout_tradeoff;
+mod map_texts;
 mod maps;
 mod output_safety;
 mod overlay_clip;

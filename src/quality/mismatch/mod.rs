@@ -455,13 +455,24 @@ mod tests {
         assert_eq!(thousands(bzr.people_in_minority_parts.unwrap()), "4,699");
         let pgr = r.levels[2].counts();
         assert_eq!((pgr.units, pgr.split, pgr.inside), (6, 2, 4));
+        // German by default: people and units in words, German numbers.
+        use crate::text::Lang;
         assert_eq!(
-            r.summary(),
+            r.summary(Lang::De),
             [
-                "2 of 57 Planungsräume are split between the units of pgr.geojson.gz; 55 lie inside one unit (41 of them with slivers of digitising noise outside it); 5,867 E_E live in the split ones, 1,117 of these in their smaller parts",
-                "2 of 17 Bezirksregionen are split between the units of pgr.geojson.gz; 15 lie inside one unit (15 of them with slivers of digitising noise outside it); 24,659 E_E live in the split ones, 4,699 of these in their smaller parts",
-                "2 of 6 Prognoseräume are split between the units of pgr.geojson.gz; 4 lie inside one unit (4 of them with slivers of digitising noise outside it); 145,575 E_E live in the split ones, 35,808 of these in their smaller parts",
-                "E_E per part of a split unit are estimated from each part's share of the unit's area (the statistics count whole units)",
+                "2 von 57 Planungsräumen sind auf mehrere Prognoseräume verteilt; 55 liegen in genau einem der Prognoseräume (41 davon bis auf Splitter aus Digitalisierungsungenauigkeit); 5.867 Einwohnerinnen und Einwohner leben in den verteilten Planungsräumen, 1.117 davon in deren kleineren Teilen",
+                "2 von 17 Bezirksregionen sind auf mehrere Prognoseräume verteilt; 15 liegen in genau einem der Prognoseräume (15 davon bis auf Splitter aus Digitalisierungsungenauigkeit); 24.659 Einwohnerinnen und Einwohner leben in den verteilten Bezirksregionen, 4.699 davon in deren kleineren Teilen",
+                "2 von 6 Prognoseräumen sind auf mehrere Prognoseräume verteilt; 4 liegen in genau einem der Prognoseräume (4 davon bis auf Splitter aus Digitalisierungsungenauigkeit); 145.575 Einwohnerinnen und Einwohner leben in den verteilten Prognoseräumen, 35.808 davon in deren kleineren Teilen",
+                "Einwohnerinnen und Einwohner je Teil verteilter Planungsräume sind nach dem Flächenanteil des Teils geschätzt (die Statistik zählt ganze Planungsräume)",
+            ]
+        );
+        assert_eq!(
+            r.summary(Lang::En),
+            [
+                "2 of 57 Planungsräume are split between the Prognoseräume; 55 lie inside one of them (41 of them with slivers of digitising noise outside it); 5,867 inhabitants live in the split ones, 1,117 of these in their smaller parts",
+                "2 of 17 Bezirksregionen are split between the Prognoseräume; 15 lie inside one of them (15 of them with slivers of digitising noise outside it); 24,659 inhabitants live in the split ones, 4,699 of these in their smaller parts",
+                "2 of 6 Prognoseräume are split between the Prognoseräume; 4 lie inside one of them (4 of them with slivers of digitising noise outside it); 145,575 inhabitants live in the split ones, 35,808 of these in their smaller parts",
+                "inhabitants per part of a split unit are estimated from each part's share of the unit's area (the statistics count whole units)",
             ]
         );
     }

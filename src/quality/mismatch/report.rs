@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use crate::spatial::overlay::{PartClass, Tolerance, UnitParts, UnitStatus};
 use crate::table::key::Level;
-use crate::text::{short, thousands};
+use crate::text::{thousands, Lang};
 
 /// One level of the report (the units of A, or a roll-up to BZR/PGR).
 #[derive(Debug, Clone)]
@@ -127,6 +127,34 @@ pub struct Mismatch {
     pub people_column: Option<String>,
     /// How people per part were estimated.
     pub part_people: PartPeople,
+    /// What the units of B are, in German words: "Prognoseräume" when
+    /// their keys are LOR keys of one level, else "Sozialräume".
+    pub b_title: &'static str,
+}
+
+/// What the units of B are: the German plural of their LOR level when
+/// every key is a LOR key of one level (a layer of PGR: "Prognoseräume"),
+/// else "Sozialräume".
+fn b_title<'a>(keys: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let mut level = None;
+    for k in keys {
+        let l = Level::from_digits(k.len()).filter(|_| k.bytes().all(|b| b.is_ascii_digit()));
+        match (level, l) {
+            (_, None) => return "Sozialräume",
+            (Some(x), Some(y)) if x != y => return "Sozialräume",
+            _ => level = l,
+        }
+    }
+    level.map_or("Sozialräume", Level::german_plural)
+}
+
+/// The dative plural of a German plural ("von 58 Planungsräumen").
+fn dative(plural: &str) -> String {
+    if plural.ends_with('e') {
+        format!("{plural}n")
+    } else {
+        plural.to_string()
+    }
 }
 
 fn title(level: Option<Level>) -> &'static str {
@@ -218,9 +246,11 @@ impl Mismatch {
                 });
             }
         }
+        let b_title = b_title(b_units.keys().map(String::as_str));
         Mismatch {
             a_source: a_source.to_string(),
             b_source: b_source.to_string(),
+            b_title,
             tolerance: tol,
             levels,
             b_units,
@@ -243,76 +273,141 @@ impl Mismatch {
         }
     }
 
-    /// One line per level a planner can quote: the units split, the units
-    /// inside one unit of B (and how many of those only up to slivers of
-    /// noise), the people in the split units and in their smaller parts,
-    /// the units outside every unit of B. A last line says how people
-    /// per part are estimated, when the lines name any.
-    pub fn summary(&self) -> Vec<String> {
+    /// One line per level a planner can quote, in `lang`: the units split,
+    /// the units inside one unit of B (and how many of those only up to
+    /// slivers of noise), the people in the split units and in their
+    /// smaller parts, the units outside every unit of B. A last line says
+    /// how people per part are estimated, when the lines name any. Units
+    /// and people are named in words (Planungsräume, Prognoseräume,
+    /// Einwohnerinnen und Einwohner), never by file or column code.
+    pub fn summary(&self, lang: Lang) -> Vec<String> {
         let mut lines: Vec<String> = self
             .levels
             .iter()
-            .map(|l| self.summary_line(l.title, &l.counts()))
+            .map(|l| self.summary_line(l.title, &l.counts(), lang))
             .collect();
-        if let Some(note) = self.estimate_note() {
+        if let Some(note) = self.estimate_note(lang) {
             lines.push(note);
         }
         lines
     }
 
-    fn summary_line(&self, title: &str, c: &LevelCounts) -> String {
-        let verb = |n: usize, one: &str, more: &str| -> String {
-            if n == 1 { one } else { more }.to_string()
-        };
-        let mut line = format!(
-            "{} of {} {title} {} split between the units of {}; {} {} inside one unit",
-            c.split,
-            c.units,
-            verb(c.split, "is", "are"),
-            short(&self.b_source),
-            c.inside,
-            verb(c.inside, "lies", "lie"),
-        );
-        if c.inside_with_noise > 0 {
-            let _ = write!(
-                line,
-                " ({} of them with slivers of digitising noise outside it)",
-                c.inside_with_noise
-            );
-        }
-        if let (Some(all), Some(minority), Some(col), true) = (
-            c.people_in_split_units,
-            c.people_in_minority_parts,
-            &self.people_column,
-            c.split > 0,
-        ) {
-            let _ = write!(
-                line,
-                "; {} {col} live in the split ones, {} of these in their smaller parts",
-                thousands(all),
-                thousands(minority)
-            );
-        }
-        if c.outside > 0 {
-            let _ = write!(line, "; {} outside every unit", c.outside);
-        }
-        line
+    /// The people counted, in words: "Einwohnerinnen und Einwohner"
+    /// ("inhabitants") for a column that counts people (`E_E`,
+    /// `inhabitants`, `EW`, …), else the column's name.
+    pub fn people_words(&self, lang: Lang) -> Option<String> {
+        let col = self.people_column.as_deref()?;
+        Some(if crate::table::population::PEOPLE_COLUMNS.contains(&col) {
+            lang.pick("Einwohnerinnen und Einwohner", "inhabitants")
+                .to_string()
+        } else {
+            col.to_string()
+        })
     }
 
-    /// "E_E per part are estimated …" when the summary names people in
-    /// parts of split units.
-    fn estimate_note(&self) -> Option<String> {
-        let col = self.people_column.as_ref()?;
+    fn summary_line(&self, title: &str, c: &LevelCounts, lang: Lang) -> String {
+        let n = |v: usize| lang.int(v as f64);
+        let b = self.b_title;
+        let people = self.people_words(lang);
+        let people = people
+            .as_deref()
+            .filter(|_| c.split > 0)
+            .zip(c.people_in_split_units.zip(c.people_in_minority_parts));
+        match lang {
+            Lang::De => {
+                let ist = if c.split == 1 { "ist" } else { "sind" };
+                let mut line = format!(
+                    "{} von {} {} {ist} auf mehrere {b} verteilt; {} {} in genau {} der {b}",
+                    n(c.split),
+                    n(c.units),
+                    dative(title),
+                    n(c.inside),
+                    if c.inside == 1 { "liegt" } else { "liegen" },
+                    if b.ends_with("regionen") {
+                        "einer"
+                    } else {
+                        "einem"
+                    },
+                );
+                if c.inside_with_noise > 0 {
+                    let _ = write!(
+                        line,
+                        " ({} davon bis auf Splitter aus Digitalisierungsungenauigkeit)",
+                        n(c.inside_with_noise)
+                    );
+                }
+                if let Some((words, (all, minority))) = people {
+                    let _ = write!(
+                        line,
+                        "; {} {words} leben in den verteilten {}, {} davon in deren kleineren Teilen",
+                        lang.int(all),
+                        dative(title),
+                        lang.int(minority)
+                    );
+                }
+                if c.outside > 0 {
+                    let _ = write!(line, "; {} außerhalb aller {b}", n(c.outside));
+                }
+                line
+            }
+            Lang::En => {
+                let verb = |k: usize, one: &str, more: &str| -> String {
+                    if k == 1 { one } else { more }.to_string()
+                };
+                let mut line = format!(
+                    "{} of {} {title} {} split between the {b}; {} {} inside one of them",
+                    n(c.split),
+                    n(c.units),
+                    verb(c.split, "is", "are"),
+                    n(c.inside),
+                    verb(c.inside, "lies", "lie"),
+                );
+                if c.inside_with_noise > 0 {
+                    let _ = write!(
+                        line,
+                        " ({} of them with slivers of digitising noise outside it)",
+                        n(c.inside_with_noise)
+                    );
+                }
+                if let Some((words, (all, minority))) = people {
+                    let _ = write!(
+                        line,
+                        "; {} {words} live in the split ones, {} of these in their smaller parts",
+                        lang.int(all),
+                        lang.int(minority)
+                    );
+                }
+                if c.outside > 0 {
+                    let _ = write!(line, "; {} outside every one of the {b}", n(c.outside));
+                }
+                line
+            }
+        }
+    }
+
+    /// "Einwohnerinnen und Einwohner je Teil … sind geschätzt …" when the
+    /// summary names people in parts of split units.
+    fn estimate_note(&self, lang: Lang) -> Option<String> {
+        let words = self.people_words(lang)?;
         if !self.any_split() {
             return None;
         }
-        let from = match self.part_people {
-            PartPeople::AreaShare => "each part's share of the unit's area",
-            PartPeople::ListWeights => "the weights of the list",
-        };
-        Some(format!(
-            "{col} per part of a split unit are estimated from {from} (the statistics count whole units)"
-        ))
+        let a = self.levels[0].title;
+        Some(match (lang, self.part_people) {
+            (Lang::De, PartPeople::AreaShare) => format!(
+                "{words} je Teil verteilter {a} sind nach dem Flächenanteil des Teils geschätzt (die Statistik zählt ganze {a})"
+            ),
+            (Lang::De, PartPeople::ListWeights) => format!(
+                "{words} je Teil verteilter {a} sind nach den Gewichten der Liste geschätzt (die Statistik zählt ganze {a})"
+            ),
+            (Lang::En, how) => format!(
+                "{words} per part of a split unit are estimated from {} (the statistics count whole units)",
+                match how {
+                    PartPeople::AreaShare => "each part's share of the unit's area",
+                    PartPeople::ListWeights => "the weights of the list",
+                }
+            ),
+        })
     }
 
     /// People as a suffix for a text line: ", 1.234 E_E" (`format`
@@ -438,17 +533,29 @@ mod tests {
         assert_eq!(c.people_in_split_units, Some(1_000.0));
         assert_eq!(c.people_in_minority_parts, Some(300.0));
         assert_eq!(
-            m.summary(),
+            m.summary(Lang::De),
             [
-                "1 of 3 Planungsräume is split between the units of list.csv; 1 lies inside one unit (1 of them with slivers of digitising noise outside it); 1,000 E_E live in the split ones, 300 of these in their smaller parts; 1 outside every unit",
-                "E_E per part of a split unit are estimated from the weights of the list (the statistics count whole units)",
+                "1 von 3 Planungsräumen ist auf mehrere Sozialräume verteilt; 1 liegt in genau einem der Sozialräume (1 davon bis auf Splitter aus Digitalisierungsungenauigkeit); 1.000 Einwohnerinnen und Einwohner leben in den verteilten Planungsräumen, 300 davon in deren kleineren Teilen; 1 außerhalb aller Sozialräume",
+                "Einwohnerinnen und Einwohner je Teil verteilter Planungsräume sind nach den Gewichten der Liste geschätzt (die Statistik zählt ganze Planungsräume)",
+            ]
+        );
+        assert_eq!(
+            m.summary(Lang::En),
+            [
+                "1 of 3 Planungsräume is split between the Sozialräume; 1 lies inside one of them (1 of them with slivers of digitising noise outside it); 1,000 inhabitants live in the split ones, 300 of these in their smaller parts; 1 outside every one of the Sozialräume",
+                "inhabitants per part of a split unit are estimated from the weights of the list (the statistics count whole units)",
             ]
         );
         // Without statistics no people and no estimate.
         let m = build(None);
         assert_eq!(
-            m.summary(),
-            ["1 of 3 Planungsräume is split between the units of list.csv; 1 lies inside one unit (1 of them with slivers of digitising noise outside it); 1 outside every unit"]
+            m.summary(Lang::De),
+            ["1 von 3 Planungsräumen ist auf mehrere Sozialräume verteilt; 1 liegt in genau einem der Sozialräume (1 davon bis auf Splitter aus Digitalisierungsungenauigkeit); 1 außerhalb aller Sozialräume"]
         );
+        // A column that does not count people is named as it is.
+        let m = build(Some(("Kinder", &people)));
+        assert!(m.summary(Lang::De)[0].contains("; 1.000 Kinder leben in den verteilten"));
+        assert_eq!(b_title(["0401", "0402"]), "Prognoseräume");
+        assert_eq!(b_title(["SR1", "0402"]), "Sozialräume");
     }
 }

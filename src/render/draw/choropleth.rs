@@ -3,11 +3,9 @@
 
 use geo::MultiPolygon;
 
-use crate::render::draw::{
-    clip, name_of, titled, white_lines, Label, LegendItem, MapDoc, Paint, Shape,
-};
+use crate::render::draw::{name_of, titled, white_lines, Label, LegendItem, MapDoc, Paint, Shape};
 use crate::spatial::geometry::Layer;
-use crate::text::decimal;
+use crate::text::Lang;
 
 /// One unit of a choropleth: key, name, polygon (metric CRS), value.
 #[derive(Debug, Clone)]
@@ -30,6 +28,10 @@ pub struct ChoroText {
     pub method: String,
     /// Decimals of the class bounds in the legend.
     pub decimals: usize,
+    /// The language of the legend and of the numbers.
+    pub lang: Lang,
+    /// The units' plural for the legend note ("Planungsräume").
+    pub units: String,
 }
 
 /// A choropleth: each unit filled by its class, units without a value
@@ -42,8 +44,9 @@ pub fn choropleth(
     missing: Option<(&MultiPolygon<f64>, String)>,
     text: &ChoroText,
 ) -> MapDoc {
-    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source);
-    let without_value = class_fills(&mut doc, units, classes, text.decimals);
+    let lang = text.lang;
+    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source, lang);
+    let without_value = class_fills(&mut doc, units, classes, text.decimals, lang);
     let missing = missing.filter(|(g, _)| !g.0.is_empty());
     if let Some((g, t)) = &missing {
         doc.shapes.push(Shape {
@@ -63,7 +66,8 @@ pub fn choropleth(
                 },
                 tooltip: name_of(&f.id, &f.name),
             });
-            if let Some(mut l) = Label::at(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 14.0)
+            if let Some(mut l) =
+                Label::inside(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 14.0)
             {
                 l.bold = true;
                 doc.labels.push(l);
@@ -71,7 +75,8 @@ pub fn choropleth(
         }
     }
     if let Some((g, t)) = &missing {
-        if let Some(mut l) = Label::at(g, t.clone(), "no polygon".into(), 11.0) {
+        let short = lang.pick("keine Geometrie", "no polygon").to_string();
+        if let Some(mut l) = Label::at(g, t.clone(), short, 11.0) {
             l.colour = "#333".into();
             doc.labels.push(l);
         }
@@ -93,6 +98,7 @@ fn class_fills(
     units: &[ChoroUnit],
     classes: &crate::render::classify::Classes,
     decimals: usize,
+    lang: Lang,
 ) -> usize {
     let colours = classes.colours();
     let mut without_value = 0;
@@ -103,13 +109,17 @@ fn class_fills(
                     colour: colours[classes.class(v)].to_string(),
                     opacity: 1.0,
                 },
-                format!("{}: {}", name_of(&u.key, &u.name), decimal(v, decimals)),
+                format!("{}: {}", name_of(&u.key, &u.name), lang.dec(v, decimals)),
             ),
             None => {
                 without_value += 1;
                 (
                     Paint::Hatch,
-                    format!("{}: no value", name_of(&u.key, &u.name)),
+                    format!(
+                        "{}: {}",
+                        name_of(&u.key, &u.name),
+                        lang.pick("kein Wert", "no value")
+                    ),
                 )
             }
         };
@@ -132,8 +142,9 @@ fn choropleth_legend(
     missing: Option<String>,
     borders: bool,
 ) -> Vec<LegendItem> {
-    let fmt = |v: f64| decimal(v, text.decimals);
-    let mut legend = vec![LegendItem::Heading(clip(&text.indicator, 42))];
+    let lang = text.lang;
+    let fmt = |v: f64| lang.dec(v, text.decimals);
+    let mut legend = vec![LegendItem::Heading(text.indicator.clone())];
     for (i, c) in classes.colours().iter().enumerate() {
         let lo = classes.lower(i);
         let hi = classes.breaks[i];
@@ -149,7 +160,10 @@ fn choropleth_legend(
         });
     }
     if without_value > 0 {
-        legend.push(LegendItem::Hatch(format!("no value ({without_value})")));
+        legend.push(LegendItem::Hatch(format!(
+            "{} ({without_value})",
+            lang.pick("ohne Wert", "no value")
+        )));
     }
     if let Some(t) = missing {
         legend.push(LegendItem::Hatch(t));
@@ -158,14 +172,26 @@ fn choropleth_legend(
         legend.push(LegendItem::Line {
             colour: "#111".into(),
             width: 2.2,
-            text: "Sozialraum borders".into(),
+            text: lang.pick("Sozialraumgrenzen", "Sozialraum borders").into(),
         });
     }
-    legend.push(LegendItem::Note(format!(
-        "{} classes, {}; (n) = units per class",
-        classes.len(),
-        text.method
-    )));
+    let units = if text.units.is_empty() {
+        lang.pick("Einheiten", "units")
+    } else {
+        &text.units
+    };
+    legend.push(LegendItem::Note(match lang {
+        Lang::De => format!(
+            "{} Klassen, {}; (n) = Anzahl {units} in der Klasse",
+            classes.len(),
+            text.method
+        ),
+        Lang::En => format!(
+            "{} classes, {}; (n) = {units} in the class",
+            classes.len(),
+            text.method
+        ),
+    }));
     legend
 }
 
@@ -186,10 +212,11 @@ mod tests {
             2,
         )
         .unwrap();
-        let text = ChoroText {
+        let mut text = ChoroText {
             indicator: "Anteil 65 Jahre und älter in %".into(),
-            method: "given breaks".into(),
+            method: "vorgegebene Grenzen".into(),
             decimals: 1,
+            units: "Planungsräume".into(),
             ..ChoroText::default()
         };
         let colours = classes.colours();
@@ -197,23 +224,35 @@ mod tests {
             &classes,
             &text,
             2,
-            Some("no polygon: 04030417".into()),
+            Some("keine Geometrie: 04030417".into()),
             true,
         );
         assert_eq!(
             texts(&legend),
             [
                 "Anteil 65 Jahre und älter in %".to_string(),
-                format!("{} 1.0 – 2.5   (2)", colours[0]),
-                format!("{} > 2.5 – 4.0   (2)", colours[1]),
-                "no value (2)".into(),
-                "no polygon: 04030417".into(),
-                "2.2 Sozialraum borders".into(),
-                "2 classes, given breaks; (n) = units per class".into(),
+                format!("{} 1,0 – 2,5   (2)", colours[0]),
+                format!("{} > 2,5 – 4,0   (2)", colours[1]),
+                "ohne Wert (2)".into(),
+                "keine Geometrie: 04030417".into(),
+                "2.2 Sozialraumgrenzen".into(),
+                "2 Klassen, vorgegebene Grenzen; (n) = Anzahl Planungsräume in der Klasse".into(),
             ]
         );
         // Nothing hatched, no borders: only classes and the method.
         assert_eq!(choropleth_legend(&classes, &text, 0, None, false).len(), 4);
+        // In English.
+        text.lang = Lang::En;
+        text.method = "given breaks".into();
+        let legend = texts(&choropleth_legend(&classes, &text, 2, None, true));
+        assert_eq!(legend[1], format!("{} 1.0 – 2.5   (2)", colours[0]));
+        assert_eq!(
+            legend[4..],
+            [
+                "2.2 Sozialraum borders".to_string(),
+                "2 classes, given breaks; (n) = Planungsräume in the class".into()
+            ]
+        );
     }
 
     #[test]
@@ -240,11 +279,11 @@ mod tests {
         )
         .unwrap();
         let mut doc = MapDoc::default();
-        assert_eq!(class_fills(&mut doc, &units, &classes, 1), 1);
+        assert_eq!(class_fills(&mut doc, &units, &classes, 1, Lang::De), 1);
         let tips: Vec<&str> = doc.shapes.iter().map(|s| s.tooltip.as_str()).collect();
         assert_eq!(
             tips,
-            ["04010101 N04010101: 7.2", "04010102 N04010102: no value"]
+            ["04010101 N04010101: 7,2", "04010102 N04010102: kein Wert"]
         );
         assert_eq!(doc.shapes[1].paint, Paint::Hatch);
     }

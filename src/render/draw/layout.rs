@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use geo::MultiPolygon;
 
 use crate::render::draw::{titled, white_lines, Label, LegendItem, MapDoc, Paint, Shape, PALETTE};
+use crate::text::Lang;
 
 /// What a layout map says.
 #[derive(Debug, Clone, Default)]
@@ -16,8 +17,10 @@ pub struct LayoutText {
     pub source: String,
     /// Legend heading of the regions, e.g. "Proposed regions (people)".
     pub regions_title: String,
-    /// Legend text of the reference borders, e.g. "Reference: pgr.geojson.gz".
+    /// Legend text of the reference borders, e.g. "Referenz: Prognoseräume".
     pub reference_title: String,
+    /// The language of the legend and its numbers.
+    pub lang: Lang,
 }
 
 /// One unit of a layout map.
@@ -86,7 +89,8 @@ pub fn layout_map(
     text: &LayoutText,
 ) -> MapDoc {
     let colours = region_colours(neighbours);
-    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source);
+    let lang = text.lang;
+    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source, lang);
     let mut parts: Vec<Vec<geo::Polygon<f64>>> = vec![Vec::new(); regions.len()];
     for u in units {
         parts[u.region].extend(u.geometry.0.iter().cloned());
@@ -105,11 +109,16 @@ pub fn layout_map(
         doc.shapes.push(Shape {
             geometry: u.geometry.clone(),
             paint: Paint::Stripes,
-            tooltip: format!("{} → {} (moves)", u.key, regions[u.region].0),
+            tooltip: format!(
+                "{} → {} ({})",
+                u.key,
+                regions[u.region].0,
+                lang.pick("wechselt", "moves")
+            ),
         });
     }
     white_lines(&mut doc, units.iter().map(|u| &u.geometry));
-    region_borders(&mut doc, &parts, regions);
+    region_borders(&mut doc, &parts, regions, lang);
     for (id, g) in reference {
         doc.shapes.push(Shape {
             geometry: g.clone(),
@@ -133,7 +142,12 @@ pub fn layout_map(
 
 /// The outline of each region (the union of its units' `parts`) in dark
 /// grey, with its people as tooltip; regions without units are left out.
-fn region_borders(doc: &mut MapDoc, parts: &[Vec<geo::Polygon<f64>>], regions: &[(String, f64)]) {
+fn region_borders(
+    doc: &mut MapDoc,
+    parts: &[Vec<geo::Polygon<f64>>],
+    regions: &[(String, f64)],
+    lang: Lang,
+) {
     for (r, p) in parts.iter().enumerate() {
         if p.is_empty() {
             continue;
@@ -148,7 +162,12 @@ fn region_borders(doc: &mut MapDoc, parts: &[Vec<geo::Polygon<f64>>], regions: &
                 colour: "#444".into(),
                 width: 1.2,
             },
-            tooltip: format!("{} ({:.0} people)", regions[r].0, regions[r].1),
+            tooltip: format!(
+                "{} ({} {})",
+                regions[r].0,
+                lang.int(regions[r].1),
+                lang.pick("Einw.", "people")
+            ),
         });
     }
 }
@@ -162,18 +181,19 @@ fn layout_legend(
     text: &LayoutText,
     moved: usize,
 ) -> Vec<LegendItem> {
+    let lang = text.lang;
     let mut legend = vec![LegendItem::Heading(text.regions_title.clone())];
     for (r, (id, people)) in regions.iter().enumerate() {
         legend.push(LegendItem::Swatch {
             colour: colours[r].to_string(),
             opacity: 0.6,
-            text: format!("{id} ({})", crate::text::thousands(people.round())),
+            text: format!("{id} ({})", lang.int(*people)),
         });
     }
     legend.push(LegendItem::Line {
         colour: "#444".into(),
         width: 1.2,
-        text: "region borders".into(),
+        text: lang.pick("Regionsgrenzen", "region borders").into(),
     });
     if has_reference {
         legend.push(LegendItem::Line {
@@ -183,9 +203,10 @@ fn layout_legend(
         });
     }
     if moved > 0 {
-        legend.push(LegendItem::Stripes(format!(
-            "PLR outside their reference region ({moved})"
-        )));
+        legend.push(LegendItem::Stripes(match lang {
+            Lang::De => format!("PLR außerhalb ihrer Referenzregion ({moved})"),
+            Lang::En => format!("PLR outside their reference region ({moved})"),
+        }));
     }
     legend
 }
@@ -198,21 +219,30 @@ mod tests {
     #[test]
     fn layout_legend_counts_people_and_moved_units() {
         let regions = [("R1".to_string(), 12345.4), ("R2".to_string(), 999.6)];
-        let text = LayoutText {
-            regions_title: "Proposed regions (people)".into(),
-            reference_title: "Reference: pgr.geojson".into(),
+        let mut text = LayoutText {
+            regions_title: "Regionen (Einwohnerinnen und Einwohner)".into(),
+            reference_title: "Referenz: Prognoseräume".into(),
             ..LayoutText::default()
         };
         let colours = region_colours(&[BTreeSet::from([1]), BTreeSet::from([0])]);
         assert_eq!(
             texts(&layout_legend(&regions, &colours, true, &text, 3)),
             [
-                "Proposed regions (people)".to_string(),
+                "Regionen (Einwohnerinnen und Einwohner)".to_string(),
+                format!("{} R1 (12.345)", PALETTE[0]),
+                format!("{} R2 (1.000)", PALETTE[1]),
+                "1.2 Regionsgrenzen".into(),
+                "2.6 Referenz: Prognoseräume".into(),
+                "PLR außerhalb ihrer Referenzregion (3)".into(),
+            ]
+        );
+        text.lang = Lang::En;
+        assert_eq!(
+            texts(&layout_legend(&regions, &colours, true, &text, 3))[1..4],
+            [
                 format!("{} R1 (12,345)", PALETTE[0]),
                 format!("{} R2 (1,000)", PALETTE[1]),
                 "1.2 region borders".into(),
-                "2.6 Reference: pgr.geojson".into(),
-                "PLR outside their reference region (3)".into(),
             ]
         );
         assert_eq!(layout_legend(&regions, &colours, false, &text, 0).len(), 4);

@@ -13,6 +13,7 @@ use crate::render::draw::{
 use crate::spatial::crs::{Crs, Transformer};
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{Overlay, PartClass, UnitParts};
+use crate::text::Lang;
 
 /// What the mismatch map says about its data.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,8 @@ pub struct MismatchText {
     /// Units of A known from the statistics but without a polygon (named
     /// on the hatched area where they are missing).
     pub no_geometry: Vec<String>,
+    /// The language of the legend and labels.
+    pub lang: Lang,
 }
 
 /// The mismatch map: A's borders thin, B's borders thick, the split parts of
@@ -45,7 +48,13 @@ pub fn mismatch_map(
         .enumerate()
         .map(|(i, f)| (f.id.as_str(), PALETTE[i % PALETTE.len()]))
         .collect();
-    let mut doc = titled(&text.id, &text.title, &text.subtitle, &text.source);
+    let mut doc = titled(
+        &text.id,
+        &text.title,
+        &text.subtitle,
+        &text.source,
+        text.lang,
+    );
     let shown = split_pieces(&mut doc, ov, (a, b), units, &colour_of);
     let gaps = Gaps::of(a, b, text);
     for (g, t) in [
@@ -62,7 +71,7 @@ pub fn mismatch_map(
     }
     feature_lines(&mut doc, a, "#666", 0.6, true);
     feature_lines(&mut doc, b, "#111", 2.5, false);
-    mismatch_labels(&mut doc, (a, b), units, &gaps);
+    mismatch_labels(&mut doc, (a, b), units, &gaps, text.lang);
     doc.legend = mismatch_legend(b, text, &shown, &colour_of, &gaps);
     doc
 }
@@ -130,30 +139,46 @@ struct Gaps {
 
 impl Gaps {
     fn of(a: &Layer, b: &Layer, text: &MismatchText) -> Gaps {
+        let lang = text.lang;
         Gaps {
             hole: uncovered(
                 b.features.iter().map(|f| &f.geometry),
                 a.features.iter().map(|f| &f.geometry),
             ),
-            hole_text: if text.no_geometry.is_empty() {
-                format!("no {} polygon", text.a_title)
-            } else {
-                format!("no polygon: {}", text.no_geometry.join(", "))
+            hole_text: match (lang, text.no_geometry.is_empty()) {
+                (Lang::De, true) => format!("ohne Geometrie der {}", text.a_title),
+                (Lang::En, true) => format!("no {} polygon", text.a_title),
+                (_, false) => format!(
+                    "{}: {}",
+                    lang.pick("keine Geometrie", "no polygon"),
+                    text.no_geometry.join(", ")
+                ),
             },
             outside: uncovered(
                 a.features.iter().map(|f| &f.geometry),
                 b.features.iter().map(|f| &f.geometry),
             ),
-            outside_text: format!("in no {}", text.b_title),
+            outside_text: match lang {
+                Lang::De => format!("in keinem der {}", text.b_title),
+                Lang::En => format!("in no {}", text.b_title),
+            },
         }
     }
 }
 
 /// Labels: B units first (large), then the hatched area without A, then the
-/// split units of A.
-fn mismatch_labels(doc: &mut MapDoc, (a, b): (&Layer, &Layer), units: &[UnitParts], gaps: &Gaps) {
+/// split units of A: each by its name where that fits inside it, else by
+/// its key.
+fn mismatch_labels(
+    doc: &mut MapDoc,
+    (a, b): (&Layer, &Layer),
+    units: &[UnitParts],
+    gaps: &Gaps,
+    lang: Lang,
+) {
     for f in &b.features {
-        if let Some(mut l) = Label::at(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 15.0) {
+        if let Some(mut l) = Label::inside(&f.geometry, name_of(&f.id, &f.name), f.id.clone(), 15.0)
+        {
             l.bold = true;
             doc.labels.push(l);
         }
@@ -161,7 +186,7 @@ fn mismatch_labels(doc: &mut MapDoc, (a, b): (&Layer, &Layer), units: &[UnitPart
     if let Some(mut l) = Label::at(
         &gaps.hole,
         gaps.hole_text.clone(),
-        "no polygon".into(),
+        lang.pick("keine Geometrie", "no polygon").into(),
         11.0,
     ) {
         l.colour = "#333".into();
@@ -172,7 +197,8 @@ fn mismatch_labels(doc: &mut MapDoc, (a, b): (&Layer, &Layer), units: &[UnitPart
         .filter(|u| u.status == crate::spatial::overlay::UnitStatus::Split)
     {
         if let Some(f) = a.features.iter().find(|f| f.id == u.key) {
-            if let Some(mut l) = Label::at(&f.geometry, u.key.clone(), String::new(), 10.0) {
+            let name = if f.name.is_empty() { &f.id } else { &f.name };
+            if let Some(mut l) = Label::inside(&f.geometry, name.clone(), u.key.clone(), 10.0) {
                 l.colour = "#a00".into();
                 doc.labels.push(l);
             }
@@ -189,24 +215,29 @@ fn mismatch_legend(
     colour_of: &BTreeMap<&str, &str>,
     gaps: &Gaps,
 ) -> Vec<LegendItem> {
+    let lang = text.lang;
+    let borders = |what: &str| match lang {
+        Lang::De => format!("Grenzen der {what}"),
+        Lang::En => format!("{what} borders"),
+    };
     let mut legend = vec![
-        LegendItem::Heading("Legend".into()),
+        LegendItem::Heading(lang.pick("Legende", "Legend").into()),
         LegendItem::Line {
             colour: "#111".into(),
             width: 2.5,
-            text: format!("{} borders", text.b_title),
+            text: borders(&text.b_title),
         },
         LegendItem::Line {
             colour: "#666".into(),
             width: 0.6,
-            text: format!("{} borders", text.a_title),
+            text: borders(&text.a_title),
         },
     ];
     if !shown.is_empty() {
-        legend.push(LegendItem::Heading(format!(
-            "split {}, parts in",
-            text.a_title
-        )));
+        legend.push(LegendItem::Heading(match lang {
+            Lang::De => format!("Verteilte {}, Teile in", text.a_title),
+            Lang::En => format!("split {}, parts in", text.a_title),
+        }));
         for f in b.features.iter().filter(|f| shown.contains(f.id.as_str())) {
             legend.push(LegendItem::Swatch {
                 colour: colour_of[f.id.as_str()].to_string(),
@@ -215,7 +246,10 @@ fn mismatch_legend(
             });
         }
     } else {
-        legend.push(LegendItem::Note(format!("no {} is split", text.a_title)));
+        legend.push(LegendItem::Note(match lang {
+            Lang::De => format!("Keine {} sind verteilt", text.a_title),
+            Lang::En => format!("no {} is split", text.a_title),
+        }));
     }
     if !gaps.hole.0.is_empty() {
         legend.push(LegendItem::Hatch(gaps.hole_text.clone()));
@@ -288,31 +322,52 @@ mod tests {
     fn mismatch_legend_names_only_sozialraeume_with_split_parts() {
         let b = layer(&[("S1", 390000.0, 390100.0), ("S2", 390100.0, 390200.0)]);
         let colour_of: BTreeMap<&str, &str> = [("S1", PALETTE[0]), ("S2", PALETTE[1])].into();
-        let text = MismatchText {
+        let mut text = MismatchText {
             a_title: "Planungsräume".into(),
             b_title: "Sozialräume".into(),
             ..MismatchText::default()
         };
         let mut gaps = Gaps::of(&b, &b, &text);
         assert!(gaps.hole.0.is_empty() && gaps.outside.0.is_empty());
-        assert_eq!(gaps.hole_text, "no Planungsräume polygon");
+        assert_eq!(gaps.hole_text, "ohne Geometrie der Planungsräume");
         let shown: BTreeSet<&str> = ["S2"].into();
         assert_eq!(
             texts(&mismatch_legend(&b, &text, &shown, &colour_of, &gaps)),
             [
-                "Legend".to_string(),
-                "2.5 Sozialräume borders".into(),
-                "0.6 Planungsräume borders".into(),
-                "split Planungsräume, parts in".into(),
+                "Legende".to_string(),
+                "2.5 Grenzen der Sozialräume".into(),
+                "0.6 Grenzen der Planungsräume".into(),
+                "Verteilte Planungsräume, Teile in".into(),
                 format!("{} S2 NS2", PALETTE[1]),
             ]
         );
         // Nothing split; PLR hang out of the Sozialräume.
         gaps.outside = b.features[0].geometry.clone();
+        gaps.outside_text = Gaps::of(&b, &b, &text).outside_text;
         let legend = mismatch_legend(&b, &text, &BTreeSet::new(), &colour_of, &gaps);
         assert_eq!(
             texts(&legend)[3..],
-            ["no Planungsräume is split", "in no Sozialräume"]
+            [
+                "Keine Planungsräume sind verteilt",
+                "in keinem der Sozialräume"
+            ]
+        );
+        // In English.
+        text.lang = Lang::En;
+        let en = Gaps::of(&b, &b, &text);
+        assert_eq!(
+            (en.hole_text.as_str(), en.outside_text.as_str()),
+            ("no Planungsräume polygon", "in no Sozialräume")
+        );
+        let legend = mismatch_legend(&b, &text, &shown, &colour_of, &gaps);
+        assert_eq!(
+            texts(&legend)[..4],
+            [
+                "Legend",
+                "2.5 Sozialräume borders",
+                "0.6 Planungsräume borders",
+                "split Planungsräume, parts in"
+            ]
         );
     }
 }

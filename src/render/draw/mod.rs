@@ -11,6 +11,8 @@
 
 use geo::{Centroid, MultiPolygon};
 
+use crate::text::Lang;
+
 pub mod choropleth;
 pub mod layout;
 mod legend;
@@ -68,7 +70,9 @@ pub struct Shape {
     pub tooltip: String,
 }
 
-/// A label at a point (metric CRS); `short` is tried when `text` collides.
+/// A label at a point (metric CRS); `short` is tried when `text` collides
+/// or, with `within`, does not fit inside that polygon (a unit's name where
+/// it fits, its key where it does not).
 #[derive(Debug, Clone)]
 pub struct Label {
     pub x: f64,
@@ -78,6 +82,8 @@ pub struct Label {
     pub size: f64,
     pub bold: bool,
     pub colour: String,
+    /// The full text only where its box lies inside this polygon.
+    pub within: Option<MultiPolygon<f64>>,
 }
 
 impl Label {
@@ -92,7 +98,16 @@ impl Label {
             size,
             bold: false,
             colour: "#111".into(),
+            within: None,
         })
+    }
+
+    /// The label of a unit: its name (`text`) where that fits inside the
+    /// unit's polygon, else its key (`short`).
+    pub fn inside(g: &MultiPolygon<f64>, text: String, short: String, size: f64) -> Option<Label> {
+        let mut l = Label::at(g, text, short, size)?;
+        l.within = Some(g.clone());
+        Some(l)
     }
 }
 
@@ -122,6 +137,8 @@ pub enum LegendItem {
 pub struct MapDoc {
     /// Prefix of the ids inside the SVG (several maps in one HTML page).
     pub id: String,
+    /// The language of its texts (the source line's word, the scale bar).
+    pub lang: Lang,
     pub title: String,
     pub subtitle: String,
     /// Source and licence of the data shown.
@@ -150,15 +167,19 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Cut a text to `n` characters with an ellipsis.
-fn clip(text: &str, n: usize) -> String {
-    if text.chars().count() <= n {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(n.saturating_sub(1)).collect();
-        s.push('…');
-        s
+/// The source line of a map in its language: `Quelle: …` (German) or
+/// `Source: …`, whichever of these words the line came with; nothing for
+/// an empty line.
+pub fn source_in(line: &str, lang: Lang) -> String {
+    let rest = ["Source: ", "Sources: ", "Quelle: ", "Quellen: "]
+        .iter()
+        .find_map(|p| line.strip_prefix(p))
+        .unwrap_or(line)
+        .trim();
+    if rest.is_empty() {
+        return String::new();
     }
+    format!("{}{rest}", lang.pick("Quelle: ", "Source: "))
 }
 
 fn name_of(id: &str, name: &str) -> String {
@@ -169,10 +190,11 @@ fn name_of(id: &str, name: &str) -> String {
     }
 }
 
-/// An empty map with its title, subtitle, source and id prefix.
-fn titled(id: &str, title: &str, subtitle: &str, source: &str) -> MapDoc {
+/// An empty map with its title, subtitle, source, id prefix and language.
+fn titled(id: &str, title: &str, subtitle: &str, source: &str, lang: Lang) -> MapDoc {
     MapDoc {
         id: id.to_string(),
+        lang,
         title: title.to_string(),
         subtitle: subtitle.to_string(),
         source: source.to_string(),

@@ -6,13 +6,16 @@ use std::fmt::Write as _;
 
 use geo::{BoundingRect, MultiPolygon};
 
-use crate::render::draw::{clip, escape, wrap, Label, LegendItem, MapDoc, Paint, FONT_FAMILY};
+use crate::render::draw::{escape, source_in, wrap, Label, LegendItem, MapDoc, Paint, FONT_FAMILY};
 
 /// Width of the map area and of the legend, in px.
 const MAP_W: f64 = 760.0;
 const MAP_H_MAX: f64 = 760.0;
 const LEGEND_W: f64 = 330.0;
-const HEADER_H: f64 = 64.0;
+/// Characters of a title line (20 px bold) and of a subtitle line (13 px)
+/// across the whole width: longer ones wrap onto more lines, never cut.
+const TITLE_CHARS: usize = 88;
+const SUBTITLE_CHARS: usize = 140;
 
 /// Text width estimate (px) for the label collision test.
 fn text_width(text: &str, size: f64) -> f64 {
@@ -58,19 +61,26 @@ impl MapDoc {
             maxy: bb.max().y + pad / scale,
             scale,
         };
-        let source_lines = wrap(&self.source, 150);
+        let source_lines = wrap(&source_in(&self.source, self.lang), 150);
         let footer_h = 48.0 + 14.0 * source_lines.len() as f64;
         let body_h = map_h.max(self.legend_height());
+        let (title, subtitle) = self.heading_lines();
+        let header_h = header_height(title.len(), subtitle.len());
         let mut s = String::new();
-        self.svg_header(&mut s, map_w + LEGEND_W, HEADER_H + body_h + footer_h);
-        let _ = writeln!(s, r#"<g transform="translate(0,{HEADER_H})" class="map">"#);
+        self.svg_header(
+            &mut s,
+            map_w + LEGEND_W,
+            header_h + body_h + footer_h,
+            (&title, &subtitle),
+        );
+        let _ = writeln!(s, r#"<g transform="translate(0,{header_h})" class="map">"#);
         self.svg_shapes(&mut s, &frame);
         self.svg_labels(&mut s, &frame, map_w, map_h);
         let _ = writeln!(s, "</g>");
-        self.legend_svg(&mut s, map_w + 10.0, HEADER_H);
+        self.legend_svg(&mut s, map_w + 10.0, header_h);
         svg_footer(
             &mut s,
-            HEADER_H + body_h + 16.0,
+            header_h + body_h + 16.0,
             map_w,
             scale,
             &source_lines,
@@ -79,8 +89,22 @@ impl MapDoc {
         s
     }
 
-    /// The `<svg>` element, the hatch pattern, the title and subtitle.
-    fn svg_header(&self, s: &mut String, total_w: f64, total_h: f64) {
+    /// The lines of the title and of the subtitle: wrapped, never cut.
+    fn heading_lines(&self) -> (Vec<String>, Vec<String>) {
+        (
+            wrap(&self.title, TITLE_CHARS),
+            wrap(&self.subtitle, SUBTITLE_CHARS),
+        )
+    }
+
+    /// The `<svg>` element, the hatch pattern, the title and subtitle lines.
+    fn svg_header(
+        &self,
+        s: &mut String,
+        total_w: f64,
+        total_h: f64,
+        (title, subtitle): (&[String], &[String]),
+    ) {
         let id = &self.id;
         let _ = writeln!(
             s,
@@ -107,16 +131,20 @@ impl MapDoc {
             r#"<title>{}</title><rect width="100%" height="100%" fill="white"/>"#,
             escape(&self.title)
         );
-        let _ = writeln!(
-            s,
-            r#"<text x="10" y="26" font-size="20" font-weight="bold">{}</text>"#,
-            escape(&clip(&self.title, 95))
-        );
-        if !self.subtitle.is_empty() {
+        for (i, line) in title.iter().enumerate() {
             let _ = writeln!(
                 s,
-                r##"<text x="10" y="48" font-size="13" fill="#444">{}</text>"##,
-                escape(&clip(&self.subtitle, 150))
+                r#"<text x="10" y="{:.0}" font-size="20" font-weight="bold">{}</text>"#,
+                title_y(i),
+                escape(line)
+            );
+        }
+        for (i, line) in subtitle.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                r##"<text x="10" y="{:.0}" font-size="13" fill="#444">{}</text>"##,
+                subtitle_y(title.len(), i),
+                escape(line)
             );
         }
     }
@@ -183,6 +211,25 @@ impl MapDoc {
     }
 }
 
+/// The baseline of title line `i` (px).
+fn title_y(i: usize) -> f64 {
+    26.0 + 24.0 * i as f64
+}
+
+/// The baseline of subtitle line `i` under `titles` title lines (px).
+fn subtitle_y(titles: usize, i: usize) -> f64 {
+    title_y(titles.max(1) - 1) + 22.0 + 17.0 * i as f64
+}
+
+/// The height of the header above the map: 64 px for one title line and
+/// one subtitle line, more for more lines.
+fn header_height(titles: usize, subtitles: usize) -> f64 {
+    match subtitles {
+        0 => title_y(titles.max(1) - 1) + 16.0,
+        n => subtitle_y(titles, n - 1) + 16.0,
+    }
+}
+
 /// A round scale-bar length (1, 2 or 5 × 10ⁿ m) near `target` metres.
 fn nice_length(target: f64) -> f64 {
     let p = 10f64.powf(target.max(1.0).log10().floor());
@@ -195,23 +242,26 @@ fn nice_length(target: f64) -> f64 {
 
 /// Place labels greedily in priority order: the full text, else the short
 /// one, else none where it would overlap a placed label or leave the map.
-/// Returns (index, text used, x, y) in px.
+/// A label with a polygon to stay `within` has its full text only where
+/// that text's box lies inside the polygon. Returns (index, text used,
+/// x, y) in px.
 fn place_labels(labels: &[Label], frame: &Frame, w: f64, h: f64) -> Vec<(usize, String, f64, f64)> {
     let mut boxes: Vec<[f64; 4]> = Vec::new();
     let mut out = Vec::new();
     for (i, l) in labels.iter().enumerate() {
         let (x, y) = frame.point(geo::Point::new(l.x, l.y));
-        for text in [&l.text, &l.short] {
+        for (full, text) in [(true, &l.text), (false, &l.short)] {
             if text.is_empty() {
                 continue;
             }
             let tw = text_width(text, l.size) + 4.0;
             let b = [x - tw / 2.0, y - l.size, x + tw / 2.0, y + l.size * 0.35];
             let inside = b[0] >= 0.0 && b[2] <= w && b[1] >= 0.0 && b[3] <= h;
+            let fits = !full || l.within.as_ref().is_none_or(|g| frame.holds(g, &b));
             let free = boxes
                 .iter()
                 .all(|o| b[2] < o[0] || o[2] < b[0] || b[3] < o[1] || o[3] < b[1]);
-            if inside && free {
+            if inside && fits && free {
                 boxes.push(b);
                 out.push((i, text.clone(), x, y));
                 break;
@@ -278,6 +328,30 @@ impl Frame {
         d
     }
 
+    /// Whether the box `[x0, y0, x1, y1]` (px) lies inside `g`: its
+    /// corners and the middles of its edges.
+    fn holds(&self, g: &MultiPolygon<f64>, b: &[f64; 4]) -> bool {
+        use geo::Contains;
+        let (xm, ym) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+        [
+            (b[0], b[1]),
+            (xm, b[1]),
+            (b[2], b[1]),
+            (b[0], ym),
+            (b[2], ym),
+            (b[0], b[3]),
+            (xm, b[3]),
+            (b[2], b[3]),
+        ]
+        .into_iter()
+        .all(|(px, py)| {
+            g.contains(&geo::Point::new(
+                self.minx + px / self.scale,
+                self.maxy - py / self.scale,
+            ))
+        })
+    }
+
     fn point(&self, c: geo::Point<f64>) -> (f64, f64) {
         (
             (c.x() - self.minx) * self.scale,
@@ -300,6 +374,7 @@ mod tests {
             size: 10.0,
             bold: false,
             colour: "#111".into(),
+            within: None,
         }
     }
 
@@ -327,6 +402,40 @@ mod tests {
             texts,
             vec!["0430 Charlottenburg Zentrum", "0403", "0410 Nord"]
         );
+    }
+
+    /// A unit's name where it fits inside the unit, else its key; a long
+    /// title wraps onto more lines and the header grows, never cut.
+    #[test]
+    fn names_where_they_fit_and_titles_wrap() {
+        let frame = Frame {
+            minx: 0.0,
+            maxy: 5_820_100.0,
+            scale: 1.0,
+        };
+        let rect = |x0: f64, x1: f64| {
+            crate::spatial::geometry::rectangles("t", &[("a", x0, x1)]).features[0]
+                .geometry
+                .clone()
+        };
+        let mut narrow = label(50.0, 5_820_050.0, "Forst Grunewald", "04020418");
+        narrow.within = Some(rect(40.0, 60.0));
+        let mut wide = label(200.0, 5_820_050.0, "Forst Grunewald", "04020418");
+        wide.within = Some(rect(100.0, 300.0));
+        let placed = place_labels(&[narrow, wide], &frame, 300.0, 100.0);
+        let texts: Vec<&str> = placed.iter().map(|(_, t, _, _)| t.as_str()).collect();
+        assert_eq!(texts, ["04020418", "Forst Grunewald"]);
+        let doc = MapDoc {
+            title: "wort ".repeat(40),
+            subtitle: "x".into(),
+            ..MapDoc::default()
+        };
+        let (title, subtitle) = doc.heading_lines();
+        assert_eq!((title.len(), subtitle.len()), (3, 1));
+        assert!(title.iter().all(|l| l.chars().count() <= TITLE_CHARS));
+        assert_eq!(header_height(1, 1), 64.0);
+        assert_eq!(header_height(3, 1), 112.0);
+        assert!(!doc.svg().contains('…'));
     }
 
     #[test]
