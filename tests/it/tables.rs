@@ -171,13 +171,8 @@ fn expressions_explain_their_errors() {
         e.contains("    Kinder=E_EU1+E_E1U7\n                 ^^^^^^"),
         "{e}"
     );
-    // Without parentheses the top level is a sum, not a ratio.
-    let o = lor(&[
-        "aggregate",
-        s(&ewr),
-        "--ratio",
-        "A=E_E65U80+E_E80U110/E_E*100",
-    ]);
+    // A sum is not a ratio.
+    let o = lor(&["aggregate", s(&ewr), "--ratio", "A=E_E65U80+E_E80U110"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("NUMERATOR/DENOMINATOR"),
