@@ -439,7 +439,7 @@ pub fn parse_share(flag: &str, spec: &str) -> Result<Share> {
     let not_a_share = || {
         let e = ExprError {
             message: format!(
-                "a map shows a column, a sum of columns (A+B) or a share of sums ((A+B)/C*100); compute other expressions with lor aggregate --add, e.g. '{example}'"
+                "a map shows a column, a sum of columns (A+B) or a share of sums ((A+B)/C*100); compute other expressions as a column with lor aggregate first; a share of sums is e.g. '{example}'"
             ),
             pos: base,
             len: body.trim_end().chars().count(),
@@ -681,7 +681,9 @@ mod tests {
             parse_ratio("--ratio", "S=A+B/A*100", &t)
                 .unwrap_err()
                 .to_string(),
-            parse_share("--map", "S=A+B/A*100").unwrap_err().to_string(),
+            parse_share("--ratio", "S=A+B/A*100")
+                .unwrap_err()
+                .to_string(),
         ] {
             assert!(msg.ends_with(ambiguous), "{msg}");
         }
@@ -693,7 +695,7 @@ mod tests {
         assert!(parse("--add", "S=-A/B*100", &t).is_ok());
         let r = parse_ratio("--ratio", "S=(A+B)/A*100", &t).unwrap();
         assert_eq!(r.factor, 100.0);
-        let share = |spec: &str| parse_share("--map", spec).unwrap();
+        let share = |spec: &str| parse_share("--ratio", spec).unwrap();
         let s = share("S=(A+B)/`EW 31.12.2020`*100");
         assert_eq!(
             (s.numerator, s.denominator, s.factor),
@@ -709,7 +711,7 @@ mod tests {
         assert_eq!((s.numerator.len(), s.denominator.len()), (2, 0));
         let s = share("EW 31.12.2020");
         assert_eq!(s.numerator, ["EW 31.12.2020"]);
-        let msg = parse_share("--map", "S=A-B").unwrap_err().to_string();
+        let msg = parse_share("--ratio", "S=A-B").unwrap_err().to_string();
         assert!(
             msg.contains("a map shows a column, a sum of columns"),
             "{msg}"

@@ -120,12 +120,16 @@ pub fn builtin_de(code: &str) -> Option<String> {
     open_data_label(code).or_else(|| points_label_de(code))
 }
 
-/// The columns of `lor points`: `count` "Anzahl", and the ratios to a
-/// denominator, `e_platz per 100 Kinder_u6` "e_platz je 100 Kinder_u6"
-/// (the summed attribute by its label when the codebook has one).
+/// The columns of `lor points`: `count` "Anzahl", the Kita places
+/// `e_platz`, and the ratios to a denominator, `e_platz per 100 Kinder_u6`
+/// "genehmigte Plätze je 100 Kinder_u6" (the summed attribute by its label
+/// when the codebook has one).
 fn points_label_de(code: &str) -> Option<String> {
-    if code == "count" {
-        return Some("Anzahl".into());
+    match code {
+        "count" => return Some("Anzahl".into()),
+        // The Kita list's approved places.
+        "e_platz" => return Some("genehmigte Plätze".into()),
+        _ => {}
     }
     let (value, per) = code.split_once(" per ")?;
     let value = if value == "count" {

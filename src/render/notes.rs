@@ -81,6 +81,27 @@ pub fn kind(code: WarningCode, lang: Lang) -> &'static str {
     lang.pick(de, en)
 }
 
+/// A message for a reader: every path in it (a word with a `/` or `\\`
+/// that ends in a file name) shortened to the file name, so that no folder
+/// of the machine that ran `lor` goes into a document.
+pub fn without_folders(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, word) in message.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core = word.trim_end_matches([':', ',', ';', ')', '.']);
+        let core = core.trim_start_matches(['(', '\'', '"']);
+        let file = core.rsplit(['/', '\\']).next().unwrap_or(core);
+        if core.len() > file.len() && file.contains('.') && !file.starts_with('.') {
+            out.push_str(&word.replacen(core, file, 1));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +122,20 @@ mod tests {
         assert_eq!(
             kind(WarningCode::Outside, Lang::En),
             "Points outside every unit"
+        );
+    }
+
+    #[test]
+    fn paths_lose_their_folders() {
+        assert_eq!(
+            without_folders(
+                "/work/data/berlin/lor-2006/plr.geojson.gz: feature 124 (see ./x/y.csv), 1/2 done"
+            ),
+            "plr.geojson.gz: feature 124 (see y.csv), 1/2 done"
+        );
+        assert_eq!(
+            without_folders("E_E/E_E*100 in 3 PLR"),
+            "E_E/E_E*100 in 3 PLR"
         );
     }
 }

@@ -734,6 +734,7 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
         let (mut kind_w, mut width) = (12, 20);
         for (i, (code, n)) in p.notes.iter().enumerate() {
             let kind = crate::render::notes::kind(*code, lang);
+            let n = &crate::render::notes::without_folders(n);
             ws.write_string((i + 3) as u32, 0, kind).map_err(xerr)?;
             ws.write_string((i + 3) as u32, 1, n).map_err(xerr)?;
             kind_w = kind_w.max(kind.chars().count());
@@ -957,6 +958,102 @@ mod tests {
                 format!("--output '{bad}': this writes a map; name the file .svg or .png")
             );
         }
+    }
+
+    /// The first title row names the figures, the units of the sheet, the
+    /// area and the date; the second the source and the vintage.
+    #[test]
+    fn title_rows_in_both_languages() {
+        let t = Title {
+            subject: subject_of(["ZEIT", "E_E", "E_EM"], Lang::De),
+            area: Some("Bezirk Charlottenburg-Wilmersdorf".into()),
+            date: Some(Lang::De.month_end(2018, 12)),
+            vintage: Some("LOR 2006".into()),
+            source: Some("Amt für Statistik Berlin-Brandenburg".into()),
+            period: None,
+        };
+        assert_eq!(
+            t.heading("bzr", Lang::De),
+            "Einwohnerinnen und Einwohner nach Bezirksregionen im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2018"
+        );
+        assert_eq!(
+            t.heading("bez", Lang::De),
+            "Einwohnerinnen und Einwohner im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2018"
+        );
+        assert_eq!(
+            t.source_row(Lang::De).unwrap(),
+            "Quelle: Amt für Statistik Berlin-Brandenburg · Raumbezug: LOR 2006"
+        );
+        let berlin = Title {
+            area: None,
+            date: Some(Lang::En.month_end(2018, 12)),
+            ..t.clone()
+        };
+        assert_eq!(
+            berlin.heading("pgr", Lang::En),
+            "Einwohnerinnen und Einwohner by Prognoseraum in Berlin, as of 31 December 2018"
+        );
+        assert_eq!(
+            berlin.heading("berlin", Lang::De),
+            "Einwohnerinnen und Einwohner in Berlin, Stand 31 December 2018"
+        );
+        let series = Title {
+            date: None,
+            period: Some(("30.06.2022".into(), "31.12.2024".into())),
+            ..t
+        };
+        assert!(series.heading("plr", Lang::De).ends_with(
+            "nach Planungsräumen im Bezirk Charlottenburg-Wilmersdorf, 30.06.2022 bis 31.12.2024"
+        ));
+        assert_eq!(
+            subject_of(["K01", "K02"], Lang::De),
+            "Indikatoren des Monitorings Soziale Stadtentwicklung"
+        );
+        assert_eq!(subject_of(["count"], Lang::En), "Figures");
+    }
+
+    /// `--rename key=…` and `--labels de` head the identity fields, in
+    /// every format.
+    #[test]
+    fn identity_headers() {
+        use crate::render::labels::Codebook;
+        let t = LevelTable {
+            level: "bzr".into(),
+            keys: vec!["040101".into()],
+            names: vec!["Charlottenburg Nord".into()],
+            columns: vec!["E_E".into()],
+            rows: vec![vec![Value::Num(19478.0)]],
+        };
+        let csv = |cb: &Codebook| {
+            let p = Presentation {
+                identity: cb.identity(),
+                ..Presentation::default()
+            };
+            String::from_utf8(render_with(std::slice::from_ref(&t), Format::Csv, &p).unwrap())
+                .unwrap()
+        };
+        let renamed = Codebook::from_flags(None, &["key=Schlüssel".into()]).unwrap();
+        assert_eq!(
+            csv(&renamed),
+            "level,Schlüssel,name,E_E\nbzr,040101,Charlottenburg Nord,19478\n"
+        );
+        let de = Codebook::from_flags(Some("de"), &[]).unwrap();
+        assert_eq!(csv(&de).lines().next().unwrap(), "Ebene,Schlüssel,Name,E_E");
+        assert_eq!(
+            de.identity().of_level("bzr"),
+            ["Schlüssel", "Bezirksregion"]
+        );
+        // A renamed name wins over the unit of the sheet.
+        let both = Codebook::from_flags(Some("de"), &["name=Gebiet".into()]).unwrap();
+        assert_eq!(both.identity().of_level("bzr"), ["Schlüssel", "Gebiet"]);
+        let p = Presentation {
+            identity: de.identity(),
+            ..Presentation::default()
+        };
+        let table =
+            String::from_utf8(render_with(std::slice::from_ref(&t), Format::Table, &p).unwrap())
+                .unwrap();
+        assert!(table.contains("Schlüssel  Bezirksregion"), "{table}");
     }
 
     #[test]
