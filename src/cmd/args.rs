@@ -879,6 +879,20 @@ pub struct RoundArgs {
     pub decimals: Option<u32>,
 }
 
+/// `--lang`: the language of what a person reads (documents, map texts,
+/// workbook titles and notes); stderr stays English.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LangArgs {
+    /// Language of the documents and map texts: de (German numbers, dates and
+    /// words) or en. Messages on stderr are English either way.
+    #[arg(long, value_name = "de|en", default_value = "de", value_parser = lang_value, help_heading = "Output")]
+    pub lang: lor::text::Lang,
+}
+
+pub fn lang_value(s: &str) -> Result<lor::text::Lang, String> {
+    lor::text::Lang::parse(s).ok_or_else(|| format!("'{s}': say de or en"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1130,18 +1144,4 @@ mod tests {
         );
         assert_eq!(o.flag("fix-id"), "--units-fix-id");
     }
-}
-
-/// `--lang`: the language of what a person reads (documents, map texts,
-/// workbook titles and notes); stderr stays English.
-#[derive(clap::Args, Debug, Clone)]
-pub struct LangArgs {
-    /// Language of the documents and map texts: de (German numbers, dates and
-    /// words) or en. Messages on stderr are English either way.
-    #[arg(long, value_name = "de|en", default_value = "de", value_parser = lang_value, help_heading = "Output")]
-    pub lang: lor::text::Lang,
-}
-
-pub fn lang_value(s: &str) -> Result<lor::text::Lang, String> {
-    lor::text::Lang::parse(s).ok_or_else(|| format!("'{s}': say de or en"))
 }

@@ -563,7 +563,10 @@ mod tests {
             Indicator::parse("E_E").unwrap().label(),
             "Einwohnerinnen und Einwohner insgesamt"
         );
-        assert_eq!(Indicator::parse("e_platz").unwrap().label(), "e_platz");
+        assert_eq!(
+            Indicator::parse("e_platz").unwrap().label(),
+            "genehmigte Plätze"
+        );
         assert!(MapLevel::parse("bez").is_err());
         assert_eq!(MapLevel::parse("pgr").unwrap(), MapLevel::Lor(Level::Pgr));
     }

@@ -23,13 +23,9 @@ fn json_rows(out: &str) -> BTreeMap<(String, String), BTreeMap<String, f64>> {
             .iter()
             .filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x)))
             .collect();
-        m.insert(
-            (
-                o["level"].as_str().unwrap().to_string(),
-                o["key"].as_str().unwrap().to_string(),
-            ),
-            nums,
-        );
+        // With --labels de the identity fields are "Ebene" and "Schlüssel".
+        let field = |a: &str, b: &str| o.get(a).or(o.get(b)).unwrap().as_str().unwrap().to_string();
+        m.insert((field("level", "Ebene"), field("key", "Schlüssel")), nums);
     }
     m
 }
