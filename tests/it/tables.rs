@@ -558,3 +558,50 @@ fn identity_headers_rename_and_english_titles() {
         Some(&Data::String("Notes on these figures".into()))
     );
 }
+
+/// `lor translate` writes the title rows too: the date from the folder
+/// name (population-2020-12 is 31.12.2020), and the vintage the figures
+/// are in with the one they came from.
+#[test]
+fn translate_title_says_both_vintages() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = scratch("tables_translate_title");
+    let xlsx = dir.join("pgr.xlsx");
+    let o = lor(&[
+        "translate",
+        s(&berlin("stats/population-2020-12/t1-planning-areas.csv")),
+        "--from",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--to",
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--weighted",
+        "*_percentage=inhabitants",
+        "--levels",
+        "pgr,bez",
+        "--bezirk",
+        "04",
+        "--labels",
+        "de",
+        "-q",
+        "--output",
+        s(&xlsx),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let r = wb.worksheet_range("Prognoseräume").unwrap();
+    assert_eq!(
+        r.get((0, 0)),
+        Some(&Data::String(
+            "Einwohnerinnen und Einwohner nach Prognoseräumen im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2020"
+                .into()
+        ))
+    );
+    let source = r.get((1, 0)).unwrap().to_string();
+    assert!(
+        source.starts_with("Quelle: ")
+            && source.ends_with(" · Raumbezug: LOR 2021 (umgerechnet aus LOR 2006)")
+            && !source.contains('/'),
+        "{source}"
+    );
+    assert_eq!(r.get((2, 1)), Some(&Data::String("Prognoseraum".into())));
+}
