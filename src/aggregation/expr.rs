@@ -13,7 +13,13 @@
 //! ```
 //!
 //! `*` and `/` bind tighter than `+` and `-`; operators of the same kind go
-//! from left to right, so `a+b/c*100` is `a + ((b/c)*100)`.
+//! from left to right. A `+` or `-` beside a `/` without parentheses
+//! (`a+b/c*100`) is refused as ambiguous: a planner who writes it mostly
+//! means the share of the sum, `(a+b)/c*100`, which older `lor map` read it
+//! as, while the usual rule reads `a + (b/c*100)`. The parentheses say which
+//! (`(a+b)/c*100` or `a+(b/c*100)`); `a+b*2` and `a/b*100` need none. One
+//! parser, one rule, for `--add`, `--ratio` and the shares of `lor map` and
+//! `lor report` ([`parse_share`]).
 //!
 //! A ratio (`--ratio NAME=EXPR`) must be a division at the top level:
 //! `N / D`, `N / D * F`, `F * N / D` or `N / D %` (= `* 100`), where `N`
@@ -123,26 +129,46 @@ impl Parser<'_> {
         self.chars.get(self.pos).copied()
     }
 
+    /// A sum of terms; a `+` or `-` at the level of a `/` (outside
+    /// parentheses) is refused as ambiguous.
     fn expr(&mut self) -> Result<Ast, ExprError> {
-        let mut left = self.term()?;
+        let (mut left, mut division) = self.term()?;
+        let mut additive: Option<usize> = None;
         while let Some(c @ ('+' | '-')) = self.peek() {
+            additive.get_or_insert(self.pos);
             self.pos += 1;
-            let right = self.term()?;
+            let (right, d) = self.term()?;
+            division = division.or(d);
             let op = if c == '+' { Op::Add } else { Op::Sub };
             left = Ast::Bin(op, Box::new(left), Box::new(right));
+        }
+        if let (Some(at), Some(_)) = (additive, division) {
+            let op = self.chars[at];
+            return Err(self.err(
+                format!(
+                    "'{op}' beside '/' without parentheses is ambiguous: write (A{op}B)/C*100 for the share of a sum, or A{op}(B/C*100)"
+                ),
+                at,
+                1,
+            ));
         }
         Ok(left)
     }
 
-    fn term(&mut self) -> Result<Ast, ExprError> {
+    /// A product or quotient of factors, and where its first `/` is.
+    fn term(&mut self) -> Result<(Ast, Option<usize>), ExprError> {
         let mut left = self.factor()?;
+        let mut division = None;
         while let Some(c @ ('*' | '/')) = self.peek() {
+            if c == '/' {
+                division.get_or_insert(self.pos);
+            }
             self.pos += 1;
             let right = self.factor()?;
             let op = if c == '*' { Op::Mul } else { Op::Div };
             left = Ast::Bin(op, Box::new(left), Box::new(right));
         }
-        Ok(left)
+        Ok((left, division))
     }
 
     fn factor(&mut self) -> Result<Ast, ExprError> {
@@ -339,20 +365,9 @@ pub struct RatioExpr {
 pub fn parse_ratio(flag: &str, spec: &str, table: &StatTable) -> Result<RatioExpr> {
     let example = "Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100";
     let (name, body, base) = split_spec(flag, spec, example)?;
-    let (body, percent) = match body.trim_end().strip_suffix('%') {
-        Some(b) => (b, true),
-        None => (body, false),
-    };
-    let ast = parse_ast(body, base).map_err(|e| usage_error(e.render(flag, spec)))?;
-    let (n, d, f) = match ast {
-        Ast::Bin(Op::Div, n, d) => (*n, *d, 1.0),
-        Ast::Bin(Op::Mul, a, b) => match (*a, *b) {
-            (Ast::Bin(Op::Div, n, d), Ast::Num(f)) | (Ast::Num(f), Ast::Bin(Op::Div, n, d)) => {
-                (*n, *d, f)
-            }
-            _ => return Err(not_a_ratio(flag, spec, base, body, example)),
-        },
-        _ => return Err(not_a_ratio(flag, spec, base, body, example)),
+    let (ast, percent) = parse_percent(flag, spec, body, base)?;
+    let Some((n, d, f)) = ratio_parts(ast) else {
+        return Err(not_a_ratio(flag, spec, base, body, example));
     };
     Ok(RatioExpr {
         name: name.to_string(),
@@ -360,6 +375,109 @@ pub fn parse_ratio(flag: &str, spec: &str, table: &StatTable) -> Result<RatioExp
         denominator: resolve(d, table).map_err(|e| usage_error(e.render(flag, spec)))?,
         factor: if percent { f * 100.0 } else { f },
     })
+}
+
+/// The expression of a ratio or share, with a trailing `%` (= `* 100`).
+fn parse_percent(flag: &str, spec: &str, body: &str, base: usize) -> Result<(Ast, bool)> {
+    let (body, percent) = match body.trim_end().strip_suffix('%') {
+        Some(b) => (b, true),
+        None => (body, false),
+    };
+    let ast = parse_ast(body, base).map_err(|e| usage_error(e.render(flag, spec)))?;
+    Ok((ast, percent))
+}
+
+/// Numerator, denominator and factor of a division at the top level:
+/// `N/D`, `N/D*F`, `F*N/D`; None for anything else.
+fn ratio_parts(ast: Ast) -> Option<(Ast, Ast, f64)> {
+    match ast {
+        Ast::Bin(Op::Div, n, d) => Some((*n, *d, 1.0)),
+        Ast::Bin(Op::Mul, a, b) => match (*a, *b) {
+            (Ast::Bin(Op::Div, n, d), Ast::Num(f)) | (Ast::Num(f), Ast::Bin(Op::Div, n, d)) => {
+                Some((*n, *d, f))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A column, a sum of columns or a share of sums, as `lor map` and `lor
+/// report` show it: the counts are summed over the members of a unit, then
+/// divided (never a mean of ratios). The column names are as written; the
+/// map checks them against its table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub name: String,
+    pub numerator: Vec<String>,
+    /// Empty for a column or a sum.
+    pub denominator: Vec<String>,
+    pub factor: f64,
+}
+
+/// Parse `COLUMN`, `NAME=A+B` or `NAME=(A+B)/C*100` (also `N/D %`, `F*N/D`)
+/// with the parser and the precedence of `--add` and `--ratio`:
+/// `NAME=A+B/C*100` is refused as ambiguous there as here.
+pub fn parse_share(flag: &str, spec: &str) -> Result<Share> {
+    let example = "Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100";
+    if !spec.contains('=') {
+        let name = spec.trim();
+        if name.is_empty() {
+            return Err(usage_error(format!(
+                "{flag}: give a column, or a share of sums NAME=(A+B)/C*100, e.g. {flag} '{example}'"
+            )));
+        }
+        return Ok(Share {
+            name: name.to_string(),
+            numerator: vec![name.to_string()],
+            denominator: Vec::new(),
+            factor: 1.0,
+        });
+    }
+    let (name, body, base) = split_spec(flag, spec, example)?;
+    let (ast, percent) = parse_percent(flag, spec, body, base)?;
+    let not_a_share = || {
+        let e = ExprError {
+            message: format!(
+                "a map shows a column, a sum of columns (A+B) or a share of sums ((A+B)/C*100); compute other expressions as a column with lor aggregate first; a share of sums is e.g. '{example}'"
+            ),
+            pos: base,
+            len: body.trim_end().chars().count(),
+        };
+        usage_error(e.render(flag, spec))
+    };
+    let (numerator, denominator, factor) = match ratio_parts(ast.clone()) {
+        Some((n, d, f)) => (
+            sum_of_columns(&n).ok_or_else(not_a_share)?,
+            sum_of_columns(&d).ok_or_else(not_a_share)?,
+            f,
+        ),
+        None if !percent => (
+            sum_of_columns(&ast).ok_or_else(not_a_share)?,
+            Vec::new(),
+            1.0,
+        ),
+        None => return Err(not_a_share()),
+    };
+    Ok(Share {
+        name: name.to_string(),
+        numerator,
+        denominator,
+        factor: if percent { factor * 100.0 } else { factor },
+    })
+}
+
+/// The columns of `A + B + …`; None for any other expression.
+fn sum_of_columns(ast: &Ast) -> Option<Vec<String>> {
+    match ast {
+        Ast::Col(name, _, _) => Some(vec![name.clone()]),
+        Ast::Bin(Op::Add, a, b) => {
+            let mut cols = sum_of_columns(a)?;
+            cols.extend(sum_of_columns(b)?);
+            Some(cols)
+        }
+        _ => None,
+    }
 }
 
 fn not_a_ratio(flag: &str, spec: &str, base: usize, body: &str, example: &str) -> anyhow::Error {
@@ -547,10 +665,57 @@ mod tests {
         assert_eq!(r.denominator, Expr::Col("EW 31.12.2020".into()));
         let r = parse_ratio("--ratio", "S=A/B %", &t).unwrap();
         assert_eq!((r.numerator.as_column(), r.factor), (Some("A"), 100.0));
-        let msg = parse_ratio("--ratio", "S=A+B/A*100", &t)
-            .unwrap_err()
-            .to_string();
+        let msg = parse_ratio("--ratio", "S=A+B", &t).unwrap_err().to_string();
         assert!(msg.contains("NUMERATOR/DENOMINATOR"), "{msg}");
+    }
+
+    /// `+` or `-` beside `/` without parentheses is refused, with a caret
+    /// under the operator, by `--add`, `--ratio` and the shares of maps
+    /// alike; with parentheses either reading works.
+    #[test]
+    fn a_sum_beside_a_division_needs_parentheses() {
+        let t = table();
+        let ambiguous = "'+' beside '/' without parentheses is ambiguous: write (A+B)/C*100 for the share of a sum, or A+(B/C*100) (at character 4):\n    S=A+B/A*100\n       ^";
+        for msg in [
+            parse("--add", "S=A+B/A*100", &t).unwrap_err().to_string(),
+            parse_ratio("--ratio", "S=A+B/A*100", &t)
+                .unwrap_err()
+                .to_string(),
+            parse_share("--ratio", "S=A+B/A*100")
+                .unwrap_err()
+                .to_string(),
+        ] {
+            assert!(msg.ends_with(ambiguous), "{msg}");
+        }
+        let msg = parse("--add", "S=A/B-1", &t).unwrap_err().to_string();
+        assert!(msg.contains("'-' beside '/'"), "{msg}");
+        // Parentheses decide; products and quotients alone need none.
+        assert!(parse("--add", "S=A+(B/A*100)", &t).is_ok());
+        assert!(parse("--add", "S=A+B*2", &t).is_ok());
+        assert!(parse("--add", "S=-A/B*100", &t).is_ok());
+        let r = parse_ratio("--ratio", "S=(A+B)/A*100", &t).unwrap();
+        assert_eq!(r.factor, 100.0);
+        let share = |spec: &str| parse_share("--ratio", spec).unwrap();
+        let s = share("S=(A+B)/`EW 31.12.2020`*100");
+        assert_eq!(
+            (s.numerator, s.denominator, s.factor),
+            (
+                vec!["A".to_string(), "B".to_string()],
+                vec!["EW 31.12.2020".to_string()],
+                100.0
+            )
+        );
+        let s = share("S=A/B %");
+        assert_eq!((s.numerator.len(), s.factor), (1, 100.0));
+        let s = share("Kinder=A+B");
+        assert_eq!((s.numerator.len(), s.denominator.len()), (2, 0));
+        let s = share("EW 31.12.2020");
+        assert_eq!(s.numerator, ["EW 31.12.2020"]);
+        let msg = parse_share("--ratio", "S=A-B").unwrap_err().to_string();
+        assert!(
+            msg.contains("a map shows a column, a sum of columns"),
+            "{msg}"
+        );
     }
 
     #[test]

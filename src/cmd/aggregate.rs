@@ -84,6 +84,8 @@ pub struct Args {
     scope: BezirkArgs,
     #[command(flatten)]
     labels: LabelArgs,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
     /// Keep the key-part columns (BEZ, PGR, BZR, PLR, STADTRAUM, …) in XLSX,
     /// where they are left out by default (CSV keeps them; drop them there
     /// with --drop).
@@ -178,6 +180,7 @@ fn plan(args: Args) -> Result<Plan> {
         codebook: args.labels.codebook()?,
         keep_labels: args.keep_labels,
         guard: args.text.guard(),
+        lang: args.lang.lang,
     };
     Ok(Plan {
         pipeline,

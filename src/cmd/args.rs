@@ -847,11 +847,13 @@ pub struct InputRenameArgs {
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct LabelArgs {
     /// Column headers: 'de' for the built-in German labels of the
-    /// statistics office's codes (E_E, E_EU1, K01, inhabitants…), or a CSV
-    /// file 'code;label'. XLSX keeps the codes in a second header row.
+    /// statistics office's codes (E_E, E_EU1, K01, inhabitants…) and German
+    /// key and name headers (Schlüssel, Bezirksregion), or a CSV file
+    /// 'code;label'. XLSX keeps the codes in a second header row.
     #[arg(long, value_name = "de|FILE", help_heading = "Output")]
     pub labels: Option<LabelsArg>,
-    /// Rename a column in the output: 'OLD=NEW'. Repeatable.
+    /// Rename a column in the output, also the identity headers level, key
+    /// and name: 'OLD=NEW' (e.g. key=Schlüssel). Repeatable.
     #[arg(long, value_name = "OLD=NEW", help_heading = "Output")]
     pub rename: Vec<String>,
 }

@@ -20,14 +20,14 @@ Examples:
   lor map data/berlin/stats/EWR201812E_Matrix.csv \\
       --units data/berlin/lor-2006/plr.geojson.gz --bezirk 04 \\
       --sozialraum data/berlin/lor-2021/pgr.geojson.gz --units-fix-id 124=04030417 \\
-      --column 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100' --output b04-65plus.svg
+      --column 'Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100' --output b04-65plus.svg
 
   # children under 6 per Bezirksregion, natural breaks, as PNG for slides
   lor map data/sample/EWR202412E_Matrix.csv --units data/sample/plr.geojson \\
-      --level bzr --column 'Kinder_u6=E_EU1+E_E1U6/E_E*100' --classes jenks -k 4 \\
+      --level bzr --column 'Kinder_u6=(E_EU1+E_E1U6)/E_E*100' --classes jenks -k 4 \\
       --output kinder.png
 
---column is a column of the file or a share of sums, NAME=A+B/C*100: counts
+--column is a column of the file or a share of sums, NAME=(A+B)/C*100: counts
 are aggregated first (as `lor aggregate` does), then divided.";
 
 /// Draw a choropleth map of one column per PLR, BZR, PGR or Sozialraum.
@@ -39,7 +39,7 @@ pub struct Args {
     /// PLR polygons (GeoJSON or Shapefile).
     #[arg(long, value_name = "FILE")]
     units: InputPath,
-    /// The column to map, or a share NAME=A+B/C*100 of aggregated counts.
+    /// The column to map, or a share NAME=(A+B)/C*100 of aggregated counts.
     #[arg(long, value_name = "COLUMN")]
     column: String,
     /// The units of the map: plr, bzr, pgr or sozialraum.
@@ -89,7 +89,7 @@ struct Plan {
 }
 
 fn plan(args: &Args) -> Result<Plan> {
-    let indicator = Indicator::parse(&args.column)?;
+    let indicator = Indicator::parse_flag("--column", &args.column)?;
     let level = args.level;
     let method = args.classes.clone();
     let scope = match &args.bezirk {

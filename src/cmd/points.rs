@@ -12,8 +12,8 @@ use lor::points::tables::Per;
 use lor::table::scope::Bezirk;
 
 use super::args::{
-    bezirk_value, levels_value, InputPath, Levels, Missing, SozialraumArgs, StatsReadArgs,
-    TableOutputArgs, UnitsLayer,
+    bezirk_value, levels_value, InputPath, LabelArgs, LangArgs, Levels, Missing, RoundArgs,
+    SozialraumArgs, StatsReadArgs, TableOutputArgs, UnitsLayer,
 };
 use super::Context;
 
@@ -111,6 +111,12 @@ pub struct Args {
     levels: Levels,
     #[command(flatten)]
     out: TableOutputArgs,
+    #[command(flatten)]
+    round: RoundArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
+    #[command(flatten)]
+    lang: LangArgs,
     /// Treat warnings (points outside every unit, unreadable values, …) as errors.
     #[arg(long)]
     strict: bool,
@@ -215,6 +221,10 @@ fn plan(args: Args) -> Result<Plan> {
             format,
             target: args.out.target(),
             guard: args.text.guard(),
+            round: args.round.round,
+            decimals: args.round.decimals,
+            codebook: args.labels.codebook()?,
+            lang: args.lang.lang,
         },
         strict: args.strict,
     })

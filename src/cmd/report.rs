@@ -26,7 +26,7 @@ Example:
   # (its series folder) and a map of that change
   lor report data/sample/EWR202412E_Matrix.csv --units data/sample/plr.geojson \\
       --sozialraum data/sample/sozialraeume.geojson --names data/sample/plr.csv \\
-      --series data/sample/series --change-map 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100' \\
+      --series data/sample/series --change-map 'Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100' \\
       --output auenwalde-report.html
 
 Key figures come from the population register columns (E_E, E_EU1, E_E1U6,
@@ -59,7 +59,7 @@ pub struct Args {
     /// Names table (e.g. lor-2006/plr-names.csv).
     #[arg(long, value_name = "FILE")]
     names: Option<InputPath>,
-    /// Maps per PLR: a column or NAME=A+B/C*100. Repeatable. Default: the
+    /// Maps per PLR: a column or NAME=(A+B)/C*100. Repeatable. Default: the
     /// shares of people 65+ and of children under 6.
     #[arg(long, value_name = "COLUMN")]
     map: Vec<String>,
@@ -89,7 +89,7 @@ pub struct Args {
     /// latest date before the report's (same LOR vintage).
     #[arg(long, value_name = "FILE|DIR|GLOB", value_hint = clap::ValueHint::AnyPath)]
     series: Vec<InputPattern>,
-    /// A map per PLR of the change of a column or NAME=A+B/C*100 against
+    /// A map per PLR of the change of a column or NAME=(A+B)/C*100 against
     /// that date, in diverging colours around zero (needs --series).
     /// Repeatable.
     #[arg(long, value_name = "COLUMN", requires = "series")]
@@ -153,12 +153,12 @@ fn plan(args: &Args) -> Result<Plan> {
             tolerance,
             rules: args.rules.flags(),
             missing: args.rules.missing_policy(),
-            maps: indicators(&args.map)?,
+            maps: indicators("--map", &args.map)?,
             method: args.classes.clone(),
             k: args.k,
             points: points(args),
             series: args.series.iter().map(|s| s.0.clone()).collect(),
-            change_maps: indicators(&args.change_map)?,
+            change_maps: indicators("--change-map", &args.change_map)?,
             source: args.source.clone(),
             output: args.output.to_path_buf(),
             lang: args.lang.lang,
@@ -167,8 +167,11 @@ fn plan(args: &Args) -> Result<Plan> {
     })
 }
 
-fn indicators(given: &[String]) -> Result<Vec<Indicator>> {
-    given.iter().map(|m| Indicator::parse(m)).collect()
+fn indicators(flag: &str, given: &[String]) -> Result<Vec<Indicator>> {
+    given
+        .iter()
+        .map(|m| Indicator::parse_flag(flag, m))
+        .collect()
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {

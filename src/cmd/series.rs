@@ -157,6 +157,8 @@ pub struct Args {
     round: RoundArgs,
     #[command(flatten)]
     labels: LabelArgs,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
     /// Treat warnings as errors: exit code 3 and no output.
     #[arg(long)]
     strict: bool,
@@ -229,6 +231,7 @@ fn plan(args: Args) -> Result<Plan> {
         codebook: args.labels.codebook()?,
         format,
         target: args.out.target(),
+        lang: args.lang.lang,
     };
     Ok(Plan {
         pipeline,

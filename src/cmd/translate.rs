@@ -66,6 +66,8 @@ pub struct Args {
     round: RoundArgs,
     #[command(flatten)]
     labels: LabelArgs,
+    #[command(flatten)]
+    lang: super::args::LangArgs,
     /// Warnings are errors (exit 3, nothing written).
     #[arg(long)]
     strict: bool,
@@ -122,6 +124,7 @@ fn plan(args: Args) -> Result<Plan> {
         format,
         target: args.out.target(),
         guard: args.text.guard(),
+        lang: args.lang.lang,
     };
     Ok(Plan {
         pipeline,

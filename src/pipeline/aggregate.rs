@@ -21,7 +21,7 @@ use crate::spatial::overlay::Tolerance;
 use crate::table::key::Level;
 use crate::table::level::LevelTable;
 use crate::table::stats::StatTable;
-use crate::text::FormulaGuard;
+use crate::text::{FormulaGuard, Lang};
 
 /// The checked plan of one `lor aggregate` run.
 pub struct Plan {
@@ -48,6 +48,8 @@ pub struct Plan {
     pub codebook: Codebook,
     pub keep_labels: bool,
     pub guard: FormulaGuard,
+    /// The language of the workbook's title rows and notes (`--lang`).
+    pub lang: Lang,
 }
 
 /// Read, aggregate every level, check, round, label and render.
@@ -55,7 +57,7 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
     let (mut inputs, mut warnings) = assemble(&plan.inputs)?;
     let mut table = inputs.take_table();
     rename_columns([&mut table], &plan.rename_input)?;
-    let (units, names) = (inputs.units, inputs.names);
+    let (units, names, bezirk) = (inputs.units, inputs.names, inputs.bezirk);
     warnings.extend(check_totals(&table));
 
     let (rules, w) = plan_table(&mut table, &plan.rules, plan.missing)?;
@@ -86,9 +88,18 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         })?;
         let shapes =
             crate::render::draw::shapes::level_shapes(&tables, units, sr_polygons.as_ref())?;
-        geojson_outputs(&tables, &shapes, &plan.target)
+        geojson_outputs(&tables, &shapes, &plan.target, &plan.codebook.identity())
     } else {
-        let presentation = presentation(&table, &rules, codes, &warnings, plan);
+        let stats = plan.inputs.stats.as_ref();
+        let title = crate::pipeline::title::of_statistics(
+            &table,
+            crate::pipeline::title::stats_path(stats),
+            crate::pipeline::title::source_of(stats, &[], plan.lang),
+            bezirk.as_ref(),
+            &tables,
+            plan.lang,
+        );
+        let presentation = presentation(title, &rules, codes, &warnings, plan);
         table_outputs(&tables, plan.format, &plan.target, &presentation)?
     };
     Ok((outputs, warnings))
@@ -143,26 +154,15 @@ fn finish_tables(
     }
 }
 
-/// Title, label codes, hidden key-part columns and notes for XLSX.
+/// Title, label codes, hidden key-part columns and notes for XLSX, the
+/// identity headers for every format.
 fn presentation(
-    table: &StatTable,
+    title: crate::render::output::Title,
     rules: &[ColumnRule],
     codes: Option<crate::render::labels::HeaderCodes>,
     warnings: &Warnings,
     plan: &Plan,
 ) -> Presentation {
-    let mut title = format!("Quelle: {}", table.source);
-    let zeit = table
-        .columns
-        .iter()
-        .find(|c| c.name.eq_ignore_ascii_case("ZEIT"))
-        .and_then(|c| c.raw.first().filter(|f| c.raw.iter().all(|r| r == *f)));
-    if let Some(z) = zeit {
-        title.push_str(&format!(" · Stand (ZEIT): {z}"));
-    }
-    if let Some((v, _)) = table.vintage() {
-        title.push_str(&format!(" · LOR {}", v.label()));
-    }
     let hidden = if plan.keep_labels {
         Vec::new()
     } else {
@@ -176,8 +176,13 @@ fn presentation(
         title: Some(title),
         codes,
         hidden,
-        notes: warnings.iter().map(|w| w.message.clone()).collect(),
+        notes: warnings
+            .iter()
+            .map(|w| (w.code, w.message.clone()))
+            .collect(),
         guard: plan.guard,
+        identity: plan.codebook.identity(),
+        lang: plan.lang,
     }
 }
 
@@ -213,6 +218,7 @@ mod tests {
             codebook: Codebook::default(),
             keep_labels: false,
             guard: FormulaGuard(true),
+            lang: Lang::De,
         }
     }
 

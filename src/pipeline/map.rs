@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn a_png_map_is_one_file() {
         let mut p = plan(
-            "Anteil_65plus=E_E65U80+E_E80U110/E_E*100",
+            "Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100",
             MapLevel::Lor(crate::table::key::Level::Bzr),
             Some(PathBuf::from("m.png")),
         );

@@ -19,6 +19,7 @@ pub mod points;
 pub mod report;
 pub mod sample;
 pub mod series;
+pub mod title;
 pub mod translate;
 
 use crate::error::Warnings;

@@ -6,8 +6,11 @@ use anyhow::Result;
 use crate::pipeline::inputs::{assemble, InputPlan};
 use crate::pipeline::Outcome;
 use crate::points::per_unit::{count_per_unit, UnitInputs};
-use crate::render::output::{table_outputs, Format, Presentation, Target};
-use crate::text::FormulaGuard;
+use crate::render::labels::Codebook;
+use crate::render::output::{table_outputs, Format, Presentation, Target, Title};
+use crate::table::key::Vintage;
+use crate::table::level::LevelTable;
+use crate::text::{FormulaGuard, Lang};
 
 /// The checked plan of one `lor points` run.
 pub struct Plan {
@@ -19,6 +22,14 @@ pub struct Plan {
     pub format: Format,
     pub target: Target,
     pub guard: FormulaGuard,
+    /// `--round`: counts and sums rounded so that every level adds up.
+    pub round: Option<u32>,
+    /// `--decimals`: the ratios to the denominator.
+    pub decimals: Option<u32>,
+    /// `--labels`, `--rename`: the headers of the output.
+    pub codebook: Codebook,
+    /// The language of the workbook's title rows and notes (`--lang`).
+    pub lang: Lang,
 }
 
 /// [`run_with_progress`] without progress.
@@ -40,15 +51,63 @@ pub fn run_with_progress(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<
         sozialraum: read.sozialraum.as_ref(),
         stats: read.table.as_ref(),
     };
-    let (counted, w) = count_per_unit(&plan.count, &units, progress)?;
+    let (mut counted, w) = count_per_unit(&plan.count, &units, progress)?;
     warnings.extend(w);
+    crate::aggregation::rounding::round_tables(
+        &mut counted.tables,
+        &counted.rules,
+        plan.round,
+        plan.decimals,
+    );
+    let title = title(plan, &counted.tables, read.bezirk.as_ref());
+    let codes = if plan.codebook.is_empty() {
+        None
+    } else {
+        Some(plan.codebook.apply(&mut counted.tables)?)
+    };
     let presentation = Presentation {
+        title: Some(title),
+        codes,
         guard: plan.guard,
+        identity: plan.codebook.identity(),
+        notes: warnings
+            .iter()
+            .map(|w| (w.code, w.message.clone()))
+            .collect(),
+        lang: plan.lang,
         ..Presentation::default()
     };
     let outputs = table_outputs(&counted.tables, plan.format, &plan.target, &presentation)?
         .with_summary([counted.summary()]);
     Ok((outputs, warnings))
+}
+
+/// The title rows of a points table: facilities per unit, the area, the
+/// LOR vintage of the units and the sources of the points and of the
+/// denominator (the points say no date of their own).
+fn title(
+    plan: &Plan,
+    tables: &[LevelTable],
+    bezirk: Option<&crate::table::scope::Bezirk>,
+) -> Title {
+    use crate::pipeline::title::{area, source_of, stats_path};
+    let lang = plan.lang;
+    let mut inputs = vec![plan.count.points.as_path()];
+    inputs.extend(stats_path(plan.inputs.stats.as_ref()));
+    let vintage = Vintage::detect(
+        tables
+            .iter()
+            .filter(|t| t.level != crate::mapping::sozialraum::LEVEL)
+            .flat_map(|t| t.keys.iter().map(String::as_str)),
+    );
+    Title {
+        subject: lang.pick("Einrichtungen", "Facilities").to_string(),
+        area: area(bezirk, tables),
+        date: None,
+        period: None,
+        vintage: vintage.map(|(v, _)| v.label().to_string()),
+        source: source_of(None, &inputs, lang),
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +160,10 @@ mod tests {
             format: Format::Csv,
             target: Target::Stdout,
             guard: FormulaGuard(true),
+            round: None,
+            decimals: None,
+            codebook: Codebook::default(),
+            lang: Lang::De,
         }
     }
 

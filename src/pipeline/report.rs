@@ -99,7 +99,7 @@ mod tests {
             tolerance: Tolerance::default(),
             rules: RuleFlags::default(),
             missing: MissingPolicy::default(),
-            maps: vec![Indicator::parse("Anteil_u6=E_EU1+E_E1U6/E_E*100").unwrap()],
+            maps: vec![Indicator::parse("Anteil_u6=(E_EU1+E_E1U6)/E_E*100").unwrap()],
             method: Method::Quantiles,
             k: 4,
             points: None,
@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn a_series_gives_a_change_map() {
         let series = vec![sample("series").display().to_string()];
-        let change = vec![Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100").unwrap()];
+        let change = vec![Indicator::parse("Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100").unwrap()];
         let without = run(&plan(series.clone(), Vec::new())).unwrap().0;
         let with = run(&plan(series, change)).unwrap().0;
         let (a, b) = (&without.files[0].1, &with.files[0].1);

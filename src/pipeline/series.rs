@@ -27,6 +27,7 @@ use crate::table::level::LevelTable;
 use crate::table::names::Names;
 use crate::table::scope::{levels_in, Bezirk};
 use crate::table::stats::ReadOptions;
+use crate::text::Lang;
 
 /// The Sozialräume of a series: the same assignment for every date.
 pub struct Sozialraum {
@@ -83,6 +84,8 @@ pub struct Plan {
     pub codebook: Codebook,
     pub format: Format,
     pub target: Target,
+    /// The language of the workbook's title rows and notes (`--lang`).
+    pub lang: Lang,
 }
 
 /// Read every date, translate, build the series, its changes and render;
@@ -141,13 +144,63 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         },
     };
     let (tables, codes) = labelled_tables(&mut s, &changes, shape, &plan.codebook)?;
+    let title = series_title(plan, &files, &dated, &s, &tables);
     let presentation = Presentation {
+        title: Some(title),
         codes,
+        identity: plan.codebook.identity(),
+        notes: warnings
+            .iter()
+            .map(|w| (w.code, w.message.clone()))
+            .collect(),
+        lang: plan.lang,
         ..Presentation::default()
     };
     let outputs =
         table_outputs(&tables, plan.format, &plan.target, &presentation)?.with_summary(summary);
     Ok((outputs, warnings))
+}
+
+/// The title rows of a series: what it counts, the area, its first and
+/// last date, the vintage of the series and the sources of its files.
+fn series_title(
+    plan: &Plan,
+    files: &[PathBuf],
+    dated: &[Dated],
+    s: &Series,
+    tables: &[LevelTable],
+) -> crate::render::output::Title {
+    use crate::pipeline::title::{area, month_end, source_of};
+    let lang = plan.lang;
+    let subject = crate::render::output::subject_of(
+        dated
+            .iter()
+            .flat_map(|d| d.table.columns.iter().map(|c| c.name.as_str())),
+        lang,
+    );
+    let period = match (s.dates.first(), s.dates.last()) {
+        (Some(a), Some(b)) if a != b => Some((month_end(*a, lang), month_end(*b, lang))),
+        _ => None,
+    };
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    crate::render::output::Title {
+        subject,
+        area: area(plan.bezirk.as_ref(), tables),
+        date: match s.dates.as_slice() {
+            [one] => Some(month_end(*one, lang)),
+            _ => None,
+        },
+        period,
+        vintage: plan
+            .vintage
+            .or_else(|| {
+                dated
+                    .first()
+                    .and_then(|d| d.table.vintage().map(|(v, _)| v))
+            })
+            .map(|v| v.label().to_string()),
+        source: source_of(None, &paths, lang),
+    }
 }
 
 /// The tables of the series in `shape`, headed by the codebook's labels
@@ -311,6 +364,7 @@ mod tests {
             codebook: Codebook::default(),
             format: Format::Csv,
             target,
+            lang: Lang::De,
         }
     }
 

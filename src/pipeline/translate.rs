@@ -21,7 +21,7 @@ use crate::table::key::Level;
 use crate::table::names::Names;
 use crate::table::scope::{levels_in, Bezirk};
 use crate::table::stats::{read_stats, ReadOptions};
-use crate::text::FormulaGuard;
+use crate::text::{FormulaGuard, Lang};
 
 /// The checked plan of one `lor translate` run.
 pub struct Plan {
@@ -52,6 +52,8 @@ pub struct Plan {
     pub format: Format,
     pub target: Target,
     pub guard: FormulaGuard,
+    /// The language of the workbook's title rows and notes (`--lang`).
+    pub lang: Lang,
 }
 
 /// Two polygon layers to build a crosswalk from.
@@ -110,14 +112,58 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
     } else {
         Some(plan.codebook.apply(&mut tables)?)
     };
+    let mut title = crate::pipeline::title::of_statistics(
+        &table,
+        Some(&plan.stats),
+        crate::pipeline::title::source_of(None, &[&plan.stats], plan.lang),
+        plan.bezirk.as_ref(),
+        &tables,
+        plan.lang,
+    );
+    title.vintage = translated_vintage(&table, &tables, plan.lang);
     let presentation = Presentation {
+        title: Some(title),
         guard: plan.guard,
         codes,
+        identity: plan.codebook.identity(),
+        notes: warnings
+            .iter()
+            .map(|w| (w.code, w.message.clone()))
+            .collect(),
+        lang: plan.lang,
         ..Presentation::default()
     };
     let outputs =
         table_outputs(&tables, plan.format, &plan.target, &presentation)?.with_summary(summary);
     Ok((outputs, warnings))
+}
+
+/// The LOR vintage of the translated units, and the one they came from:
+/// "LOR 2021 (umgerechnet aus LOR 2006)".
+fn translated_vintage(
+    table: &crate::table::stats::StatTable,
+    tables: &[crate::table::level::LevelTable],
+    lang: Lang,
+) -> Option<String> {
+    use crate::table::key::Vintage;
+    let to = Vintage::detect(
+        tables
+            .iter()
+            .filter(|t| t.level != crate::mapping::sozialraum::LEVEL)
+            .flat_map(|t| t.keys.iter().map(String::as_str)),
+    )
+    .map(|(v, _)| v);
+    let from = table.vintage().map(|(v, _)| v);
+    match (to, from) {
+        (Some(to), Some(from)) if to != from => Some(format!(
+            "{} ({} {})",
+            to.label(),
+            lang.pick("umgerechnet aus", "translated from"),
+            from.label()
+        )),
+        (Some(v), _) | (None, Some(v)) => Some(v.label().to_string()),
+        (None, None) => None,
+    }
 }
 
 /// The weight table (built from polygons, or read, and chained), with the
@@ -212,6 +258,7 @@ mod tests {
             format: Format::Csv,
             target: Target::Stdout,
             guard: FormulaGuard(true),
+            lang: Lang::De,
         }
     }
 

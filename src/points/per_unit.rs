@@ -97,6 +97,9 @@ pub struct UnitInputs<'a> {
 #[derive(Debug, Clone)]
 pub struct Counted {
     pub tables: Vec<LevelTable>,
+    /// The rule of each column (counts summed, ratios to the denominator),
+    /// for rounding.
+    pub rules: Vec<ColumnRule>,
     /// Points read.
     pub total: u64,
     /// Points in a PLR of the layer (any Bezirk).
@@ -176,6 +179,7 @@ pub fn count_per_unit(
     }
     let counted = Counted {
         tables,
+        rules,
         total: run.total,
         in_units: run.total - run.tallies[0].outside,
         out_of_scope: plr.out_of_scope,
@@ -632,6 +636,7 @@ mod tests {
     fn summary_names_the_bezirk_and_what_is_out_of_scope() {
         let c = Counted {
             tables: Vec::new(),
+            rules: Vec::new(),
             total: 2_000,
             in_units: 1_990,
             out_of_scope: 1_500.0,

@@ -119,7 +119,25 @@ pub fn builtin_de(code: &str) -> Option<String> {
         };
         return Some(format!("{kind} {code} (MSS, in %)"));
     }
-    open_data_label(code)
+    open_data_label(code).or_else(|| points_label_de(code))
+}
+
+/// The columns of `lor points`: `count` "Anzahl", and the ratios to a
+/// denominator, `e_platz per 100 Kinder_u6` "Genehmigte Plätze je 100
+/// Kinder_u6" (the summed attribute by its label
+/// when the codebook has one).
+fn points_label_de(code: &str) -> Option<String> {
+    match code {
+        "count" => return Some("Anzahl".into()),
+        _ => {}
+    }
+    let (value, per) = code.split_once(" per ")?;
+    let value = if value == "count" {
+        "Anzahl".to_string()
+    } else {
+        builtin_de(value).unwrap_or_else(|| value.to_string())
+    };
+    Some(format!("{value} je {per}"))
 }
 
 /// `inhabitants_…` columns of the open-data population tables.
@@ -200,10 +218,39 @@ impl Codebook {
         !self.builtin && self.file.is_empty() && self.rename.is_empty()
     }
 
+    /// The headers of the identity fields: `--rename level=…`, `key=…`,
+    /// `name=…`, else with `--labels de` "Ebene", "Schlüssel" and the unit
+    /// of each level ("Bezirksregion"; "Name" in a long table).
+    pub fn identity(&self) -> crate::render::output::Identity {
+        let mut id = crate::render::output::Identity::default();
+        if self.builtin {
+            id.level = "Ebene".into();
+            id.key = "Schlüssel".into();
+            id.name = "Name".into();
+            id.name_by_level = true;
+        }
+        for (field, header) in [
+            ("level", &mut id.level),
+            ("key", &mut id.key),
+            ("name", &mut id.name),
+        ] {
+            if let Some(h) = self.rename.get(field) {
+                *header = h.clone();
+            }
+        }
+        if self.rename.contains_key("name") {
+            id.name_by_level = false;
+        }
+        id
+    }
+
     /// The header of column `code` (the code itself when no label is known).
+    /// `--rename` of `level`, `key` or `name` renames the identity fields
+    /// ([`Codebook::identity`]), not a column of that name.
     pub fn label(&self, code: &str) -> String {
         self.rename
             .get(code)
+            .filter(|_| !crate::render::output::IDENTITY_FIELDS.contains(&code))
             .or_else(|| self.file.get(code))
             .cloned()
             .or_else(|| self.builtin.then(|| builtin_de(code)).flatten())
@@ -231,10 +278,19 @@ impl Codebook {
     /// header, is an error.
     pub fn relabel(&self, codes: &[String]) -> Result<Vec<String>> {
         for old in self.rename.keys() {
-            if !codes.contains(old) {
+            if !codes.contains(old)
+                && !crate::render::output::IDENTITY_FIELDS.contains(&old.as_str())
+            {
                 return Err(usage_error(format!(
                     "--rename '{old}=…': no column '{old}' in the output; columns: {}",
-                    crate::error::examples(codes, 40)
+                    crate::error::examples(
+                        &crate::render::output::IDENTITY_FIELDS
+                            .iter()
+                            .copied()
+                            .chain(codes.iter().map(String::as_str))
+                            .collect::<Vec<_>>(),
+                        40
+                    )
                 )));
             }
         }

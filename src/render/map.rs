@@ -60,9 +60,10 @@ impl MapLevel {
     }
 }
 
-/// A column to show: a column of the file, or a share computed from
-/// aggregated counts, `NAME=A+B/C*100` (ratio of sums, never a mean of
-/// ratios).
+/// A column to show: a column of the file, a sum of columns, or a share
+/// computed from aggregated counts, `NAME=(A+B)/C*100` (ratio of sums,
+/// never a mean of ratios), read by the expression parser of `--add` and
+/// `--ratio` (`crate::aggregation::expr::parse_share`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     pub name: String,
@@ -73,45 +74,20 @@ pub struct Indicator {
 }
 
 impl Indicator {
-    /// `COL` or `NAME=A+B/C[*FACTOR]`.
+    /// `COL`, `NAME=A+B` or `NAME=(A+B)/C[*FACTOR]`; `NAME=(A+B)/C*100` is
+    /// ambiguous and refused, as by `--add` and `--ratio`.
     pub fn parse(spec: &str) -> Result<Indicator> {
-        let err = || {
-            usage_error(format!(
-                "indicator '{spec}': give a column, or NAME=A+B/C*100 (a share of sums), e.g. 'Anteil_65plus=E_E65U80+E_E80U110/E_E*100'"
-            ))
-        };
-        let Some((name, expr)) = spec.split_once('=') else {
-            let name = spec.trim();
-            if name.is_empty() {
-                return Err(err());
-            }
-            return Ok(Indicator {
-                name: name.to_string(),
-                numerator: vec![name.to_string()],
-                denominator: Vec::new(),
-                factor: 1.0,
-            });
-        };
-        let (num, rest) = expr.split_once('/').ok_or_else(err)?;
-        let (den, factor) = match rest.split_once('*') {
-            Some((d, f)) => (d, f.trim().parse::<f64>().map_err(|_| err())?),
-            None => (rest, 1.0),
-        };
-        let list = |s: &str| -> Vec<String> {
-            s.split('+')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect()
-        };
-        let (numerator, denominator) = (list(num), list(den));
-        if name.trim().is_empty() || numerator.is_empty() || denominator.is_empty() {
-            return Err(err());
-        }
+        Indicator::parse_flag("indicator", spec)
+    }
+
+    /// [`Indicator::parse`], with the flag that gave `spec` in messages.
+    pub fn parse_flag(flag: &str, spec: &str) -> Result<Indicator> {
+        let s = crate::aggregation::expr::parse_share(flag, spec)?;
         Ok(Indicator {
-            name: name.trim().to_string(),
-            numerator,
-            denominator,
-            factor,
+            name: s.name,
+            numerator: s.numerator,
+            denominator: s.denominator,
+            factor: s.factor,
         })
     }
 
@@ -590,7 +566,7 @@ mod tests {
 
     #[test]
     fn indicators_parse() {
-        let i = Indicator::parse("Anteil_65plus=E_E65U80+E_E80U110/E_E*100").unwrap();
+        let i = Indicator::parse("Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100").unwrap();
         assert_eq!(i.numerator, vec!["E_E65U80", "E_E80U110"]);
         assert_eq!(i.denominator, vec!["E_E"]);
         assert_eq!(i.factor, 100.0);
@@ -603,7 +579,7 @@ mod tests {
         assert!(Indicator::parse("x=a/b*zwei").is_err());
         assert_eq!(i.label(), "Anteil 65 Jahre und älter in %");
         assert_eq!(
-            Indicator::parse("u6=E_EU1+E_E1U6/E_E").unwrap().label(),
+            Indicator::parse("u6=(E_EU1+E_E1U6)/E_E").unwrap().label(),
             "u6"
         );
         assert_eq!(

@@ -7,6 +7,7 @@ pub mod labels;
 pub mod layout;
 pub mod map;
 pub mod mismatch;
+pub mod notes;
 pub mod output;
 pub mod report;
 pub mod write;

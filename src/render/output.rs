@@ -12,7 +12,7 @@ use crate::error::usage_error;
 use crate::render::write::Outputs;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
-use crate::text::format_f64;
+use crate::text::{format_f64, Lang};
 use crate::text::{guard_cell, safe_column_names, sheet_name, table_number, FormulaGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,20 +123,189 @@ pub fn require_extension(
     )))
 }
 
-/// How a table is presented to a reader (used by XLSX).
+/// How a table is presented to a reader: the headers of the identity
+/// fields in every format; title rows, label codes, hidden columns and the
+/// notes sheet in XLSX.
 #[derive(Debug, Clone, Default)]
 pub struct Presentation {
-    /// A line above the header: source file, date, LOR vintage.
-    pub title: Option<String>,
+    /// The title rows above the header: what, where, when, source.
+    pub title: Option<Title>,
     /// The code of each header when the headers are labels: a second
     /// header row.
     pub codes: Option<crate::render::labels::HeaderCodes>,
     /// Columns left out (the key parts `BEZ`, `PGR`, … in XLSX).
     pub hidden: Vec<String>,
-    /// The warnings of the run, for a `Hinweise` sheet.
-    pub notes: Vec<String>,
+    /// The warnings of the run, for a `Hinweise` sheet: (code, message).
+    pub notes: Vec<(crate::error::WarningCode, String)>,
     /// The formula guard of CSV text cells (on unless `--no-formula-guard`).
     pub guard: FormulaGuard,
+    /// The headers of `level`, `key` and `name`.
+    pub identity: Identity,
+    /// The language of the title rows and the notes sheet.
+    pub lang: Lang,
+}
+
+/// The headers of the identity fields: `level`, `key`, `name` unless
+/// `--rename key=Schlüssel` or `--labels de` (`Ebene`, `Schlüssel`, and in
+/// a workbook sheet the unit's word, `Bezirksregion`) say otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub level: String,
+    pub key: String,
+    pub name: String,
+    /// A sheet of one level heads the names by the level's unit
+    /// (`Planungsraum`, `Bezirksregion`, …) instead of `name`.
+    pub name_by_level: bool,
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity {
+            level: "level".into(),
+            key: "key".into(),
+            name: "name".into(),
+            name_by_level: false,
+        }
+    }
+}
+
+impl Identity {
+    /// The three headers of a long table (all levels in one).
+    fn long(&self) -> [&str; 3] {
+        [&self.level, &self.key, &self.name]
+    }
+
+    /// Key and name headers of a table of one level.
+    fn of_level(&self, level: &str) -> [String; 2] {
+        let name = match (self.name_by_level, unit_word(level)) {
+            (true, Some(w)) => w.to_string(),
+            _ => self.name.clone(),
+        };
+        [self.key.clone(), name]
+    }
+}
+
+/// The German word of one unit of a level (`Bezirksregion`), the header of
+/// its names.
+fn unit_word(level: &str) -> Option<&'static str> {
+    Some(match level {
+        "plr" => "Planungsraum",
+        "bzr" => "Bezirksregion",
+        "pgr" => "Prognoseraum",
+        "bez" => "Bezirk",
+        "berlin" => "Land",
+        "sozialraum" => "Sozialraum",
+        _ => return None,
+    })
+}
+
+/// The title rows of a workbook sheet: what the table shows, for which
+/// area, at which date, on which LOR vintage, and its source. Every part is
+/// written for reading (no file names): the date as `31.12.2018`, the
+/// source as its publisher, title and licence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Title {
+    /// What the figures are: `Einwohnerinnen und Einwohner`.
+    pub subject: String,
+    /// The area of the run: `Bezirk Charlottenburg-Wilmersdorf`.
+    pub area: Option<String>,
+    /// The reference date as written in the run's language.
+    pub date: Option<String>,
+    /// The first and the last date of a series, as written.
+    pub period: Option<(String, String)>,
+    /// `LOR 2006`.
+    pub vintage: Option<String>,
+    /// The source line: publisher, title, date, licence (no `Quelle:`).
+    pub source: Option<String>,
+}
+
+impl Title {
+    /// The first row, for a sheet of `level`: "Einwohnerinnen und Einwohner
+    /// nach Bezirksregionen im Bezirk Charlottenburg-Wilmersdorf, Stand
+    /// 31.12.2018".
+    pub fn heading(&self, level: &str, lang: Lang) -> String {
+        let mut s = self.subject.clone();
+        let area = self.area.as_deref();
+        let whole = matches!(level, "berlin") || (level == "bez" && area.is_some());
+        if !whole {
+            let by = match (lang, level) {
+                (Lang::De, "plr") => "nach Planungsräumen".to_string(),
+                (Lang::De, "bzr") => "nach Bezirksregionen".to_string(),
+                (Lang::De, "pgr") => "nach Prognoseräumen".to_string(),
+                (Lang::De, "bez") => "nach Bezirken".to_string(),
+                (Lang::De, "sozialraum") => "nach Sozialräumen".to_string(),
+                (Lang::De, other) => format!("nach {}", level_title(other)),
+                (Lang::En, other) => match unit_word(other) {
+                    Some(w) => format!("by {w}"),
+                    None => format!("by {other}"),
+                },
+            };
+            s.push(' ');
+            s.push_str(&by);
+        }
+        match area {
+            Some(a) => s.push_str(&format!(" {} {a}", lang.pick("im", "in"))),
+            None if level == "berlin" || !whole => {
+                s.push_str(lang.pick(" in Berlin", " in Berlin"));
+            }
+            None => {}
+        }
+        if let Some(d) = &self.date {
+            s.push_str(&format!(", {} {d}", lang.pick("Stand", "as of")));
+        }
+        if let Some((a, b)) = &self.period {
+            s.push_str(&format!(", {a} {} {b}", lang.pick("bis", "to")));
+        }
+        s
+    }
+
+    /// The second row: "Quelle: … · Raumbezug: LOR 2006".
+    pub fn source_row(&self, lang: Lang) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(src) = &self.source {
+            parts.push(format!("{}: {src}", lang.pick("Quelle", "Source")));
+        }
+        if let Some(v) = &self.vintage {
+            parts.push(format!("{}: {v}", lang.pick("Raumbezug", "Spatial units")));
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+}
+
+/// What a statistics table with these columns counts, for its title:
+/// people (the population register and its open-data tables), the
+/// indicators of the Monitoring Soziale Stadtentwicklung, else figures.
+pub fn subject_of<'a>(columns: impl IntoIterator<Item = &'a str>, lang: Lang) -> String {
+    let (mut people, mut mss) = (false, false);
+    for c in columns {
+        people |= c == "E_E" || c.starts_with("inhabitants");
+        let b = c.as_bytes();
+        mss |= b.len() >= 2
+            && matches!(b[0], b'K' | b'S' | b'D')
+            && b[1..].iter().all(u8::is_ascii_digit);
+    }
+    match (people, mss) {
+        (true, _) => lang.pick("Einwohnerinnen und Einwohner", "Inhabitants"),
+        (false, true) => lang.pick(
+            "Indikatoren des Monitorings Soziale Stadtentwicklung",
+            "Indicators of the Monitoring Soziale Stadtentwicklung",
+        ),
+        _ => lang.pick("Kennzahlen", "Figures"),
+    }
+    .to_string()
+}
+
+/// The source line of the inputs for a title: the attribution of each
+/// input from the `README.md` beside it (the one source line of every
+/// document), without its leading word.
+pub fn source_text(inputs: &[&Path]) -> String {
+    let line = crate::render::draw::source::source_line(inputs, None);
+    ["Source:", "Quelle:", "Source", "Quelle"]
+        .iter()
+        .find_map(|p| line.strip_prefix(p))
+        .unwrap_or(&line)
+        .trim()
+        .to_string()
 }
 
 /// Render tables as one long table (`level`, `key`, `name`, columns…); XLSX
@@ -151,25 +320,27 @@ pub fn render_with(tables: &[LevelTable], format: Format, p: &Presentation) -> R
         return render_xlsx(tables, p);
     }
     match format {
-        Format::Csv => Ok(render_csv(tables, b',', false, p.guard)),
-        Format::ExcelCsv => Ok(render_csv(tables, b';', true, p.guard)),
-        Format::Json => Ok(render_json(tables)),
-        Format::Parquet => render_parquet(tables),
+        Format::Csv => Ok(render_csv(tables, b',', false, p)),
+        Format::ExcelCsv => Ok(render_csv(tables, b';', true, p)),
+        Format::Json => Ok(render_json(tables, &p.identity)),
+        Format::Parquet => render_parquet(tables, &p.identity),
         Format::Xlsx => render_xlsx(tables, p),
-        Format::Table => Ok(render_table(tables)),
+        Format::Table => Ok(render_table(tables, &p.identity)),
         Format::GeoJson => Err(usage_error(
             "GeoJSON output needs the polygons of the units: give the PLR polygons with --units",
         )),
     }
 }
 
-/// The identity fields every output row has.
+/// The identity fields every output row has (their headers unless
+/// renamed, see [`Identity`]).
 pub const IDENTITY_FIELDS: &[&str] = &["level", "key", "name"];
 
-fn columns(tables: &[LevelTable]) -> Vec<String> {
+/// The data column headers: one that takes an identity header gets `_2`.
+fn columns(tables: &[LevelTable], id: &Identity) -> Vec<String> {
     safe_column_names(
         tables.first().map(|t| t.columns.as_slice()).unwrap_or(&[]),
-        IDENTITY_FIELDS,
+        &id.long(),
     )
 }
 
@@ -200,7 +371,8 @@ fn cell_text(v: &Value, decimal_comma: bool) -> String {
     }
 }
 
-fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool, guard: FormulaGuard) -> Vec<u8> {
+fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool, p: &Presentation) -> Vec<u8> {
+    let guard = p.guard;
     let mut out = Vec::new();
     if excel {
         out.extend_from_slice("\u{feff}".as_bytes());
@@ -214,8 +386,13 @@ fn render_csv(tables: &[LevelTable], delimiter: u8, excel: bool, guard: FormulaG
                 csv::Terminator::Any(b'\n')
             })
             .from_writer(&mut out);
-        let mut header: Vec<Cow<str>> = vec!["level".into(), "key".into(), "name".into()];
-        let cols = columns(tables);
+        let mut header: Vec<Cow<str>> = p
+            .identity
+            .long()
+            .iter()
+            .map(|h| guard_cell(h, guard))
+            .collect();
+        let cols = columns(tables, &p.identity);
         header.extend(cols.iter().map(|c| guard_cell(c, guard)));
         w.write_record(header.iter().map(|h| h.as_bytes()))
             .expect("write to memory");
@@ -258,16 +435,17 @@ pub(crate) fn json_value(v: &Value) -> serde_json::Value {
     }
 }
 
-fn render_json(tables: &[LevelTable]) -> Vec<u8> {
+fn render_json(tables: &[LevelTable], id: &Identity) -> Vec<u8> {
+    let [level, key_h, name] = id.long();
     let mut out = b"[".to_vec();
     let mut first = true;
     for t in tables {
         for (i, key) in t.keys.iter().enumerate() {
             let mut m = serde_json::Map::new();
-            m.insert("level".into(), t.level.clone().into());
-            m.insert("key".into(), key.clone().into());
-            m.insert("name".into(), t.names[i].clone().into());
-            for (c, v) in safe_column_names(&t.columns, IDENTITY_FIELDS)
+            m.insert(level.into(), t.level.clone().into());
+            m.insert(key_h.into(), key.clone().into());
+            m.insert(name.into(), t.names[i].clone().into());
+            for (c, v) in safe_column_names(&t.columns, &id.long())
                 .into_iter()
                 .zip(&t.rows[i])
             {
@@ -288,7 +466,9 @@ fn render_json(tables: &[LevelTable]) -> Vec<u8> {
 pub fn render_geojson(
     tables: &[LevelTable],
     shapes: &std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64>>,
+    id: &Identity,
 ) -> Vec<u8> {
+    let [level, key_h, name] = id.long();
     let mut feats = Vec::new();
     for t in tables {
         for (i, key) in t.keys.iter().enumerate() {
@@ -296,10 +476,10 @@ pub fn render_geojson(
                 continue;
             };
             let mut props = serde_json::Map::new();
-            props.insert("level".into(), t.level.clone().into());
-            props.insert("key".into(), key.clone().into());
-            props.insert("name".into(), t.names[i].clone().into());
-            for (c, v) in safe_column_names(&t.columns, IDENTITY_FIELDS)
+            props.insert(level.into(), t.level.clone().into());
+            props.insert(key_h.into(), key.clone().into());
+            props.insert(name.into(), t.names[i].clone().into());
+            for (c, v) in safe_column_names(&t.columns, &id.long())
                 .into_iter()
                 .zip(&t.rows[i])
             {
@@ -367,7 +547,8 @@ pub fn parquet_of(_: Vec<(String, ParquetColumn)>) -> Result<Vec<u8>> {
     ))
 }
 
-fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
+fn render_parquet(tables: &[LevelTable], id: &Identity) -> Result<Vec<u8>> {
+    let [level, key_h, name] = id.long();
     let text = |f: &dyn Fn(&LevelTable, usize) -> String| -> ParquetColumn {
         ParquetColumn::Text(
             tables
@@ -378,11 +559,11 @@ fn render_parquet(tables: &[LevelTable]) -> Result<Vec<u8>> {
         )
     };
     let mut cols = vec![
-        ("level".to_string(), text(&|t, _| t.level.clone())),
-        ("key".to_string(), text(&|t, i| t.keys[i].clone())),
-        ("name".to_string(), text(&|t, i| t.names[i].clone())),
+        (level.to_string(), text(&|t, _| t.level.clone())),
+        (key_h.to_string(), text(&|t, i| t.keys[i].clone())),
+        (name.to_string(), text(&|t, i| t.names[i].clone())),
     ];
-    for (j, name) in columns(tables).iter().enumerate() {
+    for (j, name) in columns(tables, id).iter().enumerate() {
         let values = tables
             .iter()
             .flat_map(|t| t.rows.iter().map(move |r| &r[j]));
@@ -411,9 +592,10 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&date)
-            .set_title("lor aggregate"),
+            .set_title(p.title.as_ref().map_or("lor", |t| t.subject.as_str())),
     );
     let bold = XFormat::new().set_bold();
+    let heading_fmt = XFormat::new().set_bold().set_font_size(12);
     let title_fmt = XFormat::new().set_italic();
     let code_fmt = XFormat::new().set_font_color(Color::Gray).set_italic();
     let grey = Color::RGB(0x80_80_80);
@@ -433,15 +615,24 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
                 !p.hidden.contains(code)
             })
             .collect();
-        let mut header = vec!["key".to_string(), "name".to_string()];
+        let ids = p.identity.of_level(&t.level);
+        let mut header = ids.to_vec();
         let shown_names: Vec<String> = shown.iter().map(|&j| t.columns[j].clone()).collect();
-        header.extend(safe_column_names(&shown_names, IDENTITY_FIELDS));
+        header.extend(safe_column_names(
+            &shown_names,
+            &[&p.identity.level, &ids[0], &ids[1]],
+        ));
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         let mut r0 = 0u32;
         if let Some(title) = &p.title {
-            ws.write_string_with_format(0, 0, title, &title_fmt)
+            ws.write_string_with_format(0, 0, title.heading(&t.level, p.lang), &heading_fmt)
                 .map_err(xerr)?;
             r0 = 1;
+            if let Some(row) = title.source_row(p.lang) {
+                ws.write_string_with_format(1, 0, row, &title_fmt)
+                    .map_err(xerr)?;
+                r0 = 2;
+            }
         }
         for (j, h) in header.iter().enumerate() {
             ws.write_string_with_format(r0, j as u16, h, &bold)
@@ -514,28 +705,62 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
     }
     if !p.notes.is_empty() {
         let ws = wb.add_worksheet();
-        ws.set_name("Hinweise").map_err(xerr)?;
-        ws.write_string_with_format(0, 0, "Hinweise dieses Laufs", &bold)
-            .map_err(xerr)?;
-        let mut width = 20;
-        for (i, n) in p.notes.iter().enumerate() {
-            ws.write_string((i + 1) as u32, 0, n).map_err(xerr)?;
+        let lang = p.lang;
+        ws.set_name(lang.pick("Hinweise", "Notes")).map_err(xerr)?;
+        ws.write_string_with_format(
+            0,
+            0,
+            lang.pick("Hinweise zu dieser Auswertung", "Notes on these figures"),
+            &heading_fmt,
+        )
+        .map_err(xerr)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            lang.pick(
+                "Die Meldung steht so, wie lor sie ausgibt (englisch); die Art sagt, worum es geht.",
+                "Each message as lor prints it; its kind says what it is about.",
+            ),
+            &title_fmt,
+        )
+        .map_err(xerr)?;
+        for (c, h) in [lang.pick("Art", "Kind"), lang.pick("Meldung", "Message")]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(2, c as u16, *h, &bold)
+                .map_err(xerr)?;
+        }
+        let (mut kind_w, mut width) = (12, 20);
+        for (i, (code, n)) in p.notes.iter().enumerate() {
+            let kind = crate::render::notes::kind(*code, lang);
+            let n = &crate::render::notes::without_folders(n);
+            ws.write_string((i + 3) as u32, 0, kind).map_err(xerr)?;
+            ws.write_string((i + 3) as u32, 1, n).map_err(xerr)?;
+            kind_w = kind_w.max(kind.chars().count());
             width = width.max(n.chars().count());
         }
-        ws.set_column_width(0, width.min(200) as f64)
+        ws.set_column_width(0, kind_w.min(60) as f64 + 1.0)
             .map_err(xerr)?;
+        ws.set_column_width(1, width.min(200) as f64)
+            .map_err(xerr)?;
+        ws.set_freeze_panes(3, 0).map_err(xerr)?;
     }
     wb.save_to_buffer().map_err(xerr)
 }
 
-fn render_table(tables: &[LevelTable]) -> Vec<u8> {
+fn render_table(tables: &[LevelTable], id: &Identity) -> Vec<u8> {
     let mut out = String::new();
     for (n, t) in tables.iter().enumerate() {
         if n > 0 {
             out.push('\n');
         }
-        let mut header = vec!["key".to_string(), "name".to_string()];
-        header.extend(safe_column_names(&t.columns, IDENTITY_FIELDS));
+        let header_ids = id.of_level(&t.level);
+        let mut header = header_ids.to_vec();
+        header.extend(safe_column_names(
+            &t.columns,
+            &[&id.level, &header_ids[0], &header_ids[1]],
+        ));
         let mut grid: Vec<Vec<String>> = vec![header];
         for (i, key) in t.keys.iter().enumerate() {
             let mut row = vec![key.clone(), t.names[i].clone()];
@@ -662,6 +887,7 @@ pub fn geojson_outputs(
     tables: &[LevelTable],
     shapes: &std::collections::BTreeMap<(String, String), geo::MultiPolygon<f64>>,
     target: &Target,
+    id: &Identity,
 ) -> Outputs {
     match target {
         Target::Dir(dir) => Outputs {
@@ -669,13 +895,13 @@ pub fn geojson_outputs(
                 .iter()
                 .map(|t| {
                     let path = dir.join(format!("{}.geojson", t.level));
-                    (path, render_geojson(std::slice::from_ref(t), shapes))
+                    (path, render_geojson(std::slice::from_ref(t), shapes, id))
                 })
                 .collect(),
             ..Outputs::default()
         },
-        Target::File(p) => Outputs::one(Some(p), render_geojson(tables, shapes)),
-        Target::Stdout => Outputs::one(None, render_geojson(tables, shapes)),
+        Target::File(p) => Outputs::one(Some(p), render_geojson(tables, shapes, id)),
+        Target::Stdout => Outputs::one(None, render_geojson(tables, shapes, id)),
     }
 }
 
@@ -732,6 +958,102 @@ mod tests {
                 format!("--output '{bad}': this writes a map; name the file .svg or .png")
             );
         }
+    }
+
+    /// The first title row names the figures, the units of the sheet, the
+    /// area and the date; the second the source and the vintage.
+    #[test]
+    fn title_rows_in_both_languages() {
+        let t = Title {
+            subject: subject_of(["ZEIT", "E_E", "E_EM"], Lang::De),
+            area: Some("Bezirk Charlottenburg-Wilmersdorf".into()),
+            date: Some(Lang::De.month_end(2018, 12)),
+            vintage: Some("LOR 2006".into()),
+            source: Some("Amt für Statistik Berlin-Brandenburg".into()),
+            period: None,
+        };
+        assert_eq!(
+            t.heading("bzr", Lang::De),
+            "Einwohnerinnen und Einwohner nach Bezirksregionen im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2018"
+        );
+        assert_eq!(
+            t.heading("bez", Lang::De),
+            "Einwohnerinnen und Einwohner im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2018"
+        );
+        assert_eq!(
+            t.source_row(Lang::De).unwrap(),
+            "Quelle: Amt für Statistik Berlin-Brandenburg · Raumbezug: LOR 2006"
+        );
+        let berlin = Title {
+            area: None,
+            date: Some(Lang::En.month_end(2018, 12)),
+            ..t.clone()
+        };
+        assert_eq!(
+            berlin.heading("pgr", Lang::En),
+            "Einwohnerinnen und Einwohner by Prognoseraum in Berlin, as of 31 December 2018"
+        );
+        assert_eq!(
+            berlin.heading("berlin", Lang::De),
+            "Einwohnerinnen und Einwohner in Berlin, Stand 31 December 2018"
+        );
+        let series = Title {
+            date: None,
+            period: Some(("30.06.2022".into(), "31.12.2024".into())),
+            ..t
+        };
+        assert!(series.heading("plr", Lang::De).ends_with(
+            "nach Planungsräumen im Bezirk Charlottenburg-Wilmersdorf, 30.06.2022 bis 31.12.2024"
+        ));
+        assert_eq!(
+            subject_of(["K01", "K02"], Lang::De),
+            "Indikatoren des Monitorings Soziale Stadtentwicklung"
+        );
+        assert_eq!(subject_of(["count"], Lang::En), "Figures");
+    }
+
+    /// `--rename key=…` and `--labels de` head the identity fields, in
+    /// every format.
+    #[test]
+    fn identity_headers() {
+        use crate::render::labels::Codebook;
+        let t = LevelTable {
+            level: "bzr".into(),
+            keys: vec!["040101".into()],
+            names: vec!["Charlottenburg Nord".into()],
+            columns: vec!["E_E".into()],
+            rows: vec![vec![Value::Num(19478.0)]],
+        };
+        let csv = |cb: &Codebook| {
+            let p = Presentation {
+                identity: cb.identity(),
+                ..Presentation::default()
+            };
+            String::from_utf8(render_with(std::slice::from_ref(&t), Format::Csv, &p).unwrap())
+                .unwrap()
+        };
+        let renamed = Codebook::from_flags(None, &["key=Schlüssel".into()]).unwrap();
+        assert_eq!(
+            csv(&renamed),
+            "level,Schlüssel,name,E_E\nbzr,040101,Charlottenburg Nord,19478\n"
+        );
+        let de = Codebook::from_flags(Some("de"), &[]).unwrap();
+        assert_eq!(csv(&de).lines().next().unwrap(), "Ebene,Schlüssel,Name,E_E");
+        assert_eq!(
+            de.identity().of_level("bzr"),
+            ["Schlüssel", "Bezirksregion"]
+        );
+        // A renamed name wins over the unit of the sheet.
+        let both = Codebook::from_flags(Some("de"), &["name=Gebiet".into()]).unwrap();
+        assert_eq!(both.identity().of_level("bzr"), ["Schlüssel", "Gebiet"]);
+        let p = Presentation {
+            identity: de.identity(),
+            ..Presentation::default()
+        };
+        let table =
+            String::from_utf8(render_with(std::slice::from_ref(&t), Format::Table, &p).unwrap())
+                .unwrap();
+        assert!(table.contains("Schlüssel  Bezirksregion"), "{table}");
     }
 
     #[test]

@@ -1321,66 +1321,10 @@ fn warnings_list(h: &mut String, warnings: &Warnings, lang: Lang) {
             h,
             "<li data-code=\"{}\"><strong>{kind}:</strong> {} ({count})</li>",
             code.as_str(),
-            escape(&warning_text(code, lang))
+            escape(&crate::render::notes::sentence(code, lang))
         );
     }
     let _ = writeln!(h, "</ul>");
-}
-
-/// What a kind of warning means, for a person reading the report.
-fn warning_text(code: crate::error::WarningCode, lang: Lang) -> String {
-    use crate::error::WarningCode as W;
-    if lang == Lang::En {
-        return code.doc().trim_start_matches("Note: ").to_string();
-    }
-    match code {
-        W::UnknownKey => "Zeilen der Statistik, deren Schlüssel nicht in der Referenzliste (Namensliste oder Flächen) stehen.",
-        W::MissingPlr => "Planungsräume der Referenzliste ohne Zeile in der Statistik.",
-        W::Vintage => "Schlüssel zweier LOR-Stände (2006 und 2021) gemischt, oder ein anderer Stand als erwartet.",
-        W::Totals => "Die Summen der Datei selbst stimmen nicht überein (etwa insgesamt und männlich plus weiblich).",
-        W::ShareRange => "Eine Anteilsspalte hat Werte außerhalb von 0 bis 100.",
-        W::Negative => "Eine Anzahlspalte hat negative Werte.",
-        W::MissingValues => "Leere oder gesperrte Zellen; die betroffenen Einheiten bleiben in Summen leer.",
-        W::SkippedFiles => "Dateien der Zeitreihe ohne Datum im Namen wurden nicht verwendet.",
-        W::Columns => "Die Dateien der Zeitreihe haben nicht alle dieselben Spalten.",
-        W::Date => "Die Angaben zum Stichtag widersprechen sich oder sind nicht geordnet; welcher gilt, steht in der Meldung.",
-        W::TitleRows => "Zeilen über der Kopfzeile (Titel, Anmerkungen) wurden übersprungen.",
-        W::PublishedDeviation => "Ein berechneter Wert weicht von der veröffentlichten Tabelle ab.",
-        W::PublishedUnit => "Eine Einheit der veröffentlichten Tabelle wurde nicht berechnet.",
-        W::DivisionByZero => "Eine abgeleitete Spalte teilt in einigen Einheiten durch null; diese Zellen bleiben leer.",
-        W::ZeroMarker => "Zellen mit dem Zeichen „-“ (nichts vorhanden) wurden als 0 gelesen.",
-        W::Catalogue => "Die Namen der Einheiten stammen aus dem eingebauten LOR-Verzeichnis.",
-        W::FixId => "Eine falsche Kennung einer Fläche wurde berichtigt: Name und Fläche belegen die richtige.",
-        W::ProvenShare => "Eine Anteilsspalte wurde aus den summierten Anzahlen neu berechnet statt summiert.",
-        W::MissingAttribute => "Einigen Punkten fehlt ein Merkmal, das summiert oder nach dem gruppiert wird.",
-        W::ExtraColumn => "Eine Statistikdatei hat eine nicht erwartete Spalte.",
-        W::IgnoredRows => "Zeilen ohne Schlüssel und ohne Zahlen (Anmerkungen, Fußzeilen) wurden übersprungen.",
-        W::SubtotalRows => "Zwischensummen gröberer Ebenen zwischen den Planungsräumen wurden nicht verwendet.",
-        W::Names => "Eine Namensliste gibt einer Einheit verschiedene Namen.",
-        W::Hierarchy => "Eine Spalte mit einem Schlüsselteil (Bezirk, Prognoseraum, Bezirksregion) passt nicht zum Schlüssel des Planungsraums.",
-        W::Level => "Eine angefragte Ebene lässt sich aus den Zeilen nicht bilden und fehlt.",
-        W::SummedShare => "Eine Spalte, die wie ein Anteil aussieht, wurde auf Anweisung summiert.",
-        W::ShareWeight => "Ein gewichteter Mittelwert ist mit einer Anteilsspalte gewichtet.",
-        W::DuplicateId => "Flächen mit gleicher Kennung wurden weggelassen; ihre Einheiten haben keine Fläche.",
-        W::UnclosedRing => "Nicht geschlossene Umrisse wurden beim Lesen geschlossen.",
-        W::InvalidGeometry => "Sich selbst schneidende oder überlappende Teilflächen wurden repariert.",
-        W::NoGeometry => "Einheiten der Statistik oder der Namensliste ohne Fläche.",
-        W::Overlap => "Flächen einer Ebene überlappen sich, oder Punkte liegen in zwei Flächen zugleich.",
-        W::Gap => "Lücken zwischen den Flächen einer Ebene, größer als die Toleranz.",
-        W::Nesting => "Einheiten reichen über ihre übergeordnete Fläche hinaus oder haben keine.",
-        W::Slivers => "Kleinste Teilflächen unterhalb der Toleranz wurden als Digitalisierungsungenauigkeit verworfen.",
-        W::Unassigned => "Einheiten liegen ganz oder teilweise außerhalb jedes Sozialraums.",
-        W::Outside => "Punkte außerhalb jeder Einheit zählen in keiner Summe.",
-        W::Weights => "Die Gewichte einer Einheit ergeben zusammen nicht 1 (wie angegeben verwendet).",
-        W::Cycle => "Schlüssel einer Schlüsseltabelle werden umbenannt und sind zugleich Ziel einer Umbenennung.",
-        W::ChainGap => "Eine Tabelle einer Umschlüsselungskette hat keine Zeile für Einheiten der vorigen.",
-        W::AreaFallback => "Geteilte Einheiten ohne Bevölkerungspunkte: ihre Flächenanteile werden verwendet.",
-        W::CrsGuessed => "Punkte ohne angegebenes Koordinatensystem: das nach den Koordinaten wahrscheinliche wird verwendet.",
-        W::BadValues => "Merkmalswerte von Punkten, die keine Zahlen sind, fehlen in den Summen.",
-        W::Unattributed => "Eine Eingabe hat keine Quellenangabe; unter „Quellen und Stand“ ist sie nur mit ihrem Dateinamen genannt.",
-        W::DuplicatePoint => "Punkte wiederholen einen früheren Punkt oder teilen seine Kennung; jeder wird gezählt.",
-    }
-    .to_string()
 }
 
 #[cfg(test)]

@@ -158,15 +158,37 @@ fn xlsx_has_one_sheet_per_level_with_numbers() {
         ]
     );
     let r = wb.worksheet_range("Berlin").unwrap();
-    // A title row (source, ZEIT, vintage) above the header.
-    assert!(
-        matches!(r.get((0, 0)), Some(Data::String(t)) if t.contains("EWR201812E_Matrix.csv") && t.contains("201812") && t.contains("LOR 2006"))
+    // Two title rows above the header: what, where, when (ZEIT 201812 is
+    // the end of December); the source by its attribution, never its path,
+    // and the LOR vintage once.
+    let text = |row: u32| match r.get((row as usize, 0)) {
+        Some(Data::String(t)) => t.clone(),
+        other => panic!("row {row}: {other:?}"),
+    };
+    assert_eq!(
+        text(0),
+        "Einwohnerinnen und Einwohner in Berlin, Stand 31.12.2018"
     );
-    assert_eq!(r.get((1, 0)), Some(&Data::String("key".into())));
+    let source = text(1);
+    assert!(
+        source.starts_with("Quelle: Amt für Statistik Berlin-Brandenburg")
+            && source.ends_with(" · Raumbezug: LOR 2006")
+            && !source.contains(".csv")
+            && !source.contains("data/"),
+        "{source}"
+    );
+    let bzr = wb.worksheet_range("Bezirksregionen").unwrap();
+    assert_eq!(
+        bzr.get((0, 0)),
+        Some(&Data::String(
+            "Einwohnerinnen und Einwohner nach Bezirksregionen in Berlin, Stand 31.12.2018".into()
+        ))
+    );
+    assert_eq!(r.get((2, 0)), Some(&Data::String("key".into())));
     let col = (0..r.width())
-        .find(|&c| r.get((1, c)) == Some(&Data::String("E_E".into())))
+        .find(|&c| r.get((2, c)) == Some(&Data::String("E_E".into())))
         .unwrap();
-    assert_eq!(r.get((2, col)), Some(&Data::Float(3748148.0)));
+    assert_eq!(r.get((3, col)), Some(&Data::Float(3748148.0)));
 }
 
 #[test]

@@ -111,7 +111,7 @@ fn map_b04(out: &Path, extra: &[&str]) {
         "--sozialraum",
         s(&pgr),
         "--column",
-        "Anteil_65plus=E_E65U80+E_E80U110/E_E*100",
+        "Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100",
         "--output",
         s(out),
     ];

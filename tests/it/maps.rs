@@ -20,7 +20,7 @@ fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-const SHARE_65: &str = "Anteil_65plus=E_E65U80+E_E80U110/E_E*100";
+const SHARE_65: &str = "Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100";
 
 /// The Bezirk 04 report from the bundled 2018 data; `fix` is the value of
 /// `--units-fix-id` (`None`: the default, the known wrong id of the 2006

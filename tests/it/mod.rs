@@ -8,6 +8,7 @@ mod cli;
 mod cli_layer;
 mod crosswalk;
 mod dialects;
+mod expressions;
 mod fuzz_regressions;
 mod geometry_input;
 mod geometry_repair;

@@ -365,3 +365,112 @@ fn bad_points_are_refused() {
     }
     assert!(listing(&dir).iter().all(|f| !f.starts_with(".lor-")));
 }
+
+/// `lor points` takes `--decimals`, `--round`, `--labels`, `--rename` and
+/// writes the workbook title rows like `aggregate`: Kita places per 100
+/// children under 6 in Charlottenburg Nord (BZR 040101) are 702 / 1,155 ×
+/// 100 = 60.779…, written 60.8 with --decimals 1.
+#[test]
+fn points_round_label_and_title_like_aggregate() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let kitas = berlin("points/kitas.geojson.gz");
+    let units = berlin("lor-2006/plr.geojson.gz");
+    let ewr = berlin("stats/EWR201812E_Matrix.csv");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "points",
+            s(&kitas),
+            "--sum",
+            "e_platz",
+            "--units",
+            s(&units),
+            "--bezirk",
+            "04",
+            "--levels",
+            "bzr,bez",
+            "--stats",
+            s(&ewr),
+            "--per",
+            "Kinder_u6=E_EU1+E_E1U6",
+            "--scale",
+            "100",
+            "-q",
+        ];
+        a.extend_from_slice(extra);
+        lor(&a)
+    };
+    let o = args(&["--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "\nbzr,040101,Charlottenburg Nord,7,702,1155,0.6060606060606061,60.77922077922078\n"
+        ),
+        "{out}"
+    );
+    let o = args(&["--decimals", "1", "--labels", "de", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Ebene,Schlüssel,Name,Anzahl,Genehmigte Plätze,Kinder_u6,Anzahl je 100 Kinder_u6,Genehmigte Plätze je 100 Kinder_u6"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "bzr,040101,Charlottenburg Nord,7,702,1155,0.6,60.8"
+    );
+    // The Bezirk: 275 Kitas, 13,292 places.
+    assert!(
+        out.contains("\nbez,04,Charlottenburg-Wilmersdorf,275,13292,"),
+        "{out}"
+    );
+    // --rename names the identity fields too.
+    let o = args(&[
+        "--rename",
+        "key=Nummer",
+        "--rename",
+        "count=Kitas",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("level,Nummer,name,Kitas,e_platz,"),
+        "{}",
+        stdout(&o)
+    );
+    // The workbook: title rows above the header.
+    let dir = scratch("points_title");
+    let xlsx = dir.join("kitas.xlsx");
+    let o = args(&["--decimals", "1", "--labels", "de", "--output", s(&xlsx)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let r = wb.worksheet_range("Bezirksregionen").unwrap();
+    assert_eq!(
+        r.get((0, 0)),
+        Some(&Data::String(
+            "Einrichtungen nach Bezirksregionen im Bezirk Charlottenburg-Wilmersdorf".into()
+        ))
+    );
+    let source = r.get((1, 0)).unwrap().to_string();
+    assert!(
+        source.starts_with("Quelle: ") && source.ends_with(" · Raumbezug: LOR 2006"),
+        "{source}"
+    );
+    assert!(
+        source.contains("Amt für Statistik Berlin-Brandenburg"),
+        "{source}"
+    );
+    assert_eq!(r.get((2, 1)), Some(&Data::String("Bezirksregion".into())));
+    let c = (0..r.width())
+        .find(|&c| {
+            r.get((2, c)) == Some(&Data::String("Genehmigte Plätze je 100 Kinder_u6".into()))
+        })
+        .unwrap();
+    assert_eq!(
+        r.get((3, c)),
+        Some(&Data::String("e_platz per 100 Kinder_u6".into()))
+    );
+    assert_eq!(r.get((4, c)), Some(&Data::Float(60.8)));
+}

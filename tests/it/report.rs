@@ -17,7 +17,7 @@ fn root(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-const SHARE_65: &str = "Anteil_65plus=E_E65U80+E_E80U110/E_E*100";
+const SHARE_65: &str = "Anteil_65plus=(E_E65U80+E_E80U110)/E_E*100";
 
 /// The sample district's report; `extra` adds flags.
 fn sample_report(out: &Path, extra: &[&str]) -> std::process::Output {
@@ -283,7 +283,7 @@ fn report_and_map_labels_are_german() {
             "Einwohnerinnen und Einwohner, Altersgruppe 65 bis unter 80 Jahre per Planungsraum",
         ),
         (
-            "Kinder=E_EU1+E_E1U6/E_E*100",
+            "Kinder=(E_EU1+E_E1U6)/E_E*100",
             "Anteil unter 6 Jahre in % per Planungsraum",
         ),
         ("Quote=E_EU1/E_EW*100", "Quote per Planungsraum"),

@@ -202,19 +202,28 @@ fn wide_and_xlsx_put_the_dates_side_by_side() {
             "Prognoseräume",
             "Bezirke",
             "Prognoseräume – Veränderung",
-            "Bezirke – Veränderung"
+            "Bezirke – Veränderung",
+            "Hinweise"
         ]
     );
     let r = wb.worksheet_range("Bezirke").unwrap();
+    // Two title rows above the header: the period of the series.
+    assert!(
+        r.rows().next().unwrap()[0]
+            .to_string()
+            .ends_with(", 31.12.2023 bis 31.12.2024"),
+        "{:?}",
+        r.rows().next()
+    );
     let header: Vec<String> = r
         .rows()
-        .next()
+        .nth(2)
         .unwrap()
         .iter()
         .map(|c| c.to_string())
         .collect();
     let j = header.iter().position(|c| c == "E_E 2024-12").unwrap();
-    assert_eq!(r.rows().nth(1).unwrap()[j].to_string(), b.to_string());
+    assert_eq!(r.rows().nth(3).unwrap()[j].to_string(), b.to_string());
 }
 
 #[test]
@@ -459,13 +468,13 @@ fn a_job_keeps_a_series_per_level() {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(dir.join("out/serie.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Prognoseräume", "Prognoseräume – Veränderung"]
+        vec!["Prognoseräume", "Prognoseräume – Veränderung", "Hinweise"]
     );
     let r = wb.worksheet_range("Prognoseräume").unwrap();
-    assert_eq!(r.rows().count(), 6); // header + 5 PGR
+    assert_eq!(r.rows().count(), 8); // two title rows, header + 5 PGR
     let header: Vec<String> = r
         .rows()
-        .next()
+        .nth(2)
         .unwrap()
         .iter()
         .map(|c| c.to_string())

@@ -297,6 +297,12 @@ fn series_in_a_bezirk_rounded_and_labelled_with_sozialraum_polygons() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = rows(&stdout(&o));
+    // --labels de heads the identity fields in German too.
+    assert!(
+        stdout(&o).starts_with("Ebene,Schlüssel,Name,"),
+        "{}",
+        stdout(&o)
+    );
     let e = "Einwohnerinnen und Einwohner insgesamt";
     let change = format!("{e} change previous");
     let pct = format!("{e} change previous %");
@@ -309,15 +315,15 @@ fn series_in_a_bezirk_rounded_and_labelled_with_sozialraum_polygons() {
         let total = bezirk_sum(file, delim, key, col, "04");
         let bez: Vec<_> = rows
             .iter()
-            .filter(|r| r["level"] == "bez" && r["date"] == d)
+            .filter(|r| r["Ebene"] == "bez" && r["date"] == d)
             .collect();
         assert_eq!(bez.len(), 1);
         assert_eq!(num(bez[0], e), total, "{d}");
         let sr: Vec<_> = rows
             .iter()
-            .filter(|r| r["level"] == "sozialraum" && r["date"] == d)
+            .filter(|r| r["Ebene"] == "sozialraum" && r["date"] == d)
             .collect();
-        let keys: Vec<&str> = sr.iter().map(|r| r["key"].as_str()).collect();
+        let keys: Vec<&str> = sr.iter().map(|r| r["Schlüssel"].as_str()).collect();
         assert_eq!(keys, ["0410", "0420", "0430", "0440", "0450"], "{d}");
         assert!(sr.iter().all(|r| num(r, e).fract() == 0.0), "{sr:?}");
         assert_eq!(sr.iter().map(|r| num(r, e)).sum::<f64>(), total, "{d}");
@@ -328,7 +334,11 @@ fn series_in_a_bezirk_rounded_and_labelled_with_sozialraum_polygons() {
     for r in rows.iter().filter(|r| r["date"] == "2020-12") {
         let before = rows
             .iter()
-            .find(|b| b["date"] == "2018-12" && b["level"] == r["level"] && b["key"] == r["key"])
+            .find(|b| {
+                b["date"] == "2018-12"
+                    && b["Ebene"] == r["Ebene"]
+                    && b["Schlüssel"] == r["Schlüssel"]
+            })
             .unwrap();
         let diff = num(r, e) - num(before, e);
         assert_eq!(num(r, &change), diff, "{r:?}");
@@ -337,7 +347,7 @@ fn series_in_a_bezirk_rounded_and_labelled_with_sozialraum_polygons() {
     }
     let bez_change = rows
         .iter()
-        .find(|r| r["level"] == "bez" && r["date"] == "2020-12")
+        .find(|r| r["Ebene"] == "bez" && r["date"] == "2020-12")
         .map(|r| num(r, &change))
         .unwrap();
     assert_eq!(bez_change, totals[1] - totals[0]);

@@ -23,13 +23,9 @@ fn json_rows(out: &str) -> BTreeMap<(String, String), BTreeMap<String, f64>> {
             .iter()
             .filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x)))
             .collect();
-        m.insert(
-            (
-                o["level"].as_str().unwrap().to_string(),
-                o["key"].as_str().unwrap().to_string(),
-            ),
-            nums,
-        );
+        // With --labels de the identity fields are "Ebene" and "Schlüssel".
+        let field = |a: &str, b: &str| o.get(a).or(o.get(b)).unwrap().as_str().unwrap().to_string();
+        m.insert((field("level", "Ebene"), field("key", "Schlüssel")), nums);
     }
     m
 }
@@ -171,13 +167,8 @@ fn expressions_explain_their_errors() {
         e.contains("    Kinder=E_EU1+E_E1U7\n                 ^^^^^^"),
         "{e}"
     );
-    // Without parentheses the top level is a sum, not a ratio.
-    let o = lor(&[
-        "aggregate",
-        s(&ewr),
-        "--ratio",
-        "A=E_E65U80+E_E80U110/E_E*100",
-    ]);
+    // A sum is not a ratio.
+    let o = lor(&["aggregate", s(&ewr), "--ratio", "A=E_E65U80+E_E80U110"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("NUMERATOR/DENOMINATOR"),
@@ -236,20 +227,66 @@ fn xlsx_keeps_codes_and_lists_the_warnings() {
         ]
     );
     let r = wb.worksheet_range("Bezirke").unwrap();
+    assert_eq!(
+        r.get((0, 0)),
+        Some(&Data::String(
+            "Einwohnerinnen und Einwohner im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2018"
+                .into()
+        ))
+    );
+    let sr = wb.worksheet_range("Sozialräume").unwrap();
+    assert_eq!(
+        sr.get((0, 0)),
+        Some(&Data::String(
+            "Einwohnerinnen und Einwohner nach Sozialräumen im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2018"
+                .into()
+        ))
+    );
+    // With --labels de the key and the names are headed in German, the
+    // names by the unit of the sheet.
+    assert_eq!(sr.get((2, 0)), Some(&Data::String("Schlüssel".into())));
+    assert_eq!(sr.get((2, 1)), Some(&Data::String("Sozialraum".into())));
     let header: Vec<String> = (0..r.width())
-        .map(|c| r.get((1, c)).map(|d| d.to_string()).unwrap_or_default())
+        .map(|c| r.get((2, c)).map(|d| d.to_string()).unwrap_or_default())
         .collect();
+    assert_eq!(header[..2], ["Schlüssel", "Bezirk"]);
     // Key parts are left out; labels above, codes below.
     assert!(!header.iter().any(|h| h.contains("(Nummer)")), "{header:?}");
     let c = header
         .iter()
         .position(|h| h == "Einwohnerinnen und Einwohner insgesamt")
         .unwrap();
-    assert_eq!(r.get((2, c)), Some(&Data::String("E_E".into())));
-    assert_eq!(r.get((3, c)), Some(&Data::Float(341_327.0)));
+    assert_eq!(r.get((3, c)), Some(&Data::String("E_E".into())));
+    assert_eq!(r.get((4, c)), Some(&Data::Float(341_327.0)));
+    // The notes sheet: a German heading, the kind of each note in words,
+    // the message as lor prints it.
     let notes = wb.worksheet_range("Hinweise").unwrap();
-    let text: Vec<String> = notes.rows().map(|r| r[0].to_string()).collect();
-    assert!(text.iter().any(|t| t.contains("04030417")), "{text:?}");
+    assert_eq!(
+        notes.get((0, 0)),
+        Some(&Data::String("Hinweise zu dieser Auswertung".into()))
+    );
+    assert_eq!(notes.get((2, 0)), Some(&Data::String("Art".into())));
+    assert_eq!(notes.get((2, 1)), Some(&Data::String("Meldung".into())));
+    let rows: Vec<(String, String)> = notes
+        .rows()
+        .skip(3)
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|(kind, m)| m.contains("04030417") && kind == "Kennung einer Fläche berichtigt"),
+        "{rows:?}"
+    );
+    // The messages name files without their folders.
+    assert!(
+        rows.iter().all(|(_, m)| !m.contains("data/berlin")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|(_, m)| m.starts_with("plr.geojson.gz: feature 124 'Schloßstraße'")),
+        "{rows:?}"
+    );
 }
 
 /// A statistics-office workbook: three title rows above the header and a
@@ -451,4 +488,120 @@ fn csv_with_title_lines_and_footer() {
         "csv",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `--rename key=Schlüssel` renames the key header (it was refused: "no
+/// column 'key'"); `--lang en` writes the title rows and the notes sheet in
+/// English.
+#[test]
+fn identity_headers_rename_and_english_titles() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let ewr = berlin("stats/EWR201812E_Matrix.csv");
+    let o = lor(&[
+        "aggregate",
+        s(&ewr),
+        "--rename",
+        "key=Schlüssel",
+        "--rename",
+        "name=Bezirk",
+        "--levels",
+        "bez",
+        "--bezirk",
+        "04",
+        "--format",
+        "csv",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("level,Schlüssel,Bezirk,ZEIT,"),
+        "{}",
+        out.lines().next().unwrap()
+    );
+    assert!(
+        out.contains("\nbez,04,Charlottenburg-Wilmersdorf,201812,"),
+        "{out}"
+    );
+    let dir = scratch("tables_lang_en");
+    let xlsx = dir.join("b04.xlsx");
+    let o = lor(&[
+        "aggregate",
+        s(&ewr),
+        "--bezirk",
+        "04",
+        "--lang",
+        "en",
+        "--output",
+        s(&xlsx),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    assert!(wb.sheet_names().contains(&"Notes".to_string()));
+    let r = wb.worksheet_range("Bezirksregionen").unwrap();
+    assert_eq!(
+        r.get((0, 0)),
+        Some(&Data::String(
+            "Inhabitants by Bezirksregion in Bezirk Charlottenburg-Wilmersdorf, as of 31 December 2018"
+                .into()
+        ))
+    );
+    let source = r.get((1, 0)).unwrap().to_string();
+    assert!(
+        source.starts_with("Source: Amt für Statistik")
+            && source.ends_with(" · Spatial units: LOR 2006"),
+        "{source}"
+    );
+    let notes = wb.worksheet_range("Notes").unwrap();
+    assert_eq!(
+        notes.get((0, 0)),
+        Some(&Data::String("Notes on these figures".into()))
+    );
+}
+
+/// `lor translate` writes the title rows too: the date from the folder
+/// name (population-2020-12 is 31.12.2020), and the vintage the figures
+/// are in with the one they came from.
+#[test]
+fn translate_title_says_both_vintages() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = scratch("tables_translate_title");
+    let xlsx = dir.join("pgr.xlsx");
+    let o = lor(&[
+        "translate",
+        s(&berlin("stats/population-2020-12/t1-planning-areas.csv")),
+        "--from",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--to",
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--weighted",
+        "*_percentage=inhabitants",
+        "--levels",
+        "pgr,bez",
+        "--bezirk",
+        "04",
+        "--labels",
+        "de",
+        "-q",
+        "--output",
+        s(&xlsx),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let r = wb.worksheet_range("Prognoseräume").unwrap();
+    assert_eq!(
+        r.get((0, 0)),
+        Some(&Data::String(
+            "Einwohnerinnen und Einwohner nach Prognoseräumen im Bezirk Charlottenburg-Wilmersdorf, Stand 31.12.2020"
+                .into()
+        ))
+    );
+    let source = r.get((1, 0)).unwrap().to_string();
+    assert!(
+        source.starts_with("Quelle: ")
+            && source.ends_with(" · Raumbezug: LOR 2021 (umgerechnet aus LOR 2006)")
+            && !source.contains('/'),
+        "{source}"
+    );
+    assert_eq!(r.get((2, 1)), Some(&Data::String("Prognoseraum".into())));
 }
