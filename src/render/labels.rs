@@ -127,9 +127,8 @@ pub fn builtin_de(code: &str) -> Option<String> {
 /// Kinder_u6" (the summed attribute by its label
 /// when the codebook has one).
 fn points_label_de(code: &str) -> Option<String> {
-    match code {
-        "count" => return Some("Anzahl".into()),
-        _ => {}
+    if code == "count" {
+        return Some("Anzahl".into());
     }
     let (value, per) = code.split_once(" per ")?;
     let value = if value == "count" {
