@@ -220,8 +220,8 @@ impl Codebook {
     /// The headers of the identity fields: `--rename level=…`, `key=…`,
     /// `name=…`, else with `--labels de` "Ebene", "Schlüssel" and the unit
     /// of each level ("Bezirksregion"; "Name" in a long table).
-    pub fn identity(&self) -> crate::render::output::Identity {
-        let mut id = crate::render::output::Identity::default();
+    pub fn identity(&self) -> Identity {
+        let mut id = Identity::default();
         if self.builtin {
             id.level = "Ebene".into();
             id.key = "Schlüssel".into();
@@ -249,7 +249,7 @@ impl Codebook {
     pub fn label(&self, code: &str) -> String {
         self.rename
             .get(code)
-            .filter(|_| !crate::render::output::IDENTITY_FIELDS.contains(&code))
+            .filter(|_| !IDENTITY_FIELDS.contains(&code))
             .or_else(|| self.file.get(code))
             .cloned()
             .or_else(|| self.builtin.then(|| builtin_de(code)).flatten())
@@ -277,13 +277,11 @@ impl Codebook {
     /// header, is an error.
     pub fn relabel(&self, codes: &[String]) -> Result<Vec<String>> {
         for old in self.rename.keys() {
-            if !codes.contains(old)
-                && !crate::render::output::IDENTITY_FIELDS.contains(&old.as_str())
-            {
+            if !codes.contains(old) && !IDENTITY_FIELDS.contains(&old.as_str()) {
                 return Err(usage_error(format!(
                     "--rename '{old}=…': no column '{old}' in the output; columns: {}",
                     crate::error::examples(
-                        &crate::render::output::IDENTITY_FIELDS
+                        &IDENTITY_FIELDS
                             .iter()
                             .copied()
                             .chain(codes.iter().map(String::as_str))
@@ -372,6 +370,64 @@ pub fn read_codebook(path: &Path) -> Result<BTreeMap<String, String>> {
 pub fn is_key_part_name(code: &str) -> bool {
     let l = code.trim().to_lowercase();
     crate::table::columns::key_part_level(&l).is_some() || l == "stadtraum" || l.ends_with("_id")
+}
+
+/// The identity fields every output row has (their headers unless
+/// renamed, see [`Identity`]).
+pub const IDENTITY_FIELDS: &[&str] = &["level", "key", "name"];
+
+/// The headers of the identity fields: `level`, `key`, `name` unless
+/// `--rename key=Schlüssel` or `--labels de` (`Ebene`, `Schlüssel`, and in
+/// a workbook sheet the unit's word, `Bezirksregion`) say otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub level: String,
+    pub key: String,
+    pub name: String,
+    /// A sheet of one level heads the names by the level's unit
+    /// (`Planungsraum`, `Bezirksregion`, …) instead of `name`.
+    pub name_by_level: bool,
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity {
+            level: "level".into(),
+            key: "key".into(),
+            name: "name".into(),
+            name_by_level: false,
+        }
+    }
+}
+
+impl Identity {
+    /// The three headers of a long table (all levels in one).
+    pub(crate) fn long(&self) -> [&str; 3] {
+        [&self.level, &self.key, &self.name]
+    }
+
+    /// Key and name headers of a table of one level.
+    pub(crate) fn of_level(&self, level: &str) -> [String; 2] {
+        let name = match (self.name_by_level, unit_word(level)) {
+            (true, Some(w)) => w.to_string(),
+            _ => self.name.clone(),
+        };
+        [self.key.clone(), name]
+    }
+}
+
+/// The German word of one unit of a level (`Bezirksregion`), the header of
+/// its names.
+pub(crate) fn unit_word(level: &str) -> Option<&'static str> {
+    Some(match level {
+        "plr" => "Planungsraum",
+        "bzr" => "Bezirksregion",
+        "pgr" => "Prognoseraum",
+        "bez" => "Bezirk",
+        "berlin" => "Land",
+        "sozialraum" => "Sozialraum",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

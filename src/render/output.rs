@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error::usage_error;
+use crate::render::labels::{unit_word, Identity};
 use crate::render::write::Outputs;
 use crate::table::level::LevelTable;
 use crate::table::level::Value;
@@ -145,60 +146,6 @@ pub struct Presentation {
     pub lang: Lang,
 }
 
-/// The headers of the identity fields: `level`, `key`, `name` unless
-/// `--rename key=Schlüssel` or `--labels de` (`Ebene`, `Schlüssel`, and in
-/// a workbook sheet the unit's word, `Bezirksregion`) say otherwise.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Identity {
-    pub level: String,
-    pub key: String,
-    pub name: String,
-    /// A sheet of one level heads the names by the level's unit
-    /// (`Planungsraum`, `Bezirksregion`, …) instead of `name`.
-    pub name_by_level: bool,
-}
-
-impl Default for Identity {
-    fn default() -> Self {
-        Identity {
-            level: "level".into(),
-            key: "key".into(),
-            name: "name".into(),
-            name_by_level: false,
-        }
-    }
-}
-
-impl Identity {
-    /// The three headers of a long table (all levels in one).
-    fn long(&self) -> [&str; 3] {
-        [&self.level, &self.key, &self.name]
-    }
-
-    /// Key and name headers of a table of one level.
-    fn of_level(&self, level: &str) -> [String; 2] {
-        let name = match (self.name_by_level, unit_word(level)) {
-            (true, Some(w)) => w.to_string(),
-            _ => self.name.clone(),
-        };
-        [self.key.clone(), name]
-    }
-}
-
-/// The German word of one unit of a level (`Bezirksregion`), the header of
-/// its names.
-fn unit_word(level: &str) -> Option<&'static str> {
-    Some(match level {
-        "plr" => "Planungsraum",
-        "bzr" => "Bezirksregion",
-        "pgr" => "Prognoseraum",
-        "bez" => "Bezirk",
-        "berlin" => "Land",
-        "sozialraum" => "Sozialraum",
-        _ => return None,
-    })
-}
-
 /// The title rows of a workbook sheet: what the table shows, for which
 /// area, at which date, on which LOR vintage, and its source. Every part is
 /// written for reading (no file names): the date as `31.12.2018`, the
@@ -331,10 +278,6 @@ pub fn render_with(tables: &[LevelTable], format: Format, p: &Presentation) -> R
         )),
     }
 }
-
-/// The identity fields every output row has (their headers unless
-/// renamed, see [`Identity`]).
-pub const IDENTITY_FIELDS: &[&str] = &["level", "key", "name"];
 
 /// The data column headers: one that takes an identity header gets `_2`.
 fn columns(tables: &[LevelTable], id: &Identity) -> Vec<String> {
