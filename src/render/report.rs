@@ -923,7 +923,12 @@ impl Page<'_> {
         let spec = self.spec;
         let defaults;
         let maps = if spec.maps.is_empty() {
-            defaults = default_maps(self.schema);
+            // The default maps the file has the columns for (a table of
+            // people only has none); a map asked for is an error without them.
+            defaults = default_maps(self.schema)
+                .into_iter()
+                .filter(|m| m.columns().all(|c| self.fig.table.column(c).is_some()))
+                .collect::<Vec<_>>();
             &defaults
         } else {
             &spec.maps

@@ -713,3 +713,38 @@ fn b04_report_maps_read_as_german() {
     b04_report(&html, true);
     assert_german(&shown(&chrome, &html, 720).text);
 }
+
+/// A table of people without age groups (the open-data t1 table) makes a
+/// report with the people per Sozialraum and no default maps, not an error.
+#[test]
+fn report_on_a_table_without_age_groups_has_people_and_no_default_maps() {
+    let dir = scratch("report_t1");
+    let out = dir.join("t1.html");
+    let o = lor(&[
+        "report",
+        s(&berlin("stats/population-2018-12/t1-planning-areas.csv")),
+        "--bezirk",
+        "04",
+        "--units",
+        s(&berlin("lor-2006/plr.geojson.gz")),
+        "--sozialraum",
+        s(&berlin("lor-2021/pgr.geojson.gz")),
+        "--output",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    let cells = html_cells(&html);
+    assert_eq!(
+        cells[&("04".to_string(), "inhabitants".to_string())],
+        341_327.0
+    );
+    assert_eq!(
+        cells[&("0410".to_string(), "inhabitants".to_string())],
+        19_478.0
+    );
+    assert!(
+        !html.contains("id=\"map-1\""),
+        "a default map without its columns"
+    );
+}
