@@ -11,7 +11,7 @@ use crate::quality::mismatch::Compared;
 use crate::spatial::geometry::Layer;
 use crate::spatial::overlay::{PartClass, UnitParts, UnitStatus};
 use crate::table::scope::Bezirk;
-use crate::text::{guard_cell, short, thousands, FormulaGuard, Lang};
+use crate::text::{guard_cell, short, FormulaGuard, Lang};
 
 impl Mismatch {
     /// The readable report for a terminal: the header and summary, the
@@ -21,10 +21,10 @@ impl Mismatch {
         let mut s = String::new();
         self.text_header(&mut s, lang);
         for l in self.levels.iter().rev() {
-            self.text_split(&mut s, l);
+            self.text_split(&mut s, l, lang);
         }
-        self.text_base(&mut s);
-        self.text_b_units(&mut s);
+        self.text_base(&mut s, lang);
+        self.text_b_units(&mut s, lang);
         s
     }
 
@@ -110,45 +110,56 @@ impl Mismatch {
     }
 
     fn text_header(&self, s: &mut String, lang: Lang) {
-        let _ = writeln!(
-            s,
-            "{} compared with {}\nnoise: parts under {} % of a unit or under {} m²\n",
-            self.a_source,
-            self.b_source,
-            self.tolerance.min_share * 100.0,
-            thousands(self.tolerance.min_area)
+        let (share, area) = (
+            lang.dec(self.tolerance.min_share * 100.0, 1),
+            lang.int(self.tolerance.min_area),
         );
+        let (a, b) = (short(&self.a_source), short(&self.b_source));
+        let _ = match lang {
+            Lang::De => writeln!(
+                s,
+                "{a} im Vergleich mit {b}\nRauschen: Teile unter {share} % einer Einheit oder unter {area} m²\n"
+            ),
+            Lang::En => writeln!(
+                s,
+                "{a} compared with {b}\nnoise: parts under {share} % of a unit or under {area} m²\n"
+            ),
+        };
         for line in self.summary(lang) {
             let _ = writeln!(s, "  {line}");
         }
     }
 
     /// The split units of one level, each with its real parts and slivers.
-    fn text_split(&self, s: &mut String, l: &LevelReport) {
+    fn text_split(&self, s: &mut String, l: &LevelReport, lang: Lang) {
         let split: Vec<&UnitParts> = l.split().collect();
         if split.is_empty() {
             return;
         }
-        let _ = writeln!(s, "\nSplit {}:", l.title);
+        let _ = match lang {
+            Lang::De => writeln!(s, "\nVerteilte {}:", l.title),
+            Lang::En => writeln!(s, "\nSplit {}:", l.title),
+        };
         for u in split {
-            let people = self.people_text(l.people_total(&u.key), |v, c| format!(", {v} {c}"));
+            let people =
+                self.people_text(l.people_total(&u.key), lang, |v, c| format!(", {v} {c}"));
             let _ = writeln!(
                 s,
                 "  {} {} ({} m²{people})",
                 u.key,
                 u.name,
-                thousands(u.area)
+                lang.int(u.area)
             );
             for p in u.parts.iter().filter(|p| p.class != PartClass::Noise) {
-                let people = self.people_text(l.people_in(&u.key, &p.target), |v, c| {
+                let people = self.people_text(l.people_in(&u.key, &p.target), lang, |v, c| {
                     format!("  {v:>9} {c}")
                 });
                 let _ = writeln!(
                     s,
-                    "    {:>6.2} %  {:>12} m²  {}{people}",
-                    p.share * 100.0,
-                    thousands(p.area),
-                    self.b_name(&p.target)
+                    "    {:>6} %  {:>12} m²  {}{people}",
+                    lang.dec(p.share * 100.0, 2),
+                    lang.int(p.area),
+                    self.b_name(&p.target, lang)
                 );
             }
             let noise: Vec<&crate::spatial::overlay::Part> = u
@@ -160,9 +171,11 @@ impl Mismatch {
                 let a: f64 = noise.iter().map(|p| p.area).sum();
                 let _ = writeln!(
                     s,
-                    "    + {} slivers ({} m², noise)",
+                    "    + {} {} ({} m², {})",
                     noise.len(),
-                    thousands(a)
+                    lang.pick("Splitter", "slivers"),
+                    lang.int(a),
+                    lang.pick("Rauschen", "noise")
                 );
             }
         }
@@ -170,7 +183,7 @@ impl Mismatch {
 
     /// The units of A outside every unit of B (how many lie inside one the
     /// summary says).
-    fn text_base(&self, s: &mut String) {
+    fn text_base(&self, s: &mut String, lang: Lang) {
         let base = &self.levels[0];
         let outside: Vec<String> = base
             .units
@@ -181,16 +194,20 @@ impl Mismatch {
         if !outside.is_empty() {
             let _ = writeln!(
                 s,
-                "\n{} outside every unit of B: {}",
+                "\n{} {}: {}",
                 base.title,
+                lang.pick("außerhalb aller Einheiten von B", "outside every unit of B"),
                 crate::error::examples(&outside, 10)
             );
         }
     }
 
     /// Units of B and the units of A's coarsest level that compose them.
-    fn text_b_units(&self, s: &mut String) {
-        let _ = writeln!(s, "\nUnits of {}:", short(&self.b_source));
+    fn text_b_units(&self, s: &mut String, lang: Lang) {
+        let _ = match lang {
+            Lang::De => writeln!(s, "\nEinheiten von {}:", short(&self.b_source)),
+            Lang::En => writeln!(s, "\nUnits of {}:", short(&self.b_source)),
+        };
         let coarse = self.levels.last().expect("at least one level");
         for (bk, (bn, barea)) in &self.b_units {
             let t = Some(bk.clone());
@@ -201,19 +218,24 @@ impl Mismatch {
                 .filter(|(_, p)| p.target == t && p.class != PartClass::Noise)
                 .map(|(u, p)| {
                     let split = if p.class == PartClass::Split {
-                        ", split"
+                        lang.pick(", verteilt", ", split")
                     } else {
                         ""
                     };
-                    format!("{} {} ({:.1} %{split})", u.key, u.name, p.share * 100.0)
+                    format!(
+                        "{} {} ({} %{split})",
+                        u.key,
+                        u.name,
+                        lang.dec(p.share * 100.0, 1)
+                    )
                 })
                 .collect();
             let _ = writeln!(
                 s,
                 "  {bk} {bn} ({} m²): {}",
-                thousands(*barea),
+                lang.int(*barea),
                 if members.is_empty() {
-                    "nothing".to_string()
+                    lang.pick("nichts", "nothing").to_string()
                 } else {
                     members.join("; ")
                 }

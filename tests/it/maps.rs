@@ -769,3 +769,43 @@ fn report_places_follow_the_plr_assignment() {
     }
     assert_eq!(expected.iter().map(|(_, v)| v).sum::<f64>(), 13292.0);
 }
+
+/// The text report of `lor mismatch` is in the run's language: German
+/// words and numbers by default, English with `--lang en`.
+#[test]
+fn mismatch_text_report_in_both_languages() {
+    let run = |lang: &str| {
+        let o = lor(&[
+            "mismatch",
+            berlin("lor-2006/plr.geojson.gz").to_str().unwrap(),
+            berlin("lor-2021/pgr.geojson.gz").to_str().unwrap(),
+            "--bezirk",
+            "04",
+            "--stats",
+            berlin("stats/EWR201812E_Matrix.csv").to_str().unwrap(),
+            "--format",
+            "text",
+            "--lang",
+            lang,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let de = run("de");
+    for line in [
+        "Rauschen: Teile unter 1,0 % einer Einheit oder unter 1.000 m²",
+        "Verteilte Planungsräume:",
+        "  04030726 Droysenstraße (338.730 m², 5.795 Einwohnerinnen und Einwohner)",
+        "     19,09 %        64.671 m²  0430 Charlottenburg Zentrum      1.106 Einwohnerinnen und Einwohner",
+        "Einheiten von pgr.geojson.gz:",
+    ] {
+        assert!(de.contains(line), "{line}\n{de}");
+    }
+    assert!(!de.contains("Split ") && !de.contains("slivers"), "{de}");
+    let en = run("en");
+    assert!(
+        en.contains("  04030726 Droysenstraße (338,730 m², 5,795 inhabitants)")
+            && en.contains("Split Planungsräume:"),
+        "{en}"
+    );
+}

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use crate::spatial::overlay::{PartClass, Tolerance, UnitParts, UnitStatus};
 use crate::table::key::Level;
-use crate::text::{thousands, Lang};
+use crate::text::Lang;
 
 /// One level of the report (the units of A, or a roll-up to BZR/PGR).
 #[derive(Debug, Clone)]
@@ -263,9 +263,11 @@ impl Mismatch {
         self.levels.iter().any(|l| l.split().next().is_some())
     }
 
-    pub(crate) fn b_name(&self, t: &Option<String>) -> String {
+    pub(crate) fn b_name(&self, t: &Option<String>, lang: Lang) -> String {
         match t {
-            None => "(outside every unit)".into(),
+            None => lang
+                .pick("(außerhalb aller Einheiten)", "(outside every unit)")
+                .into(),
             Some(k) => match self.b_units.get(k) {
                 Some((n, _)) if !n.is_empty() => format!("{k} {n}"),
                 _ => k.clone(),
@@ -415,10 +417,12 @@ impl Mismatch {
     pub(crate) fn people_text(
         &self,
         people: Option<f64>,
+        lang: Lang,
         format: fn(&str, &str) -> String,
     ) -> String {
+        let words = self.people_words(lang).unwrap_or_default();
         people
-            .map(|p| format(&thousands(p), self.people_column.as_deref().unwrap_or("")))
+            .map(|p| format(&lang.int(p), &words))
             .unwrap_or_default()
     }
 
@@ -474,10 +478,10 @@ mod tests {
 
     #[test]
     fn thousands_separators() {
-        assert_eq!(thousands(12345.4), "12,345");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(3769962.0), "3,769,962");
-        assert_eq!(thousands(-1000.0), "-1,000");
+        assert_eq!(crate::text::thousands(12345.4), "12,345");
+        assert_eq!(crate::text::thousands(999.0), "999");
+        assert_eq!(crate::text::thousands(3769962.0), "3,769,962");
+        assert_eq!(crate::text::thousands(-1000.0), "-1,000");
     }
 
     /// Three PLR against a list: one split 70/30, one inside S1 with a
