@@ -798,6 +798,9 @@ fn mismatch_text_report_in_both_languages() {
         "  04030726 Droysenstraße (338.730 m², 5.795 Einwohnerinnen und Einwohner)",
         "     19,09 %        64.671 m²  0430 Charlottenburg Zentrum      1.106 Einwohnerinnen und Einwohner",
         "Einheiten von pgr.geojson.gz:",
+        // BZR and PGR named from the built-in LOR 2006 list without --names.
+        "  0403 CW 3 (12.154.615 m², 145.503 Einwohnerinnen und Einwohner)",
+        "  040307 Neue Kantstraße (1.488.054 m²",
     ] {
         assert!(de.contains(line), "{line}\n{de}");
     }

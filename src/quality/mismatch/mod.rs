@@ -245,7 +245,16 @@ pub fn compare(c: &Comparison<'_>) -> Result<Compared> {
     };
     let (names, w) = crate::spatial::scope::load_names(c.names, None, c.bezirk)?;
     warnings.extend(w);
-    let names = names.unwrap_or_default();
+    let mut names = names.unwrap_or_default();
+    if c.names.is_none() {
+        // BZR and PGR of A named from the built-in list of A's vintage, as
+        // every other command names them without --names.
+        let ids = a.features.iter().map(|f| f.id.as_str());
+        if let Some((catalogue, w)) = crate::table::catalogue::names_for(&a.source, ids) {
+            names.merge(&catalogue);
+            warnings.extend(w);
+        }
+    }
     let rollups: Vec<Level> = crate::table::scope::levels_in(c.bezirk, c.levels)
         .into_iter()
         .filter(|l| *l != Level::Plr)
