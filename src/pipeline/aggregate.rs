@@ -176,10 +176,7 @@ fn presentation(
         title: Some(title),
         codes,
         hidden,
-        notes: warnings
-            .iter()
-            .map(|w| (w.code, w.message.clone()))
-            .collect(),
+        notes: warnings.clone(),
         guard: plan.guard,
         identity: plan.codebook.identity(),
         lang: plan.lang,

@@ -70,10 +70,7 @@ pub fn run_with_progress(plan: &Plan, progress: impl FnMut(u64, u64)) -> Result<
         codes,
         guard: plan.guard,
         identity: plan.codebook.identity(),
-        notes: warnings
-            .iter()
-            .map(|w| (w.code, w.message.clone()))
-            .collect(),
+        notes: warnings.clone(),
         lang: plan.lang,
         ..Presentation::default()
     };

@@ -149,10 +149,7 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         title: Some(title),
         codes,
         identity: plan.codebook.identity(),
-        notes: warnings
-            .iter()
-            .map(|w| (w.code, w.message.clone()))
-            .collect(),
+        notes: warnings.clone(),
         lang: plan.lang,
         ..Presentation::default()
     };

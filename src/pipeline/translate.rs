@@ -126,10 +126,7 @@ pub fn run(plan: &Plan) -> Result<Outcome> {
         guard: plan.guard,
         codes,
         identity: plan.codebook.identity(),
-        notes: warnings
-            .iter()
-            .map(|w| (w.code, w.message.clone()))
-            .collect(),
+        notes: warnings.clone(),
         lang: plan.lang,
         ..Presentation::default()
     };

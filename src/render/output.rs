@@ -137,7 +137,7 @@ pub struct Presentation {
     /// Columns left out (the key parts `BEZ`, `PGR`, … in XLSX).
     pub hidden: Vec<String>,
     /// The warnings of the run, for a `Hinweise` sheet: (code, message).
-    pub notes: Vec<(crate::error::WarningCode, String)>,
+    pub notes: crate::error::Warnings,
     /// The formula guard of CSV text cells (on unless `--no-formula-guard`).
     pub guard: FormulaGuard,
     /// The headers of `level`, `key` and `name`.
@@ -675,9 +675,9 @@ fn render_xlsx(tables: &[LevelTable], p: &Presentation) -> Result<Vec<u8>> {
                 .map_err(xerr)?;
         }
         let (mut kind_w, mut width) = (12, 20);
-        for (i, (code, n)) in p.notes.iter().enumerate() {
-            let kind = crate::render::notes::kind(*code, lang);
-            let n = &crate::render::notes::without_folders(n);
+        for (i, w) in p.notes.iter().enumerate() {
+            let kind = crate::render::notes::kind(w.code, lang);
+            let n = &crate::render::notes::without_folders(&w.message);
             ws.write_string((i + 3) as u32, 0, kind).map_err(xerr)?;
             ws.write_string((i + 3) as u32, 1, n).map_err(xerr)?;
             kind_w = kind_w.max(kind.chars().count());
